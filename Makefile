@@ -1,0 +1,57 @@
+# Common Ground: `make run` to serve it, `make test` to test it. Both work on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+WORKERS ?= 4
+
+.PHONY: run dev setup test lint browser bench clean
+
+# The stamp files make a second `make run` reuse the venv instead of reinstalling.
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+setup: $(VENV)/.installed
+	$(FLASK) db upgrade
+	$(FLASK) kb seed
+	$(FLASK) kb index init
+
+run: setup
+	@echo "Serving Common Ground on http://$(HOST):$(PORT) with $(WORKERS) workers (Ctrl+C stops it)"
+	$(BIN)/gunicorn --preload --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - \
+		--access-logformat '%(h)s "%(r)s" %(s)s %(b)s %(M)sms' wsgi:app
+
+dev: setup
+	$(FLASK) run --debug --host $(HOST) --port $(PORT)
+
+# Debian's Chromium drives the browser tests (Playwright's own download cannot work offline).
+browser:
+	@if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "Chromium is missing: install it with 'sudo apt-get install chromium' to run the browser tests."; \
+	fi
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+test: $(VENV)/.installed-test browser lint
+	$(BIN)/pytest
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/pages_bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,80 @@
+"""Common Ground: the app factory. Configuration, extensions, blueprints, CLI, error pages."""
+
+from __future__ import annotations
+
+import sys
+
+from flask import Flask
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from kb import errors, templating
+from kb.auth import bp as auth_bp
+from kb.cli import kb_group
+from kb.config import PROJECT_ROOT, ConfigError, load_settings
+from kb.extensions import csrf, db, login_manager, migrate
+from kb.ops import bp as ops_bp
+from kb.ops.logs import configure_logging, register_request_logging
+from kb.themes import bp as themes_bp
+
+
+def create_app(config_overrides: dict | None = None) -> Flask:
+    """Build the application. Raises ConfigError when a setting is unusable."""
+    settings = load_settings()
+    configure_logging(settings.log_level)
+
+    app = Flask(
+        __name__,
+        instance_path=str(settings.instance_dir),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(settings.flask_config())
+    app.config.update(config_overrides or {})
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+    _register_blueprints(app)
+    _register_cli(app)
+    _check_database(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    register_request_logging(app)
+    errors.register(app)
+    templating.register(app)
+    app.register_blueprint(themes_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(ops_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    app.cli.add_command(kb_group)
+
+
+def _check_database(app: Flask) -> None:
+    """Fail at start-up, with the reason, when the database cannot be reached."""
+    with app.app_context():
+        try:
+            with db.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError as error:
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+            url = db.engine.url.render_as_string(hide_password=True)
+            raise ConfigError(f"cannot reach the database at {url} (KB_DATABASE_URL): {reason}") from None
+        finally:
+            # Nothing opened before gunicorn forks its workers may be shared between them.
+            db.engine.dispose()
+
+
+def create_app_or_exit() -> Flask:
+    """create_app for entry points: a bad setting prints one clear line instead of a traceback."""
+    try:
+        return create_app()
+    except ConfigError as error:
+        print(f"Common Ground cannot start: {error}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -1,0 +1,119 @@
+"""Accounts, roles and the log-in attempts that throttling counts."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kb import clock
+from kb.extensions import db
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
+class Sector(StrEnum):
+    PUBLIC_BODY = "public body"
+    VOLUNTARY_OR_COMMUNITY = "voluntary or community organisation"
+    SOCIAL_ENTERPRISE = "social enterprise"
+    OTHER = "other"
+
+
+SECTOR_LABELS = {
+    Sector.PUBLIC_BODY: "Public body",
+    Sector.VOLUNTARY_OR_COMMUNITY: "Voluntary or community organisation",
+    Sector.SOCIAL_ENTERPRISE: "Social enterprise",
+    Sector.OTHER: "Other",
+}
+
+# The UK nations and the nine English regions, in the order people expect to find them.
+REGIONS = (
+    "North East",
+    "North West",
+    "Yorkshire and the Humber",
+    "East Midlands",
+    "West Midlands",
+    "East of England",
+    "London",
+    "South East",
+    "South West",
+    "Scotland",
+    "Wales",
+    "Northern Ireland",
+)
+
+EMAIL_MAX = 254
+NAME_MAX = 80
+ORGANISATION_MAX = 120
+SUSPENSION_REASON_MAX = 500
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased, so the unique constraint is case-insensitive on every database.
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
+    display_name: Mapped[str] = mapped_column(String(NAME_MAX))
+    organisation: Mapped[str] = mapped_column(String(ORGANISATION_MAX), default="")
+    sector: Mapped[str] = mapped_column(String(40), default=Sector.OTHER.value)
+    region: Mapped[str | None] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(20), default=Role.MEMBER.value)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # Part of the id Flask-Login stores: changing it signs the account out everywhere.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    suspended_until: Mapped[datetime | None] = mapped_column(DateTime)
+    suspension_reason: Mapped[str | None] = mapped_column(String(SUSPENSION_REASON_MAX))
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in (Role.MODERATOR, Role.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def sector_label(self) -> str:
+        return SECTOR_LABELS.get(self.sector, self.sector)
+
+    def is_suspended(self, at: datetime | None = None) -> bool:
+        return self.suspended_until is not None and self.suspended_until > (at or clock.now())
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role}>"
+
+
+class LoginAttempt(db.Model):
+    """One try at logging in. Kept in the database so throttling holds across gunicorn workers."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_email_at", "email", "attempted_at"),
+        Index("ix_login_attempts_ip_at", "ip_address", "attempted_at"),
+        Index("ix_login_attempts_attempted_at", "attempted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX))
+    ip_address: Mapped[str] = mapped_column(String(45))
+    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    attempted_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)

@@ -1,0 +1,278 @@
+"""The rules for accounts: registering, logging in (with throttling), profiles, roles, suspension."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from kb import clock
+from kb.auth.models import REGIONS, LoginAttempt, Role, Sector, User, new_session_token
+from kb.extensions import db
+
+PASSWORD_MIN = 10
+PASSWORD_MAX = 200
+ATTEMPTS_KEPT_FOR = timedelta(days=1)
+
+
+class AuthError(Exception):
+    """A rule said no; the message is written for the person at the keyboard."""
+
+
+class EmailTaken(AuthError):
+    def __init__(self) -> None:
+        super().__init__("An account with this email address already exists. Log in instead, or use another.")
+
+
+class InvalidCredentials(AuthError):
+    def __init__(self) -> None:
+        super().__init__("Enter a correct email address and password.")
+
+
+class WrongPassword(AuthError):
+    def __init__(self) -> None:
+        super().__init__("Your current password is not right.")
+
+
+class LoginThrottled(AuthError):
+    def __init__(self, until: datetime) -> None:
+        self.until = until
+        super().__init__(
+            "Too many failed attempts to log in. For your security, logging in is paused until "
+            f"{until:%H:%M} UTC on {until.day} {until:%B %Y}. Check your password and try again then."
+        )
+
+
+class AccountSuspended(AuthError):
+    def __init__(self, user: User) -> None:
+        self.user = user
+        until = user.suspended_until
+        super().__init__(
+            f"Your account is suspended until {until:%H:%M} UTC on {until.day} {until:%B %Y}. "
+            f"Reason given by the moderators: {user.suspension_reason or 'none recorded'}"
+        )
+
+
+class UserNotFound(AuthError):
+    def __init__(self, email: str) -> None:
+        super().__init__(f"No account has the email address {email}.")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)
+
+
+@cache
+def _decoy_hash() -> str:
+    # Checked against when the email is unknown, so a reply's timing does not reveal who has an account.
+    return generate_password_hash("not a real password, only a decoy")
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def email_in_use(email: str, except_user: User | None = None) -> bool:
+    query = select(User.id).where(User.email == normalise_email(email))
+    if except_user is not None:
+        query = query.where(User.id != except_user.id)
+    return db.session.scalar(query) is not None
+
+
+@dataclass
+class Profile:
+    display_name: str
+    organisation: str
+    sector: str
+    region: str | None
+
+
+def create_account(email: str, password: str, profile: Profile, role: Role = Role.MEMBER) -> User:
+    """A new account; raises EmailTaken when the address (in any letter case) is in use."""
+    if email_in_use(email):
+        raise EmailTaken()
+    user = User(
+        email=normalise_email(email),
+        password_hash=hash_password(password),
+        role=role.value,
+        display_name=profile.display_name.strip(),
+        organisation=profile.organisation.strip(),
+        sector=Sector(profile.sector).value,
+        region=_checked_region(profile.region),
+    )
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two registrations for one address raced; the database's unique constraint decided.
+        db.session.rollback()
+        raise EmailTaken() from None
+    return user
+
+
+def _checked_region(region: str | None) -> str | None:
+    if region in (None, ""):
+        return None
+    if region not in REGIONS:
+        raise ValueError(f"unknown region {region!r}")
+    return region
+
+
+def throttled_until(email: str, ip_address: str) -> datetime | None:
+    """When logging in for this email or from this address is allowed again; None when it is now."""
+    settings = current_app.config
+    max_failures = settings["KB_LOGIN_MAX_FAILURES"]
+    window = timedelta(minutes=settings["KB_LOGIN_WINDOW_MINUTES"])
+    now = clock.now()
+    window_start = now - window
+
+    # A successful log-in to the account clears its own count; it does not clear the address's,
+    # or an attacker could reset the count by logging in to an account of their own.
+    last_success = db.session.scalar(
+        select(func.max(LoginAttempt.attempted_at)).where(
+            LoginAttempt.email == normalise_email(email), LoginAttempt.succeeded.is_(True)
+        )
+    )
+    account_since = max(window_start, last_success) if last_success else window_start
+    checks = (
+        (LoginAttempt.email == normalise_email(email), account_since),
+        (LoginAttempt.ip_address == ip_address, window_start),
+    )
+    release_times = []
+    for condition, since in checks:
+        failures = db.session.scalars(
+            select(LoginAttempt.attempted_at)
+            .where(condition, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at > since)
+            .order_by(LoginAttempt.attempted_at.desc())
+            .limit(max_failures)
+        ).all()
+        if len(failures) >= max_failures:
+            # Allowed again once the oldest of the last `max_failures` failures leaves the window.
+            release_times.append(failures[-1] + window)
+    return max(release_times) if release_times else None
+
+
+def _record_attempt(email: str, ip_address: str, user: User | None, succeeded: bool) -> None:
+    now = clock.now()
+    db.session.add(
+        LoginAttempt(
+            email=normalise_email(email)[:254],
+            ip_address=ip_address[:45],
+            user_id=user.id if user else None,
+            succeeded=succeeded,
+            attempted_at=now,
+        )
+    )
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < now - ATTEMPTS_KEPT_FOR))
+    db.session.commit()
+
+
+def authenticate(email: str, password: str, ip_address: str) -> User:
+    """The account these credentials open, or an AuthError saying why not."""
+    until = throttled_until(email, ip_address)
+    if until is not None:
+        raise LoginThrottled(until)
+    user = find_user_by_email(email)
+    password_ok = check_password_hash(user.password_hash if user else _decoy_hash(), password)
+    if user is None or not password_ok:
+        _record_attempt(email, ip_address, user, succeeded=False)
+        raise InvalidCredentials()
+    if user.is_suspended():
+        raise AccountSuspended(user)
+    user.last_login_at = clock.now()
+    _record_attempt(email, ip_address, user, succeeded=True)
+    return user
+
+
+def load_user_from_session(session_id: str) -> User | None:
+    """Flask-Login's loader: the id is 'user id:session token', so old sessions die with the token."""
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_token != token:
+        return None
+    return user
+
+
+def update_profile(user: User, email: str, profile: Profile, current_password: str = "") -> None:
+    """Change the profile. A new email address needs the current password, and must be free."""
+    new_email = normalise_email(email)
+    if new_email != user.email:
+        if not check_password_hash(user.password_hash, current_password):
+            raise WrongPassword()
+        if email_in_use(new_email, except_user=user):
+            raise EmailTaken()
+        user.email = new_email
+    user.display_name = profile.display_name.strip()
+    user.organisation = profile.organisation.strip()
+    user.sector = Sector(profile.sector).value
+    user.region = _checked_region(profile.region)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise EmailTaken() from None
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Set a new password and sign the account out of every other browser."""
+    if not check_password_hash(user.password_hash, current_password):
+        raise WrongPassword()
+    user.password_hash = hash_password(new_password)
+    user.session_token = new_session_token()
+    db.session.commit()
+
+
+def set_role(email: str, role: Role) -> User:
+    user = find_user_by_email(email)
+    if user is None:
+        raise UserNotFound(email)
+    user.role = role.value
+    db.session.commit()
+    return user
+
+
+def suspend(email: str, until: datetime, reason: str) -> User:
+    """Suspend an account until a moment, with the reason the member will be shown."""
+    user = find_user_by_email(email)
+    if user is None:
+        raise UserNotFound(email)
+    if until <= clock.now():
+        raise AuthError("The end of a suspension must be in the future.")
+    if not reason.strip():
+        raise AuthError("Give the reason for the suspension: the member is shown it.")
+    user.suspended_until = until
+    user.suspension_reason = reason.strip()
+    db.session.commit()
+    return user
+
+
+def lift_suspension(email: str) -> User:
+    user = find_user_by_email(email)
+    if user is None:
+        raise UserNotFound(email)
+    user.suspended_until = None
+    user.suspension_reason = None
+    db.session.commit()
+    return user
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Only local paths may be redirected to after logging in (no other host, no scheme)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    if "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc

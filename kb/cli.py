@@ -1,0 +1,154 @@
+"""`flask kb ...`: the operator's commands (seed, accounts, search index)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask.cli import with_appcontext
+
+from kb.auth import service as accounts
+from kb.auth.models import REGIONS, Role, Sector
+from kb.config import PROJECT_ROOT
+from kb.search.store import ensure_index, index_health
+from kb.themes.seed import SeedError, load_seed
+
+SEED_DIR = PROJECT_ROOT / "seed_content"
+
+
+@click.group("kb")
+def kb_group() -> None:
+    """Common Ground operator commands."""
+
+
+@kb_group.command("seed")
+@click.option("--directory", type=click.Path(file_okay=False, path_type=Path), default=SEED_DIR,
+              show_default=True, help="Where the seed YAML files are.")
+@with_appcontext
+def seed(directory: Path) -> None:
+    """Load the leaflet's content from seed_content/ (safe to run again)."""
+    click.echo(f"Seeding from {directory}")
+    try:
+        report = load_seed(directory, progress=click.echo)
+    except SeedError as error:
+        raise click.ClickException(f"{error}. Nothing was changed.") from None
+    click.echo(report.summary())
+
+
+def read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if not accounts.PASSWORD_MIN <= len(password) <= accounts.PASSWORD_MAX:
+        raise click.ClickException(
+            f"The password must be {accounts.PASSWORD_MIN} to {accounts.PASSWORD_MAX} characters long."
+        )
+    return password
+
+
+def check_email(email: str) -> str:
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise click.BadParameter(f"{email!r} is not an email address: {error}", param_hint="EMAIL") from None
+    return email
+
+
+@kb_group.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice([role.value for role in Role]), default=Role.MEMBER.value,
+              show_default=True)
+@click.option("--name", "display_name", help="Display name (default: the part of the email before @).")
+@click.option("--organisation", default="", help="Organisation the person works for.")
+@click.option("--sector", type=click.Choice([sector.value for sector in Sector]), default=Sector.OTHER.value,
+              show_default=True)
+@click.option("--region", type=click.Choice(REGIONS), default=None)
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@with_appcontext
+def create_user(email, role, display_name, organisation, sector, region, password_stdin) -> None:
+    """Create an account, for example the first admin: flask kb create-user EMAIL --role admin"""
+    check_email(email)
+    if accounts.email_in_use(email):
+        raise click.ClickException(f"An account with the email {email} already exists (see `flask kb set-role`).")
+    password = read_password(password_stdin)
+    profile = accounts.Profile(
+        display_name=display_name or email.split("@", 1)[0],
+        organisation=organisation,
+        sector=sector,
+        region=region,
+    )
+    try:
+        user = accounts.create_account(email, password, profile, role=Role(role))
+    except accounts.AuthError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created {user.role} {user.email} ({user.display_name}).")
+
+
+@kb_group.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice([role.value for role in Role]))
+@with_appcontext
+def set_role(email: str, role: str) -> None:
+    """Make an account a member, moderator or admin."""
+    try:
+        user = accounts.set_role(email, Role(role))
+    except accounts.AuthError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{user.email} is now {user.role}.")
+
+
+@kb_group.command("suspend")
+@click.argument("email")
+@click.option("--until", "until", required=True, type=click.DateTime(["%Y-%m-%d", "%Y-%m-%d %H:%M"]),
+              help="When the suspension ends (UTC), e.g. 2026-12-31 or '2026-12-31 17:00'.")
+@click.option("--reason", required=True, help="Why; the member is shown this.")
+@with_appcontext
+def suspend(email: str, until: datetime, reason: str) -> None:
+    """Suspend an account: it cannot log in until the date given."""
+    try:
+        user = accounts.suspend(email, until, reason)
+    except accounts.AuthError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{user.email} is suspended until {until:%Y-%m-%d %H:%M} UTC.")
+
+
+@kb_group.command("unsuspend")
+@click.argument("email")
+@with_appcontext
+def unsuspend(email: str) -> None:
+    """Lift a suspension early."""
+    try:
+        user = accounts.lift_suspension(email)
+    except accounts.AuthError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{user.email} can log in again.")
+
+
+@kb_group.group("index")
+def index_group() -> None:
+    """The full-text search index."""
+
+
+@index_group.command("init")
+@with_appcontext
+def index_init() -> None:
+    """Create the search index directory and an empty index, unless they exist."""
+    search_dir = Path(current_app.config["KB_SEARCH_DIR"])
+    created = ensure_index(search_dir)
+    click.echo(f"{'Created' if created else 'Kept the existing'} search index in {search_dir}.")
+
+
+@index_group.command("check")
+@with_appcontext
+def index_check() -> None:
+    """Say whether the index can be read, and how many documents it holds."""
+    search_dir = Path(current_app.config["KB_SEARCH_DIR"])
+    health = index_health(search_dir)
+    if not health["ok"]:
+        raise click.ClickException(f"{health['error']}. Run `flask kb index init`.")
+    click.echo(f"Search index in {search_dir} is readable: {health['documents']} documents.")

@@ -1,0 +1,171 @@
+"""Settings read from KB_* environment variables, with safe defaults and validation.
+
+Every setting is listed in README.md; a bad value stops the app at start-up with a message that
+names the setting, rather than failing later inside a request.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR"}
+
+
+class ConfigError(Exception):
+    """A setting is missing, malformed or points at something unusable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    instance_dir: Path
+    database_url: str
+    search_dir: Path
+    secret_key: str
+    board_public: bool = False
+    https: bool = False
+    log_level: str = "INFO"
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+    mail_host: str = ""
+    mail_port: int = 25
+    mail_sender: str = "Common Ground <noreply@localhost>"
+
+    def flask_config(self) -> dict:
+        """The settings as Flask configuration keys."""
+        return {
+            "SECRET_KEY": self.secret_key,
+            "SQLALCHEMY_DATABASE_URI": self.database_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            "KB_INSTANCE_DIR": str(self.instance_dir),
+            "KB_SEARCH_DIR": str(self.search_dir),
+            "KB_BOARD_PUBLIC": self.board_public,
+            "KB_HTTPS": self.https,
+            "KB_LOG_LEVEL": self.log_level,
+            "KB_LOGIN_MAX_FAILURES": self.login_max_failures,
+            "KB_LOGIN_WINDOW_MINUTES": self.login_window_minutes,
+            "KB_MAIL_HOST": self.mail_host,
+            "KB_MAIL_PORT": self.mail_port,
+            "KB_MAIL_SENDER": self.mail_sender,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": self.https,
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "REMEMBER_COOKIE_SAMESITE": "Lax",
+            "REMEMBER_COOKIE_SECURE": self.https,
+            "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
+            "PREFERRED_URL_SCHEME": "https" if self.https else "http",
+            # Forms without a time limit on the token: a practitioner who takes an hour to write
+            # a case study must not lose it to an expired token. The session still binds it.
+            "WTF_CSRF_TIME_LIMIT": None,
+            "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        }
+
+
+def parse_bool(name: str, raw: str) -> bool:
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ConfigError(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}")
+
+
+def parse_positive_int(name: str, raw: str) -> int:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number; got {raw!r}") from None
+    if value < 1:
+        raise ConfigError(f"{name} must be at least 1; got {value}")
+    return value
+
+
+def validate_database_url(raw: str) -> str:
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise ConfigError(
+            f"KB_DATABASE_URL is not a database URL: {raw!r}. "
+            "Use e.g. sqlite:////path/to/kb.sqlite3 or postgresql+psycopg://user@host:5432/dbname"
+        ) from None
+    backend = url.get_backend_name()
+    if backend not in {"sqlite", "postgresql"}:
+        raise ConfigError(f"KB_DATABASE_URL must be SQLite or PostgreSQL; got a {backend!r} URL")
+    if backend == "postgresql" and url.drivername == "postgresql":
+        # psycopg 3 is the driver we install; plain postgresql:// would ask for psycopg2.
+        raw = url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return raw
+
+
+def load_secret_key(instance_dir: Path) -> str:
+    """The secret key from instance/secret_key, generated once on first run.
+
+    Several gunicorn workers may start at once: O_EXCL makes exactly one of them write the key
+    and the others read it.
+    """
+    path = instance_dir / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        # Another process may have created the file a moment ago and be writing it now.
+        for _ in range(50):
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.02)
+        raise ConfigError(f"{path} is empty: delete it to have a new key generated, or set KB_SECRET_KEY") from None
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def load_settings(environ: dict | None = None) -> Settings:
+    """Read and validate every KB_* setting."""
+    env = dict(os.environ if environ is None else environ)
+    instance_dir = Path(env.get("KB_INSTANCE_DIR") or DEFAULT_INSTANCE_DIR).resolve()
+    try:
+        instance_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigError(f"KB_INSTANCE_DIR {instance_dir} cannot be created: {error.strerror}") from None
+
+    database_url = validate_database_url(
+        env.get("KB_DATABASE_URL") or f"sqlite:///{instance_dir / 'common-ground.sqlite3'}"
+    )
+    search_dir = Path(env.get("KB_SEARCH_DIR") or instance_dir / "search").resolve()
+    secret_key = env.get("KB_SECRET_KEY") or load_secret_key(instance_dir)
+    if len(secret_key) < 16:
+        raise ConfigError("KB_SECRET_KEY must be at least 16 characters long")
+
+    log_level = (env.get("KB_LOG_LEVEL") or "INFO").strip().upper()
+    if log_level not in LOG_LEVELS:
+        raise ConfigError(f"KB_LOG_LEVEL must be one of {', '.join(sorted(LOG_LEVELS))}; got {log_level!r}")
+
+    return Settings(
+        instance_dir=instance_dir,
+        database_url=database_url,
+        search_dir=search_dir,
+        secret_key=secret_key,
+        board_public=parse_bool("KB_BOARD_PUBLIC", env.get("KB_BOARD_PUBLIC", "0")),
+        https=parse_bool("KB_HTTPS", env.get("KB_HTTPS", "0")),
+        log_level=log_level,
+        login_max_failures=parse_positive_int("KB_LOGIN_MAX_FAILURES", env.get("KB_LOGIN_MAX_FAILURES", "5")),
+        login_window_minutes=parse_positive_int(
+            "KB_LOGIN_WINDOW_MINUTES", env.get("KB_LOGIN_WINDOW_MINUTES", "15")
+        ),
+        mail_host=env.get("KB_MAIL_HOST", ""),
+        mail_port=parse_positive_int("KB_MAIL_PORT", env.get("KB_MAIL_PORT", "25")),
+        mail_sender=env.get("KB_MAIL_SENDER") or "Common Ground <noreply@localhost>",
+    )

@@ -1,0 +1,68 @@
+"""Error pages in the site's style (or JSON for scripts), never a bare traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from kb.http import wants_json
+from kb.ops.logs import current_request_id
+
+log = logging.getLogger("kb.errors")
+
+# Title and a plain-English explanation for each status a visitor may meet.
+EXPLANATIONS = {
+    400: ("Something was wrong with that request", "The page could not understand what was sent. "
+          "Go back, check what you entered and try again."),
+    401: ("You need to log in", "Log in to use this."),
+    403: ("You do not have permission to do that", "Your account cannot see or change this. "
+          "If you think it should, ask a moderator."),
+    404: ("Page not found", "If you typed the web address, check it is correct. "
+          "If you pasted it, check you copied the whole address. The page may also have been moved or removed."),
+    405: ("That action is not available here", "This address does not accept that kind of request. "
+          "Use the links and buttons on the site instead."),
+    413: ("What you sent is too large", "Make it smaller and try again."),
+    429: ("Too many requests", "You have done that too often in a short time. Wait a few minutes and try again."),
+    500: ("Sorry, there is a problem with the service", "Something went wrong on our side. "
+          "What you were doing has not been saved. Try again later."),
+}
+
+CSRF_EXPLANATION = (
+    "The form was missing its security token or the token had expired, so nothing was changed. "
+    "Go back, reload the page and submit the form again."
+)
+
+
+def error_response(status: int, detail: str | None = None):
+    title, explanation = EXPLANATIONS.get(status, (f"Error {status}", "The request could not be completed."))
+    message = detail or explanation
+    if wants_json():
+        return {"error": title, "detail": message, "status": status, "request_id": current_request_id()}, status
+    return (
+        render_template(
+            "errors/error.html", status=status, title=title, message=message, request_id=current_request_id()
+        ),
+        status,
+    )
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError):
+        return error_response(400, CSRF_EXPLANATION)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        # Werkzeug's default descriptions are written for developers; ours are for people.
+        detail = None if error.description == type(error).description else error.description
+        return error_response(error.code, detail)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        log.error("unhandled %s: %s", type(error).__name__, error, exc_info=error)
+        return error_response(500)

@@ -1,0 +1,44 @@
+"""Health checks: is the database reachable, are migrations at head, can the index be read?"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import current_app
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from kb.config import PROJECT_ROOT
+from kb.extensions import db
+from kb.search.store import index_health
+
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+
+
+def migration_heads() -> set[str]:
+    return set(ScriptDirectory(str(MIGRATIONS_DIR)).get_heads())
+
+
+def check_database() -> dict:
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        return {"database": {"ok": False, "error": reason},
+                "migrations": {"ok": False, "error": "database unreachable"}}
+    heads = migration_heads()
+    migrations = {"ok": current == heads, "current": sorted(current), "head": sorted(heads)}
+    if current != heads:
+        migrations["error"] = "run `flask db upgrade`"
+    return {"database": {"ok": True}, "migrations": migrations}
+
+
+def health_report() -> tuple[dict, bool]:
+    checks = check_database()
+    checks["search_index"] = index_health(Path(current_app.config["KB_SEARCH_DIR"]))
+    healthy = all(check["ok"] for check in checks.values())
+    return {"status": "ok" if healthy else "unhealthy", "checks": checks}, healthy

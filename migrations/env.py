@@ -1,0 +1,45 @@
+"""Alembic environment: runs migrations against the app's own database engine."""
+
+import logging
+
+from alembic import context
+from flask import current_app
+
+log = logging.getLogger("kb.migrations")
+config = context.config
+db = current_app.extensions["migrate"].db
+
+
+def skip_empty_autogenerate(context, revision, directives):
+    # `flask db migrate` with no model change writes no empty revision.
+    if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+        directives[:] = []
+        log.info("No changes in schema detected.")
+
+
+def run_migrations_offline():
+    context.configure(
+        url=db.engine.url.render_as_string(hide_password=False),
+        target_metadata=db.metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online():
+    configure_args = dict(current_app.extensions["migrate"].configure_args)
+    configure_args.setdefault("process_revision_directives", skip_empty_autogenerate)
+    # Batch mode lets ALTER TABLE migrations run on SQLite too.
+    configure_args.setdefault("render_as_batch", True)
+    with db.engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=db.metadata, **configure_args)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
