@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from flask import Flask
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from kb import errors, templating
@@ -56,9 +56,20 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(kb_group)
 
 
+def _tune_sqlite(dbapi_connection, _record) -> None:
+    # WAL lets gunicorn workers read while one writes; foreign keys are off in SQLite unless asked.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
 def _check_database(app: Flask) -> None:
     """Fail at start-up, with the reason, when the database cannot be reached."""
     with app.app_context():
+        if db.engine.url.get_backend_name() == "sqlite":
+            event.listen(db.engine, "connect", _tune_sqlite)
         try:
             with db.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))

@@ -1,0 +1,107 @@
+"""Registering: clear field errors, what was typed is kept, emails are unique in any letter case."""
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from kb.auth.models import User
+from kb.extensions import db
+from tests.conftest import csrf_token_from
+from tests.factories import make_user
+
+GOOD = {
+    "email": "Priya.Shah@Example.org",
+    "display_name": "Priya Shah",
+    "organisation": "Suffolk County Council",
+    "sector": "public body",
+    "region": "East of England",
+    "password": "a long enough password",
+    "confirm_password": "a long enough password",
+}
+
+
+def register(client, **changes):
+    token = csrf_token_from(client.get("/register").get_data(as_text=True))
+    return client.post("/register", data={**GOOD, "csrf_token": token, **changes})
+
+
+def test_registering_creates_a_member_and_logs_them_in(client):
+    response = register(client)
+    assert response.status_code == 302
+    user = db.session.scalar(select(User))
+    assert user.email == "priya.shah@example.org"
+    assert user.role == "member"
+    assert user.password_hash.startswith("scrypt:")
+    assert "a long enough password" not in user.password_hash
+    account = client.get("/account").get_data(as_text=True)
+    assert "Priya Shah" in account and "Suffolk County Council" in account
+
+
+def test_empty_form_explains_every_field_and_creates_nothing(client):
+    response = register(client, **{name: "" for name in GOOD})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "There is a problem" in page
+    for message in ["Enter your email address", "Enter the name other members will see",
+                    "Enter the organisation you work or volunteer for",
+                    "Choose the sector your organisation is in", "Choose your region", "Enter a password"]:
+        assert message in page
+    assert '<a href="#sector-0">' in page  # the summary links to the first radio
+    assert db.session.scalar(select(User)) is None
+
+
+def test_what_was_typed_is_kept_except_passwords(client):
+    response = register(client, password="short", confirm_password="short")
+    page = response.get_data(as_text=True)
+    assert "Password must be at least 10 characters long" in page
+    assert 'value="Priya.Shah@Example.org"' in page
+    assert 'value="Suffolk County Council"' in page
+    assert re.search(r'<input checked[^>]*value="public body">', page)
+    assert '<option selected value="East of England">' in page
+    assert 'value="short"' not in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"email": "not-an-email"}, "Enter an email address in the correct format"),
+        ({"confirm_password": "a different password"}, "The two passwords do not match"),
+        ({"display_name": "x" * 81}, "Display name must be 80 characters or fewer"),
+        ({"organisation": "x" * 121}, "Organisation must be 120 characters or fewer"),
+        ({"password": "p" * 201, "confirm_password": "p" * 201}, "Password must be 200 characters or fewer"),
+        ({"email": "a" * 250 + "@example.org"}, "Email address must be 254 characters or fewer"),
+        ({"region": "Atlantis"}, "Not a valid choice"),
+    ],
+)
+def test_bad_input_gets_a_field_message(client, changes, message):
+    response = register(client, **changes)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(User)) is None
+
+
+def test_email_is_unique_whatever_the_letter_case(client):
+    make_user(email="priya.shah@example.org")
+    response = register(client, email="PRIYA.SHAH@EXAMPLE.ORG")
+    assert response.status_code == 422
+    assert "An account with this email address already exists" in response.get_data(as_text=True)
+    assert len(db.session.scalars(select(User)).all()) == 1
+
+
+def test_logged_in_members_are_sent_to_their_account(client, auth):
+    make_user(email="member@example.org")
+    auth.login("member@example.org")
+    response = client.get("/register")
+    assert response.status_code == 302 and response.headers["Location"] == "/account"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fields=st.fixed_dictionaries({name: st.text(max_size=300) for name in GOOD}))
+def test_any_input_gives_a_page_never_a_server_error(client, fields):
+    response = register(client, **fields)
+    assert response.status_code in (200, 302, 422)
+    if response.status_code == 302:
+        client.post("/logout", data={"csrf_token": csrf_token_from(client.get("/").get_data(as_text=True))})

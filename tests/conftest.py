@@ -1,0 +1,150 @@
+"""Fixtures: a real database (SQLite always, PostgreSQL when KB_TEST_POSTGRES_URL is set), built by
+running the Alembic migrations once per backend, emptied after every test; a real search directory."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+# Settings for every app the tests build; set before any app reads the environment.
+os.environ["KB_INSTANCE_DIR"] = tempfile.mkdtemp(prefix="kb-test-instance-")
+os.environ["KB_SECRET_KEY"] = "test-secret-key-that-is-long-enough"
+os.environ.pop("KB_DATABASE_URL", None)
+os.environ.pop("KB_SEARCH_DIR", None)
+
+from kb import clock, create_app  # noqa: E402
+from kb.extensions import db  # noqa: E402
+from kb.themes.seed import load_seed  # noqa: E402
+
+POSTGRES_URL = os.environ.get("KB_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+SEED_DIR = Path(__file__).resolve().parent.parent / "seed_content"
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory):
+    """An empty database with the schema built by the migrations, for the whole session."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'kb.sqlite3'}"
+        _migrate(url)
+        yield url
+        return
+    schema = f"kb_test_{uuid.uuid4().hex[:12]}"
+    admin_engine = create_engine(POSTGRES_URL)
+    with admin_engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    url = url.render_as_string(hide_password=False)
+    try:
+        _migrate(url)
+        yield url
+    finally:
+        with admin_engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin_engine.dispose()
+
+
+def _migrate(url: str) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def search_dir(tmp_path) -> Path:
+    return tmp_path / "search"
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context, as in production.
+
+    The fixtures keep an app context open for the test body; without this, requests would reuse it
+    and share `g` (and so Flask-Login's current user) and its database session.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        # End the test body's transaction so it sees what the request committed.
+        db.session.rollback()
+        return response
+
+
+@pytest.fixture
+def app(database_url, search_dir):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": str(search_dir), "TESTING": True})
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        _empty_tables()
+        db.session.remove()
+        db.engine.dispose()
+    clock.freeze(None)
+
+
+def _empty_tables() -> None:
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def seeded(app):
+    """The leaflet's content, loaded as `flask kb seed` loads it."""
+    load_seed(SEED_DIR)
+    return app
+
+
+CSRF_PATTERN = re.compile(r'<input[^>]*name="(?:[\w-]*-)?csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token_from(html: str) -> str:
+    match = CSRF_PATTERN.search(html)
+    assert match, "the page has no CSRF token"
+    return match.group(1)
+
+
+class Auth:
+    """Log in and out through the real pages, CSRF token included."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf_token(self) -> str:
+        return csrf_token_from(self.client.get("/login").get_data(as_text=True))
+
+    def login(self, email: str, password: str = PASSWORD, **extra):
+        page = self.client.get("/login").get_data(as_text=True)
+        data = {"email": email, "password": password, "csrf_token": csrf_token_from(page), **extra}
+        return self.client.post("/login", data=data)
+
+    def logout(self):
+        token = csrf_token_from(self.client.get("/").get_data(as_text=True))
+        return self.client.post("/logout", data={"csrf_token": token})
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)

@@ -1,0 +1,34 @@
+"""The schema comes from the migrations, and the migrations match the models."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+
+from kb import create_app
+from kb.extensions import db
+from kb.ops.health import migration_heads
+
+
+def test_models_and_migrations_do_not_drift(app):
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    assert differences == [], "run `flask db migrate` and review the new revision"
+
+
+def test_database_is_at_the_newest_migration(app):
+    with db.engine.connect() as connection:
+        assert set(MigrationContext.configure(connection).get_current_heads()) == migration_heads()
+
+
+def test_migrations_go_down_and_up_again(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'scratch.sqlite3'}"})
+    with app.app_context():
+        upgrade()
+        downgrade(revision="base")
+        with db.engine.connect() as connection:
+            assert db.inspect(connection).get_table_names() == ["alembic_version"]
+        upgrade()
+        with db.engine.connect() as connection:
+            assert "users" in db.inspect(connection).get_table_names()
+        db.engine.dispose()
