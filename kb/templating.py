@@ -18,7 +18,16 @@ def date_and_time(moment: datetime | None) -> str:
     return f"{moment:%H:%M} UTC on {long_date(moment)}" if moment else ""
 
 
+def field_attributes(described: str = "", **attributes) -> dict:
+    """HTML attributes for a form control, leaving out those without a value (WTForms prints None)."""
+    chosen = {name: value for name, value in attributes.items() if value not in (None, "")}
+    if described.strip():
+        chosen["aria-describedby"] = described.strip()
+    return chosen
+
+
 def register(app: Flask) -> None:
+    app.add_template_global(field_attributes)
     app.add_template_filter(markdown_filter, "markdown")
     app.add_template_filter(long_date, "long_date")
     app.add_template_filter(date_and_time, "date_and_time")

@@ -135,6 +135,7 @@ def test_throttling_holds_across_separate_app_processes(app, auth, member, datab
     other_worker = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": str(search_dir)})
     with other_worker.app_context():
         assert service.throttled_until("sam@example.org", "192.0.2.1") == NOW + timedelta(minutes=15)
+        db.session.remove()
         db.engine.dispose()
 
 
