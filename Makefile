@@ -28,7 +28,7 @@ setup: $(VENV)/.installed
 
 run: setup
 	@echo "Serving Common Ground on http://$(HOST):$(PORT) with $(WORKERS) workers (Ctrl+C stops it)"
-	$(BIN)/gunicorn --preload --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - \
+	$(BIN)/gunicorn --preload --no-control-socket --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - \
 		--access-logformat '%(h)s "%(r)s" %(s)s %(b)s %(M)sms' wsgi:app
 
 dev: setup

@@ -81,8 +81,8 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--preload", "--workers", str(args.workers), "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "wsgi:app"],
+        [str(BIN / "gunicorn"), "--preload", "--no-control-socket", "--workers", str(args.workers),
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
         cwd=ROOT, env=env,
     )
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -37,6 +38,15 @@ def seed(directory: Path) -> None:
     except SeedError as error:
         raise click.ClickException(f"{error}. Nothing was changed.") from None
     click.echo(report.summary())
+
+
+@contextmanager
+def refusals_as_messages():
+    """A rule's refusal ends the command with its message and exit code 1, not a traceback."""
+    try:
+        yield
+    except accounts.AuthError as error:
+        raise click.ClickException(str(error)) from None
 
 
 def read_password(password_stdin: bool) -> str:
@@ -82,10 +92,8 @@ def create_user(email, role, display_name, organisation, sector, region, passwor
         sector=sector,
         region=region,
     )
-    try:
+    with refusals_as_messages():
         user = accounts.create_account(email, password, profile, role=Role(role))
-    except accounts.AuthError as error:
-        raise click.ClickException(str(error)) from None
     click.echo(f"Created {user.role} {user.email} ({user.display_name}).")
 
 
@@ -95,10 +103,8 @@ def create_user(email, role, display_name, organisation, sector, region, passwor
 @with_appcontext
 def set_role(email: str, role: str) -> None:
     """Make an account a member, moderator or admin."""
-    try:
+    with refusals_as_messages():
         user = accounts.set_role(email, Role(role))
-    except accounts.AuthError as error:
-        raise click.ClickException(str(error)) from None
     click.echo(f"{user.email} is now {user.role}.")
 
 
@@ -110,10 +116,8 @@ def set_role(email: str, role: str) -> None:
 @with_appcontext
 def suspend(email: str, until: datetime, reason: str) -> None:
     """Suspend an account: it cannot log in until the date given."""
-    try:
+    with refusals_as_messages():
         user = accounts.suspend(email, until, reason)
-    except accounts.AuthError as error:
-        raise click.ClickException(str(error)) from None
     click.echo(f"{user.email} is suspended until {until:%Y-%m-%d %H:%M} UTC.")
 
 
@@ -122,10 +126,8 @@ def suspend(email: str, until: datetime, reason: str) -> None:
 @with_appcontext
 def unsuspend(email: str) -> None:
     """Lift a suspension early."""
-    try:
+    with refusals_as_messages():
         user = accounts.lift_suspension(email)
-    except accounts.AuthError as error:
-        raise click.ClickException(str(error)) from None
     click.echo(f"{user.email} can log in again.")
 
 
