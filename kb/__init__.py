@@ -13,6 +13,7 @@ from kb.auth import bp as auth_bp
 from kb.cli import kb_group
 from kb.config import PROJECT_ROOT, ConfigError, load_settings
 from kb.extensions import csrf, db, login_manager, migrate
+from kb.library import bp as library_bp
 from kb.ops import bp as ops_bp
 from kb.ops.logs import configure_logging, register_request_logging
 from kb.themes import bp as themes_bp
@@ -49,6 +50,7 @@ def _register_blueprints(app: Flask) -> None:
     templating.register(app)
     app.register_blueprint(themes_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(library_bp)
     app.register_blueprint(ops_bp)
 
 

@@ -15,6 +15,8 @@ import yaml
 from sqlalchemy import select
 
 from kb.extensions import db
+from kb.library.seed import seed_case_study
+from kb.library.service import CaseStudyFields
 from kb.themes.models import (
     THEME_SLUGS,
     ChecklistPair,
@@ -139,7 +141,29 @@ def seed_theme(path: Path, report: SeedReport) -> Theme:
         upsert(ThemeResource, {"theme_id": theme.id, "position": position},
                {"title": require(item, "title", path), "url": url, "publisher": item.get("publisher")}, report)
     remove_beyond(ThemeResource, {"theme_id": theme.id}, len(resources), report)
+
+    if data.get("case_study"):
+        report.add(seed_theme_case_study(data["case_study"], slug, path))
     return theme
+
+
+def seed_theme_case_study(item: dict, theme_slug: str, path: Path) -> str:
+    number = require(item, "number", path, int)
+    year = item.get("year_started")
+    fields = CaseStudyFields(
+        title=require(item, "title", path),
+        summary=require(item, "summary", path),
+        body=require(item, "body", path),
+        theme_slugs=[theme_slug],
+        tags=["leaflet case study"],
+        region=item.get("region"),
+        locality=(item.get("locality") or "").strip(),
+        sectors=[str(sector) for sector in item.get("sectors") or []],
+        organisations=[str(name).strip() for name in item.get("organisations") or []],
+        year_started=int(year) if year else None,
+    )
+    db.session.flush()
+    return seed_case_study(f"leaflet-case-study-{number}", fields)
 
 
 def seed_facts(path: Path, report: SeedReport) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template
 
 from kb import clock
+from kb.library import service as library
 from kb.themes import bp, service
 
 
@@ -29,7 +30,8 @@ def show(slug: str):
         abort(404)
     previous_theme, next_theme = service.neighbours(theme)
     return render_template(
-        "themes/theme.html", theme=theme, previous_theme=previous_theme, next_theme=next_theme
+        "themes/theme.html", theme=theme, previous_theme=previous_theme, next_theme=next_theme,
+        case_studies=library.latest_for_theme(theme), case_study_count=library.count_published_for_theme(theme),
     )
 
 
