@@ -20,9 +20,18 @@ _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typograp
 _markdown.enable("strikethrough")
 
 
+def _demote_top_headings(tokens) -> None:
+    # The page's own title is the only h1, so a "# Heading" in user text becomes an h2.
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
+            token.tag = "h2"
+
+
 def render_markdown(source: str) -> str:
-    """Sanitised HTML for a Markdown source; links get rel="nofollow ugc"."""
-    html = _markdown.render(source or "")
+    """Sanitised HTML for a Markdown source; links get rel="nofollow ugc"; no h1."""
+    tokens = _markdown.parse(source or "")
+    _demote_top_headings(tokens)
+    html = _markdown.renderer.render(tokens, _markdown.options, {})
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

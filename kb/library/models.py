@@ -1,11 +1,26 @@
-"""Case studies: what practitioners did in a local partnership and what they learned."""
+"""The library: case studies (what a partnership did) and lessons (a short learning point).
+
+Both kinds share one table because they share everything that matters to the rules: the review
+workflow, revisions, themes, tags and visibility. Kind-specific columns are simply left empty.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kb import clock
@@ -16,8 +31,14 @@ from kb.themes.models import Theme
 TITLE_MIN, TITLE_MAX = 5, 200
 SUMMARY_MAX = 300
 BODY_MAX = 100_000
+LESSON_BODY_MAX = 2_000
 TAGS_MAX = 10
 TAG_MAX = 40
+
+
+class Kind(StrEnum):
+    CASE_STUDY = "case study"
+    LESSON = "lesson"
 
 
 class Status(StrEnum):
@@ -29,17 +50,32 @@ class Status(StrEnum):
     ARCHIVED = "archived"
 
 
-case_study_themes = Table(
-    "case_study_themes",
+class Outcome(StrEnum):
+    """A lesson is one of the leaflet's Do's or Don'ts, learned the hard or the easy way."""
+
+    WORKED_WELL = "worked well"
+    DID_NOT_WORK = "didn't work"
+
+
+class RevisionState(StrEnum):
+    SAVED = "saved"  # part of the item's history
+    PENDING = "pending"  # an edit of a published item, waiting for a moderator
+    APPROVED = "approved"
+    DECLINED = "declined"
+    SUPERSEDED = "superseded"  # a pending edit replaced by a newer one before review
+
+
+item_themes = Table(
+    "library_item_themes",
     db.metadata,
-    Column("case_study_id", ForeignKey("case_studies.id", ondelete="CASCADE"), primary_key=True),
+    Column("item_id", ForeignKey("library_items.id", ondelete="CASCADE"), primary_key=True),
     Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
 )
 
-case_study_tags = Table(
-    "case_study_tags",
+item_tags = Table(
+    "library_item_tags",
     db.metadata,
-    Column("case_study_id", ForeignKey("case_studies.id", ondelete="CASCADE"), primary_key=True),
+    Column("item_id", ForeignKey("library_items.id", ondelete="CASCADE"), primary_key=True),
     Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
 )
 
@@ -51,13 +87,14 @@ class Tag(db.Model):
     name: Mapped[str] = mapped_column(String(TAG_MAX), unique=True)
 
 
-class CaseStudy(db.Model):
-    __tablename__ = "case_studies"
+class LibraryItem(db.Model):
+    __tablename__ = "library_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
     slug: Mapped[str] = mapped_column(String(80))
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
-    summary: Mapped[str] = mapped_column(String(SUMMARY_MAX))
+    summary: Mapped[str] = mapped_column(String(SUMMARY_MAX), default="")
     body: Mapped[str] = mapped_column(Text)
     # Rendered and sanitised once on save, not on every view.
     body_html: Mapped[str] = mapped_column(Text)
@@ -66,13 +103,16 @@ class CaseStudy(db.Model):
     sectors: Mapped[list[str]] = mapped_column(JSON, default=list)
     organisations: Mapped[list[str]] = mapped_column(JSON, default=list)
     year_started: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    source_case_study_id: Mapped[int | None] = mapped_column(ForeignKey("library_items.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(20), default=Status.DRAFT.value, index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Shown instead of the author's name for material the site did not get from a member (the leaflet).
     credited_to: Mapped[str | None] = mapped_column(String(120))
-    # Set on case studies loaded from seed_content, so a second seed finds them again.
+    # Set on items loaded from seed_content, so a second seed finds them again.
     seed_key: Mapped[str | None] = mapped_column(String(60), unique=True)
     moderator_note: Mapped[str | None] = mapped_column(Text)
+    has_pending_edit: Mapped[bool] = mapped_column(Boolean, default=False)
     revision_number: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
@@ -80,11 +120,16 @@ class CaseStudy(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
 
     author: Mapped[User | None] = relationship()
-    themes: Mapped[list[Theme]] = relationship(secondary=case_study_themes, order_by=Theme.position)
-    tags: Mapped[list[Tag]] = relationship(secondary=case_study_tags, order_by=Tag.name)
-    revisions: Mapped[list[CaseStudyRevision]] = relationship(
-        back_populates="case_study", order_by="CaseStudyRevision.number", cascade="all, delete-orphan"
+    themes: Mapped[list[Theme]] = relationship(secondary=item_themes, order_by=Theme.position)
+    tags: Mapped[list[Tag]] = relationship(secondary=item_tags, order_by=Tag.name)
+    source_case_study: Mapped[LibraryItem | None] = relationship(remote_side=[id])
+    revisions: Mapped[list[ItemRevision]] = relationship(
+        back_populates="item", order_by="ItemRevision.number", cascade="all, delete-orphan"
     )
+
+    @property
+    def is_case_study(self) -> bool:
+        return self.kind == Kind.CASE_STUDY
 
     @property
     def credit(self) -> str:
@@ -93,23 +138,24 @@ class CaseStudy(db.Model):
         return self.author.display_name if self.author else "A former member"
 
     def __repr__(self) -> str:
-        return f"<CaseStudy {self.id} {self.status} {self.title!r}>"
+        return f"<LibraryItem {self.id} {self.kind} {self.status} {self.title!r}>"
 
 
-class CaseStudyRevision(db.Model):
-    """Every save of a case study, so nothing typed is ever lost and changes can be traced."""
+class ItemRevision(db.Model):
+    """Every save of an item, so nothing typed is ever lost and every change can be traced."""
 
-    __tablename__ = "case_study_revisions"
-    __table_args__ = (UniqueConstraint("case_study_id", "number"),)
+    __tablename__ = "library_item_revisions"
+    __table_args__ = (UniqueConstraint("item_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_study_id: Mapped[int] = mapped_column(ForeignKey("case_studies.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("library_items.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20), default=RevisionState.SAVED.value)
     saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     saved_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     note: Mapped[str] = mapped_column(String(300), default="")
     # The fields as they were saved, so any revision can be shown, compared or restored.
     snapshot: Mapped[dict] = mapped_column(JSON)
 
-    case_study: Mapped[CaseStudy] = relationship(back_populates="revisions")
+    item: Mapped[LibraryItem] = relationship(back_populates="revisions")
     saved_by: Mapped[User | None] = relationship()

@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from sqlalchemy import select
 
 from kb import clock
 from kb.extensions import db
-from kb.library.models import CaseStudy, Status
-from kb.library.service import CaseStudyFields, _apply, _record_revision, fields_of
+from kb.library.models import Kind, LibraryItem, Status
+from kb.library.service import ItemFields, _apply, _record_revision, fields_of
 
 LEAFLET_CREDIT = "Local Partnerships Taskforce"
 
 
-def seed_case_study(key: str, fields: CaseStudyFields) -> str:
+def seed_case_study(key: str, fields: ItemFields) -> str:
     """Create or update one seeded case study; returns 'created', 'updated' or 'unchanged'."""
-    case_study = db.session.scalar(select(CaseStudy).where(CaseStudy.seed_key == key))
-    if case_study is None:
-        case_study = CaseStudy(seed_key=key, credited_to=LEAFLET_CREDIT, status=Status.PUBLISHED.value,
-                               created_at=clock.now(), published_at=clock.now())
-        _apply(case_study, fields)
-        db.session.add(case_study)
-        _record_revision(case_study, None, "Loaded from the leaflet (seed_content)")
+    item = db.session.scalar(select(LibraryItem).where(LibraryItem.seed_key == key))
+    if item is None:
+        item = LibraryItem(kind=Kind.CASE_STUDY.value, seed_key=key, credited_to=LEAFLET_CREDIT,
+                           status=Status.PUBLISHED.value, has_pending_edit=False,
+                           created_at=clock.now(), published_at=clock.now())
+        _apply(item, fields)
+        db.session.add(item)
+        _record_revision(item, None, "Loaded from the leaflet (seed_content)")
         return "created"
-    if fields_of(case_study) == fields:
+    if asdict(fields_of(item)) == asdict(fields):
         return "unchanged"
-    _apply(case_study, fields)
-    _record_revision(case_study, None, "Updated from seed_content")
+    _apply(item, fields)
+    _record_revision(item, None, "Updated from seed_content")
     return "updated"

@@ -1,4 +1,5 @@
-"""Case study pages: browse, read, write, submit, and the moderators' decisions."""
+"""Library pages. Case studies and lessons share these views; each kind gets its own URLs
+(/case-studies/..., /lessons/...) through register_kind_routes at the bottom."""
 
 from __future__ import annotations
 
@@ -6,192 +7,258 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from kb.auth.models import REGIONS, SECTOR_LABELS
-from kb.library import bp, service
-from kb.library.forms import BODY_TEMPLATE, CaseStudyForm, DecisionForm
-from kb.library.models import CaseStudy
-from kb.library.service import Filters, LibraryError, StaleEdit
+from kb.library import bp, history, queries, rules, service
+from kb.library.forms import CASE_STUDY_TEMPLATE, CaseStudyForm, DecisionForm, LessonForm
+from kb.library.kinds import ALL_KINDS, BY_KIND, CASE_STUDIES, LESSONS, KindPages, pages_for
+from kb.library.models import LibraryItem, Outcome
+from kb.library.queries import Filters
+from kb.library.service import LibraryError, StaleEdit
 from kb.themes.service import list_themes
 
 INVALID = 422
+FORMS = {CASE_STUDIES.key: CaseStudyForm, LESSONS.key: LessonForm}
 
 
 @bp.app_template_global()
-def case_study_url(case_study: CaseStudy) -> str:
-    return url_for("library.show", case_study_id=case_study.id, slug=case_study.slug)
-
-
-def visible_case_study_or_404(case_study_id: int) -> CaseStudy:
-    """The case study, or 404 for anyone who may not see it (so its existence is not revealed)."""
-    case_study = service.get_case_study(case_study_id)
-    if case_study is None or not service.can_view(current_user, case_study):
-        abort(404)
-    return case_study
+def item_url(item: LibraryItem, action: str = "show", **args) -> str:
+    pages = pages_for(item)
+    if action == "show":
+        return url_for(f"library.show_{pages.key}", item_id=item.id, slug=item.slug, **args)
+    return url_for(f"library.{action}_{pages.key}", item_id=item.id, **args)
 
 
 @bp.app_context_processor
 def library_rules():
-    # The templates ask the same permission questions as the views, from the one place they live.
-    return {"library": service}
+    # Templates ask the same permission questions as the views, from the one place they live.
+    return {"rules": rules, "kinds": BY_KIND}
 
 
-@bp.route("/case-studies")
-def index():
+def visible_item_or_404(pages: KindPages, item_id: int) -> LibraryItem:
+    """The item, or 404 for anyone who may not see it (so its existence is not revealed)."""
+    item = queries.get_item(pages.kind, item_id)
+    if item is None or not rules.can_view(current_user, item):
+        abort(404)
+    return item
+
+
+def index(pages: KindPages):
     themes = list_themes()
     filters = Filters(
         theme=request.args.get("theme") or None,
         region=request.args.get("region") or None,
         sector=request.args.get("sector") or None,
         tag=(request.args.get("tag") or "").strip().lower() or None,
+        outcome=(request.args.get("outcome") or None) if pages is LESSONS else None,
     )
-    page = service.browse(filters, request.args.get("page", 1, type=int) or 1)
+    page = queries.browse(pages.kind, filters, request.args.get("page", 1, type=int) or 1)
+    labels = {theme.slug: theme.title for theme in themes} | dict(SECTOR_LABELS)
     return render_template(
-        "library/index.html", page=page, filters=filters, themes=themes, regions=REGIONS,
-        sectors=SECTOR_LABELS, tags=service.all_tags_in_use(),
-        theme_titles={theme.slug: theme.title for theme in themes},
+        "library/index.html", pages=pages, page=page, filters=filters, themes=themes, regions=REGIONS,
+        sectors=SECTOR_LABELS, outcomes=[outcome.value for outcome in Outcome],
+        tags=queries.tags_in_use(pages.kind), labels=labels,
     )
 
 
-@bp.route("/case-studies/<int:case_study_id>", defaults={"slug": ""})
-@bp.route("/case-studies/<int:case_study_id>-<slug>")
-def show(case_study_id: int, slug: str):
-    case_study = visible_case_study_or_404(case_study_id)
-    if slug != case_study.slug:
+def show(pages: KindPages, item_id: int, slug: str = ""):
+    item = visible_item_or_404(pages, item_id)
+    if slug != item.slug:
         # Old links keep working after a title change.
-        return redirect(case_study_url(case_study), code=301)
-    return render_template("library/show.html", case_study=case_study, decision_form=DecisionForm())
+        return redirect(item_url(item), code=301)
+    pending = None
+    if item.has_pending_edit and rules.can_see_history(current_user, item):
+        pending = service.pending_edit(item)
+    changes = history.compare(service.snapshot_of(item), pending.snapshot) if pending else []
+    return render_template(
+        f"library/show_{pages.key}.html", pages=pages, item=item, decision_form=DecisionForm(),
+        pending=pending, pending_changes=changes,
+        lessons=queries.lessons_from(item) if pages is CASE_STUDIES else [],
+    )
 
 
-def render_form(form: CaseStudyForm, case_study: CaseStudy | None = None, status: int = 200, stale=None):
-    return render_template("library/form.html", form=form, case_study=case_study, stale=stale), status
+def render_form(pages: KindPages, form, item: LibraryItem | None = None, status: int = 200, stale=None):
+    return render_template("library/form.html", pages=pages, form=form, item=item, stale=stale), status
 
 
-@bp.route("/case-studies/new", methods=["GET", "POST"])
-@login_required
-def new():
-    form = CaseStudyForm()
-    form.set_theme_choices(list_themes())
+def prepared_form(pages: KindPages):
+    form = FORMS[pages.key]()
+    form.prepare(list_themes(), queries.published_case_studies() if pages is LESSONS else ())
+    return form
+
+
+def new(pages: KindPages):
+    form = prepared_form(pages)
     if request.method == "GET":
-        form.body.data = BODY_TEMPLATE
+        if pages is CASE_STUDIES:
+            form.body.data = CASE_STUDY_TEMPLATE
         if request.args.get("theme"):
             form.themes.data = [request.args["theme"]]
-        return render_form(form)
+        if pages is LESSONS and request.args.get("from", "").isdigit():
+            source = queries.get_item(CASE_STUDIES.kind, int(request.args["from"]))
+            if source is not None and source.status == "published":
+                form.source_case_study.data = str(source.id)
+                form.themes.data = [theme.slug for theme in source.themes]
+        return render_form(pages, form)
     if not form.validate_on_submit():
-        return render_form(form, status=INVALID)
+        return render_form(pages, form, status=INVALID)
     try:
-        case_study = service.start_case_study(form.to_fields(), by=current_user, note=form.note.data)
+        item = service.start_item(pages.kind, form.to_fields(), by=current_user, note=form.note.data)
         if request.form.get("intent") == "submit":
-            submit_or_publish(case_study)
+            submit_or_publish(item)
         else:
             flash("Your draft has been saved. Only you and the moderators can see it.", "success")
     except LibraryError as error:
         form.form_errors.append(str(error))
-        return render_form(form, status=INVALID)
-    return redirect(case_study_url(case_study))
+        return render_form(pages, form, status=INVALID)
+    return redirect(item_url(item))
 
 
-def submit_or_publish(case_study: CaseStudy) -> None:
-    if service.can_publish_directly(current_user, case_study):
-        service.publish(case_study, by=current_user)
-        flash("Your case study is published.", "success")
+def submit_or_publish(item: LibraryItem) -> None:
+    if rules.can_publish_directly(current_user, item):
+        service.publish(item, by=current_user)
+        flash("Published.", "success")
     else:
-        service.submit_for_review(case_study, by=current_user)
-        flash("Thank you. Your case study has been sent to the moderators for review.", "success")
+        service.submit_for_review(item, by=current_user)
+        flash("Thank you. It has been sent to the moderators for review.", "success")
 
 
-@bp.route("/case-studies/<int:case_study_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit(case_study_id: int):
-    case_study = visible_case_study_or_404(case_study_id)
-    if not service.can_edit(current_user, case_study):
+def edit(pages: KindPages, item_id: int):
+    item = visible_item_or_404(pages, item_id)
+    if not rules.can_edit(current_user, item):
         abort(403)
-    form = CaseStudyForm()
-    form.set_theme_choices(list_themes())
+    form = prepared_form(pages)
     if request.method == "GET":
-        form.fill_from(service.fields_of(case_study), case_study.revision_number)
-        return render_form(form, case_study)
+        form.fill_from(service.fields_for_editing(item), item.revision_number)
+        return render_form(pages, form, item)
     if not form.validate_on_submit():
-        return render_form(form, case_study, status=INVALID)
+        return render_form(pages, form, item, status=INVALID)
     try:
-        opened_at = int(form.revision.data or -1)
-    except ValueError:
-        opened_at = -1
-    try:
-        service.save_case_study(case_study, form.to_fields(), by=current_user, opened_at_revision=opened_at,
-                                note=form.note.data)
-        if request.form.get("intent") == "submit":
-            submit_or_publish(case_study)
+        live = service.save_item(item, form.to_fields(), by=current_user,
+                                 opened_at_revision=form.opened_at_revision(), note=form.note.data)
+        if not live:
+            flash("Your edit has been sent to the moderators. Readers see the published text until it is "
+                  "approved.", "success")
+        elif request.form.get("intent") == "submit" and rules.can_submit(current_user, item):
+            submit_or_publish(item)
         else:
             flash("Your changes have been saved.", "success")
     except StaleEdit as error:
         form.form_errors.append(str(error))
-        form.revision.data = str(case_study.revision_number)
-        return render_form(form, case_study, status=409, stale=case_study)
+        form.revision.data = str(item.revision_number)
+        return render_form(pages, form, item, status=409, stale=error.current)
     except LibraryError as error:
         form.form_errors.append(str(error))
-        return render_form(form, case_study, status=INVALID)
-    return redirect(case_study_url(case_study))
+        return render_form(pages, form, item, status=INVALID)
+    return redirect(item_url(item))
 
 
-def decide(case_study_id: int, action, success: str):
-    case_study = visible_case_study_or_404(case_study_id)
+def history_page(pages: KindPages, item_id: int):
+    item = visible_item_or_404(pages, item_id)
+    if not rules.can_see_history(current_user, item):
+        abort(403)
+    return render_template("library/history.html", pages=pages, item=item, revisions=queries.revisions_of(item))
+
+
+def compare(pages: KindPages, item_id: int):
+    item = visible_item_or_404(pages, item_id)
+    if not rules.can_see_history(current_user, item):
+        abort(403)
+    older = queries.revision(item, request.args.get("from", type=int) or 0)
+    newer = queries.revision(item, request.args.get("to", type=int) or 0)
+    if older is None or newer is None:
+        flash("Choose two revisions to compare.", "error")
+        return redirect(item_url(item, "history"))
+    if older.number > newer.number:
+        older, newer = newer, older
+    return render_template("library/compare.html", pages=pages, item=item, older=older, newer=newer,
+                           changes=history.compare(older.snapshot, newer.snapshot))
+
+
+def restore(pages: KindPages, item_id: int, number: int):
+    item = visible_item_or_404(pages, item_id)
+    try:
+        live = service.restore_revision(item, number, by=current_user)
+    except service.NotAllowed:
+        abort(403)
+    except LibraryError as error:
+        flash(str(error), "error")
+        return redirect(item_url(item, "history"))
+    flash(f"Revision {number} has been restored" + ("." if live else " as an edit waiting for review."),
+          "success")
+    return redirect(item_url(item))
+
+
+def submit(pages: KindPages, item_id: int):
+    item = visible_item_or_404(pages, item_id)
+    if not rules.is_author(current_user, item):
+        abort(403)
+    try:
+        submit_or_publish(item)
+    except LibraryError as error:
+        flash(str(error), "error")
+    return redirect(item_url(item))
+
+
+def decide(pages: KindPages, item_id: int, action, success: str):
+    """One moderator decision: members get 403; a decision that no longer applies gets a message."""
+    item = visible_item_or_404(pages, item_id)
+    if not rules.is_moderator(current_user):
+        abort(403)
     form = DecisionForm()
     if not form.validate_on_submit():
         flash(form.note.errors[0] if form.note.errors else "The decision could not be read.", "error")
-        return redirect(case_study_url(case_study))
+        return redirect(item_url(item))
     try:
-        action(case_study, current_user, form.note.data or "")
-    except service.InvalidTransition as error:
-        if not service.is_moderator(current_user):
-            abort(403)
-        flash(str(error), "error")
+        action(item, current_user, form.note.data or "")
     except LibraryError as error:
         flash(str(error), "error")
     else:
         flash(success, "success")
-    return redirect(case_study_url(case_study))
+    return redirect(item_url(item))
 
 
-@bp.route("/case-studies/<int:case_study_id>/submit", methods=["POST"])
-@login_required
-def submit(case_study_id: int):
-    case_study = visible_case_study_or_404(case_study_id)
-    if not service.is_author(current_user, case_study):
-        abort(403)
-    try:
-        submit_or_publish(case_study)
-    except LibraryError as error:
-        flash(str(error), "error")
-    return redirect(case_study_url(case_study))
+DECISIONS = {
+    "publish": (lambda item, by, note: service.publish(item, by, note), "Published."),
+    "request_changes": (service.request_changes, "Sent back to the author with your note."),
+    "reject": (service.reject, "Rejected. The author can see your reason."),
+    "archive": (service.archive, "Archived. It stays readable, marked as archived."),
+    "approve_edit": (service.approve_edit, "The edit is approved and now published."),
+    "decline_edit": (service.decline_edit, "The edit is declined. The author can see your note."),
+}
 
 
-@bp.route("/case-studies/<int:case_study_id>/publish", methods=["POST"])
-@login_required
-def publish(case_study_id: int):
-    return decide(case_study_id, lambda item, by, note: service.publish(item, by, note), "Published.")
+def register_kind_routes(pages: KindPages) -> None:
+    def route(rule, endpoint, view, methods=("GET",), login=True, **defaults):
+        def bound(**kwargs):
+            return view(pages, **kwargs)
+        bound.__name__ = f"{endpoint}_{pages.key}"
+        handler = login_required(bound) if login else bound
+        options = {"defaults": defaults} if defaults else {}
+        bp.add_url_rule(f"/{pages.prefix}{rule}", endpoint=f"{endpoint}_{pages.key}", view_func=handler,
+                        methods=list(methods), **options)
+
+    route("", "index", index, login=False)
+    route("/new", "new", new, methods=("GET", "POST"))
+    route("/<int:item_id>", "show", show, login=False, slug="")
+    bp.add_url_rule(f"/{pages.prefix}/<int:item_id>-<slug>", endpoint=f"show_{pages.key}")
+    route("/<int:item_id>/edit", "edit", edit, methods=("GET", "POST"))
+    route("/<int:item_id>/history", "history", history_page)
+    route("/<int:item_id>/history/compare", "compare", compare)
+    route("/<int:item_id>/revisions/<int:number>/restore", "restore", restore, methods=("POST",))
+    route("/<int:item_id>/submit", "submit", submit, methods=("POST",))
+    for name, (action, success) in DECISIONS.items():
+        route(f"/<int:item_id>/{name.replace('_', '-')}", name,
+              lambda pages, item_id, action=action, success=success: decide(pages, item_id, action, success),
+              methods=("POST",))
 
 
-@bp.route("/case-studies/<int:case_study_id>/request-changes", methods=["POST"])
-@login_required
-def request_changes(case_study_id: int):
-    return decide(case_study_id, service.request_changes, "Sent back to the author with your note.")
-
-
-@bp.route("/case-studies/<int:case_study_id>/reject", methods=["POST"])
-@login_required
-def reject(case_study_id: int):
-    return decide(case_study_id, service.reject, "Rejected. The author has your reason.")
-
-
-@bp.route("/case-studies/<int:case_study_id>/archive", methods=["POST"])
-@login_required
-def archive(case_study_id: int):
-    return decide(case_study_id, service.archive, "Archived. It stays readable, marked as archived.")
+for kind_pages in ALL_KINDS:
+    register_kind_routes(kind_pages)
 
 
 @bp.route("/my/contributions")
 @login_required
 def my_contributions():
-    return render_template("library/my_contributions.html", items=service.contributions_of(current_user))
+    return render_template("library/my_contributions.html", items=queries.contributions_of(current_user))
 
 
 @bp.route("/moderation/review")
@@ -199,4 +266,4 @@ def my_contributions():
 def review_queue():
     if not current_user.is_moderator:
         abort(403)
-    return render_template("library/review_queue.html", items=service.awaiting_review())
+    return render_template("library/review_queue.html", items=queries.awaiting_review())

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from kb.extensions import db
 from kb.library.seed import seed_case_study
-from kb.library.service import CaseStudyFields
+from kb.library.service import ItemFields
 from kb.themes.models import (
     THEME_SLUGS,
     ChecklistPair,
@@ -150,7 +150,7 @@ def seed_theme(path: Path, report: SeedReport) -> Theme:
 def seed_theme_case_study(item: dict, theme_slug: str, path: Path) -> str:
     number = require(item, "number", path, int)
     year = item.get("year_started")
-    fields = CaseStudyFields(
+    fields = ItemFields(
         title=require(item, "title", path),
         summary=require(item, "summary", path),
         body=require(item, "body", path),

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import abort, render_template
 
 from kb import clock
-from kb.library import service as library
+from kb.library import queries as library
+from kb.library.models import Kind, Outcome
 from kb.themes import bp, service
 
 
@@ -31,7 +32,11 @@ def show(slug: str):
     previous_theme, next_theme = service.neighbours(theme)
     return render_template(
         "themes/theme.html", theme=theme, previous_theme=previous_theme, next_theme=next_theme,
-        case_studies=library.latest_for_theme(theme), case_study_count=library.count_published_for_theme(theme),
+        case_studies=library.latest_for_theme(theme, Kind.CASE_STUDY),
+        case_study_count=library.count_for_theme(theme, Kind.CASE_STUDY),
+        worked_well=library.latest_for_theme(theme, Kind.LESSON, Outcome.WORKED_WELL.value),
+        did_not_work=library.latest_for_theme(theme, Kind.LESSON, Outcome.DID_NOT_WORK.value),
+        lesson_count=library.count_for_theme(theme, Kind.LESSON),
     )
 
 

@@ -1,0 +1,140 @@
+"""Reading the library: browsing with filters, a theme's latest items, queues and contributions."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from kb.auth.models import User
+from kb.extensions import db
+from kb.library.models import ItemRevision, Kind, LibraryItem, Status, Tag
+from kb.themes.models import Theme
+
+PAGE_SIZE = 20
+
+
+@dataclass
+class Filters:
+    theme: str | None = None
+    region: str | None = None
+    sector: str | None = None
+    tag: str | None = None
+    outcome: str | None = None
+
+    def active(self) -> dict[str, str]:
+        return {name: value for name, value in asdict(self).items() if value}
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    number: int
+    pages: int
+
+
+def _with_display_data(query):
+    return query.options(selectinload(LibraryItem.themes), selectinload(LibraryItem.tags),
+                         selectinload(LibraryItem.author))
+
+
+def get_item(kind: Kind, item_id: int) -> LibraryItem | None:
+    return db.session.scalar(_with_display_data(
+        select(LibraryItem).where(LibraryItem.id == item_id, LibraryItem.kind == kind.value)
+    ))
+
+
+def _published(kind: Kind, filters: Filters):
+    query = select(LibraryItem).where(LibraryItem.kind == kind.value, LibraryItem.status == Status.PUBLISHED.value)
+    if filters.theme:
+        query = query.where(LibraryItem.themes.any(Theme.slug == filters.theme))
+    if filters.region:
+        query = query.where(LibraryItem.region == filters.region)
+    if filters.tag:
+        query = query.where(LibraryItem.tags.any(Tag.name == filters.tag))
+    if filters.sector:
+        # The JSON list is stored as text on both databases, each value in double quotes.
+        query = query.where(cast(LibraryItem.sectors, String).like(f"%{json.dumps(filters.sector)}%"))
+    if filters.outcome:
+        query = query.where(LibraryItem.outcome == filters.outcome)
+    return query
+
+
+def _newest_first(query):
+    return query.order_by(LibraryItem.published_at.desc(), LibraryItem.id.desc())
+
+
+def browse(kind: Kind, filters: Filters, page_number: int = 1) -> Page:
+    """Published items of one kind, newest first, filtered, a page at a time (paged in SQL)."""
+    query = _published(kind, filters)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    number = min(max(1, page_number), pages)
+    items = db.session.scalars(
+        _with_display_data(_newest_first(query)).offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    ).all()
+    return Page(items=list(items), total=total, number=number, pages=pages)
+
+
+def latest_for_theme(theme: Theme, kind: Kind, outcome: str | None = None, limit: int = 3) -> list[LibraryItem]:
+    query = _published(kind, Filters(theme=theme.slug, outcome=outcome))
+    return list(db.session.scalars(_with_display_data(_newest_first(query)).limit(limit)))
+
+
+def count_for_theme(theme: Theme, kind: Kind) -> int:
+    return db.session.scalar(select(func.count()).select_from(_published(kind, Filters(theme=theme.slug)).subquery()))
+
+
+def lessons_from(case_study: LibraryItem) -> list[LibraryItem]:
+    return list(db.session.scalars(_with_display_data(_newest_first(
+        _published(Kind.LESSON, Filters()).where(LibraryItem.source_case_study_id == case_study.id)
+    ))))
+
+
+def published_case_studies() -> list[LibraryItem]:
+    """For the "which case study did this lesson come from?" choice."""
+    return list(db.session.scalars(
+        _published(Kind.CASE_STUDY, Filters()).order_by(LibraryItem.title)
+    ))
+
+
+def contributions_of(user: User) -> list[LibraryItem]:
+    return list(db.session.scalars(
+        select(LibraryItem).where(LibraryItem.author_id == user.id)
+        .order_by(LibraryItem.updated_at.desc(), LibraryItem.id.desc())
+    ))
+
+
+def awaiting_review() -> list[LibraryItem]:
+    """Submissions and pending edits of published items, oldest first."""
+    return list(db.session.scalars(_with_display_data(
+        select(LibraryItem)
+        .where(or_(LibraryItem.status == Status.SUBMITTED.value,
+                   (LibraryItem.status == Status.PUBLISHED.value) & LibraryItem.has_pending_edit.is_(True)))
+        .order_by(LibraryItem.updated_at, LibraryItem.id)
+    )))
+
+
+def tags_in_use(kind: Kind) -> list[str]:
+    return list(db.session.scalars(
+        select(Tag.name).where(Tag.id.in_(
+            select(Tag.id).join(LibraryItem.tags)
+            .where(LibraryItem.kind == kind.value, LibraryItem.status == Status.PUBLISHED.value)
+        )).order_by(Tag.name)
+    ))
+
+
+def revisions_of(item: LibraryItem) -> list[ItemRevision]:
+    return list(db.session.scalars(
+        select(ItemRevision).where(ItemRevision.item_id == item.id)
+        .options(selectinload(ItemRevision.saved_by)).order_by(ItemRevision.number.desc())
+    ))
+
+
+def revision(item: LibraryItem, number: int) -> ItemRevision | None:
+    return db.session.scalar(select(ItemRevision).where(ItemRevision.item_id == item.id,
+                                                        ItemRevision.number == number))

@@ -1,0 +1,66 @@
+"""Who may do what with a library item. Views, templates and services all ask here."""
+
+from __future__ import annotations
+
+from kb.library.models import LibraryItem, Status
+
+EDITABLE_BY_AUTHOR = (Status.DRAFT, Status.CHANGES_REQUESTED)
+PUBLIC = (Status.PUBLISHED, Status.ARCHIVED)
+
+
+def is_moderator(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_moderator)
+
+
+def is_author(user, item: LibraryItem) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and item.author_id is not None and item.author_id == user.id)
+
+
+def can_view(user, item: LibraryItem) -> bool:
+    return item.status in PUBLIC or is_author(user, item) or is_moderator(user)
+
+
+def can_edit(user, item: LibraryItem) -> bool:
+    """Authors edit their drafts and, through review, their published items; moderators more."""
+    if item.status in (Status.ARCHIVED, Status.REJECTED):
+        return False
+    if is_moderator(user):
+        return True
+    return is_author(user, item) and (item.status in EDITABLE_BY_AUTHOR or item.status == Status.PUBLISHED)
+
+
+def edit_needs_review(user, item: LibraryItem) -> bool:
+    """A member's edit of a published item waits for a moderator; the public keeps the approved text."""
+    return item.status == Status.PUBLISHED and not is_moderator(user)
+
+
+def can_submit(user, item: LibraryItem) -> bool:
+    return is_author(user, item) and item.status in EDITABLE_BY_AUTHOR
+
+
+def can_publish_directly(user, item: LibraryItem) -> bool:
+    """Moderators and admins may publish their own work without waiting for review."""
+    return is_moderator(user) and is_author(user, item) and item.status in EDITABLE_BY_AUTHOR
+
+
+def can_review(user, item: LibraryItem) -> bool:
+    return is_moderator(user) and item.status == Status.SUBMITTED
+
+
+def can_review_edit(user, item: LibraryItem) -> bool:
+    return is_moderator(user) and item.has_pending_edit and item.status == Status.PUBLISHED
+
+
+def can_archive(user, item: LibraryItem) -> bool:
+    return is_moderator(user) and item.status == Status.PUBLISHED
+
+
+def can_see_history(user, item: LibraryItem) -> bool:
+    # Earlier revisions may hold text a moderator turned down, so only the author and moderators see them.
+    return is_author(user, item) or is_moderator(user)
+
+
+def can_restore(user, item: LibraryItem) -> bool:
+    if is_moderator(user):
+        return item.status not in (Status.ARCHIVED, Status.REJECTED)
+    return is_author(user, item) and item.status in EDITABLE_BY_AUTHOR
