@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from kb.auth.models import User
 from kb.extensions import db
-from kb.library.models import ItemRevision, Kind, LibraryItem, Status, Tag
+from kb.library.models import ItemRevision, Kind, LibraryItem, Status, Tag, item_themes
 from kb.themes.models import Theme
 
 PAGE_SIZE = 20
@@ -138,3 +138,31 @@ def revisions_of(item: LibraryItem) -> list[ItemRevision]:
 def revision(item: LibraryItem, number: int) -> ItemRevision | None:
     return db.session.scalar(select(ItemRevision).where(ItemRevision.item_id == item.id,
                                                         ItemRevision.number == number))
+
+
+def facet_counts(kind: Kind, filters: Filters, sectors: list[str], outcomes: list[str]) -> dict[str, dict[str, int]]:
+    """How many published items each filter option would show, given the other filters chosen."""
+    def without(name: str):
+        return _published(kind, Filters(**{**asdict(filters), name: None})).subquery()
+
+    themed = without("theme")
+    counts = {"theme": dict(db.session.execute(
+        select(Theme.slug, func.count()).select_from(themed)
+        .join(item_themes, item_themes.c.item_id == themed.c.id).join(Theme, Theme.id == item_themes.c.theme_id)
+        .group_by(Theme.slug)
+    ).all())}
+    regional = without("region")
+    counts["region"] = dict(db.session.execute(
+        select(regional.c.region, func.count()).where(regional.c.region.is_not(None)).group_by(regional.c.region)
+    ).all())
+    counts["sector"] = {
+        sector: db.session.scalar(select(func.count()).select_from(
+            _published(kind, Filters(**{**asdict(filters), "sector": sector})).subquery()))
+        for sector in sectors
+    }
+    counts["outcome"] = {
+        outcome: db.session.scalar(select(func.count()).select_from(
+            _published(kind, Filters(**{**asdict(filters), "outcome": outcome})).subquery()))
+        for outcome in outcomes
+    }
+    return counts

@@ -52,10 +52,11 @@ def index(pages: KindPages):
     )
     page = queries.browse(pages.kind, filters, request.args.get("page", 1, type=int) or 1)
     labels = {theme.slug: theme.title for theme in themes} | dict(SECTOR_LABELS)
+    outcomes = [outcome.value for outcome in Outcome] if pages is LESSONS else []
     return render_template(
         "library/index.html", pages=pages, page=page, filters=filters, themes=themes, regions=REGIONS,
-        sectors=SECTOR_LABELS, outcomes=[outcome.value for outcome in Outcome],
-        tags=queries.tags_in_use(pages.kind), labels=labels,
+        sectors=SECTOR_LABELS, outcomes=outcomes, tags=queries.tags_in_use(pages.kind), labels=labels,
+        counts=queries.facet_counts(pages.kind, filters, list(SECTOR_LABELS), outcomes),
     )
 
 

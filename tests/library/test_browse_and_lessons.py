@@ -86,3 +86,16 @@ def test_theme_pages_set_what_worked_beside_what_did_not(client, author):
     assert "Six-month grants" in failed.split("</section>")[0]
     lessons = client.get("/lessons?outcome=didn%27t+work").get_data(as_text=True)
     assert titles(lessons) == ["Six-month grants"]
+
+
+def test_each_filter_option_says_how_many_it_would_show(client, author):
+    make_item(author, title="London grants story", region="London", theme_slugs=["funding-it-better"])
+    make_item(author, title="London compact story", region="London", theme_slugs=["improving-understanding"])
+    make_item(author, title="Welsh grants story", region="Wales", theme_slugs=["funding-it-better"])
+    draft = make_item(author, status="draft", title="Unpublished London draft", region="London")
+    page = client.get("/case-studies?theme=funding-it-better").get_data(as_text=True)
+    assert '<option value="London" >London (1)</option>' in page  # given the theme filter
+    assert '<option value="Wales" >Wales (1)</option>' in page
+    all_regions = client.get("/case-studies").get_data(as_text=True)
+    assert '<option value="London" >London (2)</option>' in all_regions  # the draft is not counted
+    assert draft.title not in all_regions
