@@ -277,28 +277,33 @@ def publish(item: LibraryItem, by: User, note: str = "") -> None:
     _move(item, Status.PUBLISHED, by, "Published" + (f": {note.strip()}" if note.strip() else ""))
 
 
-def request_changes(item: LibraryItem, by: User, note: str) -> None:
-    if not rules.can_review(by, item):
-        raise InvalidTransition("Only something submitted can be sent back, and only by a moderator.")
+def _decide_with_note(item: LibraryItem, by: User, note: str, allowed, to: Status, refused: str,
+                      missing: str, label: str) -> None:
+    """A decision the author (or reader) must be told the reason for."""
+    if not allowed(by, item):
+        raise InvalidTransition(refused)
     if not note.strip():
-        raise LibraryError("Say what needs to change: the author is shown your note.")
+        raise LibraryError(missing)
     item.moderator_note = note.strip()
-    _move(item, Status.CHANGES_REQUESTED, by, f"Changes requested: {note.strip()}")
+    _move(item, to, by, f"{label}: {note.strip()}")
+
+
+def request_changes(item: LibraryItem, by: User, note: str) -> None:
+    _decide_with_note(item, by, note, rules.can_review, Status.CHANGES_REQUESTED,
+                      refused="Only something submitted can be sent back, and only by a moderator.",
+                      missing="Say what needs to change: the author is shown your note.",
+                      label="Changes requested")
 
 
 def reject(item: LibraryItem, by: User, reason: str) -> None:
-    if not rules.can_review(by, item):
-        raise InvalidTransition("Only something submitted can be rejected, and only by a moderator.")
-    if not reason.strip():
-        raise LibraryError("Give the reason for rejecting it: the author is shown it.")
-    item.moderator_note = reason.strip()
-    _move(item, Status.REJECTED, by, f"Rejected: {reason.strip()}")
+    _decide_with_note(item, by, reason, rules.can_review, Status.REJECTED,
+                      refused="Only something submitted can be rejected, and only by a moderator.",
+                      missing="Give the reason for rejecting it: the author is shown it.",
+                      label="Rejected")
 
 
 def archive(item: LibraryItem, by: User, reason: str) -> None:
-    if not rules.can_archive(by, item):
-        raise InvalidTransition("Only something published can be archived, and only by a moderator.")
-    if not reason.strip():
-        raise LibraryError("Give the reason for archiving it: readers are shown it.")
-    item.moderator_note = reason.strip()
-    _move(item, Status.ARCHIVED, by, f"Archived: {reason.strip()}")
+    _decide_with_note(item, by, reason, rules.can_archive, Status.ARCHIVED,
+                      refused="Only something published can be archived, and only by a moderator.",
+                      missing="Give the reason for archiving it: readers are shown it.",
+                      label="Archived")
