@@ -25,7 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PAGES = ["/static/css/site.css", "/", "/themes", "/themes/funding-it-better", "/about", "/login", "/register",
-         "/healthz"]
+         "/healthz", "/case-studies", "/case-studies?theme=funding-it-better&sector=public+body",
+         "/case-studies/5-effective-funding-arrangements", "/lessons"]
+
+
 
 
 def free_port() -> int:
@@ -67,6 +70,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8, help="clients at once for the throughput run")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of the throughput run")
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--items", type=int, default=300, help="published case studies and lessons to generate")
     args = parser.parse_args()
 
     instance = tempfile.mkdtemp(prefix="kb-bench-")
@@ -77,6 +81,9 @@ def main() -> None:
     for step in (["db", "upgrade"], ["kb", "seed"], ["kb", "index", "init"]):
         print(f"setting up: flask {' '.join(step)}", file=sys.stderr)
         subprocess.run(flask + step, cwd=ROOT, env=env, check=True, capture_output=True)
+    print(f"setting up: {args.items} published case studies and lessons", file=sys.stderr)
+    subprocess.run([sys.executable, str(ROOT / "bench" / "populate.py"), str(args.items)], cwd=ROOT, env=env,
+                   check=True)
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -92,13 +99,13 @@ def main() -> None:
                 fetch(base + page)
 
         print(f"\nLatency, {args.requests} sequential requests per page, gunicorn with {args.workers} workers")
-        print(f"{'page':32} {'p50 ms':>8} {'p95 ms':>8} {'p95 / css':>10}")
+        print(f"{'page':58} {'p50 ms':>8} {'p95 ms':>8} {'p95 / css':>10}")
         reference_p95 = None
         for page in PAGES:
             samples = [fetch(base + page) for _ in range(args.requests)]
             p50, p95 = statistics.median(samples), percentile(samples, 0.95)
             reference_p95 = reference_p95 or p95
-            print(f"{page:32} {p50:8.2f} {p95:8.2f} {p95 / reference_p95:10.1f}")
+            print(f"{page:58} {p50:8.2f} {p95:8.2f} {p95 / reference_p95:10.1f}")
 
         print(f"\nThroughput, {args.concurrency} concurrent clients for {args.seconds:.0f} s on a mix of pages")
         deadline = time.monotonic() + args.seconds
