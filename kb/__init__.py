@@ -16,6 +16,7 @@ from kb.extensions import csrf, db, login_manager, migrate
 from kb.library import bp as library_bp
 from kb.ops import bp as ops_bp
 from kb.ops.logs import configure_logging, register_request_logging
+from kb.search import bp as search_bp
 from kb.themes import bp as themes_bp
 
 
@@ -51,6 +52,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(themes_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(library_bp)
+    app.register_blueprint(search_bp)
     app.register_blueprint(ops_bp)
 
 

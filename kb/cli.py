@@ -9,12 +9,12 @@ from pathlib import Path
 
 import click
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 from flask.cli import with_appcontext
 
 from kb.auth import service as accounts
 from kb.auth.models import REGIONS, Role, Sector
 from kb.config import PROJECT_ROOT
+from kb.search import service as search
 from kb.search.store import ensure_index, index_health
 from kb.themes.seed import SeedError, load_seed
 
@@ -139,18 +139,69 @@ def index_group() -> None:
 @index_group.command("init")
 @with_appcontext
 def index_init() -> None:
-    """Create the search index directory and an empty index, unless they exist."""
-    search_dir = Path(current_app.config["KB_SEARCH_DIR"])
-    created = ensure_index(search_dir)
-    click.echo(f"{'Created' if created else 'Kept the existing'} search index in {search_dir}.")
+    """Create the search index if there is none (filled from the database), else catch up the outbox."""
+    folder = search.search_dir()
+    if ensure_index(folder):
+        click.echo(f"Created a search index in {folder}; filling it from the database.")
+        _rebuild_with_progress()
+    else:
+        result = search.drain()
+        click.echo(f"Kept the existing search index in {folder}; {result.indexed} queued changes indexed.")
+
+
+def _rebuild_with_progress() -> None:
+    with click.progressbar(length=1, label="Indexing", show_pos=True) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        try:
+            count = search.rebuild(progress)
+        except search.IndexBusy as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"Indexed {count} documents.")
+
+
+@index_group.command("rebuild")
+@with_appcontext
+def index_rebuild() -> None:
+    """Build a fresh index from the database and swap it in; search keeps working meanwhile."""
+    ensure_index(search.search_dir())
+    _rebuild_with_progress()
+
+
+@index_group.command("drain")
+@with_appcontext
+def index_drain() -> None:
+    """Index every change waiting in the outbox (normally done after each request)."""
+    result = search.drain()
+    if result.busy:
+        raise click.ClickException(f"The index is locked by another process; {result.remaining} changes still wait.")
+    click.echo(f"Indexed {result.indexed} queued changes; {result.remaining} waiting.")
+
+
+@index_group.command("status")
+@with_appcontext
+def index_status() -> None:
+    """Documents in the index against the database, per type, and the outbox backlog."""
+    health = index_health(search.search_dir())
+    if not health["ok"]:
+        raise click.ClickException(f"{health['error']}. Run `flask kb index init`.")
+    report = search.status()
+    click.echo(f"{'type':16} {'index':>8} {'database':>9}")
+    for name, counts in report["types"].items():
+        flag = "" if counts["index"] == counts["database"] else "  <- differs: run `flask kb index rebuild`"
+        click.echo(f"{name:16} {counts['index']:>8} {counts['database']:>9}{flag}")
+    backlog = report["outbox"]
+    click.echo(f"outbox: {backlog['rows']} waiting, oldest {backlog['oldest_seconds']} s")
 
 
 @index_group.command("check")
 @with_appcontext
 def index_check() -> None:
     """Say whether the index can be read, and how many documents it holds."""
-    search_dir = Path(current_app.config["KB_SEARCH_DIR"])
-    health = index_health(search_dir)
+    folder = search.search_dir()
+    health = index_health(folder)
     if not health["ok"]:
         raise click.ClickException(f"{health['error']}. Run `flask kb index init`.")
-    click.echo(f"Search index in {search_dir} is readable: {health['documents']} documents.")
+    click.echo(f"Search index in {folder} is readable: {health['documents']} documents.")

@@ -23,6 +23,7 @@ os.environ.pop("KB_SEARCH_DIR", None)
 
 from kb import clock, create_app  # noqa: E402
 from kb.extensions import db  # noqa: E402
+from kb.search.store import ensure_index  # noqa: E402
 from kb.themes.seed import load_seed  # noqa: E402
 
 POSTGRES_URL = os.environ.get("KB_TEST_POSTGRES_URL")
@@ -63,7 +64,10 @@ def _migrate(url: str) -> None:
 
 @pytest.fixture
 def search_dir(tmp_path) -> Path:
-    return tmp_path / "search"
+    """A real, empty Whoosh index on disk: search is switched on in every test."""
+    folder = tmp_path / "search"
+    ensure_index(folder)
+    return folder
 
 
 class IsolatedClient(FlaskClient):
@@ -91,6 +95,8 @@ def app(database_url, search_dir):
         _empty_tables()
         db.session.remove()
         db.engine.dispose()
+        for engine in app.extensions.get("kb_search_engines", {}).values():
+            engine.close()
     clock.freeze(None)
 
 

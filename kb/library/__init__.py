@@ -2,6 +2,11 @@
 
 from flask import Blueprint
 
+from kb.library.search_documents import PROVIDER
+from kb.search.documents import register_provider
+
 bp = Blueprint("library", __name__)
+# Case studies and lessons are findable: the search outbox follows their changes from now on.
+bp.record_once(lambda state: register_provider(PROVIDER))
 
 from kb.library import views  # noqa: E402,F401  (routes attach themselves to bp)

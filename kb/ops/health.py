@@ -12,7 +12,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kb.config import PROJECT_ROOT
 from kb.extensions import db
+from kb.search import outbox
 from kb.search.store import index_health
+
+OUTBOX_STALE_SECONDS = 300
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 
@@ -40,5 +43,9 @@ def check_database() -> dict:
 def health_report() -> tuple[dict, bool]:
     checks = check_database()
     checks["search_index"] = index_health(Path(current_app.config["KB_SEARCH_DIR"]))
+    if checks["database"]["ok"]:
+        # A backlog that does not drain means the index is falling behind the data.
+        backlog = outbox.backlog()
+        checks["search_outbox"] = {"ok": backlog["oldest_seconds"] < OUTBOX_STALE_SECONDS, **backlog}
     healthy = all(check["ok"] for check in checks.values())
     return {"status": "ok" if healthy else "unhealthy", "checks": checks}, healthy

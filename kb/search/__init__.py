@@ -1,4 +1,9 @@
-"""Full-text search. The index lives on disk under KB_SEARCH_DIR.
+"""Full-text search: one small interface (kb.search.service) over a Whoosh index on disk, kept in
+step with the database by a transactional outbox. Features register how their items become search
+documents (kb.search.documents); this package knows nothing of them."""
 
-This package knows nothing of the features: they will describe their items as search documents.
-"""
+from flask import Blueprint
+
+bp = Blueprint("search", __name__)
+
+from kb.search import views  # noqa: E402,F401  (routes attach themselves to bp)

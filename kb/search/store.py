@@ -1,7 +1,15 @@
-"""The Whoosh index on disk: its schema, creating it, and checking it can be read."""
+"""The Whoosh index on disk: its schema, where the current index is, and swapping in a rebuilt one.
+
+KB_SEARCH_DIR holds one or more index folders and a CURRENT file naming the one in use. A rebuild
+writes a new folder and then replaces CURRENT in one atomic rename, so searches never see a
+half-built index.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+import time
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -10,41 +18,99 @@ from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import EmptyIndexError
 
 INDEX_NAME = "main"
+POINTER = "CURRENT"
 
-# Title and summary weigh more than the body so that a word in a title ranks first.
-SCHEMA = Schema(
-    doc_id=ID(stored=True, unique=True),
-    content_type=ID(stored=True),
-    title=TEXT(analyzer=StemmingAnalyzer(), stored=True, field_boost=3.0),
-    summary=TEXT(analyzer=StemmingAnalyzer(), stored=True, field_boost=2.0),
-    body=TEXT(analyzer=StemmingAnalyzer(), stored=True),
-    tags=KEYWORD(commas=True, lowercase=True, scorable=True, stored=True),
-    themes=KEYWORD(commas=True, stored=True),
-    region=ID(stored=True),
-    sectors=KEYWORD(commas=True, stored=True),
-    visibility=ID(stored=True),
-    verified=BOOLEAN(stored=True),
-    featured=BOOLEAN(stored=True),
-    url=STORED(),
-    published_at=DATETIME(stored=True, sortable=True),
-    updated_at=DATETIME(stored=True, sortable=True),
-)
+# No stop words: a quoted phrase must match exactly that phrase, "of the" included.
+ANALYZER = StemmingAnalyzer(stoplist=None)
+
+
+def build_schema() -> Schema:
+    # Title and summary weigh more than the body so that a word in a title ranks first.
+    return Schema(
+        doc_id=ID(stored=True, unique=True),
+        content_type=ID(stored=True, sortable=True),
+        title=TEXT(analyzer=ANALYZER, stored=True, field_boost=3.0, spelling=True),
+        summary=TEXT(analyzer=ANALYZER, stored=True, field_boost=2.0),
+        body=TEXT(analyzer=ANALYZER, stored=True, spelling=True),
+        keywords=TEXT(analyzer=ANALYZER, field_boost=2.0),
+        tags=KEYWORD(commas=True, lowercase=True, stored=True, sortable=True),
+        themes=KEYWORD(commas=True, stored=True, sortable=True),
+        region=ID(stored=True, sortable=True),
+        sectors=KEYWORD(commas=True, stored=True, sortable=True),
+        visibility=ID(stored=True, sortable=True),
+        status=ID(stored=True),
+        outcome=ID(stored=True),
+        verified=BOOLEAN(stored=True),
+        featured=BOOLEAN(stored=True),
+        url=STORED(),
+        published_year=ID(stored=True, sortable=True),
+        published_at=DATETIME(stored=True, sortable=True),
+        updated_at=DATETIME(stored=True, sortable=True),
+    )
+
+
+SCHEMA = build_schema()
+
+
+def current_index_dir(search_dir: Path) -> Path | None:
+    """The folder of the index in use, or None when there is none yet."""
+    try:
+        name = (search_dir / POINTER).read_text().strip()
+    except FileNotFoundError:
+        return None
+    return search_dir / name if name else None
+
+
+def new_index_dir(search_dir: Path) -> Path:
+    """A fresh, empty index in a new folder (not yet in use)."""
+    search_dir.mkdir(parents=True, exist_ok=True)
+    folder = search_dir / f"index-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    folder.mkdir()
+    whoosh_index.create_in(str(folder), SCHEMA, indexname=INDEX_NAME)
+    return folder
+
+
+def make_current(search_dir: Path, folder: Path) -> None:
+    """Point CURRENT at folder in one atomic step."""
+    temporary = search_dir / f"{POINTER}.{os.getpid()}.tmp"
+    temporary.write_text(folder.name + "\n")
+    os.replace(temporary, search_dir / POINTER)
+
+
+def remove_unused(search_dir: Path) -> None:
+    """Delete index folders that CURRENT no longer names."""
+    folder = current_index_dir(search_dir)
+    for old in search_dir.glob("index-*"):
+        if old != folder and old.is_dir():
+            # Open readers keep their files on Linux; nothing new will open the old folder.
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def ensure_index(search_dir: Path) -> bool:
-    """Create an empty index in search_dir unless one is there. True when it was created."""
-    search_dir.mkdir(parents=True, exist_ok=True)
-    if whoosh_index.exists_in(str(search_dir), indexname=INDEX_NAME):
+    """Create an empty index unless one is in use. True when it was created."""
+    folder = current_index_dir(search_dir)
+    if folder is not None and whoosh_index.exists_in(str(folder), indexname=INDEX_NAME):
         return False
-    whoosh_index.create_in(str(search_dir), SCHEMA, indexname=INDEX_NAME)
+    make_current(search_dir, new_index_dir(search_dir))
+    remove_unused(search_dir)
     return True
+
+
+def open_folder(folder: Path):
+    return whoosh_index.open_dir(str(folder), indexname=INDEX_NAME)
+
+
+def open_index(search_dir: Path):
+    folder = current_index_dir(search_dir)
+    if folder is None:
+        raise EmptyIndexError(f"no search index in {search_dir}: run `flask kb index init`")
+    return open_folder(folder)
 
 
 def index_health(search_dir: Path) -> dict:
     """Whether the index opens and can be searched, and how many documents it holds."""
     try:
-        index = whoosh_index.open_dir(str(search_dir), indexname=INDEX_NAME, readonly=True)
-        with index.searcher() as searcher:
+        with open_index(search_dir).searcher() as searcher:
             documents = searcher.doc_count()
     except (EmptyIndexError, OSError) as error:
         return {"ok": False, "error": f"index not readable at {search_dir}: {error.__class__.__name__}"}

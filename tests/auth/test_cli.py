@@ -70,12 +70,3 @@ def test_unsuspend_lets_the_member_back_in(runner, auth):
     result = runner.invoke(args=["kb", "unsuspend", "back@example.org"])
     assert result.exit_code == 0 and "can log in again" in result.output
     assert auth.login("back@example.org").status_code == 302
-
-
-def test_index_init_creates_a_readable_index_once(runner, search_dir):
-    first = runner.invoke(args=["kb", "index", "init"])
-    assert "Created search index" in first.output
-    second = runner.invoke(args=["kb", "index", "init"])
-    assert "Kept the existing search index" in second.output
-    check = runner.invoke(args=["kb", "index", "check"])
-    assert check.exit_code == 0 and "readable: 0 documents" in check.output

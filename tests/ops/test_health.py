@@ -17,10 +17,12 @@ def test_healthy_when_database_migrations_and_index_are_fine(app, client):
     assert body["checks"]["database"]["ok"] is True
     assert body["checks"]["migrations"]["current"] == body["checks"]["migrations"]["head"]
     assert body["checks"]["search_index"] == {"ok": True, "documents": 0}
+    assert body["checks"]["search_outbox"] == {"ok": True, "rows": 0, "oldest_seconds": 0.0}
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_unhealthy_without_a_search_index(client):
+def test_unhealthy_without_a_search_index(client, search_dir):
+    (search_dir / "CURRENT").unlink()
     response = client.get("/healthz")
     assert response.status_code == 503
     body = response.get_json()

@@ -1,0 +1,60 @@
+"""How case studies and lessons become search documents (registered with the search package)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+
+import nh3
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from kb.extensions import db
+from kb.library.kinds import pages_for
+from kb.library.models import LibraryItem, Status
+from kb.search.documents import PUBLIC, UNPUBLISHED, DocumentProvider, SearchDocument
+
+VISIBLE_TO_ALL = (Status.PUBLISHED.value, Status.ARCHIVED.value)
+
+
+def plain_text(rendered_html: str) -> str:
+    return html.unescape(nh3.clean(rendered_html or "", tags=set()))
+
+
+def document(item_id: int) -> SearchDocument | None:
+    item = db.session.scalar(
+        select(LibraryItem).where(LibraryItem.id == item_id)
+        .options(selectinload(LibraryItem.themes), selectinload(LibraryItem.tags))
+    )
+    if item is None:
+        return None
+    return SearchDocument(
+        doc_id=f"library_item:{item.id}",
+        content_type=item.kind,
+        title=item.title,
+        url=f"/{pages_for(item).prefix}/{item.id}-{item.slug}",
+        # Unpublished work is indexed too, but only moderators who ask for it ever see it.
+        visibility=PUBLIC if item.status in VISIBLE_TO_ALL else UNPUBLISHED,
+        summary=item.summary,
+        body=plain_text(item.body_html),
+        tags=[tag.name for tag in item.tags],
+        themes=[theme.slug for theme in item.themes],
+        region=item.region or "",
+        sectors=list(item.sectors or []),
+        status=item.status,
+        outcome=item.outcome or "",
+        published_at=item.published_at,
+        updated_at=item.updated_at,
+    )
+
+
+def all_ids() -> Iterator[int]:
+    return iter(db.session.scalars(select(LibraryItem.id).order_by(LibraryItem.id)).all())
+
+
+def count_by_type() -> dict[str, int]:
+    return dict(db.session.execute(select(LibraryItem.kind, func.count()).group_by(LibraryItem.kind)).all())
+
+
+PROVIDER = DocumentProvider(key_prefix="library_item", model=LibraryItem, document=document,
+                            all_ids=all_ids, count_by_type=count_by_type)

@@ -1,0 +1,98 @@
+"""What the index holds, and how features hand their items to it.
+
+Search knows nothing of the features. Each feature registers a DocumentProvider that turns its
+items into SearchDocuments; the outbox and the rebuild only ever talk to providers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+PUBLIC = "public"  # anyone may see it
+MEMBERS = "members"  # signed-in members only (the board, unless it is public)
+UNPUBLISHED = "unpublished"  # moderators, when they ask for it
+
+
+@dataclass
+class SearchDocument:
+    doc_id: str
+    content_type: str
+    title: str
+    url: str
+    visibility: str
+    summary: str = ""
+    body: str = ""
+    tags: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    region: str = ""
+    sectors: list[str] = field(default_factory=list)
+    status: str = ""
+    outcome: str = ""
+    verified: bool = False
+    featured: bool = False
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    def fields(self) -> dict:
+        """The document as Whoosh fields."""
+        values = {
+            "doc_id": self.doc_id, "content_type": self.content_type, "title": self.title,
+            "summary": self.summary, "body": self.body, "keywords": " ".join(self.tags),
+            "tags": ",".join(self.tags), "themes": ",".join(self.themes), "region": self.region,
+            "sectors": ",".join(self.sectors), "visibility": self.visibility, "status": self.status,
+            "outcome": self.outcome, "verified": self.verified, "featured": self.featured, "url": self.url,
+            "published_year": str(self.published_at.year) if self.published_at else "",
+        }
+        if self.published_at:
+            values["published_at"] = self.published_at
+        if self.updated_at:
+            values["updated_at"] = self.updated_at
+        return values
+
+
+@dataclass
+class DocumentProvider:
+    """How one kind of database row becomes search documents.
+
+    key_prefix: the start of its doc_ids ("library_item"); model: the mapped class whose changes are
+    written to the outbox; document(id) -> SearchDocument or None (None: not in the index);
+    all_ids() -> every id to index on a rebuild; count_by_type() -> {content type: rows} for status.
+    """
+
+    key_prefix: str
+    model: type
+    document: Callable[[int], SearchDocument | None]
+    all_ids: Callable[[], Iterator[int]]
+    count_by_type: Callable[[], dict[str, int]]
+
+
+_providers: dict[str, DocumentProvider] = {}
+
+
+def register_provider(provider: DocumentProvider) -> None:
+    _providers[provider.key_prefix] = provider
+
+
+def providers() -> list[DocumentProvider]:
+    return list(_providers.values())
+
+
+def provider_for_model(model: type) -> DocumentProvider | None:
+    for provider in _providers.values():
+        if isinstance(model, type) and issubclass(model, provider.model):
+            return provider
+    return None
+
+
+def document_key(provider: DocumentProvider, row_id: int) -> str:
+    return f"{provider.key_prefix}:{row_id}"
+
+
+def document_for_key(key: str) -> SearchDocument | None:
+    prefix, _, row_id = key.partition(":")
+    provider = _providers.get(prefix)
+    if provider is None or not row_id.isdigit():
+        return None
+    return provider.document(int(row_id))

@@ -1,0 +1,218 @@
+"""The search interface the rest of the application uses.
+
+index_document / remove_document / search / rebuild, plus drain (outbox -> index) and status. A
+second backend (PostgreSQL full-text) would replace the Engine behind these functions; no view
+or feature calls Whoosh directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from whoosh.index import EmptyIndexError, LockError
+
+from kb.extensions import db
+from kb.search import outbox
+from kb.search.documents import (
+    MEMBERS,
+    PUBLIC,
+    UNPUBLISHED,
+    SearchDocument,
+    document_for_key,
+    document_key,
+    providers,
+)
+from kb.search.engine import Engine, SearchOutcome, SearchRequest
+from kb.search.query import ParsedQuery
+from kb.search.store import current_index_dir, make_current, new_index_dir, open_folder, open_index, remove_unused
+
+log = logging.getLogger("kb.search")
+DRAIN_BATCH = 200
+
+
+def search_dir() -> Path:
+    return Path(current_app.config["KB_SEARCH_DIR"])
+
+
+def engine() -> Engine:
+    engines = current_app.extensions.setdefault("kb_search_engines", {})
+    folder = search_dir()
+    if folder not in engines:
+        engines[folder] = Engine(folder)
+    return engines[folder]
+
+
+def visibilities_for(user, include_unpublished: bool = False) -> set[str]:
+    """What this person may find: the index answers nothing else."""
+    allowed = {PUBLIC}
+    signed_in = bool(getattr(user, "is_authenticated", False))
+    if signed_in or current_app.config.get("KB_BOARD_PUBLIC"):
+        allowed.add(MEMBERS)
+    if include_unpublished and signed_in and user.is_moderator:
+        allowed.add(UNPUBLISHED)
+    return allowed
+
+
+def search(request: SearchRequest) -> SearchOutcome:
+    return engine().search(request)
+
+
+def suggest(parsed: ParsedQuery) -> str | None:
+    """The query with misspelt words corrected, if the index knows better words."""
+    changed, words = False, []
+    for word in parsed.plain_words:
+        better = engine().suggest(word)
+        changed = changed or bool(better)
+        words.append(better or word)
+    return " ".join(words) if changed else None
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+class IndexBusy(Exception):
+    """Another process holds the index's write lock; the outbox keeps the work for later."""
+
+
+def _locked_writer():
+    """The current index's writer, without waiting; re-checked after locking in case of a swap."""
+    folder = search_dir()
+    for _ in range(2):
+        before = current_index_dir(folder)
+        try:
+            writer = open_index(folder).writer(timeout=0)
+        except LockError:
+            raise IndexBusy() from None
+        if current_index_dir(folder) == before:
+            return writer
+        writer.cancel()  # a rebuild swapped the index in between: write to the new one
+    raise IndexBusy()
+
+
+def _write(writer, key: str, document: SearchDocument | None) -> None:
+    if document is None:
+        writer.delete_by_term("doc_id", key)
+    else:
+        writer.update_document(**document.fields())
+
+
+def index_document(document: SearchDocument) -> None:
+    """Put one document in the index now (waits for the lock). Features use the outbox instead."""
+    writer = open_index(search_dir()).writer(timeout=5)
+    _write(writer, document.doc_id, document)
+    writer.commit()
+
+
+def remove_document(key: str) -> None:
+    writer = open_index(search_dir()).writer(timeout=5)
+    writer.delete_by_term("doc_id", key)
+    writer.commit()
+
+
+@dataclass
+class DrainResult:
+    indexed: int = 0
+    busy: bool = False
+    remaining: int = 0
+
+
+def drain(budget_seconds: float | None = None) -> DrainResult:
+    """Bring the index up to date with the outbox. Never waits for the lock: if another process
+    holds it, the rows stay and the next drain takes them."""
+    result = DrainResult()
+    stopwatch = outbox.Stopwatch(budget_seconds)
+    while True:
+        rows = outbox.pending_rows(DRAIN_BATCH)
+        if not rows:
+            break
+        try:
+            writer = _locked_writer()
+        except IndexBusy:
+            result.busy = True
+            break
+        except EmptyIndexError:
+            log.warning("no search index yet (run `flask kb index init`); %s changes wait in the outbox", len(rows))
+            result.busy = True
+            break
+        try:
+            # Read the rows' current state only now, under the lock, so the newest state wins.
+            db.session.expire_all()
+            for key in dict.fromkeys(row.doc_key for row in rows):
+                _write(writer, key, document_for_key(key))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        outbox.forget_rows([row.id for row in rows])
+        result.indexed += len(rows)
+        if stopwatch.expired():
+            break
+    result.remaining = outbox.backlog()["rows"]
+    return result
+
+
+def drain_quietly(budget_seconds: float = 0.5) -> None:
+    """Drain after a response: a failure is logged, never shown to anyone (the rows stay)."""
+    try:
+        drain(budget_seconds)
+    except Exception:
+        log.exception("draining the search outbox failed; the rows stay for the next drain")
+        db.session.rollback()
+
+
+def rebuild(progress: Callable[[int, int], None] = lambda done, total: None) -> int:
+    """Index everything into a new folder, then swap it in atomically; searches keep working.
+
+    The current index's write lock is held throughout, so drains wait in the outbox and land in
+    the new index after the swap instead of in the old one.
+    """
+    folder = search_dir()
+    old_writer = None
+    if current_index_dir(folder) is not None:
+        try:
+            old_writer = _locked_writer()
+        except IndexBusy:
+            raise IndexBusy("the index is being written by another process; try again in a moment") from None
+    try:
+        # Changes queued before this point are read fresh from the database below.
+        covered = outbox.newest_row_id()
+        new_folder = new_index_dir(folder)
+        new_index = open_folder(new_folder)
+        keys = [document_key(provider, row_id) for provider in providers() for row_id in provider.all_ids()]
+        writer = new_index.writer(limitmb=128)
+        started = time.monotonic()
+        for done, key in enumerate(keys, start=1):
+            document = document_for_key(key)
+            if document is not None:
+                writer.add_document(**document.fields())
+            if done % 200 == 0:
+                db.session.expire_all()  # keep memory flat on large rebuilds
+            if done % 50 == 0 or done == len(keys):
+                progress(done, len(keys))
+        writer.commit(optimize=True)
+        make_current(folder, new_folder)
+        outbox.forget_rows_up_to(covered)
+        log.info("rebuilt the search index: %s documents in %.1fs", len(keys), time.monotonic() - started)
+        return len(keys)
+    finally:
+        if old_writer is not None:
+            old_writer.cancel()
+        remove_unused(folder)
+
+
+def status() -> dict:
+    """Documents in the index against rows in the database, per type, and the outbox backlog."""
+    in_index = engine().count_by("content_type")
+    in_database: dict[str, int] = {}
+    for provider in providers():
+        for content_type, count in provider.count_by_type().items():
+            in_database[content_type] = in_database.get(content_type, 0) + count
+    types = sorted(set(in_index) | set(in_database))
+    return {
+        "types": {name: {"index": in_index.get(name, 0), "database": in_database.get(name, 0)} for name in types},
+        "outbox": outbox.backlog(),
+    }

@@ -1,0 +1,152 @@
+"""/search and /search.json; and draining the outbox after responses."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from flask import current_app, render_template, request
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+
+from kb.auth.models import SECTOR_LABELS
+from kb.extensions import db
+from kb.search import bp, outbox, service
+from kb.search.engine import SearchOutcome, SearchRequest
+from kb.search.highlight import snippet
+from kb.search.query import parse
+from kb.themes.service import list_themes
+
+# URL parameter -> index field. Every filter is a plain GET parameter, so every view has its URL.
+FILTER_PARAMETERS = {"type": "content_type", "theme": "themes", "region": "region", "sector": "sectors",
+                     "tag": "tags", "year": "published_year"}
+FACET_TITLES = {"type": "Type", "theme": "Theme", "region": "Region", "sector": "Sector", "tag": "Tag",
+                "year": "Year published"}
+SWEEP_EVERY_SECONDS = 10
+
+
+@dataclass
+class SearchPage:
+    text: str
+    read_as: str | None
+    notice: str | None
+    suggestion: str | None
+    outcome: SearchOutcome
+    filters: dict[str, str]
+    sort: str
+    include_unpublished: bool
+
+
+def run_search() -> SearchPage:
+    text = request.args.get("q", "")
+    parsed = parse(text)
+    filters = {name: request.args[name].strip() for name in FILTER_PARAMETERS if request.args.get(name, "").strip()}
+    sort = "newest" if request.args.get("sort") == "newest" else "relevance"
+    include_unpublished = request.args.get("unpublished") == "1" and current_user.is_authenticated \
+        and current_user.is_moderator
+    search_request = SearchRequest(
+        parsed=parsed,
+        visibilities=service.visibilities_for(current_user, include_unpublished),
+        filters={FILTER_PARAMETERS[name]: value for name, value in filters.items()},
+        sort=sort,
+        page=request.args.get("page", 1, type=int) or 1,
+    )
+    outcome = service.search(search_request)
+    notice = None
+    if outcome.total == 0 and len(parsed.required) > 1:
+        search_request.any_words = True
+        fallback = service.search(search_request)
+        if fallback.total:
+            outcome = fallback
+            notice = "No result has all of your words, so these results have some of them."
+    suggestion = service.suggest(parsed) if outcome.total < 3 and parsed.plain_words else None
+    if suggestion:
+        # Only offer a correction that finds more.
+        corrected = service.search(SearchRequest(parsed=parse(suggestion), visibilities=search_request.visibilities,
+                                                 filters=search_request.filters, page_size=1))
+        suggestion = suggestion if corrected.total > outcome.total else None
+    return SearchPage(text=text, read_as=parsed.display() if parsed.adjusted else None, notice=notice,
+                      suggestion=suggestion, outcome=outcome, filters=filters, sort=sort,
+                      include_unpublished=include_unpublished)
+
+
+def facet_labels() -> dict[str, dict[str, str]]:
+    return {
+        "theme": {theme.slug: theme.title for theme in list_themes()},
+        "sector": {value: label for value, label in SECTOR_LABELS.items()},
+        "type": {"case study": "Case study", "lesson": "Lesson", "board thread": "Board thread"},
+    }
+
+
+def result_snippet(fields: dict, stems: set[str]):
+    source = fields.get("summary") or ""
+    text = source if any(stem in source.lower() for stem in stems) or not fields.get("body") else fields["body"]
+    return snippet(text, stems)
+
+
+@bp.route("/search")
+def search_page():
+    page = run_search()
+    return render_template("search/results.html", page=page, labels=facet_labels(), titles=FACET_TITLES,
+                           parameters=FILTER_PARAMETERS, snippet_for=result_snippet)
+
+
+@bp.route("/search.json")
+def search_json():
+    page = run_search()
+    labels = facet_labels()
+    outcome = page.outcome
+    return {
+        "query": page.text,
+        "read_as": page.read_as,
+        "notice": page.notice,
+        "suggestion": page.suggestion,
+        "sort": page.sort,
+        "filters": page.filters,
+        "total": outcome.total,
+        "page": outcome.page,
+        "pages": outcome.pages,
+        "results": [
+            {
+                "type": hit.fields.get("content_type"),
+                "title": hit.fields.get("title"),
+                "url": hit.fields.get("url"),
+                "snippet": str(result_snippet(hit.fields, outcome.matched_terms)),
+                "themes": [theme for theme in (hit.fields.get("themes") or "").split(",") if theme],
+                "region": hit.fields.get("region") or None,
+                "status": hit.fields.get("status"),
+                "verified": bool(hit.fields.get("verified")),
+                "published_at": hit.fields["published_at"].isoformat() if hit.fields.get("published_at") else None,
+                "score": hit.score,
+            }
+            for hit in outcome.hits
+        ],
+        "facets": {
+            name: [{"value": value, "label": labels.get(name, {}).get(value, value), "count": count}
+                   for value, count in outcome.facets[field]]
+            for name, field in FILTER_PARAMETERS.items()
+        },
+    }
+
+
+@bp.after_app_request
+def drain_after_response(response):
+    """After a commit that changed indexed data, drain once the response has gone to the browser;
+    every few seconds, also pick up rows a crashed or busy process left behind."""
+    app = current_app._get_current_object()
+    due = outbox.take_drain_request(db.session)
+    state = app.extensions.setdefault("kb_search_sweep", {"last": 0.0})
+    if not due and time.monotonic() - state["last"] > SWEEP_EVERY_SECONDS:
+        state["last"] = time.monotonic()
+        try:
+            due = outbox.backlog()["rows"] > 0
+        except SQLAlchemyError:
+            db.session.rollback()  # the database is having trouble; the page already says so
+            due = False
+    if due:
+        def drain_in_context():
+            with app.app_context():
+                service.drain_quietly()
+
+        response.call_on_close(drain_in_context)
+    return response
