@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -44,3 +46,8 @@ def render_markdown(source: str) -> str:
 
 def markdown_filter(source: str) -> Markup:
     return Markup(render_markdown(source))  # noqa: S704 (sanitised above)
+
+
+def plain_text(rendered_html: str) -> str:
+    """The words of sanitised HTML without its tags, for snippets, cards and the search index."""
+    return html.unescape(nh3.clean(rendered_html or "", tags=set())).strip()

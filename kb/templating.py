@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import Flask, request
 
-from kb.markup import markdown_filter
+from kb.markup import markdown_filter, plain_text
 
 
 def long_date(moment: datetime | None) -> str:
@@ -29,6 +29,7 @@ def field_attributes(described: str = "", **attributes) -> dict:
 def register(app: Flask) -> None:
     app.add_template_global(field_attributes)
     app.add_template_filter(markdown_filter, "markdown")
+    app.add_template_filter(plain_text, "plain_text")
     app.add_template_filter(long_date, "long_date")
     app.add_template_filter(date_and_time, "date_and_time")
 

@@ -3,15 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import (
-    HiddenField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -34,9 +26,44 @@ CASE_STUDY_TEMPLATE = """## Context
 """
 
 
-class CheckboxesField(SelectMultipleField):
+def unix_newlines(value):
+    # Browsers send line breaks as CRLF; count each as one character, as the text box does.
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+class ListedChoiceMixin:
+    """A choice field whose refusal of an unlisted value reads as advice, not as a WTForms default."""
+
+    def __init__(self, *args, invalid_message: str = "Choose from the list", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invalid_message = invalid_message
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValueError:
+            raise ValidationError(self.invalid_message) from None
+
+
+class CheckboxesField(ListedChoiceMixin, SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class ListedSelectField(ListedChoiceMixin, SelectField):
+    pass
+
+
+class ListedRadioField(ListedChoiceMixin, RadioField):
+    pass
+
+
+class YearField(IntegerField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Enter the year as four digits, for example 2019") from None
 
 
 def valid_tag_list(form, field):
@@ -53,11 +80,13 @@ class ItemForm(FlaskForm):
         DataRequired("Enter a title"),
         Length(min=TITLE_MIN, max=TITLE_MAX, message=f"Title must be {TITLE_MIN} to {TITLE_MAX} characters long"),
     ])
-    themes = CheckboxesField("Themes", validators=[DataRequired("Choose at least one theme")])
+    themes = CheckboxesField("Themes", validators=[DataRequired("Choose at least one theme")],
+                             invalid_message="Choose themes from the list")
     tags = StringField("Tags", filters=[strip], validators=[valid_tag_list])
     note = StringField("What did you change? (optional)", filters=[strip],
                        validators=[Length(max=300, message="Keep the note to 300 characters or fewer")])
     revision = HiddenField()
+    creation_token = HiddenField()
 
     def prepare(self, themes, case_studies=()) -> None:
         self.themes.choices = [SelectChoice(theme.slug, theme.title) for theme in themes]
@@ -80,23 +109,24 @@ class ItemForm(FlaskForm):
 
 
 class CaseStudyForm(ItemForm):
-    summary = TextAreaField("Summary", filters=[strip], validators=[
+    summary = TextAreaField("Summary", filters=[unix_newlines, strip], validators=[
         DataRequired("Enter a short summary"),
         Length(max=SUMMARY_MAX, message=f"Summary must be {SUMMARY_MAX} characters or fewer"),
     ])
-    body = TextAreaField("The case study", validators=[
+    body = TextAreaField("The case study", filters=[unix_newlines], validators=[
         DataRequired("Write the case study"),
         Length(max=BODY_MAX, message=f"The case study must be {BODY_MAX:,} characters or fewer"),
     ])
-    region = SelectField("Region", choices=[SelectChoice("", "Not specific to one region")] + REGION_CHOICES[1:],
-                         validate_choice=True)
+    region = ListedSelectField("Region", choices=[SelectChoice("", "Not specific to one region")] + REGION_CHOICES[1:],
+                               validate_choice=True, default="", invalid_message="Choose a region from the list")
     locality = StringField("Locality", filters=[strip],
                            validators=[Length(max=120, message="Locality must be 120 characters or fewer")])
-    sectors = CheckboxesField("Sectors involved", choices=SECTOR_CHOICES)
-    organisations = TextAreaField("Organisations involved", validators=[
+    sectors = CheckboxesField("Sectors involved", choices=SECTOR_CHOICES,
+                              invalid_message="Choose sectors from the list")
+    organisations = TextAreaField("Organisations involved", filters=[unix_newlines], validators=[
         Length(max=3000, message="List at most 3,000 characters of organisations")])
-    year_started = IntegerField("Year the work started", validators=[
-        Optional(), NumberRange(min=1900, max=2100, message="Enter a year such as 2019")])
+    year_started = YearField("Year the work started", validators=[
+        Optional(), NumberRange(min=1900, message="Enter a year from 1900 onwards")])
 
     field_order = ("title", "summary", "themes", "body", "region", "locality", "sectors", "organisations",
                    "year_started", "tags", "note")
@@ -125,22 +155,24 @@ class CaseStudyForm(ItemForm):
 
 
 class LessonForm(ItemForm):
-    outcome = RadioField("What happened?", choices=[
+    outcome = ListedRadioField("What happened?", invalid_message="Say whether it worked well or didn't work", choices=[
         SelectChoice(Outcome.WORKED_WELL.value, "It worked well (a Do)"),
         SelectChoice(Outcome.DID_NOT_WORK.value, "It didn't work (a Don't)"),
     ], validators=[InputRequired("Say whether it worked well or didn't work")], validate_choice=True)
-    body = TextAreaField("The lesson", validators=[
+    body = TextAreaField("The lesson", filters=[unix_newlines], validators=[
         DataRequired("Write the lesson"),
         Length(max=LESSON_BODY_MAX, message=f"The lesson must be {LESSON_BODY_MAX:,} characters or fewer"),
     ])
-    source_case_study = SelectField("From which case study?", validate_choice=True)
+    source_case_study = ListedSelectField("From which case study?", validate_choice=True, default="",
+                                          invalid_message="Choose a case study from the list")
 
     field_order = ("title", "outcome", "body", "themes", "source_case_study", "tags", "note")
 
     def prepare(self, themes, case_studies=()) -> None:
         super().prepare(themes)
         self.source_case_study.choices = [SelectChoice("", "Not from a case study on this site")] + [
-            SelectChoice(str(item.id), item.title) for item in case_studies
+            SelectChoice(str(item.id), item.title + (" (archived)" if item.status == "archived" else ""))
+            for item in case_studies
         ]
 
     def to_fields(self) -> ItemFields:
@@ -158,7 +190,7 @@ class LessonForm(ItemForm):
 class DecisionForm(FlaskForm):
     """A moderator's note with a decision (publish, request changes, reject, archive, approve, decline)."""
 
-    note = TextAreaField("Note to the author", filters=[strip],
+    note = TextAreaField("Note to the author", filters=[unix_newlines, strip],
                          validators=[Length(max=2000, message="Keep the note to 2,000 characters or fewer")])
 
     field_order = ("note",)

@@ -33,12 +33,14 @@ class FieldChange:
     lines: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _as_text(value) -> str:
+def _as_text(value, names: dict | None = None) -> str:
+    """A field's value as a person reads it: names instead of ids and slugs, one kind of line break."""
+    names = names or {}
     if value is None:
         return ""
     if isinstance(value, list):
-        return ", ".join(str(part) for part in value)
-    return str(value)
+        return ", ".join(names.get(str(part), str(part)) for part in value if str(part).strip())
+    return names.get(str(value), str(value)).replace("\r\n", "\n").strip()
 
 
 def _line_diff(before: str, after: str) -> list[tuple[str, str]]:
@@ -58,15 +60,20 @@ def _line_diff(before: str, after: str) -> list[tuple[str, str]]:
     return rows
 
 
-def compare(before: dict, after: dict) -> list[FieldChange]:
-    """What changed between two revision snapshots; unchanged fields are left out."""
+def compare(before: dict, after: dict, labels: dict[str, dict] | None = None) -> list[FieldChange]:
+    """What changed between two revision snapshots; unchanged fields are left out.
+
+    labels maps a field to readable names for its stored values (theme slugs, case study ids).
+    """
+    labels = labels or {}
     changes = []
     for name, label in COMPARED_FIELDS:
-        old, new = before.get(name), after.get(name)
-        if _as_text(old) == _as_text(new):
+        old = _as_text(before.get(name), labels.get(name))
+        new = _as_text(after.get(name), labels.get(name))
+        if old == new:
             continue
         if name == "body":
-            changes.append(FieldChange(label, lines=_line_diff(old or "", new or "")))
+            changes.append(FieldChange(label, lines=_line_diff(old, new)))
         else:
-            changes.append(FieldChange(label, before=_as_text(old), after=_as_text(new)))
+            changes.append(FieldChange(label, before=old, after=new))
     return changes

@@ -113,6 +113,10 @@ class LibraryItem(db.Model):
     seed_key: Mapped[str | None] = mapped_column(String(60), unique=True)
     moderator_note: Mapped[str | None] = mapped_column(Text)
     has_pending_edit: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When it started waiting for a moderator (a submission or a proposed edit); None when not waiting.
+    awaiting_since: Mapped[datetime | None] = mapped_column(DateTime)
+    # The new-item form's one-time token: posting the same form twice makes one item, not two.
+    creation_token: Mapped[str | None] = mapped_column(String(40), unique=True)
     revision_number: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
@@ -154,6 +158,8 @@ class ItemRevision(db.Model):
     saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     saved_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     note: Mapped[str] = mapped_column(String(300), default="")
+    # A moderator's note when a proposed edit was approved or declined (the author's note stays as written).
+    review_note: Mapped[str | None] = mapped_column(Text)
     # The fields as they were saved, so any revision can be shown, compared or restored.
     snapshot: Mapped[dict] = mapped_column(JSON)
 

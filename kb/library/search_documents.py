@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterator
 
-import nh3
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from kb.extensions import db
 from kb.library.kinds import pages_for
 from kb.library.models import LibraryItem, Status
+from kb.markup import plain_text
 from kb.search.documents import PUBLIC, UNPUBLISHED, DocumentProvider, SearchDocument
 
 VISIBLE_TO_ALL = (Status.PUBLISHED.value, Status.ARCHIVED.value)
-
-
-def plain_text(rendered_html: str) -> str:
-    return html.unescape(nh3.clean(rendered_html or "", tags=set()))
 
 
 def document(item_id: int) -> SearchDocument | None:

@@ -9,13 +9,14 @@ from sqlalchemy import select
 from kb import clock
 from kb.extensions import db
 from kb.library.models import Kind, LibraryItem, Status
-from kb.library.service import ItemFields, _apply, _record_revision, fields_of
+from kb.library.service import ItemFields, _apply, _record_revision, cleaned, fields_of
 
 LEAFLET_CREDIT = "Local Partnerships Taskforce"
 
 
 def seed_case_study(key: str, fields: ItemFields) -> str:
-    """Create or update one seeded case study; returns 'created', 'updated' or 'unchanged'."""
+    """Create or update one seeded case study; returns 'created', 'updated', 'unchanged' or 'kept'
+    (edited on the site, so left as it is)."""
     item = db.session.scalar(select(LibraryItem).where(LibraryItem.seed_key == key))
     if item is None:
         item = LibraryItem(kind=Kind.CASE_STUDY.value, seed_key=key, credited_to=LEAFLET_CREDIT,
@@ -25,8 +26,11 @@ def seed_case_study(key: str, fields: ItemFields) -> str:
         db.session.add(item)
         _record_revision(item, None, "Loaded from the leaflet (seed_content)")
         return "created"
-    if asdict(fields_of(item)) == asdict(fields):
+    if asdict(cleaned(fields_of(item))) == asdict(cleaned(fields)):
         return "unchanged"
+    if any(revision.saved_by_id is not None for revision in item.revisions):
+        # Someone has worked on it on the site since: their work wins over the seed file.
+        return "kept"
     _apply(item, fields)
     _record_revision(item, None, "Updated from seed_content")
     return "updated"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from sqlalchemy import select
 
@@ -115,10 +115,29 @@ def pending_edit(item: LibraryItem) -> ItemRevision | None:
     )
 
 
-def fields_for_editing(item: LibraryItem) -> ItemFields:
-    """What the edit form starts with: the pending edit if there is one, so work continues from it."""
-    pending = pending_edit(item) if item.has_pending_edit else None
+def fields_for_editing(item: LibraryItem, user) -> ItemFields:
+    """What the edit form starts with. An author with an edit waiting continues from it; everyone
+    else starts from the published text, so nobody publishes a member's edit without reviewing it."""
+    pending = pending_edit(item) if item.has_pending_edit and rules.edit_needs_review(user, item) else None
     return ItemFields.from_snapshot(pending.snapshot) if pending else fields_of(item)
+
+
+def cleaned(fields: ItemFields) -> ItemFields:
+    """The fields as they would be stored: line endings unified, blank organisation lines dropped."""
+    return replace(
+        fields,
+        title=fields.title.strip(),
+        summary=_unix_newlines(fields.summary or "").strip(),
+        body=_unix_newlines(fields.body or ""),
+        locality=(fields.locality or "").strip(),
+        organisations=[name.strip() for name in fields.organisations or [] if name and name.strip()],
+        tags=list(fields.tags or []),
+        sectors=list(fields.sectors or []),
+    )
+
+
+def _unix_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _themes_for(slugs: list[str]) -> list[Theme]:
@@ -137,13 +156,15 @@ def _source_case_study_id(item: LibraryItem, wanted: int | None) -> int | None:
     if item.kind != Kind.LESSON or not wanted:
         return None
     source = db.session.get(LibraryItem, wanted)
-    if source is None or source.kind != Kind.CASE_STUDY or source.status != Status.PUBLISHED:
+    # Archived case studies stay readable, so a lesson keeps its link to one.
+    if source is None or source.kind != Kind.CASE_STUDY or source.status not in (Status.PUBLISHED, Status.ARCHIVED):
         raise LibraryError("A lesson can only come from a published case study")
     return source.id
 
 
 def _apply(item: LibraryItem, fields: ItemFields) -> None:
-    item.title = fields.title.strip()
+    fields = cleaned(fields)
+    item.title = fields.title
     item.slug = slugify(item.title)
     item.summary = (fields.summary or "").strip()
     item.body = fields.body
@@ -169,10 +190,15 @@ def _record_revision(item: LibraryItem, by: User | None, note: str, snapshot: di
     return revision
 
 
-def start_item(kind: Kind, fields: ItemFields, by: User, note: str = "") -> LibraryItem:
-    """A new draft by a signed-in member."""
+def start_item(kind: Kind, fields: ItemFields, by: User, note: str = "", creation_token: str | None = None
+               ) -> LibraryItem:
+    """A new draft by a signed-in member. The same form posted twice (same token) gives one item."""
+    if creation_token:
+        existing = db.session.scalar(select(LibraryItem).where(LibraryItem.creation_token == creation_token))
+        if existing is not None and existing.author_id == by.id:
+            return existing
     item = LibraryItem(kind=kind.value, author=by, status=Status.DRAFT.value, created_at=clock.now(),
-                       has_pending_edit=False)
+                       has_pending_edit=False, creation_token=creation_token or None)
     _apply(item, fields)
     db.session.add(item)
     _record_revision(item, by, note or "First draft")
@@ -187,20 +213,25 @@ def save_item(item: LibraryItem, fields: ItemFields, by: User, opened_at_revisio
     """
     if not rules.can_edit(by, item):
         raise NotAllowed("You cannot edit this.")
+    needs_review = rules.edit_needs_review(by, item)
     if opened_at_revision != item.revision_number:
-        raise StaleEdit(snapshot_of(item) if not item.has_pending_edit else pending_edit(item).snapshot)
-    if rules.edit_needs_review(by, item):
+        latest = pending_edit(item).snapshot if needs_review and item.has_pending_edit else snapshot_of(item)
+        if _same_fields(latest, fields):
+            return not needs_review  # the same form sent twice (a double click): already saved
+        raise StaleEdit(latest)
+    if needs_review:
         _propose_edit(item, fields, by, note)
         db.session.commit()
         return False
-    if item.has_pending_edit:
-        # A moderator's edit starts from the pending text (see fields_for_editing) and replaces it.
-        _supersede_pending(item)
-        item.has_pending_edit = False
+    # A moderator's direct edit leaves a member's waiting edit for review; its diff shows against the new text.
     _apply(item, fields)
     _record_revision(item, by, note or "Edited")
     db.session.commit()
     return True
+
+
+def _same_fields(snapshot: dict, fields: ItemFields) -> bool:
+    return asdict(cleaned(ItemFields.from_snapshot(snapshot))) == asdict(cleaned(fields))
 
 
 def _supersede_pending(item: LibraryItem) -> None:
@@ -214,9 +245,10 @@ def _propose_edit(item: LibraryItem, fields: ItemFields, by: User, note: str) ->
     _themes_for(fields.theme_slugs)
     _source_case_study_id(item, fields.source_case_study_id)
     _supersede_pending(item)
-    snapshot = {**asdict(fields), "status": item.status}
+    snapshot = {**asdict(cleaned(fields)), "status": item.status}
     _record_revision(item, by, note or "Edit proposed", snapshot=snapshot, state=RevisionState.PENDING)
     item.has_pending_edit = True
+    item.awaiting_since = clock.now()
 
 
 def approve_edit(item: LibraryItem, by: User, note: str = "") -> None:
@@ -224,8 +256,11 @@ def approve_edit(item: LibraryItem, by: User, note: str = "") -> None:
         raise InvalidTransition("There is no edit waiting for review, or you cannot review it.")
     pending = pending_edit(item)
     pending.state = RevisionState.APPROVED.value
+    pending.review_note = note.strip() or None
     _apply(item, ItemFields.from_snapshot(pending.snapshot))
     item.has_pending_edit = False
+    item.awaiting_since = None
+    item.moderator_note = note.strip() or None
     _record_revision(item, by, f"Approved the edit in revision {pending.number}" + (f": {note}" if note else ""))
     db.session.commit()
 
@@ -237,10 +272,21 @@ def decline_edit(item: LibraryItem, by: User, note: str) -> None:
         raise LibraryError("Say why the edit is declined: the author is shown your note.")
     pending = pending_edit(item)
     pending.state = RevisionState.DECLINED.value
-    pending.note = f"Declined: {note.strip()}"[:300]
+    pending.review_note = note.strip()
     item.has_pending_edit = False
+    item.awaiting_since = None
     item.moderator_note = note.strip()
     db.session.commit()
+
+
+def last_declined_edit(item: LibraryItem) -> ItemRevision | None:
+    """The most recent proposed edit, if a moderator declined it (the author is told why)."""
+    latest = db.session.scalar(
+        select(ItemRevision)
+        .where(ItemRevision.item_id == item.id, ItemRevision.state != RevisionState.SAVED.value)
+        .order_by(ItemRevision.number.desc()).limit(1)
+    )
+    return latest if latest is not None and latest.state == RevisionState.DECLINED.value else None
 
 
 def restore_revision(item: LibraryItem, number: int, by: User) -> bool:
@@ -256,6 +302,8 @@ def restore_revision(item: LibraryItem, number: int, by: User) -> bool:
 
 
 def _move(item: LibraryItem, to: Status, by: User, note: str) -> None:
+    if to != Status.SUBMITTED:
+        item.awaiting_since = None
     item.status = to.value
     item.updated_at = clock.now()
     _record_revision(item, by, note)
@@ -265,7 +313,7 @@ def _move(item: LibraryItem, to: Status, by: User, note: str) -> None:
 def submit_for_review(item: LibraryItem, by: User) -> None:
     if not rules.can_submit(by, item):
         raise InvalidTransition("Only the author can submit a draft, or something sent back for changes.")
-    item.submitted_at = clock.now()
+    item.submitted_at = item.awaiting_since = clock.now()
     _move(item, Status.SUBMITTED, by, "Submitted for review")
 
 

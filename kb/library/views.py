@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import asdict
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -17,6 +20,12 @@ from kb.themes.service import list_themes
 
 INVALID = 422
 FORMS = {CASE_STUDIES.key: CaseStudyForm, LESSONS.key: LessonForm}
+LARGEST_ID = 2**31 - 1  # larger numbers cannot be ids on either database: answer 404, not an overflow
+
+
+def id_argument(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and int(value) <= LARGEST_ID else None
 
 
 @bp.app_template_global()
@@ -43,12 +52,16 @@ def visible_item_or_404(pages: KindPages, item_id: int) -> LibraryItem:
 
 def index(pages: KindPages):
     themes = list_themes()
+    def listed(name: str, allowed) -> str | None:
+        value = request.args.get(name) or None
+        return value if value in allowed else None  # an unknown value filters nothing
+
     filters = Filters(
-        theme=request.args.get("theme") or None,
-        region=request.args.get("region") or None,
-        sector=request.args.get("sector") or None,
-        tag=(request.args.get("tag") or "").strip().lower() or None,
-        outcome=(request.args.get("outcome") or None) if pages is LESSONS else None,
+        theme=listed("theme", {theme.slug for theme in themes}),
+        region=listed("region", REGIONS),
+        sector=listed("sector", SECTOR_LABELS),
+        tag=(request.args.get("tag") or "").strip().lower()[:40] or None,
+        outcome=listed("outcome", {outcome.value for outcome in Outcome}) if pages is LESSONS else None,
     )
     page = queries.browse(pages.kind, filters, request.args.get("page", 1, type=int) or 1)
     labels = {theme.slug: theme.title for theme in themes} | dict(SECTOR_LABELS)
@@ -65,24 +78,44 @@ def show(pages: KindPages, item_id: int, slug: str = ""):
     if slug != item.slug:
         # Old links keep working after a title change.
         return redirect(item_url(item), code=301)
-    pending = None
-    if item.has_pending_edit and rules.can_see_history(current_user, item):
-        pending = service.pending_edit(item)
-    changes = history.compare(service.snapshot_of(item), pending.snapshot) if pending else []
+    return render_item(pages, item, DecisionForm())
+
+
+def render_item(pages: KindPages, item: LibraryItem, decision_form: DecisionForm, status: int = 200):
+    pending = declined = None
+    if rules.can_see_history(current_user, item):
+        pending = service.pending_edit(item) if item.has_pending_edit else None
+        declined = service.last_declined_edit(item)
+    changes = history.compare(service.snapshot_of(item), pending.snapshot, labels()) if pending else []
     return render_template(
-        f"library/show_{pages.key}.html", pages=pages, item=item, decision_form=DecisionForm(),
-        pending=pending, pending_changes=changes,
+        f"library/show_{pages.key}.html", pages=pages, item=item, decision_form=decision_form,
+        pending=pending, pending_changes=changes, declined=declined,
         lessons=queries.lessons_from(item) if pages is CASE_STUDIES else [],
-    )
+    ), status
+
+
+def labels() -> dict:
+    """Readable names for the ids and slugs kept in revisions."""
+    return {"theme_slugs": {theme.slug: theme.title for theme in list_themes()},
+            "source_case_study_id": {str(item.id): item.title for item in queries.published_case_studies()}}
 
 
 def render_form(pages: KindPages, form, item: LibraryItem | None = None, status: int = 200, stale=None):
-    return render_template("library/form.html", pages=pages, form=form, item=item, stale=stale), status
+    stale_changes = history.compare(stale, {**asdict(form.to_fields()), "status": stale.get("status")},
+                                    labels()) if stale else []
+    return render_template("library/form.html", pages=pages, form=form, item=item, stale=stale,
+                           stale_changes=stale_changes), status
 
 
-def prepared_form(pages: KindPages):
+def prepared_form(pages: KindPages, item: LibraryItem | None = None):
     form = FORMS[pages.key]()
-    form.prepare(list_themes(), queries.published_case_studies() if pages is LESSONS else ())
+    sources = []
+    if pages is LESSONS:
+        sources = queries.published_case_studies()
+        current = item.source_case_study if item is not None else None
+        if current is not None and current not in sources:
+            sources.append(current)  # an archived source stays selectable, so editing keeps the link
+    form.prepare(list_themes(), sources)
     return form
 
 
@@ -93,8 +126,10 @@ def new(pages: KindPages):
             form.body.data = CASE_STUDY_TEMPLATE
         if request.args.get("theme"):
             form.themes.data = [request.args["theme"]]
-        if pages is LESSONS and request.args.get("from", "").isdigit():
-            source = queries.get_item(CASE_STUDIES.kind, int(request.args["from"]))
+        form.creation_token.data = uuid.uuid4().hex
+        source_id = id_argument("from")
+        if pages is LESSONS and source_id:
+            source = queries.get_item(CASE_STUDIES.kind, source_id)
             if source is not None and source.status == "published":
                 form.source_case_study.data = str(source.id)
                 form.themes.data = [theme.slug for theme in source.themes]
@@ -102,8 +137,9 @@ def new(pages: KindPages):
     if not form.validate_on_submit():
         return render_form(pages, form, status=INVALID)
     try:
-        item = service.start_item(pages.kind, form.to_fields(), by=current_user, note=form.note.data)
-        if request.form.get("intent") == "submit":
+        item = service.start_item(pages.kind, form.to_fields(), by=current_user, note=form.note.data,
+                                  creation_token=(form.creation_token.data or "")[:40] or None)
+        if request.form.get("intent") == "submit" and rules.can_submit(current_user, item):
             submit_or_publish(item)
         else:
             flash("Your draft has been saved. Only you and the moderators can see it.", "success")
@@ -126,9 +162,9 @@ def edit(pages: KindPages, item_id: int):
     item = visible_item_or_404(pages, item_id)
     if not rules.can_edit(current_user, item):
         abort(403)
-    form = prepared_form(pages)
+    form = prepared_form(pages, item)
     if request.method == "GET":
-        form.fill_from(service.fields_for_editing(item), item.revision_number)
+        form.fill_from(service.fields_for_editing(item, current_user), item.revision_number)
         return render_form(pages, form, item)
     if not form.validate_on_submit():
         return render_form(pages, form, item, status=INVALID)
@@ -163,15 +199,15 @@ def compare(pages: KindPages, item_id: int):
     item = visible_item_or_404(pages, item_id)
     if not rules.can_see_history(current_user, item):
         abort(403)
-    older = queries.revision(item, request.args.get("from", type=int) or 0)
-    newer = queries.revision(item, request.args.get("to", type=int) or 0)
+    older = queries.revision(item, id_argument("from") or 0)
+    newer = queries.revision(item, id_argument("to") or 0)
     if older is None or newer is None:
         flash("Choose two revisions to compare.", "error")
         return redirect(item_url(item, "history"))
     if older.number > newer.number:
         older, newer = newer, older
     return render_template("library/compare.html", pages=pages, item=item, older=older, newer=newer,
-                           changes=history.compare(older.snapshot, newer.snapshot))
+                           changes=history.compare(older.snapshot, newer.snapshot, labels()))
 
 
 def restore(pages: KindPages, item_id: int, number: int):
@@ -206,8 +242,7 @@ def decide(pages: KindPages, item_id: int, action, success: str):
         abort(403)
     form = DecisionForm()
     if not form.validate_on_submit():
-        flash(form.note.errors[0] if form.note.errors else "The decision could not be read.", "error")
-        return redirect(item_url(item))
+        return render_item(pages, item, form, status=INVALID)  # the note typed so far stays in the box
     try:
         action(item, current_user, form.note.data or "")
     except LibraryError as error:
@@ -239,15 +274,16 @@ def register_kind_routes(pages: KindPages) -> None:
 
     route("", "index", index, login=False)
     route("/new", "new", new, methods=("GET", "POST"))
-    route("/<int:item_id>", "show", show, login=False, slug="")
-    bp.add_url_rule(f"/{pages.prefix}/<int:item_id>-<slug>", endpoint=f"show_{pages.key}")
-    route("/<int:item_id>/edit", "edit", edit, methods=("GET", "POST"))
-    route("/<int:item_id>/history", "history", history_page)
-    route("/<int:item_id>/history/compare", "compare", compare)
-    route("/<int:item_id>/revisions/<int:number>/restore", "restore", restore, methods=("POST",))
-    route("/<int:item_id>/submit", "submit", submit, methods=("POST",))
+    item_id = f"<int(max={LARGEST_ID}):item_id>"
+    route(f"/{item_id}", "show", show, login=False, slug="")
+    bp.add_url_rule(f"/{pages.prefix}/{item_id}-<slug>", endpoint=f"show_{pages.key}")
+    route(f"/{item_id}/edit", "edit", edit, methods=("GET", "POST"))
+    route(f"/{item_id}/history", "history", history_page)
+    route(f"/{item_id}/history/compare", "compare", compare)
+    route(f"/{item_id}/revisions/<int(max={LARGEST_ID}):number>/restore", "restore", restore, methods=("POST",))
+    route(f"/{item_id}/submit", "submit", submit, methods=("POST",))
     for name, (action, success) in DECISIONS.items():
-        route(f"/<int:item_id>/{name.replace('_', '-')}", name,
+        route(f"/{item_id}/{name.replace('_', '-')}", name,
               lambda pages, item_id, action=action, success=success: decide(pages, item_id, action, success),
               methods=("POST",))
 

@@ -29,6 +29,7 @@ from kb.themes.models import (
 )
 
 CREATED, UPDATED, UNCHANGED, REMOVED = "created", "updated", "unchanged", "removed"
+KEPT = "kept"  # differs from the file, but edited on the site since, so left alone
 TASKFORCE_TEXT_KEYS = ("name", "leaflet_title", "review", "remit", "purpose", "foreword")
 
 
@@ -50,9 +51,12 @@ class SeedReport:
     def summary(self) -> str:
         checked = sum(self.counts.values())
         if not self.changed:
-            return f"Nothing to change: the database already matches seed_content/ ({checked} records checked)."
+            kept = (f" {self.counts[KEPT]} case studies edited on the site were kept as they are."
+                    if self.counts[KEPT] else "")
+            return f"Nothing to change: the database already matches seed_content/ ({checked} records checked).{kept}"
         parts = ", ".join(f"{self.counts[o]} {o}" for o in (CREATED, UPDATED, REMOVED, UNCHANGED))
-        return f"Seed loaded: {parts}."
+        kept = f" {self.counts[KEPT]} kept as edited on the site." if self.counts[KEPT] else ""
+        return f"Seed loaded: {parts}.{kept}"
 
 
 def read_yaml(path: Path) -> dict:

@@ -17,16 +17,16 @@ from tests.library.conftest import CASE_STUDY_FORM, LESSON_FORM, make_item, post
         ({"title": "Shor"}, "Title must be 5 to 200 characters long"),
         ({"title": "x" * 201}, "Title must be 5 to 200 characters long"),
         ({"themes": []}, "Choose at least one theme"),
-        ({"themes": ["not-a-theme"]}, "valid choice"),
+        ({"themes": ["not-a-theme"]}, "Choose themes from the list"),
         ({"body": ""}, "Write the case study"),
         ({"body": "x" * 100_001}, "The case study must be 100,000 characters or fewer"),
         ({"summary": "s" * 301}, "Summary must be 300 characters or fewer"),
         ({"tags": ", ".join(f"tag{n}" for n in range(11))}, "Use at most 10 tags"),
         ({"tags": "t" * 41}, "Each tag must be 40 characters or fewer"),
         ({"year_started": "2099"}, "cannot be in the future"),
-        ({"year_started": "1200"}, "Enter a year such as 2019"),
-        ({"year_started": "last year"}, "Not a valid integer value"),
-        ({"region": "Atlantis"}, "valid choice"),
+        ({"year_started": "1200"}, "Enter a year from 1900 onwards"),
+        ({"year_started": "last year"}, "Enter the year as four digits, for example 2019"),
+        ({"region": "Atlantis"}, "Choose a region from the list"),
     ],
 )
 def test_bad_case_study_input_is_explained_and_keeps_what_was_typed(browser_of, author, changes, message):
@@ -45,7 +45,7 @@ def test_bad_case_study_input_is_explained_and_keeps_what_was_typed(browser_of, 
     [
         ({"outcome": ""}, "Say whether it worked well or didn&#39;t work"),
         ({"body": "x" * 2001}, "The lesson must be 2,000 characters or fewer"),
-        ({"source_case_study": "99999"}, "valid choice"),
+        ({"source_case_study": "99999"}, "Choose a case study from the list"),
     ],
 )
 def test_bad_lesson_input_is_explained(browser_of, author, changes, message):
@@ -129,3 +129,20 @@ def test_a_level_one_heading_in_user_text_becomes_level_two(client, author):
     item = make_item(author, body="# My heading\n\ntext")
     page = client.get(f"/case-studies/{item.id}-{item.slug}").get_data(as_text=True)
     assert page.count("<h1") == 1 and "<h2>My heading</h2>" in page
+
+
+def test_line_breaks_count_as_one_character_as_the_text_box_counts_them(browser_of, author):
+    body = ("x" * 99 + "\r\n") * 20  # 2,000 characters as the browser counts them, 2,020 as sent
+    response = post(browser_of(author), "/lessons/new", {**LESSON_FORM, "body": body[:2000 + 20 - 2]})
+    assert response.status_code == 302
+    lesson = db.session.scalar(select(LibraryItem).where(LibraryItem.kind == "lesson"))
+    assert "\r" not in lesson.body
+
+
+def test_the_same_new_form_posted_twice_makes_one_item(browser_of, author):
+    writer = browser_of(author)
+    form = {**LESSON_FORM, "creation_token": "3f2a9c0e5b7d4e1fa2c3b4d5e6f70812"}
+    first = post(writer, "/lessons/new", form)
+    second = post(writer, "/lessons/new", form)
+    assert first.headers["Location"] == second.headers["Location"]
+    assert db.session.query(LibraryItem).filter_by(kind="lesson").count() == 1
