@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field, replace
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from kb import clock
 from kb.auth.models import User
@@ -221,13 +222,24 @@ def save_item(item: LibraryItem, fields: ItemFields, by: User, opened_at_revisio
         raise StaleEdit(latest)
     if needs_review:
         _propose_edit(item, fields, by, note)
-        db.session.commit()
+        _commit(item)
         return False
     # A moderator's direct edit leaves a member's waiting edit for review; its diff shows against the new text.
     _apply(item, fields)
     _record_revision(item, by, note or "Edited")
-    db.session.commit()
+    _commit(item)
     return True
+
+
+def _commit(item: LibraryItem) -> None:
+    """Commit a change to an item. Two saves racing for the same revision number collide on the
+    (item, number) unique constraint: the loser changes nothing and is told, as for a stale edit."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        db.session.refresh(item)
+        raise StaleEdit(snapshot_of(item)) from None
 
 
 def _same_fields(snapshot: dict, fields: ItemFields) -> bool:
@@ -262,7 +274,7 @@ def approve_edit(item: LibraryItem, by: User, note: str = "") -> None:
     item.awaiting_since = None
     item.moderator_note = note.strip() or None
     _record_revision(item, by, f"Approved the edit in revision {pending.number}" + (f": {note}" if note else ""))
-    db.session.commit()
+    _commit(item)
 
 
 def decline_edit(item: LibraryItem, by: User, note: str) -> None:
@@ -276,7 +288,7 @@ def decline_edit(item: LibraryItem, by: User, note: str) -> None:
     item.has_pending_edit = False
     item.awaiting_since = None
     item.moderator_note = note.strip()
-    db.session.commit()
+    _commit(item)
 
 
 def last_declined_edit(item: LibraryItem) -> ItemRevision | None:
@@ -307,7 +319,7 @@ def _move(item: LibraryItem, to: Status, by: User, note: str) -> None:
     item.status = to.value
     item.updated_at = clock.now()
     _record_revision(item, by, note)
-    db.session.commit()
+    _commit(item)
 
 
 def submit_for_review(item: LibraryItem, by: User) -> None:

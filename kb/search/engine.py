@@ -64,6 +64,7 @@ class Engine:
     def __init__(self, search_dir: Path) -> None:
         self.search_dir = search_dir
         self._searcher: Searcher | None = None
+        self._index = None
         self._folder = None
         self._columns: dict = {}
         self._lock = threading.Lock()
@@ -71,17 +72,17 @@ class Engine:
     def searcher(self) -> Searcher:
         with self._lock:
             folder = current_index_dir(self.search_dir)
-            if self._searcher is None or folder != self._folder:
+            stale = (self._searcher is None or folder != self._folder
+                     or self._index.latest_generation() != self._searcher.reader().generation())
+            if stale:
+                # A fresh searcher rather than Searcher.refresh(): refreshing one opened on an empty
+                # index fails inside Whoosh (its EmptyReader has no segments to reuse).
                 if self._searcher is not None:
                     self._searcher.close()
-                self._searcher = open_index(self.search_dir).searcher()
+                self._index = open_index(self.search_dir)
+                self._searcher = self._index.searcher()
                 self._folder = folder
                 self._columns = {}
-            else:
-                fresh = self._searcher.refresh()
-                if fresh is not self._searcher:
-                    self._searcher = fresh
-                    self._columns = {}
             return self._searcher
 
     def close(self) -> None:

@@ -28,9 +28,10 @@ from kb.search.documents import (
     providers,
 )
 from kb.search.engine import Engine, SearchOutcome, SearchRequest
-from kb.search.query import ParsedQuery
+from kb.search.query import ParsedQuery, parse
 from kb.search.store import current_index_dir, make_current, new_index_dir, open_folder, open_index, remove_unused
 
+__all__ = ["SearchRequest", "parse", "search", "index_document", "remove_document", "rebuild", "drain"]
 log = logging.getLogger("kb.search")
 DRAIN_BATCH = 200
 

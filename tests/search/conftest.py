@@ -1,0 +1,54 @@
+"""Search fixtures: library items put through the real workflow and the real outbox."""
+
+import pytest
+from sqlalchemy import select
+
+from kb.auth.models import Role
+from kb.extensions import db
+from kb.library import service as library
+from kb.library.models import Kind, LibraryItem
+from kb.search import service as search
+from tests.factories import make_user
+
+
+@pytest.fixture
+def themes_only(seeded):
+    """The five themes without the leaflet's case studies, so each test controls what is indexed."""
+    for item in db.session.scalars(select(LibraryItem)):
+        db.session.delete(item)
+    db.session.commit()
+    search.drain()
+
+
+@pytest.fixture
+def people(app):
+    return {"author": make_user(display_name="Author"), "moderator": make_user(role=Role.MODERATOR)}
+
+
+@pytest.fixture
+def publish(people):
+    """publish(title=..., body=..., **fields): a published item, indexed as a request would index it."""
+    def make(title, body="", kind=Kind.CASE_STUDY, status="published", **changes):
+        values = {"title": title, "body": body or title, "theme_slugs": ["improving-understanding"],
+                  "summary": changes.pop("summary", "")}
+        if kind == Kind.LESSON:
+            values["outcome"] = changes.pop("outcome", "worked well")
+        values.update(changes)
+        item = library.start_item(kind, library.ItemFields(**values), by=people["author"])
+        if status != "draft":
+            library.submit_for_review(item, by=people["author"])
+        if status == "published":
+            library.publish(item, by=people["moderator"])
+        search.drain()
+        return item
+    return make
+
+
+def results(client, query_string: str) -> dict:
+    response = client.get(f"/search.json?{query_string}")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def titles(client, query_string: str) -> list[str]:
+    return [hit["title"] for hit in results(client, query_string)["results"]]
