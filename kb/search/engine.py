@@ -53,6 +53,11 @@ class SearchOutcome:
     facets: dict[str, list[tuple[str, int]]]
     matched_terms: set[str]
 
+    @property
+    def number(self) -> int:
+        """The page number, under the name the shared pagination macro uses."""
+        return self.page
+
 
 def stems(word: str) -> list[str]:
     return [token.text for token in ANALYZER(word)]

@@ -85,6 +85,8 @@ def test_twenty_results_a_page(client, publish, themes_only):
         publish(f"Compact story {number}", "A story about the compact.")
     first, second = results(client, "q=story"), results(client, "q=story&page=2")
     assert (first["total"], first["pages"], len(first["results"]), len(second["results"])) == (23, 2, 20, 3)
+    page = client.get("/search?q=story&page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in page and 'href="/search?page=1&amp;q=story" rel="prev"' in page
 
 
 def test_no_result_with_all_words_falls_back_to_any_word_and_says_so(client, corpus):
