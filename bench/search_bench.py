@@ -89,6 +89,11 @@ DOMAIN_WORDS = tuple(
         "representation",
     ]
 )
+FUNCTION_WORDS = [
+    "the", "of", "and", "to", "a", "in", "for", "is", "on", "that", "by", "with", "as", "are", "be", "this", "from",
+    "or", "it", "at", "an", "was", "we", "our", "their", "they", "not", "have", "has", "all", "which", "will",
+    "can", "more", "but", "its", "also",
+]
 QUERIES = {
     "one word": ("q", "partnership"),
     "two words": ("q", "council funding"),
@@ -108,7 +113,12 @@ class Corpus:
         rng = random.Random(seed)
         syllables = ["ka", "lo", "mi", "ter", "an", "son", "ri", "vel", "do", "nu", "par", "bis", "que", "ra"]
         invented = {"".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(6000)}
-        self.vocabulary = list(DOMAIN_WORDS) + sorted(invented)
+        # Function words are the commonest, as in English; the domain words are spread among the rest.
+        rest = sorted(invented)
+        rng.shuffle(rest)
+        for offset, word in enumerate(DOMAIN_WORDS):
+            rest.insert(30 + offset * 40, word)
+        self.vocabulary = FUNCTION_WORDS + rest
         # Zipf-like weights: a few words are everywhere, most are rare, as in real text.
         self.cumulative = list(itertools.accumulate(1 / (rank + 1) ** 1.05 for rank in range(len(self.vocabulary))))
         self.seed = seed

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+PART_SEPARATOR = "xxpartxx"
 PUBLIC = "public"  # anyone may see it
 MEMBERS = "members"  # signed-in members only (the board, unless it is public)
 UNPUBLISHED = "unpublished"  # moderators, when they ask for it
@@ -37,9 +38,13 @@ class SearchDocument:
 
     def fields(self) -> dict:
         """The document as Whoosh fields."""
+        # The weights of the parts of a document: how often each is repeated in the searched text.
+        # A separator word between the parts keeps a quoted phrase from matching across two of them.
+        parts = [self.title] * 3 + [self.summary] * 2 + [" ".join(self.tags)] * 2 + [self.body]
+        searched = f" {PART_SEPARATOR} ".join(part for part in parts if part)
         values = {
-            "doc_id": self.doc_id, "content_type": self.content_type, "title": self.title,
-            "summary": self.summary, "body": self.body, "keywords": " ".join(self.tags),
+            "doc_id": self.doc_id, "content_type": self.content_type, "title": self.title, "text": searched,
+            "summary": self.summary, "body": self.body,
             "tags": ",".join(self.tags), "themes": ",".join(self.themes), "region": self.region,
             "sectors": ",".join(self.sectors), "visibility": self.visibility, "status": self.status,
             "outcome": self.outcome, "verified": self.verified, "featured": self.featured, "url": self.url,

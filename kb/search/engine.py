@@ -19,8 +19,7 @@ from whoosh.searching import Searcher
 from kb.search.query import ParsedQuery, Part
 from kb.search.store import ANALYZER, current_index_dir, open_index
 
-TEXT_FIELDS = (("title", 3.0), ("summary", 2.0), ("keywords", 2.0), ("body", 1.0))
-PHRASE_FIELDS = ("title", "summary", "body")
+FIELD = "text"  # the one analysed field: title, summary, tags and body, weighted by repetition
 PREFIX_EXPANSIONS = 8
 # Filters a person can choose; each is also a facet with counts.
 FACET_FIELDS = ("content_type", "themes", "region", "sectors", "tags", "published_year")
@@ -100,26 +99,23 @@ class Engine:
 
     def _part_query(self, searcher: Searcher, part: Part) -> wq.Query:
         if part.kind == "phrase":
-            words = [stem for word in part.words for stem in stems(word)]
-            return wq.Or([wq.Phrase(name, words) for name in PHRASE_FIELDS])
+            return wq.Phrase(FIELD, [stem for word in part.words for stem in stems(word)])
         if part.kind == "prefix":
             return self._prefix_query(searcher, part.words[0])
         terms = stems(part.words[0]) or [part.words[0]]
-        alternatives = [wq.Term(name, term, boost=boost) for term in terms for name, boost in TEXT_FIELDS]
-        return wq.Or(alternatives)
+        return wq.Term(FIELD, terms[0]) if len(terms) == 1 else wq.And([wq.Term(FIELD, term) for term in terms])
 
     def _prefix_query(self, searcher: Searcher, prefix: str) -> wq.Query:
         # Expanding to every completion is what makes prefix queries slow: keep the most frequent few.
         reader = searcher.reader()
-        frequencies: Counter = Counter()
-        for name in ("title", "body"):
-            for term in reader.expand_prefix(name, prefix):
-                text = term.decode() if isinstance(term, bytes) else term
-                frequencies[text] = max(frequencies[text], reader.doc_frequency(name, text))
-        best = heapq.nlargest(PREFIX_EXPANSIONS, frequencies.items(), key=lambda item: item[1])
+        completions = []
+        for term in reader.expand_prefix(FIELD, prefix):
+            text = term.decode() if isinstance(term, bytes) else term
+            completions.append((reader.doc_frequency(FIELD, text), text))
+        best = heapq.nlargest(PREFIX_EXPANSIONS, completions)
         if not best:
             return wq.NullQuery
-        return wq.Or([wq.Term(name, term, boost=boost) for term, _ in best for name, boost in TEXT_FIELDS])
+        return wq.Or([wq.Term(FIELD, text) for _, text in best])
 
     def build_query(self, searcher: Searcher, parsed: ParsedQuery, any_words: bool = False) -> wq.Query:
         if parsed.is_empty:
@@ -130,17 +126,47 @@ class Engine:
             main = wq.AndNot(main, wq.Or([self._part_query(searcher, part) for part in parsed.excluded]))
         return main
 
-    # --- sets of documents, facets -------------------------------------------------------------
+    # --- sets of documents as bitmasks ---------------------------------------------------------
+    # A set of documents is a Python int with bit n set for document n: intersecting two is one
+    # `&`, and counting is int.bit_count(), both in C, whatever the size of the index.
 
-    def _column(self, searcher: Searcher, name: str) -> list:
+    def _value_masks(self, searcher: Searcher, name: str) -> dict[str, int]:
+        """For each value of a facet column, the documents that have it (cached per index version)."""
         if name not in self._columns:
             reader = searcher.reader()
+            size = reader.doc_count_all()
+            live = bytearray((size + 7) // 8)
+            for docnum in reader.all_doc_ids():
+                live[docnum >> 3] |= 1 << (docnum & 7)
+            per_value: dict[str, bytearray] = {}
             if reader.has_column(name):
                 column = reader.column_reader(name)
-                self._columns[name] = [column[docnum] for docnum in range(reader.doc_count_all())]
-            else:
-                self._columns[name] = [""] * reader.doc_count_all()
+                for docnum in range(size):
+                    if not live[docnum >> 3] & (1 << (docnum & 7)):
+                        continue  # deleted documents keep their column values until a merge
+                    for value in self._values(column[docnum], name):
+                        bits = per_value.get(value)
+                        if bits is None:
+                            bits = per_value[value] = bytearray(len(live))
+                        bits[docnum >> 3] |= 1 << (docnum & 7)
+            self._columns[name] = {value: int.from_bytes(bits, "little") for value, bits in per_value.items()}
         return self._columns[name]
+
+    @staticmethod
+    def _mask_of(docnums, size: int) -> int:
+        bits = bytearray((size + 7) // 8)
+        for docnum in docnums:
+            bits[docnum >> 3] |= 1 << (docnum & 7)
+        return int.from_bytes(bits, "little")
+
+    @staticmethod
+    def _docnums_of(mask: int) -> set[int]:
+        docnums, base = set(), 0
+        for byte in mask.to_bytes((mask.bit_length() + 7) // 8, "little"):
+            if byte:
+                docnums.update(base + bit for bit in range(8) if byte >> bit & 1)
+            base += 8
+        return docnums
 
     @staticmethod
     def _values(raw, name: str) -> list[str]:
@@ -149,43 +175,51 @@ class Engine:
             return [value for value in text.split(",") if value]
         return [text] if text else []
 
-    def _docs_with(self, searcher: Searcher, name: str, value: str) -> set[int]:
-        term_value = value.lower() if name == "tags" else value
-        return set(searcher.docs_for_query(wq.Term(name, term_value)))
-
     def search(self, request: SearchRequest) -> SearchOutcome:
         searcher = self.searcher()
         main = self.build_query(searcher, request.parsed, request.any_words)
-        visible = wq.Or([wq.Term("visibility", value) for value in sorted(request.visibilities)])
-        matching = set(searcher.docs_for_query(wq.And([main, visible])))
-        chosen = {name: self._docs_with(searcher, name, value)
+        visibility = self._value_masks(searcher, "visibility")
+        visible = 0
+        for value in request.visibilities:
+            visible |= visibility.get(value, 0)
+        if isinstance(main, wq.Every):
+            matching = visible
+        else:
+            matching = self._mask_of(searcher.docs_for_query(main), searcher.reader().doc_count_all()) & visible
+        chosen = {name: self._value_masks(searcher, name).get(value, 0)
                   for name, value in request.filters.items() if name in FACET_FIELDS and value}
-        selected = matching.intersection(*chosen.values()) if chosen else matching
+        selected = matching
+        for docs in chosen.values():
+            selected &= docs
 
         facets = {}
         for name in FACET_FIELDS:
             # Each facet counts what the other chosen filters leave, so its options stay useful.
-            others = [docs for other, docs in chosen.items() if other != name]
-            base = matching.intersection(*others) if others else matching
-            column = self._column(searcher, name)
-            counts: Counter = Counter()
-            for docnum in base:
-                counts.update(self._values(column[docnum], name))
-            facets[name] = counts.most_common()
+            base = matching
+            for other, docs in chosen.items():
+                if other != name:
+                    base &= docs
+            counts = [(value, (base & docs).bit_count()) for value, docs in self._value_masks(searcher, name).items()]
+            facets[name] = sorted((pair for pair in counts if pair[1]), key=lambda pair: (-pair[1], pair[0]))
 
-        total = len(selected)
+        total = selected.bit_count()
         pages = max(1, -(-total // request.page_size))
         page = min(max(1, request.page), pages)
         hits: list[Hit] = []
         if total:
-            sortedby = None
-            reverse = False
-            if request.sort == "newest" or request.parsed.is_empty:
-                sortedby, reverse = "published_at", True
-            results = searcher.search_page(main, page, pagelen=request.page_size, filter=selected,
-                                           sortedby=sortedby, reverse=reverse, terms=False)
-            hits = [Hit(fields=dict(hit.fields()), score=hit.score if sortedby is None else None)
-                    for hit in results]
+            newest = request.sort == "newest" or request.parsed.is_empty
+            if chosen:
+                limits = {"filter": self._docnums_of(selected)}
+            else:
+                # Without facet filters only the hidden documents need leaving out: usually few.
+                everything = 0
+                for docs in visibility.values():
+                    everything |= docs
+                limits = {"mask": self._docnums_of(everything & ~visible)}
+            results = searcher.search_page(
+                main, page, pagelen=request.page_size, sortedby="published_at" if newest else None,
+                reverse=newest, terms=False, **limits)
+            hits = [Hit(fields=dict(hit.fields()), score=None if newest else hit.score) for hit in results]
         matched = {stem for group in request.parsed.required for part in group for word in part.words
                    for stem in stems(word)}
         return SearchOutcome(hits=hits, total=total, page=page, pages=pages, facets=facets, matched_terms=matched)
@@ -193,17 +227,9 @@ class Engine:
     def suggest(self, word: str) -> str | None:
         """A spelling correction from the index's own words, if there is a likely one."""
         searcher = self.searcher()
-        for name in ("title", "body"):
-            suggestions = searcher.corrector(name).suggest(word, limit=1)
-            if suggestions and suggestions[0] != word:
-                return suggestions[0]
-        return None
+        suggestions = searcher.corrector(FIELD).suggest(word, limit=1)
+        return suggestions[0] if suggestions and suggestions[0] != word else None
 
     def count_by(self, name: str) -> Counter:
         """Live documents per value of a column (deleted documents are not counted)."""
-        searcher = self.searcher()
-        column = self._column(searcher, name)
-        counts: Counter = Counter()
-        for docnum in searcher.reader().all_doc_ids():
-            counts.update(self._values(column[docnum], name))
-        return counts
+        return Counter({value: docs.bit_count() for value, docs in self._value_masks(self.searcher(), name).items()})

@@ -8,6 +8,7 @@ or feature calls Whoosh directly.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from kb.search.store import current_index_dir, make_current, new_index_dir, open
 __all__ = ["SearchRequest", "parse", "search", "index_document", "remove_document", "rebuild", "drain"]
 log = logging.getLogger("kb.search")
 DRAIN_BATCH = 200
+REBUILD_PROCESSES = min(2, os.cpu_count() or 1)
 
 
 def search_dir() -> Path:
@@ -184,7 +186,8 @@ def rebuild(progress: Callable[[int, int], None] = lambda done, total: None) -> 
         new_folder = new_index_dir(folder)
         new_index = open_folder(new_folder)
         keys = [document_key(provider, row_id) for provider in providers() for row_id in provider.all_ids()]
-        writer = new_index.writer(limitmb=128)
+        # Two processes analyse documents in parallel; each writes its own segment.
+        writer = new_index.writer(procs=REBUILD_PROCESSES, limitmb=128, multisegment=REBUILD_PROCESSES > 1)
         started = time.monotonic()
         for done, key in enumerate(keys, start=1):
             document = document_for_key(key)
@@ -194,7 +197,7 @@ def rebuild(progress: Callable[[int, int], None] = lambda done, total: None) -> 
                 db.session.expire_all()  # keep memory flat on large rebuilds
             if done % 50 == 0 or done == len(keys):
                 progress(done, len(keys))
-        writer.commit(optimize=True)
+        writer.commit()
         make_current(folder, new_folder)
         outbox.forget_rows_up_to(covered)
         log.info("rebuilt the search index: %s documents in %.1fs", len(keys), time.monotonic() - started)

@@ -25,14 +25,16 @@ ANALYZER = StemmingAnalyzer(stoplist=None)
 
 
 def build_schema() -> Schema:
-    # Title and summary weigh more than the body so that a word in a title ranks first.
+    # One analysed field, `text`, holds everything searched, with the title repeated three times and
+    # the summary and tags twice (see documents.py): one posting list per word is what keeps
+    # queries fast, and the repetition ranks a word in a title above the same word in a body.
     return Schema(
         doc_id=ID(stored=True, unique=True),
         content_type=ID(stored=True, sortable=True),
-        title=TEXT(analyzer=ANALYZER, stored=True, field_boost=3.0, spelling=True),
-        summary=TEXT(analyzer=ANALYZER, stored=True, field_boost=2.0),
-        body=TEXT(analyzer=ANALYZER, stored=True, spelling=True),
-        keywords=TEXT(analyzer=ANALYZER, field_boost=2.0),
+        text=TEXT(analyzer=ANALYZER, spelling=True),
+        title=STORED(),
+        summary=STORED(),
+        body=STORED(),
         tags=KEYWORD(commas=True, lowercase=True, stored=True, sortable=True),
         themes=KEYWORD(commas=True, stored=True, sortable=True),
         region=ID(stored=True, sortable=True),
