@@ -71,6 +71,7 @@ class Engine:
         self._index = None
         self._folder = None
         self._columns: dict = {}
+        self._segment_cache: dict = {}
         self._lock = threading.Lock()
 
     def searcher(self) -> Searcher:
@@ -131,26 +132,43 @@ class Engine:
     # `&`, and counting is int.bit_count(), both in C, whatever the size of the index.
 
     def _value_masks(self, searcher: Searcher, name: str) -> dict[str, int]:
-        """For each value of a facet column, the documents that have it (cached per index version)."""
+        """For each value of a facet column, the live documents that have it (cached per index version)."""
         if name not in self._columns:
-            reader = searcher.reader()
-            size = reader.doc_count_all()
-            live = bytearray((size + 7) // 8)
-            for docnum in reader.all_doc_ids():
-                live[docnum >> 3] |= 1 << (docnum & 7)
-            per_value: dict[str, bytearray] = {}
-            if reader.has_column(name):
-                column = reader.column_reader(name)
-                for docnum in range(size):
-                    if not live[docnum >> 3] & (1 << (docnum & 7)):
-                        continue  # deleted documents keep their column values until a merge
-                    for value in self._values(column[docnum], name):
-                        bits = per_value.get(value)
-                        if bits is None:
-                            bits = per_value[value] = bytearray(len(live))
-                        bits[docnum >> 3] |= 1 << (docnum & 7)
-            self._columns[name] = {value: int.from_bytes(bits, "little") for value, bits in per_value.items()}
+            combined: dict[str, int] = {}
+            for leaf, offset in searcher.reader().leaf_readers():
+                for value, docs in self._segment_masks(leaf, name).items():
+                    combined[value] = combined.get(value, 0) | (docs << offset)
+            self._columns[name] = combined
         return self._columns[name]
+
+    def _segment_masks(self, leaf, name: str) -> dict[str, int]:
+        # A segment never changes once written, except for deletions: cache its masks by segment and
+        # number of deletions, so after an edit only the new, small segment is read.
+        segment = leaf.segment()
+        key = (segment.segment_id() if segment is not None else id(leaf), leaf.doc_count(), name)
+        cached = self._segment_cache.get(key)
+        if cached is not None:
+            return cached
+        size = leaf.doc_count_all()
+        live = bytearray((size + 7) // 8)
+        for docnum in leaf.all_doc_ids():
+            live[docnum >> 3] |= 1 << (docnum & 7)
+        per_value: dict[str, bytearray] = {}
+        if size and leaf.has_column(name):
+            column = leaf.column_reader(name)
+            for docnum, raw in enumerate(column):
+                if not live[docnum >> 3] & (1 << (docnum & 7)):
+                    continue  # a deleted document keeps its column value until segments merge
+                for value in self._values(raw, name):
+                    bits = per_value.get(value)
+                    if bits is None:
+                        bits = per_value[value] = bytearray(len(live))
+                    bits[docnum >> 3] |= 1 << (docnum & 7)
+        masks = {value: int.from_bytes(bits, "little") for value, bits in per_value.items()}
+        if len(self._segment_cache) > 512:
+            self._segment_cache.clear()
+        self._segment_cache[key] = masks
+        return masks
 
     @staticmethod
     def _mask_of(docnums, size: int) -> int:
@@ -227,7 +245,9 @@ class Engine:
     def suggest(self, word: str) -> str | None:
         """A spelling correction from the index's own words, if there is a likely one."""
         searcher = self.searcher()
-        suggestions = searcher.corrector(FIELD).suggest(word, limit=1)
+        if "corrector" not in self._columns:
+            self._columns["corrector"] = searcher.corrector(FIELD)  # reused until the index changes
+        suggestions = self._columns["corrector"].suggest(word, limit=1)
         return suggestions[0] if suggestions and suggestions[0] != word else None
 
     def count_by(self, name: str) -> Counter:
