@@ -2,41 +2,50 @@
 
 from __future__ import annotations
 
-from markupsafe import Markup, escape
+import re
 
-from kb.search.store import ANALYZER
+from markupsafe import Markup, escape
+from whoosh.lang.porter import stem
 
 SNIPPET_WORDS = 36
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _is_match(word: str, stems: set[str], prefixes: set[str]) -> bool:
+    # Stemming every word of every body is what made highlighting slow; only words that could
+    # stem to a query word (same first letters) are stemmed at all.
+    lowered = word.lower()
+    return lowered[:3] in prefixes and (lowered in stems or stem(lowered) in stems)
 
 
 def snippet(text: str, stems: set[str], length: int = SNIPPET_WORDS) -> Markup:
     """The passage of text with the most matching words, each wrapped in <mark>; HTML-escaped."""
     if not text:
         return Markup("")
-    # Whoosh reuses one Token object while analysing, so each must be copied to be kept.
-    tokens = [token.copy() for token in ANALYZER(text, chars=True, positions=True)]
-    if not tokens:
+    words = list(WORD.finditer(text))
+    if not words:
         return escape(text[:300])
-    hits = [index for index, token in enumerate(tokens) if token.text in stems]
+    prefixes = {value[:3] for value in stems}
+    hits = [index for index, match in enumerate(words) if _is_match(match.group(), stems, prefixes)]
     start = 0
     if hits:
         # The window of `length` words holding the most hits.
         best, best_count, right = 0, 0, 0
         for left in range(len(hits)):
-            while right < len(hits) and tokens[hits[right]].pos - tokens[hits[left]].pos < length:
+            while right < len(hits) and hits[right] - hits[left] < length:
                 right += 1
             if right - left > best_count:
                 best, best_count = left, right - left
         start = max(0, hits[best] - 4)
-    window = tokens[start:start + length]
+    window = words[start:start + length]
     marked = {index for index in hits if start <= index < start + length}
-    begin, end = window[0].startchar, window[-1].endchar
+    begin, end = window[0].start(), window[-1].end()
     pieces, cursor = [], begin
-    for offset, token in enumerate(window, start=start):
+    for offset, match in enumerate(window, start=start):
         if offset in marked:
-            pieces.append(escape(text[cursor:token.startchar]))
-            pieces.append(Markup("<mark>") + escape(text[token.startchar:token.endchar]) + Markup("</mark>"))
-            cursor = token.endchar
+            pieces.append(escape(text[cursor:match.start()]))
+            pieces.append(Markup("<mark>") + escape(match.group()) + Markup("</mark>"))
+            cursor = match.end()
     pieces.append(escape(text[cursor:end]))
     prefix = "… " if begin > 0 else ""
     suffix = " …" if end < len(text.rstrip()) else ""
