@@ -6,11 +6,13 @@ items into SearchDocuments; the outbox and the rebuild only ever talk to provide
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
 PART_SEPARATOR = "xxpartxx"
+VOCABULARY_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 PUBLIC = "public"  # anyone may see it
 MEMBERS = "members"  # signed-in members only (the board, unless it is public)
 UNPUBLISHED = "unpublished"  # moderators, when they ask for it
@@ -42,8 +44,11 @@ class SearchDocument:
         # A separator word between the parts keeps a quoted phrase from matching across two of them.
         parts = [self.title] * 3 + [self.summary] * 2 + [" ".join(self.tags)] * 2 + [self.body]
         searched = f" {PART_SEPARATOR} ".join(part for part in parts if part)
+        headline = f"{self.title} {self.summary} {' '.join(self.tags)}"
+        vocabulary = " ".join(sorted({word.lower() for word in VOCABULARY_WORD.findall(headline)}))
         values = {
             "doc_id": self.doc_id, "content_type": self.content_type, "title": self.title, "text": searched,
+            "vocabulary": vocabulary,
             "summary": self.summary, "body": self.body,
             "tags": ",".join(self.tags), "themes": ",".join(self.themes), "region": self.region,
             "sectors": ",".join(self.sectors), "visibility": self.visibility, "status": self.status,

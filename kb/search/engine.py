@@ -51,6 +51,7 @@ class SearchOutcome:
     pages: int
     facets: dict[str, list[tuple[str, int]]]
     matched_terms: set[str]
+    unfiltered_total: int = 0  # matches before the facet filters: how well the words themselves did
 
     @property
     def number(self) -> int:
@@ -108,12 +109,12 @@ class Engine:
 
     def _prefix_query(self, searcher: Searcher, prefix: str) -> wq.Query:
         # Expanding to every completion is what makes prefix queries slow: keep the most frequent few.
-        reader = searcher.reader()
-        completions = []
-        for term in reader.expand_prefix(FIELD, prefix):
-            text = term.decode() if isinstance(term, bytes) else term
-            completions.append((reader.doc_frequency(FIELD, text), text))
-        best = heapq.nlargest(PREFIX_EXPANSIONS, completions)
+        cache_key = ("prefix", prefix)
+        if cache_key not in self._columns:
+            completions = ((info.doc_frequency(), term) for term, info in searcher.reader().iter_prefix(FIELD, prefix))
+            self._columns[cache_key] = heapq.nlargest(PREFIX_EXPANSIONS, completions)
+        best = [(frequency, term.decode() if isinstance(term, bytes) else term)
+                for frequency, term in self._columns[cache_key]]
         if not best:
             return wq.NullQuery
         return wq.Or([wq.Term(FIELD, text) for _, text in best])
@@ -240,15 +241,15 @@ class Engine:
             hits = [Hit(fields=dict(hit.fields()), score=None if newest else hit.score) for hit in results]
         matched = {stem for group in request.parsed.required for part in group for word in part.words
                    for stem in stems(word)}
-        return SearchOutcome(hits=hits, total=total, page=page, pages=pages, facets=facets, matched_terms=matched)
+        return SearchOutcome(hits=hits, total=total, page=page, pages=pages, facets=facets, matched_terms=matched,
+                             unfiltered_total=matching.bit_count())
 
     def suggest(self, word: str) -> str | None:
         """A spelling correction from the index's own words, if there is a likely one."""
         searcher = self.searcher()
         if "corrector" not in self._columns:
-            self._columns["corrector"] = searcher.corrector(FIELD)  # reused until the index changes
-        # One edit away: the common typo, and far cheaper to look for than two.
-        suggestions = self._columns["corrector"].suggest(word, limit=1, maxdist=1)
+            self._columns["corrector"] = searcher.corrector("vocabulary")  # reused until the index changes
+        suggestions = self._columns["corrector"].suggest(word.lower(), limit=1, maxdist=2)
         return suggestions[0] if suggestions and suggestions[0] != word else None
 
     def count_by(self, name: str) -> Counter:

@@ -59,7 +59,8 @@ def run_search() -> SearchPage:
         if fallback.total:
             outcome = fallback
             notice = "No result has all of your words, so these results have some of them."
-    suggestion = service.suggest(parsed) if outcome.total < 3 and parsed.plain_words else None
+    # A spelling suggestion is about the words, so ask only when the words themselves find little.
+    suggestion = service.suggest(parsed) if outcome.unfiltered_total < 3 and parsed.plain_words else None
     if suggestion:
         # Only offer a correction that finds more.
         corrected = service.search(SearchRequest(parsed=parse(suggestion), visibilities=search_request.visibilities,
