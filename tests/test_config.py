@@ -47,6 +47,7 @@ def test_secret_key_from_the_environment_wins(tmp_path):
         ("KB_LOGIN_MAX_FAILURES", "five", "must be a whole number"),
         ("KB_LOGIN_WINDOW_MINUTES", "0", "must be at least 1"),
         ("KB_LOG_LEVEL", "LOUD", "KB_LOG_LEVEL must be one of"),
+        ("KB_MAIL_PORT", "smtp", "KB_MAIL_PORT must be a whole number"),
     ],
 )
 def test_invalid_settings_are_named_in_the_error(tmp_path, name, value, message):

@@ -26,6 +26,10 @@ CASE_STUDY_TEMPLATE = """## Context
 """
 
 
+# Fields a draft may leave empty.
+DRAFT_OPTIONAL = ("summary", "themes", "body", "outcome")
+
+
 def unix_newlines(value):
     # Browsers send line breaks as CRLF; count each as one character, as the text box does.
     return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
@@ -90,6 +94,15 @@ class ItemForm(FlaskForm):
 
     def prepare(self, themes, case_studies=()) -> None:
         self.themes.choices = [SelectChoice(theme.slug, theme.title) for theme in themes]
+
+    def allow_unfinished(self) -> None:
+        """For saving a draft: only the title is needed (to find it again); the rest is checked
+        when it is submitted, so nothing typed is lost for want of a summary or a theme."""
+        for name in DRAFT_OPTIONAL:
+            field = self._fields.get(name)
+            if field is not None:
+                field.validators = [Optional()] + [
+                    rule for rule in field.validators if not isinstance(rule, DataRequired | InputRequired)]
 
     def opened_at_revision(self) -> int:
         try:

@@ -44,6 +44,7 @@ class Kind(StrEnum):
 class Status(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
+    RESUBMITTED = "resubmitted"  # submitted again after a moderator asked for changes
     CHANGES_REQUESTED = "changes requested"
     PUBLISHED = "published"
     REJECTED = "rejected"

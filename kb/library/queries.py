@@ -7,11 +7,11 @@ import math
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import String, cast, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from kb.auth.models import User
 from kb.extensions import db
-from kb.library.models import ItemRevision, Kind, LibraryItem, Status, Tag, item_themes
+from kb.library.models import ItemRevision, Kind, LibraryItem, Status, Tag, item_tags, item_themes
 from kb.themes.models import Theme
 
 PAGE_SIZE = 20
@@ -48,17 +48,24 @@ def get_item(kind: Kind, item_id: int) -> LibraryItem | None:
     ))
 
 
+def _has_sector(sector: str):
+    # The JSON list is stored as text on both databases, each value in double quotes.
+    return cast(LibraryItem.sectors, String).like(f"%{json.dumps(sector)}%")
+
+
 def _published(kind: Kind, filters: Filters):
     query = select(LibraryItem).where(LibraryItem.kind == kind.value, LibraryItem.status == Status.PUBLISHED.value)
     if filters.theme:
         query = query.where(LibraryItem.themes.any(Theme.slug == filters.theme))
-    if filters.region:
-        query = query.where(LibraryItem.region == filters.region)
     if filters.tag:
         query = query.where(LibraryItem.tags.any(Tag.name == filters.tag))
+    # A lesson has no place or sectors of its own: it takes those of the case study it came from.
+    if filters.region:
+        same_region = LibraryItem.region == filters.region
+        query = query.where(LibraryItem.source_case_study.has(same_region) if kind == Kind.LESSON else same_region)
     if filters.sector:
-        # The JSON list is stored as text on both databases, each value in double quotes.
-        query = query.where(cast(LibraryItem.sectors, String).like(f"%{json.dumps(filters.sector)}%"))
+        sector = _has_sector(filters.sector)
+        query = query.where(LibraryItem.source_case_study.has(sector) if kind == Kind.LESSON else sector)
     if filters.outcome:
         query = query.where(LibraryItem.outcome == filters.outcome)
     return query
@@ -113,19 +120,10 @@ def awaiting_review() -> list[LibraryItem]:
     """Submissions and pending edits of published items, oldest first."""
     return list(db.session.scalars(_with_display_data(
         select(LibraryItem)
-        .where(or_(LibraryItem.status == Status.SUBMITTED.value,
+        .where(or_(LibraryItem.status.in_([Status.SUBMITTED.value, Status.RESUBMITTED.value]),
                    (LibraryItem.status == Status.PUBLISHED.value) & LibraryItem.has_pending_edit.is_(True)))
-        .order_by(LibraryItem.updated_at, LibraryItem.id)
+        .order_by(LibraryItem.awaiting_since, LibraryItem.id)
     )))
-
-
-def tags_in_use(kind: Kind) -> list[str]:
-    return list(db.session.scalars(
-        select(Tag.name).where(Tag.id.in_(
-            select(Tag.id).join(LibraryItem.tags)
-            .where(LibraryItem.kind == kind.value, LibraryItem.status == Status.PUBLISHED.value)
-        )).order_by(Tag.name)
-    ))
 
 
 def revisions_of(item: LibraryItem) -> list[ItemRevision]:
@@ -152,8 +150,20 @@ def facet_counts(kind: Kind, filters: Filters, sectors: list[str], outcomes: lis
         .group_by(Theme.slug)
     ).all())}
     regional = without("region")
-    counts["region"] = dict(db.session.execute(
-        select(regional.c.region, func.count()).where(regional.c.region.is_not(None)).group_by(regional.c.region)
+    if kind == Kind.LESSON:
+        source = aliased(LibraryItem)
+        region_counts = (select(source.region, func.count()).select_from(regional)
+                         .join(source, source.id == regional.c.source_case_study_id)
+                         .where(source.region.is_not(None)).group_by(source.region))
+    else:
+        region_counts = (select(regional.c.region, func.count()).where(regional.c.region.is_not(None))
+                         .group_by(regional.c.region))
+    counts["region"] = dict(db.session.execute(region_counts).all())
+    tagged = without("tag")
+    counts["tag"] = dict(db.session.execute(
+        select(Tag.name, func.count()).select_from(tagged)
+        .join(item_tags, item_tags.c.item_id == tagged.c.id).join(Tag, Tag.id == item_tags.c.tag_id)
+        .group_by(Tag.name).order_by(Tag.name)
     ).all())
     counts["sector"] = {
         sector: db.session.scalar(select(func.count()).select_from(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from kb.library.models import LibraryItem, Status
+from kb.library.models import Kind, LibraryItem, Status
 
 EDITABLE_BY_AUTHOR = (Status.DRAFT, Status.CHANGES_REQUESTED)
 PUBLIC = (Status.PUBLISHED, Status.ARCHIVED)
+AWAITING_REVIEW = (Status.SUBMITTED, Status.RESUBMITTED)
 
 
 def is_moderator(user) -> bool:
@@ -44,7 +45,7 @@ def can_publish_directly(user, item: LibraryItem) -> bool:
 
 
 def can_review(user, item: LibraryItem) -> bool:
-    return is_moderator(user) and item.status == Status.SUBMITTED
+    return is_moderator(user) and item.status in AWAITING_REVIEW
 
 
 def can_review_edit(user, item: LibraryItem) -> bool:
@@ -64,3 +65,17 @@ def can_restore(user, item: LibraryItem) -> bool:
     if is_moderator(user):
         return item.status not in (Status.ARCHIVED, Status.REJECTED)
     return is_author(user, item) and item.status in EDITABLE_BY_AUTHOR
+
+
+def missing_for_submission(item: LibraryItem) -> list[str]:
+    """What a draft still lacks before a moderator can review it (drafts may be saved unfinished)."""
+    missing = []
+    if item.kind == Kind.CASE_STUDY and not (item.summary or "").strip():
+        missing.append("write a short summary")
+    if not item.themes:
+        missing.append("choose at least one theme")
+    if not (item.body or "").strip():
+        missing.append("write the " + ("case study" if item.kind == Kind.CASE_STUDY else "lesson"))
+    if item.kind == Kind.LESSON and not item.outcome:
+        missing.append("say whether it worked well or didn't work")
+    return missing

@@ -141,11 +141,17 @@ def _unix_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _themes_for(slugs: list[str]) -> list[Theme]:
+def _themes_for(slugs: list[str], required: bool = True) -> list[Theme]:
     themes = list(db.session.scalars(select(Theme).where(Theme.slug.in_(slugs or [])).order_by(Theme.position)))
-    if not themes:
+    if not themes and required:
         raise LibraryError("Choose at least one theme")
     return themes
+
+
+def _check_complete(item: LibraryItem) -> None:
+    missing = rules.missing_for_submission(item)
+    if missing:
+        raise LibraryError("It is saved, but before it can be sent for review: " + "; ".join(missing) + ".")
 
 
 def _tags_for(names: list[str]) -> list[Tag]:
@@ -164,13 +170,14 @@ def _source_case_study_id(item: LibraryItem, wanted: int | None) -> int | None:
 
 
 def _apply(item: LibraryItem, fields: ItemFields) -> None:
+    """Copy the fields onto the item. A draft may be unfinished; anything else must be complete."""
     fields = cleaned(fields)
     item.title = fields.title
     item.slug = slugify(item.title)
     item.summary = (fields.summary or "").strip()
     item.body = fields.body
     item.body_html = render_markdown(fields.body)
-    item.themes = _themes_for(fields.theme_slugs)
+    item.themes = _themes_for(fields.theme_slugs, required=item.status not in rules.EDITABLE_BY_AUTHOR)
     item.tags = _tags_for(fields.tags or [])
     item.region = fields.region or None
     item.locality = (fields.locality or "").strip()
@@ -314,7 +321,7 @@ def restore_revision(item: LibraryItem, number: int, by: User) -> bool:
 
 
 def _move(item: LibraryItem, to: Status, by: User, note: str) -> None:
-    if to != Status.SUBMITTED:
+    if to not in rules.AWAITING_REVIEW:
         item.awaiting_since = None
     item.status = to.value
     item.updated_at = clock.now()
@@ -325,13 +332,17 @@ def _move(item: LibraryItem, to: Status, by: User, note: str) -> None:
 def submit_for_review(item: LibraryItem, by: User) -> None:
     if not rules.can_submit(by, item):
         raise InvalidTransition("Only the author can submit a draft, or something sent back for changes.")
+    _check_complete(item)
+    again = item.status == Status.CHANGES_REQUESTED
     item.submitted_at = item.awaiting_since = clock.now()
-    _move(item, Status.SUBMITTED, by, "Submitted for review")
+    _move(item, Status.RESUBMITTED if again else Status.SUBMITTED, by,
+          "Resubmitted for review" if again else "Submitted for review")
 
 
 def publish(item: LibraryItem, by: User, note: str = "") -> None:
     if not (rules.can_review(by, item) or rules.can_publish_directly(by, item)):
         raise InvalidTransition("This cannot be published from its current state by you.")
+    _check_complete(item)
     item.moderator_note = note.strip() or None
     item.published_at = clock.now()
     _move(item, Status.PUBLISHED, by, "Published" + (f": {note.strip()}" if note.strip() else ""))

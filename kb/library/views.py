@@ -68,7 +68,7 @@ def index(pages: KindPages):
     outcomes = [outcome.value for outcome in Outcome] if pages is LESSONS else []
     return render_template(
         "library/index.html", pages=pages, page=page, filters=filters, themes=themes, regions=REGIONS,
-        sectors=SECTOR_LABELS, outcomes=outcomes, tags=queries.tags_in_use(pages.kind), labels=labels,
+        sectors=SECTOR_LABELS, outcomes=outcomes, labels=labels,
         counts=queries.facet_counts(pages.kind, filters, list(SECTOR_LABELS), outcomes),
     )
 
@@ -134,6 +134,8 @@ def new(pages: KindPages):
                 form.source_case_study.data = str(source.id)
                 form.themes.data = [theme.slug for theme in source.themes]
         return render_form(pages, form)
+    if request.form.get("intent") != "submit":
+        form.allow_unfinished()
     if not form.validate_on_submit():
         return render_form(pages, form, status=INVALID)
     try:
@@ -166,6 +168,8 @@ def edit(pages: KindPages, item_id: int):
     if request.method == "GET":
         form.fill_from(service.fields_for_editing(item, current_user), item.revision_number)
         return render_form(pages, form, item)
+    if request.form.get("intent") != "submit" and item.status in rules.EDITABLE_BY_AUTHOR:
+        form.allow_unfinished()
     if not form.validate_on_submit():
         return render_form(pages, form, item, status=INVALID)
     try:

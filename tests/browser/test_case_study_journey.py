@@ -104,4 +104,24 @@ def test_submit_review_revise_publish_and_read_the_history(browser, page, live_s
     page.get_by_role("button", name="Compare the chosen revisions").click()
     expect(page.locator("ins").filter(has_text="three weeks, not twelve")).to_be_visible()
     assert_accessible(page)
+
+    # The moderator restores the first draft from the history page: it becomes the published text.
+    moderator.get_by_role("link", name="History of changes").click()
+    assert_accessible(moderator)
+    moderator.get_by_role("button", name="Restore revision 1").click()
+    expect(moderator.get_by_role("status")).to_contain_text("Revision 1 has been restored")
+    expect(moderator.locator(".prose")).not_to_contain_text("three weeks, not twelve")
+    assert_accessible(moderator)
+
+    # Printed, the page keeps the case study and drops the site's controls.
+    page.goto(moderator.url)
+    page.emulate_media(media="print")
+    expect(page.locator(".prose")).to_contain_text("One gateway and shared criteria")
+    expect(page.locator(".site-header")).to_be_hidden()
+    page.emulate_media(media="screen")
+
+    # A reader draws a lesson from it: the lesson form starts from this case study.
+    page.get_by_role("link", name="Add a lesson from this case study").click()
+    expect(page.get_by_label("From which case study?")).to_have_value(moderator.url.split("/")[-1].split("-")[0])
+    assert_accessible(page)
     moderator_context.close()

@@ -31,7 +31,7 @@ from tests.library.conftest import CASE_STUDY_FORM, LESSON_FORM, make_item, post
 )
 def test_bad_case_study_input_is_explained_and_keeps_what_was_typed(browser_of, author, changes, message):
     writer = browser_of(author)
-    response = post(writer, "/case-studies/new", {**CASE_STUDY_FORM, **changes})
+    response = post(writer, "/case-studies/new", {**CASE_STUDY_FORM, **changes, "intent": "submit"})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert message in page
@@ -49,7 +49,7 @@ def test_bad_case_study_input_is_explained_and_keeps_what_was_typed(browser_of, 
     ],
 )
 def test_bad_lesson_input_is_explained(browser_of, author, changes, message):
-    response = post(browser_of(author), "/lessons/new", {**LESSON_FORM, **changes})
+    response = post(browser_of(author), "/lessons/new", {**LESSON_FORM, **changes, "intent": "submit"})
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
 

@@ -55,7 +55,7 @@ def test_the_whole_review_cycle(client, browser_of, author, moderator):
     post(writer, f"/case-studies/{item.id}/edit", {**CASE_STUDY_FORM, "body": CASE_STUDY_FORM["body"] +
                                                    "\n\nGrants now take 3 weeks, not 12.",
                                                    "revision": revision, "intent": "submit"})
-    assert the_item().status == "submitted"
+    assert the_item().status == "resubmitted"
     post(reviewer, f"/case-studies/{item.id}/publish", {"note": ""})
     item = the_item()
     assert item.status == "published" and item.published_at is not None

@@ -4,6 +4,7 @@ import logging
 import re
 
 import pytest
+from flask import abort
 
 from kb.auth.models import User
 from kb.extensions import db
@@ -50,6 +51,22 @@ def test_scripts_asking_for_json_get_json_errors(client):
     body = response.get_json()
     assert body["status"] == 404 and body["error"] == "Page not found"
     assert body["request_id"] == response.headers["X-Request-ID"]
+
+
+@pytest.mark.parametrize(("status", "heading"), [
+    (400, "Something was wrong with that request"),
+    (403, "You do not have permission to do that"),
+    (429, "Too many requests"),
+])
+def test_refusals_are_styled_pages_with_the_sites_navigation(app, status, heading):
+    @app.route("/refuse")
+    def refuse():
+        abort(status)
+
+    response = app.test_client().get("/refuse")
+    page = response.get_data(as_text=True)
+    assert response.status_code == status
+    assert f"<h1>{heading}</h1>" in page and 'href="/themes"' in page
 
 
 def test_unexpected_error_shows_the_500_page_with_a_reference_and_logs_the_traceback(app, kb_log):
