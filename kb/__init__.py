@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kb import errors, templating
 from kb.auth import bp as auth_bp
+from kb.board import bp as board_bp
 from kb.cli import kb_group
 from kb.config import PROJECT_ROOT, ConfigError, load_settings
 from kb.extensions import csrf, db, login_manager, migrate
@@ -53,6 +54,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(board_bp)
     app.register_blueprint(ops_bp)
 
 

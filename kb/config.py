@@ -41,6 +41,10 @@ class Settings:
     mail_host: str = ""
     mail_port: int = 25
     mail_sender: str = "Common Ground <noreply@localhost>"
+    premoderation_posts: int = 3
+    flags_to_hide: int = 3
+    posts_per_minute: int = 10
+    new_member_posts_per_minute: int = 3
 
     def flask_config(self) -> dict:
         """The settings as Flask configuration keys."""
@@ -58,6 +62,10 @@ class Settings:
             "KB_MAIL_HOST": self.mail_host,
             "KB_MAIL_PORT": self.mail_port,
             "KB_MAIL_SENDER": self.mail_sender,
+            "KB_PREMODERATION_POSTS": self.premoderation_posts,
+            "KB_FLAGS_TO_HIDE": self.flags_to_hide,
+            "KB_POSTS_PER_MINUTE": self.posts_per_minute,
+            "KB_NEW_MEMBER_POSTS_PER_MINUTE": self.new_member_posts_per_minute,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.https,
@@ -82,13 +90,13 @@ def parse_bool(name: str, raw: str) -> bool:
     raise ConfigError(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}")
 
 
-def parse_positive_int(name: str, raw: str) -> int:
+def parse_positive_int(name: str, raw: str, minimum: int = 1) -> int:
     try:
         value = int(raw.strip())
     except ValueError:
         raise ConfigError(f"{name} must be a whole number; got {raw!r}") from None
-    if value < 1:
-        raise ConfigError(f"{name} must be at least 1; got {value}")
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}; got {value}")
     return value
 
 
@@ -168,4 +176,10 @@ def load_settings(environ: dict | None = None) -> Settings:
         mail_host=env.get("KB_MAIL_HOST", ""),
         mail_port=parse_positive_int("KB_MAIL_PORT", env.get("KB_MAIL_PORT", "25")),
         mail_sender=env.get("KB_MAIL_SENDER") or "Common Ground <noreply@localhost>",
+        # 0 switches pre-moderation off.
+        premoderation_posts=parse_positive_int("KB_PREMODERATION_POSTS", env.get("KB_PREMODERATION_POSTS", "3"), 0),
+        flags_to_hide=parse_positive_int("KB_FLAGS_TO_HIDE", env.get("KB_FLAGS_TO_HIDE", "3")),
+        posts_per_minute=parse_positive_int("KB_POSTS_PER_MINUTE", env.get("KB_POSTS_PER_MINUTE", "10")),
+        new_member_posts_per_minute=parse_positive_int(
+            "KB_NEW_MEMBER_POSTS_PER_MINUTE", env.get("KB_NEW_MEMBER_POSTS_PER_MINUTE", "3")),
     )

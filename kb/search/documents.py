@@ -76,6 +76,8 @@ class DocumentProvider:
     document: Callable[[int], SearchDocument | None]
     all_ids: Callable[[], Iterator[int]]
     count_by_type: Callable[[], dict[str, int]]
+    # Other mapped classes whose changes change a document: (class, object -> the document's row id).
+    related: tuple[tuple[type, Callable[[object], int | None]], ...] = ()
 
 
 _providers: dict[str, DocumentProvider] = {}
@@ -89,11 +91,16 @@ def providers() -> list[DocumentProvider]:
     return list(_providers.values())
 
 
-def provider_for_model(model: type) -> DocumentProvider | None:
+def keys_for_changed(obj: object) -> list[str]:
+    """The documents a changed database object belongs to: its own, or its parent's."""
+    keys = []
     for provider in _providers.values():
-        if isinstance(model, type) and issubclass(model, provider.model):
-            return provider
-    return None
+        if isinstance(obj, provider.model) and getattr(obj, "id", None) is not None:
+            keys.append(document_key(provider, obj.id))
+        for model, row_id_of in provider.related:
+            if isinstance(obj, model) and (row_id := row_id_of(obj)) is not None:
+                keys.append(document_key(provider, row_id))
+    return keys
 
 
 def document_key(provider: DocumentProvider, row_id: int) -> str:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from kb import clock
 from kb.extensions import db
-from kb.search.documents import document_key, provider_for_model
+from kb.search.documents import keys_for_changed
 
 log = logging.getLogger("kb.search")
 
@@ -33,9 +33,7 @@ class SearchOutbox(db.Model):
 def _changed_keys(session: Session) -> set[str]:
     keys = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
-        provider = provider_for_model(type(obj))
-        if provider is not None and getattr(obj, "id", None) is not None:
-            keys.add(document_key(provider, obj.id))
+        keys.update(keys_for_changed(obj))
     return keys
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
+from kb.board.seed import seed_categories
 from kb.extensions import db
 from kb.library.seed import seed_case_study
 from kb.library.service import ItemFields
@@ -201,7 +202,8 @@ def load_seed(directory: Path, progress: Callable[[str], None] = lambda line: No
         raise SeedError(f"{directory / 'themes'} should hold {len(THEME_SLUGS)} theme files, found {len(theme_files)}")
     steps = [(f"theme {path.stem}", seed_theme, path) for path in theme_files]
     steps += [("did-you-know facts", seed_facts, directory / "facts.yaml"),
-              ("taskforce and leaflet", seed_taskforce, directory / "taskforce.yaml")]
+              ("taskforce and leaflet", seed_taskforce, directory / "taskforce.yaml"),
+              ("board categories", lambda _path, report: seed_categories(report), None)]
     try:
         for number, (label, load, path) in enumerate(steps, start=1):
             before = report.counts.copy()

@@ -1,0 +1,12 @@
+"""The discussion board: categories, threads and replies, with moderation that keeps it civil."""
+
+from flask import Blueprint
+
+from kb.board.search_documents import PROVIDER
+from kb.search.documents import register_provider
+
+bp = Blueprint("board", __name__)
+# Threads are findable: the search outbox follows changes to threads and their posts from now on.
+bp.record_once(lambda state: register_provider(PROVIDER))
+
+from kb.board import moderation_views, views  # noqa: E402,F401  (routes attach themselves to bp)

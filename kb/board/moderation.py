@@ -1,0 +1,228 @@
+"""Moderators' actions on the board. Each is one function, checks who is acting, changes nothing
+when it no longer applies, and writes the audit log in the same transaction as the change."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from kb import audit, clock
+from kb.auth.models import User
+from kb.board import rules
+from kb.board.models import (
+    CATEGORY_DESCRIPTION_MAX,
+    CATEGORY_TITLE_MAX,
+    WORD_MAX,
+    BoardCategory,
+    BoardPost,
+    BoardThread,
+    PostFlag,
+    PostState,
+    WatchedWord,
+)
+from kb.board.service import FLAG_HIDDEN_REASON, BoardError, NotAllowed, _make_visible
+from kb.extensions import db
+from kb.library.service import slugify
+
+
+def _require_moderator(by: User) -> None:
+    if not rules.is_moderator(by):
+        raise NotAllowed("Only moderators can do that.")
+
+
+def _required_reason(reason: str, what: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise BoardError(f"Give a reason for {what}: it is shown with the post and kept in the audit log.")
+    return reason[:500]
+
+
+def _resolve_flags(post: BoardPost, by: User, resolution: str) -> int:
+    return db.session.execute(
+        update(PostFlag).where(PostFlag.post_id == post.id, PostFlag.resolution.is_(None))
+        .values(resolution=resolution, resolved_by_id=by.id, resolved_at=clock.now())
+    ).rowcount
+
+
+def approve_post(post: BoardPost, by: User) -> None:
+    """A held post becomes visible; if it opens a thread, the thread appears too."""
+    _require_moderator(by)
+    if post.state != PostState.HELD:
+        raise BoardError("This post is not waiting for approval: another moderator may have decided already.")
+    _make_visible(post)
+    if post.thread.author_id == post.author_id and not post.thread.approved:
+        post.thread.approved = True
+    audit.record(by, "approve post", "board post", post.id, post.thread.title)
+    db.session.commit()
+
+
+def hide_post(post: BoardPost, by: User, reason: str) -> None:
+    """Hide a post (held, visible or hidden by flags) with a reason; open flags on it are upheld."""
+    _require_moderator(by)
+    reason = _required_reason(reason, "hiding it")
+    if post.state == PostState.REMOVED or (post.state == PostState.HIDDEN and post.state_changed_by_id):
+        raise BoardError("This post is already hidden or removed.")
+    post.state, post.state_reason, post.state_changed_by_id = PostState.HIDDEN.value, reason, by.id
+    upheld = _resolve_flags(post, by, "upheld")
+    audit.record(by, "hide post", "board post", post.id, post.thread.title,
+                 reason + (f" ({upheld} report{'s' if upheld != 1 else ''} upheld)" if upheld else ""))
+    db.session.commit()
+
+
+def unhide_post(post: BoardPost, by: User) -> None:
+    _require_moderator(by)
+    if post.state != PostState.HIDDEN:
+        raise BoardError("This post is not hidden.")
+    _resolve_flags(post, by, "dismissed")
+    post.state_changed_by_id = by.id
+    _make_visible(post)
+    audit.record(by, "unhide post", "board post", post.id, post.thread.title)
+    db.session.commit()
+
+
+def dismiss_flags(post: BoardPost, by: User) -> None:
+    """The reports were wrong: they are closed, and a post hidden by them comes back."""
+    _require_moderator(by)
+    dismissed = _resolve_flags(post, by, "dismissed")
+    if not dismissed:
+        raise BoardError("There are no open reports on this post: another moderator may have decided already.")
+    if post.state == PostState.HIDDEN and post.state_reason == FLAG_HIDDEN_REASON:
+        _make_visible(post)
+    audit.record(by, "dismiss reports", "board post", post.id, post.thread.title, f"{dismissed} report(s)")
+    db.session.commit()
+
+
+def set_thread_flag(thread: BoardThread, by: User, name: str, value: bool) -> None:
+    """Lock/unlock or pin/unpin."""
+    _require_moderator(by)
+    if getattr(thread, name) == value:
+        raise BoardError(f"This thread is already {'' if value else 'not '}{name}.")
+    setattr(thread, name, value)
+    action = {("locked", True): "lock thread", ("locked", False): "unlock thread",
+              ("pinned", True): "pin thread", ("pinned", False): "unpin thread"}[(name, value)]
+    audit.record(by, action, "board thread", thread.id, thread.title)
+    db.session.commit()
+
+
+def move_thread(thread: BoardThread, to: BoardCategory, by: User) -> None:
+    _require_moderator(by)
+    if thread.category_id == to.id:
+        raise BoardError("The thread is already in that category.")
+    before = thread.category.title
+    thread.category = to
+    audit.record(by, "move thread", "board thread", thread.id, thread.title, f"from {before} to {to.title}")
+    db.session.commit()
+
+
+def suspend_member(member: User, by: User, until: datetime, reason: str) -> None:
+    """They can still read, but cannot post or report, and are told why and until when."""
+    _require_moderator(by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise BoardError("Give the reason for the suspension: the member is shown it.")
+    if until <= clock.now():
+        raise BoardError("The end of the suspension must be in the future.")
+    if member.is_moderator and not by.is_admin:
+        raise NotAllowed("Only an admin can suspend a moderator.")
+    if member.id == by.id:
+        raise NotAllowed("You cannot suspend yourself.")
+    member.suspended_until, member.suspension_reason = until, reason[:500]
+    audit.record(by, "suspend member", "member", member.id, member.display_name,
+                 f"until {until:%Y-%m-%d %H:%M} UTC: {reason}")
+    db.session.commit()
+
+
+def lift_suspension(member: User, by: User) -> None:
+    _require_moderator(by)
+    if not member.is_suspended():
+        raise BoardError("This member is not suspended.")
+    member.suspended_until = member.suspension_reason = None
+    audit.record(by, "unsuspend member", "member", member.id, member.display_name)
+    db.session.commit()
+
+
+# --- categories and watched words --------------------------------------------------------------
+
+def _category_fields(title: str, description: str) -> tuple[str, str]:
+    title = " ".join((title or "").split())
+    if not 3 <= len(title) <= CATEGORY_TITLE_MAX:
+        raise BoardError(f"A category's name must be 3 to {CATEGORY_TITLE_MAX} characters long.")
+    description = (description or "").strip()
+    if len(description) > CATEGORY_DESCRIPTION_MAX:
+        raise BoardError(f"Keep the description to {CATEGORY_DESCRIPTION_MAX} characters or fewer.")
+    return title, description
+
+
+def add_category(title: str, description: str, by: User, moderators_only: bool = False) -> BoardCategory:
+    _require_moderator(by)
+    title, description = _category_fields(title, description)
+    slug = slugify(title)
+    if db.session.scalar(select(BoardCategory.id).where(BoardCategory.slug == slug)):
+        raise BoardError("There is already a category with that name.")
+    position = (db.session.scalar(select(func.max(BoardCategory.position))) or 0) + 1
+    category = BoardCategory(slug=slug, title=title, description=description, position=position,
+                             moderators_only=moderators_only, created_at=clock.now())
+    db.session.add(category)
+    audit.record(by, "add category", "board category", None, title)
+    _commit_or_explain("There is already a category with that name.")
+    return category
+
+
+def update_category(category: BoardCategory, title: str, description: str, by: User) -> None:
+    """Rename or describe. The address (slug) stays, so links to the category keep working."""
+    _require_moderator(by)
+    title, description = _category_fields(title, description)
+    if (title, description) == (category.title, category.description):
+        return
+    before = category.title
+    category.title, category.description = title, description
+    audit.record(by, "edit category", "board category", category.id, title,
+                 f"renamed from {before}" if before != title else "description changed")
+    db.session.commit()
+
+
+def move_category(category: BoardCategory, by: User, step: int) -> None:
+    """Swap with the neighbour above (step -1) or below (step 1)."""
+    _require_moderator(by)
+    ordered = list(db.session.scalars(select(BoardCategory).order_by(BoardCategory.position, BoardCategory.id)))
+    index = ordered.index(category)
+    target = index + step
+    if not 0 <= target < len(ordered):
+        raise BoardError("It is already at the " + ("top." if step < 0 else "bottom."))
+    ordered[index], ordered[target] = ordered[target], ordered[index]
+    for position, each in enumerate(ordered, start=1):
+        each.position = position
+    audit.record(by, "reorder categories", "board category", category.id, category.title,
+                 "moved up" if step < 0 else "moved down")
+    db.session.commit()
+
+
+def add_watched_word(word: str, by: User) -> WatchedWord:
+    _require_moderator(by)
+    word = " ".join((word or "").split()).lower()
+    if not 2 <= len(word) <= WORD_MAX:
+        raise BoardError(f"A watched word must be 2 to {WORD_MAX} characters long.")
+    if db.session.scalar(select(WatchedWord.id).where(WatchedWord.word == word)):
+        raise BoardError(f"“{word}” is already on the list.")
+    entry = WatchedWord(word=word, added_by_id=by.id, created_at=clock.now())
+    db.session.add(entry)
+    audit.record(by, "add watched word", "watched word", None, word)
+    _commit_or_explain(f"“{word}” is already on the list.")
+    return entry
+
+
+def remove_watched_word(entry: WatchedWord, by: User) -> None:
+    _require_moderator(by)
+    audit.record(by, "remove watched word", "watched word", entry.id, entry.word)
+    db.session.delete(entry)
+    db.session.commit()
+
+
+def _commit_or_explain(message: str) -> None:
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise BoardError(message) from None

@@ -1,0 +1,257 @@
+"""Moderators' board pages and actions: one route and one service function per action."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from kb import audit
+from kb.auth.models import User
+from kb.board import bp, moderation, queries, rules
+from kb.board.forms import CategoryForm, MoveForm, ReasonForm, SuspendForm, WatchedWordForm
+from kb.board.models import BoardCategory, WatchedWord
+from kb.board.service import BoardError
+from kb.board.views import ID, INVALID, permalink_target, post_or_404, thread_or_404, thread_url
+from kb.extensions import db
+
+LOG_PAGE_SIZE = 50
+
+
+def moderator_required(view):
+    """Anonymous visitors are sent to log in; members get 403."""
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not rules.is_moderator(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def carried_out(action, success: str, back: str):
+    """Run a moderator action: a refusal (already decided, nothing to do) is a message, not an error."""
+    try:
+        action()
+    except BoardError as error:
+        flash(str(error), "error")
+    else:
+        flash(success, "success")
+    return redirect(back)
+
+
+# --- posts -------------------------------------------------------------------------------------
+
+@bp.route(f"/board/p/<{ID}:post_id>/approve", methods=["POST"])
+@moderator_required
+def approve_post(post_id: int):
+    post = post_or_404(post_id)
+    return carried_out(lambda: moderation.approve_post(post, current_user), "Approved: everyone can see it now.",
+                       request.form.get("next") == "queue" and url_for("board.moderation_queue")
+                       or permalink_target(post))
+
+
+@bp.route(f"/board/p/<{ID}:post_id>/hide", methods=["GET", "POST"])
+@moderator_required
+def hide_post(post_id: int):
+    post = post_or_404(post_id)
+    form = ReasonForm()
+    if request.method == "GET":
+        return render_template("board/hide_post.html", post=post, form=form)
+    if not form.validate_on_submit():
+        return render_template("board/hide_post.html", post=post, form=form), INVALID
+    try:
+        moderation.hide_post(post, current_user, form.reason.data)
+    except BoardError as error:
+        form.form_errors.append(str(error))
+        return render_template("board/hide_post.html", post=post, form=form), INVALID
+    flash("The post is hidden. Its place in the thread shows your reason.", "success")
+    return redirect(permalink_target(post))
+
+
+@bp.route(f"/board/p/<{ID}:post_id>/unhide", methods=["POST"])
+@moderator_required
+def unhide_post(post_id: int):
+    post = post_or_404(post_id)
+    return carried_out(lambda: moderation.unhide_post(post, current_user), "The post is visible again.",
+                       permalink_target(post))
+
+
+@bp.route(f"/board/p/<{ID}:post_id>/dismiss-reports", methods=["POST"])
+@moderator_required
+def dismiss_reports(post_id: int):
+    post = post_or_404(post_id)
+    return carried_out(lambda: moderation.dismiss_flags(post, current_user),
+                       "The reports are dismissed and the post stays.", url_for("board.moderation_queue"))
+
+
+@bp.route("/moderation/board")
+@moderator_required
+def moderation_queue():
+    return render_template("board/moderation_queue.html", held=queries.held_posts(), flagged=queries.flagged_posts())
+
+
+# --- threads -----------------------------------------------------------------------------------
+
+def _thread_action(thread_id: int, name: str, value: bool, success: str):
+    thread = thread_or_404(thread_id)
+    return carried_out(lambda: moderation.set_thread_flag(thread, current_user, name, value), success,
+                       thread_url(thread))
+
+
+@bp.route(f"/board/t/<{ID}:thread_id>/lock", methods=["POST"])
+@moderator_required
+def lock_thread(thread_id: int):
+    return _thread_action(thread_id, "locked", True, "Locked: the thread takes no more replies.")
+
+
+@bp.route(f"/board/t/<{ID}:thread_id>/unlock", methods=["POST"])
+@moderator_required
+def unlock_thread(thread_id: int):
+    return _thread_action(thread_id, "locked", False, "Unlocked: members can reply again.")
+
+
+@bp.route(f"/board/t/<{ID}:thread_id>/pin", methods=["POST"])
+@moderator_required
+def pin_thread(thread_id: int):
+    return _thread_action(thread_id, "pinned", True, "Pinned to the top of its category.")
+
+
+@bp.route(f"/board/t/<{ID}:thread_id>/unpin", methods=["POST"])
+@moderator_required
+def unpin_thread(thread_id: int):
+    return _thread_action(thread_id, "pinned", False, "Unpinned.")
+
+
+@bp.route(f"/board/t/<{ID}:thread_id>/move", methods=["POST"])
+@moderator_required
+def move_thread(thread_id: int):
+    thread = thread_or_404(thread_id)
+    form = MoveForm()
+    form.category.choices = [(category.slug, category.title) for category in queries.categories()]
+    if not form.validate_on_submit():
+        flash(form.category.errors[0] if form.category.errors else "Choose a category from the list.", "error")
+        return redirect(thread_url(thread))
+    to = queries.category_by_slug(form.category.data)
+    return carried_out(lambda: moderation.move_thread(thread, to, current_user), f"Moved to {to.title}.",
+                       thread_url(thread))
+
+
+# --- members -----------------------------------------------------------------------------------
+
+@bp.route(f"/moderation/members/<{ID}:user_id>/suspend", methods=["GET", "POST"])
+@moderator_required
+def suspend_member(user_id: int):
+    member = db.session.get(User, user_id) or abort(404)
+    form = SuspendForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            moderation.suspend_member(member, current_user, form.until.data, form.reason.data)
+        except BoardError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(f"{member.display_name} is suspended until {form.until.data:%H:%M} UTC on "
+                  f"{form.until.data.day} {form.until.data:%B %Y}.", "success")
+            return redirect(url_for("board.suspend_member", user_id=member.id))
+    status = INVALID if request.method == "POST" else 200
+    return render_template("board/suspend.html", member=member, form=form), status
+
+
+@bp.route(f"/moderation/members/<{ID}:user_id>/unsuspend", methods=["POST"])
+@moderator_required
+def unsuspend_member(user_id: int):
+    member = db.session.get(User, user_id) or abort(404)
+    return carried_out(lambda: moderation.lift_suspension(member, current_user),
+                       f"{member.display_name} can post again.", url_for("board.suspend_member", user_id=member.id))
+
+
+# --- categories and watched words --------------------------------------------------------------
+
+@bp.route("/moderation/board/categories", methods=["GET", "POST"])
+@moderator_required
+def manage_categories():
+    form = CategoryForm(prefix="new")
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            category = moderation.add_category(form.title.data, form.description.data, current_user,
+                                               moderators_only=form.moderators_only.data)
+        except BoardError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(f"Added the category {category.title}.", "success")
+            return redirect(url_for("board.manage_categories"))
+    status = INVALID if request.method == "POST" else 200
+    return render_template("board/categories.html", categories=queries.categories(), form=form), status
+
+
+@bp.route(f"/moderation/board/categories/<{ID}:category_id>", methods=["GET", "POST"])
+@moderator_required
+def edit_category(category_id: int):
+    category = db.session.get(BoardCategory, category_id) or abort(404)
+    form = CategoryForm(obj=category)
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            moderation.update_category(category, form.title.data, form.description.data, current_user)
+        except BoardError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash("Saved.", "success")
+            return redirect(url_for("board.manage_categories"))
+    status = INVALID if request.method == "POST" else 200
+    return render_template("board/edit_category.html", category=category, form=form), status
+
+
+@bp.route(f"/moderation/board/categories/<{ID}:category_id>/move", methods=["POST"])
+@moderator_required
+def reorder_category(category_id: int):
+    category = db.session.get(BoardCategory, category_id) or abort(404)
+    step = -1 if request.form.get("direction") == "up" else 1
+    return carried_out(lambda: moderation.move_category(category, current_user, step), "Order saved.",
+                       url_for("board.manage_categories"))
+
+
+@bp.route("/moderation/watched-words", methods=["GET", "POST"])
+@moderator_required
+def watched_words():
+    form = WatchedWordForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            entry = moderation.add_watched_word(form.word.data, current_user)
+        except BoardError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(f"Posts containing “{entry.word}” now wait for a moderator.", "success")
+            return redirect(url_for("board.watched_words"))
+    status = INVALID if request.method == "POST" else 200
+    return render_template("board/watched_words.html", words=queries.watched_words(), form=form), status
+
+
+@bp.route(f"/moderation/watched-words/<{ID}:word_id>/remove", methods=["POST"])
+@moderator_required
+def remove_watched_word(word_id: int):
+    entry = db.session.get(WatchedWord, word_id)
+    if entry is None:
+        flash("That word is no longer on the list.", "error")
+        return redirect(url_for("board.watched_words"))
+    word = entry.word
+    moderation.remove_watched_word(entry, current_user)
+    flash(f"Removed “{word}” from the list.", "success")
+    return redirect(url_for("board.watched_words"))
+
+
+# --- the audit log -----------------------------------------------------------------------------
+
+@bp.route("/moderation/log")
+@moderator_required
+def audit_log():
+    action = request.args.get("action") or None
+    target_type = request.args.get("target") or None
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    total = audit.count(action=action, target_type=target_type)
+    pages = max(1, -(-total // LOG_PAGE_SIZE))
+    page = min(page, pages)
+    return render_template("board/audit_log.html", entries=audit.entries(
+        LOG_PAGE_SIZE, (page - 1) * LOG_PAGE_SIZE, action=action, target_type=target_type),
+        actions=audit.actions_in_use(), action=action, target_type=target_type,
+        page={"number": page, "pages": pages, "total": total})

@@ -1,0 +1,212 @@
+"""Reading the board: counted with SQL, paged in SQL, and eager-loading what each page shows."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy.orm import selectinload
+
+from kb.board import rules
+from kb.board.models import (
+    BoardCategory,
+    BoardPost,
+    BoardThread,
+    PostFlag,
+    PostState,
+    ThreadRead,
+    ThreadWatch,
+    WatchedWord,
+)
+from kb.extensions import db
+
+POSTS_PER_PAGE = 20
+THREADS_PER_PAGE = 20
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    number: int
+    pages: int
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class CategorySummary:
+    category: BoardCategory
+    threads: int
+    posts: int
+    latest: BoardThread | None
+
+
+def _paged(total: int, number: int, size: int) -> tuple[int, int]:
+    pages = max(1, math.ceil(total / size))
+    return min(max(1, number), pages), pages
+
+
+def categories() -> list[BoardCategory]:
+    return list(db.session.scalars(select(BoardCategory).order_by(BoardCategory.position, BoardCategory.id)))
+
+
+def category_by_slug(slug: str) -> BoardCategory | None:
+    return db.session.scalar(select(BoardCategory).where(BoardCategory.slug == slug))
+
+
+def category_for_theme(theme_id: int) -> BoardCategory | None:
+    return db.session.scalar(select(BoardCategory).where(BoardCategory.theme_id == theme_id))
+
+
+def overview() -> list[CategorySummary]:
+    """Every category with its thread and post counts and its latest activity: three queries."""
+    listed = categories()
+    threads = dict(db.session.execute(select(BoardThread.category_id, func.count(BoardThread.id))
+                                      .where(BoardThread.approved.is_(True)).group_by(BoardThread.category_id)).all())
+    posts = dict(db.session.execute(
+        select(BoardThread.category_id, func.count(BoardPost.id)).join(BoardPost, BoardPost.thread_id == BoardThread.id)
+        .where(BoardThread.approved.is_(True), BoardPost.state == PostState.VISIBLE.value)
+        .group_by(BoardThread.category_id)).all())
+    newest = (select(BoardThread.category_id, func.max(BoardThread.last_activity_at))
+              .where(BoardThread.approved.is_(True)).group_by(BoardThread.category_id))
+    latest = {thread.category_id: thread for thread in db.session.scalars(
+        select(BoardThread).where(BoardThread.approved.is_(True),
+                                  tuple_(BoardThread.category_id, BoardThread.last_activity_at).in_(newest))
+        .options(selectinload(BoardThread.last_poster)))}
+    return [CategorySummary(category, threads.get(category.id, 0), posts.get(category.id, 0), latest.get(category.id))
+            for category in listed]
+
+
+def _read_marks(viewer, thread_ids: list[int]) -> dict[int, datetime]:
+    if not rules.signed_in(viewer) or not thread_ids:
+        return {}
+    return dict(db.session.execute(select(ThreadRead.thread_id, ThreadRead.read_at).where(
+        ThreadRead.user_id == viewer.id, ThreadRead.thread_id.in_(thread_ids))).all())
+
+
+def is_unread(viewer, thread: BoardThread, read_at: datetime | None) -> bool:
+    """New posts since the member's last visit; a thread never opened is new if active since they joined."""
+    if not rules.signed_in(viewer):
+        return False
+    return thread.last_activity_at > (read_at or viewer.created_at)
+
+
+def threads_in(category: BoardCategory, viewer, number: int = 1) -> Page:
+    """Pinned first, then by last activity; with reply counts and unread marks for this page only."""
+    listed = select(BoardThread).where(BoardThread.category_id == category.id, BoardThread.approved.is_(True))
+    total = db.session.scalar(select(func.count()).select_from(listed.subquery()))
+    number, pages = _paged(total, number, THREADS_PER_PAGE)
+    threads = list(db.session.scalars(
+        listed.order_by(BoardThread.pinned.desc(), BoardThread.last_activity_at.desc(), BoardThread.id.desc())
+        .offset((number - 1) * THREADS_PER_PAGE).limit(THREADS_PER_PAGE)
+        .options(selectinload(BoardThread.author), selectinload(BoardThread.last_poster))))
+    ids = [thread.id for thread in threads]
+    posts = dict(db.session.execute(select(BoardPost.thread_id, func.count(BoardPost.id)).where(
+        BoardPost.thread_id.in_(ids), BoardPost.state == PostState.VISIBLE.value).group_by(BoardPost.thread_id)).all())
+    reads = _read_marks(viewer, ids)
+    return Page(items=threads, total=total, number=number, pages=pages, extra={
+        "replies": {thread_id: max(0, count - 1) for thread_id, count in posts.items()},
+        "unread": {thread.id for thread in threads if is_unread(viewer, thread, reads.get(thread.id))},
+    })
+
+
+def get_thread(thread_id: int) -> BoardThread | None:
+    return db.session.scalar(select(BoardThread).where(BoardThread.id == thread_id)
+                             .options(selectinload(BoardThread.category)))
+
+
+def get_post(post_id: int) -> BoardPost | None:
+    return db.session.get(BoardPost, post_id)
+
+
+def _shown_posts(thread: BoardThread, viewer):
+    """The posts this person sees in the thread, placeholders included: held posts only for their
+    author and moderators (a held post sets off nothing for anyone else)."""
+    query = select(BoardPost).where(BoardPost.thread_id == thread.id)
+    if rules.is_moderator(viewer):
+        return query
+    if rules.signed_in(viewer):
+        return query.where(or_(BoardPost.state != PostState.HELD.value, BoardPost.author_id == viewer.id))
+    return query.where(BoardPost.state != PostState.HELD.value)
+
+
+def posts_of(thread: BoardThread, viewer, number: int = 1) -> Page:
+    shown = _shown_posts(thread, viewer)
+    total = db.session.scalar(select(func.count()).select_from(shown.subquery()))
+    number, pages = _paged(total, number, POSTS_PER_PAGE)
+    posts = list(db.session.scalars(shown.order_by(BoardPost.id).offset((number - 1) * POSTS_PER_PAGE)
+                                    .limit(POSTS_PER_PAGE).options(selectinload(BoardPost.author))))
+    flags = {}
+    if rules.is_moderator(viewer) and posts:
+        flags = dict(db.session.execute(select(PostFlag.post_id, func.count(PostFlag.id)).where(
+            PostFlag.post_id.in_([post.id for post in posts]), PostFlag.resolution.is_(None))
+            .group_by(PostFlag.post_id)).all())
+    return Page(items=posts, total=total, number=number, pages=pages, extra={"open_flags": flags})
+
+
+def page_of_post(post: BoardPost, viewer) -> int:
+    before = db.session.scalar(select(func.count()).select_from(
+        _shown_posts(post.thread, viewer).where(BoardPost.id < post.id).subquery()))
+    return before // POSTS_PER_PAGE + 1
+
+
+def first_unread_post(thread: BoardThread, viewer) -> BoardPost | None:
+    """Where to open a thread the member has read before: the first post visible since then."""
+    if not rules.signed_in(viewer):
+        return None
+    read = db.session.get(ThreadRead, (viewer.id, thread.id))
+    if read is None:
+        return None
+    return db.session.scalar(select(BoardPost).where(
+        BoardPost.thread_id == thread.id, BoardPost.state == PostState.VISIBLE.value,
+        BoardPost.visible_since > read.read_at).order_by(BoardPost.id).limit(1))
+
+
+def is_watching(viewer, thread: BoardThread) -> bool:
+    return rules.signed_in(viewer) and db.session.get(ThreadWatch, (viewer.id, thread.id)) is not None
+
+
+def watched_threads(user) -> list[tuple[BoardThread, int]]:
+    """Threads the member watches, each with how many posts appeared since they last read it."""
+    since = func.coalesce(ThreadRead.read_at, ThreadWatch.created_at)
+    new_posts = (select(func.count(BoardPost.id)).where(
+        BoardPost.thread_id == BoardThread.id, BoardPost.state == PostState.VISIBLE.value,
+        BoardPost.visible_since > since).correlate(BoardThread, ThreadRead, ThreadWatch).scalar_subquery())
+    rows = db.session.execute(
+        select(BoardThread, new_posts).join(ThreadWatch, and_(ThreadWatch.thread_id == BoardThread.id,
+                                                                ThreadWatch.user_id == user.id))
+        .outerjoin(ThreadRead, and_(ThreadRead.thread_id == BoardThread.id, ThreadRead.user_id == user.id))
+        .where(BoardThread.approved.is_(True))
+        .order_by(BoardThread.last_activity_at.desc())
+        .options(selectinload(BoardThread.category), selectinload(BoardThread.last_poster))).all()
+    return [(thread, count) for thread, count in rows]
+
+
+def thread_for_case_study(case_study_id: int) -> BoardThread | None:
+    return db.session.scalar(select(BoardThread).where(BoardThread.case_study_id == case_study_id))
+
+
+# --- for moderators ----------------------------------------------------------------------------
+
+def held_posts() -> list[BoardPost]:
+    return list(db.session.scalars(select(BoardPost).where(BoardPost.state == PostState.HELD.value)
+                                   .order_by(BoardPost.created_at, BoardPost.id)
+                                   .options(selectinload(BoardPost.author), selectinload(BoardPost.thread))))
+
+
+def flagged_posts() -> list[tuple[BoardPost, list[PostFlag]]]:
+    """Posts with open reports, each with all its reporters' reasons, most reported first."""
+    flags = list(db.session.scalars(select(PostFlag).where(PostFlag.resolution.is_(None))
+                                    .order_by(PostFlag.created_at)
+                                    .options(selectinload(PostFlag.flagger),
+                                             selectinload(PostFlag.post).selectinload(BoardPost.author))))
+    grouped: dict[int, tuple[BoardPost, list[PostFlag]]] = {}
+    for flag in flags:
+        grouped.setdefault(flag.post_id, (flag.post, []))[1].append(flag)
+    return sorted(grouped.values(), key=lambda entry: (-len(entry[1]), entry[1][0].created_at))
+
+
+def watched_words() -> list[WatchedWord]:
+    return list(db.session.scalars(select(WatchedWord).order_by(WatchedWord.word)))

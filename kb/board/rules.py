@@ -1,0 +1,88 @@
+"""Who may do what on the board. Views, templates and the service all ask here."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from kb.board.models import BoardCategory, BoardPost, BoardThread, PostState
+
+AUTHOR_EDITABLE = (PostState.VISIBLE, PostState.HELD)
+
+
+def signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def is_moderator(user) -> bool:
+    return signed_in(user) and user.is_moderator
+
+
+def is_author(user, post: BoardPost) -> bool:
+    return signed_in(user) and post.author_id is not None and post.author_id == user.id
+
+
+def can_read_board(user) -> bool:
+    """Reading needs an account unless the board is public (KB_BOARD_PUBLIC)."""
+    return signed_in(user) or bool(current_app.config.get("KB_BOARD_PUBLIC"))
+
+
+def why_cannot_post(user) -> str | None:
+    """None when the person may post; otherwise the reason, written for them."""
+    if not signed_in(user):
+        return "Log in to take part in the discussion."
+    if user.is_suspended():
+        until = user.suspended_until
+        return (f"Your account is suspended until {until:%H:%M} UTC on {until.day} {until:%B %Y}, so you can read "
+                f"but not post or report posts. Reason given by the moderators: "
+                f"{user.suspension_reason or 'none recorded'}")
+    return None
+
+
+def can_post(user) -> bool:
+    return why_cannot_post(user) is None
+
+
+def can_start_thread_in(user, category: BoardCategory) -> bool:
+    return can_post(user) and (not category.moderators_only or is_moderator(user))
+
+
+def can_see_thread(user, thread: BoardThread) -> bool:
+    """A thread whose opening post is held exists only for its author and the moderators."""
+    return thread.approved or is_moderator(user) or (signed_in(user) and thread.author_id == user.id)
+
+
+def can_reply(user, thread: BoardThread) -> bool:
+    return can_post(user) and thread.approved and not thread.locked
+
+
+def can_see_post_text(user, post: BoardPost) -> bool:
+    """Hidden and removed posts keep their place as a placeholder; their text is for moderators."""
+    if post.state == PostState.VISIBLE:
+        return True
+    if post.state == PostState.HELD:
+        return is_author(user, post) or is_moderator(user)
+    return is_moderator(user)
+
+
+def can_edit_post(user, post: BoardPost) -> bool:
+    if is_moderator(user):
+        return post.state != PostState.REMOVED
+    return (is_author(user, post) and post.state in AUTHOR_EDITABLE and can_post(user)
+            and not post.thread.locked)
+
+
+def edit_needs_reason(user, post: BoardPost) -> bool:
+    """A moderator editing someone else's words says why."""
+    return is_moderator(user) and not is_author(user, post)
+
+
+def can_remove_post(user, post: BoardPost) -> bool:
+    return is_author(user, post) and post.state in AUTHOR_EDITABLE and can_post(user)
+
+
+def can_flag(user, post: BoardPost) -> bool:
+    return can_post(user) and not is_author(user, post) and post.state == PostState.VISIBLE
+
+
+def can_see_history(user, post: BoardPost) -> bool:
+    return is_moderator(user)
