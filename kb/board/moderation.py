@@ -159,7 +159,8 @@ def add_category(title: str, description: str, by: User, moderators_only: bool =
     _require_moderator(by)
     title, description = _category_fields(title, description)
     slug = slugify(title)
-    if db.session.scalar(select(BoardCategory.id).where(BoardCategory.slug == slug)):
+    if db.session.scalar(select(BoardCategory.id).where(
+            (BoardCategory.slug == slug) | (func.lower(BoardCategory.title) == title.lower()))):
         raise BoardError("There is already a category with that name.")
     position = (db.session.scalar(select(func.max(BoardCategory.position))) or 0) + 1
     category = BoardCategory(slug=slug, title=title, description=description, position=position,

@@ -117,13 +117,14 @@ def _make_visible(post: BoardPost) -> None:
     if post.visible_since is None:
         post.visible_since = clock.now()
         post.thread.last_activity_at = post.visible_since
-        post.thread.last_poster_id = post.author_id
+        post.thread.last_poster = post.author
 
 
 def _new_post(thread: BoardThread, body: str, by: User) -> BoardPost:
+    # Every check that reads the database runs before anything new is added to the session.
     check_rate(by)
-    post = BoardPost(thread=thread, author=by, body=body, body_html=_render(body), created_at=clock.now())
     hold = _hold_reason(by, body)
+    post = BoardPost(thread=thread, author=by, body=body, body_html=_render(body), created_at=clock.now())
     if hold:
         post.state, post.state_reason = PostState.HELD.value, hold
     else:
@@ -145,10 +146,13 @@ def start_thread(category: BoardCategory, title: str, body: str, by: User,
     if not rules.can_start_thread_in(by, category):
         raise NotAllowed(rules.why_cannot_post(by) or "Only moderators start threads in this category.")
     title = check_title(title)
+    if case_study is not None and db.session.scalar(
+            select(BoardThread.id).where(BoardThread.case_study_id == case_study.id)):
+        raise BoardError("This case study already has a discussion thread: reply there instead.")
+    # Not added to the session yet: adding the post adds it, after the post's checks have run.
     thread = BoardThread(category=category, title=title, slug=slugify(title), author=by, created_at=clock.now(),
-                         last_activity_at=clock.now(), last_poster_id=by.id, case_study_id=case_study.id if
-                         case_study else None)
-    db.session.add(thread)
+                         last_activity_at=clock.now(), last_poster=by,
+                         case_study_id=case_study.id if case_study else None)
     post = _new_post(thread, body, by)
     thread.approved = post.is_visible
     db.session.add(ThreadWatch(user_id=by.id, thread=thread, created_at=clock.now()))
