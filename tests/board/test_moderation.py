@@ -125,7 +125,7 @@ def test_a_locked_thread_takes_no_replies(people, client_of):
     thread = the_thread()
     post(mod, f"/board/t/{thread.id}/lock")
     page = thread_page(ann, thread)
-    assert "This thread is locked" in page and 'action="/board/t/%d/reply"' % thread.id not in page
+    assert "This thread is locked" in page and f'action="/board/t/{thread.id}/reply"' not in page
     response = post(ann, f"/board/t/{thread.id}/reply", {"body": "Sneaking in a reply"})
     assert response.status_code == 422 and "locked" in response.get_data(as_text=True)
     assert "Sneaking in a reply" in response.get_data(as_text=True)  # what was typed is kept
