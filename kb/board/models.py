@@ -75,6 +75,9 @@ class BoardThread(db.Model):
     # When a post last became visible to everyone (held posts count from their approval).
     last_activity_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     last_poster_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Posts everyone can see, recounted with SQL whenever a post of the thread changes (see
+    # kb.board.counts), so listing pages need not count thousands of posts on every view.
+    visible_posts: Mapped[int] = mapped_column(Integer, default=0)
 
     category: Mapped[BoardCategory] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select, tuple_
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from kb.board import rules
 from kb.board.models import (
@@ -63,19 +63,16 @@ def category_for_theme(theme_id: int) -> BoardCategory | None:
 def overview() -> list[CategorySummary]:
     """Every category with its thread and post counts and its latest activity: three queries."""
     listed = categories()
-    threads = dict(db.session.execute(select(BoardThread.category_id, func.count(BoardThread.id))
-                                      .where(BoardThread.approved.is_(True)).group_by(BoardThread.category_id)).all())
-    posts = dict(db.session.execute(
-        select(BoardThread.category_id, func.count(BoardPost.id)).join(BoardPost, BoardPost.thread_id == BoardThread.id)
-        .where(BoardThread.approved.is_(True), BoardPost.state == PostState.VISIBLE.value)
-        .group_by(BoardThread.category_id)).all())
+    counted = {category_id: (threads, posts) for category_id, threads, posts in db.session.execute(
+        select(BoardThread.category_id, func.count(BoardThread.id), func.sum(BoardThread.visible_posts))
+        .where(BoardThread.approved.is_(True)).group_by(BoardThread.category_id))}
     newest = (select(BoardThread.category_id, func.max(BoardThread.last_activity_at))
               .where(BoardThread.approved.is_(True)).group_by(BoardThread.category_id))
     latest = {thread.category_id: thread for thread in db.session.scalars(
         select(BoardThread).where(BoardThread.approved.is_(True),
                                   tuple_(BoardThread.category_id, BoardThread.last_activity_at).in_(newest))
-        .options(selectinload(BoardThread.last_poster)))}
-    return [CategorySummary(category, threads.get(category.id, 0), posts.get(category.id, 0), latest.get(category.id))
+        .options(joinedload(BoardThread.last_poster)))}
+    return [CategorySummary(category, *counted.get(category.id, (0, 0)), latest.get(category.id))
             for category in listed]
 
 
@@ -101,20 +98,16 @@ def threads_in(category: BoardCategory, viewer, number: int = 1) -> Page:
     threads = list(db.session.scalars(
         listed.order_by(BoardThread.pinned.desc(), BoardThread.last_activity_at.desc(), BoardThread.id.desc())
         .offset((number - 1) * THREADS_PER_PAGE).limit(THREADS_PER_PAGE)
-        .options(selectinload(BoardThread.author), selectinload(BoardThread.last_poster))))
-    ids = [thread.id for thread in threads]
-    posts = dict(db.session.execute(select(BoardPost.thread_id, func.count(BoardPost.id)).where(
-        BoardPost.thread_id.in_(ids), BoardPost.state == PostState.VISIBLE.value).group_by(BoardPost.thread_id)).all())
-    reads = _read_marks(viewer, ids)
+        .options(joinedload(BoardThread.author), joinedload(BoardThread.last_poster))))
+    reads = _read_marks(viewer, [thread.id for thread in threads])
     return Page(items=threads, total=total, number=number, pages=pages, extra={
-        "replies": {thread_id: max(0, count - 1) for thread_id, count in posts.items()},
         "unread": {thread.id for thread in threads if is_unread(viewer, thread, reads.get(thread.id))},
     })
 
 
 def get_thread(thread_id: int) -> BoardThread | None:
     return db.session.scalar(select(BoardThread).where(BoardThread.id == thread_id)
-                             .options(selectinload(BoardThread.category)))
+                             .options(joinedload(BoardThread.category)))
 
 
 def get_post(post_id: int) -> BoardPost | None:
@@ -137,7 +130,7 @@ def posts_of(thread: BoardThread, viewer, number: int = 1) -> Page:
     total = db.session.scalar(select(func.count()).select_from(shown.subquery()))
     number, pages = _paged(total, number, POSTS_PER_PAGE)
     posts = list(db.session.scalars(shown.order_by(BoardPost.id).offset((number - 1) * POSTS_PER_PAGE)
-                                    .limit(POSTS_PER_PAGE).options(selectinload(BoardPost.author))))
+                                    .limit(POSTS_PER_PAGE).options(joinedload(BoardPost.author))))
     flags = {}
     if rules.is_moderator(viewer) and posts:
         flags = dict(db.session.execute(select(PostFlag.post_id, func.count(PostFlag.id)).where(

@@ -73,6 +73,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('last_activity_at', sa.DateTime(), nullable=False),
     sa.Column('last_poster_id', sa.Integer(), nullable=True),
+    sa.Column('visible_posts', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_board_threads_author_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['case_study_id'], ['library_items.id'], name=op.f('fk_board_threads_case_study_id_library_items'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['category_id'], ['board_categories.id'], name=op.f('fk_board_threads_category_id_board_categories'), ondelete='RESTRICT'),

@@ -251,3 +251,26 @@ def test_hidden_posts_keep_their_place_so_links_stay_valid(people, client_of):
     assert texts(page) == ["We meet monthly.", "A later, kind reply"]
     post(mod, f"/board/p/{rude.id}/unhide")
     assert "Rude words here" in thread_page(ann, thread)
+
+
+def test_thread_post_counts_match_a_recount_after_every_kind_of_change(board, people, client_of):
+    board.config["KB_FLAGS_TO_HIDE"] = 1
+    ann, ben, mod = client_of(people["ann"]), client_of(people["ben"]), client_of(people["mod"])
+    start(ann)
+    thread = the_thread()
+    for body in ("two", "three", "four", "five"):
+        post(ben, f"/board/t/{thread.id}/reply", {"body": body})
+    first, two, three, four, five = posts_in(thread)
+    post(mod, f"/board/p/{two.id}/hide", {"reason": "No"})
+    post(ben, f"/board/p/{three.id}/remove")
+    post(ann, f"/board/p/{four.id}/flag", {"reason": "spam"})
+    post(mod, "/moderation/watched-words", {"word": "forbidden"})
+    post(ben, f"/board/p/{five.id}/edit", {"body": "now forbidden"})
+    post(mod, f"/board/p/{two.id}/unhide")
+
+    def recount():
+        return sum(1 for each in posts_in(thread) if each.state == "visible")
+
+    assert [each.state for each in posts_in(thread)] == ["visible", "visible", "removed", "hidden", "held"]
+    assert the_thread().visible_posts == recount() == 2
+    assert "1</td>" in ann.get("/board/general").get_data(as_text=True)  # replies: 2 visible posts - 1
