@@ -1,0 +1,127 @@
+"""Issue 5's journey in a real browser: a new member starts a thread (held), a moderator approves it,
+another member replies quoting it, three members report the reply and it disappears, the moderator
+reviews it and hides it with a reason, and the audit log shows each action. axe-core on every page."""
+
+from playwright.sync_api import expect
+
+from kb.auth.models import Role
+from kb.board import moderation, service
+from kb.board.models import BoardCategory
+from kb.extensions import db
+from tests.browser.conftest import assert_accessible
+from tests.browser.test_case_study_journey import log_in
+from tests.factories import make_user
+
+TITLE = "How do you keep a compact group going?"
+
+
+def as_person(browser, live_server, email):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, live_server, email)
+    return page
+
+
+def test_held_thread_approved_quoted_reported_and_hidden(browser, page, live_server):
+    newcomer = make_user(email="new@example.org", display_name="Nia Newcomer")
+    regular = make_user(email="regular@example.org", display_name="Rob Regular")
+    for number in (1, 2):
+        make_user(email=f"reader{number}@example.org", display_name=f"Reader {number}")
+    mod_user = make_user(email="mod@example.org", display_name="Mo Moderator", role=Role.MODERATOR)
+    # Rob is past pre-moderation: three approved posts in an older thread.
+    general = db.session.query(BoardCategory).filter_by(slug="general").one()
+    welcome = service.start_thread(general, "Welcome to the board", "Say hello.", by=mod_user).thread
+    for number in range(3):
+        moderation.approve_post(service.reply(welcome, f"Hello number {number}", by=regular), by=mod_user)
+    assert newcomer.id
+
+    # The newcomer starts a thread; a first try without a title shows the error and keeps the text.
+    log_in(page, live_server, "new@example.org")
+    page.get_by_role("link", name="Board", exact=True).click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Start a thread").click()
+    page.get_by_label("Category").select_option("general")
+    page.get_by_label("Your first post").fill("We started a compact group in 2019 and it has gone quiet.")
+    page.get_by_role("button", name="Start the thread").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter a title")
+    expect(page.get_by_label("Your first post")).to_have_value("We started a compact group in 2019 and it has "
+                                                                "gone quiet.")
+    assert_accessible(page)
+    page.get_by_label("Title").fill(TITLE)
+    page.get_by_role("button", name="Start the thread").click()
+    expect(page.get_by_role("status")).to_contain_text("awaiting approval")
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    assert_accessible(page)
+
+    # The moderator approves it from the queue.
+    moderator = as_person(browser, live_server, "mod@example.org")
+    moderator.get_by_role("link", name="Board", exact=True).click()
+    moderator.get_by_role("link", name="Held and reported posts").click()
+    expect(moderator.get_by_role("heading", name="Awaiting approval (1)")).to_be_visible()
+    assert_accessible(moderator)
+    moderator.get_by_role("button", name=f"Approve the post in {TITLE}").click()
+    expect(moderator.get_by_role("status")).to_contain_text("Approved")
+    assert_accessible(moderator)
+
+    # Rob finds it and replies, quoting it.
+    rob = as_person(browser, live_server, "regular@example.org")
+    rob.get_by_role("link", name="Board", exact=True).click()
+    rob.get_by_role("link", name="General", exact=True).click()
+    assert_accessible(rob)
+    rob.get_by_role("link", name=TITLE).click()
+    assert_accessible(rob)
+    rob.get_by_role("link", name="Quote this post").click()
+    reply = rob.get_by_label("Your reply")
+    assert reply.input_value().startswith("> We started a compact group in 2019")
+    assert_accessible(rob)
+    reply.fill(reply.input_value() + "Ours did too, until we gave it a budget line. Frankly you lot are useless.")
+    rob.get_by_role("button", name="Post reply").click()
+    expect(rob.get_by_role("status")).to_contain_text("Posted")
+    expect(rob.locator(".post").last).to_contain_text("until we gave it a budget line")
+    expect(rob.locator(".post").last.locator("blockquote")).to_contain_text("We started a compact group")
+
+    # Three members report the reply; after the third it disappears for everyone.
+    for number, email in enumerate(("new@example.org", "reader1@example.org", "reader2@example.org"), start=1):
+        reporter = page if email == "new@example.org" else as_person(browser, live_server, email)
+        reporter.goto(rob.url)
+        reporter.locator(".post").last.get_by_role("link", name="Report this post").click()
+        assert_accessible(reporter)
+        reporter.get_by_label("Offensive or abusive").check()
+        reporter.get_by_role("button", name="Send report").click()
+        expect(reporter.get_by_role("status")).to_contain_text(
+            "now hidden" if number == 3 else "A moderator will look at it")
+    page.reload()
+    expect(page.locator(".post").last).to_contain_text("until a moderator looks at it")
+    expect(page.locator(".post").last).not_to_contain_text("budget line")
+    assert_accessible(page)
+
+    # The moderator reviews the reports and hides the reply with a reason.
+    moderator.get_by_role("link", name="Board", exact=True).click()
+    moderator.get_by_role("link", name="Held and reported posts").click()
+    expect(moderator.get_by_role("heading", name="Reported (1)")).to_be_visible()
+    expect(moderator.locator(".queue__entry")).to_contain_text("3 reports")
+    assert_accessible(moderator)
+    moderator.get_by_role("link", name=f"Uphold and hide the post in {TITLE}").click()
+    moderator.get_by_role("button", name="Hide the post").click()
+    expect(moderator.get_by_role("alert")).to_contain_text("Give a reason")
+    assert_accessible(moderator)
+    moderator.get_by_label("Reason").fill("Personal attacks are not allowed on Common Ground.")
+    moderator.get_by_role("button", name="Hide the post").click()
+    expect(moderator.get_by_role("status")).to_contain_text("The post is hidden")
+    page.reload()
+    expect(page.locator(".post").last).to_contain_text("Hidden by a moderator: Personal attacks are not allowed")
+
+    # The audit log shows each decision.
+    moderator.get_by_role("link", name="Board", exact=True).click()
+    moderator.get_by_role("link", name="Audit log").click()
+    log = moderator.get_by_role("table")
+    expect(log).to_contain_text("Approve post")
+    expect(log).to_contain_text("Hide post")
+    expect(log).to_contain_text("Personal attacks are not allowed")
+    assert_accessible(moderator)
+
+    # The newcomer watches her thread: Rob's reply showed up there before it was hidden.
+    page.get_by_role("link", name="Watching").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Threads you watch")
+    assert_accessible(page)
