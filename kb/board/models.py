@@ -58,6 +58,8 @@ class BoardThread(db.Model):
     __table_args__ = (
         # The category page: pinned first, then by last activity, among the threads others may see.
         Index("ix_board_threads_listing", "category_id", "approved", "pinned", "last_activity_at"),
+        # The board's overview: counts and latest activity per category, read from the index alone.
+        Index("ix_board_threads_overview", "approved", "category_id", "last_activity_at", "visible_posts"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

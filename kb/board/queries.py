@@ -61,18 +61,22 @@ def category_for_theme(theme_id: int) -> BoardCategory | None:
 
 
 def overview() -> list[CategorySummary]:
-    """Every category with its thread and post counts and its latest activity: three queries."""
+    """Every category with its thread and post counts and its latest activity, in three small
+    queries: the counts come from one pass over an index, the latest threads by their keys."""
     listed = categories()
-    counted = {category_id: (threads, posts) for category_id, threads, posts in db.session.execute(
-        select(BoardThread.category_id, func.count(BoardThread.id), func.sum(BoardThread.visible_posts))
+    counted = {category_id: (threads, posts or 0, newest) for category_id, threads, posts, newest in db.session.execute(
+        select(BoardThread.category_id, func.count(), func.sum(BoardThread.visible_posts),
+               func.max(BoardThread.last_activity_at))
         .where(BoardThread.approved.is_(True)).group_by(BoardThread.category_id))}
-    newest = (select(BoardThread.category_id, func.max(BoardThread.last_activity_at))
-              .where(BoardThread.approved.is_(True)).group_by(BoardThread.category_id))
-    latest = {thread.category_id: thread for thread in db.session.scalars(
-        select(BoardThread).where(BoardThread.approved.is_(True),
-                                  tuple_(BoardThread.category_id, BoardThread.last_activity_at).in_(newest))
-        .options(joinedload(BoardThread.last_poster)))}
-    return [CategorySummary(category, *counted.get(category.id, (0, 0)), latest.get(category.id))
+    latest = {}
+    if counted:
+        keys = [(category_id, newest) for category_id, (_, _, newest) in counted.items()]
+        for thread in db.session.scalars(
+                select(BoardThread).where(BoardThread.approved.is_(True),
+                                          tuple_(BoardThread.category_id, BoardThread.last_activity_at).in_(keys))
+                .options(joinedload(BoardThread.last_poster))).unique():
+            latest.setdefault(thread.category_id, thread)
+    return [CategorySummary(category, *counted.get(category.id, (0, 0, None))[:2], latest.get(category.id))
             for category in listed]
 
 

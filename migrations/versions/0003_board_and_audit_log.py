@@ -83,6 +83,7 @@ def upgrade():
     )
     with op.batch_alter_table('board_threads', schema=None) as batch_op:
         batch_op.create_index('ix_board_threads_listing', ['category_id', 'approved', 'pinned', 'last_activity_at'], unique=False)
+        batch_op.create_index('ix_board_threads_overview', ['approved', 'category_id', 'last_activity_at', 'visible_posts'], unique=False)
 
     op.create_table('board_posts',
     sa.Column('id', sa.Integer(), nullable=False),
