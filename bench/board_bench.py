@@ -25,7 +25,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pages_bench import BIN, ROOT, free_port, wait_until_up  # noqa: E402
 
-WORDS = tuple(["partnership", "council", "charity", "compact", "funding", "grant", "trust", "health", "police", "community", "voluntary", "sector", "local", "strategic", "board", "meeting", "consultation", "training", "volunteers", "commissioning", "contract", "outcomes", "evidence", "review", "report", "infrastructure", "capacity", "network", "lessons", "practice", "learning", "the", "of", "and", "to", "a", "in", "for", "is", "on", "that", "by", "with", "as", "are", "be", "this", "from", "or", "we", "our", "their", "they", "not", "have"])
+WORDS = (
+    "partnership", "council", "charity", "compact", "funding", "grant", "trust", "health", "police", "community",
+    "voluntary", "sector", "local", "strategic", "board", "meeting", "consultation", "training", "volunteers",
+    "commissioning", "contract", "outcomes", "evidence", "review", "report", "infrastructure", "capacity",
+    "network", "lessons", "practice", "learning", "the", "of", "and", "to", "a", "in", "for", "is", "on", "that",
+    "by", "with", "as", "are", "be", "this", "from", "or", "we", "our", "their", "they", "not", "have",
+)
 
 
 def fill(thread_count: int, posts_per_thread: int) -> dict:
