@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from kb import notify
 from kb.auth import bp, service
 from kb.auth.forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
 from kb.auth.service import AccountSuspended, AuthError, LoginThrottled, Profile
@@ -153,3 +154,25 @@ def change_password():
                   "success")
             return redirect(url_for("auth.account"))
     return render_account(password_form=form, status=INVALID)
+
+
+@bp.app_context_processor
+def notification_count():
+    # The unread count in the navigation is read once per page, only for people who are signed in.
+    def unread() -> int:
+        return notify.unread_count(current_user) if current_user.is_authenticated else 0
+    return {"unread_notifications": unread}
+
+
+@bp.route("/my/notifications")
+@login_required
+def notifications():
+    return render_template("auth/notifications.html", notifications=notify.recent(current_user))
+
+
+@bp.route("/my/notifications/read", methods=["POST"])
+@login_required
+def mark_notifications_read():
+    changed = notify.mark_all_read(current_user)
+    flash("All notifications are marked as read." if changed else "There was nothing unread.", "success")
+    return redirect(url_for("auth.notifications"))

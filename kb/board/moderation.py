@@ -25,6 +25,7 @@ from kb.board.models import (
 from kb.board.service import FLAG_HIDDEN_REASON, BoardError, NotAllowed, _make_visible
 from kb.extensions import db
 from kb.library.service import slugify
+from kb.notify import notify
 
 
 def _require_moderator(by: User) -> None:
@@ -46,6 +47,11 @@ def _resolve_flags(post: BoardPost, by: User, resolution: str) -> int:
     ).rowcount
 
 
+def _tell_author(post: BoardPost, by: User, message: str) -> None:
+    if post.author_id != by.id:
+        notify(post.author, message, link=f"/board/p/{post.id}")
+
+
 def approve_post(post: BoardPost, by: User) -> None:
     """A held post becomes visible; if it opens a thread, the thread appears too."""
     _require_moderator(by)
@@ -55,6 +61,7 @@ def approve_post(post: BoardPost, by: User) -> None:
     if post.thread.author_id == post.author_id and not post.thread.approved:
         post.thread.approved = True
     audit.record(by, "approve post", "board post", post.id, post.thread.title)
+    _tell_author(post, by, f"Your post in “{post.thread.title}” was approved: everyone can see it now.")
     db.session.commit()
 
 
@@ -68,6 +75,7 @@ def hide_post(post: BoardPost, by: User, reason: str) -> None:
     upheld = _resolve_flags(post, by, "upheld")
     audit.record(by, "hide post", "board post", post.id, post.thread.title,
                  reason + (f" ({upheld} report{'s' if upheld != 1 else ''} upheld)" if upheld else ""))
+    _tell_author(post, by, f"A moderator hid your post in “{post.thread.title}”. Reason: {reason}")
     db.session.commit()
 
 
@@ -79,6 +87,7 @@ def unhide_post(post: BoardPost, by: User) -> None:
     post.state_changed_by_id = by.id
     _make_visible(post)
     audit.record(by, "unhide post", "board post", post.id, post.thread.title)
+    _tell_author(post, by, f"Your post in “{post.thread.title}” is visible again.")
     db.session.commit()
 
 

@@ -14,6 +14,7 @@ from kb import clock
 from kb.auth.models import User
 from kb.extensions import db
 from kb.library import rules
+from kb.library.decisions import record_decision
 from kb.library.models import (
     TAG_MAX,
     TAGS_MAX,
@@ -281,6 +282,7 @@ def approve_edit(item: LibraryItem, by: User, note: str = "") -> None:
     item.awaiting_since = None
     item.moderator_note = note.strip() or None
     _record_revision(item, by, f"Approved the edit in revision {pending.number}" + (f": {note}" if note else ""))
+    record_decision(item, by, "approve edit", note)
     _commit(item)
 
 
@@ -295,6 +297,7 @@ def decline_edit(item: LibraryItem, by: User, note: str) -> None:
     item.has_pending_edit = False
     item.awaiting_since = None
     item.moderator_note = note.strip()
+    record_decision(item, by, "decline edit", note)
     _commit(item)
 
 
@@ -345,17 +348,19 @@ def publish(item: LibraryItem, by: User, note: str = "") -> None:
     _check_complete(item)
     item.moderator_note = note.strip() or None
     item.published_at = clock.now()
+    record_decision(item, by, "publish", note)
     _move(item, Status.PUBLISHED, by, "Published" + (f": {note.strip()}" if note.strip() else ""))
 
 
 def _decide_with_note(item: LibraryItem, by: User, note: str, allowed, to: Status, refused: str,
-                      missing: str, label: str) -> None:
+                      missing: str, label: str, action: str) -> None:
     """A decision the author (or reader) must be told the reason for."""
     if not allowed(by, item):
         raise InvalidTransition(refused)
     if not note.strip():
         raise LibraryError(missing)
     item.moderator_note = note.strip()
+    record_decision(item, by, action, note)
     _move(item, to, by, f"{label}: {note.strip()}")
 
 
@@ -363,18 +368,18 @@ def request_changes(item: LibraryItem, by: User, note: str) -> None:
     _decide_with_note(item, by, note, rules.can_review, Status.CHANGES_REQUESTED,
                       refused="Only something submitted can be sent back, and only by a moderator.",
                       missing="Say what needs to change: the author is shown your note.",
-                      label="Changes requested")
+                      label="Changes requested", action="request changes")
 
 
 def reject(item: LibraryItem, by: User, reason: str) -> None:
     _decide_with_note(item, by, reason, rules.can_review, Status.REJECTED,
                       refused="Only something submitted can be rejected, and only by a moderator.",
                       missing="Give the reason for rejecting it: the author is shown it.",
-                      label="Rejected")
+                      label="Rejected", action="reject")
 
 
 def archive(item: LibraryItem, by: User, reason: str) -> None:
     _decide_with_note(item, by, reason, rules.can_archive, Status.ARCHIVED,
                       refused="Only something published can be archived, and only by a moderator.",
                       missing="Give the reason for archiving it: readers are shown it.",
-                      label="Archived")
+                      label="Archived", action="archive")

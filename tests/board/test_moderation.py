@@ -274,3 +274,12 @@ def test_thread_post_counts_match_a_recount_after_every_kind_of_change(board, pe
     assert [each.state for each in posts_in(thread)] == ["visible", "visible", "removed", "hidden", "held"]
     assert the_thread().visible_posts == recount() == 2
     assert "1</td>" in ann.get("/board/general").get_data(as_text=True)  # replies: 2 visible posts - 1
+
+
+def test_board_decisions_reach_the_author(people, client_of):
+    ann, mod = client_of(people["ann"]), client_of(people["mod"])
+    start(ann)
+    post(mod, f"/board/p/{posts_in(the_thread())[0].id}/hide", {"reason": "Off-topic for this board"})
+    notes = ann.get("/my/notifications").get_data(as_text=True)
+    assert "A moderator hid your post in “How do you run a compact working group?”" in notes
+    assert "Off-topic for this board" in notes

@@ -1,0 +1,29 @@
+"""A moderator's decision on a library item is written to the audit log and told to its author,
+in the same transaction as the decision itself."""
+
+from __future__ import annotations
+
+from kb import audit
+from kb.auth.models import User
+from kb.library.kinds import pages_for
+from kb.library.models import LibraryItem
+from kb.notify import notify
+
+# What the author is told, by action; {kind} and {title} are filled in.
+MESSAGES = {
+    "publish": "Your {kind} “{title}” has been published.",
+    "request changes": "A moderator asked for changes to your {kind} “{title}”.",
+    "reject": "Your {kind} “{title}” was not accepted for publication.",
+    "archive": "Your {kind} “{title}” has been archived.",
+    "approve edit": "Your edit of the {kind} “{title}” was approved and is now published.",
+    "decline edit": "Your edit of the {kind} “{title}” was declined.",
+}
+
+
+def record_decision(item: LibraryItem, by: User, action: str, note: str = "") -> None:
+    note = (note or "").strip()
+    audit.record(by, action, item.kind, item.id, item.title, note)
+    if item.author is not None and item.author_id != by.id:
+        message = MESSAGES[action].format(kind=item.kind, title=item.title)
+        notify(item.author, message + (f" Moderator's note: {note}" if note else ""),
+               link=f"/{pages_for(item).prefix}/{item.id}-{item.slug}")

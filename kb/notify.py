@@ -1,0 +1,54 @@
+"""In-app notifications: features send them (a moderator's decision, a reply), the account pages
+read them. A notification is added to the caller's transaction, so it exists exactly when the
+decision it reports was committed. (Email comes later, from the same calls.)"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, String, func, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kb import clock
+from kb.auth.models import User
+from kb.extensions import db
+
+MESSAGE_MAX = 500
+KEPT = 100  # the newest notifications shown on the page
+
+
+class Notification(db.Model):
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    message: Mapped[str] = mapped_column(String(MESSAGE_MAX))
+    link: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+def notify(user: User | None, message: str, link: str = "") -> None:
+    """Tell a member something in-app. Nobody to tell (a former member) is not an error."""
+    if user is None:
+        return
+    db.session.add(Notification(user_id=user.id, message=message[:MESSAGE_MAX], link=link[:300],
+                                created_at=clock.now()))
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)))
+
+
+def recent(user: User) -> list[Notification]:
+    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
+                                   .order_by(Notification.id.desc()).limit(KEPT)))
+
+
+def mark_all_read(user: User) -> int:
+    changed = db.session.execute(update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=clock.now())).rowcount
+    db.session.commit()
+    return changed
