@@ -2,6 +2,8 @@
 another member replies quoting it, three members report the reply and it disappears, the moderator
 reviews it and hides it with a reason, and the audit log shows each action. axe-core on every page."""
 
+import re
+
 from playwright.sync_api import expect
 
 from kb.auth.models import Role
@@ -120,6 +122,13 @@ def test_held_thread_approved_quoted_reported_and_hidden(browser, page, live_ser
     expect(log).to_contain_text("Hide post")
     expect(log).to_contain_text("Personal attacks are not allowed")
     assert_accessible(moderator)
+
+    # Rob is told, in the navigation and on his notifications page.
+    rob.reload()
+    rob.get_by_role("link", name=re.compile(r"^Notifications \d+ unread$")).click()
+    expect(rob.get_by_role("main")).to_contain_text("A moderator hid your post")
+    expect(rob.get_by_role("main")).to_contain_text("Personal attacks are not allowed")
+    assert_accessible(rob)
 
     # The newcomer watches her thread: Rob's reply showed up there before it was hidden.
     page.get_by_role("link", name="Watching").click()
