@@ -15,6 +15,7 @@ from kb.cli import kb_group
 from kb.config import PROJECT_ROOT, ConfigError, load_settings
 from kb.extensions import csrf, db, login_manager, migrate
 from kb.library import bp as library_bp
+from kb.moderation import bp as moderation_bp
 from kb.ops import bp as ops_bp
 from kb.ops.logs import configure_logging, register_request_logging
 from kb.search import bp as search_bp
@@ -55,6 +56,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(library_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(board_bp)
+    app.register_blueprint(moderation_bp)
     app.register_blueprint(ops_bp)
 
 

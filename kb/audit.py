@@ -5,7 +5,8 @@ Nothing in the application edits or deletes a row: the session refuses to flush 
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, event, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
@@ -56,26 +57,47 @@ def record(actor: User | None, action: str, target_type: str, target_id: int | N
     return entry
 
 
-def _filtered(query, action: str | None, target_type: str | None, actor_id: int | None):
-    if action:
-        query = query.where(AuditEntry.action == action)
-    if target_type:
-        query = query.where(AuditEntry.target_type == target_type)
-    if actor_id:
-        query = query.where(AuditEntry.actor_id == actor_id)
-    return query
+@dataclass
+class LogFilter:
+    """What a moderator narrowed the log to; every part is optional."""
+
+    actor_id: int | None = None
+    action: str | None = None
+    target_type: str | None = None
+    since: date | None = None
+    until: date | None = None  # inclusive: the whole day
+
+    def apply(self, query):
+        if self.actor_id:
+            query = query.where(AuditEntry.actor_id == self.actor_id)
+        if self.action:
+            query = query.where(AuditEntry.action == self.action)
+        if self.target_type:
+            query = query.where(AuditEntry.target_type == self.target_type)
+        if self.since:
+            query = query.where(AuditEntry.created_at >= datetime.combine(self.since, time.min))
+        if self.until:
+            query = query.where(AuditEntry.created_at < datetime.combine(self.until + timedelta(days=1), time.min))
+        return query
 
 
-def entries(limit: int = 50, offset: int = 0, action: str | None = None, target_type: str | None = None,
-            actor_id: int | None = None) -> list[AuditEntry]:
+def entries(chosen: LogFilter, limit: int | None = 50, offset: int = 0) -> list[AuditEntry]:
     """Newest first."""
-    query = _filtered(select(AuditEntry), action, target_type, actor_id)
-    return list(db.session.scalars(query.order_by(AuditEntry.id.desc()).offset(offset).limit(limit)))
+    query = chosen.apply(select(AuditEntry)).order_by(AuditEntry.id.desc()).offset(offset)
+    return list(db.session.scalars(query.limit(limit) if limit else query))
 
 
-def count(action: str | None = None, target_type: str | None = None, actor_id: int | None = None) -> int:
-    return db.session.scalar(_filtered(select(func.count(AuditEntry.id)), action, target_type, actor_id))
+def count(chosen: LogFilter) -> int:
+    return db.session.scalar(chosen.apply(select(func.count(AuditEntry.id))))
 
 
-def actions_in_use() -> list[str]:
-    return list(db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+def choices() -> dict[str, list]:
+    """The moderators, actions and target types that appear in the log, for the filter form."""
+    return {
+        "actions": list(db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action))),
+        "targets": list(db.session.scalars(select(AuditEntry.target_type).distinct()
+                                           .order_by(AuditEntry.target_type))),
+        "actors": list(db.session.execute(select(AuditEntry.actor_id, func.max(AuditEntry.actor_name))
+                                          .where(AuditEntry.actor_id.is_not(None))
+                                          .group_by(AuditEntry.actor_id).order_by(func.max(AuditEntry.actor_name)))),
+    }

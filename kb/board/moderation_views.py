@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from kb import audit
 from kb.auth.models import User
-from kb.board import bp, moderation, queries, rules
+from kb.board import bp, moderation, queries
 from kb.board.forms import CategoryForm, MoveForm, ReasonForm, SuspendForm, WatchedWordForm
 from kb.board.models import BoardCategory, WatchedWord
 from kb.board.service import BoardError
 from kb.board.views import ID, INVALID, permalink_target, post_or_404, thread_or_404, thread_url
 from kb.extensions import db
-
-LOG_PAGE_SIZE = 50
-
-
-def moderator_required(view):
-    """Anonymous visitors are sent to log in; members get 403."""
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not rules.is_moderator(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapped
+from kb.permissions import moderator_required
 
 
 def carried_out(action, success: str, back: str):
@@ -238,20 +223,3 @@ def remove_watched_word(word_id: int):
     moderation.remove_watched_word(entry, current_user)
     flash(f"Removed “{word}” from the list.", "success")
     return redirect(url_for("board.watched_words"))
-
-
-# --- the audit log -----------------------------------------------------------------------------
-
-@bp.route("/moderation/log")
-@moderator_required
-def audit_log():
-    action = request.args.get("action") or None
-    target_type = request.args.get("target") or None
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    total = audit.count(action=action, target_type=target_type)
-    pages = max(1, -(-total // LOG_PAGE_SIZE))
-    page = min(page, pages)
-    return render_template("board/audit_log.html", entries=audit.entries(
-        LOG_PAGE_SIZE, (page - 1) * LOG_PAGE_SIZE, action=action, target_type=target_type),
-        actions=audit.actions_in_use(), action=action, target_type=target_type,
-        page={"number": page, "pages": pages, "total": total})

@@ -1,0 +1,75 @@
+"""The audit log: filter by moderator, action, what was acted on and date; export as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from flask import Response, render_template, request
+
+from kb import audit
+from kb.moderation import bp
+from kb.permissions import moderator_required
+
+LOG_PAGE_SIZE = 50
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def parsed_date(name: str) -> tuple[date | None, str | None]:
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return None, None
+    try:
+        return date.fromisoformat(raw), None
+    except ValueError:
+        return None, f"Enter the date as year-month-day, for example 2026-11-25 (not “{raw[:40]}”)"
+
+
+def log_filter() -> tuple[audit.LogFilter, dict[str, str]]:
+    """The filter from the query string; unusable values are explained, and filter nothing."""
+    errors = {}
+    since, errors["since"] = parsed_date("since")
+    until, errors["until"] = parsed_date("until")
+    actor = request.args.get("moderator", "")
+    chosen = audit.LogFilter(actor_id=int(actor) if actor.isdigit() and len(actor) < 10 else None,
+                             action=request.args.get("action") or None,
+                             target_type=request.args.get("target") or None, since=since, until=until)
+    return chosen, {name: message for name, message in errors.items() if message}
+
+
+@bp.route("/moderation/log")
+@moderator_required
+def audit_log():
+    chosen, errors = log_filter()
+    total = audit.count(chosen)
+    pages = max(1, -(-total // LOG_PAGE_SIZE))
+    number = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
+    arguments = {name: value for name, value in request.args.items() if name != "page" and value}
+    return render_template("moderation/audit_log.html", entries=audit.entries(
+        chosen, LOG_PAGE_SIZE, (number - 1) * LOG_PAGE_SIZE), choices=audit.choices(), chosen=chosen,
+        errors=errors, arguments=arguments, page={"number": number, "pages": pages, "total": total}), \
+        400 if errors else 200
+
+
+def safe_cell(value) -> str:
+    # A spreadsheet would run a cell that starts like a formula: keep it as text.
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+@bp.route("/moderation/log.csv")
+@moderator_required
+def audit_log_csv():
+    chosen, errors = log_filter()
+    if errors:
+        return Response("; ".join(errors.values()) + "\n", status=400, mimetype="text/plain")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["when (UTC)", "moderator", "action", "target type", "target id", "target", "reason or detail"])
+    for entry in audit.entries(chosen, limit=None):
+        writer.writerow([safe_cell(value) for value in (
+            entry.created_at.isoformat(sep=" ", timespec="seconds"), entry.actor_name, entry.action,
+            entry.target_type, entry.target_id, entry.target_label, entry.reason)])
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=audit-log.csv"})
