@@ -17,6 +17,8 @@ MESSAGES = {
     "archive": "Your {kind} “{title}” has been archived.",
     "approve edit": "Your edit of the {kind} “{title}” was approved and is now published.",
     "decline edit": "Your edit of the {kind} “{title}” was declined.",
+    "verify": "Your {kind} “{title}” has been marked as verified good practice.",
+    "unverify": "Your {kind} “{title}” is no longer marked as verified good practice.",
 }
 
 

@@ -118,13 +118,18 @@ class LibraryItem(db.Model):
     awaiting_since: Mapped[datetime | None] = mapped_column(DateTime)
     # The new-item form's one-time token: posting the same form twice makes one item, not two.
     creation_token: Mapped[str | None] = mapped_column(String(40), unique=True)
+    # "Verified good practice": a moderator checked it, and says what was checked.
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    verified_note: Mapped[str | None] = mapped_column(String(500))
     revision_number: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
     published_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
 
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
     themes: Mapped[list[Theme]] = relationship(secondary=item_themes, order_by=Theme.position)
     tags: Mapped[list[Tag]] = relationship(secondary=item_tags, order_by=Tag.name)
     source_case_study: Mapped[LibraryItem | None] = relationship(remote_side=[id])

@@ -79,3 +79,8 @@ def missing_for_submission(item: LibraryItem) -> list[str]:
     if item.kind == Kind.LESSON and not item.outcome:
         missing.append("say whether it worked well or didn't work")
     return missing
+
+
+def can_verify(user, item: LibraryItem) -> bool:
+    """Moderators mark published case studies as verified good practice (and can take it back)."""
+    return is_moderator(user) and item.kind == Kind.CASE_STUDY and item.status == Status.PUBLISHED

@@ -38,6 +38,7 @@ def document(item_id: int) -> SearchDocument | None:
         sectors=list(item.sectors or []),
         status=item.status,
         outcome=item.outcome or "",
+        verified=item.verified_at is not None,
         published_at=item.published_at,
         updated_at=item.updated_at,
     )

@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from kb.auth.models import REGIONS, SECTOR_LABELS
-from kb.library import bp, history, queries, rules, service
+from kb.library import bp, curation, history, queries, rules, service
 from kb.library.forms import CASE_STUDY_TEMPLATE, CaseStudyForm, DecisionForm, LessonForm
 from kb.library.kinds import ALL_KINDS, BY_KIND, CASE_STUDIES, LESSONS, KindPages, pages_for
 from kb.library.models import LibraryItem, Outcome
@@ -263,6 +263,8 @@ DECISIONS = {
     "archive": (service.archive, "Archived. It stays readable, marked as archived."),
     "approve_edit": (service.approve_edit, "The edit is approved and now published."),
     "decline_edit": (service.decline_edit, "The edit is declined. The author can see your note."),
+    "verify": (curation.verify, "Marked as verified good practice."),
+    "unverify": (curation.unverify, "No longer marked as verified."),
 }
 
 

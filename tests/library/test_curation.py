@@ -1,0 +1,43 @@
+"""Verified good practice: moderators mark a published case study as verified, saying what was
+checked; the badge shows in lists, on the page and in search results."""
+
+from kb.extensions import db
+from kb.library.models import Kind, LibraryItem
+from kb.search import service as search
+from tests.library.conftest import make_item, post
+from tests.search.conftest import results
+
+
+def test_a_moderator_verifies_a_case_study_and_readers_see_the_badge(client, browser_of, author, moderator):
+    item = make_item(author, title="Shared grant criteria in Suffolk")
+    reviewer = browser_of(moderator)
+    response = post(reviewer, f"/case-studies/{item.id}/verify", {"note": ""})
+    assert "Say what was checked" in reviewer.get(response.headers["Location"]).get_data(as_text=True)
+    assert db.session.get(LibraryItem, item.id).verified_at is None
+
+    post(reviewer, f"/case-studies/{item.id}/verify", {"note": "Outcomes confirmed with the CVS in 2026."})
+    page = client.get(f"/case-studies/{item.id}-{item.slug}").get_data(as_text=True)
+    assert "Verified good practice" in page and "Outcomes confirmed with the CVS in 2026." in page
+    assert "Verified good practice" in client.get("/case-studies").get_data(as_text=True)
+    search.drain()
+    hit = results(client, "q=suffolk")["results"][0]
+    assert hit["verified"] is True
+    assert "has been marked as verified good practice" in browser_of(author).get("/my/notifications").get_data(
+        as_text=True)
+    assert "Verify" in reviewer.get("/moderation/log").get_data(as_text=True)
+
+    post(reviewer, f"/case-studies/{item.id}/unverify")
+    assert "Verified good practice" not in client.get("/case-studies").get_data(as_text=True)
+
+
+def test_only_moderators_verify_and_only_published_case_studies(browser_of, author, moderator):
+    item = make_item(author)
+    assert post(browser_of(author), f"/case-studies/{item.id}/verify", {"note": "I checked"}).status_code == 403
+    lesson = make_item(author, kind=Kind.LESSON, title="A lesson, not a case study")
+    reviewer = browser_of(moderator)
+    response = post(reviewer, f"/lessons/{lesson.id}/verify", {"note": "Checked"})
+    assert "Only a published case study can be verified" in reviewer.get(response.headers["Location"]).get_data(
+        as_text=True)
+    draft = make_item(author, status="draft", title="Still a draft here")
+    post(reviewer, f"/case-studies/{draft.id}/verify", {"note": "Checked"})
+    assert db.session.get(LibraryItem, draft.id).verified_at is None
