@@ -1,13 +1,15 @@
-"""Moderators' curation of published items: marking case studies as verified good practice."""
+"""Moderators' curation of published items: verified good practice, and outdated items superseded by newer ones."""
 
 from __future__ import annotations
+
+import re
 
 from kb import clock
 from kb.auth.models import User
 from kb.extensions import db
 from kb.library import rules
 from kb.library.decisions import record_decision
-from kb.library.models import LibraryItem
+from kb.library.models import LibraryItem, Status
 from kb.library.service import InvalidTransition, LibraryError
 
 VERIFIED_NOTE_MAX = 500
@@ -32,4 +34,33 @@ def unverify(item: LibraryItem, by: User, note: str = "") -> None:
         raise InvalidTransition("This case study is not marked as verified.")
     item.verified_at = item.verified_by_id = item.verified_note = None
     record_decision(item, by, "unverify", note)
+    db.session.commit()
+
+
+# "/case-studies/12-some-title", "https://host/lessons/7", or just "12".
+ITEM_ADDRESS = re.compile(r"(?:/(?:case-studies|lessons)/)?(\d{1,9})(?:-[\w-]*)?/?$")
+
+
+def supersede(item: LibraryItem, by: User, replacement_address: str) -> LibraryItem:
+    """Mark a published item as outdated, replaced by a newer published one."""
+    if not rules.can_supersede(by, item):
+        raise InvalidTransition("Only a published item can be marked as superseded, and only by a moderator.")
+    match = ITEM_ADDRESS.search((replacement_address or "").strip())
+    replacement = db.session.get(LibraryItem, int(match.group(1))) if match else None
+    if replacement is None or replacement.status != Status.PUBLISHED:
+        raise LibraryError("Give the address of a published case study or lesson, for example "
+                           "/case-studies/12-a-newer-approach.")
+    if replacement.id == item.id:
+        raise LibraryError("An item cannot be superseded by itself.")
+    item.superseded_by_id = replacement.id
+    record_decision(item, by, "supersede", f"superseded by “{replacement.title}”")
+    db.session.commit()
+    return replacement
+
+
+def clear_supersession(item: LibraryItem, by: User, note: str = "") -> None:
+    if not rules.can_supersede(by, item) or item.superseded_by_id is None:
+        raise InvalidTransition("This is not marked as superseded.")
+    item.superseded_by_id = None
+    record_decision(item, by, "unsupersede", note)
     db.session.commit()

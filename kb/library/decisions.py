@@ -19,6 +19,8 @@ MESSAGES = {
     "decline edit": "Your edit of the {kind} “{title}” was declined.",
     "verify": "Your {kind} “{title}” has been marked as verified good practice.",
     "unverify": "Your {kind} “{title}” is no longer marked as verified good practice.",
+    "supersede": "Your {kind} “{title}” is now marked as superseded by a newer item.",
+    "unsupersede": "Your {kind} “{title}” is no longer marked as superseded.",
 }
 
 

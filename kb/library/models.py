@@ -122,6 +122,8 @@ class LibraryItem(db.Model):
     verified_at: Mapped[datetime | None] = mapped_column(DateTime)
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     verified_note: Mapped[str | None] = mapped_column(String(500))
+    # Outdated: a newer published item replaces it (shown on it, with a link).
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("library_items.id", ondelete="SET NULL"))
     revision_number: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
@@ -132,7 +134,8 @@ class LibraryItem(db.Model):
     verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
     themes: Mapped[list[Theme]] = relationship(secondary=item_themes, order_by=Theme.position)
     tags: Mapped[list[Tag]] = relationship(secondary=item_tags, order_by=Tag.name)
-    source_case_study: Mapped[LibraryItem | None] = relationship(remote_side=[id])
+    source_case_study: Mapped[LibraryItem | None] = relationship(remote_side=[id], foreign_keys=[source_case_study_id])
+    superseded_by: Mapped[LibraryItem | None] = relationship(remote_side=[id], foreign_keys=[superseded_by_id])
     revisions: Mapped[list[ItemRevision]] = relationship(
         back_populates="item", order_by="ItemRevision.number", cascade="all, delete-orphan"
     )

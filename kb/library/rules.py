@@ -84,3 +84,7 @@ def missing_for_submission(item: LibraryItem) -> list[str]:
 def can_verify(user, item: LibraryItem) -> bool:
     """Moderators mark published case studies as verified good practice (and can take it back)."""
     return is_moderator(user) and item.kind == Kind.CASE_STUDY and item.status == Status.PUBLISHED
+
+
+def can_supersede(user, item: LibraryItem) -> bool:
+    return is_moderator(user) and item.status == Status.PUBLISHED

@@ -256,6 +256,19 @@ def decide(pages: KindPages, item_id: int, action, success: str):
     return redirect(item_url(item))
 
 
+def supersede(pages: KindPages, item_id: int):
+    item = visible_item_or_404(pages, item_id)
+    if not rules.is_moderator(current_user):
+        abort(403)
+    try:
+        replacement = curation.supersede(item, current_user, request.form.get("replacement", ""))
+    except LibraryError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"Marked as superseded by “{replacement.title}”.", "success")
+    return redirect(item_url(item))
+
+
 DECISIONS = {
     "publish": (lambda item, by, note: service.publish(item, by, note), "Published."),
     "request_changes": (service.request_changes, "Sent back to the author with your note."),
@@ -265,6 +278,7 @@ DECISIONS = {
     "decline_edit": (service.decline_edit, "The edit is declined. The author can see your note."),
     "verify": (curation.verify, "Marked as verified good practice."),
     "unverify": (curation.unverify, "No longer marked as verified."),
+    "unsupersede": (curation.clear_supersession, "No longer marked as superseded."),
 }
 
 
@@ -288,6 +302,7 @@ def register_kind_routes(pages: KindPages) -> None:
     route(f"/{item_id}/history/compare", "compare", compare)
     route(f"/{item_id}/revisions/<int(max={LARGEST_ID}):number>/restore", "restore", restore, methods=("POST",))
     route(f"/{item_id}/submit", "submit", submit, methods=("POST",))
+    route(f"/{item_id}/supersede", "supersede", supersede, methods=("POST",))
     for name, (action, success) in DECISIONS.items():
         route(f"/{item_id}/{name.replace('_', '-')}", name,
               lambda pages, item_id, action=action, success=success: decide(pages, item_id, action, success),

@@ -41,3 +41,20 @@ def test_only_moderators_verify_and_only_published_case_studies(browser_of, auth
     draft = make_item(author, status="draft", title="Still a draft here")
     post(reviewer, f"/case-studies/{draft.id}/verify", {"note": "Checked"})
     assert db.session.get(LibraryItem, draft.id).verified_at is None
+
+
+def test_an_outdated_item_points_to_the_one_that_supersedes_it(client, browser_of, author, moderator):
+    old = make_item(author, title="Grants the old way")
+    new = make_item(author, title="Grants the new way")
+    reviewer = browser_of(moderator)
+    for address, message in (("", "Give the address of a published"), ("/case-studies/99999", "Give the address"),
+                              (f"/case-studies/{old.id}", "cannot be superseded by itself")):
+        response = post(reviewer, f"/case-studies/{old.id}/supersede", {"replacement": address})
+        assert message in reviewer.get(response.headers["Location"]).get_data(as_text=True)
+    post(reviewer, f"/case-studies/{old.id}/supersede", {"replacement": f"http://localhost/case-studies/{new.id}-x"})
+    page = client.get(f"/case-studies/{old.id}-{old.slug}").get_data(as_text=True)
+    assert f'This has been superseded by <a href="/case-studies/{new.id}-{new.slug}">Grants the new way</a>' in page
+    assert post(browser_of(author), f"/case-studies/{old.id}/supersede",
+                {"replacement": str(new.id)}).status_code == 403
+    post(reviewer, f"/case-studies/{old.id}/unsupersede")
+    assert "This has been superseded" not in client.get(f"/case-studies/{old.id}-{old.slug}").get_data(as_text=True)
