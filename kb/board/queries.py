@@ -187,6 +187,15 @@ def thread_for_case_study(case_study_id: int) -> BoardThread | None:
 
 # --- for moderators ----------------------------------------------------------------------------
 
+def held_count() -> int:
+    return db.session.scalar(select(func.count(BoardPost.id)).where(BoardPost.state == PostState.HELD.value))
+
+
+def reported_count() -> int:
+    """Posts with at least one open report."""
+    return db.session.scalar(select(func.count(func.distinct(PostFlag.post_id))).where(PostFlag.resolution.is_(None)))
+
+
 def held_posts() -> list[BoardPost]:
     return list(db.session.scalars(select(BoardPost).where(BoardPost.state == PostState.HELD.value)
                                    .order_by(BoardPost.created_at, BoardPost.id)

@@ -116,13 +116,20 @@ def contributions_of(user: User) -> list[LibraryItem]:
     ))
 
 
+def _awaiting_review_condition():
+    return or_(LibraryItem.status.in_([Status.SUBMITTED.value, Status.RESUBMITTED.value]),
+               (LibraryItem.status == Status.PUBLISHED.value) & LibraryItem.has_pending_edit.is_(True))
+
+
+def awaiting_review_count() -> int:
+    return db.session.scalar(select(func.count(LibraryItem.id)).where(_awaiting_review_condition()))
+
+
 def awaiting_review() -> list[LibraryItem]:
     """Submissions and pending edits of published items, oldest first."""
     return list(db.session.scalars(_with_display_data(
         select(LibraryItem)
-        .where(or_(LibraryItem.status.in_([Status.SUBMITTED.value, Status.RESUBMITTED.value]),
-                   (LibraryItem.status == Status.PUBLISHED.value) & LibraryItem.has_pending_edit.is_(True)))
-        .order_by(LibraryItem.awaiting_since, LibraryItem.id)
+        .where(_awaiting_review_condition()).order_by(LibraryItem.awaiting_since, LibraryItem.id)
     )))
 
 

@@ -1,4 +1,5 @@
-"""The audit log: filter by moderator, action, what was acted on and date; export as CSV."""
+"""The moderation hub: what is waiting, across the library and the board, and the audit log
+(filtered by moderator, action, what was acted on and date; exported as CSV)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ import io
 from datetime import date
 
 from flask import Response, render_template, request
+from flask_login import current_user
 
 from kb import audit
+from kb.board import queries as board_queries
+from kb.library import queries as library_queries
 from kb.moderation import bp
 from kb.permissions import moderator_required
 
@@ -73,3 +77,26 @@ def audit_log_csv():
             entry.target_type, entry.target_id, entry.target_label, entry.reason)])
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=audit-log.csv"})
+
+
+def waiting() -> dict[str, int]:
+    return {"submissions": library_queries.awaiting_review_count(), "held": board_queries.held_count(),
+            "reports": board_queries.reported_count()}
+
+
+@bp.app_context_processor
+def moderation_count():
+    # Moderators see how much is waiting in the navigation; nobody else pays for the counting.
+    def waiting_total() -> int:
+        if not (current_user.is_authenticated and current_user.is_moderator):
+            return 0
+        return sum(waiting().values())
+    return {"moderation_waiting": waiting_total}
+
+
+@bp.route("/moderation")
+@moderator_required
+def hub():
+    return render_template("moderation/hub.html", counts=waiting(),
+                           submissions=library_queries.awaiting_review()[:5],
+                           held=board_queries.held_posts()[:5], reported=board_queries.flagged_posts()[:5])
