@@ -101,3 +101,10 @@ def choices() -> dict[str, list]:
                                           .where(AuditEntry.actor_id.is_not(None))
                                           .group_by(AuditEntry.actor_id).order_by(func.max(AuditEntry.actor_name)))),
     }
+
+
+def latest_for(target_type: str, target_id: int) -> AuditEntry | None:
+    """The most recent decision on one thing: what a second moderator arriving late is told."""
+    return db.session.scalar(select(AuditEntry).where(AuditEntry.target_type == target_type,
+                                                      AuditEntry.target_id == target_id)
+                             .order_by(AuditEntry.id.desc()).limit(1))

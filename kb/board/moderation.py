@@ -47,21 +47,40 @@ def _resolve_flags(post: BoardPost, by: User, resolution: str) -> int:
     ).rowcount
 
 
+def _last_decision(post: BoardPost) -> str:
+    """Who decided a post last, for the moderator who arrives second."""
+    entry = audit.latest_for("board post", post.id)
+    if entry is None:
+        return "it was decided already."
+    return f"{entry.actor_name} chose “{entry.action}” at {entry.created_at:%H:%M} UTC on {entry.created_at:%d %B %Y}."
+
+
 def _tell_author(post: BoardPost, by: User, message: str) -> None:
     if post.author_id != by.id:
         notify(post.author, message, link=f"/board/p/{post.id}")
 
 
-def approve_post(post: BoardPost, by: User) -> None:
+def approve_post(post: BoardPost, by: User, commit: bool = True) -> None:
     """A held post becomes visible; if it opens a thread, the thread appears too."""
     _require_moderator(by)
     if post.state != PostState.HELD:
-        raise BoardError("This post is not waiting for approval: another moderator may have decided already.")
+        raise BoardError("This post is not waiting for approval any more: " + _last_decision(post))
     _make_visible(post)
     if post.thread.author_id == post.author_id and not post.thread.approved:
         post.thread.approved = True
     audit.record(by, "approve post", "board post", post.id, post.thread.title)
     _tell_author(post, by, f"Your post in “{post.thread.title}” was approved: everyone can see it now.")
+    if commit:
+        db.session.commit()
+
+
+def approve_and_trust(post: BoardPost, by: User) -> None:
+    """Approve a held post, and let its author post without pre-moderation from now on."""
+    approve_post(post, by, commit=False)
+    author = post.author
+    if author is not None and not author.trusted:
+        author.trusted = True
+        audit.record(by, "trust member", "member", author.id, author.display_name)
     db.session.commit()
 
 
@@ -69,8 +88,10 @@ def hide_post(post: BoardPost, by: User, reason: str) -> None:
     """Hide a post (held, visible or hidden by flags) with a reason; open flags on it are upheld."""
     _require_moderator(by)
     reason = _required_reason(reason, "hiding it")
-    if post.state == PostState.REMOVED or (post.state == PostState.HIDDEN and post.state_changed_by_id):
-        raise BoardError("This post is already hidden or removed.")
+    if post.state == PostState.REMOVED:
+        raise BoardError("Its author has removed this post.")
+    if post.state == PostState.HIDDEN and post.state_changed_by_id:
+        raise BoardError("This post is already hidden: " + _last_decision(post))
     post.state, post.state_reason, post.state_changed_by_id = PostState.HIDDEN.value, reason, by.id
     upheld = _resolve_flags(post, by, "upheld")
     audit.record(by, "hide post", "board post", post.id, post.thread.title,
@@ -96,7 +117,7 @@ def dismiss_flags(post: BoardPost, by: User) -> None:
     _require_moderator(by)
     dismissed = _resolve_flags(post, by, "dismissed")
     if not dismissed:
-        raise BoardError("There are no open reports on this post: another moderator may have decided already.")
+        raise BoardError("There are no open reports on this post any more: " + _last_decision(post))
     if post.state == PostState.HIDDEN and post.state_reason == FLAG_HIDDEN_REASON:
         _make_visible(post)
     audit.record(by, "dismiss reports", "board post", post.id, post.thread.title, f"{dismissed} report(s)")

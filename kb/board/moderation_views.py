@@ -37,6 +37,17 @@ def approve_post(post_id: int):
                        or permalink_target(post))
 
 
+@bp.route(f"/board/p/<{ID}:post_id>/approve-and-trust", methods=["POST"])
+@moderator_required
+def approve_and_trust(post_id: int):
+    post = post_or_404(post_id)
+    name = post.author.display_name if post.author else "the author"
+    return carried_out(lambda: moderation.approve_and_trust(post, current_user),
+                       f"Approved, and {name}'s posts no longer wait for approval.",
+                       request.form.get("next") == "queue" and url_for("board.moderation_queue")
+                       or permalink_target(post))
+
+
 @bp.route(f"/board/p/<{ID}:post_id>/hide", methods=["GET", "POST"])
 @moderator_required
 def hide_post(post_id: int):

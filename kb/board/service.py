@@ -61,8 +61,11 @@ def approved_post_count(user: User) -> int:
 
 
 def in_pre_moderation(user: User) -> bool:
-    """A member's first posts wait for a moderator (KB_PREMODERATION_POSTS); moderators never do."""
-    return not user.is_moderator and approved_post_count(user) < _setting("KB_PREMODERATION_POSTS")
+    """A member's first posts wait for a moderator (KB_PREMODERATION_POSTS); moderators and
+    members a moderator trusts never do."""
+    if user.is_moderator or user.trusted:
+        return False
+    return approved_post_count(user) < _setting("KB_PREMODERATION_POSTS")
 
 
 def watched_word_in(text: str) -> str | None:

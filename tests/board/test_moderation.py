@@ -116,7 +116,8 @@ def test_dismissing_reports_brings_a_post_back(board, people, client_of):
     assert "An unpopular but fair opinion." in thread_page(ben, thread)
     # A second moderator deciding the same reports is told it was already decided.
     response = post(mod, f"/board/p/{opinion.id}/dismiss-reports")
-    assert "already" in mod.get(response.headers["Location"]).get_data(as_text=True)
+    page = mod.get(response.headers["Location"]).get_data(as_text=True)
+    assert "no open reports on this post any more: Mo Moderator chose" in page
 
 
 def test_a_locked_thread_takes_no_replies(people, client_of):
@@ -283,3 +284,20 @@ def test_board_decisions_reach_the_author(people, client_of):
     notes = ann.get("/my/notifications").get_data(as_text=True)
     assert "A moderator hid your post in “How do you run a compact working group?”" in notes
     assert "Off-topic for this board" in notes
+
+
+def test_approve_and_trust_lets_a_member_skip_pre_moderation(board, people, client_of):
+    board.config["KB_PREMODERATION_POSTS"] = 3
+    ben, mod = client_of(people["ben"]), client_of(people["mod"])
+    start(mod, title="Introduce yourself here")
+    thread = the_thread("Introduce yourself here")
+    post(ben, f"/board/t/{thread.id}/reply", {"body": "Hello, first post"})
+    held = posts_in(thread)[-1]
+    post(mod, f"/board/p/{held.id}/approve-and-trust", {"next": "queue"})
+    post(ben, f"/board/t/{thread.id}/reply", {"body": "Second post, straight through"})
+    assert [each.state for each in posts_in(thread)[1:]] == ["visible", "visible"]
+    assert "Trust member" in mod.get("/moderation/log").get_data(as_text=True)
+    # A second moderator arriving late is told who decided, and nothing changes.
+    response = post(mod, f"/board/p/{held.id}/approve")
+    message = mod.get(response.headers["Location"]).get_data(as_text=True)
+    assert "not waiting for approval any more: Mo Moderator chose “approve post”" in message
