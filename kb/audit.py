@@ -108,3 +108,12 @@ def latest_for(target_type: str, target_id: int) -> AuditEntry | None:
     return db.session.scalar(select(AuditEntry).where(AuditEntry.target_type == target_type,
                                                       AuditEntry.target_id == target_id)
                              .order_by(AuditEntry.id.desc()).limit(1))
+
+
+def who_decided(target_type: str, target_id: int) -> str:
+    """"Mo chose “publish” at 14:02 UTC on 25 November 2026.", for the moderator who arrives second."""
+    entry = latest_for(target_type, target_id)
+    if entry is None:
+        return "it was decided already."
+    moment = entry.created_at
+    return f"{entry.actor_name} chose “{entry.action}” at {moment:%H:%M} UTC on {moment.day} {moment:%B %Y}."

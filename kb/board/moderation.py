@@ -48,11 +48,7 @@ def _resolve_flags(post: BoardPost, by: User, resolution: str) -> int:
 
 
 def _last_decision(post: BoardPost) -> str:
-    """Who decided a post last, for the moderator who arrives second."""
-    entry = audit.latest_for("board post", post.id)
-    if entry is None:
-        return "it was decided already."
-    return f"{entry.actor_name} chose “{entry.action}” at {entry.created_at:%H:%M} UTC on {entry.created_at:%d %B %Y}."
+    return audit.who_decided("board post", post.id)
 
 
 def _tell_author(post: BoardPost, by: User, message: str) -> None:

@@ -9,6 +9,7 @@ from dataclasses import asdict
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from kb import audit
 from kb.auth.models import REGIONS, SECTOR_LABELS
 from kb.library import bp, curation, history, queries, rules, service
 from kb.library.forms import CASE_STUDY_TEMPLATE, CaseStudyForm, DecisionForm, LessonForm
@@ -249,6 +250,9 @@ def decide(pages: KindPages, item_id: int, action, success: str):
         return render_item(pages, item, form, status=INVALID)  # the note typed so far stays in the box
     try:
         action(item, current_user, form.note.data or "")
+    except service.InvalidTransition as error:
+        # Usually another moderator got there first: say who, and when.
+        flash(f"{error} Latest decision: {audit.who_decided(item.kind, item.id)}", "error")
     except LibraryError as error:
         flash(str(error), "error")
     else:

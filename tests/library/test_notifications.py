@@ -4,7 +4,10 @@ navigation; library decisions are written to the audit log too."""
 from sqlalchemy import select
 
 from kb.audit import AuditEntry
+from kb.auth.models import Role
 from kb.extensions import db
+from kb.library.models import LibraryItem
+from tests.factories import make_user
 from tests.library.conftest import make_item, post
 
 
@@ -34,3 +37,13 @@ def test_moderators_are_not_notified_of_their_own_decisions(browser_of, moderato
 def test_notifications_need_an_account(client):
     assert client.get("/my/notifications").status_code == 302
     assert client.post("/my/notifications/read").status_code in (302, 400)
+
+
+def test_a_second_moderator_is_told_who_decided_first(browser_of, author, moderator):
+    item = make_item(author, status="submitted", title="Decided by the first moderator")
+    post(browser_of(moderator), f"/case-studies/{item.id}/publish", {"note": ""})
+    late = browser_of(make_user(display_name="Late Moderator", role=Role.MODERATOR))
+    response = post(late, f"/case-studies/{item.id}/reject", {"note": "Not for us"})
+    page = late.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Latest decision: Mo Moderator chose “publish”" in page
+    assert db.session.get(LibraryItem, item.id).status == "published"
