@@ -174,3 +174,20 @@ class ItemRevision(db.Model):
 
     item: Mapped[LibraryItem] = relationship(back_populates="revisions")
     saved_by: Mapped[User | None] = relationship()
+
+
+class FeaturedItem(db.Model):
+    """A published item a moderator put on the home page (theme None) or on a theme's page, in order."""
+
+    __tablename__ = "featured_items"
+    __table_args__ = (UniqueConstraint("item_id", "theme_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("library_items.id", ondelete="CASCADE"))
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+
+    item: Mapped[LibraryItem] = relationship()
+    theme: Mapped[Theme | None] = relationship()

@@ -11,12 +11,14 @@ from flask_login import current_user, login_required
 
 from kb import audit
 from kb.auth.models import REGIONS, SECTOR_LABELS
-from kb.library import bp, curation, history, queries, rules, service
+from kb.extensions import db
+from kb.library import bp, curation, featuring, history, queries, rules, service
 from kb.library.forms import CASE_STUDY_TEMPLATE, CaseStudyForm, DecisionForm, LessonForm
 from kb.library.kinds import ALL_KINDS, BY_KIND, CASE_STUDIES, LESSONS, KindPages, pages_for
-from kb.library.models import LibraryItem, Outcome
+from kb.library.models import FeaturedItem, LibraryItem, Outcome
 from kb.library.queries import Filters
 from kb.library.service import LibraryError, StaleEdit
+from kb.permissions import moderator_required
 from kb.themes.service import list_themes
 
 INVALID = 422
@@ -273,6 +275,23 @@ def supersede(pages: KindPages, item_id: int):
     return redirect(item_url(item))
 
 
+def feature(pages: KindPages, item_id: int):
+    item = visible_item_or_404(pages, item_id)
+    if not rules.is_moderator(current_user):
+        abort(403)
+    place = request.form.get("place", "")
+    theme = None if place == "home" else next((t for t in item.themes if t.slug == place), None)
+    try:
+        if place != "home" and theme is None:
+            raise LibraryError("Choose where to feature it: the home page or one of its themes' pages.")
+        featuring.feature(item, theme, current_user)
+    except LibraryError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"Featured on {featuring.place_name(theme)}.", "success")
+    return redirect(item_url(item))
+
+
 DECISIONS = {
     "publish": (lambda item, by, note: service.publish(item, by, note), "Published."),
     "request_changes": (service.request_changes, "Sent back to the author with your note."),
@@ -307,6 +326,7 @@ def register_kind_routes(pages: KindPages) -> None:
     route(f"/{item_id}/revisions/<int(max={LARGEST_ID}):number>/restore", "restore", restore, methods=("POST",))
     route(f"/{item_id}/submit", "submit", submit, methods=("POST",))
     route(f"/{item_id}/supersede", "supersede", supersede, methods=("POST",))
+    route(f"/{item_id}/feature", "feature", feature, methods=("POST",))
     for name, (action, success) in DECISIONS.items():
         route(f"/{item_id}/{name.replace('_', '-')}", name,
               lambda pages, item_id, action=action, success=success: decide(pages, item_id, action, success),
@@ -329,3 +349,36 @@ def review_queue():
     if not current_user.is_moderator:
         abort(403)
     return render_template("library/review_queue.html", items=queries.awaiting_review())
+
+
+@bp.route("/moderation/featured")
+@moderator_required
+def featured_items():
+    places = [(None, featuring.featured(None, published_only=False))]
+    places += [(theme, featuring.featured(theme, published_only=False)) for theme in list_themes()]
+    return render_template("library/featured.html", places=places, place_name=featuring.place_name)
+
+
+def featured_entry_or_404(entry_id: int) -> FeaturedItem:
+    return db.session.get(FeaturedItem, entry_id) or abort(404)
+
+
+@bp.route(f"/moderation/featured/<int(max={LARGEST_ID}):entry_id>/move", methods=["POST"])
+@moderator_required
+def move_featured(entry_id: int):
+    try:
+        step = -1 if request.form.get("direction") == "up" else 1
+        featuring.move(featured_entry_or_404(entry_id), current_user, step)
+    except LibraryError as error:
+        flash(str(error), "error")
+    return redirect(url_for("library.featured_items"))
+
+
+@bp.route(f"/moderation/featured/<int(max={LARGEST_ID}):entry_id>/remove", methods=["POST"])
+@moderator_required
+def remove_featured(entry_id: int):
+    entry = featured_entry_or_404(entry_id)
+    title = entry.item.title
+    featuring.unfeature(entry, current_user)
+    flash(f"“{title}” is no longer featured there.", "success")
+    return redirect(url_for("library.featured_items"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template
 
 from kb import clock
+from kb.library import featuring
 from kb.library import queries as library
 from kb.library.models import Kind, Outcome
 from kb.themes import bp, service
@@ -16,6 +17,7 @@ def home():
         "themes/home.html",
         themes=service.list_themes(),
         fact=service.fact_of_the_day(clock.now().date()),
+        featured=featuring.featured(None),
     )
 
 
@@ -37,6 +39,7 @@ def show(slug: str):
         worked_well=library.latest_for_theme(theme, Kind.LESSON, Outcome.WORKED_WELL.value),
         did_not_work=library.latest_for_theme(theme, Kind.LESSON, Outcome.DID_NOT_WORK.value),
         lesson_count=library.count_for_theme(theme, Kind.LESSON),
+        featured=featuring.featured(theme),
     )
 
 

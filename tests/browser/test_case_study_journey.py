@@ -116,6 +116,20 @@ def test_submit_review_revise_publish_and_read_the_history(browser, page, live_s
     expect(moderator.locator(".prose")).not_to_contain_text("three weeks, not twelve")
     assert_accessible(moderator)
 
+    # The moderator features it on a theme page and checks the order of what is featured.
+    moderator.get_by_label("Feature it on").select_option(label="The Funding it better page")
+    moderator.get_by_role("button", name="Feature", exact=True).click()
+    expect(moderator.get_by_role("status")).to_contain_text("Featured on the Funding it better page")
+    moderator.get_by_role("link", name="Order what is featured").click()
+    expect(moderator.get_by_role("table", name="Featured on the Funding it better page, in order")).to_contain_text(
+        TITLE)
+    assert_accessible(moderator)
+    moderator.goto(f"{live_server}/themes/funding-it-better")
+    expect(moderator.locator("#featured-heading + .item-list")).to_contain_text(TITLE)
+    assert_accessible(moderator)
+    moderator.go_back()
+    moderator.go_back()
+
     # Printed, the page keeps the case study and drops the site's controls.
     page.goto(moderator.url)
     page.emulate_media(media="print")

@@ -1,6 +1,8 @@
 """Verified good practice: moderators mark a published case study as verified, saying what was
 checked; the badge shows in lists, on the page and in search results."""
 
+import re
+
 from kb.extensions import db
 from kb.library.models import Kind, LibraryItem
 from kb.search import service as search
@@ -58,3 +60,30 @@ def test_an_outdated_item_points_to_the_one_that_supersedes_it(client, browser_o
                 {"replacement": str(new.id)}).status_code == 403
     post(reviewer, f"/case-studies/{old.id}/unsupersede")
     assert "This has been superseded" not in client.get(f"/case-studies/{old.id}-{old.slug}").get_data(as_text=True)
+
+
+def test_moderators_feature_items_on_the_home_and_theme_pages_in_their_order(client, browser_of, author,
+                                                                             moderator):
+    first = make_item(author, title="First featured story", theme_slugs=["funding-it-better"])
+    second = make_item(author, title="Second featured story", theme_slugs=["funding-it-better"])
+    reviewer = browser_of(moderator)
+    assert post(browser_of(author), f"/case-studies/{first.id}/feature", {"place": "home"}).status_code == 403
+    for item in (first, second):
+        post(reviewer, f"/case-studies/{item.id}/feature", {"place": "home"})
+    post(reviewer, f"/case-studies/{second.id}/feature", {"place": "funding-it-better"})
+    response = post(reviewer, f"/case-studies/{second.id}/feature", {"place": "joining-up-policy"})
+    assert "one of its themes" in reviewer.get(response.headers["Location"]).get_data(as_text=True)
+    response = post(reviewer, f"/case-studies/{first.id}/feature", {"place": "home"})
+    assert "already featured on the home page" in reviewer.get(response.headers["Location"]).get_data(as_text=True)
+
+    home = client.get("/").get_data(as_text=True).split("Featured by the moderators")[1]
+    assert home.index("First featured story") < home.index("Second featured story")
+    theme_page = client.get("/themes/funding-it-better").get_data(as_text=True)
+    assert "Second featured story" in theme_page.split("Featured by the moderators")[1].split("</section>")[0]
+
+    manage = reviewer.get("/moderation/featured").get_data(as_text=True)
+    entry_id = re.search(r'/moderation/featured/(\d+)/move"[^>]*>\s*<input[^>]*>\s*<input[^>]*value="up"', manage)
+    post(reviewer, f"/moderation/featured/{entry_id.group(1)}/move", {"direction": "up"})
+    home = client.get("/").get_data(as_text=True).split("Featured by the moderators")[1]
+    assert home.index("Second featured story") < home.index("First featured story")
+    assert browser_of(author).get("/moderation/featured").status_code == 403
