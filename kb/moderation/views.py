@@ -7,13 +7,15 @@ import csv
 import io
 from datetime import date
 
-from flask import Response, render_template, request
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from kb import audit
+from kb.auth.models import Role, User
 from kb.board import queries as board_queries
+from kb.extensions import db
 from kb.library import queries as library_queries
-from kb.moderation import bp
+from kb.moderation import bp, members
 from kb.permissions import moderator_required
 
 LOG_PAGE_SIZE = 50
@@ -100,3 +102,40 @@ def hub():
     return render_template("moderation/hub.html", counts=waiting(),
                            submissions=library_queries.awaiting_review()[:5],
                            held=board_queries.held_posts()[:5], reported=board_queries.flagged_posts()[:5])
+
+
+# --- members -------------------------------------------------------------------------------------
+
+@bp.route("/admin/members")
+@moderator_required
+def members_index():
+    text = request.args.get("q", "")
+    found, total, number, pages = members.find_members(text, request.args.get("page", 1, type=int) or 1)
+    return render_template("moderation/members.html", members=found, q=text,
+                           page={"number": number, "pages": pages, "total": total})
+
+
+@bp.route(f"/admin/members/<int(max={2**31 - 1}):user_id>")
+@moderator_required
+def member(user_id: int):
+    person = db.session.get(User, user_id) or abort(404)
+    return render_template("moderation/member.html", member=person, record=members.record_of(person),
+                           items=members.contributions_of(person), history=members.moderation_history(person),
+                           roles=[role.value for role in Role])
+
+
+@bp.route(f"/admin/members/<int(max={2**31 - 1}):user_id>/role", methods=["POST"])
+@moderator_required
+def change_role(user_id: int):
+    person = db.session.get(User, user_id) or abort(404)
+    if not current_user.is_admin:
+        abort(403)
+    try:
+        members.change_role(person, Role(request.form.get("role", "")), current_user)
+    except ValueError:
+        flash("Choose a role from the list.", "error")
+    except members.MemberError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"{person.display_name} is now a {person.role}.", "success")
+    return redirect(url_for("moderation.member", user_id=person.id))
