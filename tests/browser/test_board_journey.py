@@ -123,6 +123,18 @@ def test_held_thread_approved_quoted_reported_and_hidden(browser, page, live_ser
     expect(log).to_contain_text("Personal attacks are not allowed")
     assert_accessible(moderator)
 
+    # The moderator looks Rob up: his record shows the hidden post and the decision.
+    moderator.get_by_role("link", name=re.compile(r"^Moderation")).click()
+    assert_accessible(moderator)
+    moderator.get_by_role("link", name="Members").click()
+    moderator.get_by_label("Name, email or organisation").fill("Rob")
+    moderator.get_by_role("button", name="Find").click()
+    assert_accessible(moderator)
+    moderator.get_by_role("link", name="Rob Regular").click()
+    expect(moderator.get_by_role("main")).to_contain_text("1 hidden by moderators")
+    expect(moderator.get_by_role("table")).to_contain_text("Personal attacks are not allowed")
+    assert_accessible(moderator)
+
     # Rob is told, in the navigation and on his notifications page.
     rob.reload()
     rob.get_by_role("link", name=re.compile(r"^Notifications \d+ unread$")).click()
