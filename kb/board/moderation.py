@@ -142,7 +142,7 @@ def move_thread(thread: BoardThread, to: BoardCategory, by: User) -> None:
     db.session.commit()
 
 
-def suspend_member(member: User, by: User, until: datetime, reason: str) -> None:
+def suspend_member(member: User, by: User, until: datetime, reason: str, commit: bool = True) -> None:
     """They can still read, but cannot post or report, and are told why and until when."""
     _require_moderator(by)
     reason = (reason or "").strip()
@@ -157,7 +157,8 @@ def suspend_member(member: User, by: User, until: datetime, reason: str) -> None
     member.suspended_until, member.suspension_reason = until, reason[:500]
     audit.record(by, "suspend member", "member", member.id, member.display_name,
                  f"until {until:%Y-%m-%d %H:%M} UTC: {reason}")
-    db.session.commit()
+    if commit:
+        db.session.commit()
 
 
 def lift_suspension(member: User, by: User) -> None:
@@ -253,3 +254,44 @@ def _commit_or_explain(message: str) -> None:
     except IntegrityError:
         db.session.rollback()
         raise BoardError(message) from None
+
+
+SPAM_REASON = "Removed as spam by a moderator."
+
+
+def remove_spammer(member: User, by: User, until: datetime, reason: str) -> int:
+    """Suspend the member and hide every post of theirs that others could see or that waits, in one
+    step that restore_spammer undoes. Returns how many posts were hidden."""
+    _require_moderator(by)
+    if member.is_moderator:
+        raise NotAllowed("Moderators and admins cannot be removed as spammers.")
+    suspend_member(member, by, until, reason, commit=False)
+    hidden = 0
+    for post in db.session.scalars(select(BoardPost).where(
+            BoardPost.author_id == member.id, BoardPost.state.in_([PostState.VISIBLE.value, PostState.HELD.value]))):
+        post.state, post.state_reason, post.state_changed_by_id = PostState.HIDDEN.value, SPAM_REASON, by.id
+        _resolve_flags(post, by, "upheld")
+        hidden += 1
+    audit.record(by, "remove spammer", "member", member.id, member.display_name, f"{hidden} posts hidden: {reason}")
+    db.session.commit()
+    return hidden
+
+
+def restore_spammer(member: User, by: User) -> int:
+    """Undo remove_spammer: lift the suspension and show again the posts it hid."""
+    _require_moderator(by)
+    restored = 0
+    for post in db.session.scalars(select(BoardPost).where(
+            BoardPost.author_id == member.id, BoardPost.state == PostState.HIDDEN.value,
+            BoardPost.state_reason == SPAM_REASON)):
+        if post.visible_since is None:
+            post.state, post.state_reason = PostState.HELD.value, "Restored after a removal as spam; waiting again."
+        else:
+            _make_visible(post)
+        restored += 1
+    if not restored and not member.is_suspended():
+        raise BoardError("There is nothing to restore: this member was not removed as a spammer.")
+    member.suspended_until = member.suspension_reason = None
+    audit.record(by, "restore member", "member", member.id, member.display_name, f"{restored} posts shown again")
+    db.session.commit()
+    return restored

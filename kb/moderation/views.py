@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from kb import audit
+from kb import audit, clock
 from kb.auth.models import Role, User
+from kb.board import moderation as board_moderation
 from kb.board import queries as board_queries
+from kb.board.forms import SuspendForm
+from kb.board.service import BoardError
 from kb.extensions import db
 from kb.library import queries as library_queries
 from kb.moderation import bp, members
 from kb.permissions import moderator_required
 
 LOG_PAGE_SIZE = 50
+SPAMMER_SUSPENSION = timedelta(days=365)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -118,10 +122,7 @@ def members_index():
 @bp.route(f"/admin/members/<int(max={2**31 - 1}):user_id>")
 @moderator_required
 def member(user_id: int):
-    person = db.session.get(User, user_id) or abort(404)
-    return render_template("moderation/member.html", member=person, record=members.record_of(person),
-                           items=members.contributions_of(person), history=members.moderation_history(person),
-                           roles=[role.value for role in Role])
+    return render_member(db.session.get(User, user_id) or abort(404))
 
 
 @bp.route(f"/admin/members/<int(max={2**31 - 1}):user_id>/role", methods=["POST"])
@@ -138,4 +139,44 @@ def change_role(user_id: int):
         flash(str(error), "error")
     else:
         flash(f"{person.display_name} is now a {person.role}.", "success")
+    return redirect(url_for("moderation.member", user_id=person.id))
+
+
+def render_member(person: User, spam_form: SuspendForm | None = None, status: int = 200):
+    if spam_form is None:
+        spam_form = SuspendForm(prefix="spam")
+        spam_form.until.data = (clock.now() + SPAMMER_SUSPENSION).replace(second=0, microsecond=0)
+    return render_template("moderation/member.html", member=person, record=members.record_of(person),
+                           items=members.contributions_of(person), history=members.moderation_history(person),
+                           roles=[role.value for role in Role], spam_form=spam_form), status
+
+
+@bp.route(f"/admin/members/<int(max={2**31 - 1}):user_id>/remove-spammer", methods=["POST"])
+@moderator_required
+def remove_spammer(user_id: int):
+    person = db.session.get(User, user_id) or abort(404)
+    form = SuspendForm(prefix="spam")
+    if not form.validate_on_submit():
+        return render_member(person, form, 422)
+    try:
+        hidden = board_moderation.remove_spammer(person, current_user, form.until.data, form.reason.data)
+    except BoardError as error:
+        form.form_errors.append(str(error))
+        return render_member(person, form, 422)
+    flash(f"{person.display_name} is suspended and {hidden} post{'' if hidden == 1 else 's'} hidden. "
+          "“Restore” below undoes it.", "success")
+    return redirect(url_for("moderation.member", user_id=person.id))
+
+
+@bp.route(f"/admin/members/<int(max={2**31 - 1}):user_id>/restore", methods=["POST"])
+@moderator_required
+def restore_member(user_id: int):
+    person = db.session.get(User, user_id) or abort(404)
+    try:
+        restored = board_moderation.restore_spammer(person, current_user)
+    except BoardError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"{person.display_name} can post again; {restored} post{'' if restored == 1 else 's'} restored.",
+              "success")
     return redirect(url_for("moderation.member", user_id=person.id))

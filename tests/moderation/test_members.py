@@ -51,3 +51,22 @@ def test_role_changes_need_an_admin(seeded):
     assert post(logged_in(seeded, mod), f"/admin/members/{member.id}/role", {"role": "admin"}).status_code == 403
     assert logged_in(seeded, member).get("/admin/members").status_code == 403
     assert db.session.get(User, member.id).role == "member"
+
+
+def test_removing_a_spammer_suspends_and_hides_everything_and_can_be_undone(seeded):
+    seeded.config["KB_PREMODERATION_POSTS"] = 0
+    mod = make_user(display_name="Mo Moderator", role=Role.MODERATOR)
+    sam = make_user(display_name="Sam Spammer")
+    first = service.start_thread(category("general"), "Buy our pens today", "Cheap pens", by=sam)
+    second = service.reply(first.thread, "More cheap pens", by=sam)
+    client = logged_in(seeded, mod)
+    response = post(client, f"/admin/members/{sam.id}/remove-spammer", {"spam-until": "", "spam-reason": "Spam"})
+    assert response.status_code == 422 and "Enter when the suspension ends" in response.get_data(as_text=True)
+    post(client, f"/admin/members/{sam.id}/remove-spammer", {"spam-until": "2099-01-01T00:00", "spam-reason": "Spam"})
+    assert db.session.get(User, sam.id).is_suspended()
+    assert {db.session.get(type(first), p.id).state for p in (first, second)} == {"hidden"}
+    post(client, f"/admin/members/{sam.id}/restore")
+    assert not db.session.get(User, sam.id).is_suspended()
+    assert {db.session.get(type(first), p.id).state for p in (first, second)} == {"visible"}
+    log = client.get("/moderation/log").get_data(as_text=True)
+    assert "Remove spammer" in log and "Restore member" in log
