@@ -1,22 +1,41 @@
-"""The Whoosh side of search: turning a parsed query into Whoosh queries, filtering by what the
-person may see, counting facets and paging results.
+"""The Whoosh side of search: finding what matches, filtering by what the person may see,
+counting facets, ranking and paging results.
 
-Facets are counted from the sortable columns over sets of document numbers, without scoring, and
-highlights are made only for the page shown: the two things that make a naive Whoosh set-up slow.
+Every set of documents is a bitmask. The matching set comes straight from the posting lists, read a
+block at a time (Whoosh's own matchers step through them one document at a time in Python, and a
+common word matches most of the index); phrases are checked on the positions of the documents that
+have all their words. Facets are counted from the sortable columns, without scoring. Only the
+selected documents are scored (BM25F, as Whoosh scores them) and only the page shown is fetched;
+"newest first" walks a per-segment date order. Whoosh's searcher is still what opens the index.
 """
 
 from __future__ import annotations
 
 import heapq
+import operator
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
 
 from kb.search.query import ParsedQuery, Part
+from kb.search.segments import (
+    MaskSet,
+    flags_to_mask,
+    generic_postings,
+    length_bytes,
+    mask_of,
+    mask_to_flags,
+    matcher_blocks,
+    numeric_column,
+    w3_blocks,
+)
 from kb.search.store import ANALYZER, current_index_dir, open_index
 
 FIELD = "text"  # the one analysed field: title, summary, tags and body, weighted by repetition
@@ -130,62 +149,74 @@ class Engine:
 
     # --- sets of documents as bitmasks ---------------------------------------------------------
     # A set of documents is a Python int with bit n set for document n: intersecting two is one
-    # `&`, and counting is int.bit_count(), both in C, whatever the size of the index.
+    # `&`, and counting is int.bit_count(), both in C, whatever the size of the index. Whatever is
+    # read from a segment is cached by segment: a segment never changes once written, except for
+    # deletions, which are applied afresh (from its small set of deleted numbers) on each new reader.
 
     def _value_masks(self, searcher: Searcher, name: str) -> dict[str, int]:
         """For each value of a facet column, the live documents that have it (cached per index version)."""
         if name not in self._columns:
             combined: dict[str, int] = {}
             for leaf, offset in searcher.reader().leaf_readers():
+                live = self._live_mask(leaf)
                 for value, docs in self._segment_masks(leaf, name).items():
-                    combined[value] = combined.get(value, 0) | (docs << offset)
+                    docs &= live
+                    if docs:
+                        combined[value] = combined.get(value, 0) | (docs << offset)
             self._columns[name] = combined
         return self._columns[name]
 
-    def _segment_masks(self, leaf, name: str) -> dict[str, int]:
-        # A segment never changes once written, except for deletions: cache its masks by segment and
-        # number of deletions, so after an edit only the new, small segment is read.
+    def _cached(self, leaf, what, make):
         segment = leaf.segment()
-        key = (segment.segment_id() if segment is not None else id(leaf), leaf.doc_count(), name)
+        key = (segment.segment_id() if segment is not None else id(leaf), what)
         cached = self._segment_cache.get(key)
-        if cached is not None:
-            return cached
+        if cached is None:
+            if len(self._segment_cache) > 2048:
+                self._segment_cache.clear()
+            cached = self._segment_cache[key] = make()
+        return cached
+
+    @staticmethod
+    def _live_mask(leaf) -> int:
         size = leaf.doc_count_all()
-        live = bytearray((size + 7) // 8)
-        for docnum in leaf.all_doc_ids():
-            live[docnum >> 3] |= 1 << (docnum & 7)
-        per_value: dict[str, bytearray] = {}
-        if size and leaf.has_column(name):
-            column = leaf.column_reader(name)
-            for docnum, raw in enumerate(column):
-                if not live[docnum >> 3] & (1 << (docnum & 7)):
-                    continue  # a deleted document keeps its column value until segments merge
-                for value in self._values(raw, name):
-                    bits = per_value.get(value)
-                    if bits is None:
-                        bits = per_value[value] = bytearray(len(live))
-                    bits[docnum >> 3] |= 1 << (docnum & 7)
-        masks = {value: int.from_bytes(bits, "little") for value, bits in per_value.items()}
-        if len(self._segment_cache) > 512:
-            self._segment_cache.clear()
-        self._segment_cache[key] = masks
-        return masks
+        everything = (1 << size) - 1
+        if not leaf.has_deletions():
+            return everything
+        deleted = getattr(leaf, "deleted_docs_set", None)
+        if deleted is None:
+            return mask_of(leaf.all_doc_ids(), size)
+        return everything & ~mask_of(deleted, size)
 
-    @staticmethod
-    def _mask_of(docnums, size: int) -> int:
-        bits = bytearray((size + 7) // 8)
-        for docnum in docnums:
-            bits[docnum >> 3] |= 1 << (docnum & 7)
-        return int.from_bytes(bits, "little")
+    def _segment_masks(self, leaf, name: str) -> dict[str, int]:
+        # Every document of the segment, deleted ones included (the live mask takes those out).
+        def make():
+            per_value: dict[str, bytearray] = {}
+            size = leaf.doc_count_all()
+            if size and leaf.has_column(name):
+                for docnum, raw in enumerate(leaf.column_reader(name)):
+                    for value in self._values(raw, name):
+                        flags = per_value.get(value)
+                        if flags is None:
+                            flags = per_value[value] = bytearray(size)
+                        flags[docnum] = 1
+            return {value: flags_to_mask(flags) for value, flags in per_value.items()}
+        return self._cached(leaf, ("masks", name), make)
 
-    @staticmethod
-    def _docnums_of(mask: int) -> set[int]:
-        docnums, base = set(), 0
-        for byte in mask.to_bytes((mask.bit_length() + 7) // 8, "little"):
-            if byte:
-                docnums.update(base + bit for bit in range(8) if byte >> bit & 1)
-            base += 8
-        return docnums
+    def _lengths(self, searcher: Searcher) -> bytes:
+        """The encoded length of the text field of every document, one byte each, in document order."""
+        if "lengths" not in self._columns:
+            parts = []
+            for leaf, _offset in searcher.reader().leaf_readers():
+                parts.append(self._cached(leaf, "lengths", lambda leaf=leaf: length_bytes(leaf, FIELD)))
+            self._columns["lengths"] = b"".join(parts)
+        return self._columns["lengths"]
+
+    def _newest_order(self, leaf) -> list[tuple[int, int]]:
+        """(published_at, docnum) for every document of a segment, newest first."""
+        def make():
+            values = numeric_column(leaf, "published_at")
+            return sorted(zip(values, range(len(values)), strict=True), reverse=True)
+        return self._cached(leaf, "newest", make)
 
     @staticmethod
     def _values(raw, name: str) -> list[str]:
@@ -194,17 +225,180 @@ class Engine:
             return [value for value in text.split(",") if value]
         return [text] if text else []
 
+    # --- matching: the exact set of matching documents, straight from the posting lists -----
+
+    def _postings(self, searcher: Searcher, term: str, positions: bool = False) -> list:
+        """The posting blocks of a term as (docnums, weights[, encoded positions]), docnums global."""
+        blocks = []
+        tbytes = term.encode("utf-8")
+        for leaf, offset in searcher.reader().leaf_readers():
+            terms = getattr(leaf, "_terms", None)
+            if terms is None or (FIELD, tbytes) not in terms:
+                if terms is None:
+                    blocks.extend(generic_postings(leaf, FIELD, term, offset, positions))
+                continue
+            matcher = terms.matcher(FIELD, tbytes, leaf.schema[FIELD].format)
+            if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+                blocks.extend(w3_blocks(matcher, offset, positions))
+            else:
+                blocks.extend(matcher_blocks(matcher, offset, positions))
+        return blocks
+
+    def _term_mask(self, searcher: Searcher, term: str, size: int, sink: dict) -> int:
+        if term not in sink:
+            sink[term] = self._postings(searcher, term)
+        flags = bytearray(size)
+        for block in sink[term]:
+            for docnum in block[0]:
+                flags[docnum] = 1
+        return flags_to_mask(flags)
+
+    def _phrase_mask(self, searcher: Searcher, terms: list[str], size: int, sink: dict) -> int:
+        """Documents where the terms occur one after another, checked on the positions."""
+        if not terms:
+            return 0
+        candidates = -1
+        for term in dict.fromkeys(terms):
+            candidates &= self._term_mask(searcher, term, size, sink)
+            if not candidates:
+                return 0
+        if len(terms) == 1:
+            return candidates
+        wanted = mask_to_flags(candidates, size)
+        positions: dict[str, dict[int, bytes]] = {}
+        for term in dict.fromkeys(terms):
+            found = positions[term] = {}
+            for docnums, _weights, values in self._postings(searcher, term, positions=True):
+                for docnum, value in zip(docnums, values, strict=True):
+                    if wanted[docnum]:
+                        found[docnum] = value
+        decode = searcher.schema[FIELD].format.decode_positions
+        matched = bytearray(size)
+        first, rest = terms[0], list(enumerate(terms[1:], start=1))
+        for docnum in positions[first]:
+            starts = set(decode(positions[first][docnum]))
+            for shift, term in rest:
+                starts.intersection_update([position - shift for position in decode(positions[term][docnum])])
+                if not starts:
+                    break
+            else:
+                matched[docnum] = 1
+        return flags_to_mask(matched)
+
+    def _part_mask(self, searcher: Searcher, part: Part, size: int, sink: dict, scored: list) -> int:
+        if part.kind == "phrase":
+            terms = [stem for word in part.words for stem in stems(word)]
+            scored.extend(terms)
+            return self._phrase_mask(searcher, terms, size, sink)
+        if part.kind == "prefix":
+            query = self._prefix_query(searcher, part.words[0])
+            terms = [child.text for child in (getattr(query, "subqueries", None) or ()) if isinstance(child, wq.Term)]
+            scored.extend(terms)
+            mask = 0
+            for term in terms:
+                mask |= self._term_mask(searcher, term, size, sink)
+            return mask
+        terms = stems(part.words[0]) or [part.words[0]]
+        scored.extend(terms)
+        mask = -1
+        for term in terms:
+            mask &= self._term_mask(searcher, term, size, sink)
+        return mask
+
+    def _matching(self, searcher: Searcher, parsed: ParsedQuery, any_words: bool, size: int,
+                  sink: dict) -> tuple[int, list[str]]:
+        """The documents matching the query, and the terms that score them."""
+        scored: list[str] = []
+        groups = []
+        for group in parsed.required:
+            mask = 0
+            for part in group:
+                mask |= self._part_mask(searcher, part, size, sink, scored)
+            groups.append(mask)
+        if any_words:
+            matching = 0
+            for mask in groups:
+                matching |= mask
+        else:
+            matching = -1
+            for mask in groups:
+                matching &= mask
+        if parsed.excluded and matching:
+            left_out = 0
+            for part in parsed.excluded:
+                left_out |= self._part_mask(searcher, part, size, sink, [])
+            matching &= ~left_out
+        return matching & ((1 << size) - 1), list(dict.fromkeys(scored))
+
+    # --- ranking ---------------------------------------------------------------------------------
+
+    def _top_scored(self, searcher: Searcher, terms: list[str], selected: int, size: int, limit: int,
+                    sink: dict) -> list[tuple[float, int]]:
+        """The best `limit` (score, docnum) among the selected documents, highest first (ties: lower
+        docnum first, as Whoosh orders them). BM25F, as Whoosh scores a Term, an And or an Or: the
+        sum of the scores of the query's terms a document has."""
+        weighting = searcher.weighting
+        if type(weighting) is not BM25F:
+            return self._top_scored_by_whoosh(searcher, terms, selected, size, limit)
+        b = weighting._field_B.get(FIELD, weighting.B)
+        k1 = weighting.K1
+        average = searcher.avg_field_length(FIELD) or 1
+        norms = [k1 * ((1 - b) + b * byte_to_length(code) / average) for code in range(256)]
+        lengths = self._lengths(searcher)
+        wanted = mask_to_flags(selected, size)
+        scores: dict[int, float] = {}
+        get = scores.get
+        for term in terms:
+            if term not in sink:
+                sink[term] = self._postings(searcher, term)
+            idf, k1_plus_1 = searcher.idf(FIELD, term), k1 + 1
+            for block in sink[term]:
+                for docnum, weight in zip(block[0], block[1], strict=True):
+                    if wanted[docnum]:
+                        # whoosh.scoring.bm25, operation for operation, so the scores are the same
+                        norm = norms[lengths[docnum]]
+                        scores[docnum] = get(docnum, 0.0) + idf * (weight * k1_plus_1 / (weight + norm))
+        best = heapq.nlargest(limit, zip(scores.values(), map(operator.neg, scores.keys()), strict=True))
+        return [(score, -negated) for score, negated in best]
+
+    def _top_scored_by_whoosh(self, searcher, terms, selected, size, limit):
+        query = wq.Or([wq.Term(FIELD, term) for term in terms])
+        allowed = MaskSet(selected, size)
+        results = searcher.search(query, limit=limit, filter=allowed, terms=False)
+        return [(hit.score, hit.docnum) for hit in results]
+
+    def _newest(self, searcher: Searcher, selected: int, size: int, skip: int, count: int) -> list[int]:
+        """Document numbers of the selected documents, newest first (ties: higher docnum first)."""
+        wanted = mask_to_flags(selected, size)
+        streams = []
+        for leaf, offset in searcher.reader().leaf_readers():
+            order = self._newest_order(leaf)
+            streams.append(order if not offset else [(value, docnum + offset) for value, docnum in order])
+        merged = streams[0] if len(streams) == 1 else heapq.merge(*streams, reverse=True)
+        found = []
+        for _value, docnum in merged:
+            if wanted[docnum]:
+                if skip:
+                    skip -= 1
+                    continue
+                found.append(docnum)
+                if len(found) == count:
+                    break
+        return found
+
     def search(self, request: SearchRequest) -> SearchOutcome:
         searcher = self.searcher()
-        main = self.build_query(searcher, request.parsed, request.any_words)
+        size = searcher.reader().doc_count_all()
         visibility = self._value_masks(searcher, "visibility")
         visible = 0
         for value in request.visibilities:
             visible |= visibility.get(value, 0)
-        if isinstance(main, wq.Every):
-            matching = visible
+        sink: dict = {}  # posting lists read for this search, reused for scoring
+        if request.parsed.is_empty:
+            matching, terms = visible, []
         else:
-            matching = self._mask_of(searcher.docs_for_query(main), searcher.reader().doc_count_all()) & visible
+            matching, terms = self._matching(searcher, request.parsed, request.any_words, size, sink)
+            matching &= visible
         chosen = {name: self._value_masks(searcher, name).get(value, 0)
                   for name, value in request.filters.items() if name in FACET_FIELDS and value}
         selected = matching
@@ -226,19 +420,14 @@ class Engine:
         page = min(max(1, request.page), pages)
         hits: list[Hit] = []
         if total:
-            newest = request.sort == "newest" or request.parsed.is_empty
-            if chosen:
-                limits = {"filter": self._docnums_of(selected)}
+            start = (page - 1) * request.page_size
+            newest = request.sort == "newest" or request.parsed.is_empty or not terms
+            if newest:
+                ranked = [(None, docnum) for docnum in
+                          self._newest(searcher, selected, size, start, request.page_size)]
             else:
-                # Without facet filters only the hidden documents need leaving out: usually few.
-                everything = 0
-                for docs in visibility.values():
-                    everything |= docs
-                limits = {"mask": self._docnums_of(everything & ~visible)}
-            results = searcher.search_page(
-                main, page, pagelen=request.page_size, sortedby="published_at" if newest else None,
-                reverse=newest, terms=False, **limits)
-            hits = [Hit(fields=dict(hit.fields()), score=None if newest else hit.score) for hit in results]
+                ranked = self._top_scored(searcher, terms, selected, size, start + request.page_size, sink)[start:]
+            hits = [Hit(fields=searcher.stored_fields(docnum), score=score) for score, docnum in ranked]
         matched = {stem for group in request.parsed.required for part in group for word in part.words
                    for stem in stems(word)}
         return SearchOutcome(hits=hits, total=total, page=page, pages=pages, facets=facets, matched_terms=matched,

@@ -30,7 +30,7 @@ def publish(people):
     """publish(title=..., body=..., **fields): a published item, indexed as a request would index it."""
     def make(title, body="", kind=Kind.CASE_STUDY, status="published", **changes):
         values = {"title": title, "body": body or title, "theme_slugs": ["improving-understanding"],
-                  "summary": changes.pop("summary", "")}
+                  "summary": changes.pop("summary", title if kind == Kind.CASE_STUDY else "")}
         if kind == Kind.LESSON:
             values["outcome"] = changes.pop("outcome", "worked well")
         values.update(changes)

@@ -67,7 +67,8 @@ def test_archived_items_are_found_and_marked_and_rejected_ones_vanish(client, pu
 def test_a_crash_between_commit_and_index_write_loses_nothing(client, publish, people, themes_only):
     # The data commits with its outbox row; the process "dies" before draining.
     item = library.start_item(library.Kind.CASE_STUDY, library.ItemFields(
-        title="Survives the crash", body="crash", theme_slugs=["funding-it-better"]), by=people["moderator"])
+        title="Survives the crash", summary="A summary", body="crash", theme_slugs=["funding-it-better"]),
+        by=people["moderator"])
     library.publish(item, by=people["moderator"])
     assert titles(client, "q=crash") == []
     assert outbox.backlog()["rows"] >= 1
