@@ -154,8 +154,8 @@ def first_unread_post(thread: BoardThread, viewer) -> BoardPost | None:
     if not rules.signed_in(viewer):
         return None
     read = db.session.get(ThreadRead, (viewer.id, thread.id))
-    if read is None:
-        return None
+    if read is None or read.read_at >= thread.last_activity_at:
+        return None  # first visit, or nothing new: no need to look for a post
     return db.session.scalar(select(BoardPost).where(
         BoardPost.thread_id == thread.id, BoardPost.state == PostState.VISIBLE.value,
         BoardPost.visible_since > read.read_at).order_by(BoardPost.id).limit(1))
