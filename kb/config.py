@@ -51,7 +51,8 @@ class Settings:
         return {
             "SECRET_KEY": self.secret_key,
             "SQLALCHEMY_DATABASE_URI": self.database_url,
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            # A server connection can drop while pooled; a SQLite file cannot, so skip the ping there.
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not self.database_url.startswith("sqlite")},
             "KB_INSTANCE_DIR": str(self.instance_dir),
             "KB_SEARCH_DIR": str(self.search_dir),
             "KB_BOARD_PUBLIC": self.board_public,

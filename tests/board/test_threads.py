@@ -160,3 +160,16 @@ def test_only_moderators_start_threads_in_announcements(people, client_of):
     thread = the_thread("The board is open")
     assert thread.category_id == category("announcements").id
     assert post(ann, f"/board/t/{thread.id}/reply", {"body": "Welcome!"}).status_code == 302  # anyone replies
+
+
+def test_the_fast_thread_and_post_addresses_are_what_the_routes_build(app, people, client_of):
+    from flask import url_for
+
+    from kb.board.views import post_url, thread_url
+
+    start(client_of(people["ann"]), title="Ünïcode and spaces in a title")
+    thread = the_thread("Ünïcode and spaces in a title")
+    first = posts_in(thread)[0]
+    with app.test_request_context("/"):
+        assert thread_url(thread) == url_for("board.thread", thread_id=thread.id, slug=thread.slug)
+        assert post_url(first) == url_for("board.permalink", post_id=first.id)
