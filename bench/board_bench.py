@@ -17,13 +17,12 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pages_bench import BIN, ROOT, free_port, wait_until_up  # noqa: E402
+from pages_bench import BIN, ROOT, free_port, prepared_instance, wait_until_up  # noqa: E402
 
 WORDS = (
     "partnership", "council", "charity", "compact", "funding", "grant", "trust", "health", "police", "community",
@@ -113,14 +112,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: install Debian's package with `apt-get install wrk`")
 
-    instance = tempfile.mkdtemp(prefix="kb-board-bench-")
-    env = {**os.environ, "KB_INSTANCE_DIR": instance, "KB_LOG_LEVEL": "WARNING", "KB_BOARD_PUBLIC": "1"}
-    if os.environ.get("KB_BENCH_DATABASE_URL"):
-        env["KB_DATABASE_URL"] = os.environ["KB_BENCH_DATABASE_URL"]
-    flask = [str(BIN / "flask"), "--app", "wsgi"]
-    for step in (["db", "upgrade"], ["kb", "seed"], ["kb", "index", "init"]):
-        print(f"setting up: flask {' '.join(step)}", file=sys.stderr)
-        subprocess.run(flask + step, cwd=ROOT, env=env, check=True, capture_output=True)
+    env = prepared_instance("kb-board-bench-", KB_BOARD_PUBLIC="1")
     print(f"setting up: {args.threads:,} threads of {args.posts} posts", file=sys.stderr)
     os.environ.update(env)
     started = time.perf_counter()

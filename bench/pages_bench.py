@@ -64,6 +64,18 @@ def wait_until_up(base: str, server: subprocess.Popen, seconds: float = 60) -> N
     raise SystemExit("gunicorn did not come up in time")
 
 
+def prepared_instance(prefix: str, **settings: str) -> dict:
+    """A fresh instance folder (or KB_BENCH_DATABASE_URL), migrated, seeded and indexed; its environment."""
+    env = {**os.environ, "KB_INSTANCE_DIR": tempfile.mkdtemp(prefix=prefix), "KB_LOG_LEVEL": "WARNING", **settings}
+    if os.environ.get("KB_BENCH_DATABASE_URL"):
+        env["KB_DATABASE_URL"] = os.environ["KB_BENCH_DATABASE_URL"]
+    flask = [str(BIN / "flask"), "--app", "wsgi"]
+    for step in (["db", "upgrade"], ["kb", "seed"], ["kb", "index", "init"]):
+        print(f"setting up: flask {' '.join(step)}", file=sys.stderr)
+        subprocess.run(flask + step, cwd=ROOT, env=env, check=True, capture_output=True)
+    return env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300, help="requests per page (latency, one at a time)")
@@ -73,14 +85,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=300, help="published case studies and lessons to generate")
     args = parser.parse_args()
 
-    instance = tempfile.mkdtemp(prefix="kb-bench-")
-    env = {**os.environ, "KB_INSTANCE_DIR": instance, "KB_LOG_LEVEL": "WARNING"}
-    if os.environ.get("KB_BENCH_DATABASE_URL"):
-        env["KB_DATABASE_URL"] = os.environ["KB_BENCH_DATABASE_URL"]
-    flask = [str(BIN / "flask"), "--app", "wsgi"]
-    for step in (["db", "upgrade"], ["kb", "seed"], ["kb", "index", "init"]):
-        print(f"setting up: flask {' '.join(step)}", file=sys.stderr)
-        subprocess.run(flask + step, cwd=ROOT, env=env, check=True, capture_output=True)
+    env = prepared_instance("kb-bench-")
     print(f"setting up: {args.items} published case studies and lessons", file=sys.stderr)
     subprocess.run([sys.executable, str(ROOT / "bench" / "populate.py"), str(args.items)], cwd=ROOT, env=env,
                    check=True)
