@@ -15,7 +15,7 @@ from kb.auth import service as accounts
 from kb.auth.models import REGIONS, Role, Sector
 from kb.config import PROJECT_ROOT
 from kb.search import service as search
-from kb.search.store import ensure_index, index_health
+from kb.search.store import built_with_current_schema, ensure_index, index_health
 from kb.themes.seed import SeedError, load_seed
 
 SEED_DIR = PROJECT_ROOT / "seed_content"
@@ -143,6 +143,9 @@ def index_init() -> None:
     folder = search.search_dir()
     if ensure_index(folder):
         click.echo(f"Created a search index in {folder}; filling it from the database.")
+        _rebuild_with_progress()
+    elif not built_with_current_schema(folder):
+        click.echo(f"The search index in {folder} was built by an older version; rebuilding it.")
         _rebuild_with_progress()
     else:
         result = search.drain()

@@ -183,6 +183,18 @@ def open_index(search_dir: Path):
     return open_folder(folder)
 
 
+def _field_shape(field) -> tuple:
+    return type(field), type(getattr(field, "format", None)), bool(getattr(field, "stored", False))
+
+
+def built_with_current_schema(search_dir: Path) -> bool:
+    """False when the index in use was built by an older version of the schema (a rebuild fixes it)."""
+    schema = open_index(search_dir).schema
+    if set(schema.names()) != set(SCHEMA.names()):
+        return False
+    return all(_field_shape(schema[name]) == _field_shape(SCHEMA[name]) for name in SCHEMA.names())
+
+
 def index_health(search_dir: Path) -> dict:
     """Whether the index opens and can be searched, and how many documents it holds."""
     try:

@@ -8,6 +8,8 @@ import re
 import threading
 
 from sqlalchemy import select
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, TEXT, Schema
 
 from kb import create_app
 from kb.extensions import db
@@ -15,6 +17,7 @@ from kb.library import service as library
 from kb.library.models import LibraryItem
 from kb.search import outbox
 from kb.search import service as search
+from kb.search.store import INDEX_NAME, make_current
 from tests.conftest import Auth, csrf_token_from
 from tests.search.conftest import results, titles
 
@@ -180,6 +183,20 @@ def test_rebuild_command_shows_progress_and_swaps_in_a_new_index(runner, publish
     result = runner.invoke(args=["kb", "index", "rebuild"])
     assert result.exit_code == 0 and "Indexed 1 documents." in result.output
     assert {path.name for path in search.search_dir().glob("index-*")}.isdisjoint(before)
+
+
+def test_init_rebuilds_an_index_made_by_an_older_schema(client, runner, publish, themes_only):
+    publish("Outlasts the old index")
+    folder = search.search_dir()
+    old = folder / "index-from-an-older-version"
+    old.mkdir()
+    whoosh_index.create_in(str(old), Schema(doc_id=ID(stored=True, unique=True), text=TEXT()), indexname=INDEX_NAME)
+    make_current(folder, old)
+    result = runner.invoke(args=["kb", "index", "init"])
+    assert result.exit_code == 0 and "built by an older version; rebuilding it" in result.output
+    assert titles(client, "q=outlasts") == ["Outlasts the old index"]
+    again = runner.invoke(args=["kb", "index", "init"])
+    assert "Kept the existing search index" in again.output
 
 
 assert os.name == "posix"  # the outbox relies on Whoosh's file lock, as on the servers
