@@ -88,6 +88,18 @@ class Tag(db.Model):
     name: Mapped[str] = mapped_column(String(TAG_MAX), unique=True)
 
 
+class TagAlias(db.Model):
+    """An old tag name, after a rename or merge: its addresses redirect to the tag it became."""
+
+    __tablename__ = "tag_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(TAG_MAX), unique=True)
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"))
+
+    tag: Mapped[Tag] = relationship()
+
+
 class LibraryItem(db.Model):
     __tablename__ = "library_items"
 

@@ -12,10 +12,10 @@ from flask_login import current_user, login_required
 from kb import audit
 from kb.auth.models import REGIONS, SECTOR_LABELS
 from kb.extensions import db
-from kb.library import bp, curation, featuring, history, queries, rules, service
+from kb.library import bp, curation, featuring, history, queries, rules, service, tags
 from kb.library.forms import CASE_STUDY_TEMPLATE, CaseStudyForm, DecisionForm, LessonForm
 from kb.library.kinds import ALL_KINDS, BY_KIND, CASE_STUDIES, LESSONS, KindPages, pages_for
-from kb.library.models import FeaturedItem, LibraryItem, Outcome
+from kb.library.models import FeaturedItem, LibraryItem, Outcome, Tag
 from kb.library.queries import Filters
 from kb.library.service import LibraryError, StaleEdit
 from kb.permissions import moderator_required
@@ -66,6 +66,9 @@ def index(pages: KindPages):
         tag=(request.args.get("tag") or "").strip().lower()[:40] or None,
         outcome=listed("outcome", {outcome.value for outcome in Outcome}) if pages is LESSONS else None,
     )
+    if filters.tag and (renamed := tags.current_name(filters.tag)):
+        # An old tag's address, after a rename or merge: go to the tag it became.
+        return redirect(url_for(f"library.index_{pages.key}", **{**request.args.to_dict(), "tag": renamed}), code=301)
     page = queries.browse(pages.kind, filters, request.args.get("page", 1, type=int) or 1)
     labels = {theme.slug: theme.title for theme in themes} | dict(SECTOR_LABELS)
     outcomes = [outcome.value for outcome in Outcome] if pages is LESSONS else []
@@ -382,3 +385,23 @@ def remove_featured(entry_id: int):
     featuring.unfeature(entry, current_user)
     flash(f"“{title}” is no longer featured there.", "success")
     return redirect(url_for("library.featured_items"))
+
+
+@bp.route("/moderation/tags", methods=["GET"])
+@moderator_required
+def manage_tags():
+    return render_template("library/tags.html", tags=tags.tags_with_counts())
+
+
+@bp.route(f"/moderation/tags/<int(max={LARGEST_ID}):tag_id>", methods=["POST"])
+@moderator_required
+def rename_tag(tag_id: int):
+    tag = db.session.get(Tag, tag_id)
+    if tag is None:
+        flash("That tag no longer exists: it may have been merged into another already.", "error")
+        return redirect(url_for("library.manage_tags"))
+    try:
+        flash(tags.rename_or_merge(tag, request.form.get("name", ""), current_user), "success")
+    except LibraryError as error:
+        flash(str(error), "error")
+    return redirect(url_for("library.manage_tags"))

@@ -127,6 +127,10 @@ def test_submit_review_revise_publish_and_read_the_history(browser, page, live_s
     moderator.goto(f"{live_server}/themes/funding-it-better")
     expect(moderator.locator("#featured-heading + .item-list")).to_contain_text(TITLE)
     assert_accessible(moderator)
+    moderator.goto(f"{live_server}/moderation/tags")
+    expect(moderator.get_by_label("New name for “procurement”")).to_have_value("procurement")
+    assert_accessible(moderator)
+    moderator.go_back()
     moderator.go_back()
     moderator.go_back()
 
