@@ -20,6 +20,7 @@ from kb.extensions import db
 from kb.library import queries as library_queries
 from kb.moderation import bp, members
 from kb.permissions import moderator_required
+from kb.themes.service import list_themes
 
 LOG_PAGE_SIZE = 50
 SPAMMER_SUSPENSION = timedelta(days=365)
@@ -103,7 +104,7 @@ def moderation_count():
 @bp.route("/moderation")
 @moderator_required
 def hub():
-    return render_template("moderation/hub.html", counts=waiting(),
+    return render_template("moderation/hub.html", counts=waiting(), themes=list_themes(),
                            submissions=library_queries.awaiting_review()[:5],
                            held=board_queries.held_posts()[:5], reported=board_queries.flagged_posts()[:5])
 

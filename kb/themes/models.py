@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kb.extensions import db
@@ -26,6 +26,8 @@ class Theme(db.Model):
     position: Mapped[int] = mapped_column(Integer)
     summary: Mapped[str] = mapped_column(String(200))
     aim: Mapped[str] = mapped_column(Text)
+    # Set once moderators change the theme's resources: the seed then leaves them as they are.
+    resources_curated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     checklist: Mapped[list[ChecklistPair]] = relationship(
         back_populates="theme", order_by="ChecklistPair.position", cascade="all, delete-orphan"
@@ -81,6 +83,9 @@ class ThemeResource(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     url: Mapped[str] = mapped_column(String(1000))
     publisher: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(String(500))
+    # Retired resources leave the theme page but stay listed for moderators, who can bring them back.
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     theme: Mapped[Theme] = relationship(back_populates="resources")
 

@@ -52,7 +52,7 @@ class SeedReport:
     def summary(self) -> str:
         checked = sum(self.counts.values())
         if not self.changed:
-            kept = (f" {self.counts[KEPT]} case studies edited on the site were kept as they are."
+            kept = (f" {self.counts[KEPT]} records edited on the site were kept as they are."
                     if self.counts[KEPT] else "")
             return f"Nothing to change: the database already matches seed_content/ ({checked} records checked).{kept}"
         parts = ", ".join(f"{self.counts[o]} {o}" for o in (CREATED, UPDATED, REMOVED, UNCHANGED))
@@ -143,9 +143,14 @@ def seed_theme(path: Path, report: SeedReport) -> Theme:
         url = require(item, "url", path)
         if not url.startswith(("http://", "https://")):
             raise SeedError(f"{path}: resource {position} URL must start with http:// or https://")
-        upsert(ThemeResource, {"theme_id": theme.id, "position": position},
-               {"title": require(item, "title", path), "url": url, "publisher": item.get("publisher")}, report)
-    remove_beyond(ThemeResource, {"theme_id": theme.id}, len(resources), report)
+    if theme.resources_curated:
+        report.add(KEPT)  # moderators have curated this theme's reading list on the site: theirs wins
+    else:
+        for position, item in enumerate(resources, start=1):
+            upsert(ThemeResource, {"theme_id": theme.id, "position": position},
+                   {"title": require(item, "title", path), "url": item["url"], "publisher": item.get("publisher")},
+                   report)
+        remove_beyond(ThemeResource, {"theme_id": theme.id}, len(resources), report)
 
     if data.get("case_study"):
         report.add(seed_theme_case_study(data["case_study"], slug, path))

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from kb import clock
+from kb.extensions import db
 from kb.library import featuring
 from kb.library import queries as library
 from kb.library.models import Kind, Outcome
-from kb.themes import bp, service
+from kb.permissions import moderator_required
+from kb.themes import bp, resources, service
+from kb.themes.forms import ResourceForm
+from kb.themes.models import Theme, ThemeResource
 
 
 @bp.route("/")
@@ -53,3 +58,60 @@ def about():
         facts=service.all_facts(),
         themes=service.list_themes(),
     )
+
+
+# --- moderators curate each theme's reading list ----------------------------------------------
+
+def theme_or_404(slug: str) -> Theme:
+    return service.get_theme(slug) or abort(404)
+
+
+def render_resources(theme: Theme, form: ResourceForm, status: int = 200):
+    return render_template("themes/resources.html", theme=theme, resources=resources.resources_of(theme),
+                           form=form), status
+
+
+@bp.route("/moderation/themes/<slug>/resources", methods=["GET", "POST"])
+@moderator_required
+def manage_resources(slug: str):
+    theme = theme_or_404(slug)
+    form = ResourceForm()
+    if request.method == "GET":
+        return render_resources(theme, form)
+    if not form.validate_on_submit():
+        return render_resources(theme, form, 422)
+    resource = resources.add(theme, form.to_fields(), current_user)
+    flash(f"Added “{resource.title}” to the {theme.title} page.", "success")
+    return redirect(url_for("themes.manage_resources", slug=theme.slug))
+
+
+def resource_or_404(resource_id: int) -> ThemeResource:
+    return db.session.get(ThemeResource, resource_id) or abort(404)
+
+
+@bp.route("/moderation/resources/<int(max=2147483647):resource_id>", methods=["GET", "POST"])
+@moderator_required
+def edit_resource(resource_id: int):
+    resource = resource_or_404(resource_id)
+    form = ResourceForm(obj=resource) if request.method == "GET" else ResourceForm()
+    if request.method == "POST" and form.validate_on_submit():
+        resources.update(resource, form.to_fields(), current_user)
+        flash("Saved.", "success")
+        return redirect(url_for("themes.manage_resources", slug=resource.theme.slug))
+    return render_template("themes/edit_resource.html", resource=resource, form=form), \
+        422 if request.method == "POST" else 200
+
+
+@bp.route("/moderation/resources/<int(max=2147483647):resource_id>/<any(up, down, retire, restore):change>",
+          methods=["POST"])
+@moderator_required
+def change_resource(resource_id: int, change: str):
+    resource = resource_or_404(resource_id)
+    try:
+        if change in ("up", "down"):
+            resources.move(resource, -1 if change == "up" else 1, current_user)
+        else:
+            resources.set_retired(resource, change == "retire", current_user)
+    except resources.ResourceError as error:
+        flash(str(error), "error")
+    return redirect(url_for("themes.manage_resources", slug=resource.theme.slug))

@@ -117,6 +117,7 @@ def test_submit_review_revise_publish_and_read_the_history(browser, page, live_s
     assert_accessible(moderator)
 
     # The moderator features it on a theme page and checks the order of what is featured.
+    item_page = moderator.url
     moderator.get_by_label("Feature it on").select_option(label="The Funding it better page")
     moderator.get_by_role("button", name="Feature", exact=True).click()
     expect(moderator.get_by_role("status")).to_contain_text("Featured on the Funding it better page")
@@ -127,12 +128,14 @@ def test_submit_review_revise_publish_and_read_the_history(browser, page, live_s
     moderator.goto(f"{live_server}/themes/funding-it-better")
     expect(moderator.locator("#featured-heading + .item-list")).to_contain_text(TITLE)
     assert_accessible(moderator)
+    moderator.goto(f"{live_server}/moderation/themes/funding-it-better/resources")
+    moderator.get_by_role("button", name="Add to the reading list").click()
+    expect(moderator.get_by_role("alert")).to_contain_text("Enter the resource's title")
+    assert_accessible(moderator)
     moderator.goto(f"{live_server}/moderation/tags")
     expect(moderator.get_by_label("New name for “procurement”")).to_have_value("procurement")
     assert_accessible(moderator)
-    moderator.go_back()
-    moderator.go_back()
-    moderator.go_back()
+    moderator.goto(item_page)
 
     # Printed, the page keeps the case study and drops the site's controls.
     page.goto(moderator.url)

@@ -32,7 +32,7 @@ def test_reseeding_keeps_a_leaflet_case_study_edited_on_the_site(browser_of, mod
     reviewer = browser_of(moderator)
     post(reviewer, f"/case-studies/{item.id}/edit", {**edit_form(reviewer, item), "locality": "Stratford"})
     report = load_seed(SEED_DIR)
-    assert "1 case studies edited on the site were kept" in report.summary()
+    assert "1 records edited on the site were kept" in report.summary()
     assert db.session.get(LibraryItem, item.id).locality == "Stratford"
 
 
