@@ -12,6 +12,7 @@ from kb import errors, templating
 from kb.auth import bp as auth_bp
 from kb.board import bp as board_bp
 from kb.cli import kb_group
+from kb.collections import bp as collections_bp
 from kb.config import PROJECT_ROOT, ConfigError, load_settings
 from kb.extensions import csrf, db, login_manager, migrate
 from kb.library import bp as library_bp
@@ -57,6 +58,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(search_bp)
     app.register_blueprint(board_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(collections_bp)
     app.register_blueprint(ops_bp)
 
 

@@ -12,7 +12,7 @@ from tests.factories import make_user
 
 PAGES = ["/moderation", "/moderation/review", "/moderation/board", "/moderation/log", "/moderation/log.csv",
          "/moderation/featured", "/moderation/tags", "/moderation/watched-words", "/moderation/board/categories",
-         "/admin/members", "/moderation/themes/funding-it-better/resources",
+         "/admin/members", "/moderation/themes/funding-it-better/resources", "/collections/new",
          "/admin/members/{member}", "/moderation/members/{member}/suspend"]
 EXPECTED = {"anonymous": 302, "member": 403, "suspended member": 302, "moderator": 200, "admin": 200}
 

@@ -1,0 +1,110 @@
+"""The rules for collections: moderators make them; only published items (and visible threads, and
+web addresses) can be added; an item archived later stays in the collection, marked as archived."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from kb import audit, clock
+from kb.auth.models import User
+from kb.board.models import BoardThread
+from kb.collections.models import NOTE_MAX, TITLE_MAX, Collection, CollectionEntry
+from kb.extensions import db
+from kb.library.models import LibraryItem, Status
+from kb.library.service import slugify
+from kb.themes.models import Theme
+
+# "/case-studies/12-title", "/lessons/7", "/board/t/3-title", with or without the site's host.
+LOCAL_ADDRESS = re.compile(r"^(?:https?://[^/\s]+)?/(case-studies|lessons|board/t)/(\d{1,9})(?:-[\w-]*)?/?$")
+
+
+class CollectionError(Exception):
+    """A rule said no; the message is written for the person at the keyboard."""
+
+
+def _require_moderator(by: User) -> None:
+    if not (getattr(by, "is_authenticated", False) and by.is_moderator):
+        raise CollectionError("Only moderators make collections.")
+
+
+def all_collections() -> list[Collection]:
+    return list(db.session.scalars(select(Collection).order_by(Collection.title)))
+
+
+def for_theme(theme: Theme) -> list[Collection]:
+    return list(db.session.scalars(select(Collection).where(Collection.theme_id == theme.id)
+                                   .order_by(Collection.title)))
+
+
+def save(collection: Collection | None, title: str, introduction: str, theme: Theme | None, by: User) -> Collection:
+    _require_moderator(by)
+    title = " ".join((title or "").split())
+    if not 3 <= len(title) <= TITLE_MAX:
+        raise CollectionError(f"The title must be 3 to {TITLE_MAX} characters long.")
+    created = collection is None
+    if created:
+        collection = Collection(created_by_id=by.id, created_at=clock.now())
+        db.session.add(collection)
+    collection.title, collection.slug = title, slugify(title)
+    collection.introduction = (introduction or "").strip()
+    collection.theme_id = theme.id if theme else None
+    db.session.flush()
+    audit.record(by, "create collection" if created else "edit collection", "collection", collection.id, title)
+    db.session.commit()
+    return collection
+
+
+def add_entry(collection: Collection, address: str, note: str, by: User, title: str = "") -> CollectionEntry:
+    """Add a published case study or lesson, a visible board thread (by its address), or an
+    external resource (a web address with a title)."""
+    _require_moderator(by)
+    address, note = (address or "").strip(), (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise CollectionError(f"Keep the note to {NOTE_MAX} characters or fewer.")
+    entry = CollectionEntry(note=note, position=len(collection.entries) + 1)
+    local = LOCAL_ADDRESS.match(address)
+    if local and local.group(1) == "board/t":
+        thread = db.session.get(BoardThread, int(local.group(2)))
+        if thread is None or not thread.approved:
+            raise CollectionError("There is no board thread at that address.")
+        entry.thread, label = thread, thread.title
+    elif local:
+        item = db.session.get(LibraryItem, int(local.group(2)))
+        if item is None or item.status != Status.PUBLISHED:
+            raise CollectionError("Only published case studies and lessons can be added.")
+        entry.item, label = item, item.title
+    elif address.lower().startswith(("http://", "https://")) and len(address) <= 1000:
+        if not title.strip():
+            raise CollectionError("Give the external resource a title.")
+        entry.external_url, entry.external_title, label = address, title.strip()[:300], title.strip()
+    else:
+        raise CollectionError("Enter the address of a case study, lesson or board thread on this site, or a web "
+                              "address starting with https://.")
+    collection.entries.append(entry)
+    audit.record(by, "add to collection", "collection", collection.id, collection.title, label[:200])
+    db.session.commit()
+    return entry
+
+
+def remove_entry(entry: CollectionEntry, by: User) -> None:
+    _require_moderator(by)
+    collection = entry.collection
+    collection.entries.remove(entry)
+    for position, each in enumerate(collection.entries, start=1):
+        each.position = position
+    audit.record(by, "remove from collection", "collection", collection.id, collection.title)
+    db.session.commit()
+
+
+def move_entry(entry: CollectionEntry, step: int, by: User) -> None:
+    _require_moderator(by)
+    entries = list(entry.collection.entries)
+    index = entries.index(entry)
+    if not 0 <= index + step < len(entries):
+        raise CollectionError("It is already at the " + ("top." if step < 0 else "bottom."))
+    entries[index], entries[index + step] = entries[index + step], entries[index]
+    for position, each in enumerate(entries, start=1):
+        each.position = position
+    db.session.commit()
