@@ -26,6 +26,7 @@ from kb.board.service import FLAG_HIDDEN_REASON, BoardError, NotAllowed, _make_v
 from kb.extensions import db
 from kb.library.service import slugify
 from kb.notify import notify
+from kb.ordering import at_the_end, move_within
 
 
 def _require_moderator(by: User) -> None:
@@ -215,13 +216,8 @@ def move_category(category: BoardCategory, by: User, step: int) -> None:
     """Swap with the neighbour above (step -1) or below (step 1)."""
     _require_moderator(by)
     ordered = list(db.session.scalars(select(BoardCategory).order_by(BoardCategory.position, BoardCategory.id)))
-    index = ordered.index(category)
-    target = index + step
-    if not 0 <= target < len(ordered):
-        raise BoardError("It is already at the " + ("top." if step < 0 else "bottom."))
-    ordered[index], ordered[target] = ordered[target], ordered[index]
-    for position, each in enumerate(ordered, start=1):
-        each.position = position
+    if not move_within(ordered, category, step):
+        raise BoardError(at_the_end(step))
     audit.record(by, "reorder categories", "board category", category.id, category.title,
                  "moved up" if step < 0 else "moved down")
     db.session.commit()

@@ -14,6 +14,7 @@ from kb.collections.models import NOTE_MAX, TITLE_MAX, Collection, CollectionEnt
 from kb.extensions import db
 from kb.library.models import LibraryItem, Status
 from kb.library.service import slugify
+from kb.ordering import at_the_end, move_within
 from kb.themes.models import Theme
 
 # "/case-studies/12-title", "/lessons/7", "/board/t/3-title", with or without the site's host.
@@ -100,11 +101,6 @@ def remove_entry(entry: CollectionEntry, by: User) -> None:
 
 def move_entry(entry: CollectionEntry, step: int, by: User) -> None:
     _require_moderator(by)
-    entries = list(entry.collection.entries)
-    index = entries.index(entry)
-    if not 0 <= index + step < len(entries):
-        raise CollectionError("It is already at the " + ("top." if step < 0 else "bottom."))
-    entries[index], entries[index + step] = entries[index + step], entries[index]
-    for position, each in enumerate(entries, start=1):
-        each.position = position
+    if not move_within(list(entry.collection.entries), entry, step):
+        raise CollectionError(at_the_end(step))
     db.session.commit()

@@ -13,6 +13,7 @@ from kb.extensions import db
 from kb.library import rules
 from kb.library.models import FeaturedItem, LibraryItem, Status
 from kb.library.service import InvalidTransition, LibraryError
+from kb.ordering import at_the_end, move_within
 from kb.themes.models import Theme
 
 
@@ -65,11 +66,6 @@ def move(entry: FeaturedItem, by: User, step: int) -> None:
     """Swap with the neighbour above (-1) or below (1) in the same place."""
     if not rules.is_moderator(by):
         raise InvalidTransition("Only moderators change what is featured.")
-    entries = featured(entry.theme, published_only=False)
-    index = entries.index(entry)
-    if not 0 <= index + step < len(entries):
-        raise LibraryError("It is already at the " + ("top." if step < 0 else "bottom."))
-    entries[index], entries[index + step] = entries[index + step], entries[index]
-    for position, each in enumerate(entries, start=1):
-        each.position = position
+    if not move_within(featured(entry.theme, published_only=False), entry, step):
+        raise LibraryError(at_the_end(step))
     db.session.commit()

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from kb import audit
 from kb.auth.models import User
 from kb.extensions import db
+from kb.ordering import at_the_end
 from kb.themes.models import Theme, ThemeResource
 
 
@@ -81,7 +82,7 @@ def move(resource: ThemeResource, step: int, by: User) -> None:
     listed = resources_of(resource.theme)
     index = listed.index(resource)
     if not 0 <= index + step < len(listed):
-        raise ResourceError("It is already at the " + ("top." if step < 0 else "bottom."))
+        raise ResourceError(at_the_end(step))
     other = listed[index + step]
     # Positions are unique per theme: park one while the other moves.
     mine, theirs = resource.position, other.position
