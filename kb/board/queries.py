@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select, tuple_
@@ -21,18 +21,10 @@ from kb.board.models import (
     WatchedWord,
 )
 from kb.extensions import db
+from kb.library.queries import Page
 
 POSTS_PER_PAGE = 20
 THREADS_PER_PAGE = 20
-
-
-@dataclass
-class Page:
-    items: list
-    total: int
-    number: int
-    pages: int
-    extra: dict = field(default_factory=dict)
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
@@ -31,10 +31,13 @@ class Filters:
 
 @dataclass
 class Page:
+    """One page of a list, as the shared pagination macro reads it; extra holds per-page data."""
+
     items: list
     total: int
     number: int
     pages: int
+    extra: dict = field(default_factory=dict)
 
 
 def _with_display_data(query):
