@@ -33,8 +33,7 @@ def carried_out(action, success: str, back: str):
 def approve_post(post_id: int):
     post = post_or_404(post_id)
     return carried_out(lambda: moderation.approve_post(post, current_user), "Approved: everyone can see it now.",
-                       request.form.get("next") == "queue" and url_for("board.moderation_queue")
-                       or permalink_target(post))
+                       permalink_target(post))
 
 
 @bp.route(f"/board/p/<{ID}:post_id>/approve-and-trust", methods=["POST"])
@@ -44,8 +43,7 @@ def approve_and_trust(post_id: int):
     name = post.author.display_name if post.author else "the author"
     return carried_out(lambda: moderation.approve_and_trust(post, current_user),
                        f"Approved, and {name}'s posts no longer wait for approval.",
-                       request.form.get("next") == "queue" and url_for("board.moderation_queue")
-                       or permalink_target(post))
+                       permalink_target(post))
 
 
 @bp.route(f"/board/p/<{ID}:post_id>/hide", methods=["GET", "POST"])
@@ -79,13 +77,7 @@ def unhide_post(post_id: int):
 def dismiss_reports(post_id: int):
     post = post_or_404(post_id)
     return carried_out(lambda: moderation.dismiss_flags(post, current_user),
-                       "The reports are dismissed and the post stays.", url_for("board.moderation_queue"))
-
-
-@bp.route("/moderation/board")
-@moderator_required
-def moderation_queue():
-    return render_template("board/moderation_queue.html", held=queries.held_posts(), flagged=queries.flagged_posts())
+                       "The reports are dismissed and the post stays.", permalink_target(post))
 
 
 # --- threads -----------------------------------------------------------------------------------

@@ -188,23 +188,5 @@ def reported_count() -> int:
     return db.session.scalar(select(func.count(func.distinct(PostFlag.post_id))).where(PostFlag.resolution.is_(None)))
 
 
-def held_posts() -> list[BoardPost]:
-    return list(db.session.scalars(select(BoardPost).where(BoardPost.state == PostState.HELD.value)
-                                   .order_by(BoardPost.created_at, BoardPost.id)
-                                   .options(selectinload(BoardPost.author), selectinload(BoardPost.thread))))
-
-
-def flagged_posts() -> list[tuple[BoardPost, list[PostFlag]]]:
-    """Posts with open reports, each with all its reporters' reasons, most reported first."""
-    flags = list(db.session.scalars(select(PostFlag).where(PostFlag.resolution.is_(None))
-                                    .order_by(PostFlag.created_at)
-                                    .options(selectinload(PostFlag.flagger),
-                                             selectinload(PostFlag.post).selectinload(BoardPost.author))))
-    grouped: dict[int, tuple[BoardPost, list[PostFlag]]] = {}
-    for flag in flags:
-        grouped.setdefault(flag.post_id, (flag.post, []))[1].append(flag)
-    return sorted(grouped.values(), key=lambda entry: (-len(entry[1]), entry[1][0].created_at))
-
-
 def watched_words() -> list[WatchedWord]:
     return list(db.session.scalars(select(WatchedWord).order_by(WatchedWord.word)))

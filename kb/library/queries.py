@@ -105,6 +105,13 @@ def lessons_from(case_study: LibraryItem) -> list[LibraryItem]:
     ))))
 
 
+def revision_labels() -> dict:
+    """Readable names for the ids and slugs kept in revisions, for comparing them."""
+    themes = db.session.scalars(select(Theme).order_by(Theme.position))
+    return {"theme_slugs": {theme.slug: theme.title for theme in themes},
+            "source_case_study_id": {str(item.id): item.title for item in published_case_studies()}}
+
+
 def published_case_studies() -> list[LibraryItem]:
     """For the "which case study did this lesson come from?" choice."""
     return list(db.session.scalars(
@@ -128,11 +135,12 @@ def awaiting_review_count() -> int:
     return db.session.scalar(select(func.count(LibraryItem.id)).where(_awaiting_review_condition()))
 
 
-def awaiting_review() -> list[LibraryItem]:
+def awaiting_review(limit: int | None = None, offset: int = 0) -> list[LibraryItem]:
     """Submissions and pending edits of published items, oldest first."""
     return list(db.session.scalars(_with_display_data(
         select(LibraryItem)
         .where(_awaiting_review_condition()).order_by(LibraryItem.awaiting_since, LibraryItem.id)
+        .offset(offset).limit(limit)
     )))
 
 

@@ -92,7 +92,7 @@ def render_item(pages: KindPages, item: LibraryItem, decision_form: DecisionForm
     if rules.can_see_history(current_user, item):
         pending = service.pending_edit(item) if item.has_pending_edit else None
         declined = service.last_declined_edit(item)
-    changes = history.compare(service.snapshot_of(item), pending.snapshot, labels()) if pending else []
+    changes = history.compare(service.snapshot_of(item), pending.snapshot, queries.revision_labels()) if pending else []
     return render_template(
         f"library/show_{pages.key}.html", pages=pages, item=item, decision_form=decision_form,
         pending=pending, pending_changes=changes, declined=declined,
@@ -100,15 +100,9 @@ def render_item(pages: KindPages, item: LibraryItem, decision_form: DecisionForm
     ), status
 
 
-def labels() -> dict:
-    """Readable names for the ids and slugs kept in revisions."""
-    return {"theme_slugs": {theme.slug: theme.title for theme in list_themes()},
-            "source_case_study_id": {str(item.id): item.title for item in queries.published_case_studies()}}
-
-
 def render_form(pages: KindPages, form, item: LibraryItem | None = None, status: int = 200, stale=None):
     stale_changes = history.compare(stale, {**asdict(form.to_fields()), "status": stale.get("status")},
-                                    labels()) if stale else []
+                                    queries.revision_labels()) if stale else []
     return render_template("library/form.html", pages=pages, form=form, item=item, stale=stale,
                            stale_changes=stale_changes), status
 
@@ -217,7 +211,7 @@ def compare(pages: KindPages, item_id: int):
     if older.number > newer.number:
         older, newer = newer, older
     return render_template("library/compare.html", pages=pages, item=item, older=older, newer=newer,
-                           changes=history.compare(older.snapshot, newer.snapshot, labels()))
+                           changes=history.compare(older.snapshot, newer.snapshot, queries.revision_labels()))
 
 
 def restore(pages: KindPages, item_id: int, number: int):
@@ -344,14 +338,6 @@ for kind_pages in ALL_KINDS:
 @login_required
 def my_contributions():
     return render_template("library/my_contributions.html", items=queries.contributions_of(current_user))
-
-
-@bp.route("/moderation/review")
-@login_required
-def review_queue():
-    if not current_user.is_moderator:
-        abort(403)
-    return render_template("library/review_queue.html", items=queries.awaiting_review())
 
 
 @bp.route("/moderation/featured")

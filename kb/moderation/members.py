@@ -48,20 +48,31 @@ def find_members(text: str = "", number: int = 1) -> tuple[list[User], int, int,
 
 
 def record_of(member: User) -> MemberRecord:
-    def count(query) -> int:
-        return db.session.scalar(query) or 0
+    return records_of([member.id])[member.id]
 
-    items = select(func.count(LibraryItem.id)).where(LibraryItem.author_id == member.id)
-    posts = select(func.count(BoardPost.id)).where(BoardPost.author_id == member.id)
-    return MemberRecord(
-        published=count(items.where(LibraryItem.status.in_([Status.PUBLISHED.value, Status.ARCHIVED.value]))),
-        rejected=count(items.where(LibraryItem.status == Status.REJECTED.value)),
-        posts=count(posts.where(BoardPost.state == PostState.VISIBLE.value)),
-        posts_hidden=count(posts.where(BoardPost.state == PostState.HIDDEN.value,
-                                       BoardPost.state_changed_by_id.is_not(None))),
-        reports_upheld=count(select(func.count(func.distinct(PostFlag.post_id))).join(PostFlag.post).where(
-            BoardPost.author_id == member.id, PostFlag.resolution == "upheld")),
-    )
+
+def records_of(member_ids: list[int]) -> dict[int, MemberRecord]:
+    """Each member's record, in five grouped queries however many members are asked about."""
+    ids = sorted(set(member_ids))
+
+    def counted(key, query) -> dict[int, int]:
+        if not ids:
+            return {}
+        return {member: total for member, total in db.session.execute(query.where(key.in_(ids)).group_by(key))}
+
+    items = select(LibraryItem.author_id, func.count(LibraryItem.id))
+    posts = select(BoardPost.author_id, func.count(BoardPost.id))
+    published = counted(LibraryItem.author_id, items.where(
+        LibraryItem.status.in_([Status.PUBLISHED.value, Status.ARCHIVED.value])))
+    rejected = counted(LibraryItem.author_id, items.where(LibraryItem.status == Status.REJECTED.value))
+    visible = counted(BoardPost.author_id, posts.where(BoardPost.state == PostState.VISIBLE.value))
+    hidden = counted(BoardPost.author_id, posts.where(BoardPost.state == PostState.HIDDEN.value,
+                                                      BoardPost.state_changed_by_id.is_not(None)))
+    upheld = counted(BoardPost.author_id, select(BoardPost.author_id, func.count(func.distinct(PostFlag.post_id)))
+                     .join(PostFlag.post).where(PostFlag.resolution == "upheld"))
+    return {member_id: MemberRecord(published=published.get(member_id, 0), rejected=rejected.get(member_id, 0),
+                                    posts=visible.get(member_id, 0), posts_hidden=hidden.get(member_id, 0),
+                                    reports_upheld=upheld.get(member_id, 0)) for member_id in ids}
 
 
 def contributions_of(member: User) -> list[LibraryItem]:

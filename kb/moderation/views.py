@@ -1,11 +1,11 @@
-"""The moderation hub: what is waiting, across the library and the board, and the audit log
-(filtered by moderator, action, what was acted on and date; exported as CSV)."""
+"""The audit log (filtered by moderator, action, what was acted on and date; exported as CSV) and
+the members pages. The queue itself is in queue_views."""
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -13,17 +13,13 @@ from flask_login import current_user
 from kb import audit, clock
 from kb.auth.models import Role, User
 from kb.board import moderation as board_moderation
-from kb.board import queries as board_queries
 from kb.board.forms import SuspendForm
 from kb.board.service import BoardError
 from kb.extensions import db
-from kb.library import queries as library_queries
-from kb.moderation import bp, members
+from kb.moderation import bp, members, queue
 from kb.permissions import moderator_required
-from kb.themes.service import list_themes
 
 LOG_PAGE_SIZE = 50
-SPAMMER_SUSPENSION = timedelta(days=365)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -86,29 +82,6 @@ def audit_log_csv():
                     headers={"Content-Disposition": "attachment; filename=audit-log.csv"})
 
 
-def waiting() -> dict[str, int]:
-    return {"submissions": library_queries.awaiting_review_count(), "held": board_queries.held_count(),
-            "reports": board_queries.reported_count()}
-
-
-@bp.app_context_processor
-def moderation_count():
-    # Moderators see how much is waiting in the navigation; nobody else pays for the counting.
-    def waiting_total() -> int:
-        if not (current_user.is_authenticated and current_user.is_moderator):
-            return 0
-        return sum(waiting().values())
-    return {"moderation_waiting": waiting_total}
-
-
-@bp.route("/moderation")
-@moderator_required
-def hub():
-    return render_template("moderation/hub.html", counts=waiting(), themes=list_themes(),
-                           submissions=library_queries.awaiting_review()[:5],
-                           held=board_queries.held_posts()[:5], reported=board_queries.flagged_posts()[:5])
-
-
 # --- members -------------------------------------------------------------------------------------
 
 @bp.route("/admin/members")
@@ -146,7 +119,7 @@ def change_role(user_id: int):
 def render_member(person: User, spam_form: SuspendForm | None = None, status: int = 200):
     if spam_form is None:
         spam_form = SuspendForm(prefix="spam")
-        spam_form.until.data = (clock.now() + SPAMMER_SUSPENSION).replace(second=0, microsecond=0)
+        spam_form.until.data = (clock.now() + queue.SPAMMER_SUSPENSION).replace(second=0, microsecond=0)
     return render_template("moderation/member.html", member=person, record=members.record_of(person),
                            items=members.contributions_of(person), history=members.moderation_history(person),
                            roles=[role.value for role in Role], spam_form=spam_form), status

@@ -18,6 +18,7 @@ from kb.board.seed import seed_categories
 from kb.extensions import db
 from kb.library.seed import seed_case_study
 from kb.library.service import ItemFields
+from kb.moderation.reasons import seed_saved_reasons
 from kb.themes.models import (
     THEME_SLUGS,
     ChecklistPair,
@@ -208,7 +209,8 @@ def load_seed(directory: Path, progress: Callable[[str], None] = lambda line: No
     steps = [(f"theme {path.stem}", seed_theme, path) for path in theme_files]
     steps += [("did-you-know facts", seed_facts, directory / "facts.yaml"),
               ("taskforce and leaflet", seed_taskforce, directory / "taskforce.yaml"),
-              ("board categories", lambda _path, report: seed_categories(report), None)]
+              ("board categories", lambda _path, report: seed_categories(report), None),
+              ("moderators' saved reasons", seed_saved_reasons, directory / "saved_reasons.yaml")]
     try:
         for number, (label, load, path) in enumerate(steps, start=1):
             before = report.counts.copy()

@@ -48,7 +48,7 @@ def test_a_thread_whose_first_post_is_held_exists_only_for_its_author_and_modera
     assert ann.get(f"/board/t/{thread.id}-{thread.slug}").status_code == 404
     assert "A question from a newcomer" not in ann.get("/board/general").get_data(as_text=True)
     assert ben.get(f"/board/t/{thread.id}-{thread.slug}").status_code == 200
-    assert "A question from a newcomer" in mod.get("/moderation/board").get_data(as_text=True)
+    assert "A question from a newcomer" in mod.get("/moderation/held").get_data(as_text=True)
     post(mod, f"/board/p/{posts_in(thread)[0].id}/approve")
     assert "A question from a newcomer" in ann.get("/board/general").get_data(as_text=True)
 
@@ -95,13 +95,13 @@ def test_three_reports_hide_a_post_until_a_moderator_decides(board, people, clie
     page = thread_page(ben, thread)
     assert "Buy cheap pens" not in page and "until a moderator looks at it" in page
 
-    queue = mod.get("/moderation/board").get_data(as_text=True)
+    queue = mod.get("/moderation/reports").get_data(as_text=True)
     assert "3 reports" in queue and "Advertising" in queue
     # The moderator upholds the reports by hiding it, with a reason shown in its place.
     assert post(mod, f"/board/p/{spam.id}/hide", {"reason": ""}).status_code == 422
     post(mod, f"/board/p/{spam.id}/hide", {"reason": "Advertising is not allowed"})
     assert "Hidden by a moderator: Advertising is not allowed" in thread_page(ben, thread)
-    assert "No open reports." in mod.get("/moderation/board").get_data(as_text=True)
+    assert "No open reports." in mod.get("/moderation/reports").get_data(as_text=True)
 
 
 def test_dismissing_reports_brings_a_post_back(board, people, client_of):

@@ -62,7 +62,7 @@ def test_members_cannot_take_moderator_actions(people, client_of, client):
                "/moderation/board/categories", "/moderation/watched-words"]
     for url in actions:
         assert post(ben, url, {"reason": "x", "category": "general"}).status_code == 403, url
-    for url in ("/moderation/board", "/moderation/log", "/moderation/watched-words", "/moderation/board/categories",
+    for url in ("/moderation/held", "/moderation/log", "/moderation/watched-words", "/moderation/board/categories",
                 f"/board/p/{first.id}/history", f"/board/p/{first.id}/hide"):
         assert ben.get(url).status_code == 403, url
         response = client.get(url)
@@ -86,7 +86,7 @@ def test_no_payload_survives_into_any_board_page(people, client_of):
     post(client_of(people["cat"]), f"/board/t/{thread.id}/reply", {"body": body})
     for viewer in ("ben", "mod"):
         reader = client_of(people[viewer])
-        for url in (f"/board/t/{thread.id}-{thread.slug}", "/board/general", "/board", "/moderation/board",
+        for url in (f"/board/t/{thread.id}-{thread.slug}", "/board/general", "/board", "/moderation/held",
                     f"/board/t/{thread.id}/reply?quote={posts_in(thread)[0].id}"):
             page = reader.get(url).get_data(as_text=True)
             assert executable_markup(page) == [], (viewer, url)

@@ -59,7 +59,7 @@ def test_a_resubmission_is_marked_as_such_for_the_moderator(browser_of, author, 
     post(reviewer, f"/case-studies/{item.id}/request-changes", {"note": "Name the partners."})
     post(writer, f"/case-studies/{item.id}/submit")
     assert db.session.get(LibraryItem, item.id).status == "resubmitted"
-    assert "Review after the changes asked for" in reviewer.get("/moderation/review").get_data(as_text=True)
+    assert "Review after the changes asked for" in reviewer.get("/moderation").get_data(as_text=True)
     post(reviewer, f"/case-studies/{item.id}/publish", {"note": ""})
     assert db.session.get(LibraryItem, item.id).status == "published"
 
@@ -71,7 +71,7 @@ def test_the_review_queue_shows_when_each_entry_started_waiting(browser_of, auth
     writer = browser_of(author)
     post(writer, f"/case-studies/{item.id}/edit", {**edit_form(writer, item), "body": "A later edit"})
     clock.freeze(datetime(2026, 6, 15, 14, 30) + timedelta(days=1))
-    page = browser_of(moderator).get("/moderation/review").get_data(as_text=True)
+    page = browser_of(moderator).get("/moderation").get_data(as_text=True)
     assert "14:30 UTC on 15 June 2026" in page and "2 March 2026" not in page
 
 

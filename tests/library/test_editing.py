@@ -32,7 +32,7 @@ def test_a_members_edit_of_a_published_item_waits_for_a_moderator(client, browse
 
     public_page = client.get(f"/case-studies/{item.id}-{item.slug}").get_data(as_text=True)
     assert "The original text." in public_page and "The improved text." not in public_page
-    assert "Review of an edit" in browser_of(moderator).get("/moderation/review").get_data(as_text=True)
+    assert "Review of an edit" in browser_of(moderator).get("/moderation").get_data(as_text=True)
 
     reviewer = browser_of(moderator)
     page = reviewer.get(f"/case-studies/{item.id}-{item.slug}").get_data(as_text=True)

@@ -37,7 +37,7 @@ def test_the_whole_review_cycle(client, browser_of, author, moderator):
     post(writer, "/case-studies/new", {**CASE_STUDY_FORM, "intent": "submit"})
     item = the_item()
     assert item.status == "submitted"
-    assert CASE_STUDY_FORM["title"] in reviewer.get("/moderation/review").get_data(as_text=True)
+    assert CASE_STUDY_FORM["title"] in reviewer.get("/moderation").get_data(as_text=True)
 
     # Requesting changes needs a note, and then the author sees it.
     response = post(reviewer, f"/case-studies/{item.id}/request-changes", {"note": ""})
@@ -100,7 +100,7 @@ def test_who_may_do_what(client, browser_of, author, moderator):
     assert post(browser_of(author), f"/case-studies/{draft.id}/publish").status_code == 403
     assert post(stranger, f"/case-studies/{draft.id}/submit").status_code == 404
     assert stranger.get(f"/case-studies/{published.id}/history").status_code == 403
-    assert stranger.get("/moderation/review").status_code == 403
+    assert stranger.get("/moderation").status_code == 403
     response = client.get(f"/case-studies/{draft.id}/edit")
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
     assert client.get("/case-studies/new").status_code == 302

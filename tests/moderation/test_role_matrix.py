@@ -10,7 +10,8 @@ from kb.extensions import db
 from tests.conftest import Auth
 from tests.factories import make_user
 
-PAGES = ["/moderation", "/moderation/review", "/moderation/board", "/moderation/log", "/moderation/log.csv",
+PAGES = ["/moderation", "/moderation/held", "/moderation/reports", "/moderation/reasons", "/moderation/log",
+         "/moderation/log.csv",
          "/moderation/featured", "/moderation/tags", "/moderation/watched-words", "/moderation/board/categories",
          "/admin/members", "/moderation/themes/funding-it-better/resources", "/collections/new",
          "/admin/members/{member}", "/moderation/members/{member}/suspend"]
