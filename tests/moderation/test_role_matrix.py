@@ -1,14 +1,25 @@
-"""Every moderation and admin page against every role, with the exact status each gets."""
+"""Every moderation and admin page and action against every role, with the status each gets."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from kb import clock
 from kb.auth.models import Role
+from kb.board import service as board
+from kb.board.models import BoardCategory, WatchedWord
+from kb.board.queries import category_by_slug
+from kb.collections import service as collections
 from kb.extensions import db
+from kb.library import featuring
+from kb.library.models import FeaturedItem, Kind, Tag
+from kb.moderation.models import SavedReason
+from kb.themes.models import ThemeResource
 from tests.conftest import Auth
 from tests.factories import make_user
+from tests.library.conftest import make_item, post
 
 PAGES = ["/moderation", "/moderation/held", "/moderation/reports", "/moderation/reasons", "/moderation/log",
          "/moderation/log.csv",
@@ -34,3 +45,88 @@ def test_each_role_gets_the_expected_status_on_every_moderation_page(seeded, rol
         assert response.status_code == EXPECTED[role], (role, url)
         if EXPECTED[role] == 302:
             assert "/login" in response.headers["Location"], (role, url)
+
+
+# Every moderator action (POST), with the objects it acts on. The last test checks the list is whole.
+ACTIONS = [
+    "/moderation/submissions/{item}", "/moderation/held/{post}", "/moderation/reports/{post}",
+    "/moderation/submissions/bulk", "/moderation/reasons", "/moderation/reasons/{reason}/up",
+    "/case-studies/{item}/publish", "/case-studies/{item}/request-changes", "/case-studies/{item}/reject",
+    "/case-studies/{item}/archive", "/case-studies/{item}/approve-edit", "/case-studies/{item}/decline-edit",
+    "/case-studies/{item}/verify", "/case-studies/{item}/unverify", "/case-studies/{item}/supersede",
+    "/case-studies/{item}/unsupersede", "/case-studies/{item}/feature",
+    "/lessons/{lesson}/publish", "/lessons/{lesson}/request-changes", "/lessons/{lesson}/reject",
+    "/lessons/{lesson}/archive", "/lessons/{lesson}/approve-edit", "/lessons/{lesson}/decline-edit",
+    "/lessons/{lesson}/verify", "/lessons/{lesson}/unverify", "/lessons/{lesson}/supersede",
+    "/lessons/{lesson}/unsupersede", "/lessons/{lesson}/feature",
+    "/board/p/{post}/approve", "/board/p/{post}/approve-and-trust", "/board/p/{post}/dismiss-reports",
+    "/board/p/{post}/hide", "/board/p/{post}/unhide", "/board/t/{thread}/lock", "/board/t/{thread}/unlock",
+    "/board/t/{thread}/pin", "/board/t/{thread}/unpin", "/board/t/{thread}/move",
+    "/moderation/board/categories", "/moderation/board/categories/{category}",
+    "/moderation/board/categories/{category}/move", "/moderation/watched-words",
+    "/moderation/watched-words/{word}/remove", "/moderation/featured/{featured}/move",
+    "/moderation/featured/{featured}/remove", "/moderation/tags/{tag}",
+    "/moderation/themes/funding-it-better/resources", "/moderation/resources/{resource}",
+    "/moderation/resources/{resource}/up", "/moderation/members/{member}/suspend",
+    "/moderation/members/{member}/unsuspend", "/admin/members/{member}/remove-spammer",
+    "/admin/members/{member}/restore", "/admin/members/{member}/role",
+    "/collections/new", "/collections/{collection}/edit", "/collections/{collection}/entries",
+    "/collections/entries/{entry}/move", "/collections/entries/{entry}/remove",
+]
+ADMIN_ONLY = {"/admin/members/{member}/role"}
+ACTION_EXPECTED = {"anonymous": 302, "member": 403, "suspended member": 302}
+
+
+def things_to_act_on() -> dict[str, int]:
+    """One of everything a moderator action can act on, made through the services."""
+    author, moderator = make_user(display_name="Some Author"), make_user(role=Role.MODERATOR)
+    item = make_item(author, tags=["procurement"])
+    featuring.feature(item, None, moderator)
+    thread_post = board.start_thread(category_by_slug("general"), "A thread", "A post", by=author)
+    collection = collections.save(None, "A reading list", "", None, moderator)
+    entry = collections.add_entry(collection, f"/case-studies/{item.id}", "", moderator)
+    db.session.add(WatchedWord(word="pens", added_by_id=moderator.id, created_at=clock.now()))
+    db.session.commit()
+    first = {model: db.session.scalar(select(model.id).limit(1))
+             for model in (BoardCategory, WatchedWord, FeaturedItem, Tag, SavedReason, ThemeResource)}
+    return {"item": item.id, "lesson": make_item(author, kind=Kind.LESSON).id,
+            "post": thread_post.id, "thread": thread_post.thread_id, "member": author.id,
+            "category": first[BoardCategory], "word": first[WatchedWord], "featured": first[FeaturedItem],
+            "tag": first[Tag], "reason": first[SavedReason], "resource": first[ThemeResource],
+            "collection": collection.id, "entry": entry.id}
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_each_role_gets_the_expected_status_from_every_moderator_action(seeded, role):
+    ids = things_to_act_on()
+    client = seeded.test_client()
+    if role != "anonymous":
+        person = make_user(role={"moderator": Role.MODERATOR, "admin": Role.ADMIN}.get(role, Role.MEMBER))
+        assert Auth(client).login(person.email).status_code == 302
+        if role == "suspended member":
+            person.suspended_until, person.suspension_reason = clock.now() + timedelta(days=1), "Testing"
+            db.session.commit()
+    for action in ACTIONS:
+        url = action.format(**ids)
+        status = post(client, url, {"decision": "approve", "reason": "Testing", "direction": "up"}).status_code
+        if role in ACTION_EXPECTED:
+            assert status == ACTION_EXPECTED[role], (role, url, status)
+        elif role == "moderator" and action in ADMIN_ONLY:
+            assert status == 403, (role, url, status)
+        else:
+            assert status in (200, 302, 422), (role, url, status)  # allowed: done, or told what is wrong
+
+
+def rule_pattern(rule: str) -> re.Pattern:
+    """A URL rule as a regular expression: any(...) keeps its choices, other parts match one segment."""
+    def part(match: re.Match) -> str:
+        choices = re.match(r"any\((.*)\):", match.group(1))
+        return "(" + "|".join(re.escape(c.strip()) for c in choices.group(1).split(",")) + ")" if choices else "[^/]+"
+    return re.compile("^" + re.sub(r"<([^>]+)>", part, rule) + "$")
+
+
+def test_the_action_list_covers_every_moderation_and_admin_route(app):
+    examples = [re.sub(r"\{\w+\}", "1", action) for action in ACTIONS]
+    for rule in app.url_map.iter_rules():
+        if "POST" in rule.methods and rule.rule.startswith(("/moderation", "/admin", "/collections")):
+            assert any(rule_pattern(rule.rule).match(example) for example in examples), rule.rule
