@@ -166,6 +166,8 @@ def _uphold(post: BoardPost, by: User, reason: str) -> None:
     board_moderation.hide_post(post, by, reason)
 
 
+REMOVED_SPAMMER = ("Suspended {author} for a year and hid everything they posted. "
+                   "“Restore” on their member page undoes it.")
 POST_DECISIONS = {
     "held": {
         "approve": (lambda post, by, _reason: board_moderation.approve_post(post, by),
@@ -173,13 +175,13 @@ POST_DECISIONS = {
         "approve_and_trust": (lambda post, by, _reason: board_moderation.approve_and_trust(post, by),
                               "Approved the post in “{title}”; {author}'s posts no longer wait for approval."),
         "hide": (_hide_held, "Hid the post in “{title}”."),
-        "remove_spammer": (_remove_spammer, "Suspended {author} for a year and hid everything they posted."),
+        "remove_spammer": (_remove_spammer, REMOVED_SPAMMER),
     },
     "reports": {
         "uphold": (_uphold, "Upheld the reports: the post in “{title}” is hidden."),
         "dismiss": (lambda post, by, _reason: board_moderation.dismiss_flags(post, by),
                     "Dismissed the reports: the post in “{title}” stays."),
-        "remove_spammer": (_remove_spammer, "Suspended {author} for a year and hid everything they posted."),
+        "remove_spammer": (_remove_spammer, REMOVED_SPAMMER),
     },
 }
 POST_DECISIONS_NEEDING_A_REASON = {"hide", "uphold", "remove_spammer"}

@@ -10,6 +10,7 @@ from kb.extensions import db
 from kb.moderation import bp, queue, reasons
 from kb.moderation.models import ReasonUse, SavedReason
 from kb.permissions import moderator_required
+from kb.themes.service import list_themes
 
 INVALID = 422
 LARGEST_ID = 2**31 - 1
@@ -31,7 +32,7 @@ def render_queue(tab: str, failed: dict | None = None, status: int = 200):
     page = queue.PAGES[tab](request.values.get("page", 1, type=int) or 1)
     return render_template("moderation/queue.html", tab=queue.TABS[tab], tabs=queue.TABS.values(),
                            counts=queue.counts(), page=page, saved=reasons.saved_reasons(queue.TABS[tab].reasons),
-                           failed=failed or {}), status
+                           themes=list_themes(), failed=failed or {}), status
 
 
 @bp.route("/moderation", defaults={"tab": "submissions"})
