@@ -1,4 +1,5 @@
-"""The leaflet's case studies, loaded by `flask kb seed` as published case studies."""
+"""The leaflet's case studies, and the lessons drawn from them, loaded by `flask kb seed` as
+published items credited to the taskforce."""
 
 from __future__ import annotations
 
@@ -14,12 +15,16 @@ from kb.library.service import ItemFields, _apply, _record_revision, cleaned, fi
 LEAFLET_CREDIT = "Local Partnerships Taskforce"
 
 
-def seed_case_study(key: str, fields: ItemFields) -> str:
-    """Create or update one seeded case study; returns 'created', 'updated', 'unchanged' or 'kept'
+def seeded_item(key: str) -> LibraryItem | None:
+    return db.session.scalar(select(LibraryItem).where(LibraryItem.seed_key == key))
+
+
+def seed_item(key: str, fields: ItemFields, kind: Kind = Kind.CASE_STUDY) -> str:
+    """Create or update one seeded item; returns 'created', 'updated', 'unchanged' or 'kept'
     (edited on the site, so left as it is)."""
-    item = db.session.scalar(select(LibraryItem).where(LibraryItem.seed_key == key))
+    item = seeded_item(key)
     if item is None:
-        item = LibraryItem(kind=Kind.CASE_STUDY.value, seed_key=key, credited_to=LEAFLET_CREDIT,
+        item = LibraryItem(kind=kind.value, seed_key=key, credited_to=LEAFLET_CREDIT,
                            status=Status.PUBLISHED.value, has_pending_edit=False,
                            created_at=clock.now(), published_at=clock.now())
         _apply(item, fields)

@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from kb.board.seed import seed_categories
 from kb.extensions import db
-from kb.library.seed import seed_case_study
+from kb.library.models import Kind, Outcome
+from kb.library.seed import seed_item, seeded_item
 from kb.library.service import ItemFields
 from kb.moderation.reasons import seed_saved_reasons
 from kb.themes.models import (
@@ -154,11 +155,11 @@ def seed_theme(path: Path, report: SeedReport) -> Theme:
         remove_beyond(ThemeResource, {"theme_id": theme.id}, len(resources), report)
 
     if data.get("case_study"):
-        report.add(seed_theme_case_study(data["case_study"], slug, path))
+        seed_theme_case_study(data["case_study"], slug, path, report)
     return theme
 
 
-def seed_theme_case_study(item: dict, theme_slug: str, path: Path) -> str:
+def seed_theme_case_study(item: dict, theme_slug: str, path: Path, report: SeedReport) -> None:
     number = require(item, "number", path, int)
     year = item.get("year_started")
     fields = ItemFields(
@@ -174,7 +175,16 @@ def seed_theme_case_study(item: dict, theme_slug: str, path: Path) -> str:
         year_started=int(year) if year else None,
     )
     db.session.flush()
-    return seed_case_study(f"leaflet-case-study-{number}", fields)
+    key = f"leaflet-case-study-{number}"
+    report.add(seed_item(key, fields))
+    db.session.flush()  # the lessons below link to the case study by its id
+    for lesson in item.get("lessons") or []:
+        outcome = require(lesson, "outcome", path)
+        if outcome not in set(Outcome):
+            raise SeedError(f"{path}: a lesson's outcome must be one of: {', '.join(Outcome)} (not {outcome!r})")
+        report.add(seed_item(f"{key}-lesson-{require(lesson, 'number', path, int)}", ItemFields(
+            title=require(lesson, "title", path), body=require(lesson, "body", path), theme_slugs=[theme_slug],
+            tags=["leaflet lesson"], outcome=outcome, source_case_study_id=seeded_item(key).id), kind=Kind.LESSON))
 
 
 def seed_facts(path: Path, report: SeedReport) -> None:

@@ -50,9 +50,7 @@ def test_submit_review_revise_publish_and_read_the_history(browser, page, live_s
     # The moderator asks for the outcomes.
     log_in(moderator, live_server, "moderator@example.org")
     moderator.get_by_role("link", name="Moderation 1 waiting").click()
-    expect(moderator.get_by_role("heading", name="Submissions and edits 1")).to_be_visible()
-    assert_accessible(moderator)
-    moderator.get_by_role("link", name="All submissions and edits").click()
+    expect(moderator.get_by_role("heading", name="Submissions and edits (1)")).to_be_visible()
     assert_accessible(moderator)
     moderator.get_by_role("link", name=TITLE).click()
     moderator.get_by_label("Note to the author").fill("Please add what changed for the charities.")

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from kb.extensions import db
+from kb.library.models import LibraryItem
 from kb.themes.models import ChecklistPair, Fact, TaskforceOrganisation, Theme
 from tests.conftest import SEED_DIR
 
@@ -93,3 +94,18 @@ def test_a_broken_file_is_named_and_nothing_is_changed(runner, seed_copy, broken
     assert counts() == before
     # Theme 1 loaded before the broken file was reached, yet its change was rolled back with the rest.
     assert db.session.scalar(select(Theme.aim).where(Theme.position == 1)).startswith("To develop better")
+
+
+def test_the_seed_loads_the_lessons_drawn_from_the_case_studies(runner, client, seed_copy):
+    runner.invoke(args=["kb", "seed", "--directory", str(seed_copy)])
+    page = client.get("/lessons").get_data(as_text=True)
+    assert "One grants gateway with shared criteria improved co-ordination" in page
+    lesson = db.session.scalar(select(LibraryItem).where(LibraryItem.kind == "lesson",
+                                                         LibraryItem.title.like("One grants gateway%")))
+    assert lesson.outcome == "worked well" and lesson.source_case_study.title == "Effective funding arrangements"
+    assert "Effective funding arrangements" in client.get(f"/lessons/{lesson.id}-{lesson.slug}").get_data(as_text=True)
+    # A lesson with an outcome the site does not know is named, and nothing is loaded.
+    theme_file = seed_copy / "themes" / "5-funding-it-better.yaml"
+    theme_file.write_text(theme_file.read_text().replace("outcome: worked well", "outcome: brilliant"))
+    result = runner.invoke(args=["kb", "seed", "--directory", str(seed_copy)])
+    assert result.exit_code == 1 and "a lesson's outcome must be one of" in result.output
