@@ -39,10 +39,10 @@ from kb.auth.models import REGIONS  # noqa: E402
 from kb.extensions import db  # noqa: E402
 from kb.search import service as search  # noqa: E402
 from kb.search.documents import PUBLIC, DocumentProvider, SearchDocument, register_provider  # noqa: E402
-from kb.search.engine import SearchRequest  # noqa: E402
 from kb.search.highlight import snippet  # noqa: E402
 from kb.search.outbox import SearchOutbox  # noqa: E402
 from kb.search.query import parse  # noqa: E402
+from kb.search.results import SearchRequest  # noqa: E402
 from kb.search.store import current_index_dir, ensure_index  # noqa: E402
 from kb.themes.models import THEME_SLUGS  # noqa: E402
 

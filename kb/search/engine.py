@@ -12,70 +12,29 @@ selected documents are scored (BM25F, as Whoosh scores them) and only the page s
 from __future__ import annotations
 
 import heapq
-import operator
 import threading
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
-from whoosh.util.numeric import byte_to_length
 
 from kb.search.query import ParsedQuery, Part
+from kb.search.ranking import FIELD, postings, top_scored
+from kb.search.results import Hit, SearchOutcome, SearchRequest
 from kb.search.segments import (
-    MaskSet,
     flags_to_mask,
-    generic_postings,
     length_bytes,
     mask_of,
     mask_to_flags,
-    matcher_blocks,
     numeric_column,
-    w3_blocks,
 )
 from kb.search.store import ANALYZER, current_index_dir, open_index
 
-FIELD = "text"  # the one analysed field: title, summary, tags and body, weighted by repetition
 PREFIX_EXPANSIONS = 8
 # Filters a person can choose; each is also a facet with counts.
 FACET_FIELDS = ("content_type", "themes", "region", "sectors", "tags", "published_year")
 MULTI_VALUED = {"themes", "sectors", "tags"}
-
-
-@dataclass
-class SearchRequest:
-    parsed: ParsedQuery
-    visibilities: set[str]
-    filters: dict[str, str] = field(default_factory=dict)  # facet field -> chosen value
-    sort: str = "relevance"  # or "newest"
-    page: int = 1
-    page_size: int = 20
-    any_words: bool = False  # match any word instead of all
-
-
-@dataclass
-class Hit:
-    fields: dict
-    score: float | None
-
-
-@dataclass
-class SearchOutcome:
-    hits: list[Hit]
-    total: int
-    page: int
-    pages: int
-    facets: dict[str, list[tuple[str, int]]]
-    matched_terms: set[str]
-    unfiltered_total: int = 0  # matches before the facet filters: how well the words themselves did
-
-    @property
-    def number(self) -> int:
-        """The page number, under the name the shared pagination macro uses."""
-        return self.page
 
 
 def stems(word: str) -> list[str]:
@@ -227,26 +186,9 @@ class Engine:
 
     # --- matching: the exact set of matching documents, straight from the posting lists -----
 
-    def _postings(self, searcher: Searcher, term: str, positions: bool = False) -> list:
-        """The posting blocks of a term as (docnums, weights[, encoded positions]), docnums global."""
-        blocks = []
-        tbytes = term.encode("utf-8")
-        for leaf, offset in searcher.reader().leaf_readers():
-            terms = getattr(leaf, "_terms", None)
-            if terms is None or (FIELD, tbytes) not in terms:
-                if terms is None:
-                    blocks.extend(generic_postings(leaf, FIELD, term, offset, positions))
-                continue
-            matcher = terms.matcher(FIELD, tbytes, leaf.schema[FIELD].format)
-            if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-                blocks.extend(w3_blocks(matcher, offset, positions))
-            else:
-                blocks.extend(matcher_blocks(matcher, offset, positions))
-        return blocks
-
     def _term_mask(self, searcher: Searcher, term: str, size: int, sink: dict) -> int:
         if term not in sink:
-            sink[term] = self._postings(searcher, term)
+            sink[term] = postings(searcher, term)
         flags = bytearray(size)
         for block in sink[term]:
             for docnum in block[0]:
@@ -268,7 +210,7 @@ class Engine:
         positions: dict[str, dict[int, bytes]] = {}
         for term in dict.fromkeys(terms):
             found = positions[term] = {}
-            for docnums, _weights, values in self._postings(searcher, term, positions=True):
+            for docnums, _weights, values in postings(searcher, term, positions=True):
                 for docnum, value in zip(docnums, values, strict=True):
                     if wanted[docnum]:
                         found[docnum] = value
@@ -332,41 +274,6 @@ class Engine:
 
     # --- ranking ---------------------------------------------------------------------------------
 
-    def _top_scored(self, searcher: Searcher, terms: list[str], selected: int, size: int, limit: int,
-                    sink: dict) -> list[tuple[float, int]]:
-        """The best `limit` (score, docnum) among the selected documents, highest first (ties: lower
-        docnum first, as Whoosh orders them). BM25F, as Whoosh scores a Term, an And or an Or: the
-        sum of the scores of the query's terms a document has."""
-        weighting = searcher.weighting
-        if type(weighting) is not BM25F:
-            return self._top_scored_by_whoosh(searcher, terms, selected, size, limit)
-        b = weighting._field_B.get(FIELD, weighting.B)
-        k1 = weighting.K1
-        average = searcher.avg_field_length(FIELD) or 1
-        norms = [k1 * ((1 - b) + b * byte_to_length(code) / average) for code in range(256)]
-        lengths = self._lengths(searcher)
-        wanted = mask_to_flags(selected, size)
-        scores: dict[int, float] = {}
-        get = scores.get
-        for term in terms:
-            if term not in sink:
-                sink[term] = self._postings(searcher, term)
-            idf, k1_plus_1 = searcher.idf(FIELD, term), k1 + 1
-            for block in sink[term]:
-                for docnum, weight in zip(block[0], block[1], strict=True):
-                    if wanted[docnum]:
-                        # whoosh.scoring.bm25, operation for operation, so the scores are the same
-                        norm = norms[lengths[docnum]]
-                        scores[docnum] = get(docnum, 0.0) + idf * (weight * k1_plus_1 / (weight + norm))
-        best = heapq.nlargest(limit, zip(scores.values(), map(operator.neg, scores.keys()), strict=True))
-        return [(score, -negated) for score, negated in best]
-
-    def _top_scored_by_whoosh(self, searcher, terms, selected, size, limit):
-        query = wq.Or([wq.Term(FIELD, term) for term in terms])
-        allowed = MaskSet(selected, size)
-        results = searcher.search(query, limit=limit, filter=allowed, terms=False)
-        return [(hit.score, hit.docnum) for hit in results]
-
     def _newest(self, searcher: Searcher, selected: int, size: int, skip: int, count: int) -> list[int]:
         """Document numbers of the selected documents, newest first (ties: higher docnum first)."""
         wanted = mask_to_flags(selected, size)
@@ -426,7 +333,8 @@ class Engine:
                 ranked = [(None, docnum) for docnum in
                           self._newest(searcher, selected, size, start, request.page_size)]
             else:
-                ranked = self._top_scored(searcher, terms, selected, size, start + request.page_size, sink)[start:]
+                ranked = top_scored(searcher, terms, selected, size, start + request.page_size, sink,
+                                    self._lengths(searcher))[start:]
             hits = [Hit(fields=searcher.stored_fields(docnum), score=score) for score, docnum in ranked]
         matched = {stem for group in request.parsed.required for part in group for word in part.words
                    for stem in stems(word)}

@@ -29,8 +29,9 @@ from kb.search.documents import (
     document_key,
     providers,
 )
-from kb.search.engine import Engine, SearchOutcome, SearchRequest
+from kb.search.engine import Engine
 from kb.search.query import ParsedQuery, parse
+from kb.search.results import SearchOutcome, SearchRequest
 from kb.search.store import current_index_dir, make_current, new_index_dir, open_folder, open_index, remove_unused
 
 __all__ = ["SearchRequest", "parse", "search", "index_document", "remove_document", "rebuild", "drain"]

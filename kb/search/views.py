@@ -12,9 +12,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from kb.auth.models import SECTOR_LABELS
 from kb.extensions import db
 from kb.search import bp, outbox, service
-from kb.search.engine import SearchOutcome, SearchRequest
 from kb.search.highlight import snippet
 from kb.search.query import parse
+from kb.search.results import SearchOutcome, SearchRequest
 from kb.themes.service import list_themes
 
 # URL parameter -> index field. Every filter is a plain GET parameter, so every view has its URL.
