@@ -8,11 +8,12 @@ from tests.browser.conftest import assert_accessible
 
 
 def test_search_narrow_open_and_come_back(page, live_server):
-    search.drain()  # the seed's case studies, as `flask kb index init` would index them
+    search.drain()  # the seed's case studies and lessons, as `flask kb index init` would index them
     page.goto(live_server)
     page.get_by_role("search").get_by_label("Search case studies, lessons and the board").fill("compact")
     page.get_by_role("search").get_by_role("button", name="Search").click()
-    expect(page.get_by_role("heading", level=2, name="4 results for “compact”")).to_be_visible()
+    # The leaflet's four case studies about compacts, and two lessons drawn from them.
+    expect(page.get_by_role("heading", level=2, name="6 results for “compact”")).to_be_visible()
     expect(page.locator("mark").first).to_be_visible()
     assert_accessible(page)
 

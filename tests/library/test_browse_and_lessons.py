@@ -66,7 +66,8 @@ def test_a_lesson_from_a_case_study_is_listed_on_it(client, browser_of, author, 
     form_page = writer.get(f"/lessons/new?from={case_study.id}").get_data(as_text=True)
     assert f'<option selected value="{case_study.id}">' in form_page
     post(writer, "/lessons/new", {**LESSON_FORM, "source_case_study": str(case_study.id), "intent": "submit"})
-    lesson = db.session.scalar(select(LibraryItem).where(LibraryItem.kind == Kind.LESSON.value))
+    lesson = db.session.scalar(select(LibraryItem).where(LibraryItem.kind == Kind.LESSON.value,
+                                                        LibraryItem.author_id == author.id))
     assert lesson.status == "submitted" and lesson.source_case_study_id == case_study.id
     post(browser_of(moderator), f"/lessons/{lesson.id}/publish", {"note": ""})
     page = client.get(f"/case-studies/{case_study.id}-{case_study.slug}").get_data(as_text=True)

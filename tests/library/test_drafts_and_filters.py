@@ -103,7 +103,9 @@ def test_lessons_are_filtered_by_the_region_and_sectors_of_their_case_study(clie
     make_item(author, kind=Kind.LESSON, title="Learned in Wales", source_case_study_id=wales.id)
     make_item(author, kind=Kind.LESSON, title="Learned anywhere")
     assert titles(client.get("/lessons?region=London").get_data(as_text=True)) == ["Learned in London"]
-    assert titles(client.get("/lessons?sector=public+body").get_data(as_text=True)) == ["Learned in Wales"]
+    public_bodies = titles(client.get("/lessons?sector=public+body").get_data(as_text=True))
+    assert "Learned in Wales" in public_bodies and "Learned in London" not in public_bodies
+    assert "Learned anywhere" not in public_bodies
     page = client.get("/lessons").get_data(as_text=True)
     assert '<option value="Wales" >Wales (1)</option>' in page
-    assert "3 lessons" in page
+    assert "8 lessons" in page  # and the five the seed draws from the leaflet

@@ -135,7 +135,8 @@ def test_line_breaks_count_as_one_character_as_the_text_box_counts_them(browser_
     body = ("x" * 99 + "\r\n") * 20  # 2,000 characters as the browser counts them, 2,020 as sent
     response = post(browser_of(author), "/lessons/new", {**LESSON_FORM, "body": body[:2000 + 20 - 2]})
     assert response.status_code == 302
-    lesson = db.session.scalar(select(LibraryItem).where(LibraryItem.kind == "lesson"))
+    lesson = db.session.scalar(select(LibraryItem).where(LibraryItem.kind == "lesson",
+                                                        LibraryItem.author_id == author.id))
     assert "\r" not in lesson.body
 
 
@@ -145,4 +146,4 @@ def test_the_same_new_form_posted_twice_makes_one_item(browser_of, author):
     first = post(writer, "/lessons/new", form)
     second = post(writer, "/lessons/new", form)
     assert first.headers["Location"] == second.headers["Location"]
-    assert db.session.query(LibraryItem).filter_by(kind="lesson").count() == 1
+    assert db.session.query(LibraryItem).filter_by(kind="lesson", author_id=author.id).count() == 1

@@ -34,16 +34,14 @@ def text_of(response) -> str:
 
 
 def held_post(author, body="Hello, how do we start a compact?", title="A newcomer's question") -> BoardPost:
-    thread = board.start_thread(category_by_slug("general"), title, body, by=author)
-    return db.session.scalar(select(BoardPost).where(BoardPost.thread_id == thread.id))
+    return board.start_thread(category_by_slug("general"), title, body, by=author)  # the thread's first post
 
 
 def reported_post(author, reporters, body="Buy cheap pens at example.com") -> BoardPost:
     trusted = make_user(display_name="Trusted Poster")
     trusted.trusted = True
-    thread = board.start_thread(category_by_slug("general"), "Stationery", body, by=author if author.trusted
-                                else trusted)
-    target = db.session.scalar(select(BoardPost).where(BoardPost.thread_id == thread.id))
+    target = board.start_thread(category_by_slug("general"), "Stationery", body,
+                                by=author if author.trusted else trusted)
     for number, reporter in enumerate(reporters):
         board.flag_post(target, reporter, "spam" if number else "other", "" if number else "Advertising")
     return target
