@@ -19,6 +19,7 @@ from kb.auth.models import User
 from kb.board import moderation as board_moderation
 from kb.board import queries as board_queries
 from kb.board.models import BoardPost, BoardThread, PostFlag, PostState
+from kb.board.forms import FLAG_LABELS
 from kb.board.service import BoardError
 from kb.extensions import db
 from kb.library import history, service
@@ -30,6 +31,8 @@ from kb.moderation.models import ReasonUse
 from kb.moderation.reasons import ReasonError, chosen_reason
 
 PAGE_SIZE = 20
+# What each report reason reads as in the queue ("Something else", without the form's instruction).
+REPORT_REASONS = {str(reason): label.split(" (")[0] for reason, label in FLAG_LABELS.items()}
 SPAMMER_SUSPENSION = timedelta(days=365)
 
 

@@ -32,7 +32,7 @@ def render_queue(tab: str, failed: dict | None = None, status: int = 200):
     page = queue.PAGES[tab](request.values.get("page", 1, type=int) or 1)
     return render_template("moderation/queue.html", tab=queue.TABS[tab], tabs=queue.TABS.values(),
                            counts=queue.counts(), page=page, saved=reasons.saved_reasons(queue.TABS[tab].reasons),
-                           themes=list_themes(), failed=failed or {}), status
+                           themes=list_themes(), report_reasons=queue.REPORT_REASONS, failed=failed or {}), status
 
 
 @bp.route("/moderation", defaults={"tab": "submissions"})

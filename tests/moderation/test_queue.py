@@ -81,6 +81,7 @@ def test_each_tab_counts_its_work_and_shows_what_a_decision_needs(seeded, cast):
 
     page = text_of(mo.get("/moderation/reports"))
     assert "2 reports" in page and "Advertising" in page and "Uphold and hide" in page
+    assert ": Something else – “Advertising”" in page and ": Spam or advertising" in page
 
 
 def test_a_pending_edit_shows_its_changes_against_the_published_text(seeded, cast):
