@@ -18,8 +18,8 @@ from kb import audit, clock
 from kb.auth.models import User
 from kb.board import moderation as board_moderation
 from kb.board import queries as board_queries
-from kb.board.models import BoardPost, BoardThread, PostFlag, PostState
 from kb.board.forms import FLAG_LABELS
+from kb.board.models import BoardPost, BoardThread, PostFlag, PostState
 from kb.board.service import BoardError
 from kb.extensions import db
 from kb.library import history, service
