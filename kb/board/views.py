@@ -37,7 +37,7 @@ def board_rules():
 
 
 @bp.app_template_global()
-def thread_url(thread: BoardThread, **args) -> str:
+def thread_url(thread: BoardThread | queries.ThreadRow, **args) -> str:
     if not args:
         # Lists link every row: building the plain address directly is several times cheaper than
         # url_for, and this is the rule's own shape (a test compares the two).
@@ -58,13 +58,6 @@ def thread_case_study(thread: BoardThread):
 @bp.app_template_global()
 def board_category_for_theme(theme):
     return queries.category_for_theme(theme.id)
-
-
-def category_or_404(slug: str):
-    category = queries.category_by_slug(slug)
-    if category is None:
-        abort(404)
-    return category
 
 
 def thread_or_404(thread_id: int) -> BoardThread:
@@ -92,8 +85,10 @@ def index():
 @bp.route("/board/<slug>")
 @board_reader
 def category(slug: str):
-    category = category_or_404(slug)
-    page = queries.threads_in(category, current_user, request.args.get("page", 1, type=int) or 1)
+    listing = queries.category_listing(slug, current_user, request.args.get("page", 1, type=int) or 1)
+    if listing is None:
+        abort(404)
+    category, page = listing
     return render_template("board/category.html", category=category, page=page)
 
 
