@@ -196,10 +196,22 @@ def _shown_posts(thread: BoardThread, viewer):
 
 def posts_of(thread: BoardThread, viewer, number: int = 1) -> Page:
     shown = _shown_posts(thread, viewer)
-    total = db.session.scalar(select(func.count()).select_from(shown.subquery()))
-    number, pages = _paged(total, number, POSTS_PER_PAGE)
-    posts = list(db.session.scalars(shown.order_by(BoardPost.id).offset((number - 1) * POSTS_PER_PAGE)
-                                    .limit(POSTS_PER_PAGE).options(joinedload(BoardPost.author))))
+
+    def posts_and_total(number: int) -> list:
+        # Each row carries the count of all the posts shown, so a page costs one query, not two.
+        return db.session.execute(shown.add_columns(func.count().over()).order_by(BoardPost.id)
+                                  .offset((number - 1) * POSTS_PER_PAGE).limit(POSTS_PER_PAGE)
+                                  .options(joinedload(BoardPost.author))).all()
+
+    rows = posts_and_total(max(1, number))
+    if rows:
+        total = rows[0][1]
+        number, pages = _paged(total, number, POSTS_PER_PAGE)
+    else:  # past the last page (or none at all): count, and show the last page instead
+        total = db.session.scalar(select(func.count()).select_from(shown.subquery()))
+        number, pages = _paged(total, number, POSTS_PER_PAGE)
+        rows = posts_and_total(number) if total else []
+    posts = [post for post, _ in rows]
     flags = {}
     if rules.is_moderator(viewer) and posts:
         flags = dict(db.session.execute(select(PostFlag.post_id, func.count(PostFlag.id)).where(
@@ -214,20 +226,34 @@ def page_of_post(post: BoardPost, viewer) -> int:
     return before // POSTS_PER_PAGE + 1
 
 
-def first_unread_post(thread: BoardThread, viewer) -> BoardPost | None:
-    """Where to open a thread the member has read before: the first post visible since then."""
+@dataclass(frozen=True)
+class MemberMarks:
+    read_at: datetime | None  # how far the member has read the thread; None if never opened
+    watching: bool
+
+
+NO_MARKS = MemberMarks(None, False)
+
+
+def marks_of(viewer, thread: BoardThread) -> MemberMarks:
+    """How far the member has read the thread and whether they watch it, in one query."""
     if not rules.signed_in(viewer):
-        return None
-    read = db.session.get(ThreadRead, (viewer.id, thread.id))
-    if read is None or read.read_at >= thread.last_activity_at:
+        return NO_MARKS
+    read_at = select(ThreadRead.read_at).where(
+        ThreadRead.user_id == viewer.id, ThreadRead.thread_id == thread.id).scalar_subquery()
+    watching = select(ThreadWatch.user_id).where(
+        ThreadWatch.user_id == viewer.id, ThreadWatch.thread_id == thread.id).exists()
+    read_at, watching = db.session.execute(select(read_at, watching)).one()
+    return MemberMarks(read_at, bool(watching))
+
+
+def first_unread_post(thread: BoardThread, viewer, marks: MemberMarks) -> BoardPost | None:
+    """Where to open a thread the member has read before: the first post visible since then."""
+    if not rules.signed_in(viewer) or marks.read_at is None or marks.read_at >= thread.last_activity_at:
         return None  # first visit, or nothing new: no need to look for a post
     return db.session.scalar(select(BoardPost).where(
         BoardPost.thread_id == thread.id, BoardPost.state == PostState.VISIBLE.value,
-        BoardPost.visible_since > read.read_at).order_by(BoardPost.id).limit(1))
-
-
-def is_watching(viewer, thread: BoardThread) -> bool:
-    return rules.signed_in(viewer) and db.session.get(ThreadWatch, (viewer.id, thread.id)) is not None
+        BoardPost.visible_since > marks.read_at).order_by(BoardPost.id).limit(1))
 
 
 def watched_threads(user) -> list[tuple[BoardThread, int]]:

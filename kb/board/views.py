@@ -162,25 +162,26 @@ def thread(thread_id: int, slug: str):
     thread = thread_or_404(thread_id)
     if slug != thread.slug:
         return redirect(thread_url(thread, **request.args), code=301)
+    marks = queries.marks_of(current_user, thread)
     if "page" not in request.args:
-        unread = queries.first_unread_post(thread, current_user)
+        unread = queries.first_unread_post(thread, current_user, marks)
         if unread is not None:
             # Back to a thread read before: straight to the first post written since.
             return redirect(permalink_target(unread))
-    return render_thread(thread, ReplyForm())
+    return render_thread(thread, ReplyForm(), marks)
 
 
-def render_thread(thread: BoardThread, reply_form: ReplyForm, status: int = 200):
+def render_thread(thread: BoardThread, reply_form: ReplyForm, marks: queries.MemberMarks, status: int = 200):
     page = queries.posts_of(thread, current_user, request.args.get("page", 1, type=int) or 1)
     if current_user.is_authenticated:
         shown = [post.visible_since for post in page.items if post.visible_since is not None]
-        service.mark_read(current_user, thread, max(shown) if shown else None)
+        service.mark_read(current_user, thread, max(shown) if shown else None, marks.read_at)
     move_form = None
     if rules.is_moderator(current_user):
         move_form = MoveForm(category=thread.category.slug)
         move_form.category.choices = [(category.slug, category.title) for category in queries.categories()]
     return render_template("board/thread.html", thread=thread, page=page, reply_form=reply_form,
-                           move_form=move_form, watching=queries.is_watching(current_user, thread),
+                           move_form=move_form, watching=marks.watching,
                            cannot_post=rules.why_cannot_post(current_user)), status
 
 
