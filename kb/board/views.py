@@ -175,6 +175,11 @@ def render_thread(thread: BoardThread, reply_form: ReplyForm, marks: queries.Mem
     page = queries.posts_of(thread, current_user, request.args.get("page", 1, type=int) or 1)
     if current_user.is_authenticated:
         shown = [post.visible_since for post in page.items if post.visible_since is not None]
+        if page.number == page.pages:
+            # The last page: every post that ever made the thread active is on some page, so the
+            # member has seen the thread up to its last activity, and the next visit need not look
+            # for a first unread post.
+            shown.append(thread.last_activity_at)
         service.mark_read(current_user, thread, max(shown) if shown else None, marks.read_at)
     move_form = None
     if rules.is_moderator(current_user):
