@@ -48,6 +48,13 @@ def talk(board, people, client_of):
     return thread, ann, ben, mod
 
 
+@pytest.fixture
+def newcomer(board, people, client_of):
+    """Cat's client, with pre-moderation on: her posts wait for a moderator."""
+    board.config["KB_PREMODERATION_POSTS"] = 3
+    return client_of(people["cat"])
+
+
 def test_a_repeat_view_is_served_from_memory(talk, app):
     _, _, ben, _ = talk
     statements = []
@@ -74,10 +81,9 @@ def test_a_new_reply_shows_at_once_in_counts_latest_poster_and_unread_marks(talk
     assert numbers_in(row) == [1] and "New posts" in row and "Ann Author" in row
 
 
-def test_approving_a_held_reply_shows_it_at_once(talk, board, people, client_of):
+def test_approving_a_held_reply_shows_it_at_once(talk, newcomer):
     thread, _, ben, mod = talk
-    board.config["KB_PREMODERATION_POSTS"] = 3
-    cat = client_of(people["cat"])
+    cat = newcomer
     post(cat, f"/board/t/{thread.id}/reply", {"body": "My first post, waiting."})
     held = posts_in(thread)[-1]
     # Held: counted for nobody, the author included, and no new-posts mark.
@@ -89,11 +95,9 @@ def test_approving_a_held_reply_shows_it_at_once(talk, board, people, client_of)
     assert numbers_in(row) == [1] and "Cat Member" in row and "New posts" in row
 
 
-def test_a_held_new_thread_stays_off_the_listings_until_approved(talk, board, people, client_of):
+def test_a_held_new_thread_stays_off_the_listings_until_approved(talk, newcomer):
     _, _, ben, mod = talk
-    board.config["KB_PREMODERATION_POSTS"] = 3
-    cat = client_of(people["cat"])
-    start(cat, title="A thread that waits for a moderator")
+    start(newcomer, title="A thread that waits for a moderator")
     waiting = the_thread("A thread that waits for a moderator")
     assert "A thread that waits" not in ben.get("/board/general").get_data(as_text=True)
     assert "A thread that waits" not in ben.get("/board").get_data(as_text=True)
