@@ -38,8 +38,14 @@ def notify(user: User | None, message: str, link: str = "") -> None:
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)))
+    return db.session.scalar(select(unread_count_of(user.id)))
+
+
+def unread_count_of(user_id):
+    """The count as a scalar subquery, so it can be read in the same query as the member (user_id
+    may be a column)."""
+    return (select(func.count(Notification.id))
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery())
 
 
 def recent(user: User) -> list[Notification]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 
 from kb.markup import markdown_filter, plain_text
 
@@ -26,7 +26,37 @@ def field_attributes(described: str = "", **attributes) -> dict:
     return chosen
 
 
+REMEMBERED_URLS_MAX = 5_000
+
+
+def remembering_url_for(app: Flask):
+    """url_for for templates that builds each distinct address once per worker.
+
+    Every page links the same navigation, footer and static files (twenty-odd url_for calls, each
+    a routing-map build). An address depends only on the endpoint, its values and where the app is
+    mounted, so it is kept under those; anything unusual (_external, _anchor, relative endpoints,
+    values that are not plain strings or numbers) is built the usual way."""
+    built: dict[tuple, str] = {}
+
+    def url_for(endpoint: str, **values) -> str:
+        if (not has_request_context() or endpoint.startswith(".")
+                or not all(type(value) in (str, int) and not name.startswith("_") for name, value in values.items())):
+            return app.url_for(endpoint, **values)
+        key = (request.script_root, request.host, endpoint,
+               tuple(sorted((name, type(value), value) for name, value in values.items())))
+        address = built.get(key)
+        if address is None:
+            address = app.url_for(endpoint, **values)
+            if len(built) >= REMEMBERED_URLS_MAX:
+                built.clear()
+            built[key] = address
+        return address
+
+    return url_for
+
+
 def register(app: Flask) -> None:
+    app.jinja_env.globals["url_for"] = remembering_url_for(app)
     app.add_template_global(field_attributes)
     app.add_template_filter(markdown_filter, "markdown")
     app.add_template_filter(plain_text, "plain_text")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from kb import notify
 from kb.auth import bp, service
 from kb.auth.forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
+from kb.auth.models import User
 from kb.auth.service import AccountSuspended, AuthError, LoginThrottled, Profile
 from kb.extensions import login_manager
 from kb.http import wants_json
@@ -31,7 +32,12 @@ def next_page(default_endpoint: str = "themes.home") -> str:
 
 @login_manager.user_loader
 def load_user(session_id: str):
-    return service.load_user_from_session(session_id)
+    # Every page's navigation shows the member's unread notifications: read with the member.
+    found = service.load_user_with(session_id, notify.unread_count_of(User.id))
+    if found is None:
+        return None
+    user, g.unread_notifications_when_loaded = found
+    return user
 
 
 @login_manager.unauthorized_handler
@@ -160,7 +166,11 @@ def change_password():
 def notification_count():
     # The unread count in the navigation is read once per page, only for people who are signed in.
     def unread() -> int:
-        return notify.unread_count(current_user) if current_user.is_authenticated else 0
+        if not current_user.is_authenticated:
+            return 0
+        if request.method == "GET" and "unread_notifications_when_loaded" in g:
+            return g.unread_notifications_when_loaded  # GET pages send no notifications: still right
+        return notify.unread_count(current_user)
     return {"unread_notifications": unread}
 
 

@@ -9,4 +9,4 @@ bp = Blueprint("board", __name__)
 # Threads are findable: the search outbox follows changes to threads and their posts from now on.
 bp.record_once(lambda state: register_provider(PROVIDER))
 
-from kb.board import counts, moderation_views, views  # noqa: E402,F401  (routes attach themselves to bp)
+from kb.board import cache, counts, moderation_views, views  # noqa: E402,F401  (routes attach themselves to bp)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, tuple_
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, and_, func, or_, select, tuple_
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from kb.board import rules
+from kb.auth.models import User
+from kb.board import cache, rules
 from kb.board.models import (
     BoardCategory,
     BoardPost,
@@ -27,12 +28,47 @@ POSTS_PER_PAGE = 20
 THREADS_PER_PAGE = 20
 
 
-@dataclass
+FORMER_MEMBER = "A former member"
+
+
+# Listings are kept between requests (kb.board.cache), so they hold plain values, never ORM objects
+# that belong to one request's session.
+
+@dataclass(frozen=True)
+class ThemeLink:
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
+class CategoryInfo:
+    id: int
+    slug: str
+    title: str
+    description: str
+    moderators_only: bool
+    theme: ThemeLink | None
+
+
+@dataclass(frozen=True)
+class ThreadRow:
+    id: int
+    slug: str
+    title: str
+    pinned: bool
+    locked: bool
+    author_name: str
+    replies: int
+    last_poster_name: str
+    last_activity_at: datetime
+
+
+@dataclass(frozen=True)
 class CategorySummary:
-    category: BoardCategory
+    category: CategoryInfo
     threads: int
     posts: int
-    latest: BoardThread | None
+    latest: ThreadRow | None
 
 
 def _paged(total: int, number: int, size: int) -> tuple[int, int]:
@@ -52,10 +88,40 @@ def category_for_theme(theme_id: int) -> BoardCategory | None:
     return db.session.scalar(select(BoardCategory).where(BoardCategory.theme_id == theme_id))
 
 
+def _category_info(category: BoardCategory) -> CategoryInfo:
+    theme = ThemeLink(category.theme.slug, category.theme.title) if category.theme else None
+    return CategoryInfo(category.id, category.slug, category.title, category.description, category.moderators_only,
+                        theme)
+
+
+_Author, _LastPoster = aliased(User), aliased(User)
+
+
+def _thread_rows(*conditions) -> Select:
+    """The columns a listing shows for each thread, names included, without loading ORM objects."""
+    return (select(BoardThread.id, BoardThread.slug, BoardThread.title, BoardThread.pinned, BoardThread.locked,
+                   _Author.display_name, BoardThread.visible_posts, _LastPoster.display_name,
+                   BoardThread.last_activity_at, BoardThread.category_id)
+            .outerjoin(_Author, _Author.id == BoardThread.author_id)
+            .outerjoin(_LastPoster, _LastPoster.id == BoardThread.last_poster_id)
+            .where(BoardThread.approved.is_(True), *conditions))
+
+
+def _thread_row(row) -> ThreadRow:
+    (thread_id, slug, title, pinned, locked, author, visible_posts, last_poster, last_activity_at, _) = row
+    return ThreadRow(thread_id, slug, title, pinned, locked, author or FORMER_MEMBER, max(visible_posts - 1, 0),
+                     last_poster or FORMER_MEMBER, last_activity_at)
+
+
 def overview() -> list[CategorySummary]:
+    return cache.remembered(("overview",), _overview)
+
+
+def _overview() -> list[CategorySummary]:
     """Every category with its thread and post counts and its latest activity, in three small
     queries: the counts come from one pass over an index, the latest threads by their keys."""
-    listed = categories()
+    listed = list(db.session.scalars(select(BoardCategory).order_by(BoardCategory.position, BoardCategory.id)
+                                     .options(joinedload(BoardCategory.theme))))
     counted = {category_id: (threads, posts or 0, newest) for category_id, threads, posts, newest in db.session.execute(
         select(BoardThread.category_id, func.count(), func.sum(BoardThread.visible_posts),
                func.max(BoardThread.last_activity_at))
@@ -63,13 +129,11 @@ def overview() -> list[CategorySummary]:
     latest = {}
     if counted:
         keys = [(category_id, newest) for category_id, (_, _, newest) in counted.items()]
-        for thread in db.session.scalars(
-                select(BoardThread).where(BoardThread.approved.is_(True),
-                                          tuple_(BoardThread.category_id, BoardThread.last_activity_at).in_(keys))
-                .options(joinedload(BoardThread.last_poster))).unique():
-            latest.setdefault(thread.category_id, thread)
-    return [CategorySummary(category, *counted.get(category.id, (0, 0, None))[:2], latest.get(category.id))
-            for category in listed]
+        for row in db.session.execute(_thread_rows(
+                tuple_(BoardThread.category_id, BoardThread.last_activity_at).in_(keys))):
+            latest.setdefault(row.category_id, _thread_row(row))
+    return [CategorySummary(_category_info(category), *counted.get(category.id, (0, 0, None))[:2],
+                            latest.get(category.id)) for category in listed]
 
 
 def _read_marks(viewer, thread_ids: list[int]) -> dict[int, datetime]:
@@ -79,26 +143,35 @@ def _read_marks(viewer, thread_ids: list[int]) -> dict[int, datetime]:
         ThreadRead.user_id == viewer.id, ThreadRead.thread_id.in_(thread_ids))).all())
 
 
-def is_unread(viewer, thread: BoardThread, read_at: datetime | None) -> bool:
-    """New posts since the member's last visit; a thread never opened is new if active since they joined."""
-    if not rules.signed_in(viewer):
-        return False
-    return thread.last_activity_at > (read_at or viewer.created_at)
+def category_listing(slug: str, viewer, number: int = 1) -> tuple[CategoryInfo, Page] | None:
+    """A category and one page of its threads, pinned first, then by last activity; None if there is
+    no such category. The rows are shared by every reader; the unread marks are this viewer's own."""
+    listing = cache.remembered(("category", slug, number), lambda: _category_listing(slug, number))
+    if listing is None:
+        return None
+    category, page = listing
+    unread = set()
+    if rules.signed_in(viewer):
+        # New posts since the member's last visit; a thread never opened is new if active since they joined.
+        reads, joined = _read_marks(viewer, [thread.id for thread in page.items]), viewer.created_at
+        unread = {thread.id for thread in page.items if thread.last_activity_at > reads.get(thread.id, joined)}
+    return category, replace(page, extra={"unread": unread})
 
 
-def threads_in(category: BoardCategory, viewer, number: int = 1) -> Page:
-    """Pinned first, then by last activity; with reply counts and unread marks for this page only."""
-    listed = select(BoardThread).where(BoardThread.category_id == category.id, BoardThread.approved.is_(True))
-    total = db.session.scalar(select(func.count()).select_from(listed.subquery()))
+def _category_listing(slug: str, number: int) -> tuple[CategoryInfo, Page] | None:
+    category = db.session.scalar(select(BoardCategory).where(BoardCategory.slug == slug)
+                                 .options(joinedload(BoardCategory.theme)))
+    if category is None:
+        return None
+    total = db.session.scalar(select(func.count(BoardThread.id)).where(
+        BoardThread.category_id == category.id, BoardThread.approved.is_(True)))
     number, pages = _paged(total, number, THREADS_PER_PAGE)
-    threads = list(db.session.scalars(
-        listed.order_by(BoardThread.pinned.desc(), BoardThread.last_activity_at.desc(), BoardThread.id.desc())
-        .offset((number - 1) * THREADS_PER_PAGE).limit(THREADS_PER_PAGE)
-        .options(joinedload(BoardThread.author), joinedload(BoardThread.last_poster))))
-    reads = _read_marks(viewer, [thread.id for thread in threads])
-    return Page(items=threads, total=total, number=number, pages=pages, extra={
-        "unread": {thread.id for thread in threads if is_unread(viewer, thread, reads.get(thread.id))},
-    })
+    rows = db.session.execute(
+        _thread_rows(BoardThread.category_id == category.id)
+        .order_by(BoardThread.pinned.desc(), BoardThread.last_activity_at.desc(), BoardThread.id.desc())
+        .offset((number - 1) * THREADS_PER_PAGE).limit(THREADS_PER_PAGE))
+    return _category_info(category), Page(items=[_thread_row(row) for row in rows], total=total, number=number,
+                                          pages=pages)
 
 
 def get_thread(thread_id: int) -> BoardThread | None:
@@ -123,10 +196,22 @@ def _shown_posts(thread: BoardThread, viewer):
 
 def posts_of(thread: BoardThread, viewer, number: int = 1) -> Page:
     shown = _shown_posts(thread, viewer)
-    total = db.session.scalar(select(func.count()).select_from(shown.subquery()))
-    number, pages = _paged(total, number, POSTS_PER_PAGE)
-    posts = list(db.session.scalars(shown.order_by(BoardPost.id).offset((number - 1) * POSTS_PER_PAGE)
-                                    .limit(POSTS_PER_PAGE).options(joinedload(BoardPost.author))))
+
+    def posts_and_total(number: int) -> list:
+        # Each row carries the count of all the posts shown, so a page costs one query, not two.
+        return db.session.execute(shown.add_columns(func.count().over()).order_by(BoardPost.id)
+                                  .offset((number - 1) * POSTS_PER_PAGE).limit(POSTS_PER_PAGE)
+                                  .options(joinedload(BoardPost.author))).all()
+
+    rows = posts_and_total(max(1, number))
+    if rows:
+        total = rows[0][1]
+        number, pages = _paged(total, number, POSTS_PER_PAGE)
+    else:  # past the last page (or none at all): count, and show the last page instead
+        total = db.session.scalar(select(func.count()).select_from(shown.subquery()))
+        number, pages = _paged(total, number, POSTS_PER_PAGE)
+        rows = posts_and_total(number) if total else []
+    posts = [post for post, _ in rows]
     flags = {}
     if rules.is_moderator(viewer) and posts:
         flags = dict(db.session.execute(select(PostFlag.post_id, func.count(PostFlag.id)).where(
@@ -141,20 +226,34 @@ def page_of_post(post: BoardPost, viewer) -> int:
     return before // POSTS_PER_PAGE + 1
 
 
-def first_unread_post(thread: BoardThread, viewer) -> BoardPost | None:
-    """Where to open a thread the member has read before: the first post visible since then."""
+@dataclass(frozen=True)
+class MemberMarks:
+    read_at: datetime | None  # how far the member has read the thread; None if never opened
+    watching: bool
+
+
+NO_MARKS = MemberMarks(None, False)
+
+
+def marks_of(viewer, thread: BoardThread) -> MemberMarks:
+    """How far the member has read the thread and whether they watch it, in one query."""
     if not rules.signed_in(viewer):
-        return None
-    read = db.session.get(ThreadRead, (viewer.id, thread.id))
-    if read is None or read.read_at >= thread.last_activity_at:
+        return NO_MARKS
+    read_at = select(ThreadRead.read_at).where(
+        ThreadRead.user_id == viewer.id, ThreadRead.thread_id == thread.id).scalar_subquery()
+    watching = select(ThreadWatch.user_id).where(
+        ThreadWatch.user_id == viewer.id, ThreadWatch.thread_id == thread.id).exists()
+    read_at, watching = db.session.execute(select(read_at, watching)).one()
+    return MemberMarks(read_at, bool(watching))
+
+
+def first_unread_post(thread: BoardThread, viewer, marks: MemberMarks) -> BoardPost | None:
+    """Where to open a thread the member has read before: the first post visible since then."""
+    if not rules.signed_in(viewer) or marks.read_at is None or marks.read_at >= thread.last_activity_at:
         return None  # first visit, or nothing new: no need to look for a post
     return db.session.scalar(select(BoardPost).where(
         BoardPost.thread_id == thread.id, BoardPost.state == PostState.VISIBLE.value,
-        BoardPost.visible_since > read.read_at).order_by(BoardPost.id).limit(1))
-
-
-def is_watching(viewer, thread: BoardThread) -> bool:
-    return rules.signed_in(viewer) and db.session.get(ThreadWatch, (viewer.id, thread.id)) is not None
+        BoardPost.visible_since > marks.read_at).order_by(BoardPost.id).limit(1))
 
 
 def watched_threads(user) -> list[tuple[BoardThread, int]]:

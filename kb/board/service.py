@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kb import audit, clock
@@ -229,16 +229,17 @@ def flag_post(post: BoardPost, by: User, reason: str, note: str = "") -> bool:
 
 # --- reading marks and watching ----------------------------------------------------------------
 
-def mark_read(user: User, thread: BoardThread, up_to) -> None:
-    if up_to is None:
+def mark_read(user: User, thread: BoardThread, up_to, read_before) -> None:
+    """Move the member's read mark forward to up_to; read_before is where it stood (None: never
+    opened), as the page already read it, so no query is needed to find out."""
+    if up_to is None or (read_before is not None and read_before >= up_to):
         return
-    read = db.session.get(ThreadRead, (user.id, thread.id))
-    if read is None:
+    if read_before is None:
         db.session.add(ThreadRead(user_id=user.id, thread_id=thread.id, read_at=up_to))
-    elif read.read_at < up_to:
-        read.read_at = up_to
     else:
-        return
+        db.session.execute(update(ThreadRead).where(
+            ThreadRead.user_id == user.id, ThreadRead.thread_id == thread.id, ThreadRead.read_at < up_to)
+            .values(read_at=up_to))
     try:
         db.session.commit()
     except IntegrityError:

@@ -37,7 +37,7 @@ def board_rules():
 
 
 @bp.app_template_global()
-def thread_url(thread: BoardThread, **args) -> str:
+def thread_url(thread: BoardThread | queries.ThreadRow, **args) -> str:
     if not args:
         # Lists link every row: building the plain address directly is several times cheaper than
         # url_for, and this is the rule's own shape (a test compares the two).
@@ -58,13 +58,6 @@ def thread_case_study(thread: BoardThread):
 @bp.app_template_global()
 def board_category_for_theme(theme):
     return queries.category_for_theme(theme.id)
-
-
-def category_or_404(slug: str):
-    category = queries.category_by_slug(slug)
-    if category is None:
-        abort(404)
-    return category
 
 
 def thread_or_404(thread_id: int) -> BoardThread:
@@ -92,8 +85,10 @@ def index():
 @bp.route("/board/<slug>")
 @board_reader
 def category(slug: str):
-    category = category_or_404(slug)
-    page = queries.threads_in(category, current_user, request.args.get("page", 1, type=int) or 1)
+    listing = queries.category_listing(slug, current_user, request.args.get("page", 1, type=int) or 1)
+    if listing is None:
+        abort(404)
+    category, page = listing
     return render_template("board/category.html", category=category, page=page)
 
 
@@ -167,25 +162,31 @@ def thread(thread_id: int, slug: str):
     thread = thread_or_404(thread_id)
     if slug != thread.slug:
         return redirect(thread_url(thread, **request.args), code=301)
+    marks = queries.marks_of(current_user, thread)
     if "page" not in request.args:
-        unread = queries.first_unread_post(thread, current_user)
+        unread = queries.first_unread_post(thread, current_user, marks)
         if unread is not None:
             # Back to a thread read before: straight to the first post written since.
             return redirect(permalink_target(unread))
-    return render_thread(thread, ReplyForm())
+    return render_thread(thread, ReplyForm(), marks)
 
 
-def render_thread(thread: BoardThread, reply_form: ReplyForm, status: int = 200):
+def render_thread(thread: BoardThread, reply_form: ReplyForm, marks: queries.MemberMarks, status: int = 200):
     page = queries.posts_of(thread, current_user, request.args.get("page", 1, type=int) or 1)
     if current_user.is_authenticated:
         shown = [post.visible_since for post in page.items if post.visible_since is not None]
-        service.mark_read(current_user, thread, max(shown) if shown else None)
+        if page.number == page.pages:
+            # The last page: every post that ever made the thread active is on some page, so the
+            # member has seen the thread up to its last activity, and the next visit need not look
+            # for a first unread post.
+            shown.append(thread.last_activity_at)
+        service.mark_read(current_user, thread, max(shown) if shown else None, marks.read_at)
     move_form = None
     if rules.is_moderator(current_user):
         move_form = MoveForm(category=thread.category.slug)
         move_form.category.choices = [(category.slug, category.title) for category in queries.categories()]
     return render_template("board/thread.html", thread=thread, page=page, reply_form=reply_form,
-                           move_form=move_form, watching=queries.is_watching(current_user, thread),
+                           move_form=move_form, watching=marks.watching,
                            cannot_post=rules.why_cannot_post(current_user)), status
 
 

@@ -4,6 +4,8 @@ members, and never showing what the thread page would not."""
 from datetime import datetime
 
 from kb import clock
+from kb.board.models import ThreadRead
+from kb.extensions import db
 from kb.search import service as search
 from tests.board.conftest import post, posts_in, start, the_thread, thread_with_posts
 from tests.search.conftest import titles
@@ -25,6 +27,18 @@ def test_threads_with_new_posts_are_marked_and_open_at_the_first_unread(people, 
     ben.get(response.headers["Location"])
     assert "New posts" not in ben.get("/board/general").get_data(as_text=True)
     assert ben.get(f"/board/t/{thread.id}-{thread.slug}").status_code == 200  # all read: no jump
+
+
+def test_reading_the_last_page_reads_the_thread_up_to_its_last_activity(people, client_of):
+    thread = thread_with_posts(people["ann"], 3)
+    # Activity later than any post on the page (imported data, say): the last page still reads it all.
+    thread.last_activity_at = datetime(2026, 1, 5, 10, 0)
+    db.session.commit()
+    ben = client_of(people["ben"])
+    assert ben.get(f"/board/t/{thread.id}-{thread.slug}").status_code == 200
+    assert db.session.get(ThreadRead, (people["ben"].id, thread.id)).read_at == datetime(2026, 1, 5, 10, 0)
+    assert "New posts" not in ben.get("/board/general").get_data(as_text=True)
+    assert ben.get(f"/board/t/{thread.id}-{thread.slug}").status_code == 200
 
 
 def test_watched_threads_with_new_posts_show_on_the_watching_page(people, client_of):

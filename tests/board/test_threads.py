@@ -71,6 +71,10 @@ def test_threads_show_twenty_posts_a_page_and_permalinks_find_their_page(people,
         "Post number 20"
     third = reader.get(f"/board/t/{thread.id}-{thread.slug}?page=3").get_data(as_text=True)
     assert texts(third) == [f"Post number {n}" for n in range(41, 46)]
+    # Past the last page: the last page; before the first: the first.
+    assert texts(reader.get(f"/board/t/{thread.id}-{thread.slug}?page=9").get_data(as_text=True)) == texts(third)
+    assert texts(reader.get(f"/board/t/{thread.id}-{thread.slug}?page=-2").get_data(as_text=True))[0] == \
+        "Post number 1"
     post_42 = posts_in(thread)[41]
     location = reader.get(f"/board/p/{post_42.id}").headers["Location"]
     assert location == f"/board/t/{thread.id}-{thread.slug}?page=3#post-{post_42.id}"
