@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
@@ -86,6 +87,17 @@ def fill(thread_count: int, posts_per_thread: int) -> dict:
                 "cookie": cookie}
 
 
+def as_a_browser_holds_it(base: str, cookie: str) -> str:
+    """The session cookie after a first page: the server adds what it keeps for a signed-in member
+    (Flask-Login's session id, the CSRF token), and a browser sends that from then on."""
+    request = urllib.request.Request(base + "/board", headers={"Cookie": f"session={cookie}"})
+    with urllib.request.urlopen(request) as response:
+        for header in response.headers.get_all("Set-Cookie") or []:
+            if header.startswith("session="):
+                return header.split(";", 1)[0].removeprefix("session=")
+    return cookie
+
+
 def run_wrk(url: str, seconds: float, connections: int, cookie: str | None) -> tuple[float, float, float, int]:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds:.0f}s", "--latency", "--timeout", "10s"]
     if cookie:
@@ -126,12 +138,13 @@ def main() -> None:
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
     try:
         wait_until_up(base, server)
+        signed_in = as_a_browser_holds_it(base, targets["cookie"])
         pages = {"/board": "/board", "category page": targets["category"], "thread page": targets["thread"]}
         print(f"\n{args.threads:,} threads x {args.posts} posts; gunicorn {args.workers} workers; "
               f"wrk 2 threads, {args.connections} connections, {args.seconds:.0f} s a run, same machine")
         print(f"{'page':16} {'visitor':10} {'requests/s':>11} {'p50 ms':>8} {'p99 ms':>8}")
         for name, path in pages.items():
-            for visitor, cookie in (("anonymous", None), ("signed in", targets["cookie"])):
+            for visitor, cookie in (("anonymous", None), ("signed in", signed_in)):
                 run_wrk(base + path, 2, args.connections, cookie)  # warm up
                 rate, p50, p99, bad = run_wrk(base + path, args.seconds, args.connections, cookie)
                 flag = f"  ({bad} non-2xx!)" if bad else ""
