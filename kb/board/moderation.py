@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kb import audit, clock
@@ -117,6 +117,8 @@ def dismiss_flags(post: BoardPost, by: User) -> None:
         raise BoardError("There are no open reports on this post any more: " + _last_decision(post))
     if post.state == PostState.HIDDEN and post.state_reason == FLAG_HIDDEN_REASON:
         _make_visible(post)
+        _tell_author(post, by, f"A moderator looked at the reports on your post in “{post.thread.title}” and "
+                               "found nothing wrong: it is visible again.")
     audit.record(by, "dismiss reports", "board post", post.id, post.thread.title, f"{dismissed} report(s)")
     db.session.commit()
 
@@ -158,6 +160,8 @@ def suspend_member(member: User, by: User, until: datetime, reason: str, commit:
     member.suspended_until, member.suspension_reason = until, reason[:500]
     audit.record(by, "suspend member", "member", member.id, member.display_name,
                  f"until {until:%Y-%m-%d %H:%M} UTC: {reason}")
+    notify(member, f"Your account is suspended until {until:%H:%M} UTC on {until.day} {until:%B %Y}: you can "
+                   f"read but not post or report posts. Reason: {reason[:500]}")
     if commit:
         db.session.commit()
 
@@ -263,8 +267,9 @@ def remove_spammer(member: User, by: User, until: datetime, reason: str) -> int:
         raise NotAllowed("Moderators and admins cannot be removed as spammers.")
     suspend_member(member, by, until, reason, commit=False)
     hidden = 0
-    for post in db.session.scalars(select(BoardPost).where(
-            BoardPost.author_id == member.id, BoardPost.state.in_([PostState.VISIBLE.value, PostState.HELD.value]))):
+    hidden_by_reports = (BoardPost.state == PostState.HIDDEN.value) & BoardPost.state_changed_by_id.is_(None)
+    for post in db.session.scalars(select(BoardPost).where(BoardPost.author_id == member.id, or_(
+            BoardPost.state.in_([PostState.VISIBLE.value, PostState.HELD.value]), hidden_by_reports))):
         post.state, post.state_reason, post.state_changed_by_id = PostState.HIDDEN.value, SPAM_REASON, by.id
         _resolve_flags(post, by, "upheld")
         hidden += 1
