@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from flask import Flask, has_request_context, request
+from markupsafe import Markup
 
 from kb.markup import markdown_filter, plain_text
 
@@ -55,7 +57,19 @@ def remembering_url_for(app: Flask):
     return url_for
 
 
+HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+
+
+def headings_from(html: str, level: int) -> Markup:
+    """Sanitised HTML with its headings moved down so that its h2 becomes h<level> (at most h6): for
+    text shown inside a section of a page, keeping the page's heading order."""
+    shift = level - 2
+    return Markup(HEADING_TAG.sub(lambda tag: f"<{tag.group(1)}h{min(6, max(1, int(tag.group(2)) + shift))}",
+                                  str(html)))
+
+
 def register(app: Flask) -> None:
+    app.add_template_filter(headings_from, "headings_from")
     app.jinja_env.globals["url_for"] = remembering_url_for(app)
     app.add_template_global(field_attributes)
     app.add_template_filter(markdown_filter, "markdown")

@@ -199,7 +199,7 @@ def load_user_with(session_id: str, *also) -> tuple | None:
     Returns the member followed by the values of the `also` columns, read in the same query (pages
     that always show something of the member need not ask twice); None for a dead session."""
     user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit() or not token:
+    if not user_id.isdecimal() or not token:
         return None
     found = db.session.execute(select(User, *also).where(User.id == int(user_id))).first()
     if found is None or found[0].session_token != token:

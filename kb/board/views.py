@@ -108,7 +108,7 @@ def new_thread():
     form.prepare(startable_categories())
     case_study = None
     case_study_id = (form.case_study.data or request.args.get("case_study") or "").strip()
-    if case_study_id.isdigit() and int(case_study_id) <= LARGEST_ID:
+    if case_study_id.isdecimal() and int(case_study_id) <= LARGEST_ID:
         case_study = get_item(Kind.CASE_STUDY, int(case_study_id))
         if case_study is None or case_study.status != Status.PUBLISHED:
             case_study = None

@@ -28,7 +28,7 @@ LARGEST_ID = 2**31 - 1  # larger numbers cannot be ids on either database: answe
 
 def id_argument(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() and int(value) <= LARGEST_ID else None
+    return int(value) if value.isdecimal() and int(value) <= LARGEST_ID else None
 
 
 @bp.app_template_global()

@@ -43,6 +43,10 @@ class QueueError(Exception):
 class NeedsInput(QueueError):
     """The decision could be taken with a different reason or choice: show the form again."""
 
+    def __init__(self, message: str, field: str = "reason") -> None:
+        super().__init__(message)
+        self.field = field
+
 
 @dataclass(frozen=True)
 class Tab:
@@ -129,8 +133,8 @@ def reports(number: int = 1) -> Page:
         .offset(offset).limit(PAGE_SIZE)).scalars())
     posts = {post.id: post for post in db.session.scalars(_post_options(
         select(BoardPost).where(BoardPost.id.in_(ranked))))}
-    entries = {post_id: Entry(posts[post_id]) for post_id in ranked}
-    for flag in db.session.scalars(select(PostFlag).where(open_flags, PostFlag.post_id.in_(ranked))
+    entries = {post_id: Entry(posts[post_id]) for post_id in ranked if post_id in posts}
+    for flag in db.session.scalars(select(PostFlag).where(open_flags, PostFlag.post_id.in_(list(entries)))
                                    .options(selectinload(PostFlag.flagger)).order_by(PostFlag.created_at)):
         entries[flag.post_id].flags.append(flag)
     return Page(_with_records(list(entries.values())), total, number, pages)
@@ -157,18 +161,6 @@ def _remove_spammer(post: BoardPost, by: User, reason: str) -> None:
     board_moderation.remove_spammer(post.author, by, clock.now() + SPAMMER_SUSPENSION, reason)
 
 
-def _hide_held(post: BoardPost, by: User, reason: str) -> None:
-    if post.state != PostState.HELD:
-        raise BoardError("This post is not waiting for approval any more: " + audit.who_decided("board post", post.id))
-    board_moderation.hide_post(post, by, reason)
-
-
-def _uphold(post: BoardPost, by: User, reason: str) -> None:
-    if not db.session.scalar(select(PostFlag.id).where(PostFlag.post_id == post.id, PostFlag.resolution.is_(None))):
-        raise BoardError("There are no open reports on this post any more: " + audit.who_decided("board post", post.id))
-    board_moderation.hide_post(post, by, reason)
-
-
 REMOVED_SPAMMER = ("Suspended {author} for a year and hid everything they posted. "
                    "“Restore” on their member page undoes it.")
 POST_DECISIONS = {
@@ -177,11 +169,11 @@ POST_DECISIONS = {
                     "Approved the post in “{title}”."),
         "approve_and_trust": (lambda post, by, _reason: board_moderation.approve_and_trust(post, by),
                               "Approved the post in “{title}”; {author}'s posts no longer wait for approval."),
-        "hide": (_hide_held, "Hid the post in “{title}”."),
+        "hide": (board_moderation.hide_post, "Hid the post in “{title}”."),
         "remove_spammer": (_remove_spammer, REMOVED_SPAMMER),
     },
     "reports": {
-        "uphold": (_uphold, "Upheld the reports: the post in “{title}” is hidden."),
+        "uphold": (board_moderation.hide_post, "Upheld the reports: the post in “{title}” is hidden."),
         "dismiss": (lambda post, by, _reason: board_moderation.dismiss_flags(post, by),
                     "Dismissed the reports: the post in “{title}” stays."),
         "remove_spammer": (_remove_spammer, REMOVED_SPAMMER),
@@ -195,46 +187,68 @@ def decisions_for(tab: str) -> set[str]:
     return set(SUBMISSION_DECISIONS) if tab == "submissions" else set(POST_DECISIONS[tab])
 
 
-def decide(tab: str, subject_id: int, decision: str, by: User, saved_reason: str = "", typed: str = "") -> str:
-    """Take one decision; returns what to tell the moderator, or raises QueueError changing nothing."""
+def decide(tab: str, subject_id: int, decision: str, by: User, saved_reason: str = "", typed: str = "",
+           seen_revision: int | None = None) -> str:
+    """Take one decision; returns what to tell the moderator, or raises QueueError changing nothing.
+
+    The entry is locked while it is decided (on PostgreSQL), so of two moderators deciding at once
+    the second waits, then finds it decided and is told by whom."""
     if decision not in decisions_for(tab):
-        raise NeedsInput("Choose one of the decisions offered.")
+        raise QueueError("Choose one of the decisions offered.")
     try:
         reason = chosen_reason(TABS[tab].reasons, saved_reason, typed)
     except ReasonError as error:
         raise NeedsInput(str(error)) from None
     if tab == "submissions":
-        return _decide_submission(subject_id, decision, reason, by)
+        return _decide_submission(subject_id, decision, reason, by, seen_revision)
     return _decide_post(tab, subject_id, decision, reason, by)
 
 
-def _decide_submission(item_id: int, decision: str, reason: str, by: User) -> str:
-    item = db.session.get(LibraryItem, item_id)
+def _still_waiting(item: LibraryItem) -> bool:
+    return item.status in (Status.SUBMITTED, Status.RESUBMITTED) or (
+        item.status == Status.PUBLISHED and item.has_pending_edit)
+
+
+def _decide_submission(item_id: int, decision: str, reason: str, by: User, seen_revision: int | None) -> str:
+    item = db.session.get(LibraryItem, item_id, with_for_update=True, populate_existing=True)
     if item is None:
         raise QueueError("That submission no longer exists, so there is nothing to decide.")
+    if not _still_waiting(item):
+        raise QueueError(f"“{item.title}” is not waiting for review any more: {audit.who_decided(item.kind, item.id)}")
+    if seen_revision is not None and seen_revision != item.revision_number:
+        raise QueueError(f"“{item.title}” has changed since the queue was shown, so nothing was decided: "
+                         "read it again below.")
     action, reason_required, message = SUBMISSION_DECISIONS[decision]
-    if reason_required and not reason:
-        raise NeedsInput(NEEDS_A_REASON)
     try:
         action(item, by, reason)
-    except service.InvalidTransition as error:
-        raise QueueError(f"“{item.title}”: {error} Latest decision: {audit.who_decided(item.kind, item.id)}") from None
+    except (service.InvalidTransition, service.StaleEdit):
+        db.session.rollback()
+        raise QueueError(f"“{item.title}” was decided meanwhile: {audit.who_decided(item.kind, item.id)}") from None
     except service.LibraryError as error:
-        raise QueueError(f"“{item.title}”: {error}") from None
+        raise NeedsInput(NEEDS_A_REASON if reason_required and not reason else f"“{item.title}”: {error}") from None
     return message.format(title=item.title)
 
 
+def _has_open_reports(post: BoardPost) -> bool:
+    return db.session.scalar(select(PostFlag.id).where(PostFlag.post_id == post.id, PostFlag.resolution.is_(None))
+                             .limit(1)) is not None
+
+
 def _decide_post(tab: str, post_id: int, decision: str, reason: str, by: User) -> str:
-    post = db.session.get(BoardPost, post_id)
+    post = db.session.get(BoardPost, post_id, with_for_update=True, populate_existing=True)
     if post is None:
         raise QueueError("That post no longer exists, so there is nothing to decide.")
-    if decision in POST_DECISIONS_NEEDING_A_REASON and not reason:
-        raise NeedsInput(NEEDS_A_REASON)
+    waiting = post.state == PostState.HELD if tab == "held" else _has_open_reports(post)
+    if not waiting:
+        raise QueueError(f"The post in “{post.thread.title}” is not waiting for a decision any more: "
+                         + audit.who_decided("board post", post.id))
     action, message = POST_DECISIONS[tab][decision]
     author = post.author.display_name if post.author else "the author"
     try:
         action(post, by, reason)
     except BoardError as error:
+        if decision in POST_DECISIONS_NEEDING_A_REASON and not reason:
+            raise NeedsInput(NEEDS_A_REASON) from None
         raise QueueError(f"The post in “{post.thread.title}”: {error}") from None
     return message.format(title=post.thread.title, author=author)
 
@@ -262,9 +276,11 @@ def decide_many(tab: str, subject_ids: list[int], decision: str, by: User, saved
                 typed: str = "") -> BulkOutcome:
     """The same decision on each selected entry, one transaction each: one refusal stops no other."""
     if decision not in BULK_DECISIONS[tab]:
-        raise NeedsInput("Choose one of the decisions offered for the selected entries.")
+        raise QueueError("Choose one of the decisions offered for the selected entries.")
     if not subject_ids:
-        raise NeedsInput("Select at least one entry first.")
+        raise NeedsInput("Select at least one entry first.", field="selection")
+    if len(set(subject_ids)) > PAGE_SIZE:
+        raise NeedsInput(f"Select at most {PAGE_SIZE} entries at once.", field="selection")
     try:
         reason = chosen_reason(TABS[tab].reasons, saved_reason, typed)
     except ReasonError as error:
@@ -276,5 +292,6 @@ def decide_many(tab: str, subject_ids: list[int], decision: str, by: User, saved
         try:
             outcome.done.append(decide(tab, subject_id, _bulk_decision(tab, subject_id, decision), by, typed=reason))
         except QueueError as error:
+            db.session.rollback()  # leave nothing of this entry behind, and release its lock
             outcome.refused.append(str(error))
     return outcome

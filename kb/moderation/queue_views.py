@@ -3,7 +3,7 @@ selected ones), and the saved reasons moderators keep."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from kb.extensions import db
@@ -23,15 +23,22 @@ def moderation_count():
     def waiting_total() -> int:
         if not (current_user.is_authenticated and current_user.is_moderator):
             return 0
-        return sum(queue.counts().values())
+        return sum(waiting_counts().values())
     return {"moderation_waiting": waiting_total}
+
+
+def waiting_counts() -> dict[str, int]:
+    """Counted once per request, though the navigation and the queue's tabs both show them."""
+    if "moderation_counts" not in g:
+        g.moderation_counts = queue.counts()
+    return g.moderation_counts
 
 
 def render_queue(tab: str, failed: dict | None = None, status: int = 200):
     """A tab of the queue; `failed` carries a refused decision's message and what was typed for it."""
     page = queue.PAGES[tab](request.values.get("page", 1, type=int) or 1)
     return render_template("moderation/queue.html", tab=queue.TABS[tab], tabs=queue.TABS.values(),
-                           counts=queue.counts(), page=page, saved=reasons.saved_reasons(queue.TABS[tab].reasons),
+                           counts=waiting_counts(), page=page, saved=reasons.saved_reasons(queue.TABS[tab].reasons),
                            themes=list_themes(), report_reasons=queue.REPORT_REASONS, failed=failed or {}), status
 
 
@@ -44,41 +51,60 @@ def hub(tab: str):
 
 def back_to(tab: str):
     page = request.form.get("page", "")
-    return redirect(url_for("moderation.hub", tab=tab, **({"page": page} if page.isdigit() else {})))
+    return redirect(url_for("moderation.hub", tab=tab, **({"page": page} if number_from(page) else {})))
+
+
+def number_from(value: str) -> int | None:
+    return int(value) if value.isdecimal() and len(value) < 10 else None
 
 
 @bp.route(f"/moderation/{TAB}/<int(max={LARGEST_ID}):subject_id>", methods=["POST"])
 @moderator_required
 def decide(tab: str, subject_id: int):
-    decision = request.form.get("decision", "")
     typed, saved = request.form.get("reason", ""), request.form.get("saved_reason", "")
     try:
-        message = queue.decide(tab, subject_id, decision, current_user, saved, typed)
+        message = queue.decide(tab, subject_id, request.form.get("decision", ""), current_user, saved, typed,
+                               seen_revision=number_from(request.form.get("revision", "")))
     except queue.NeedsInput as error:
         # The entry again, with the message beside it and the reason as it was typed.
-        return render_queue(tab, {"key": f"{tab}-{subject_id}", "message": str(error), "reason": typed,
-                                  "saved": saved}, INVALID)
+        key = f"{tab}-{subject_id}"
+        return render_queue(tab, {"key": key, "message": str(error), "reason": typed, "saved": saved,
+                                  "target": f"reason-{key}"}, INVALID)
     except queue.QueueError as error:
-        flash(str(error), "error")  # decided already, or gone: the queue no longer shows it
+        flash(str(error), "error")  # decided already, changed, or gone: the queue shows it as it is now
     else:
         flash(message, "success")
     return back_to(tab)
 
 
+MOST_LISTED = 5
+
+
+def summary(messages: list[str], what: str) -> str:
+    listed = " ".join(messages[:MOST_LISTED])
+    more = len(messages) - MOST_LISTED
+    return f"{what} ({len(messages)}): {listed}" + (f" And {more} more." if more > 0 else "")
+
+
 @bp.route(f"/moderation/{TAB}/bulk", methods=["POST"])
 @moderator_required
 def decide_selected(tab: str):
-    selected = [int(value) for value in request.form.getlist("selected") if value.isdigit() and len(value) < 10]
+    selected = [number for number in map(number_from, request.form.getlist("selected")) if number is not None]
     typed, saved = request.form.get("reason", ""), request.form.get("saved_reason", "")
     try:
         outcome = queue.decide_many(tab, selected, request.form.get("decision", ""), current_user, saved, typed)
     except queue.NeedsInput as error:
         return render_queue(tab, {"key": "bulk", "message": str(error), "reason": typed, "saved": saved,
-                                  "selected": selected}, INVALID)
-    for message in outcome.done:
-        flash(message, "success")
-    for message in outcome.refused:
-        flash(message, "error")
+                                  "selected": selected,
+                                  "target": f"bulk-{tab}" if error.field == "selection" else "reason-bulk"}, INVALID)
+    except queue.QueueError as error:
+        flash(str(error), "error")
+        return back_to(tab)
+    # One message for each outcome, so a long selection cannot overflow the session cookie.
+    if outcome.done:
+        flash(summary(outcome.done, "Done"), "success")
+    if outcome.refused:
+        flash(summary(outcome.refused, "Not done"), "error")
     return back_to(tab)
 
 
@@ -98,7 +124,8 @@ def saved_reasons():
     try:
         used_for = ReasonUse(request.form.get("used_for", ""))
     except ValueError:
-        return render_reasons({"message": "Choose which queue the reason is for.", "text": text}, INVALID)
+        return render_reasons({"message": "Choose which queue the reason is for.", "text": text,
+                               "target": "used-for-submissions"}, INVALID)
     try:
         reasons.add_reason(used_for, text, current_user)
     except reasons.ReasonError as error:

@@ -49,6 +49,8 @@ def move_reason(reason: SavedReason, by: User, step: int) -> None:
     ordered = saved_reasons(ReasonUse(reason.used_for))
     if not move_within(ordered, reason, step):
         raise ReasonError(at_the_end(step))
+    audit.record(by, "reorder saved reasons", "saved reason", reason.id, reason.text[:200],
+                 "moved up" if step < 0 else "moved down")
     db.session.commit()
 
 
@@ -66,7 +68,7 @@ def chosen_reason(used_for: ReasonUse, saved_id: str, typed: str) -> str:
     typed = (typed or "").replace("\r\n", "\n").strip()
     saved = ""
     if saved_id:
-        reason = db.session.get(SavedReason, int(saved_id)) if saved_id.isdigit() and len(saved_id) < 10 else None
+        reason = db.session.get(SavedReason, int(saved_id)) if saved_id.isdecimal() and len(saved_id) < 10 else None
         if reason is None or reason.used_for != used_for.value:
             raise ReasonError("That saved reason is no longer on the list: choose another, or type your own.")
         saved = reason.text

@@ -39,7 +39,7 @@ def log_filter() -> tuple[audit.LogFilter, dict[str, str]]:
     since, errors["since"] = parsed_date("since")
     until, errors["until"] = parsed_date("until")
     actor = request.args.get("moderator", "")
-    chosen = audit.LogFilter(actor_id=int(actor) if actor.isdigit() and len(actor) < 10 else None,
+    chosen = audit.LogFilter(actor_id=int(actor) if actor.isdecimal() and len(actor) < 10 else None,
                              action=request.args.get("action") or None,
                              target_type=request.args.get("target") or None, since=since, until=until)
     return chosen, {name: message for name, message in errors.items() if message}

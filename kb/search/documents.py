@@ -110,6 +110,6 @@ def document_key(provider: DocumentProvider, row_id: int) -> str:
 def document_for_key(key: str) -> SearchDocument | None:
     prefix, _, row_id = key.partition(":")
     provider = _providers.get(prefix)
-    if provider is None or not row_id.isdigit():
+    if provider is None or not row_id.isdecimal():
         return None
     return provider.document(int(row_id))

@@ -147,7 +147,11 @@ def test_content_that_no_longer_exists_gets_a_message(seeded, cast):
         assert response.status_code == 302
         assert "no longer exists" in text_of(mo.get(response.headers["Location"]))
     response = post(mo, "/moderation/held/1", {"decision": "publish"})  # not a decision for posts
-    assert response.status_code == 422 and "Choose one of the decisions offered" in text_of(response)
+    assert "Choose one of the decisions offered" in text_of(mo.get(response.headers["Location"]))
+    # Numbers that are digits to Python but not to int() are refused, not a server error.
+    assert post(mo, "/moderation/submissions/bulk", {"decision": "approve", "selected": "²"}).status_code == 422
+    response = post(mo, "/moderation/held/1", {"decision": "hide", "saved_reason": "²", "page": "²"})
+    assert response.status_code in (302, 422)
 
 
 def test_held_posts_are_approved_trusted_or_hidden_from_the_queue(seeded, cast):
@@ -176,7 +180,7 @@ def test_reports_are_upheld_or_dismissed_and_a_spammer_removed(seeded, cast):
     dismissed = reported_post(cast["asha"], [make_user()], body="A fair question about pens")
     mo = logged_in(seeded, cast["mo"])
     post(mo, f"/moderation/reports/{dismissed.id}", {"decision": "dismiss"})
-    assert post(mo, f"/moderation/reports/{dismissed.id}", {"decision": "uphold", "reason": "x"}).status_code == 302
+    post(logged_in(seeded, cast["ola"]), f"/moderation/reports/{dismissed.id}", {"decision": "uphold", "reason": "x"})
     db.session.refresh(dismissed)
     assert dismissed.state == PostState.VISIBLE  # dismissed first, so the late uphold changed nothing
     post(mo, f"/moderation/reports/{upheld.id}", {"decision": "uphold", "reason": "Advertising"})
@@ -208,7 +212,7 @@ def test_bulk_decisions_apply_to_each_selected_entry_and_report_refusals(seeded,
     assert response.status_code == 302
     page = text_of(mo.get("/moderation"))
     assert "Published “One”." in page and "Approved the edit of “Edited better”" in page
-    assert "“Two”:" in page and "Ola Other chose “publish”" in page
+    assert "Done (2)" in page and "Not done (1): “Two” is not waiting for review any more: Ola Other chose" in page
     for item in (one, edited):
         db.session.refresh(item)
         assert item.status == "published" and not item.has_pending_edit
@@ -278,3 +282,72 @@ def test_members_do_not_see_the_queue_or_its_counts(seeded, cast):
     for url in ("/moderation", "/moderation/held", "/moderation/reports", "/moderation/reasons"):
         assert member.get(url).status_code == 403
     assert "waiting</span>" not in text_of(member.get("/"))
+
+
+def test_a_late_decision_is_told_who_decided_first(seeded, cast):
+    spam = reported_post(make_user(display_name="Pat"), [make_user()])
+    mo, ola = logged_in(seeded, cast["mo"]), logged_in(seeded, cast["ola"])
+    post(mo, f"/moderation/reports/{spam.id}", {"decision": "dismiss"})
+    post(ola, f"/moderation/reports/{spam.id}", {"decision": "uphold", "reason": "Spam"})
+    page = text_of(ola.get("/moderation/reports"))
+    assert "is not waiting for a decision any more: Mo Moderator chose “dismiss reports”" in page
+    db.session.refresh(spam)
+    assert spam.state == PostState.VISIBLE
+
+
+def test_removing_a_spammer_also_closes_reports_that_already_hid_a_post(seeded, cast):
+    spammer = make_user(display_name="Pen Seller")
+    spammer.trusted = True
+    hidden = reported_post(spammer, [make_user(), make_user(), make_user()])  # three reports hide it
+    db.session.refresh(hidden)
+    assert hidden.state == PostState.HIDDEN
+    mo = logged_in(seeded, cast["mo"])
+    post(mo, f"/moderation/reports/{hidden.id}", {"decision": "remove_spammer", "reason": "Selling pens"})
+    assert "No open reports." in text_of(mo.get("/moderation/reports"))
+    assert "Your account is suspended" in notify.recent(spammer)[0].message
+    post(mo, f"/admin/members/{spammer.id}/restore")
+    db.session.refresh(hidden)
+    assert hidden.state == PostState.VISIBLE and not spammer.is_suspended()
+
+
+def test_a_submission_changed_since_the_queue_was_shown_is_not_decided(seeded, cast):
+    item = make_item(cast["asha"], title="Shared outcomes")
+    library.save_item(item, fields(title="Shared outcomes", body="First proposal."), cast["asha"],
+                      item.revision_number)
+    mo = logged_in(seeded, cast["mo"])
+    seen = re.search(r'name="revision" value="(\d+)"', text_of(mo.get("/moderation"))).group(1)
+    library.save_item(item, fields(title="Shared outcomes", body="Second proposal, quite different."),
+                      cast["asha"], item.revision_number)
+    response = post(mo, f"/moderation/submissions/{item.id}", {"decision": "approve_edit", "revision": seen})
+    page = text_of(mo.get(response.headers["Location"]))
+    assert "has changed since the queue was shown" in page and "Second proposal, quite different." in page
+    db.session.refresh(item)
+    assert item.has_pending_edit and "Second proposal" not in item.body
+    post(mo, f"/moderation/submissions/{item.id}", {"decision": "decline_edit", "reason": "Too vague",
+                                                   "revision": str(item.revision_number)})
+    db.session.refresh(item)
+    assert not item.has_pending_edit and "was declined" in notify.recent(cast["asha"])[0].message
+
+
+def test_bulk_decisions_on_posts(seeded, cast):
+    first, second = held_post(cast["ben"]), held_post(cast["ben"], "Second", "Another question")
+    reported = [reported_post(make_user(display_name=f"Poster {n}"), [make_user()]) for n in range(2)]
+    mo = logged_in(seeded, cast["mo"])
+    token = re.search(r'name="csrf_token" value="([^"]+)"', text_of(mo.get("/moderation"))).group(1)
+    mo.post("/moderation/held/bulk", data={"decision": "approve", "selected": [str(first.id), str(second.id)],
+                                           "csrf_token": token})
+    mo.post("/moderation/reports/bulk", data={"decision": "uphold", "reason": "Adverts", "csrf_token": token,
+                                              "selected": [str(each.id) for each in reported]})
+    for each in (first, second):
+        db.session.refresh(each)
+        assert each.state == PostState.VISIBLE
+    for each in reported:
+        db.session.refresh(each)
+        assert each.state == PostState.HIDDEN and each.state_reason == "Adverts"
+    assert "Done (2)" in text_of(mo.get("/moderation/reports"))
+
+
+def test_headings_in_a_submission_sit_below_the_entry_heading(seeded, cast):
+    make_item(cast["asha"], status="submitted", title="Headings", body="## What we did\n\nThings.")
+    page = text_of(logged_in(seeded, cast["mo"]).get("/moderation"))
+    assert "<h4>What we did</h4>" in page and "<h2>What we did</h2>" not in page
