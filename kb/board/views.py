@@ -159,10 +159,11 @@ def discuss_case_study(case_study_id: int):
 @bp.route(f"/board/t/<{ID}:thread_id>-<slug>")
 @board_reader
 def thread(thread_id: int, slug: str):
-    thread = thread_or_404(thread_id)
+    thread, marks = queries.thread_with_marks(thread_id, current_user)
+    if thread is None or not rules.can_see_thread(current_user, thread):
+        abort(404)
     if slug != thread.slug:
         return redirect(thread_url(thread, **request.args), code=301)
-    marks = queries.marks_of(current_user, thread)
     if "page" not in request.args:
         unread = queries.first_unread_post(thread, current_user, marks)
         if unread is not None:
