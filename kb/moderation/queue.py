@@ -273,8 +273,9 @@ class BulkOutcome:
 
 
 def decide_many(tab: str, subject_ids: list[int], decision: str, by: User, saved_reason: str = "",
-                typed: str = "") -> BulkOutcome:
-    """The same decision on each selected entry, one transaction each: one refusal stops no other."""
+                typed: str = "", seen_revisions: dict[int, int] | None = None) -> BulkOutcome:
+    """The same decision on each selected entry, one transaction each: one refusal stops no other.
+    seen_revisions holds the revision of each submission as the queue showed it."""
     if decision not in BULK_DECISIONS[tab]:
         raise QueueError("Choose one of the decisions offered for the selected entries.")
     if not subject_ids:
@@ -290,7 +291,8 @@ def decide_many(tab: str, subject_ids: list[int], decision: str, by: User, saved
     outcome = BulkOutcome()
     for subject_id in dict.fromkeys(subject_ids):
         try:
-            outcome.done.append(decide(tab, subject_id, _bulk_decision(tab, subject_id, decision), by, typed=reason))
+            outcome.done.append(decide(tab, subject_id, _bulk_decision(tab, subject_id, decision), by, typed=reason,
+                                       seen_revision=(seen_revisions or {}).get(subject_id)))
         except QueueError as error:
             db.session.rollback()  # leave nothing of this entry behind, and release its lock
             outcome.refused.append(str(error))

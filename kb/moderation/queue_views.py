@@ -92,7 +92,9 @@ def decide_selected(tab: str):
     selected = [number for number in map(number_from, request.form.getlist("selected")) if number is not None]
     typed, saved = request.form.get("reason", ""), request.form.get("saved_reason", "")
     try:
-        outcome = queue.decide_many(tab, selected, request.form.get("decision", ""), current_user, saved, typed)
+        outcome = queue.decide_many(tab, selected, request.form.get("decision", ""), current_user, saved, typed,
+                                    {number: number_from(request.form.get(f"revision-{number}", ""))
+                                     for number in selected})
     except queue.NeedsInput as error:
         return render_queue(tab, {"key": "bulk", "message": str(error), "reason": typed, "saved": saved,
                                   "selected": selected,

@@ -323,6 +323,12 @@ def test_a_submission_changed_since_the_queue_was_shown_is_not_decided(seeded, c
     assert "has changed since the queue was shown" in page and "Second proposal, quite different." in page
     db.session.refresh(item)
     assert item.has_pending_edit and "Second proposal" not in item.body
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    mo.post("/moderation/submissions/bulk", data={"decision": "approve", "selected": str(item.id),
+                                                  f"revision-{item.id}": seen, "csrf_token": token})
+    assert "has changed since the queue was shown" in text_of(mo.get("/moderation"))
+    db.session.refresh(item)
+    assert item.has_pending_edit  # in bulk too, what the moderator did not see is not approved
     post(mo, f"/moderation/submissions/{item.id}", {"decision": "decline_edit", "reason": "Too vague",
                                                    "revision": str(item.revision_number)})
     db.session.refresh(item)
