@@ -24,7 +24,7 @@ from kb.board.service import BoardError
 from kb.extensions import db
 from kb.library import history, service
 from kb.library import queries as library_queries
-from kb.library.models import LibraryItem, Status
+from kb.library.models import ItemRevision, LibraryItem, RevisionState, Status
 from kb.library.queries import Page
 from kb.moderation import members
 from kb.moderation.models import ReasonUse
@@ -100,13 +100,21 @@ def submissions(number: int = 1) -> Page:
     total = library_queries.awaiting_review_count()
     number, pages, offset = _paged(total, number)
     items = library_queries.awaiting_review(limit=PAGE_SIZE, offset=offset)
-    labels = library_queries.revision_labels() if any(item.has_pending_edit for item in items) else {}
-    entries = []
-    for item in items:
-        pending = service.pending_edit(item) if item.has_pending_edit else None
-        changes = history.compare(service.snapshot_of(item), pending.snapshot, labels) if pending else []
-        entries.append(Entry(item, changes=changes))
+    pending = _pending_edits([item.id for item in items if item.has_pending_edit])
+    labels = library_queries.revision_labels() if pending else {}
+    entries = [Entry(item, changes=history.compare(service.snapshot_of(item), pending[item.id].snapshot, labels)
+                     if item.id in pending else []) for item in items]
     return Page(_with_records(entries), total, number, pages)
+
+
+def _pending_edits(item_ids: list[int]) -> dict[int, ItemRevision]:
+    """The latest proposed edit of each item, in one query for the whole page."""
+    latest: dict[int, ItemRevision] = {}
+    for revision in db.session.scalars(select(ItemRevision).where(
+            ItemRevision.item_id.in_(item_ids), ItemRevision.state == RevisionState.PENDING.value)
+            .order_by(ItemRevision.number)):
+        latest[revision.item_id] = revision
+    return latest
 
 
 def _post_options(query):
