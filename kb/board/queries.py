@@ -243,14 +243,6 @@ def _marks_columns(viewer, thread_id):
     return read_at, watching
 
 
-def marks_of(viewer, thread: BoardThread) -> MemberMarks:
-    """How far the member has read the thread and whether they watch it, in one query."""
-    if not rules.signed_in(viewer):
-        return NO_MARKS
-    read_at, watching = db.session.execute(select(*_marks_columns(viewer, thread.id))).one()
-    return MemberMarks(read_at, bool(watching))
-
-
 def thread_with_marks(thread_id: int, viewer) -> tuple[BoardThread | None, MemberMarks]:
     """The thread and the member's marks on it in one round trip (the thread page's first query)."""
     if not rules.signed_in(viewer):

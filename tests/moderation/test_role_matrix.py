@@ -29,16 +29,22 @@ PAGES = ["/moderation", "/moderation/held", "/moderation/reports", "/moderation/
 EXPECTED = {"anonymous": 302, "member": 403, "suspended member": 302, "moderator": 200, "admin": 200}
 
 
-@pytest.mark.parametrize("role", list(EXPECTED))
-def test_each_role_gets_the_expected_status_on_every_moderation_page(seeded, role):
-    member = make_user(display_name="Some Member")
-    client = seeded.test_client()
+def client_as(app, role: str):
+    """A test client signed in as a new person in the role (or not at all, for "anonymous")."""
+    client = app.test_client()
     if role != "anonymous":
         person = make_user(role={"moderator": Role.MODERATOR, "admin": Role.ADMIN}.get(role, Role.MEMBER))
         assert Auth(client).login(person.email).status_code == 302
         if role == "suspended member":
             person.suspended_until, person.suspension_reason = clock.now() + timedelta(days=1), "Testing"
             db.session.commit()
+    return client
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_each_role_gets_the_expected_status_on_every_moderation_page(seeded, role):
+    member = make_user(display_name="Some Member")
+    client = client_as(seeded, role)
     for page in PAGES:
         url = page.format(member=member.id)
         response = client.get(url)
@@ -99,13 +105,7 @@ def things_to_act_on() -> dict[str, int]:
 @pytest.mark.parametrize("role", list(EXPECTED))
 def test_each_role_gets_the_expected_status_from_every_moderator_action(seeded, role):
     ids = things_to_act_on()
-    client = seeded.test_client()
-    if role != "anonymous":
-        person = make_user(role={"moderator": Role.MODERATOR, "admin": Role.ADMIN}.get(role, Role.MEMBER))
-        assert Auth(client).login(person.email).status_code == 302
-        if role == "suspended member":
-            person.suspended_until, person.suspension_reason = clock.now() + timedelta(days=1), "Testing"
-            db.session.commit()
+    client = client_as(seeded, role)
     for action in ACTIONS:
         url = action.format(**ids)
         status = post(client, url, {"decision": "approve", "reason": "Testing", "direction": "up"}).status_code
