@@ -86,6 +86,18 @@ def test_a_moderator_clears_a_mixed_queue_and_curates(browser, page, live_server
     expect(moderator.get_by_role("link", name=re.compile(r"^Moderation$"))).to_be_visible()
     assert_accessible(moderator)
 
+    # A saved reason of the moderator's own: an empty one is refused, then it is offered in the queue.
+    moderator.get_by_role("link", name="Saved reasons").click()
+    assert_accessible(moderator)
+    moderator.get_by_role("radio", name="For held and reported posts").check()
+    moderator.get_by_role("button", name="Add the reason").click()
+    expect(moderator.get_by_role("alert")).to_contain_text("3 to 300 characters")
+    assert_accessible(moderator)
+    moderator.get_by_label("Reason", exact=True).fill("Posted the same message in several threads.")
+    moderator.get_by_role("button", name="Add the reason").click()
+    expect(moderator.get_by_role("status")).to_contain_text("Added the saved reason")
+    expect(moderator.get_by_role("main")).to_contain_text("Posted the same message in several threads.")
+
     # Feature the new case study on its theme page.
     moderator.goto(f"{live_server}/case-studies")
     moderator.get_by_role("link", name=CASE_STUDY).click()
