@@ -6,7 +6,7 @@ Nothing in the application edits or deletes a row: the session refuses to flush 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, event, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
@@ -77,7 +77,7 @@ class LogFilter:
         if self.since:
             query = query.where(AuditEntry.created_at >= datetime.combine(self.since, time.min))
         if self.until:
-            query = query.where(AuditEntry.created_at < datetime.combine(self.until + timedelta(days=1), time.min))
+            query = query.where(AuditEntry.created_at <= datetime.combine(self.until, time.max))
         return query
 
 

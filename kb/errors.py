@@ -6,8 +6,10 @@ import logging
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from kb.extensions import db
 from kb.http import wants_json
 from kb.ops.logs import current_request_id
 
@@ -30,6 +32,11 @@ EXPLANATIONS = {
           "What you were doing has not been saved. Try again later."),
 }
 
+PLAIN_ERROR_PAGE = """<!doctype html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>{title} – Common Ground</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><main><h1>{title}</h1><p>{message}</p><p>Reference: {request_id}</p></main></body></html>"""
+
 CSRF_EXPLANATION = (
     "The form was missing its security token or the token had expired, so nothing was changed. "
     "Go back, reload the page and submit the form again."
@@ -41,12 +48,18 @@ def error_response(status: int, detail: str | None = None):
     message = detail or explanation
     if wants_json():
         return {"error": title, "detail": message, "status": status, "request_id": current_request_id()}, status
-    return (
-        render_template(
+    # A failed statement leaves the transaction unusable (on PostgreSQL): end it before the page,
+    # whose navigation reads the database, is drawn.
+    db.session.rollback()
+    try:
+        page = render_template(
             "errors/error.html", status=status, title=title, message=message, request_id=current_request_id()
-        ),
-        status,
-    )
+        )
+    except Exception as error:  # the database itself may be what failed: still answer in words
+        log.error("error page for %s could not be drawn: %s: %s", status, type(error).__name__, error)
+        db.session.rollback()
+        page = PLAIN_ERROR_PAGE.format(title=escape(title), message=escape(message), request_id=current_request_id())
+    return page, status
 
 
 def register(app: Flask) -> None:

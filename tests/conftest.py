@@ -92,7 +92,7 @@ def app(database_url, search_dir):
     with app.app_context():
         yield app
         db.session.rollback()
-        _empty_tables()
+        empty_tables()
         db.session.remove()
         db.engine.dispose()
         for engine in app.extensions.get("kb_search_engines", {}).values():
@@ -100,7 +100,7 @@ def app(database_url, search_dir):
     clock.freeze(None)
 
 
-def _empty_tables() -> None:
+def empty_tables() -> None:
     with db.engine.begin() as connection:
         for table in reversed(db.metadata.sorted_tables):
             connection.execute(table.delete())

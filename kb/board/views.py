@@ -13,11 +13,11 @@ from kb.board import bp, queries, rules, service
 from kb.board.forms import EditPostForm, FlagForm, MoveForm, ReplyForm, ThreadForm
 from kb.board.models import BoardPost, BoardThread
 from kb.board.service import BoardError, RateLimited
+from kb.http import LARGEST_ID, id_argument, page_argument, query_arguments
 from kb.library.models import Kind, Status
 from kb.library.queries import get_item
 
 INVALID = 422
-LARGEST_ID = 2**31 - 1
 ID = f"int(max={LARGEST_ID})"
 
 
@@ -85,7 +85,7 @@ def index():
 @bp.route("/board/<slug>")
 @board_reader
 def category(slug: str):
-    listing = queries.category_listing(slug, current_user, request.args.get("page", 1, type=int) or 1)
+    listing = queries.category_listing(slug, current_user, page_argument())
     if listing is None:
         abort(404)
     category, page = listing
@@ -163,7 +163,7 @@ def thread(thread_id: int, slug: str):
     if thread is None or not rules.can_see_thread(current_user, thread):
         abort(404)
     if slug != thread.slug:
-        return redirect(thread_url(thread, **request.args), code=301)
+        return redirect(thread_url(thread, **query_arguments("page")), code=301)
     if "page" not in request.args:
         unread = queries.first_unread_post(thread, current_user, marks)
         if unread is not None:
@@ -173,7 +173,7 @@ def thread(thread_id: int, slug: str):
 
 
 def render_thread(thread: BoardThread, reply_form: ReplyForm, marks: queries.MemberMarks, status: int = 200):
-    page = queries.posts_of(thread, current_user, request.args.get("page", 1, type=int) or 1)
+    page = queries.posts_of(thread, current_user, page_argument())
     if current_user.is_authenticated:
         shown = [post.visible_since for post in page.items if post.visible_since is not None]
         if page.number == page.pages:
@@ -207,7 +207,7 @@ def reply(thread_id: int):
     thread = thread_or_404(thread_id)
     form = ReplyForm()
     if request.method == "GET":
-        quoted = queries.get_post(request.args.get("quote", 0, type=int) or 0)
+        quoted = queries.get_post(id_argument("quote") or 0)
         if quoted is not None and quoted.thread_id == thread.id and quoted.is_visible:
             form.body.data = quote_of(quoted)
         return render_template("board/reply.html", thread=thread, form=form,

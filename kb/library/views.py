@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from kb import audit
 from kb.auth.models import REGIONS, SECTOR_LABELS
 from kb.extensions import db
+from kb.http import LARGEST_ID, id_argument, page_argument, query_arguments
 from kb.library import bp, curation, featuring, history, queries, rules, service, tags
 from kb.library.forms import CASE_STUDY_TEMPLATE, CaseStudyForm, DecisionForm, LessonForm
 from kb.library.kinds import ALL_KINDS, BY_KIND, CASE_STUDIES, LESSONS, KindPages, pages_for
@@ -23,12 +24,6 @@ from kb.themes.service import list_themes
 
 INVALID = 422
 FORMS = {CASE_STUDIES.key: CaseStudyForm, LESSONS.key: LessonForm}
-LARGEST_ID = 2**31 - 1  # larger numbers cannot be ids on either database: answer 404, not an overflow
-
-
-def id_argument(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdecimal() and int(value) <= LARGEST_ID else None
 
 
 @bp.app_template_global()
@@ -68,8 +63,9 @@ def index(pages: KindPages):
     )
     if filters.tag and (renamed := tags.current_name(filters.tag)):
         # An old tag's address, after a rename or merge: go to the tag it became.
-        return redirect(url_for(f"library.index_{pages.key}", **{**request.args.to_dict(), "tag": renamed}), code=301)
-    page = queries.browse(pages.kind, filters, request.args.get("page", 1, type=int) or 1)
+        kept = query_arguments("theme", "region", "sector", "outcome", "page")
+        return redirect(url_for(f"library.index_{pages.key}", **kept, tag=renamed), code=301)
+    page = queries.browse(pages.kind, filters, page_argument())
     labels = {theme.slug: theme.title for theme in themes} | dict(SECTOR_LABELS)
     outcomes = [outcome.value for outcome in Outcome] if pages is LESSONS else []
     return render_template(

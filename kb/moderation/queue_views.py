@@ -7,13 +7,13 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from kb.extensions import db
+from kb.http import LARGEST_ID, page_argument
 from kb.moderation import bp, queue, reasons
 from kb.moderation.models import ReasonUse, SavedReason
 from kb.permissions import moderator_required
 from kb.themes.service import list_themes
 
 INVALID = 422
-LARGEST_ID = 2**31 - 1
 TAB = "<any(submissions, held, reports):tab>"
 
 
@@ -36,7 +36,7 @@ def waiting_counts() -> dict[str, int]:
 
 def render_queue(tab: str, failed: dict | None = None, status: int = 200):
     """A tab of the queue; `failed` carries a refused decision's message and what was typed for it."""
-    page = queue.PAGES[tab](request.values.get("page", 1, type=int) or 1)
+    page = queue.PAGES[tab](page_argument())
     return render_template("moderation/queue.html", tab=queue.TABS[tab], tabs=queue.TABS.values(),
                            counts=waiting_counts(), page=page, saved=reasons.saved_reasons(queue.TABS[tab].reasons),
                            themes=list_themes(), report_reasons=queue.REPORT_REASONS, failed=failed or {}), status

@@ -16,10 +16,12 @@ from kb.board import moderation as board_moderation
 from kb.board.forms import SuspendForm
 from kb.board.service import BoardError
 from kb.extensions import db
+from kb.http import page_argument, query_arguments
 from kb.moderation import bp, members, queue
 from kb.permissions import moderator_required
 
 LOG_PAGE_SIZE = 50
+LOG_FILTERS = ("moderator", "action", "target", "since", "until")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -51,8 +53,8 @@ def audit_log():
     chosen, errors = log_filter()
     total = audit.count(chosen)
     pages = max(1, -(-total // LOG_PAGE_SIZE))
-    number = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
-    arguments = {name: value for name, value in request.args.items() if name != "page" and value}
+    number = min(max(1, page_argument()), pages)
+    arguments = query_arguments(*LOG_FILTERS)
     return render_template("moderation/audit_log.html", entries=audit.entries(
         chosen, LOG_PAGE_SIZE, (number - 1) * LOG_PAGE_SIZE), choices=audit.choices(), chosen=chosen,
         errors=errors, arguments=arguments, page={"number": number, "pages": pages, "total": total}), \
@@ -88,7 +90,7 @@ def audit_log_csv():
 @moderator_required
 def members_index():
     text = request.args.get("q", "")
-    found, total, number, pages = members.find_members(text, request.args.get("page", 1, type=int) or 1)
+    found, total, number, pages = members.find_members(text, page_argument())
     return render_template("moderation/members.html", members=found, q=text,
                            page={"number": number, "pages": pages, "total": total})
 

@@ -120,7 +120,9 @@ def numeric_column(leaf, name: str) -> list:
     size = leaf.doc_count_all()
     if not size or not leaf.has_column(name):
         return [0] * size
-    reader = leaf.column_reader(name)
+    # Untranslated: the raw integers (a DATETIME column would otherwise give datetimes, and a
+    # document without a value a default that is no valid date).
+    reader = leaf.column_reader(name, translate=False)
     raw = fixed_column_bytes(reader, size)
     if raw is None or reader._reverse:
         return list(reader)

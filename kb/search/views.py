@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kb.auth.models import SECTOR_LABELS
 from kb.extensions import db
+from kb.http import page_argument, query_arguments
 from kb.search import bp, outbox, service
 from kb.search.highlight import snippet
 from kb.search.query import parse
@@ -49,7 +50,7 @@ def run_search() -> SearchPage:
         visibilities=service.visibilities_for(current_user, include_unpublished),
         filters={FILTER_PARAMETERS[name]: value for name, value in filters.items()},
         sort=sort,
-        page=request.args.get("page", 1, type=int) or 1,
+        page=page_argument(),
     )
     outcome = service.search(search_request)
     notice = None
@@ -88,8 +89,10 @@ def result_snippet(fields: dict, stems: set[str]):
 @bp.route("/search")
 def search_page():
     page = run_search()
+    # Links keep what the search asked for, and nothing else that came in the query string.
+    links = query_arguments("q", *FILTER_PARAMETERS, "sort", "unpublished")
     return render_template("search/results.html", page=page, labels=facet_labels(), titles=FACET_TITLES,
-                           parameters=FILTER_PARAMETERS, snippet_for=result_snippet)
+                           parameters=FILTER_PARAMETERS, snippet_for=result_snippet, links=links)
 
 
 @bp.route("/search.json")

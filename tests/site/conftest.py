@@ -1,0 +1,72 @@
+"""One whole site per test module and database: every feature's states at once, and a client per role."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb import clock, create_app
+from kb.extensions import db
+from kb.http import CleanArguments, CleanRequest
+from kb.search.store import ensure_index
+from kb.themes.seed import load_seed
+from tests.conftest import SEED_DIR, Auth, IsolatedClient, empty_tables
+from tests.site.harness import ROLES, Site, build_site
+
+# The query arguments the last request read: the walker sends odd values to exactly these.
+ARGUMENTS_READ: set[str] = set()
+
+
+class RecordingArguments(CleanArguments):
+    def __getitem__(self, key):
+        ARGUMENTS_READ.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None, type=None):  # noqa: A002 (werkzeug's own signature)
+        ARGUMENTS_READ.add(key)
+        return super().get(key, default, type)
+
+    def getlist(self, key, type=None):  # noqa: A002
+        ARGUMENTS_READ.add(key)
+        return super().getlist(key, type)
+
+    def __contains__(self, key):
+        ARGUMENTS_READ.add(key)
+        return super().__contains__(key)
+
+
+class RecordingRequest(CleanRequest):
+    parameter_storage_class = RecordingArguments
+
+
+class WholeSite:
+    def __init__(self, app, site: Site):
+        self.app, self.site = app, site
+        self.clients = {}
+        for role in ROLES:
+            client = app.test_client()
+            if role != "anonymous":
+                assert Auth(client).login(site.people[role].email).status_code == 302, role
+            self.clients[role] = client
+
+
+@pytest.fixture(scope="module")
+def whole_site(database_url, tmp_path_factory):
+    search_dir = tmp_path_factory.mktemp("site-search")
+    ensure_index(search_dir)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": str(search_dir), "TESTING": True})
+    app.test_client_class = IsolatedClient
+    app.request_class = RecordingRequest
+    context = app.app_context()
+    context.push()
+    try:
+        load_seed(SEED_DIR)
+        yield WholeSite(app, build_site())
+    finally:
+        db.session.rollback()
+        empty_tables()
+        db.session.remove()
+        db.engine.dispose()
+        for engine in app.extensions.get("kb_search_engines", {}).values():
+            engine.close()
+        context.pop()
+        clock.freeze(None)

@@ -1,0 +1,111 @@
+"""The whole-site harness: one site holding every state of every feature at once.
+
+Each feature registers one small function with `@registers_states` (in tests/site/states/) that
+builds its states on the shared `Site`: the pages worth visiting, with the status each role should
+get, and the secrets (unique words in things only some roles may see). The walker then visits every
+GET route as every role, with odd input, and checks statuses and leaks; the form fuzzer posts odd
+input to every form. A new feature adds its states in one place and is covered on day one.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from kb.auth.models import Role, User
+from tests.factories import make_user
+
+# The people who walk the site. "author" wrote the unpublished work; "member" is anyone else signed in.
+ROLES = ("anonymous", "member", "author", "moderator", "admin")
+SIGNED_IN = ROLES[1:]
+MODERATORS = ("moderator", "admin")
+EVERYONE = frozenset(ROLES)
+
+# Expected statuses, by who asks.
+PUBLIC = dict.fromkeys(ROLES, 200)
+MEMBERS_ONLY = {**dict.fromkeys(ROLES, 200), "anonymous": 302}
+MODERATORS_ONLY = {"anonymous": 302, "member": 403, "author": 403, "moderator": 200, "admin": 200}
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A word that only `visible_to` may ever receive, in HTML or JSON."""
+
+    word: str
+    visible_to: frozenset[str]
+    what: str
+
+
+@dataclass(frozen=True)
+class Page:
+    """An address worth visiting and the status each role should get there."""
+
+    url: str
+    expect: dict
+    endpoint: str = ""
+
+
+@dataclass(frozen=True)
+class Form:
+    """A form a role can post: where its page is, who fills it in, and where it is sent."""
+
+    page: str
+    role: str
+    action: str = ""  # the form's action when the page holds several forms
+
+
+@dataclass
+class Site:
+    people: dict[str, User] = field(default_factory=dict)
+    pages: list[Page] = field(default_factory=list)
+    secrets: list[Secret] = field(default_factory=list)
+    forms: list[Form] = field(default_factory=list)
+    # What one feature made that another builds on (a published case study, a members-only thread).
+    refs: dict = field(default_factory=dict)
+    _numbers: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def secret(self, what: str, visible_to) -> str:
+        """A fresh word to put in something only `visible_to` may see ("qz…zq", so no word is
+        a part of another and none is a real English word the seed could contain)."""
+        letters = "".join(chr(ord("a") + int(digit)) for digit in str(next(self._numbers)))
+        word = f"qz{''.join(ch for ch in what.lower() if ch.isalpha())[:12]}{letters}zq"
+        self.secrets.append(Secret(word, frozenset(visible_to), what))
+        return word
+
+    def page(self, url: str, expect: dict | None = None) -> None:
+        self.pages.append(Page(url, dict(expect or PUBLIC)))
+
+    def form(self, page: str, role: str, action: str = "") -> None:
+        self.forms.append(Form(page, role, action))
+
+    def person(self, key: str, role: Role = Role.MEMBER, **profile) -> User:
+        user = make_user(email=f"{key}@example.org", role=role, **profile)
+        self.people[key] = user
+        return user
+
+
+StateBuilder = Callable[[Site], None]
+BUILDERS: list[tuple[str, StateBuilder]] = []
+
+
+def registers_states(feature: str) -> Callable[[StateBuilder], StateBuilder]:
+    """Decorator: `feature`'s function that puts its states on the site."""
+    def register(builder: StateBuilder) -> StateBuilder:
+        BUILDERS.append((feature, builder))
+        return builder
+    return register
+
+
+def build_site() -> Site:
+    """Every feature's states on one site. The walkers are made first, so every feature can use them."""
+    from tests.site import states  # noqa: F401  (each module registers its builder)
+
+    site = Site()
+    site.person("member", display_name="Mina Member")
+    site.person("author", display_name="Asha Author")
+    site.person("moderator", role=Role.MODERATOR, display_name="Mo Moderator")
+    site.person("admin", role=Role.ADMIN, display_name="Ada Admin")
+    for _feature, builder in BUILDERS:
+        builder(site)
+    return site

@@ -1,0 +1,21 @@
+"""The hub: its queues (filled by the other features' states), saved reasons, the log, members."""
+
+from __future__ import annotations
+
+from kb.moderation import reasons
+from kb.moderation.models import ReasonUse
+from tests.site.harness import MODERATORS, MODERATORS_ONLY, Site, registers_states
+
+
+@registers_states("moderation")
+def moderation_states(site: Site) -> None:
+    reasons.add_reason(ReasonUse.POSTS, f"Kept private {site.secret('saved reason', MODERATORS)}",
+                       by=site.people["moderator"])
+    for page in ("/moderation", "/moderation/held", "/moderation/reports", "/moderation/reasons",
+                 "/moderation/log", "/moderation/log.csv", "/moderation/featured", "/moderation/tags",
+                 "/admin/members"):
+        site.page(page, MODERATORS_ONLY)
+    for old_address in ("/moderation/review", "/moderation/board"):
+        site.page(old_address, {**MODERATORS_ONLY, "moderator": 301, "admin": 301})
+    site.form("/moderation/reasons", "moderator")
+    site.form("/admin/members", "moderator")

@@ -1,0 +1,29 @@
+"""Themes with a curated reading list holding a retired entry."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from kb.extensions import db
+from kb.themes import resources
+from kb.themes.models import Theme
+from tests.site.harness import MODERATORS, MODERATORS_ONLY, PUBLIC, Site, registers_states
+
+
+@registers_states("themes")
+def theme_states(site: Site) -> None:
+    moderator = site.people["moderator"]
+    theme = db.session.scalar(select(Theme).where(Theme.slug == "funding-it-better"))
+    retired = resources.add(theme, resources.ResourceFields(
+        title=f"Old guidance {site.secret('retired resource', MODERATORS)}", url="https://example.org/old"),
+        by=moderator)
+    resources.set_retired(retired, True, by=moderator)
+    current = resources.add(theme, resources.ResourceFields(title="Current guidance", url="https://example.org/new"),
+                            by=moderator)
+    for slug in db.session.scalars(select(Theme.slug)):
+        site.page(f"/themes/{slug}", PUBLIC)
+    site.page("/moderation/themes/funding-it-better/resources", MODERATORS_ONLY)
+    site.page(f"/moderation/resources/{current.id}", MODERATORS_ONLY)
+    site.page(f"/moderation/resources/{retired.id}", MODERATORS_ONLY)
+    site.form("/moderation/themes/funding-it-better/resources", "moderator")
+    site.form(f"/moderation/resources/{current.id}", "moderator")
