@@ -45,6 +45,7 @@ class Settings:
     flags_to_hide: int = 3
     posts_per_minute: int = 10
     new_member_posts_per_minute: int = 3
+    healthz_token: str = ""
 
     def flask_config(self) -> dict:
         """The settings as Flask configuration keys."""
@@ -67,6 +68,7 @@ class Settings:
             "KB_FLAGS_TO_HIDE": self.flags_to_hide,
             "KB_POSTS_PER_MINUTE": self.posts_per_minute,
             "KB_NEW_MEMBER_POSTS_PER_MINUTE": self.new_member_posts_per_minute,
+            "KB_HEALTHZ_TOKEN": self.healthz_token,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.https,
@@ -183,4 +185,5 @@ def load_settings(environ: dict | None = None) -> Settings:
         posts_per_minute=parse_positive_int("KB_POSTS_PER_MINUTE", env.get("KB_POSTS_PER_MINUTE", "10")),
         new_member_posts_per_minute=parse_positive_int(
             "KB_NEW_MEMBER_POSTS_PER_MINUTE", env.get("KB_NEW_MEMBER_POSTS_PER_MINUTE", "3")),
+        healthz_token=env.get("KB_HEALTHZ_TOKEN", "").strip(),
     )

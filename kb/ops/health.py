@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from pathlib import Path
 
 from alembic.migration import MigrationContext
@@ -16,6 +17,7 @@ from kb.search import outbox
 from kb.search.store import index_health
 
 OUTBOX_STALE_SECONDS = 300
+LOCAL_ADDRESSES = {"127.0.0.1", "::1"}
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 
@@ -40,12 +42,31 @@ def check_database() -> dict:
     return {"database": {"ok": True}, "migrations": migrations}
 
 
+def check_outbox() -> dict:
+    # A backlog that does not drain means the index is falling behind the data.
+    try:
+        backlog = outbox.backlog()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        return {"ok": False, "error": f"search outbox unreadable: {reason}"}
+    return {"ok": backlog["oldest_seconds"] < OUTBOX_STALE_SECONDS, **backlog}
+
+
 def health_report() -> tuple[dict, bool]:
     checks = check_database()
     checks["search_index"] = index_health(Path(current_app.config["KB_SEARCH_DIR"]))
     if checks["database"]["ok"]:
-        # A backlog that does not drain means the index is falling behind the data.
-        backlog = outbox.backlog()
-        checks["search_outbox"] = {"ok": backlog["oldest_seconds"] < OUTBOX_STALE_SECONDS, **backlog}
+        checks["search_outbox"] = check_outbox()
     healthy = all(check["ok"] for check in checks.values())
     return {"status": "ok" if healthy else "unhealthy", "checks": checks}, healthy
+
+
+def may_see_details(remote_address: str | None, authorization: str) -> bool:
+    """The checks name paths, versions and errors: for the machine itself and for monitoring that
+    holds KB_HEALTHZ_TOKEN; anyone else learns only whether the site is healthy."""
+    if remote_address in LOCAL_ADDRESSES:
+        return True
+    token = current_app.config.get("KB_HEALTHZ_TOKEN") or ""
+    offered = authorization.removeprefix("Bearer ").strip()
+    return bool(token) and hmac.compare_digest(offered.encode(), token.encode())

@@ -16,7 +16,6 @@ import threading
 from collections import Counter
 from pathlib import Path
 
-from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from kb.search.query import ParsedQuery, Part
@@ -24,6 +23,7 @@ from kb.search.ranking import FIELD, postings, top_scored
 from kb.search.results import Hit, SearchOutcome, SearchRequest
 from kb.search.segments import (
     flags_to_mask,
+    generic_postings,
     length_bytes,
     mask_of,
     mask_to_flags,
@@ -32,6 +32,10 @@ from kb.search.segments import (
 from kb.search.store import ANALYZER, current_index_dir, open_index
 
 PREFIX_EXPANSIONS = 8
+# Completions and corrections are read from the whole index, then those no visible document holds
+# are passed over: enough candidates that visible ones are nearly always among them.
+PREFIX_CANDIDATES = 4 * PREFIX_EXPANSIONS
+SUGGESTION_CANDIDATES = 5
 # Filters a person can choose; each is also a facet with counts.
 FACET_FIELDS = ("content_type", "themes", "region", "sectors", "tags", "published_year")
 MULTI_VALUED = {"themes", "sectors", "tags"}
@@ -74,37 +78,6 @@ class Engine:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
-
-    # --- building Whoosh queries ---------------------------------------------------------------
-
-    def _part_query(self, searcher: Searcher, part: Part) -> wq.Query:
-        if part.kind == "phrase":
-            return wq.Phrase(FIELD, [stem for word in part.words for stem in stems(word)])
-        if part.kind == "prefix":
-            return self._prefix_query(searcher, part.words[0])
-        terms = stems(part.words[0]) or [part.words[0]]
-        return wq.Term(FIELD, terms[0]) if len(terms) == 1 else wq.And([wq.Term(FIELD, term) for term in terms])
-
-    def _prefix_query(self, searcher: Searcher, prefix: str) -> wq.Query:
-        # Expanding to every completion is what makes prefix queries slow: keep the most frequent few.
-        cache_key = ("prefix", prefix)
-        if cache_key not in self._columns:
-            completions = ((info.doc_frequency(), term) for term, info in searcher.reader().iter_prefix(FIELD, prefix))
-            self._columns[cache_key] = heapq.nlargest(PREFIX_EXPANSIONS, completions)
-        best = [(frequency, term.decode() if isinstance(term, bytes) else term)
-                for frequency, term in self._columns[cache_key]]
-        if not best:
-            return wq.NullQuery
-        return wq.Or([wq.Term(FIELD, text) for _, text in best])
-
-    def build_query(self, searcher: Searcher, parsed: ParsedQuery, any_words: bool = False) -> wq.Query:
-        if parsed.is_empty:
-            return wq.Every()
-        groups = [wq.Or([self._part_query(searcher, part) for part in group]) for group in parsed.required]
-        main = wq.Or(groups) if any_words else wq.And(groups)
-        if parsed.excluded:
-            main = wq.AndNot(main, wq.Or([self._part_query(searcher, part) for part in parsed.excluded]))
-        return main
 
     # --- sets of documents as bitmasks ---------------------------------------------------------
     # A set of documents is a Python int with bit n set for document n: intersecting two is one
@@ -227,14 +200,44 @@ class Engine:
                 matched[docnum] = 1
         return flags_to_mask(matched)
 
-    def _part_mask(self, searcher: Searcher, part: Part, size: int, sink: dict, scored: list) -> int:
+    def _visible_completions(self, searcher: Searcher, prefix: str, size: int, sink: dict, visible: int) -> list[str]:
+        """The most frequent completions of a prefix that occur in a document the visitor may see:
+        a word only an unpublished item holds must not shape, or show through, anyone else's search."""
+        cache_key = ("completions", prefix)
+        if cache_key not in self._columns:
+            completions = ((info.doc_frequency(), term) for term, info in searcher.reader().iter_prefix(FIELD, prefix))
+            self._columns[cache_key] = [term.decode() if isinstance(term, bytes) else term for _frequency, term
+                                        in heapq.nlargest(PREFIX_CANDIDATES, completions)]
+        chosen = []
+        for term in self._columns[cache_key]:
+            if self._term_mask(searcher, term, size, sink) & visible:
+                chosen.append(term)
+                if len(chosen) == PREFIX_EXPANSIONS:
+                    break
+        return chosen
+
+    def _vocabulary_mask(self, searcher: Searcher, word: str, size: int) -> int:
+        flags = bytearray(size)
+        for leaf, offset in searcher.reader().leaf_readers():
+            for docnums, _weights in generic_postings(leaf, "vocabulary", word, offset, False):
+                for docnum in docnums:
+                    flags[docnum] = 1
+        return flags_to_mask(flags)
+
+    def visible_mask(self, searcher: Searcher, visibilities) -> int:
+        visibility = self._value_masks(searcher, "visibility")
+        visible = 0
+        for value in visibilities:
+            visible |= visibility.get(value, 0)
+        return visible
+
+    def _part_mask(self, searcher: Searcher, part: Part, size: int, sink: dict, scored: list, visible: int) -> int:
         if part.kind == "phrase":
             terms = [stem for word in part.words for stem in stems(word)]
             scored.extend(terms)
             return self._phrase_mask(searcher, terms, size, sink)
         if part.kind == "prefix":
-            query = self._prefix_query(searcher, part.words[0])
-            terms = [child.text for child in (getattr(query, "subqueries", None) or ()) if isinstance(child, wq.Term)]
+            terms = self._visible_completions(searcher, part.words[0], size, sink, visible)
             scored.extend(terms)
             mask = 0
             for term in terms:
@@ -248,14 +251,14 @@ class Engine:
         return mask
 
     def _matching(self, searcher: Searcher, parsed: ParsedQuery, any_words: bool, size: int,
-                  sink: dict) -> tuple[int, list[str]]:
+                  sink: dict, visible: int) -> tuple[int, list[str]]:
         """The documents matching the query, and the terms that score them."""
         scored: list[str] = []
         groups = []
         for group in parsed.required:
             mask = 0
             for part in group:
-                mask |= self._part_mask(searcher, part, size, sink, scored)
+                mask |= self._part_mask(searcher, part, size, sink, scored, visible)
             groups.append(mask)
         if any_words:
             matching = 0
@@ -268,7 +271,7 @@ class Engine:
         if parsed.excluded and matching:
             left_out = 0
             for part in parsed.excluded:
-                left_out |= self._part_mask(searcher, part, size, sink, [])
+                left_out |= self._part_mask(searcher, part, size, sink, [], visible)
             matching &= ~left_out
         return matching & ((1 << size) - 1), list(dict.fromkeys(scored))
 
@@ -296,15 +299,12 @@ class Engine:
     def search(self, request: SearchRequest) -> SearchOutcome:
         searcher = self.searcher()
         size = searcher.reader().doc_count_all()
-        visibility = self._value_masks(searcher, "visibility")
-        visible = 0
-        for value in request.visibilities:
-            visible |= visibility.get(value, 0)
+        visible = self.visible_mask(searcher, request.visibilities)
         sink: dict = {}  # posting lists read for this search, reused for scoring
         if request.parsed.is_empty:
             matching, terms = visible, []
         else:
-            matching, terms = self._matching(searcher, request.parsed, request.any_words, size, sink)
+            matching, terms = self._matching(searcher, request.parsed, request.any_words, size, sink, visible)
             matching &= visible
         chosen = {name: self._value_masks(searcher, name).get(value, 0)
                   for name, value in request.filters.items() if name in FACET_FIELDS and value}
@@ -341,13 +341,17 @@ class Engine:
         return SearchOutcome(hits=hits, total=total, page=page, pages=pages, facets=facets, matched_terms=matched,
                              unfiltered_total=matching.bit_count())
 
-    def suggest(self, word: str) -> str | None:
-        """A spelling correction from the index's own words, if there is a likely one."""
+    def suggest(self, word: str, visibilities) -> str | None:
+        """A spelling correction from the words of documents the visitor may see, if there is a likely one."""
         searcher = self.searcher()
         if "corrector" not in self._columns:
             self._columns["corrector"] = searcher.corrector("vocabulary")  # reused until the index changes
-        suggestions = self._columns["corrector"].suggest(word.lower(), limit=1, maxdist=2)
-        return suggestions[0] if suggestions and suggestions[0] != word else None
+        visible = self.visible_mask(searcher, visibilities)
+        size = searcher.reader().doc_count_all()
+        for suggestion in self._columns["corrector"].suggest(word.lower(), limit=SUGGESTION_CANDIDATES, maxdist=2):
+            if suggestion != word and self._vocabulary_mask(searcher, suggestion, size) & visible:
+                return suggestion
+        return None
 
     def count_by(self, name: str) -> Counter:
         """Live documents per value of a column (deleted documents are not counted)."""

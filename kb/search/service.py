@@ -74,11 +74,11 @@ def search(request: SearchRequest) -> SearchOutcome:
     return engine().search(request)
 
 
-def suggest(parsed: ParsedQuery) -> str | None:
-    """The query with misspelt words corrected, if the index knows better words."""
+def suggest(parsed: ParsedQuery, visibilities: set[str]) -> str | None:
+    """The query with misspelt words corrected, if documents the visitor may see have better words."""
     changed, words = False, []
     for word in parsed.plain_words:
-        better = engine().suggest(word)
+        better = engine().suggest(word, visibilities)
         changed = changed or bool(better)
         words.append(better or word)
     return " ".join(words) if changed else None

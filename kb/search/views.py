@@ -61,7 +61,9 @@ def run_search() -> SearchPage:
             outcome = fallback
             notice = "No result has all of your words, so these results have some of them."
     # A spelling suggestion is about the words, so ask only when the words themselves find little.
-    suggestion = service.suggest(parsed) if outcome.unfiltered_total < 3 and parsed.plain_words else None
+    suggestion = None
+    if outcome.unfiltered_total < 3 and parsed.plain_words:
+        suggestion = service.suggest(parsed, search_request.visibilities)
     if suggestion:
         # Only offer a correction that finds more.
         corrected = service.search(SearchRequest(parsed=parse(suggestion), visibilities=search_request.visibilities,

@@ -46,3 +46,40 @@ def test_unhealthy_when_migrations_are_behind(app, client):
     assert migrations["ok"] is False
     assert migrations["current"] == ["older"]
     assert "flask db upgrade" in migrations["error"]
+
+
+def test_a_caller_from_elsewhere_learns_only_the_status(app, client):
+    ensure_index(Path(app.config["KB_SEARCH_DIR"]))
+    elsewhere = {"REMOTE_ADDR": "203.0.113.7"}
+    response = client.get("/healthz", environ_base=elsewhere)
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+    # A wrong token is no better than none.
+    wrong = client.get("/healthz", environ_base=elsewhere, headers={"Authorization": "Bearer guess"})
+    assert wrong.get_json() == {"status": "ok"}
+
+
+def test_monitoring_with_the_token_sees_every_check(app, client):
+    ensure_index(Path(app.config["KB_SEARCH_DIR"]))
+    app.config["KB_HEALTHZ_TOKEN"] = "a-long-monitoring-token"
+    response = client.get("/healthz", environ_base={"REMOTE_ADDR": "203.0.113.7"},
+                          headers={"Authorization": "Bearer a-long-monitoring-token"})
+    assert response.get_json()["checks"]["database"] == {"ok": True}
+
+
+def test_an_empty_database_answers_503_naming_what_failed(tmp_path, search_dir):
+    """A database with no tables at all (never migrated, or wiped): 503 and the reasons, not a 500."""
+    from kb import create_app
+
+    empty = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+                        "KB_SEARCH_DIR": str(search_dir), "TESTING": True})
+    response = empty.test_client().get("/healthz")
+    assert response.status_code == 503
+    checks = response.get_json()["checks"]
+    assert checks["database"]["ok"] is True
+    assert checks["migrations"] == {"ok": False, "current": [], "head": checks["migrations"]["head"],
+                                    "error": "run `flask db upgrade`"}
+    assert checks["search_outbox"]["ok"] is False
+    assert "search outbox unreadable" in checks["search_outbox"]["error"]
+    with empty.app_context():
+        db.engine.dispose()
