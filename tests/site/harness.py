@@ -53,6 +53,7 @@ class Form:
     page: str
     role: str
     action: str = ""  # the form's action when the page holds several forms
+    send_to: str = ""  # where a button with its own formaction sends the form
 
 
 @dataclass
@@ -76,8 +77,8 @@ class Site:
     def page(self, url: str, expect: dict | None = None) -> None:
         self.pages.append(Page(url, dict(expect or PUBLIC)))
 
-    def form(self, page: str, role: str, action: str = "") -> None:
-        self.forms.append(Form(page, role, action))
+    def form(self, page: str, role: str, action: str = "", send_to: str = "") -> None:
+        self.forms.append(Form(page, role, action, send_to))
 
     def person(self, key: str, role: Role = Role.MEMBER, **profile) -> User:
         user = make_user(email=f"{key}@example.org", role=role, **profile)

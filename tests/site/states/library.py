@@ -50,6 +50,7 @@ def library_states(site: Site) -> None:
         library.submit_for_review(resubmitted, by=author)
         library.request_changes(resubmitted, by=moderator, note="Say more about the outcome.")
         library.submit_for_review(resubmitted, by=author)
+        site.refs[f"resubmitted {name}"] = resubmitted
         rejected = write(site, kind, f"rejected {name}", secret_for=WRITER_AND_MODERATORS)
         library.submit_for_review(rejected, by=author)
         # The reason reaches the author's notifications: no other member may read it there.
@@ -90,6 +91,8 @@ def library_states(site: Site) -> None:
         site.page(f"/{PREFIX[kind]}/new", {**dict.fromkeys(SIGNED_IN, 200), "anonymous": 302})
         site.form(f"/{PREFIX[kind]}/new", "author")
         site.form(address(draft, "edit"), "author")
-        site.form(address(submitted), "moderator", action=address(submitted, "request-changes"))
-        site.form(address(pending), "moderator", action=address(pending, "decline-edit"))
+        site.form(address(submitted), "moderator", action=address(submitted, "publish"),
+                  send_to=address(submitted, "request-changes"))
+        site.form(address(pending), "moderator", action=address(pending, "approve-edit"),
+                  send_to=address(pending, "decline-edit"))
     search.drain()

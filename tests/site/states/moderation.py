@@ -18,4 +18,8 @@ def moderation_states(site: Site) -> None:
     for old_address in ("/moderation/review", "/moderation/board"):
         site.page(old_address, {**MODERATORS_ONLY, "moderator": 301, "admin": 301})
     site.form("/moderation/reasons", "moderator")
-    site.form("/admin/members", "moderator")
+    member = site.people["member"]
+    site.form(f"/admin/members/{member.id}", "admin", action=f"/admin/members/{member.id}/role")
+    # Another form decides the submitted case study: the queue's own form decides the resubmitted one.
+    waiting = site.refs["resubmitted case study"]
+    site.form("/moderation", "moderator", action=f"/moderation/submissions/{waiting.id}")
