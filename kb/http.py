@@ -8,12 +8,13 @@ from werkzeug.datastructures.structures import iter_multi_items
 
 
 def without_nul(value):
-    # PostgreSQL cannot store or compare a NUL character in text; no visitor types one on purpose.
-    return value.replace("\x00", "") if isinstance(value, str) else value
+    # PostgreSQL cannot store or compare a NUL character in text, and no visitor types one on
+    # purpose: it becomes the replacement character, which shows where something odd was.
+    return value.replace("\x00", "\ufffd") if isinstance(value, str) else value
 
 
 class CleanArguments(ImmutableMultiDict):
-    """Query and form values with any NUL character taken out, for every feature at once."""
+    """Query and form values with any NUL character replaced, for every feature at once."""
 
     def __init__(self, mapping=None):
         if mapping is not None:

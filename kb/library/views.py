@@ -64,7 +64,7 @@ def index(pages: KindPages):
     if filters.tag and (renamed := tags.current_name(filters.tag)):
         # An old tag's address, after a rename or merge: go to the tag it became.
         kept = query_arguments("theme", "region", "sector", "outcome", "page")
-        return redirect(url_for(f"library.index_{pages.key}", **kept, tag=renamed), code=301)
+        return redirect(url_for(f"library.index_{pages.key}", tag=renamed, **kept), code=301)
     page = queries.browse(pages.kind, filters, page_argument())
     labels = {theme.slug: theme.title for theme in themes} | dict(SECTOR_LABELS)
     outcomes = [outcome.value for outcome in Outcome] if pages is LESSONS else []

@@ -14,6 +14,18 @@ from tests.site.harness import ROLES, Site, build_site
 
 # The query arguments the last request read: the walker sends odd values to exactly these.
 ARGUMENTS_READ: set[str] = set()
+# (what, requests, seconds) for each walk, reported at the end of the run.
+WALKS: list[tuple[str, int, float]] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not WALKS:
+        return
+    requests, seconds = sum(walk[1] for walk in WALKS), sum(walk[2] for walk in WALKS)
+    terminalreporter.write_sep("-", "whole-site harness")
+    for what, count, taken in WALKS:
+        terminalreporter.write_line(f"{what}: {count} requests in {taken:.1f} s")
+    terminalreporter.write_line(f"in all: {requests} requests in {seconds:.1f} s ({requests / seconds:.0f} a second)")
 
 
 class RecordingArguments(CleanArguments):
@@ -41,6 +53,7 @@ class RecordingRequest(CleanRequest):
 class WholeSite:
     def __init__(self, app, site: Site):
         self.app, self.site = app, site
+        self.backend = app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0].split("+")[0]
         self.clients = {}
         for role in ROLES:
             client = app.test_client()

@@ -64,6 +64,9 @@ class Site:
     forms: list[Form] = field(default_factory=list)
     # What one feature made that another builds on (a published case study, a members-only thread).
     refs: dict = field(default_factory=dict)
+    # Ids to fill the POST routes' addresses with, by argument name, or "name@endpoint" where a
+    # route needs its own (a lesson's id for the lesson routes, a featured entry's for featuring).
+    ids: dict = field(default_factory=dict)
     _numbers: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def secret(self, what: str, visible_to) -> str:

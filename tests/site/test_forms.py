@@ -5,6 +5,7 @@ missing and repeated fields): a 2xx or 3xx, or a 4xx that says what was wrong in
 from __future__ import annotations
 
 import re
+import time
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -15,6 +16,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from kb.extensions import db
+from tests.site.conftest import WALKS
 from tests.site.harness import Form
 
 # Tables a refused post may still write to: the record of a failed log-in is the point of throttling.
@@ -130,21 +132,27 @@ def check_answer(form: Form, response, before: dict) -> None:
         assert "<script>alert(1)" not in page, form
 
 
-def post_odd_input(form: Form, client, action: str, fields: list[dict]) -> None:
+def post_odd_input(form: Form, client, action: str, fields: list[dict]) -> int:
+    """Post generated odd input to one form; returns how many posts were made."""
+    sent = []
+
     @settings(max_examples=EXAMPLES_PER_FORM, deadline=None, derandomize=True, database=None,
               suppress_health_check=list(HealthCheck))
     @given(pairs=odd_posts(fields))
     def post(pairs):
         before = row_counts()
+        sent.append(action)
         check_answer(form, client.post(action, data=MultiDict(pairs)), before)
 
     post()
+    return len(sent)
 
 
 def test_every_form_refuses_a_missing_token_and_survives_odd_input(whole_site):
     """Every registered form: first without its CSRF token (refused, nothing stored), then a dozen
     generated posts (deterministic: the same inputs every run)."""
     assert len(whole_site.site.forms) >= 25
+    started, requests = time.perf_counter(), 0
     for form in whole_site.site.forms:
         client = whole_site.clients[form.role]
         page = client.get(form.page)
@@ -159,7 +167,9 @@ def test_every_form_refuses_a_missing_token_and_survives_odd_input(whole_site):
         assert re.search(r"security token", response.get_data(as_text=True)), form
         assert row_counts() == before, form
 
-        post_odd_input(form, client, action, found["fields"])
+        requests += 2 + post_odd_input(form, client, action, found["fields"])
+    WALKS.append((f"{len(whole_site.site.forms)} forms on {whole_site.backend}", requests,
+                  time.perf_counter() - started))
 
 
 @pytest.mark.parametrize("value", ["\x00", "Title with a NUL\x00 inside"])

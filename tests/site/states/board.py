@@ -11,7 +11,7 @@ from sqlalchemy import select
 from kb import clock
 from kb.board import moderation
 from kb.board import service as board
-from kb.board.models import BoardCategory
+from kb.board.models import BoardCategory, WatchedWord
 from kb.extensions import db
 from tests.site.harness import MEMBERS_ONLY, MODERATORS, MODERATORS_ONLY, SIGNED_IN, Site, registers_states
 
@@ -82,6 +82,10 @@ def board_states(site: Site) -> None:
                               reason=f"Cooling off {site.secret('suspension reason', MODERATORS)}")
     moderation.add_watched_word(site.secret("watched word", MODERATORS), by=moderator)
     site.refs.update(members_thread=thread, held_post=held)
+    site.ids.update(post_id=reported.id, thread_id=thread.id, user_id=suspended.id, category_id=general.id,
+                    word_id=db.session.scalar(select(WatchedWord.id)))
+    site.ids.update({"subject_id@submissions": site.refs["resubmitted case study"].id, "subject_id@held": held.id,
+                     "subject_id@reports": reported.id})
 
     for page in ("/board", "/board/general", "/board/funding-it-better", "/my/watching", "/board/new"):
         site.page(page, MEMBERS_ONLY)

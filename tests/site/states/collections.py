@@ -22,6 +22,7 @@ def collection_states(site: Site) -> None:
     collections.add_entry(collection, "https://example.org/guide", "Outside guidance.", by=moderator,
                           title="A guide from elsewhere")
     library.archive(kept, by=moderator, reason="Out of date.")
+    site.ids.update({"collection_id": collection.id, "entry_id@collections": collection.entries[0].id})
     site.page("/collections", PUBLIC)
     site.page(f"/collections/{collection.id}-{collection.slug}", PUBLIC)
     site.page(f"/collections/{collection.id}", {role: 301 for role in PUBLIC})

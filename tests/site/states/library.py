@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from kb.extensions import db
 from kb.library import curation, featuring
 from kb.library import service as library
-from kb.library.models import Kind, LibraryItem
+from kb.library.models import FeaturedItem, Kind, LibraryItem, Tag
 from kb.search import service as search
 from tests.site.harness import EVERYONE, MODERATORS, PUBLIC, SIGNED_IN, Site, registers_states
 
@@ -73,6 +76,8 @@ def library_states(site: Site) -> None:
         waiting = library.fields_of(pending)
         waiting.body = f"A proposed change {site.secret('pending edit', WRITER_AND_MODERATORS)}"
         library.save_item(pending, waiting, by=author, opened_at_revision=pending.revision_number)
+        site.ids[f"item_id@{'case_study' if kind == Kind.CASE_STUDY else 'lesson'}"] = pending.id
+        site.ids["number"] = 1
         if kind == Kind.CASE_STUDY:
             curation.verify(newer, by=moderator, note="Checked with the council.")
             site.refs["case_study"] = newer
@@ -95,4 +100,6 @@ def library_states(site: Site) -> None:
                   send_to=address(submitted, "request-changes"))
         site.form(address(pending), "moderator", action=address(pending, "approve-edit"),
                   send_to=address(pending, "decline-edit"))
+    site.ids["entry_id@library"] = db.session.scalar(select(FeaturedItem.id))
+    site.ids["tag_id"] = db.session.scalar(select(Tag.id).where(Tag.name == "harness"))
     search.drain()

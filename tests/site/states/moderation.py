@@ -9,8 +9,9 @@ from tests.site.harness import MODERATORS, MODERATORS_ONLY, Site, registers_stat
 
 @registers_states("moderation")
 def moderation_states(site: Site) -> None:
-    reasons.add_reason(ReasonUse.POSTS, f"Kept private {site.secret('saved reason', MODERATORS)}",
-                       by=site.people["moderator"])
+    saved = reasons.add_reason(ReasonUse.POSTS, f"Kept private {site.secret('saved reason', MODERATORS)}",
+                               by=site.people["moderator"])
+    site.ids["reason_id"] = saved.id
     for page in ("/moderation", "/moderation/held", "/moderation/reports", "/moderation/reasons",
                  "/moderation/log", "/moderation/log.csv", "/moderation/featured", "/moderation/tags",
                  "/admin/members"):

@@ -20,6 +20,7 @@ def theme_states(site: Site) -> None:
     resources.set_retired(retired, True, by=moderator)
     current = resources.add(theme, resources.ResourceFields(title="Current guidance", url="https://example.org/new"),
                             by=moderator)
+    site.ids.update(resource_id=current.id, **{"slug@resources": theme.slug})
     for slug in db.session.scalars(select(Theme.slug)):
         site.page(f"/themes/{slug}", PUBLIC)
     site.page("/moderation/themes/funding-it-better/resources", MODERATORS_ONLY)
