@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy import event, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from kb import errors, templating
+from kb import errors, security_headers, templating
 from kb.auth import bp as auth_bp
 from kb.board import bp as board_bp
 from kb.cli import kb_group
@@ -51,6 +51,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     register_request_logging(app)
     errors.register(app)
+    security_headers.register(app)
     templating.register(app)
     app.register_blueprint(themes_bp)
     app.register_blueprint(auth_bp)
