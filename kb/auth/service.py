@@ -129,27 +129,27 @@ def _checked_region(region: str | None) -> str | None:
 
 
 def throttled_until(email: str, ip_address: str) -> datetime | None:
-    """When logging in for this email or from this address is allowed again; None when it is now."""
+    """When logging in for this email from this address is allowed again; None when it is now.
+
+    Failures are counted per address, and per account and address together, never per account
+    alone: a stranger guessing a member's password from elsewhere must not lock the member out.
+    """
     settings = current_app.config
     max_failures = settings["KB_LOGIN_MAX_FAILURES"]
     window = timedelta(minutes=settings["KB_LOGIN_WINDOW_MINUTES"])
-    now = clock.now()
-    window_start = now - window
+    window_start = clock.now() - window
+    email = normalise_email(email)
+    from_this_address = LoginAttempt.ip_address == ip_address
+    for_this_pair = (LoginAttempt.email == email) & from_this_address
 
-    # A successful log-in to the account clears its own count; it does not clear the address's,
-    # or an attacker could reset the count by logging in to an account of their own.
+    # A successful log-in clears the count of its own account and address; it does not clear the
+    # address's, or an attacker could reset it by logging in to an account of their own.
     last_success = db.session.scalar(
-        select(func.max(LoginAttempt.attempted_at)).where(
-            LoginAttempt.email == normalise_email(email), LoginAttempt.succeeded.is_(True)
-        )
+        select(func.max(LoginAttempt.attempted_at)).where(for_this_pair, LoginAttempt.succeeded.is_(True))
     )
-    account_since = max(window_start, last_success) if last_success else window_start
-    checks = (
-        (LoginAttempt.email == normalise_email(email), account_since),
-        (LoginAttempt.ip_address == ip_address, window_start),
-    )
+    pair_since = max(window_start, last_success) if last_success else window_start
     release_times = []
-    for condition, since in checks:
+    for condition, since in ((for_this_pair, pair_since), (from_this_address, window_start)):
         failures = db.session.scalars(
             select(LoginAttempt.attempted_at)
             .where(condition, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at > since)
