@@ -81,7 +81,7 @@ def test_a_page_that_asks_for_a_nonce_gets_it_in_its_policy_only(app_with_test_r
 def test_strict_transport_security_only_when_served_over_https(database_url, search_dir):
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": str(search_dir),
                       "KB_HTTPS": True})
+    response = app.test_client().get("/about")  # in a context of its own, which puts its connection back
     with app.app_context():
-        response = app.test_client().get("/about")
         db.engine.dispose()
     assert response.headers["Strict-Transport-Security"] == "max-age=63072000"
