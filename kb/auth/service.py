@@ -13,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kb import clock
-from kb.auth.models import REGIONS, LoginAttempt, Role, Sector, User, new_session_token
+from kb.auth import sessions
+from kb.auth.models import REGIONS, LoginAttempt, Role, Sector, SignedInSession, User
 from kb.extensions import db
 
 PASSWORD_MIN = 10
@@ -194,19 +195,6 @@ def authenticate(email: str, password: str, ip_address: str) -> User:
     return user
 
 
-def load_user_with(session_id: str, *also) -> tuple | None:
-    """Flask-Login's loader: the id is 'user id:session token', so old sessions die with the token.
-    Returns the member followed by the values of the `also` columns, read in the same query (pages
-    that always show something of the member need not ask twice); None for a dead session."""
-    user_id, _, token = session_id.partition(":")
-    if not user_id.isdecimal() or not token:
-        return None
-    found = db.session.execute(select(User, *also).where(User.id == int(user_id))).first()
-    if found is None or found[0].session_token != token:
-        return None
-    return tuple(found)
-
-
 def update_profile(user: User, email: str, profile: Profile, current_password: str = "") -> None:
     """Change the profile. A new email address needs the current password, and must be free."""
     new_email = normalise_email(email)
@@ -227,12 +215,13 @@ def update_profile(user: User, email: str, profile: Profile, current_password: s
         raise EmailTaken() from None
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Set a new password and sign the account out of every other browser."""
+def change_password(user: User, current_password: str, new_password: str,
+                    keeping: SignedInSession | None = None) -> None:
+    """Set a new password and sign the account out of every browser but `keeping` (the one in use)."""
     if not check_password_hash(user.password_hash, current_password):
         raise WrongPassword()
     user.password_hash = hash_password(new_password)
-    user.session_token = new_session_token()
+    sessions.end_other_sessions(user, keeping=keeping, commit=False)
     db.session.commit()
 
 
