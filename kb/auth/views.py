@@ -51,7 +51,7 @@ def current_signed_in_session() -> SignedInSession | None:
 
 
 @user_loaded_from_cookie.connect
-def renew_remember_me(_app, user=None, **_extra):
+def renew_remember_me(_app, **_signal):
     # The remember-me cookie was just used: give this browser a new secret (and so new cookies), so
     # the used cookie, and any copy of it, signs nobody in again.
     session["_user_id"] = sessions.renew_secret(g.signed_in_session)

@@ -115,7 +115,7 @@ def test_logging_in_changes_the_session_and_the_form_token(app, member):
     after = session_data(app, client)
     assert "_user_id" in after and "csrf_token" not in after  # the old token is gone with the old session
     assert csrf_token_from(client.get("/account").get_data(as_text=True)) != planted
-    assert session_data(app, client)["csrf_token"] != before["csrf_token"]
+    assert session_data(app, client)["csrf_token"] != before["csrf_token"]  # a new one, made after logging in
     # The token from before logging in is refused now.
     response = client.post("/account/sessions/sign-out-others", data={"csrf_token": planted})
     assert response.status_code == 400
