@@ -41,6 +41,7 @@ def fill(thread_count: int, posts_per_thread: int) -> dict:
     from kb import clock, create_app
     from kb.auth.models import Role, User
     from kb.auth.service import Profile, create_account
+    from kb.auth.sessions import start_session
     from kb.board.models import BoardCategory, BoardPost, BoardThread
     from kb.extensions import db
     from kb.markup import render_markdown
@@ -80,9 +81,10 @@ def fill(thread_count: int, posts_per_thread: int) -> dict:
         thread = db.session.scalar(select(BoardThread).where(BoardThread.category_id == busiest.id)
                                    .order_by(BoardThread.last_activity_at.desc()))
         reader = db.session.scalar(select(User).where(User.email == "reader@bench.example"))
-        # A signed-in visitor's session cookie, made the way Flask-Login would.
+        # A signed-in visitor's session cookie, made the way logging in makes it: the secret of a
+        # signed-in session (kb.auth.sessions) where Flask-Login keeps the member's id.
         cookie = app.session_interface.get_signing_serializer(app).dumps(
-            {"_user_id": reader.get_id(), "_fresh": True})
+            {"_user_id": start_session(reader, "wrk (bench)"), "_fresh": True})
         return {"category": f"/board/{busiest.slug}", "thread": f"/board/t/{thread.id}-{thread.slug}",
                 "cookie": cookie}
 

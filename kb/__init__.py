@@ -7,8 +7,9 @@ import sys
 from flask import Flask
 from sqlalchemy import event, text
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from kb import errors, http, templating
+from kb import errors, http, security_headers, templating
 from kb.auth import bp as auth_bp
 from kb.board import bp as board_bp
 from kb.cli import kb_group
@@ -36,6 +37,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     )
     app.config.update(settings.flask_config())
     app.config.update(config_overrides or {})
+    _trust_proxies(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
@@ -48,10 +50,19 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     return app
 
 
+def _trust_proxies(app: Flask) -> None:
+    # Each trusted proxy appends one address to X-Forwarded-For: only that many entries, counted from
+    # the right, are believed; whatever a client wrote before them is ignored.
+    hops = app.config["KB_TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+
 def _register_blueprints(app: Flask) -> None:
     register_request_logging(app)
     errors.register(app)
     http.register(app)
+    security_headers.register(app)
     templating.register(app)
     app.register_blueprint(themes_bp)
     app.register_blueprint(auth_bp)

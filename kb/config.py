@@ -38,6 +38,7 @@ class Settings:
     log_level: str = "INFO"
     login_max_failures: int = 5
     login_window_minutes: int = 15
+    trusted_proxies: int = 0
     mail_host: str = ""
     mail_port: int = 25
     mail_sender: str = "Common Ground <noreply@localhost>"
@@ -61,6 +62,7 @@ class Settings:
             "KB_LOG_LEVEL": self.log_level,
             "KB_LOGIN_MAX_FAILURES": self.login_max_failures,
             "KB_LOGIN_WINDOW_MINUTES": self.login_window_minutes,
+            "KB_TRUSTED_PROXIES": self.trusted_proxies,
             "KB_MAIL_HOST": self.mail_host,
             "KB_MAIL_PORT": self.mail_port,
             "KB_MAIL_SENDER": self.mail_sender,
@@ -176,6 +178,8 @@ def load_settings(environ: dict | None = None) -> Settings:
         login_window_minutes=parse_positive_int(
             "KB_LOGIN_WINDOW_MINUTES", env.get("KB_LOGIN_WINDOW_MINUTES", "15")
         ),
+        # 0: X-Forwarded-For is ignored, since anyone can write it; N: the N proxies in front are believed.
+        trusted_proxies=parse_positive_int("KB_TRUSTED_PROXIES", env.get("KB_TRUSTED_PROXIES", "0"), 0),
         mail_host=env.get("KB_MAIL_HOST", ""),
         mail_port=parse_positive_int("KB_MAIL_PORT", env.get("KB_MAIL_PORT", "25")),
         mail_sender=env.get("KB_MAIL_SENDER") or "Common Ground <noreply@localhost>",

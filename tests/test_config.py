@@ -20,6 +20,7 @@ def test_defaults_keep_everything_under_the_instance_folder(tmp_path):
     assert settings.search_dir == tmp_path / "search"
     assert settings.board_public is False
     assert settings.https is False
+    assert settings.trusted_proxies == 0
 
 
 def test_secret_key_is_generated_once_and_kept_private(tmp_path):
@@ -48,6 +49,8 @@ def test_secret_key_from_the_environment_wins(tmp_path):
         ("KB_LOGIN_WINDOW_MINUTES", "0", "must be at least 1"),
         ("KB_LOG_LEVEL", "LOUD", "KB_LOG_LEVEL must be one of"),
         ("KB_MAIL_PORT", "smtp", "KB_MAIL_PORT must be a whole number"),
+        ("KB_TRUSTED_PROXIES", "-1", "KB_TRUSTED_PROXIES must be at least 0"),
+        ("KB_TRUSTED_PROXIES", "one", "KB_TRUSTED_PROXIES must be a whole number"),
     ],
 )
 def test_invalid_settings_are_named_in_the_error(tmp_path, name, value, message):

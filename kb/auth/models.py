@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -54,10 +53,7 @@ EMAIL_MAX = 254
 NAME_MAX = 80
 ORGANISATION_MAX = 120
 SUSPENSION_REASON_MAX = 500
-
-
-def new_session_token() -> str:
-    return secrets.token_urlsafe(24)
+DEVICE_MAX = 100
 
 
 class User(UserMixin, db.Model):
@@ -72,17 +68,12 @@ class User(UserMixin, db.Model):
     region: Mapped[str | None] = mapped_column(String(40))
     role: Mapped[str] = mapped_column(String(20), default=Role.MEMBER.value)
     password_hash: Mapped[str] = mapped_column(String(255))
-    # Part of the id Flask-Login stores: changing it signs the account out everywhere.
-    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     suspended_until: Mapped[datetime | None] = mapped_column(DateTime)
     suspension_reason: Mapped[str | None] = mapped_column(String(SUSPENSION_REASON_MAX))
     # Set by a moderator's "approve and trust": the member's posts no longer wait in pre-moderation.
     trusted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
 
     @property
     def is_moderator(self) -> bool:
@@ -119,3 +110,23 @@ class LoginAttempt(db.Model):
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     attempted_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+
+
+class SignedInSession(db.Model):
+    """One browser signed in to an account (kb.auth.sessions holds the rules).
+
+    The browser's cookies carry a random secret; only its SHA-256 is kept here, so a copy of this
+    table signs nobody in. Deleting the row signs that browser out, whatever cookies it still has.
+    """
+
+    __tablename__ = "signed_in_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # "Firefox on Windows": enough for the member to recognise the browser, and no more.
+    device: Mapped[str] = mapped_column(String(DEVICE_MAX))
+    remembered: Mapped[bool] = mapped_column(Boolean, default=False)
+    signed_in_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)

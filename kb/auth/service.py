@@ -13,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kb import clock
-from kb.auth.models import REGIONS, LoginAttempt, Role, Sector, User, new_session_token
+from kb.auth import sessions
+from kb.auth.models import REGIONS, LoginAttempt, Role, Sector, SignedInSession, User
 from kb.extensions import db
 
 PASSWORD_MIN = 10
@@ -129,27 +130,27 @@ def _checked_region(region: str | None) -> str | None:
 
 
 def throttled_until(email: str, ip_address: str) -> datetime | None:
-    """When logging in for this email or from this address is allowed again; None when it is now."""
+    """When logging in for this email from this address is allowed again; None when it is now.
+
+    Failures are counted per address, and per account and address together, never per account
+    alone: a stranger guessing a member's password from elsewhere must not lock the member out.
+    """
     settings = current_app.config
     max_failures = settings["KB_LOGIN_MAX_FAILURES"]
     window = timedelta(minutes=settings["KB_LOGIN_WINDOW_MINUTES"])
-    now = clock.now()
-    window_start = now - window
+    window_start = clock.now() - window
+    email = normalise_email(email)
+    from_this_address = LoginAttempt.ip_address == ip_address
+    for_this_pair = (LoginAttempt.email == email) & from_this_address
 
-    # A successful log-in to the account clears its own count; it does not clear the address's,
-    # or an attacker could reset the count by logging in to an account of their own.
+    # A successful log-in clears the count of its own account and address; it does not clear the
+    # address's, or an attacker could reset it by logging in to an account of their own.
     last_success = db.session.scalar(
-        select(func.max(LoginAttempt.attempted_at)).where(
-            LoginAttempt.email == normalise_email(email), LoginAttempt.succeeded.is_(True)
-        )
+        select(func.max(LoginAttempt.attempted_at)).where(for_this_pair, LoginAttempt.succeeded.is_(True))
     )
-    account_since = max(window_start, last_success) if last_success else window_start
-    checks = (
-        (LoginAttempt.email == normalise_email(email), account_since),
-        (LoginAttempt.ip_address == ip_address, window_start),
-    )
+    pair_since = max(window_start, last_success) if last_success else window_start
     release_times = []
-    for condition, since in checks:
+    for condition, since in ((for_this_pair, pair_since), (from_this_address, window_start)):
         failures = db.session.scalars(
             select(LoginAttempt.attempted_at)
             .where(condition, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at > since)
@@ -194,19 +195,6 @@ def authenticate(email: str, password: str, ip_address: str) -> User:
     return user
 
 
-def load_user_with(session_id: str, *also) -> tuple | None:
-    """Flask-Login's loader: the id is 'user id:session token', so old sessions die with the token.
-    Returns the member followed by the values of the `also` columns, read in the same query (pages
-    that always show something of the member need not ask twice); None for a dead session."""
-    user_id, _, token = session_id.partition(":")
-    if not user_id.isdecimal() or not token:
-        return None
-    found = db.session.execute(select(User, *also).where(User.id == int(user_id))).first()
-    if found is None or found[0].session_token != token:
-        return None
-    return tuple(found)
-
-
 def update_profile(user: User, email: str, profile: Profile, current_password: str = "") -> None:
     """Change the profile. A new email address needs the current password, and must be free."""
     new_email = normalise_email(email)
@@ -227,12 +215,13 @@ def update_profile(user: User, email: str, profile: Profile, current_password: s
         raise EmailTaken() from None
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Set a new password and sign the account out of every other browser."""
+def change_password(user: User, current_password: str, new_password: str,
+                    keeping: SignedInSession | None = None) -> None:
+    """Set a new password and sign the account out of every browser but `keeping` (the one in use)."""
     if not check_password_hash(user.password_hash, current_password):
         raise WrongPassword()
     user.password_hash = hash_password(new_password)
-    user.session_token = new_session_token()
+    sessions.end_other_sessions(user, keeping=keeping, commit=False)
     db.session.commit()
 
 

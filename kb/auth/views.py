@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user, user_loaded_from_cookie
 
 from kb import notify
-from kb.auth import bp, service
+from kb.auth import bp, service, sessions
 from kb.auth.forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
-from kb.auth.models import User
+from kb.auth.models import SignedInSession, User
 from kb.auth.service import AccountSuspended, AuthError, LoginThrottled, Profile
 from kb.extensions import login_manager
-from kb.http import wants_json
+from kb.http import LARGEST_ID, wants_json
 
 INVALID = 422  # the form is re-shown with its errors and what was typed
 
@@ -31,13 +31,52 @@ def next_page(default_endpoint: str = "themes.home") -> str:
 
 
 @login_manager.user_loader
-def load_user(session_id: str):
-    # Every page's navigation shows the member's unread notifications: read with the member.
-    found = service.load_user_with(session_id, notify.unread_count_of(User.id))
+def load_user(secret: str):
+    # Flask-Login hands over what the session cookie (or the remember-me cookie) holds: the secret
+    # of a signed-in session. The navigation's unread count is read in the same query.
+    found = sessions.signed_in_with(secret, notify.unread_count_of(User.id))
     if found is None:
+        # Ended elsewhere or expired: forget the dead secret (both cookies hold the same one), so
+        # later requests do not look it up again.
+        session.pop("_user_id", None)
+        if current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies:
+            session["_remember"] = "clear"
         return None
-    user, g.unread_notifications_when_loaded = found
+    g.signed_in_session, user, g.unread_notifications_when_loaded = found
     return user
+
+
+def current_signed_in_session() -> SignedInSession | None:
+    return g.get("signed_in_session") if current_user.is_authenticated else None
+
+
+@user_loaded_from_cookie.connect
+def renew_remember_me(_app, **_signal):
+    # The remember-me cookie was just used: give this browser a new secret (and so new cookies), so
+    # the used cookie, and any copy of it, signs nobody in again.
+    session["_user_id"] = sessions.renew_secret(g.signed_in_session)
+    session["_remember"] = "set"
+
+
+def sign_in(user: User, remember: bool = False) -> None:
+    """Start a signed-in session for this browser."""
+    secret = sessions.start_session(user, request.user_agent.string, remembered=remember)
+    # Nothing from before signing in carries over, the CSRF token included: a session planted in
+    # the browser beforehand (session fixation) is worth nothing afterwards.
+    session.clear()
+    g.pop(current_app.config["WTF_CSRF_FIELD_NAME"], None)
+    login_user(user, remember=remember)
+    session["_user_id"] = secret  # what Flask-Login keeps, in place of the account's id
+
+
+def sign_out() -> None:
+    """End this browser's signed-in session on the server, then forget it here."""
+    signed_in = current_signed_in_session()
+    if signed_in is not None:
+        sessions.end_session(signed_in)
+    session.clear()
+    g.pop(current_app.config["WTF_CSRF_FIELD_NAME"], None)
+    logout_user()  # after clear(): it asks for the remember-me cookie to be deleted
 
 
 @login_manager.unauthorized_handler
@@ -53,7 +92,7 @@ def sign_out_suspended_member():
     # A suspension takes effect at once, not when the member next logs in.
     if current_user.is_authenticated and current_user.is_suspended():
         message = str(AccountSuspended(current_user))
-        logout_user()
+        sign_out()
         flash(message, "error")
 
 
@@ -68,7 +107,7 @@ def register():
         except service.EmailTaken as error:
             form.email.errors.append(str(error))
         else:
-            login_user(user)
+            sign_in(user)
             flash(f"Welcome to Common Ground, {user.display_name}. Your account is ready.", "success")
             return redirect(next_page())
     status = INVALID if form.errors else 200
@@ -93,7 +132,7 @@ def login():
             form.form_errors.append(str(error))
             status = INVALID
         else:
-            login_user(user, remember=form.remember.data)
+            sign_in(user, remember=form.remember.data)
             flash(f"You are logged in as {user.display_name}.", "success")
             return redirect(next_page())
     elif form.errors:
@@ -103,7 +142,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
+    sign_out()
     flash("You have logged out.", "success")
     return redirect(url_for("themes.home"))
 
@@ -114,7 +153,8 @@ def render_account(profile_form=None, password_form=None, status: int = 200):
     if password_form is None:
         password_form = PasswordForm(prefix="password", formdata=None)
     return (
-        render_template("auth/account.html", profile_form=profile_form, password_form=password_form),
+        render_template("auth/account.html", profile_form=profile_form, password_form=password_form,
+                        devices=sessions.sessions_of(current_user), this_device=current_signed_in_session()),
         status,
     )
 
@@ -150,16 +190,40 @@ def change_password():
     form = PasswordForm(prefix="password")
     if form.validate_on_submit():
         try:
-            service.change_password(current_user, form.current_password.data, form.password.data)
+            service.change_password(current_user, form.current_password.data, form.password.data,
+                                    keeping=current_signed_in_session())
         except service.WrongPassword as error:
             form.current_password.errors.append(str(error))
         else:
-            # The new session token signed out every session, this one included: sign back in here.
-            login_user(current_user._get_current_object())
             flash("Your password has been changed. Other browsers using your account have been logged out.",
                   "success")
             return redirect(url_for("auth.account"))
     return render_account(password_form=form, status=INVALID)
+
+
+@bp.route("/account/sessions/sign-out-others", methods=["POST"])
+@login_required
+def sign_out_other_devices():
+    ended = sessions.end_other_sessions(current_user, keeping=current_signed_in_session())
+    if ended:
+        flash(f"You have been signed out of {ended} other device{'s' if ended != 1 else ''}.", "success")
+    else:
+        flash("You were not signed in anywhere else.", "info")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route(f"/account/sessions/<int(max={LARGEST_ID}):session_id>/sign-out", methods=["POST"])
+@login_required
+def sign_out_device(session_id: int):
+    this_device = current_signed_in_session()
+    if this_device is not None and this_device.id == session_id:
+        sign_out()
+        flash("You have logged out.", "success")
+        return redirect(url_for("themes.home"))
+    if not sessions.end_session_of(current_user, session_id):
+        abort(404, "That device is not signed in to your account, or was already signed out.")
+    flash("That device has been signed out.", "success")
+    return redirect(url_for("auth.account"))
 
 
 @bp.app_context_processor

@@ -94,7 +94,7 @@ def fail(auth, email, times):
         assert auth.login(email, "wrong password!").status_code == 422
 
 
-def test_five_failures_pause_logging_in_to_that_account(client, auth, member):
+def test_five_failures_pause_logging_in_to_that_account_from_that_address(client, auth, member):
     fail(auth, "sam@example.org", 5)
     response = auth.login("sam@example.org")  # even the right password is refused while paused
     page = response.get_data(as_text=True)
@@ -134,8 +134,49 @@ def test_throttling_holds_across_separate_app_processes(app, auth, member, datab
     # A second app on the same database stands for another gunicorn worker.
     other_worker = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": str(search_dir)})
     with other_worker.app_context():
-        assert service.throttled_until("sam@example.org", "192.0.2.1") == NOW + timedelta(minutes=15)
+        assert service.throttled_until("sam@example.org", "127.0.0.1") == NOW + timedelta(minutes=15)
         db.session.remove()
+        db.engine.dispose()
+
+
+def log_in_from(client, address: str, password: str, email: str = "sam@example.org", **request):
+    token = csrf_token_from(client.get("/login", **request).get_data(as_text=True))
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token},
+                       environ_base={"REMOTE_ADDR": address}, **request)
+
+
+def test_a_strangers_failures_from_elsewhere_do_not_lock_the_owner_out(app, member):
+    stranger, owner = app.test_client(), app.test_client()
+    for _ in range(6):
+        assert log_in_from(stranger, "203.0.113.66", "guess guess guess").status_code in (422, 429)
+    assert log_in_from(stranger, "203.0.113.66", PASSWORD).status_code == 429  # the stranger's address is paused
+    assert log_in_from(owner, "198.51.100.7", PASSWORD).status_code == 302  # the owner, elsewhere, is not
+
+
+def test_without_trusted_proxies_a_forged_forwarded_address_does_not_dodge_the_count(app, member):
+    client = app.test_client()
+    for number in range(5):
+        response = log_in_from(client, "192.0.2.10", "wrong password!", email=f"guess{number}@example.org",
+                               headers={"X-Forwarded-For": f"198.51.100.{number}"})
+        assert response.status_code == 422
+    response = log_in_from(client, "192.0.2.10", PASSWORD, headers={"X-Forwarded-For": "198.51.100.99"})
+    assert response.status_code == 429
+
+
+def test_behind_one_trusted_proxy_each_client_is_counted_on_its_own(member, database_url, search_dir):
+    behind_proxy = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": str(search_dir),
+                               "KB_TRUSTED_PROXIES": 1})
+    first, second = behind_proxy.test_client(), behind_proxy.test_client()
+    proxy = "10.0.0.2"  # every request reaches the app from the proxy's address
+    for _ in range(5):
+        response = log_in_from(first, proxy, "wrong password!", headers={"X-Forwarded-For": "198.51.100.1"})
+        assert response.status_code == 422
+    assert log_in_from(first, proxy, PASSWORD, headers={"X-Forwarded-For": "198.51.100.1"}).status_code == 429
+    # A client can prepend addresses of its own: only the one the proxy appended is believed.
+    dodge = log_in_from(first, proxy, PASSWORD, headers={"X-Forwarded-For": "203.0.113.5, 198.51.100.1"})
+    assert dodge.status_code == 429
+    assert log_in_from(second, proxy, PASSWORD, headers={"X-Forwarded-For": "198.51.100.2"}).status_code == 302
+    with behind_proxy.app_context():
         db.engine.dispose()
 
 

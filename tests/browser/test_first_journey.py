@@ -69,6 +69,7 @@ def test_read_the_themes_then_register_log_out_log_in_and_edit_the_profile(page,
 
     page.get_by_role("link", name="Priya Shah").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
+    expect(page.get_by_role("table", name="Browsers logged in to your account")).to_contain_text("This device")
     assert_accessible(page)
     page.get_by_label("Organisation", exact=True).fill("Suffolk Association of Voluntary Organisations")
     page.get_by_label("Voluntary or community organisation").check()
