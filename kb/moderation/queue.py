@@ -18,6 +18,8 @@ from kb import audit, clock
 from kb.auth.models import User
 from kb.board import moderation as board_moderation
 from kb.board import queries as board_queries
+from kb.board import rules as board_rules
+from kb.board import service as board_service
 from kb.board.forms import FLAG_LABELS
 from kb.board.models import BoardPost, BoardThread, PostFlag, PostState
 from kb.board.service import BoardError
@@ -71,6 +73,9 @@ class Entry:
     record: members.MemberRecord | None = None
     changes: list[history.FieldChange] = field(default_factory=list)  # a pending edit's diff
     flags: list[PostFlag] = field(default_factory=list)  # the open reports on a post
+    # Reporters whose reports are shown but do not count toward hiding the post, with why not.
+    uncounted_reporters: dict[int, str] = field(default_factory=dict)
+    reports_can_hide: bool = True  # False for a moderator's post
 
     @property
     def author(self) -> User | None:
@@ -145,6 +150,12 @@ def reports(number: int = 1) -> Page:
     for flag in db.session.scalars(select(PostFlag).where(open_flags, PostFlag.post_id.in_(list(entries)))
                                    .options(selectinload(PostFlag.flagger)).order_by(PostFlag.created_at)):
         entries[flag.post_id].flags.append(flag)
+    uncounted = board_service.why_reports_do_not_count(
+        list({flag.flagger_id: flag.flagger for entry in entries.values() for flag in entry.flags}.values()))
+    for entry in entries.values():
+        entry.reports_can_hide = board_rules.can_be_hidden_by_reports(entry.subject)
+        entry.uncounted_reporters = {flag.flagger_id: uncounted[flag.flagger_id] for flag in entry.flags
+                                     if flag.flagger_id in uncounted}
     return Page(_with_records(list(entries.values())), total, number, pages)
 
 
