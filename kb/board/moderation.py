@@ -148,15 +148,13 @@ def move_thread(thread: BoardThread, to: BoardCategory, by: User) -> None:
 def suspend_member(member: User, by: User, until: datetime, reason: str, commit: bool = True) -> None:
     """They can still read, but cannot post or report, and are told why and until when."""
     _require_moderator(by)
+    if not rules.can_suspend(by, member):
+        raise NotAllowed(rules.why_cannot_act_on(by, member))
     reason = (reason or "").strip()
     if not reason:
         raise BoardError("Give the reason for the suspension: the member is shown it.")
     if until <= clock.now():
         raise BoardError("The end of the suspension must be in the future.")
-    if member.is_moderator and not by.is_admin:
-        raise NotAllowed("Only an admin can suspend a moderator.")
-    if member.id == by.id:
-        raise NotAllowed("You cannot suspend yourself.")
     member.suspended_until, member.suspension_reason = until, reason[:500]
     audit.record(by, "suspend member", "member", member.id, member.display_name,
                  f"until {until:%Y-%m-%d %H:%M} UTC: {reason}")
@@ -168,6 +166,8 @@ def suspend_member(member: User, by: User, until: datetime, reason: str, commit:
 
 def lift_suspension(member: User, by: User) -> None:
     _require_moderator(by)
+    if not rules.can_lift_suspension(by, member):
+        raise NotAllowed(rules.why_cannot_act_on(by, member))
     if not member.is_suspended():
         raise BoardError("This member is not suspended.")
     member.suspended_until = member.suspension_reason = None
@@ -263,7 +263,7 @@ def remove_spammer(member: User, by: User, until: datetime, reason: str) -> int:
     """Suspend the member and hide every post of theirs that others could see or that waits, in one
     step that restore_spammer undoes. Returns how many posts were hidden."""
     _require_moderator(by)
-    if member.is_moderator:
+    if not rules.can_remove_spammer(by, member):
         raise NotAllowed("Moderators and admins cannot be removed as spammers.")
     suspend_member(member, by, until, reason, commit=False)
     hidden = 0
@@ -281,6 +281,8 @@ def remove_spammer(member: User, by: User, until: datetime, reason: str) -> int:
 def restore_spammer(member: User, by: User) -> int:
     """Undo remove_spammer: lift the suspension and show again the posts it hid."""
     _require_moderator(by)
+    if not rules.can_restore_member(by, member):
+        raise NotAllowed(rules.why_cannot_act_on(by, member))
     restored = 0
     for post in db.session.scalars(select(BoardPost).where(
             BoardPost.author_id == member.id, BoardPost.state == PostState.HIDDEN.value,

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from kb.auth.models import User
-from kb.board import bp, moderation, queries
+from kb.board import bp, moderation, queries, rules
 from kb.board.forms import CategoryForm, MoveForm, ReasonForm, SuspendForm, WatchedWordForm
 from kb.board.models import BoardCategory, WatchedWord
 from kb.board.service import BoardError
@@ -133,6 +133,8 @@ def move_thread(thread_id: int):
 def suspend_member(user_id: int):
     member = db.session.get(User, user_id) or abort(404)
     form = SuspendForm()
+    if request.method == "POST" and not rules.can_suspend(current_user, member):
+        abort(403)
     if request.method == "POST" and form.validate_on_submit():
         try:
             moderation.suspend_member(member, current_user, form.until.data, form.reason.data)
@@ -150,6 +152,8 @@ def suspend_member(user_id: int):
 @moderator_required
 def unsuspend_member(user_id: int):
     member = db.session.get(User, user_id) or abort(404)
+    if not rules.can_lift_suspension(current_user, member):
+        abort(403)
     return carried_out(lambda: moderation.lift_suspension(member, current_user),
                        f"{member.display_name} can post again.", url_for("board.suspend_member", user_id=member.id))
 

@@ -115,3 +115,34 @@ def why_report_does_not_count(user, in_pre_moderation: bool) -> str | None:
         days = int(current_app.config["KB_REPORTER_MIN_ACCOUNT_DAYS"])
         return f"their account is less than {days} day{'' if days == 1 else 's'} old"
     return None
+
+
+# --- acting on members -------------------------------------------------------------------------
+
+def _may_act_on(actor, member) -> bool:
+    """Moderators act on members; only admins act on moderators and admins."""
+    return is_moderator(actor) and (not member.is_moderator or actor.is_admin)
+
+
+def can_suspend(actor, member) -> bool:
+    return _may_act_on(actor, member) and actor.id != member.id
+
+
+def can_lift_suspension(actor, member) -> bool:
+    return _may_act_on(actor, member)
+
+
+def can_remove_spammer(actor, member) -> bool:
+    """Moderators and admins are never removed as spammers: an admin changes their role first."""
+    return is_moderator(actor) and not member.is_moderator
+
+
+def can_restore_member(actor, member) -> bool:
+    """Restoring lifts a suspension, so it needs the same standing as lifting one."""
+    return can_lift_suspension(actor, member)
+
+
+def why_cannot_act_on(actor, member) -> str:
+    if signed_in(actor) and actor.id == member.id:
+        return "You cannot suspend yourself or remove yourself as a spammer."
+    return "Only an admin can suspend a moderator or an admin, or lift their suspension."
