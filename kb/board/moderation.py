@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from kb import audit, clock
+from kb import audit, clock, versions
 from kb.auth.models import User
 from kb.board import rules
 from kb.board.models import (
@@ -57,11 +57,20 @@ def _tell_author(post: BoardPost, by: User, message: str) -> None:
         notify(post.author, message, link=f"/board/p/{post.id}")
 
 
-def approve_post(post: BoardPost, by: User, commit: bool = True) -> None:
-    """A held post becomes visible; if it opens a thread, the thread appears too."""
+def check_as_shown(post: BoardPost, seen_revision: int | None) -> None:
+    """Refuse a decision on a post edited since the moderator was shown it."""
+    refusal = versions.changed_since_shown(seen_revision, post.revision_number, f"The post in “{post.thread.title}”")
+    if refusal:
+        raise BoardError(refusal)
+
+
+def approve_post(post: BoardPost, by: User, commit: bool = True, seen_revision: int | None = None) -> None:
+    """A held post becomes visible; if it opens a thread, the thread appears too. With
+    seen_revision, only the version the moderator was shown is approved."""
     _require_moderator(by)
     if post.state != PostState.HELD:
         raise BoardError("This post is not waiting for approval any more: " + _last_decision(post))
+    check_as_shown(post, seen_revision)
     _make_visible(post)
     if post.thread.author_id == post.author_id and not post.thread.approved:
         post.thread.approved = True
@@ -71,9 +80,9 @@ def approve_post(post: BoardPost, by: User, commit: bool = True) -> None:
         db.session.commit()
 
 
-def approve_and_trust(post: BoardPost, by: User) -> None:
+def approve_and_trust(post: BoardPost, by: User, seen_revision: int | None = None) -> None:
     """Approve a held post, and let its author post without pre-moderation from now on."""
-    approve_post(post, by, commit=False)
+    approve_post(post, by, commit=False, seen_revision=seen_revision)
     author = post.author
     if author is not None and not author.trusted:
         author.trusted = True

@@ -206,9 +206,11 @@ def edit_post(post: BoardPost, body: str, by: User, reason: str = "") -> None:
         return
     post.revisions.append(PostRevision(body=post.body, edited_by_id=by.id, edited_at=clock.now(), reason=reason))
     post.body, post.body_html, post.edited_at = body, _render(body), clock.now()
-    if post.state == PostState.VISIBLE and not by.is_moderator and watched_word_in(body):
-        post.state = PostState.HELD.value
-        post.state_reason = "It contains a word the moderators check before publishing."
+    # An edit is held for the same reasons as a new post: otherwise a member still in
+    # pre-moderation could post something harmless, have it approved, then change it.
+    hold = _hold_reason(by, body) if post.state == PostState.VISIBLE else None
+    if hold:
+        post.state, post.state_reason = PostState.HELD.value, hold
     if reason:
         audit.record(by, "edit post", "board post", post.id, post.thread.title, reason)
     db.session.commit()
