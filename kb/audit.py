@@ -1,6 +1,7 @@
 """The append-only audit log: every moderator action, by every feature, is recorded here.
 
-Nothing in the application edits or deletes a row: the session refuses to flush a change to one.
+Nothing in the application edits or deletes a row: the session refuses to flush a change to one,
+and the database refuses UPDATE and DELETE on the table (triggers, migration 0014), whoever connects.
 """
 
 from __future__ import annotations

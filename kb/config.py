@@ -47,6 +47,8 @@ class Settings:
     posts_per_minute: int = 10
     new_member_posts_per_minute: int = 3
     healthz_token: str = ""
+    reporter_min_account_days: int = 2
+    reports_per_hour: int = 10
 
     def flask_config(self) -> dict:
         """The settings as Flask configuration keys."""
@@ -71,6 +73,8 @@ class Settings:
             "KB_POSTS_PER_MINUTE": self.posts_per_minute,
             "KB_NEW_MEMBER_POSTS_PER_MINUTE": self.new_member_posts_per_minute,
             "KB_HEALTHZ_TOKEN": self.healthz_token,
+            "KB_REPORTER_MIN_ACCOUNT_DAYS": self.reporter_min_account_days,
+            "KB_REPORTS_PER_HOUR": self.reports_per_hour,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.https,
@@ -190,4 +194,8 @@ def load_settings(environ: dict | None = None) -> Settings:
         new_member_posts_per_minute=parse_positive_int(
             "KB_NEW_MEMBER_POSTS_PER_MINUTE", env.get("KB_NEW_MEMBER_POSTS_PER_MINUTE", "3")),
         healthz_token=env.get("KB_HEALTHZ_TOKEN", "").strip(),
+        # 0 lets a report count from an account's first day.
+        reporter_min_account_days=parse_positive_int(
+            "KB_REPORTER_MIN_ACCOUNT_DAYS", env.get("KB_REPORTER_MIN_ACCOUNT_DAYS", "2"), 0),
+        reports_per_hour=parse_positive_int("KB_REPORTS_PER_HOUR", env.get("KB_REPORTS_PER_HOUR", "10")),
     )

@@ -30,6 +30,7 @@ POSTGRES_URL = os.environ.get("KB_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed_content"
 PASSWORD = "correct horse battery"
+APPEND_ONLY_TABLE = "audit_log"
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -103,7 +104,26 @@ def app(database_url, search_dir):
 def empty_tables() -> None:
     with db.engine.begin() as connection:
         for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
+            if table.name == APPEND_ONLY_TABLE:
+                _empty_append_only_table(connection)
+            else:
+                connection.execute(table.delete())
+
+
+def _empty_append_only_table(connection) -> None:
+    """The audit log refuses DELETE, as in production (triggers, migration 0014), so the tests empty
+    it around them: PostgreSQL's TRUNCATE does not fire row triggers; on SQLite the triggers are set
+    aside and put back, from their own definitions, in the same transaction."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f"TRUNCATE {APPEND_ONLY_TABLE}"))
+        return
+    triggers = connection.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                                       "AND tbl_name = :table"), {"table": APPEND_ONLY_TABLE}).all()
+    for name, _sql in triggers:
+        connection.execute(text(f'DROP TRIGGER "{name}"'))
+    connection.execute(text(f"DELETE FROM {APPEND_ONLY_TABLE}"))
+    for _name, sql in triggers:
+        connection.execute(text(sql))
 
 
 @pytest.fixture

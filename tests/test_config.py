@@ -51,6 +51,8 @@ def test_secret_key_from_the_environment_wins(tmp_path):
         ("KB_MAIL_PORT", "smtp", "KB_MAIL_PORT must be a whole number"),
         ("KB_TRUSTED_PROXIES", "-1", "KB_TRUSTED_PROXIES must be at least 0"),
         ("KB_TRUSTED_PROXIES", "one", "KB_TRUSTED_PROXIES must be a whole number"),
+        ("KB_REPORTER_MIN_ACCOUNT_DAYS", "-1", "KB_REPORTER_MIN_ACCOUNT_DAYS must be at least 0"),
+        ("KB_REPORTS_PER_HOUR", "0", "KB_REPORTS_PER_HOUR must be at least 1"),
     ],
 )
 def test_invalid_settings_are_named_in_the_error(tmp_path, name, value, message):

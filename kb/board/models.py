@@ -117,6 +117,11 @@ class BoardPost(db.Model):
     def is_visible(self) -> bool:
         return self.state == PostState.VISIBLE
 
+    @property
+    def revision_number(self) -> int:
+        """How many times it was edited: the version a moderator's decision form carries (kb.versions)."""
+        return len(self.revisions)
+
 
 class PostRevision(db.Model):
     """The text of a post before an edit: moderators can see every earlier version."""

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from kb import audit, clock
+from kb import audit, clock, versions
 from kb.auth.models import User
 from kb.board import rules
 from kb.board.models import (
@@ -57,11 +57,20 @@ def _tell_author(post: BoardPost, by: User, message: str) -> None:
         notify(post.author, message, link=f"/board/p/{post.id}")
 
 
-def approve_post(post: BoardPost, by: User, commit: bool = True) -> None:
-    """A held post becomes visible; if it opens a thread, the thread appears too."""
+def check_as_shown(post: BoardPost, seen_revision: int | None) -> None:
+    """Refuse a decision on a post edited since the moderator was shown it."""
+    refusal = versions.changed_since_shown(seen_revision, post.revision_number, f"The post in “{post.thread.title}”")
+    if refusal:
+        raise BoardError(refusal)
+
+
+def approve_post(post: BoardPost, by: User, commit: bool = True, seen_revision: int | None = None) -> None:
+    """A held post becomes visible; if it opens a thread, the thread appears too. With
+    seen_revision, only the version the moderator was shown is approved."""
     _require_moderator(by)
     if post.state != PostState.HELD:
         raise BoardError("This post is not waiting for approval any more: " + _last_decision(post))
+    check_as_shown(post, seen_revision)
     _make_visible(post)
     if post.thread.author_id == post.author_id and not post.thread.approved:
         post.thread.approved = True
@@ -71,9 +80,9 @@ def approve_post(post: BoardPost, by: User, commit: bool = True) -> None:
         db.session.commit()
 
 
-def approve_and_trust(post: BoardPost, by: User) -> None:
+def approve_and_trust(post: BoardPost, by: User, seen_revision: int | None = None) -> None:
     """Approve a held post, and let its author post without pre-moderation from now on."""
-    approve_post(post, by, commit=False)
+    approve_post(post, by, commit=False, seen_revision=seen_revision)
     author = post.author
     if author is not None and not author.trusted:
         author.trusted = True
@@ -148,15 +157,13 @@ def move_thread(thread: BoardThread, to: BoardCategory, by: User) -> None:
 def suspend_member(member: User, by: User, until: datetime, reason: str, commit: bool = True) -> None:
     """They can still read, but cannot post or report, and are told why and until when."""
     _require_moderator(by)
+    if not rules.can_suspend(by, member):
+        raise NotAllowed(rules.why_cannot_act_on(by, member))
     reason = (reason or "").strip()
     if not reason:
         raise BoardError("Give the reason for the suspension: the member is shown it.")
     if until <= clock.now():
         raise BoardError("The end of the suspension must be in the future.")
-    if member.is_moderator and not by.is_admin:
-        raise NotAllowed("Only an admin can suspend a moderator.")
-    if member.id == by.id:
-        raise NotAllowed("You cannot suspend yourself.")
     member.suspended_until, member.suspension_reason = until, reason[:500]
     audit.record(by, "suspend member", "member", member.id, member.display_name,
                  f"until {until:%Y-%m-%d %H:%M} UTC: {reason}")
@@ -168,6 +175,8 @@ def suspend_member(member: User, by: User, until: datetime, reason: str, commit:
 
 def lift_suspension(member: User, by: User) -> None:
     _require_moderator(by)
+    if not rules.can_lift_suspension(by, member):
+        raise NotAllowed(rules.why_cannot_act_on(by, member))
     if not member.is_suspended():
         raise BoardError("This member is not suspended.")
     member.suspended_until = member.suspension_reason = None
@@ -263,7 +272,7 @@ def remove_spammer(member: User, by: User, until: datetime, reason: str) -> int:
     """Suspend the member and hide every post of theirs that others could see or that waits, in one
     step that restore_spammer undoes. Returns how many posts were hidden."""
     _require_moderator(by)
-    if member.is_moderator:
+    if not rules.can_remove_spammer(by, member):
         raise NotAllowed("Moderators and admins cannot be removed as spammers.")
     suspend_member(member, by, until, reason, commit=False)
     hidden = 0
@@ -281,6 +290,8 @@ def remove_spammer(member: User, by: User, until: datetime, reason: str) -> int:
 def restore_spammer(member: User, by: User) -> int:
     """Undo remove_spammer: lift the suspension and show again the posts it hid."""
     _require_moderator(by)
+    if not rules.can_restore_member(by, member):
+        raise NotAllowed(rules.why_cannot_act_on(by, member))
     restored = 0
     for post in db.session.scalars(select(BoardPost).where(
             BoardPost.author_id == member.id, BoardPost.state == PostState.HIDDEN.value,

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from kb import versions
 from kb.auth.models import User
-from kb.board import bp, moderation, queries
+from kb.board import bp, moderation, queries, rules
 from kb.board.forms import CategoryForm, MoveForm, ReasonForm, SuspendForm, WatchedWordForm
 from kb.board.models import BoardCategory, WatchedWord
 from kb.board.service import BoardError
@@ -32,7 +33,9 @@ def carried_out(action, success: str, back: str):
 @moderator_required
 def approve_post(post_id: int):
     post = post_or_404(post_id)
-    return carried_out(lambda: moderation.approve_post(post, current_user), "Approved: everyone can see it now.",
+    seen = versions.seen_revision(request.form.get(versions.FIELD))
+    return carried_out(lambda: moderation.approve_post(post, current_user, seen_revision=seen),
+                       "Approved: everyone can see it now.",
                        permalink_target(post))
 
 
@@ -41,7 +44,8 @@ def approve_post(post_id: int):
 def approve_and_trust(post_id: int):
     post = post_or_404(post_id)
     name = post.author.display_name if post.author else "the author"
-    return carried_out(lambda: moderation.approve_and_trust(post, current_user),
+    seen = versions.seen_revision(request.form.get(versions.FIELD))
+    return carried_out(lambda: moderation.approve_and_trust(post, current_user, seen_revision=seen),
                        f"Approved, and {name}'s posts no longer wait for approval.",
                        permalink_target(post))
 
@@ -133,6 +137,8 @@ def move_thread(thread_id: int):
 def suspend_member(user_id: int):
     member = db.session.get(User, user_id) or abort(404)
     form = SuspendForm()
+    if request.method == "POST" and not rules.can_suspend(current_user, member):
+        abort(403)
     if request.method == "POST" and form.validate_on_submit():
         try:
             moderation.suspend_member(member, current_user, form.until.data, form.reason.data)
@@ -150,6 +156,8 @@ def suspend_member(user_id: int):
 @moderator_required
 def unsuspend_member(user_id: int):
     member = db.session.get(User, user_id) or abort(404)
+    if not rules.can_lift_suspension(current_user, member):
+        abort(403)
     return carried_out(lambda: moderation.lift_suspension(member, current_user),
                        f"{member.display_name} can post again.", url_for("board.suspend_member", user_id=member.id))
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app
 
+from kb import clock
 from kb.board.models import BoardCategory, BoardPost, BoardThread, PostState
 
 AUTHOR_EDITABLE = (PostState.VISIBLE, PostState.HELD)
@@ -86,3 +89,60 @@ def can_flag(user, post: BoardPost) -> bool:
 
 def can_see_history(user, post: BoardPost) -> bool:
     return is_moderator(user)
+
+
+# --- reports: trust before power ---------------------------------------------------------------
+
+def can_be_hidden_by_reports(post: BoardPost) -> bool:
+    """Reports never hide a moderator's or an admin's post: it waits in the reports queue instead,
+    so a few accounts cannot silence the people who keep the board."""
+    return post.author is None or not post.author.is_moderator
+
+
+def account_old_enough_to_report(user) -> bool:
+    days = int(current_app.config["KB_REPORTER_MIN_ACCOUNT_DAYS"])
+    return user.created_at <= clock.now() - timedelta(days=days)
+
+
+def why_report_does_not_count(user, in_pre_moderation: bool) -> str | None:
+    """None when the member's reports count toward KB_FLAGS_TO_HIDE; otherwise why not, for the
+    moderators. Such reports are still recorded and shown: only their power to hide is withheld."""
+    if is_moderator(user):
+        return None
+    if in_pre_moderation:
+        return "their first posts still wait for approval"
+    if not account_old_enough_to_report(user):
+        days = int(current_app.config["KB_REPORTER_MIN_ACCOUNT_DAYS"])
+        return f"their account is less than {days} day{'' if days == 1 else 's'} old"
+    return None
+
+
+# --- acting on members -------------------------------------------------------------------------
+
+def _may_act_on(actor, member) -> bool:
+    """Moderators act on members; only admins act on moderators and admins."""
+    return is_moderator(actor) and (not member.is_moderator or actor.is_admin)
+
+
+def can_suspend(actor, member) -> bool:
+    return _may_act_on(actor, member) and actor.id != member.id
+
+
+def can_lift_suspension(actor, member) -> bool:
+    return _may_act_on(actor, member)
+
+
+def can_remove_spammer(actor, member) -> bool:
+    """Moderators and admins are never removed as spammers: an admin changes their role first."""
+    return is_moderator(actor) and not member.is_moderator
+
+
+def can_restore_member(actor, member) -> bool:
+    """Restoring lifts a suspension, so it needs the same standing as lifting one."""
+    return can_lift_suspension(actor, member)
+
+
+def why_cannot_act_on(actor, member) -> str:
+    if signed_in(actor) and actor.id == member.id:
+        return "You cannot suspend yourself or remove yourself as a spammer."
+    return "Only an admin can suspend a moderator or an admin, or lift their suspension."

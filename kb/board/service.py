@@ -68,6 +68,23 @@ def in_pre_moderation(user: User) -> bool:
     return approved_post_count(user) < _setting("KB_PREMODERATION_POSTS")
 
 
+def why_reports_do_not_count(reporters: list[User]) -> dict[int, str]:
+    """For each reporter whose reports do not count toward hiding a post, why not (by user id).
+    One query however many reporters are asked about."""
+    ids = [reporter.id for reporter in reporters if not (reporter.is_moderator or reporter.trusted)]
+    approved = dict(db.session.execute(
+        select(BoardPost.author_id, func.count(BoardPost.id))
+        .where(BoardPost.author_id.in_(ids), BoardPost.visible_since.is_not(None))
+        .group_by(BoardPost.author_id)).all()) if ids else {}
+    reasons = {}
+    for reporter in reporters:
+        waiting = reporter.id in ids and approved.get(reporter.id, 0) < _setting("KB_PREMODERATION_POSTS")
+        reason = rules.why_report_does_not_count(reporter, in_pre_moderation=waiting)
+        if reason:
+            reasons[reporter.id] = reason
+    return reasons
+
+
 def watched_word_in(text: str) -> str | None:
     lowered = text.lower()
     for word in db.session.scalars(select(WatchedWord.word)):
@@ -189,9 +206,11 @@ def edit_post(post: BoardPost, body: str, by: User, reason: str = "") -> None:
         return
     post.revisions.append(PostRevision(body=post.body, edited_by_id=by.id, edited_at=clock.now(), reason=reason))
     post.body, post.body_html, post.edited_at = body, _render(body), clock.now()
-    if post.state == PostState.VISIBLE and not by.is_moderator and watched_word_in(body):
-        post.state = PostState.HELD.value
-        post.state_reason = "It contains a word the moderators check before publishing."
+    # An edit is held for the same reasons as a new post: otherwise a member still in
+    # pre-moderation could post something harmless, have it approved, then change it.
+    hold = _hold_reason(by, body) if post.state == PostState.VISIBLE else None
+    if hold:
+        post.state, post.state_reason = PostState.HELD.value, hold
     if reason:
         audit.record(by, "edit post", "board post", post.id, post.thread.title, reason)
     db.session.commit()
@@ -205,18 +224,31 @@ def remove_own_post(post: BoardPost, by: User) -> None:
     db.session.commit()
 
 
+def check_report_rate(user: User) -> None:
+    """At most KB_REPORTS_PER_HOUR reports an hour, counted in the database like posting."""
+    limit = _setting("KB_REPORTS_PER_HOUR")
+    recent = db.session.scalar(select(func.count(PostFlag.id)).where(
+        PostFlag.flagger_id == user.id, PostFlag.created_at > clock.now() - timedelta(hours=1)))
+    if recent >= limit:
+        raise RateLimited(f"You have sent {recent} reports in the last hour, which is the most allowed. "
+                          "Try again later: what you wrote is kept below.")
+
+
 def flag_post(post: BoardPost, by: User, reason: str, note: str = "") -> bool:
-    """Report a post once. Returns True when this report hid it (KB_FLAGS_TO_HIDE members agree)."""
+    """Report a post once. Returns True when this report hid it: KB_FLAGS_TO_HIDE members whose
+    reports count agree, and the post is not a moderator's."""
     if not rules.can_flag(by, post):
         raise NotAllowed(rules.why_cannot_post(by) or "You cannot report this post.")
     if db.session.scalar(select(PostFlag.id).where(PostFlag.post_id == post.id, PostFlag.flagger_id == by.id)):
         raise BoardError("You have already reported this post. A moderator will look at it.")
+    check_report_rate(by)
     db.session.add(PostFlag(post_id=post.id, flagger_id=by.id, reason=reason, note=(note or "").strip(),
                             created_at=clock.now()))
     db.session.flush()
-    open_flags = db.session.scalar(select(func.count(PostFlag.id)).where(
-        PostFlag.post_id == post.id, PostFlag.resolution.is_(None)))
-    hidden = open_flags >= _setting("KB_FLAGS_TO_HIDE")
+    reporters = list(db.session.scalars(select(User).join(PostFlag, PostFlag.flagger_id == User.id).where(
+        PostFlag.post_id == post.id, PostFlag.resolution.is_(None))))
+    counting = len(reporters) - len(why_reports_do_not_count(reporters))
+    hidden = rules.can_be_hidden_by_reports(post) and counting >= _setting("KB_FLAGS_TO_HIDE")
     if hidden:
         post.state, post.state_reason, post.state_changed_by_id = PostState.HIDDEN.value, FLAG_HIDDEN_REASON, None
     try:

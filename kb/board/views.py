@@ -285,6 +285,9 @@ def flag_post(post_id: int):
         return render_template("board/flag.html", post=post, form=form), 200 if request.method == "GET" else INVALID
     try:
         hidden = service.flag_post(post, current_user, form.reason.data, form.note.data)
+    except RateLimited as error:
+        form.form_errors.append(str(error))
+        return render_template("board/flag.html", post=post, form=form), 429
     except BoardError as error:
         flash(str(error), "error")
         return redirect(permalink_target(post))

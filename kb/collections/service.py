@@ -12,6 +12,7 @@ from kb.auth.models import User
 from kb.board.models import BoardThread
 from kb.collections.models import NOTE_MAX, TITLE_MAX, Collection, CollectionEntry
 from kb.extensions import db
+from kb.library.kinds import pages_for
 from kb.library.models import LibraryItem, Status
 from kb.library.service import slugify
 from kb.ordering import at_the_end, move_within
@@ -89,13 +90,26 @@ def add_entry(collection: Collection, address: str, note: str, by: User, title: 
     return entry
 
 
+def described(entry: CollectionEntry) -> str:
+    """What an entry points at, in words and with its address: what the audit log keeps of it."""
+    if entry.item is not None:
+        return f"{entry.item.kind} “{entry.item.title}” (/{pages_for(entry.item).prefix}/{entry.item.id})"
+    if entry.thread is not None:
+        return f"board thread “{entry.thread.title}” (/board/t/{entry.thread.id})"
+    if entry.external_url:
+        return f"“{entry.external_title}” ({entry.external_url})"
+    return "an entry whose page no longer exists"
+
+
 def remove_entry(entry: CollectionEntry, by: User) -> None:
     _require_moderator(by)
     collection = entry.collection
+    # The row goes: the log says what it was, so it still reads right afterwards.
+    audit.record(by, "remove from collection", "collection", collection.id, collection.title,
+                 f"removed {described(entry)}")
     collection.entries.remove(entry)
     for position, each in enumerate(collection.entries, start=1):
         each.position = position
-    audit.record(by, "remove from collection", "collection", collection.id, collection.title)
     db.session.commit()
 
 
@@ -103,4 +117,6 @@ def move_entry(entry: CollectionEntry, step: int, by: User) -> None:
     _require_moderator(by)
     if not move_within(list(entry.collection.entries), entry, step):
         raise CollectionError(at_the_end(step))
+    audit.record(by, "reorder collection", "collection", entry.collection.id, entry.collection.title,
+                 f"moved {described(entry)} {'up' if step < 0 else 'down'}")
     db.session.commit()

@@ -57,7 +57,9 @@ def feature(item: LibraryItem, theme: Theme | None, by: User) -> None:
 def unfeature(entry: FeaturedItem, by: User) -> None:
     if not rules.is_moderator(by):
         raise InvalidTransition("Only moderators change what is featured.")
-    audit.record(by, "unfeature", entry.item.kind, entry.item_id, entry.item.title, f"from {place_name(entry.theme)}")
+    # The entry's row goes; the log keeps which item it was and where, in words.
+    audit.record(by, "unfeature", entry.item.kind, entry.item_id, entry.item.title,
+                 f"removed “{entry.item.title}” from {place_name(entry.theme)}")
     db.session.delete(entry)
     db.session.commit()
 
@@ -68,4 +70,6 @@ def move(entry: FeaturedItem, by: User, step: int) -> None:
         raise InvalidTransition("Only moderators change what is featured.")
     if not move_within(featured(entry.theme, published_only=False), entry, step):
         raise LibraryError(at_the_end(step))
+    audit.record(by, "reorder featured items", entry.item.kind, entry.item_id, entry.item.title,
+                 f"moved {'up' if step < 0 else 'down'} on {place_name(entry.theme)}")
     db.session.commit()

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field, replace
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from kb import clock
+from kb import clock, versions
 from kb.auth.models import User
 from kb.extensions import db
 from kb.library import rules
@@ -39,6 +39,10 @@ class NotAllowed(LibraryError):
 
 class InvalidTransition(LibraryError):
     pass
+
+
+class ChangedSinceShown(LibraryError):
+    """The item changed after the moderator was shown it; nothing was decided."""
 
 
 class StaleEdit(LibraryError):
@@ -269,6 +273,13 @@ def _propose_edit(item: LibraryItem, fields: ItemFields, by: User, note: str) ->
     _record_revision(item, by, note or "Edit proposed", snapshot=snapshot, state=RevisionState.PENDING)
     item.has_pending_edit = True
     item.awaiting_since = clock.now()
+
+
+def check_as_shown(item: LibraryItem, seen_revision: int | None) -> None:
+    """A moderator's decision applies to the revision they were shown: refuse it if there is a newer one."""
+    refusal = versions.changed_since_shown(seen_revision, item.revision_number, f"“{item.title}”")
+    if refusal:
+        raise ChangedSinceShown(refusal)
 
 
 def approve_edit(item: LibraryItem, by: User, note: str = "") -> None:

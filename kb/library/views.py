@@ -9,7 +9,7 @@ from dataclasses import asdict
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from kb import audit
+from kb import audit, versions
 from kb.auth.models import REGIONS, SECTOR_LABELS
 from kb.extensions import db
 from kb.http import LARGEST_ID, id_argument, page_argument, query_arguments
@@ -244,7 +244,12 @@ def decide(pages: KindPages, item_id: int, action, success: str):
     if not form.validate_on_submit():
         return render_item(pages, item, form, status=INVALID)  # the note typed so far stays in the box
     try:
+        service.check_as_shown(item, versions.seen_revision(request.form.get(versions.FIELD)))
         action(item, current_user, form.note.data or "")
+    except service.ChangedSinceShown as error:
+        # The page again, as it is now, with the note kept: the moderator decides on what is there.
+        form.form_errors.append(str(error))
+        return render_item(pages, item, form, status=409)
     except service.InvalidTransition as error:
         # Usually another moderator got there first: say who, and when.
         flash(f"{error} Latest decision: {audit.who_decided(item.kind, item.id)}", "error")

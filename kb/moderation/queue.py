@@ -14,10 +14,12 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from kb import audit, clock
+from kb import audit, clock, versions
 from kb.auth.models import User
 from kb.board import moderation as board_moderation
 from kb.board import queries as board_queries
+from kb.board import rules as board_rules
+from kb.board import service as board_service
 from kb.board.forms import FLAG_LABELS
 from kb.board.models import BoardPost, BoardThread, PostFlag, PostState
 from kb.board.service import BoardError
@@ -34,6 +36,7 @@ PAGE_SIZE = 20
 # What each report reason reads as in the queue ("Something else", without the form's instruction).
 REPORT_REASONS = {str(reason): label.split(" (")[0] for reason, label in FLAG_LABELS.items()}
 SPAMMER_SUSPENSION = timedelta(days=365)
+SHOWN = "the queue was shown"
 
 
 class QueueError(Exception):
@@ -71,6 +74,9 @@ class Entry:
     record: members.MemberRecord | None = None
     changes: list[history.FieldChange] = field(default_factory=list)  # a pending edit's diff
     flags: list[PostFlag] = field(default_factory=list)  # the open reports on a post
+    # Reporters whose reports are shown but do not count toward hiding the post, with why not.
+    uncounted_reporters: dict[int, str] = field(default_factory=dict)
+    reports_can_hide: bool = True  # False for a moderator's post
 
     @property
     def author(self) -> User | None:
@@ -118,7 +124,7 @@ def _pending_edits(item_ids: list[int]) -> dict[int, ItemRevision]:
 
 
 def _post_options(query):
-    return query.options(selectinload(BoardPost.author),
+    return query.options(selectinload(BoardPost.author), selectinload(BoardPost.revisions),
                          selectinload(BoardPost.thread).selectinload(BoardThread.category))
 
 
@@ -145,6 +151,12 @@ def reports(number: int = 1) -> Page:
     for flag in db.session.scalars(select(PostFlag).where(open_flags, PostFlag.post_id.in_(list(entries)))
                                    .options(selectinload(PostFlag.flagger)).order_by(PostFlag.created_at)):
         entries[flag.post_id].flags.append(flag)
+    uncounted = board_service.why_reports_do_not_count(
+        list({flag.flagger_id: flag.flagger for entry in entries.values() for flag in entry.flags}.values()))
+    for entry in entries.values():
+        entry.reports_can_hide = board_rules.can_be_hidden_by_reports(entry.subject)
+        entry.uncounted_reporters = {flag.flagger_id: uncounted[flag.flagger_id] for flag in entry.flags
+                                     if flag.flagger_id in uncounted}
     return Page(_with_records(list(entries.values())), total, number, pages)
 
 
@@ -209,7 +221,7 @@ def decide(tab: str, subject_id: int, decision: str, by: User, saved_reason: str
         raise NeedsInput(str(error)) from None
     if tab == "submissions":
         return _decide_submission(subject_id, decision, reason, by, seen_revision)
-    return _decide_post(tab, subject_id, decision, reason, by)
+    return _decide_post(tab, subject_id, decision, reason, by, seen_revision)
 
 
 def _still_waiting(item: LibraryItem) -> bool:
@@ -223,9 +235,9 @@ def _decide_submission(item_id: int, decision: str, reason: str, by: User, seen_
         raise QueueError("That submission no longer exists, so there is nothing to decide.")
     if not _still_waiting(item):
         raise QueueError(f"“{item.title}” is not waiting for review any more: {audit.who_decided(item.kind, item.id)}")
-    if seen_revision is not None and seen_revision != item.revision_number:
-        raise QueueError(f"“{item.title}” has changed since the queue was shown, so nothing was decided: "
-                         "read it again below.")
+    refusal = versions.changed_since_shown(seen_revision, item.revision_number, f"“{item.title}”", SHOWN)
+    if refusal:
+        raise QueueError(refusal)
     action, reason_required, message = SUBMISSION_DECISIONS[decision]
     try:
         action(item, by, reason)
@@ -242,7 +254,7 @@ def _has_open_reports(post: BoardPost) -> bool:
                              .limit(1)) is not None
 
 
-def _decide_post(tab: str, post_id: int, decision: str, reason: str, by: User) -> str:
+def _decide_post(tab: str, post_id: int, decision: str, reason: str, by: User, seen_revision: int | None) -> str:
     post = db.session.get(BoardPost, post_id, with_for_update=True, populate_existing=True)
     if post is None:
         raise QueueError("That post no longer exists, so there is nothing to decide.")
@@ -250,6 +262,10 @@ def _decide_post(tab: str, post_id: int, decision: str, reason: str, by: User) -
     if not waiting:
         raise QueueError(f"The post in “{post.thread.title}” is not waiting for a decision any more: "
                          + audit.who_decided("board post", post.id))
+    refusal = versions.changed_since_shown(seen_revision, post.revision_number,
+                                           f"The post in “{post.thread.title}”", SHOWN)
+    if refusal:
+        raise QueueError(refusal)
     action, message = POST_DECISIONS[tab][decision]
     author = post.author.display_name if post.author else "the author"
     try:
@@ -283,7 +299,7 @@ class BulkOutcome:
 def decide_many(tab: str, subject_ids: list[int], decision: str, by: User, saved_reason: str = "",
                 typed: str = "", seen_revisions: dict[int, int] | None = None) -> BulkOutcome:
     """The same decision on each selected entry, one transaction each: one refusal stops no other.
-    seen_revisions holds the revision of each submission as the queue showed it."""
+    seen_revisions holds the revision of each entry as the queue showed it."""
     if decision not in BULK_DECISIONS[tab]:
         raise QueueError("Choose one of the decisions offered for the selected entries.")
     if not subject_ids:

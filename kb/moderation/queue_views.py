@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from kb import versions
 from kb.extensions import db
 from kb.http import LARGEST_ID, page_argument
 from kb.moderation import bp, queue, reasons
@@ -64,7 +65,7 @@ def decide(tab: str, subject_id: int):
     typed, saved = request.form.get("reason", ""), request.form.get("saved_reason", "")
     try:
         message = queue.decide(tab, subject_id, request.form.get("decision", ""), current_user, saved, typed,
-                               seen_revision=number_from(request.form.get("revision", "")))
+                               seen_revision=versions.seen_revision(request.form.get(versions.FIELD)))
     except queue.NeedsInput as error:
         # The entry again, with the message beside it and the reason as it was typed.
         key = f"{tab}-{subject_id}"
@@ -93,7 +94,7 @@ def decide_selected(tab: str):
     typed, saved = request.form.get("reason", ""), request.form.get("saved_reason", "")
     try:
         outcome = queue.decide_many(tab, selected, request.form.get("decision", ""), current_user, saved, typed,
-                                    {number: number_from(request.form.get(f"revision-{number}", ""))
+                                    {number: versions.seen_revision(request.form.get(f"{versions.FIELD}-{number}"))
                                      for number in selected})
     except queue.NeedsInput as error:
         return render_queue(tab, {"key": "bulk", "message": str(error), "reason": typed, "saved": saved,

@@ -13,6 +13,7 @@ from flask_login import current_user
 from kb import audit, clock
 from kb.auth.models import Role, User
 from kb.board import moderation as board_moderation
+from kb.board import rules as board_rules
 from kb.board.forms import SuspendForm
 from kb.board.service import BoardError
 from kb.extensions import db
@@ -131,6 +132,8 @@ def render_member(person: User, spam_form: SuspendForm | None = None, status: in
 @moderator_required
 def remove_spammer(user_id: int):
     person = db.session.get(User, user_id) or abort(404)
+    if not board_rules.can_remove_spammer(current_user, person):
+        abort(403)
     form = SuspendForm(prefix="spam")
     if not form.validate_on_submit():
         return render_member(person, form, 422)
@@ -148,6 +151,8 @@ def remove_spammer(user_id: int):
 @moderator_required
 def restore_member(user_id: int):
     person = db.session.get(User, user_id) or abort(404)
+    if not board_rules.can_restore_member(current_user, person):
+        abort(403)
     try:
         restored = board_moderation.restore_spammer(person, current_user)
     except BoardError as error:

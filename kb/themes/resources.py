@@ -92,4 +92,6 @@ def move(resource: ThemeResource, step: int, by: User) -> None:
     db.session.flush()
     resource.position = theirs
     resource.theme.resources_curated = True
+    audit.record(by, "reorder reading list", "resource", resource.id, resource.title,
+                 f"moved {'up' if step < 0 else 'down'} on {resource.theme.title}")
     db.session.commit()

@@ -23,8 +23,10 @@ __all__ = ["post", "start", "the_thread", "posts_in", "category"]
 
 @pytest.fixture
 def board(seeded):
-    """The seeded board with pre-moderation off; tests about pre-moderation switch it back on."""
+    """The seeded board with pre-moderation off and reports counting from an account's first day;
+    tests about pre-moderation and trust switch them back on."""
     seeded.config["KB_PREMODERATION_POSTS"] = 0
+    seeded.config["KB_REPORTER_MIN_ACCOUNT_DAYS"] = 0
     return seeded
 
 

@@ -2,11 +2,12 @@
 for an edit), its author's record and inline decisions; bulk decisions; saved reasons."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from kb import audit, notify
+from kb import audit, clock, notify
 from kb.auth.models import Role
 from kb.board import service as board
 from kb.board.models import BoardPost, PostFlag, PostState
@@ -45,6 +46,13 @@ def reported_post(author, reporters, body="Buy cheap pens at example.com") -> Bo
     for number, reporter in enumerate(reporters):
         board.flag_post(target, reporter, "spam" if number else "other", "" if number else "Advertising")
     return target
+
+
+def reporter_who_counts():
+    """A trusted member whose account is old enough for their reports to count toward hiding."""
+    reporter = make_user()
+    reporter.trusted, reporter.created_at = True, clock.now() - timedelta(days=30)
+    return reporter
 
 
 def saved_reason(used_for: str) -> SavedReason:
@@ -298,7 +306,7 @@ def test_a_late_decision_is_told_who_decided_first(seeded, cast):
 def test_removing_a_spammer_also_closes_reports_that_already_hid_a_post(seeded, cast):
     spammer = make_user(display_name="Pen Seller")
     spammer.trusted = True
-    hidden = reported_post(spammer, [make_user(), make_user(), make_user()])  # three reports hide it
+    hidden = reported_post(spammer, [reporter_who_counts() for _ in range(3)])  # three reports hide it
     db.session.refresh(hidden)
     assert hidden.state == PostState.HIDDEN
     mo = logged_in(seeded, cast["mo"])

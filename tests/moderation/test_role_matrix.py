@@ -130,3 +130,27 @@ def test_the_action_list_covers_every_moderation_and_admin_route(app):
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods and rule.rule.startswith(("/moderation", "/admin", "/collections")):
             assert any(rule_pattern(rule.rule).match(example) for example in examples), rule.rule
+
+
+# Acting on members: moderators act on members only; admins act on moderators and admins too.
+MEMBER_ACTIONS = ["/moderation/members/{member}/suspend", "/moderation/members/{member}/unsuspend",
+                  "/admin/members/{member}/remove-spammer", "/admin/members/{member}/restore"]
+NEVER_STAFF = {"/admin/members/{member}/remove-spammer"}
+
+
+@pytest.mark.parametrize("target_role", [Role.MODERATOR, Role.ADMIN])
+@pytest.mark.parametrize("role", ["moderator", "admin"])
+def test_only_admins_act_on_moderators_and_admins(seeded, role, target_role):
+    target = make_user(role=target_role)
+    target.suspended_until, target.suspension_reason = clock.now() + timedelta(days=1), "Testing"
+    db.session.commit()
+    client = client_as(seeded, role)
+    for action in MEMBER_ACTIONS:
+        url = action.format(member=target.id)
+        status = post(client, url, {"until": "2099-01-01T00:00", "reason": "Testing", "spam-until":
+                                    "2099-01-01T00:00", "spam-reason": "Testing"}).status_code
+        if role == "moderator" or action in NEVER_STAFF:
+            # Nobody removes a moderator or admin as a spammer; moderators cannot act on them at all.
+            assert status == 403, (role, url, status)
+        else:
+            assert status in (200, 302, 422), (role, url, status)
