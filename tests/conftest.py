@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -30,6 +31,9 @@ POSTGRES_URL = os.environ.get("KB_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed_content"
 PASSWORD = "correct horse battery"
+# Passwords in tests are hashed by a fast method: scrypt's cost buys nothing here and took most of
+# the suite's time (every member made and every sign-in). One test checks production's scrypt.
+FAST_HASHING = {"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"}
 APPEND_ONLY_TABLE = "audit_log"
 
 
@@ -88,7 +92,8 @@ class IsolatedClient(FlaskClient):
 
 @pytest.fixture
 def app(database_url, search_dir):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": str(search_dir), "TESTING": True})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": str(search_dir), "TESTING": True,
+                      **FAST_HASHING})
     app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
@@ -146,6 +151,22 @@ def seeded(app):
 CSRF_PATTERN = re.compile(r'<input[^>]*name="(?:[\w-]*-)?csrf_token"[^>]*value="([^"]+)"')
 
 
+def session_csrf_token(client) -> str | None:
+    """The signed form token for the raw token in the client's session cookie (as Flask-WTF signs
+    it), or None when the session has none: saves a page fetch before every test post."""
+    app = client.application
+    cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
+    if cookie is None:
+        return None
+    try:
+        data = app.session_interface.get_signing_serializer(app).loads(cookie.value)
+    except BadSignature:
+        return None
+    raw = data.get("csrf_token")
+    secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+    return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw) if raw else None
+
+
 def csrf_token_from(html: str) -> str:
     match = CSRF_PATTERN.search(html)
     assert match, "the page has no CSRF token"
@@ -167,7 +188,7 @@ class Auth:
         return self.client.post("/login", data=data)
 
     def logout(self):
-        token = csrf_token_from(self.client.get("/").get_data(as_text=True))
+        token = session_csrf_token(self.client) or csrf_token_from(self.client.get("/").get_data(as_text=True))
         return self.client.post("/logout", data={"csrf_token": token})
 
 

@@ -17,6 +17,7 @@ from kb.auth import sessions
 from kb.auth.models import REGIONS, LoginAttempt, Role, Sector, SignedInSession, User
 from kb.extensions import db
 
+DEFAULT_HASH_METHOD = "scrypt"
 PASSWORD_MIN = 10
 PASSWORD_MAX = 200
 ATTEMPTS_KEPT_FOR = timedelta(days=1)
@@ -69,14 +70,21 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def password_hash_method() -> str:
+    # Werkzeug's scrypt, unless the app was built with another method in its configuration: the
+    # tests use a fast one, so the suite does not spend its time hashing. There is deliberately no
+    # environment variable for it, so no deployment can weaken its hashes by a setting.
+    return current_app.config.get("PASSWORD_HASH_METHOD", DEFAULT_HASH_METHOD)
+
+
 def hash_password(password: str) -> str:
-    return generate_password_hash(password)
+    return generate_password_hash(password, method=password_hash_method())
 
 
 @cache
-def _decoy_hash() -> str:
+def _decoy_hash(method: str) -> str:
     # Checked against when the email is unknown, so a reply's timing does not reveal who has an account.
-    return generate_password_hash("not a real password, only a decoy")
+    return generate_password_hash("not a real password, only a decoy", method=method)
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -184,7 +192,7 @@ def authenticate(email: str, password: str, ip_address: str) -> User:
     if until is not None:
         raise LoginThrottled(until)
     user = find_user_by_email(email)
-    password_ok = check_password_hash(user.password_hash if user else _decoy_hash(), password)
+    password_ok = check_password_hash(user.password_hash if user else _decoy_hash(password_hash_method()), password)
     if user is None or not password_ok:
         _record_attempt(email, ip_address, user, succeeded=False)
         raise InvalidCredentials()

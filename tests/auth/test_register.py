@@ -28,7 +28,8 @@ def register(client, **changes):
     return client.post("/register", data={**GOOD, "csrf_token": token, **changes})
 
 
-def test_registering_creates_a_member_and_logs_them_in(client):
+def test_registering_creates_a_member_and_logs_them_in(app, client):
+    del app.config["PASSWORD_HASH_METHOD"]  # the production hashing, not the tests' fast one
     response = register(client)
     assert response.status_code == 302
     user = db.session.scalar(select(User))

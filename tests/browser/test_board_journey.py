@@ -3,9 +3,11 @@ another member replies quoting it, three members report the reply and it disappe
 reviews it and hides it with a reason, and the audit log shows each action. axe-core on every page."""
 
 import re
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
+from kb import clock
 from kb.auth.models import Role
 from kb.board import moderation, service
 from kb.board.models import BoardCategory
@@ -28,8 +30,14 @@ def as_person(browser, live_server, email):
 def test_held_thread_approved_quoted_reported_and_hidden(browser, page, live_server):
     newcomer = make_user(email="new@example.org", display_name="Nia Newcomer")
     regular = make_user(email="regular@example.org", display_name="Rob Regular")
-    for number in (1, 2):
-        make_user(email=f"reader{number}@example.org", display_name=f"Reader {number}")
+    # Reports count only from established members (trust before power): the readers and Rob joined
+    # a while ago, and the readers are trusted though they have not posted yet.
+    readers = [make_user(email=f"reader{number}@example.org", display_name=f"Reader {number}") for number in (1, 2, 3)]
+    for member in (*readers, regular):
+        member.created_at = clock.now() - timedelta(days=30)
+    for reader in readers:
+        reader.trusted = True
+    db.session.commit()
     mod_user = make_user(email="mod@example.org", display_name="Mo Moderator", role=Role.MODERATOR)
     # Rob is past pre-moderation: three approved posts in an older thread.
     general = db.session.query(BoardCategory).filter_by(slug="general").one()
@@ -83,9 +91,9 @@ def test_held_thread_approved_quoted_reported_and_hidden(browser, page, live_ser
     expect(rob.locator(".post").last).to_contain_text("until we gave it a budget line")
     expect(rob.locator(".post").last.locator("blockquote")).to_contain_text("We started a compact group")
 
-    # Three members report the reply; after the third it disappears for everyone.
-    for number, email in enumerate(("new@example.org", "reader1@example.org", "reader2@example.org"), start=1):
-        reporter = page if email == "new@example.org" else as_person(browser, live_server, email)
+    # Three established members report the reply; after the third it disappears for everyone.
+    for number in (1, 2, 3):
+        reporter = as_person(browser, live_server, f"reader{number}@example.org")
         reporter.goto(rob.url)
         reporter.locator(".post").last.get_by_role("link", name="Report this post").click()
         assert_accessible(reporter)

@@ -7,7 +7,7 @@ import pytest
 from kb.auth.models import Role
 from kb.library import service
 from kb.library.models import Kind
-from tests.conftest import Auth, csrf_token_from
+from tests.conftest import Auth, csrf_token_from, session_csrf_token
 from tests.factories import make_user
 
 CASE_STUDY_FORM = {
@@ -43,6 +43,11 @@ def moderator(seeded):
 
 
 def token_for(client) -> str:
+    """The form token of the client's session: worked out from its cookie, as the page would sign
+    it, and fetched with a page only when the session holds none yet."""
+    token = session_csrf_token(client)
+    if token:
+        return token
     page = client.get("/account").get_data(as_text=True)
     if "csrf_token" not in page:
         page = client.get("/login").get_data(as_text=True)

@@ -9,7 +9,7 @@ from kb.extensions import db
 from kb.http import CleanArguments, CleanRequest
 from kb.search.store import ensure_index
 from kb.themes.seed import load_seed
-from tests.conftest import SEED_DIR, Auth, IsolatedClient, empty_tables
+from tests.conftest import FAST_HASHING, SEED_DIR, Auth, IsolatedClient, empty_tables
 from tests.site.harness import ROLES, Site, build_site
 
 # The query arguments the last request read: the walker sends odd values to exactly these.
@@ -66,7 +66,8 @@ class WholeSite:
 def whole_site(database_url, tmp_path_factory):
     search_dir = tmp_path_factory.mktemp("site-search")
     ensure_index(search_dir)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": str(search_dir), "TESTING": True})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": str(search_dir), "TESTING": True,
+                      **FAST_HASHING})
     app.test_client_class = IsolatedClient
     app.request_class = RecordingRequest
     context = app.app_context()
