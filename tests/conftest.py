@@ -90,19 +90,30 @@ class IsolatedClient(FlaskClient):
         return response
 
 
-@pytest.fixture
-def app(database_url, search_dir):
+def build_test_app(database_url: str, search_dir: Path):
+    """The app as the tests build it: real database and index, fast password hashing."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": str(search_dir), "TESTING": True,
                       **FAST_HASHING})
     app.test_client_class = IsolatedClient
+    return app
+
+
+def tear_down(app) -> None:
+    """Inside the app's context: leave the database empty and let go of connections and the index."""
+    db.session.rollback()
+    empty_tables()
+    db.session.remove()
+    db.engine.dispose()
+    for engine in app.extensions.get("kb_search_engines", {}).values():
+        engine.close()
+
+
+@pytest.fixture
+def app(database_url, search_dir):
+    app = build_test_app(database_url, search_dir)
     with app.app_context():
         yield app
-        db.session.rollback()
-        empty_tables()
-        db.session.remove()
-        db.engine.dispose()
-        for engine in app.extensions.get("kb_search_engines", {}).values():
-            engine.close()
+        tear_down(app)
     clock.freeze(None)
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from kb import clock, create_app
-from kb.extensions import db
+from kb import clock
 from kb.http import CleanArguments, CleanRequest
 from kb.search.store import ensure_index
 from kb.themes.seed import load_seed
-from tests.conftest import FAST_HASHING, SEED_DIR, Auth, IsolatedClient, empty_tables
+from tests.conftest import SEED_DIR, Auth, build_test_app, tear_down
 from tests.site.harness import ROLES, Site, build_site
 
 # The query arguments the last request read: the walker sends odd values to exactly these.
@@ -66,9 +65,7 @@ class WholeSite:
 def whole_site(database_url, tmp_path_factory):
     search_dir = tmp_path_factory.mktemp("site-search")
     ensure_index(search_dir)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": str(search_dir), "TESTING": True,
-                      **FAST_HASHING})
-    app.test_client_class = IsolatedClient
+    app = build_test_app(database_url, search_dir)
     app.request_class = RecordingRequest
     context = app.app_context()
     context.push()
@@ -76,11 +73,6 @@ def whole_site(database_url, tmp_path_factory):
         load_seed(SEED_DIR)
         yield WholeSite(app, build_site())
     finally:
-        db.session.rollback()
-        empty_tables()
-        db.session.remove()
-        db.engine.dispose()
-        for engine in app.extensions.get("kb_search_engines", {}).values():
-            engine.close()
+        tear_down(app)
         context.pop()
         clock.freeze(None)
