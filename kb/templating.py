@@ -20,6 +20,18 @@ def date_and_time(moment: datetime | None) -> str:
     return f"{moment:%H:%M} UTC on {long_date(moment)}" if moment else ""
 
 
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 post', '3 posts': the count with its noun, in one place."""
+    return f"{count} {singular if count == 1 else plural_form or singular + 's'}"
+
+
+def member_name(user, capitalised: bool = False) -> str:
+    """A member's name, or what to call someone whose account has gone."""
+    if user is not None:
+        return user.display_name
+    return "A former member" if capitalised else "a former member"
+
+
 def field_attributes(described: str = "", **attributes) -> dict:
     """HTML attributes for a form control, leaving out those without a value (WTForms prints None)."""
     chosen = {name: value for name, value in attributes.items() if value not in (None, "")}
@@ -76,6 +88,8 @@ def register(app: Flask) -> None:
     app.add_template_filter(plain_text, "plain_text")
     app.add_template_filter(long_date, "long_date")
     app.add_template_filter(date_and_time, "date_and_time")
+    app.add_template_filter(plural, "plural")
+    app.add_template_global(member_name)
 
     @app.context_processor
     def navigation():

@@ -17,3 +17,12 @@ def test_unusual_addresses_are_built_the_usual_way(app):
         assert render_template_string("{{ url_for('board.index', _anchor='top') }}") == "/board#top"
         assert render_template_string("{{ url_for('board.index', _external=True) }}") == "http://localhost/board"
         assert render_template_string("{{ url_for('board.category', slug='x', page=2) }}") == "/board/x?page=2"
+
+
+def test_counts_read_as_people_say_them():
+    from kb.templating import member_name, plural
+
+    assert [plural(count, "post") for count in (0, 1, 2)] == ["0 posts", "1 post", "2 posts"]
+    assert plural(3, "reply", "replies") == "3 replies"
+    assert member_name(None) == "a former member"
+    assert member_name(None, capitalised=True) == "A former member"
