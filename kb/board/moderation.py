@@ -23,8 +23,8 @@ from kb.board.models import (
     WatchedWord,
 )
 from kb.board.service import FLAG_HIDDEN_REASON, BoardError, NotAllowed, _make_visible
+from kb.common.text import slugify
 from kb.extensions import db
-from kb.library.service import slugify
 from kb.notify import notify
 from kb.ordering import at_the_end, move_within
 

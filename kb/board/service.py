@@ -27,9 +27,9 @@ from kb.board.models import (
     ThreadWatch,
     WatchedWord,
 )
+from kb.common.text import slugify
 from kb.extensions import db
 from kb.library.models import LibraryItem
-from kb.library.service import slugify
 from kb.markup import render_markdown
 
 FLAG_HIDDEN_REASON = "Hidden after reports from several members, until a moderator looks at it."

@@ -11,10 +11,10 @@ from kb import audit, clock
 from kb.auth.models import User
 from kb.board.models import BoardThread
 from kb.collections.models import NOTE_MAX, TITLE_MAX, Collection, CollectionEntry
+from kb.common.text import slugify
 from kb.extensions import db
 from kb.library.kinds import pages_for
 from kb.library.models import LibraryItem, Status
-from kb.library.service import slugify
 from kb.ordering import at_the_end, move_within
 from kb.themes.models import Theme
 

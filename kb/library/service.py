@@ -3,8 +3,6 @@ published items that wait for a moderator, and restoring an old revision."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import asdict, dataclass, field, replace
 
 from sqlalchemy import select
@@ -12,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kb import clock, versions
 from kb.auth.models import User
+from kb.common.text import slugify, unix_newlines
 from kb.extensions import db
 from kb.library import rules
 from kb.library.decisions import record_decision
@@ -76,12 +75,6 @@ class ItemFields:
         return cls(**{name: snapshot.get(name) for name in cls.__dataclass_fields__ if name in snapshot})
 
 
-def slugify(text: str, max_length: int = 80) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:max_length].rstrip("-") or "item"
-
-
 def normalise_tags(raw: str) -> list[str]:
     """Comma-separated tags, trimmed, lower-cased and de-duplicated, in the order given."""
     tags: list[str] = []
@@ -133,17 +126,13 @@ def cleaned(fields: ItemFields) -> ItemFields:
     return replace(
         fields,
         title=fields.title.strip(),
-        summary=_unix_newlines(fields.summary or "").strip(),
-        body=_unix_newlines(fields.body or ""),
+        summary=unix_newlines(fields.summary or "").strip(),
+        body=unix_newlines(fields.body or ""),
         locality=(fields.locality or "").strip(),
         organisations=[name.strip() for name in fields.organisations or [] if name and name.strip()],
         tags=list(fields.tags or []),
         sectors=list(fields.sectors or []),
     )
-
-
-def _unix_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _themes_for(slugs: list[str], required: bool = True) -> list[Theme]:

@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from kb import audit, versions
-from kb.auth.models import REGIONS, SECTOR_LABELS
+from kb.common.vocabulary import REGIONS, SECTOR_LABELS
 from kb.extensions import db
 from kb.http import LARGEST_ID, id_argument, page_argument, query_arguments
 from kb.library import bp, curation, featuring, history, queries, rules, service, tags
