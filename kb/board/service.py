@@ -130,7 +130,7 @@ def _render(body: str) -> str:
     return render_markdown(link_mentions(body))
 
 
-def _make_visible(post: BoardPost) -> None:
+def make_visible(post: BoardPost) -> None:
     """Show a post to everyone. Only the first time counts as activity (unread marks, watch lists)."""
     post.state = PostState.VISIBLE.value
     post.state_reason = None
@@ -148,7 +148,7 @@ def _new_post(thread: BoardThread, body: str, by: User) -> BoardPost:
     if hold:
         post.state, post.state_reason = PostState.HELD.value, hold
     else:
-        _make_visible(post)
+        make_visible(post)
     db.session.add(post)
     return post
 

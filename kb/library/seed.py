@@ -10,7 +10,7 @@ from sqlalchemy import select
 from kb import clock
 from kb.extensions import db
 from kb.library.models import Kind, LibraryItem, Status
-from kb.library.service import ItemFields, _apply, _record_revision, cleaned, fields_of
+from kb.library.service import ItemFields, apply_fields, cleaned, fields_of, record_revision
 
 LEAFLET_CREDIT = "Local Partnerships Taskforce"
 
@@ -27,15 +27,15 @@ def seed_item(key: str, fields: ItemFields, kind: Kind = Kind.CASE_STUDY) -> str
         item = LibraryItem(kind=kind.value, seed_key=key, credited_to=LEAFLET_CREDIT,
                            status=Status.PUBLISHED.value, has_pending_edit=False,
                            created_at=clock.now(), published_at=clock.now())
-        _apply(item, fields)
+        apply_fields(item, fields)
         db.session.add(item)
-        _record_revision(item, None, "Loaded from the leaflet (seed_content)")
+        record_revision(item, None, "Loaded from the leaflet (seed_content)")
         return "created"
     if asdict(cleaned(fields_of(item))) == asdict(cleaned(fields)):
         return "unchanged"
     if any(revision.saved_by_id is not None for revision in item.revisions):
         # Someone has worked on it on the site since: their work wins over the seed file.
         return "kept"
-    _apply(item, fields)
-    _record_revision(item, None, "Updated from seed_content")
+    apply_fields(item, fields)
+    record_revision(item, None, "Updated from seed_content")
     return "updated"
