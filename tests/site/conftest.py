@@ -8,7 +8,7 @@ from kb import clock, create_app
 from kb.extensions import db
 from kb.http import CleanArguments, CleanRequest
 from kb.search.store import ensure_index
-from kb.themes.seed import load_seed
+from kb.seeding import load_seed
 from tests.conftest import SEED_DIR, Auth, IsolatedClient, empty_tables
 from tests.site.harness import ROLES, Site, build_site
 
