@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from kb.http import LARGEST_ID, IdConverter
+
 KB = Path(__file__).resolve().parent.parent / "kb"
 FEATURES = {"auth", "themes", "library", "search", "board", "moderation", "collections", "ops"}
 
@@ -87,3 +89,12 @@ def test_the_checks_see_a_cycle_and_a_private_import():
         ["library", "search", "themes", "library"]]
     assert ("library", "themes") in feature_edges()
     assert any(name == "db" for _module, _line, _imported, names in imports() for name in names)
+
+
+def test_every_route_that_takes_a_database_id_uses_the_id_converter(app):
+    # One converter bounds every id (kb/http.py): a number too large for the database answers 404.
+    loose = [f"{rule.rule} ({name})" for rule in app.url_map.iter_rules()
+             for name, converter in rule._converters.items()
+             if (name.endswith("_id") or name == "number") and not isinstance(converter, IdConverter)]
+    assert loose == []
+    assert app.test_client().get(f"/case-studies/{LARGEST_ID + 1}").status_code == 404

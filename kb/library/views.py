@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from kb import audit, versions
 from kb.common.vocabulary import REGIONS, SECTOR_LABELS
 from kb.extensions import db
-from kb.http import LARGEST_ID, id_argument, page_argument, query_arguments
+from kb.http import id_argument, page_argument, query_arguments
 from kb.library import bp, curation, featuring, history, queries, rules, service, tags
 from kb.library.forms import CASE_STUDY_TEMPLATE, CaseStudyForm, DecisionForm, LessonForm
 from kb.library.kinds import ALL_KINDS, BY_KIND, CASE_STUDIES, LESSONS, KindPages, pages_for
@@ -315,13 +315,13 @@ def register_kind_routes(pages: KindPages) -> None:
 
     route("", "index", index, login=False)
     route("/new", "new", new, methods=("GET", "POST"))
-    item_id = f"<int(max={LARGEST_ID}):item_id>"
+    item_id = "<id:item_id>"
     route(f"/{item_id}", "show", show, login=False, slug="")
     bp.add_url_rule(f"/{pages.prefix}/{item_id}-<slug>", endpoint=f"show_{pages.key}")
     route(f"/{item_id}/edit", "edit", edit, methods=("GET", "POST"))
     route(f"/{item_id}/history", "history", history_page)
     route(f"/{item_id}/history/compare", "compare", compare)
-    route(f"/{item_id}/revisions/<int(max={LARGEST_ID}):number>/restore", "restore", restore, methods=("POST",))
+    route(f"/{item_id}/revisions/<id:number>/restore", "restore", restore, methods=("POST",))
     route(f"/{item_id}/submit", "submit", submit, methods=("POST",))
     route(f"/{item_id}/supersede", "supersede", supersede, methods=("POST",))
     route(f"/{item_id}/feature", "feature", feature, methods=("POST",))
@@ -353,7 +353,7 @@ def featured_entry_or_404(entry_id: int) -> FeaturedItem:
     return db.session.get(FeaturedItem, entry_id) or abort(404)
 
 
-@bp.route(f"/moderation/featured/<int(max={LARGEST_ID}):entry_id>/move", methods=["POST"])
+@bp.route("/moderation/featured/<id:entry_id>/move", methods=["POST"])
 @moderator_required
 def move_featured(entry_id: int):
     try:
@@ -364,7 +364,7 @@ def move_featured(entry_id: int):
     return redirect(url_for("library.featured_items"))
 
 
-@bp.route(f"/moderation/featured/<int(max={LARGEST_ID}):entry_id>/remove", methods=["POST"])
+@bp.route("/moderation/featured/<id:entry_id>/remove", methods=["POST"])
 @moderator_required
 def remove_featured(entry_id: int):
     entry = featured_entry_or_404(entry_id)
@@ -380,7 +380,7 @@ def manage_tags():
     return render_template("library/tags.html", tags=tags.tags_with_counts())
 
 
-@bp.route(f"/moderation/tags/<int(max={LARGEST_ID}):tag_id>", methods=["POST"])
+@bp.route("/moderation/tags/<id:tag_id>", methods=["POST"])
 @moderator_required
 def rename_tag(tag_id: int):
     tag = db.session.get(Tag, tag_id)

@@ -81,7 +81,7 @@ def resource_or_404(resource_id: int) -> ThemeResource:
     return db.session.get(ThemeResource, resource_id) or abort(404)
 
 
-@bp.route("/moderation/resources/<int(max=2147483647):resource_id>", methods=["GET", "POST"])
+@bp.route("/moderation/resources/<id:resource_id>", methods=["GET", "POST"])
 @moderator_required
 def edit_resource(resource_id: int):
     resource = resource_or_404(resource_id)
@@ -94,7 +94,7 @@ def edit_resource(resource_id: int):
         422 if request.method == "POST" else 200
 
 
-@bp.route("/moderation/resources/<int(max=2147483647):resource_id>/<any(up, down, retire, restore):change>",
+@bp.route("/moderation/resources/<id:resource_id>/<any(up, down, retire, restore):change>",
           methods=["POST"])
 @moderator_required
 def change_resource(resource_id: int, change: str):
