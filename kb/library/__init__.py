@@ -13,4 +13,4 @@ bp.record_once(lambda state: register_provider(PROVIDER))
 # The home page and theme pages show featured items and each theme's latest case studies and lessons.
 bp.record_once(lambda state: register_sections("library", SECTIONS))
 
-from kb.library import views  # noqa: E402,F401  (routes attach themselves to bp)
+from kb.library import curation_views, decision_views, views  # noqa: E402,F401  (routes attach themselves to bp)
