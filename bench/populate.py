@@ -9,8 +9,9 @@ import random
 import sys
 
 from kb import create_app
-from kb.auth.models import REGIONS, Role
+from kb.auth.models import Role
 from kb.auth.service import Profile, create_account
+from kb.common.vocabulary import REGIONS
 from kb.library import service
 from kb.library.models import Kind
 from kb.themes.models import THEME_SLUGS

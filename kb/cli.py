@@ -12,11 +12,13 @@ from email_validator import EmailNotValidError, validate_email
 from flask.cli import with_appcontext
 
 from kb.auth import service as accounts
-from kb.auth.models import REGIONS, Role, Sector
+from kb.auth.models import Role
+from kb.common.seed_files import SeedError
+from kb.common.vocabulary import REGIONS, Sector
 from kb.config import PROJECT_ROOT
 from kb.search import service as search
 from kb.search.store import built_with_current_schema, ensure_index, index_health
-from kb.themes.seed import SeedError, load_seed
+from kb.seeding import load_seed
 
 SEED_DIR = PROJECT_ROOT / "seed_content"
 

@@ -5,6 +5,7 @@ from flask import Flask, abort, request
 from flask.wrappers import Request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.datastructures.structures import iter_multi_items
+from werkzeug.routing import IntegerConverter
 
 
 def without_nul(value):
@@ -31,8 +32,17 @@ def refuse_nul_in_path(_endpoint, values) -> None:
         abort(404)
 
 
+class IdConverter(IntegerConverter):
+    """`<id:name>` in a route: a database id. A number too large to be one answers 404."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        super().__init__(url_map, max=LARGEST_ID)
+
+
 def register(app: Flask) -> None:
+    """Called before any blueprint is registered: their routes use the `id` converter."""
     app.request_class = CleanRequest
+    app.url_map.converters["id"] = IdConverter
     app.url_value_preprocessor(refuse_nul_in_path)
 
 

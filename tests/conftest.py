@@ -25,7 +25,7 @@ os.environ.pop("KB_SEARCH_DIR", None)
 from kb import clock, create_app  # noqa: E402
 from kb.extensions import db  # noqa: E402
 from kb.search.store import ensure_index  # noqa: E402
-from kb.themes.seed import load_seed  # noqa: E402
+from kb.seeding import load_seed  # noqa: E402
 
 POSTGRES_URL = os.environ.get("KB_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])

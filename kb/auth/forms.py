@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
-from kb.auth.models import EMAIL_MAX, NAME_MAX, ORGANISATION_MAX, REGIONS, SECTOR_LABELS
+from kb.auth.models import EMAIL_MAX, NAME_MAX, ORGANISATION_MAX
 from kb.auth.service import PASSWORD_MAX, PASSWORD_MIN
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-SECTOR_CHOICES = [SelectChoice(sector.value, label) for sector, label in SECTOR_LABELS.items()]
-REGION_CHOICES = [SelectChoice("", "Choose your region")] + [SelectChoice(region) for region in REGIONS]
+from kb.common.text import strip
+from kb.common.vocabulary import REGION_CHOICES, SECTOR_CHOICES
 
 
 def email_field(label: str = "Email address") -> EmailField:

@@ -10,6 +10,7 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kb import clock
+from kb.common.vocabulary import SECTOR_LABELS, Sector
 from kb.extensions import db
 
 
@@ -18,36 +19,6 @@ class Role(StrEnum):
     MODERATOR = "moderator"
     ADMIN = "admin"
 
-
-class Sector(StrEnum):
-    PUBLIC_BODY = "public body"
-    VOLUNTARY_OR_COMMUNITY = "voluntary or community organisation"
-    SOCIAL_ENTERPRISE = "social enterprise"
-    OTHER = "other"
-
-
-SECTOR_LABELS = {
-    Sector.PUBLIC_BODY: "Public body",
-    Sector.VOLUNTARY_OR_COMMUNITY: "Voluntary or community organisation",
-    Sector.SOCIAL_ENTERPRISE: "Social enterprise",
-    Sector.OTHER: "Other",
-}
-
-# The UK nations and the nine English regions, in the order people expect to find them.
-REGIONS = (
-    "North East",
-    "North West",
-    "Yorkshire and the Humber",
-    "East Midlands",
-    "West Midlands",
-    "East of England",
-    "London",
-    "South East",
-    "South West",
-    "Scotland",
-    "Wales",
-    "Northern Ireland",
-)
 
 EMAIL_MAX = 254
 NAME_MAX = 80

@@ -14,7 +14,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from kb import clock
 from kb.auth import sessions
-from kb.auth.models import REGIONS, LoginAttempt, Role, Sector, SignedInSession, User
+from kb.auth.models import LoginAttempt, Role, SignedInSession, User
+from kb.common.vocabulary import REGIONS, Sector
 from kb.extensions import db
 
 DEFAULT_HASH_METHOD = "scrypt"

@@ -11,7 +11,7 @@ from kb.auth.forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
 from kb.auth.models import SignedInSession, User
 from kb.auth.service import AccountSuspended, AuthError, LoginThrottled, Profile
 from kb.extensions import login_manager
-from kb.http import LARGEST_ID, wants_json
+from kb.http import wants_json
 
 INVALID = 422  # the form is re-shown with its errors and what was typed
 
@@ -212,7 +212,7 @@ def sign_out_other_devices():
     return redirect(url_for("auth.account"))
 
 
-@bp.route(f"/account/sessions/<int(max={LARGEST_ID}):session_id>/sign-out", methods=["POST"])
+@bp.route("/account/sessions/<id:session_id>/sign-out", methods=["POST"])
 @login_required
 def sign_out_device(session_id: int):
     this_device = current_signed_in_session()

@@ -7,7 +7,6 @@ from wtforms import BooleanField, DateTimeLocalField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from kb.auth.forms import strip
 from kb.board.models import (
     CATEGORY_DESCRIPTION_MAX,
     CATEGORY_TITLE_MAX,
@@ -19,7 +18,8 @@ from kb.board.models import (
     WORD_MAX,
     FlagReason,
 )
-from kb.library.forms import ListedRadioField, ListedSelectField, unix_newlines
+from kb.common.fields import ListedRadioField, ListedSelectField
+from kb.common.text import strip, unix_newlines
 
 FLAG_LABELS = {
     FlagReason.SPAM: "Spam or advertising",

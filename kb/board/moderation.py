@@ -22,9 +22,9 @@ from kb.board.models import (
     PostState,
     WatchedWord,
 )
-from kb.board.service import FLAG_HIDDEN_REASON, BoardError, NotAllowed, _make_visible
+from kb.board.service import FLAG_HIDDEN_REASON, BoardError, NotAllowed, make_visible
+from kb.common.text import slugify
 from kb.extensions import db
-from kb.library.service import slugify
 from kb.notify import notify
 from kb.ordering import at_the_end, move_within
 
@@ -71,7 +71,7 @@ def approve_post(post: BoardPost, by: User, commit: bool = True, seen_revision: 
     if post.state != PostState.HELD:
         raise BoardError("This post is not waiting for approval any more: " + _last_decision(post))
     check_as_shown(post, seen_revision)
-    _make_visible(post)
+    make_visible(post)
     if post.thread.author_id == post.author_id and not post.thread.approved:
         post.thread.approved = True
     audit.record(by, "approve post", "board post", post.id, post.thread.title)
@@ -112,7 +112,7 @@ def unhide_post(post: BoardPost, by: User) -> None:
         raise BoardError("This post is not hidden.")
     _resolve_flags(post, by, "dismissed")
     post.state_changed_by_id = by.id
-    _make_visible(post)
+    make_visible(post)
     audit.record(by, "unhide post", "board post", post.id, post.thread.title)
     _tell_author(post, by, f"Your post in “{post.thread.title}” is visible again.")
     db.session.commit()
@@ -125,7 +125,7 @@ def dismiss_flags(post: BoardPost, by: User) -> None:
     if not dismissed:
         raise BoardError("There are no open reports on this post any more: " + _last_decision(post))
     if post.state == PostState.HIDDEN and post.state_reason == FLAG_HIDDEN_REASON:
-        _make_visible(post)
+        make_visible(post)
         _tell_author(post, by, f"A moderator looked at the reports on your post in “{post.thread.title}” and "
                                "found nothing wrong: it is visible again.")
     audit.record(by, "dismiss reports", "board post", post.id, post.thread.title, f"{dismissed} report(s)")
@@ -299,7 +299,7 @@ def restore_spammer(member: User, by: User) -> int:
         if post.visible_since is None:
             post.state, post.state_reason = PostState.HELD.value, "Restored after a removal as spam; waiting again."
         else:
-            _make_visible(post)
+            make_visible(post)
         restored += 1
     if not restored and not member.is_suspended():
         raise BoardError("There is nothing to restore: this member was not removed as a spammer.")

@@ -11,7 +11,7 @@ from kb.board import bp, moderation, queries, rules
 from kb.board.forms import CategoryForm, MoveForm, ReasonForm, SuspendForm, WatchedWordForm
 from kb.board.models import BoardCategory, WatchedWord
 from kb.board.service import BoardError
-from kb.board.views import ID, INVALID, permalink_target, post_or_404, thread_or_404, thread_url
+from kb.board.views import INVALID, permalink_target, post_or_404, thread_or_404, thread_url
 from kb.extensions import db
 from kb.permissions import moderator_required
 
@@ -29,7 +29,7 @@ def carried_out(action, success: str, back: str):
 
 # --- posts -------------------------------------------------------------------------------------
 
-@bp.route(f"/board/p/<{ID}:post_id>/approve", methods=["POST"])
+@bp.route("/board/p/<id:post_id>/approve", methods=["POST"])
 @moderator_required
 def approve_post(post_id: int):
     post = post_or_404(post_id)
@@ -39,7 +39,7 @@ def approve_post(post_id: int):
                        permalink_target(post))
 
 
-@bp.route(f"/board/p/<{ID}:post_id>/approve-and-trust", methods=["POST"])
+@bp.route("/board/p/<id:post_id>/approve-and-trust", methods=["POST"])
 @moderator_required
 def approve_and_trust(post_id: int):
     post = post_or_404(post_id)
@@ -50,7 +50,7 @@ def approve_and_trust(post_id: int):
                        permalink_target(post))
 
 
-@bp.route(f"/board/p/<{ID}:post_id>/hide", methods=["GET", "POST"])
+@bp.route("/board/p/<id:post_id>/hide", methods=["GET", "POST"])
 @moderator_required
 def hide_post(post_id: int):
     post = post_or_404(post_id)
@@ -68,7 +68,7 @@ def hide_post(post_id: int):
     return redirect(permalink_target(post))
 
 
-@bp.route(f"/board/p/<{ID}:post_id>/unhide", methods=["POST"])
+@bp.route("/board/p/<id:post_id>/unhide", methods=["POST"])
 @moderator_required
 def unhide_post(post_id: int):
     post = post_or_404(post_id)
@@ -76,7 +76,7 @@ def unhide_post(post_id: int):
                        permalink_target(post))
 
 
-@bp.route(f"/board/p/<{ID}:post_id>/dismiss-reports", methods=["POST"])
+@bp.route("/board/p/<id:post_id>/dismiss-reports", methods=["POST"])
 @moderator_required
 def dismiss_reports(post_id: int):
     post = post_or_404(post_id)
@@ -92,31 +92,31 @@ def _thread_action(thread_id: int, name: str, value: bool, success: str):
                        thread_url(thread))
 
 
-@bp.route(f"/board/t/<{ID}:thread_id>/lock", methods=["POST"])
+@bp.route("/board/t/<id:thread_id>/lock", methods=["POST"])
 @moderator_required
 def lock_thread(thread_id: int):
     return _thread_action(thread_id, "locked", True, "Locked: the thread takes no more replies.")
 
 
-@bp.route(f"/board/t/<{ID}:thread_id>/unlock", methods=["POST"])
+@bp.route("/board/t/<id:thread_id>/unlock", methods=["POST"])
 @moderator_required
 def unlock_thread(thread_id: int):
     return _thread_action(thread_id, "locked", False, "Unlocked: members can reply again.")
 
 
-@bp.route(f"/board/t/<{ID}:thread_id>/pin", methods=["POST"])
+@bp.route("/board/t/<id:thread_id>/pin", methods=["POST"])
 @moderator_required
 def pin_thread(thread_id: int):
     return _thread_action(thread_id, "pinned", True, "Pinned to the top of its category.")
 
 
-@bp.route(f"/board/t/<{ID}:thread_id>/unpin", methods=["POST"])
+@bp.route("/board/t/<id:thread_id>/unpin", methods=["POST"])
 @moderator_required
 def unpin_thread(thread_id: int):
     return _thread_action(thread_id, "pinned", False, "Unpinned.")
 
 
-@bp.route(f"/board/t/<{ID}:thread_id>/move", methods=["POST"])
+@bp.route("/board/t/<id:thread_id>/move", methods=["POST"])
 @moderator_required
 def move_thread(thread_id: int):
     thread = thread_or_404(thread_id)
@@ -132,7 +132,7 @@ def move_thread(thread_id: int):
 
 # --- members -----------------------------------------------------------------------------------
 
-@bp.route(f"/moderation/members/<{ID}:user_id>/suspend", methods=["GET", "POST"])
+@bp.route("/moderation/members/<id:user_id>/suspend", methods=["GET", "POST"])
 @moderator_required
 def suspend_member(user_id: int):
     member = db.session.get(User, user_id) or abort(404)
@@ -152,7 +152,7 @@ def suspend_member(user_id: int):
     return render_template("board/suspend.html", member=member, form=form), status
 
 
-@bp.route(f"/moderation/members/<{ID}:user_id>/unsuspend", methods=["POST"])
+@bp.route("/moderation/members/<id:user_id>/unsuspend", methods=["POST"])
 @moderator_required
 def unsuspend_member(user_id: int):
     member = db.session.get(User, user_id) or abort(404)
@@ -181,7 +181,7 @@ def manage_categories():
     return render_template("board/categories.html", categories=queries.categories(), form=form), status
 
 
-@bp.route(f"/moderation/board/categories/<{ID}:category_id>", methods=["GET", "POST"])
+@bp.route("/moderation/board/categories/<id:category_id>", methods=["GET", "POST"])
 @moderator_required
 def edit_category(category_id: int):
     category = db.session.get(BoardCategory, category_id) or abort(404)
@@ -198,7 +198,7 @@ def edit_category(category_id: int):
     return render_template("board/edit_category.html", category=category, form=form), status
 
 
-@bp.route(f"/moderation/board/categories/<{ID}:category_id>/move", methods=["POST"])
+@bp.route("/moderation/board/categories/<id:category_id>/move", methods=["POST"])
 @moderator_required
 def reorder_category(category_id: int):
     category = db.session.get(BoardCategory, category_id) or abort(404)
@@ -223,7 +223,7 @@ def watched_words():
     return render_template("board/watched_words.html", words=queries.watched_words(), form=form), status
 
 
-@bp.route(f"/moderation/watched-words/<{ID}:word_id>/remove", methods=["POST"])
+@bp.route("/moderation/watched-words/<id:word_id>/remove", methods=["POST"])
 @moderator_required
 def remove_watched_word(word_id: int):
     entry = db.session.get(WatchedWord, word_id)

@@ -21,8 +21,8 @@ from kb.board.models import (
     ThreadWatch,
     WatchedWord,
 )
+from kb.common.pagination import Page
 from kb.extensions import db
-from kb.library.queries import Page
 
 POSTS_PER_PAGE = 20
 THREADS_PER_PAGE = 20

@@ -27,14 +27,15 @@ from kb.board.models import (
     ThreadWatch,
     WatchedWord,
 )
+from kb.common.text import slugify
 from kb.extensions import db
+from kb.library.kinds import ADDRESS_PREFIXES, BY_PREFIX, item_path
 from kb.library.models import LibraryItem
-from kb.library.service import slugify
 from kb.markup import render_markdown
 
 FLAG_HIDDEN_REASON = "Hidden after reports from several members, until a moderator looks at it."
 # A case study or lesson address pasted on its own (not already inside a Markdown link).
-MENTION = re.compile(r"(?<![(\[<\w/])(?:https?://[^\s/()<>]+)?/(case-studies|lessons)/(\d{1,9})(?:-[\w-]*)?(?![\w/])")
+MENTION = re.compile(rf"(?<![(\[<\w/])(?:https?://[^\s/()<>]+)?/({ADDRESS_PREFIXES})/(\d{{1,9}})(?:-[\w-]*)?(?![\w/])")
 
 
 class BoardError(Exception):
@@ -117,12 +118,11 @@ def check_rate(user: User) -> None:
 def link_mentions(body: str) -> str:
     """A pasted case study or lesson address becomes a link titled with the item's title."""
     def titled(match: re.Match) -> str:
-        kind = "case study" if match.group(1) == "case-studies" else "lesson"
         item = db.session.get(LibraryItem, int(match.group(2)))
-        if item is None or item.kind != kind or item.status not in ("published", "archived"):
+        if item is None or item.kind != BY_PREFIX[match.group(1)].kind or item.status not in ("published", "archived"):
             return match.group(0)
         title = re.sub(r"([\\\[\]*_`])", r"\\\1", item.title)
-        return f"[{title}](/{match.group(1)}/{item.id}-{item.slug})"
+        return f"[{title}]({item_path(item)})"
     return MENTION.sub(titled, body)
 
 
@@ -130,7 +130,7 @@ def _render(body: str) -> str:
     return render_markdown(link_mentions(body))
 
 
-def _make_visible(post: BoardPost) -> None:
+def make_visible(post: BoardPost) -> None:
     """Show a post to everyone. Only the first time counts as activity (unread marks, watch lists)."""
     post.state = PostState.VISIBLE.value
     post.state_reason = None
@@ -148,7 +148,7 @@ def _new_post(thread: BoardThread, body: str, by: User) -> BoardPost:
     if hold:
         post.state, post.state_reason = PostState.HELD.value, hold
     else:
-        _make_visible(post)
+        make_visible(post)
     db.session.add(post)
     return post
 

@@ -18,7 +18,6 @@ from kb.library.models import Kind, Status
 from kb.library.queries import get_item
 
 INVALID = 422
-ID = f"int(max={LARGEST_ID})"
 
 
 def board_reader(view):
@@ -138,7 +137,7 @@ def flash_posted(post: BoardPost) -> None:
               "moderators can see it.", "info")
 
 
-@bp.route("/board/discuss/<int(max=2147483647):case_study_id>")
+@bp.route("/board/discuss/<id:case_study_id>")
 @board_reader
 def discuss_case_study(case_study_id: int):
     """Go to the case study's thread, or start it in the theme's category."""
@@ -155,8 +154,8 @@ def discuss_case_study(case_study_id: int):
                             category=category.slug if category else "general"))
 
 
-@bp.route(f"/board/t/<{ID}:thread_id>", defaults={"slug": ""})
-@bp.route(f"/board/t/<{ID}:thread_id>-<slug>")
+@bp.route("/board/t/<id:thread_id>", defaults={"slug": ""})
+@bp.route("/board/t/<id:thread_id>-<slug>")
 @board_reader
 def thread(thread_id: int, slug: str):
     thread, marks = queries.thread_with_marks(thread_id, current_user)
@@ -195,13 +194,13 @@ def permalink_target(post: BoardPost) -> str:
     return thread_url(post.thread, page=queries.page_of_post(post, current_user), _anchor=f"post-{post.id}")
 
 
-@bp.route(f"/board/p/<{ID}:post_id>")
+@bp.route("/board/p/<id:post_id>")
 @board_reader
 def permalink(post_id: int):
     return redirect(permalink_target(post_or_404(post_id)))
 
 
-@bp.route(f"/board/t/<{ID}:thread_id>/reply", methods=["GET", "POST"])
+@bp.route("/board/t/<id:thread_id>/reply", methods=["GET", "POST"])
 @login_required
 def reply(thread_id: int):
     thread = thread_or_404(thread_id)
@@ -231,7 +230,7 @@ def quote_of(post: BoardPost) -> str:
     return f"{quoted}\n>\n> — [{name}](/board/p/{post.id})\n\n"
 
 
-@bp.route(f"/board/p/<{ID}:post_id>/edit", methods=["GET", "POST"])
+@bp.route("/board/p/<id:post_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_post(post_id: int):
     post = post_or_404(post_id)
@@ -253,7 +252,7 @@ def edit_post(post_id: int):
     return redirect(permalink_target(post))
 
 
-@bp.route(f"/board/p/<{ID}:post_id>/remove", methods=["POST"])
+@bp.route("/board/p/<id:post_id>/remove", methods=["POST"])
 @login_required
 def remove_post(post_id: int):
     post = post_or_404(post_id)
@@ -264,7 +263,7 @@ def remove_post(post_id: int):
     return redirect(permalink_target(post))
 
 
-@bp.route(f"/board/p/<{ID}:post_id>/history")
+@bp.route("/board/p/<id:post_id>/history")
 @login_required
 def post_history(post_id: int):
     post = post_or_404(post_id)
@@ -273,7 +272,7 @@ def post_history(post_id: int):
     return render_template("board/post_history.html", post=post)
 
 
-@bp.route(f"/board/p/<{ID}:post_id>/flag", methods=["GET", "POST"])
+@bp.route("/board/p/<id:post_id>/flag", methods=["GET", "POST"])
 @login_required
 def flag_post(post_id: int):
     post = post_or_404(post_id)
@@ -296,7 +295,7 @@ def flag_post(post_id: int):
     return redirect(permalink_target(post))
 
 
-@bp.route(f"/board/t/<{ID}:thread_id>/watch", methods=["POST"])
+@bp.route("/board/t/<id:thread_id>/watch", methods=["POST"])
 @login_required
 def watch(thread_id: int):
     thread = thread_or_404(thread_id)
@@ -305,7 +304,7 @@ def watch(thread_id: int):
     return redirect(thread_url(thread))
 
 
-@bp.route(f"/board/t/<{ID}:thread_id>/unwatch", methods=["POST"])
+@bp.route("/board/t/<id:thread_id>/unwatch", methods=["POST"])
 @login_required
 def unwatch(thread_id: int):
     thread = thread_or_404(thread_id)

@@ -11,15 +11,15 @@ from kb import audit, clock
 from kb.auth.models import User
 from kb.board.models import BoardThread
 from kb.collections.models import NOTE_MAX, TITLE_MAX, Collection, CollectionEntry
+from kb.common.text import slugify
 from kb.extensions import db
-from kb.library.kinds import pages_for
+from kb.library.kinds import ADDRESS_PREFIXES, item_path
 from kb.library.models import LibraryItem, Status
-from kb.library.service import slugify
 from kb.ordering import at_the_end, move_within
 from kb.themes.models import Theme
 
 # "/case-studies/12-title", "/lessons/7", "/board/t/3-title", with or without the site's host.
-LOCAL_ADDRESS = re.compile(r"^(?:https?://[^/\s]+)?/(case-studies|lessons|board/t)/(\d{1,9})(?:-[\w-]*)?/?$")
+LOCAL_ADDRESS = re.compile(rf"^(?:https?://[^/\s]+)?/({ADDRESS_PREFIXES}|board/t)/(\d{{1,9}})(?:-[\w-]*)?/?$")
 
 
 class CollectionError(Exception):
@@ -93,7 +93,7 @@ def add_entry(collection: Collection, address: str, note: str, by: User, title: 
 def described(entry: CollectionEntry) -> str:
     """What an entry points at, in words and with its address: what the audit log keeps of it."""
     if entry.item is not None:
-        return f"{entry.item.kind} “{entry.item.title}” (/{pages_for(entry.item).prefix}/{entry.item.id})"
+        return f"{entry.item.kind} “{entry.item.title}” ({item_path(entry.item, with_slug=False)})"
     if entry.thread is not None:
         return f"board thread “{entry.thread.title}” (/board/t/{entry.thread.id})"
     if entry.external_url:

@@ -11,8 +11,6 @@ from kb.extensions import db
 from kb.permissions import moderator_required
 from kb.themes.service import get_theme, list_themes
 
-ID = "int(max=2147483647)"
-
 
 def collection_or_404(collection_id: int) -> Collection:
     return db.session.get(Collection, collection_id) or abort(404)
@@ -32,8 +30,8 @@ def index():
     return render_template("collections/index.html", collections=service.all_collections())
 
 
-@bp.route(f"/collections/<{ID}:collection_id>", defaults={"slug": ""})
-@bp.route(f"/collections/<{ID}:collection_id>-<slug>")
+@bp.route("/collections/<id:collection_id>", defaults={"slug": ""})
+@bp.route("/collections/<id:collection_id>-<slug>")
 def show(collection_id: int, slug: str):
     collection = collection_or_404(collection_id)
     if slug != collection.slug:
@@ -66,14 +64,14 @@ def new():
     return render_form(None) if request.method == "GET" else save_from_form(None)
 
 
-@bp.route(f"/collections/<{ID}:collection_id>/edit", methods=["GET", "POST"])
+@bp.route("/collections/<id:collection_id>/edit", methods=["GET", "POST"])
 @moderator_required
 def edit(collection_id: int):
     collection = collection_or_404(collection_id)
     return render_form(collection) if request.method == "GET" else save_from_form(collection)
 
 
-@bp.route(f"/collections/<{ID}:collection_id>/entries", methods=["POST"])
+@bp.route("/collections/<id:collection_id>/entries", methods=["POST"])
 @moderator_required
 def add_entry(collection_id: int):
     collection = collection_or_404(collection_id)
@@ -91,7 +89,7 @@ def entry_or_404(entry_id: int) -> CollectionEntry:
     return db.session.get(CollectionEntry, entry_id) or abort(404)
 
 
-@bp.route(f"/collections/entries/<{ID}:entry_id>/remove", methods=["POST"])
+@bp.route("/collections/entries/<id:entry_id>/remove", methods=["POST"])
 @moderator_required
 def remove_entry(entry_id: int):
     entry = entry_or_404(entry_id)
@@ -101,7 +99,7 @@ def remove_entry(entry_id: int):
     return redirect(collection_url(collection))
 
 
-@bp.route(f"/collections/entries/<{ID}:entry_id>/move", methods=["POST"])
+@bp.route("/collections/entries/<id:entry_id>/move", methods=["POST"])
 @moderator_required
 def move_entry(entry_id: int):
     entry = entry_or_404(entry_id)

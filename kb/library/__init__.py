@@ -3,10 +3,14 @@
 from flask import Blueprint
 
 from kb.library.search_documents import PROVIDER
+from kb.library.theme_sections import SECTIONS
 from kb.search.documents import register_provider
+from kb.themes.sections import register_sections
 
 bp = Blueprint("library", __name__)
 # Case studies and lessons are findable: the search outbox follows their changes from now on.
 bp.record_once(lambda state: register_provider(PROVIDER))
+# The home page and theme pages show featured items and each theme's latest case studies and lessons.
+bp.record_once(lambda state: register_sections("library", SECTIONS))
 
-from kb.library import views  # noqa: E402,F401  (routes attach themselves to bp)
+from kb.library import curation_views, decision_views, views  # noqa: E402,F401  (routes attach themselves to bp)

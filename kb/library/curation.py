@@ -9,6 +9,7 @@ from kb.auth.models import User
 from kb.extensions import db
 from kb.library import rules
 from kb.library.decisions import record_decision
+from kb.library.kinds import ADDRESS_PREFIXES
 from kb.library.models import LibraryItem, Status
 from kb.library.service import InvalidTransition, LibraryError
 
@@ -38,7 +39,7 @@ def unverify(item: LibraryItem, by: User, note: str = "") -> None:
 
 
 # "/case-studies/12-some-title", "https://host/lessons/7", or just "12".
-ITEM_ADDRESS = re.compile(r"(?:/(?:case-studies|lessons)/)?(\d{1,9})(?:-[\w-]*)?/?$")
+ITEM_ADDRESS = re.compile(rf"(?:/(?:{ADDRESS_PREFIXES})/)?(\d{{1,9}})(?:-[\w-]*)?/?$")
 
 
 def supersede(item: LibraryItem, by: User, replacement_address: str) -> LibraryItem:

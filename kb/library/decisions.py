@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kb import audit
 from kb.auth.models import User
-from kb.library.kinds import pages_for
+from kb.library.kinds import item_path
 from kb.library.models import LibraryItem
 from kb.notify import notify
 
@@ -30,4 +30,4 @@ def record_decision(item: LibraryItem, by: User, action: str, note: str = "") ->
     if item.author is not None and item.author_id != by.id:
         message = MESSAGES[action].format(kind=item.kind, title=item.title)
         notify(item.author, message + (f" Moderator's note: {note}" if note else ""),
-               link=f"/{pages_for(item).prefix}/{item.id}-{item.slug}")
+               link=item_path(item))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from kb import clock
-from kb.auth.forms import REGION_CHOICES, SECTOR_CHOICES, strip
+from kb.common.fields import CheckboxesField, ListedRadioField, ListedSelectField
+from kb.common.text import strip, unix_newlines
+from kb.common.vocabulary import REGION_CHOICES, SECTOR_CHOICES
 from kb.library.models import BODY_MAX, LESSON_BODY_MAX, SUMMARY_MAX, TITLE_MAX, TITLE_MIN, Outcome
 from kb.library.service import ItemFields, normalise_tags
 
@@ -28,38 +29,6 @@ CASE_STUDY_TEMPLATE = """## Context
 
 # Fields a draft may leave empty.
 DRAFT_OPTIONAL = ("summary", "themes", "body", "outcome")
-
-
-def unix_newlines(value):
-    # Browsers send line breaks as CRLF; count each as one character, as the text box does.
-    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
-
-
-class ListedChoiceMixin:
-    """A choice field whose refusal of an unlisted value reads as advice, not as a WTForms default."""
-
-    def __init__(self, *args, invalid_message: str = "Choose from the list", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.invalid_message = invalid_message
-
-    def pre_validate(self, form):
-        try:
-            super().pre_validate(form)
-        except ValueError:
-            raise ValidationError(self.invalid_message) from None
-
-
-class CheckboxesField(ListedChoiceMixin, SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-class ListedSelectField(ListedChoiceMixin, SelectField):
-    pass
-
-
-class ListedRadioField(ListedChoiceMixin, RadioField):
-    pass
 
 
 class YearField(IntegerField):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kb.library.models import Kind, LibraryItem
@@ -23,7 +24,18 @@ CASE_STUDIES = KindPages(Kind.CASE_STUDY, "case_study", "case-studies", "case st
 LESSONS = KindPages(Kind.LESSON, "lesson", "lessons", "lesson", "lessons")
 ALL_KINDS = (CASE_STUDIES, LESSONS)
 BY_KIND = {pages.kind.value: pages for pages in ALL_KINDS}
+BY_PREFIX = {pages.prefix: pages for pages in ALL_KINDS}
+# The first part of any item's address, for patterns that read a pasted address: "case-studies|lessons".
+ADDRESS_PREFIXES = "|".join(re.escape(pages.prefix) for pages in ALL_KINDS)
 
 
 def pages_for(item: LibraryItem) -> KindPages:
     return BY_KIND[item.kind]
+
+
+def item_path(item: LibraryItem, with_slug: bool = True) -> str:
+    """The item's address on this site, /case-studies/12-a-title (or /case-studies/12, which redirects
+    there): the one place it is built, for links made outside a request (notifications, search
+    documents, board mentions, the audit log). It matches the library's routes."""
+    path = f"/{pages_for(item).prefix}/{item.id}"
+    return f"{path}-{item.slug}" if with_slug else path

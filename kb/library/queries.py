@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from kb.auth.models import User
+from kb.common.pagination import Page
 from kb.extensions import db
 from kb.library.models import ItemRevision, Kind, LibraryItem, Status, Tag, item_tags, item_themes
 from kb.themes.models import Theme
@@ -27,17 +28,6 @@ class Filters:
 
     def active(self) -> dict[str, str]:
         return {name: value for name, value in asdict(self).items() if value}
-
-
-@dataclass
-class Page:
-    """One page of a list, as the shared pagination macro reads it; extra holds per-page data."""
-
-    items: list
-    total: int
-    number: int
-    pages: int
-    extra: dict = field(default_factory=dict)
 
 
 def _with_display_data(query):

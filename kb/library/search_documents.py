@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from kb.extensions import db
-from kb.library.kinds import pages_for
+from kb.library.kinds import item_path
 from kb.library.models import LibraryItem, Status
 from kb.markup import plain_text
 from kb.search.documents import PUBLIC, UNPUBLISHED, DocumentProvider, SearchDocument
@@ -27,7 +27,7 @@ def document(item_id: int) -> SearchDocument | None:
         doc_id=f"library_item:{item.id}",
         content_type=item.kind,
         title=item.title,
-        url=f"/{pages_for(item).prefix}/{item.id}-{item.slug}",
+        url=item_path(item),
         # Unpublished work is indexed too, but only moderators who ask for it ever see it.
         visibility=PUBLIC if item.status in VISIBLE_TO_ALL else UNPUBLISHED,
         summary=item.summary,

@@ -4,13 +4,15 @@ published items credited to the taskforce."""
 from __future__ import annotations
 
 from dataclasses import asdict
+from pathlib import Path
 
 from sqlalchemy import select
 
 from kb import clock
+from kb.common.seed_files import SeedError, SeedReport, require
 from kb.extensions import db
-from kb.library.models import Kind, LibraryItem, Status
-from kb.library.service import ItemFields, _apply, _record_revision, cleaned, fields_of
+from kb.library.models import Kind, LibraryItem, Outcome, Status
+from kb.library.service import ItemFields, apply_fields, cleaned, fields_of, record_revision
 
 LEAFLET_CREDIT = "Local Partnerships Taskforce"
 
@@ -27,15 +29,43 @@ def seed_item(key: str, fields: ItemFields, kind: Kind = Kind.CASE_STUDY) -> str
         item = LibraryItem(kind=kind.value, seed_key=key, credited_to=LEAFLET_CREDIT,
                            status=Status.PUBLISHED.value, has_pending_edit=False,
                            created_at=clock.now(), published_at=clock.now())
-        _apply(item, fields)
+        apply_fields(item, fields)
         db.session.add(item)
-        _record_revision(item, None, "Loaded from the leaflet (seed_content)")
+        record_revision(item, None, "Loaded from the leaflet (seed_content)")
         return "created"
     if asdict(cleaned(fields_of(item))) == asdict(cleaned(fields)):
         return "unchanged"
     if any(revision.saved_by_id is not None for revision in item.revisions):
         # Someone has worked on it on the site since: their work wins over the seed file.
         return "kept"
-    _apply(item, fields)
-    _record_revision(item, None, "Updated from seed_content")
+    apply_fields(item, fields)
+    record_revision(item, None, "Updated from seed_content")
     return "updated"
+
+
+def seed_theme_case_study(item: dict, theme_slug: str, path: Path, report: SeedReport) -> None:
+    number = require(item, "number", path, int)
+    year = item.get("year_started")
+    fields = ItemFields(
+        title=require(item, "title", path),
+        summary=require(item, "summary", path),
+        body=require(item, "body", path),
+        theme_slugs=[theme_slug],
+        tags=["leaflet case study"],
+        region=item.get("region"),
+        locality=(item.get("locality") or "").strip(),
+        sectors=[str(sector) for sector in item.get("sectors") or []],
+        organisations=[str(name).strip() for name in item.get("organisations") or []],
+        year_started=int(year) if year else None,
+    )
+    db.session.flush()
+    key = f"leaflet-case-study-{number}"
+    report.add(seed_item(key, fields))
+    db.session.flush()  # the lessons below link to the case study by its id
+    for lesson in item.get("lessons") or []:
+        outcome = require(lesson, "outcome", path)
+        if outcome not in set(Outcome):
+            raise SeedError(f"{path}: a lesson's outcome must be one of: {', '.join(Outcome)} (not {outcome!r})")
+        report.add(seed_item(f"{key}-lesson-{require(lesson, 'number', path, int)}", ItemFields(
+            title=require(lesson, "title", path), body=require(lesson, "body", path), theme_slugs=[theme_slug],
+            tags=["leaflet lesson"], outcome=outcome, source_case_study_id=seeded_item(key).id), kind=Kind.LESSON))

@@ -3,8 +3,6 @@ published items that wait for a moderator, and restoring an old revision."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import asdict, dataclass, field, replace
 
 from sqlalchemy import select
@@ -12,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kb import clock, versions
 from kb.auth.models import User
+from kb.common.text import slugify, unix_newlines
 from kb.extensions import db
 from kb.library import rules
 from kb.library.decisions import record_decision
@@ -76,12 +75,6 @@ class ItemFields:
         return cls(**{name: snapshot.get(name) for name in cls.__dataclass_fields__ if name in snapshot})
 
 
-def slugify(text: str, max_length: int = 80) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:max_length].rstrip("-") or "item"
-
-
 def normalise_tags(raw: str) -> list[str]:
     """Comma-separated tags, trimmed, lower-cased and de-duplicated, in the order given."""
     tags: list[str] = []
@@ -133,17 +126,13 @@ def cleaned(fields: ItemFields) -> ItemFields:
     return replace(
         fields,
         title=fields.title.strip(),
-        summary=_unix_newlines(fields.summary or "").strip(),
-        body=_unix_newlines(fields.body or ""),
+        summary=unix_newlines(fields.summary or "").strip(),
+        body=unix_newlines(fields.body or ""),
         locality=(fields.locality or "").strip(),
         organisations=[name.strip() for name in fields.organisations or [] if name and name.strip()],
         tags=list(fields.tags or []),
         sectors=list(fields.sectors or []),
     )
-
-
-def _unix_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _themes_for(slugs: list[str], required: bool = True) -> list[Theme]:
@@ -174,7 +163,7 @@ def _source_case_study_id(item: LibraryItem, wanted: int | None) -> int | None:
     return source.id
 
 
-def _apply(item: LibraryItem, fields: ItemFields) -> None:
+def apply_fields(item: LibraryItem, fields: ItemFields) -> None:
     """Copy the fields onto the item. A draft may be unfinished; anything else must be complete."""
     fields = cleaned(fields)
     item.title = fields.title
@@ -194,8 +183,9 @@ def _apply(item: LibraryItem, fields: ItemFields) -> None:
     item.updated_at = clock.now()
 
 
-def _record_revision(item: LibraryItem, by: User | None, note: str, snapshot: dict | None = None,
-                     state: RevisionState = RevisionState.SAVED) -> ItemRevision:
+def record_revision(item: LibraryItem, by: User | None, note: str, snapshot: dict | None = None,
+                    state: RevisionState = RevisionState.SAVED) -> ItemRevision:
+    """Add the next numbered revision: the item as it now is, or the given snapshot (a pending edit)."""
     item.revision_number = (item.revision_number or 0) + 1
     revision = ItemRevision(number=item.revision_number, saved_by=by, note=note[:300], state=state.value,
                             snapshot=snapshot or snapshot_of(item), saved_at=clock.now())
@@ -212,9 +202,9 @@ def start_item(kind: Kind, fields: ItemFields, by: User, note: str = "", creatio
             return existing
     item = LibraryItem(kind=kind.value, author=by, status=Status.DRAFT.value, created_at=clock.now(),
                        has_pending_edit=False, creation_token=creation_token or None)
-    _apply(item, fields)
+    apply_fields(item, fields)
     db.session.add(item)
-    _record_revision(item, by, note or "First draft")
+    record_revision(item, by, note or "First draft")
     db.session.commit()
     return item
 
@@ -237,8 +227,8 @@ def save_item(item: LibraryItem, fields: ItemFields, by: User, opened_at_revisio
         _commit(item)
         return False
     # A moderator's direct edit leaves a member's waiting edit for review; its diff shows against the new text.
-    _apply(item, fields)
-    _record_revision(item, by, note or "Edited")
+    apply_fields(item, fields)
+    record_revision(item, by, note or "Edited")
     _commit(item)
     return True
 
@@ -270,7 +260,7 @@ def _propose_edit(item: LibraryItem, fields: ItemFields, by: User, note: str) ->
     _source_case_study_id(item, fields.source_case_study_id)
     _supersede_pending(item)
     snapshot = {**asdict(cleaned(fields)), "status": item.status}
-    _record_revision(item, by, note or "Edit proposed", snapshot=snapshot, state=RevisionState.PENDING)
+    record_revision(item, by, note or "Edit proposed", snapshot=snapshot, state=RevisionState.PENDING)
     item.has_pending_edit = True
     item.awaiting_since = clock.now()
 
@@ -288,11 +278,11 @@ def approve_edit(item: LibraryItem, by: User, note: str = "") -> None:
     pending = pending_edit(item)
     pending.state = RevisionState.APPROVED.value
     pending.review_note = note.strip() or None
-    _apply(item, ItemFields.from_snapshot(pending.snapshot))
+    apply_fields(item, ItemFields.from_snapshot(pending.snapshot))
     item.has_pending_edit = False
     item.awaiting_since = None
     item.moderator_note = note.strip() or None
-    _record_revision(item, by, f"Approved the edit in revision {pending.number}" + (f": {note}" if note else ""))
+    record_revision(item, by, f"Approved the edit in revision {pending.number}" + (f": {note}" if note else ""))
     record_decision(item, by, "approve edit", note)
     _commit(item)
 
@@ -339,7 +329,7 @@ def _move(item: LibraryItem, to: Status, by: User, note: str) -> None:
         item.awaiting_since = None
     item.status = to.value
     item.updated_at = clock.now()
-    _record_revision(item, by, note)
+    record_revision(item, by, note)
     _commit(item)
 
 

@@ -1,5 +1,7 @@
-"""Library pages. Case studies and lessons share these views; each kind gets its own URLs
-(/case-studies/..., /lessons/...) through register_kind_routes at the bottom."""
+"""Library pages for reading and writing. Case studies and lessons share these views: each route is
+written out once per kind (/case-studies/..., /lessons/...), and its endpoint ends in the kind's key
+(show_case_study, show_lesson), which is how a view knows which kind it serves. The moderators'
+decisions on an item are in decision_views.py, the featured places and tags in curation_views.py."""
 
 from __future__ import annotations
 
@@ -9,17 +11,14 @@ from dataclasses import asdict
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from kb import audit, versions
-from kb.auth.models import REGIONS, SECTOR_LABELS
-from kb.extensions import db
-from kb.http import LARGEST_ID, id_argument, page_argument, query_arguments
-from kb.library import bp, curation, featuring, history, queries, rules, service, tags
+from kb.common.vocabulary import REGIONS, SECTOR_LABELS
+from kb.http import id_argument, page_argument, query_arguments
+from kb.library import bp, history, queries, rules, service, tags
 from kb.library.forms import CASE_STUDY_TEMPLATE, CaseStudyForm, DecisionForm, LessonForm
 from kb.library.kinds import ALL_KINDS, BY_KIND, CASE_STUDIES, LESSONS, KindPages, pages_for
-from kb.library.models import FeaturedItem, LibraryItem, Outcome, Tag
+from kb.library.models import LibraryItem, Outcome
 from kb.library.queries import Filters
 from kb.library.service import LibraryError, StaleEdit
-from kb.permissions import moderator_required
 from kb.themes.service import list_themes
 
 INVALID = 422
@@ -34,21 +33,29 @@ def item_url(item: LibraryItem, action: str = "show", **args) -> str:
     return url_for(f"library.{action}_{pages.key}", item_id=item.id, **args)
 
 
+def requested_kind() -> KindPages:
+    """The kind this request's route serves: every library item route's endpoint ends in its key."""
+    return next(pages for pages in ALL_KINDS if request.endpoint.endswith(f"_{pages.key}"))
+
+
 @bp.app_context_processor
 def library_rules():
     # Templates ask the same permission questions as the views, from the one place they live.
     return {"rules": rules, "kinds": BY_KIND}
 
 
-def visible_item_or_404(pages: KindPages, item_id: int) -> LibraryItem:
-    """The item, or 404 for anyone who may not see it (so its existence is not revealed)."""
-    item = queries.get_item(pages.kind, item_id)
+def visible_item_or_404(item_id: int) -> LibraryItem:
+    """The item of this route's kind, or 404 for anyone who may not see it (so its existence is not revealed)."""
+    item = queries.get_item(requested_kind().kind, item_id)
     if item is None or not rules.can_view(current_user, item):
         abort(404)
     return item
 
 
-def index(pages: KindPages):
+@bp.route("/case-studies", endpoint="index_case_study")
+@bp.route("/lessons", endpoint="index_lesson")
+def index():
+    pages = requested_kind()
     themes = list_themes()
     def listed(name: str, allowed) -> str | None:
         value = request.args.get(name) or None
@@ -75,15 +82,20 @@ def index(pages: KindPages):
     )
 
 
-def show(pages: KindPages, item_id: int, slug: str = ""):
-    item = visible_item_or_404(pages, item_id)
+@bp.route("/case-studies/<id:item_id>", endpoint="show_case_study", defaults={"slug": ""})
+@bp.route("/case-studies/<id:item_id>-<slug>", endpoint="show_case_study")
+@bp.route("/lessons/<id:item_id>", endpoint="show_lesson", defaults={"slug": ""})
+@bp.route("/lessons/<id:item_id>-<slug>", endpoint="show_lesson")
+def show(item_id: int, slug: str):
+    item = visible_item_or_404(item_id)
     if slug != item.slug:
         # Old links keep working after a title change.
         return redirect(item_url(item), code=301)
-    return render_item(pages, item, DecisionForm())
+    return render_item(item, DecisionForm())
 
 
-def render_item(pages: KindPages, item: LibraryItem, decision_form: DecisionForm, status: int = 200):
+def render_item(item: LibraryItem, decision_form: DecisionForm, status: int = 200):
+    pages = pages_for(item)
     pending = declined = None
     if rules.can_see_history(current_user, item):
         pending = service.pending_edit(item) if item.has_pending_edit else None
@@ -115,7 +127,11 @@ def prepared_form(pages: KindPages, item: LibraryItem | None = None):
     return form
 
 
-def new(pages: KindPages):
+@bp.route("/case-studies/new", endpoint="new_case_study", methods=["GET", "POST"])
+@bp.route("/lessons/new", endpoint="new_lesson", methods=["GET", "POST"])
+@login_required
+def new():
+    pages = requested_kind()
     form = prepared_form(pages)
     if request.method == "GET":
         if pages is CASE_STUDIES:
@@ -156,8 +172,12 @@ def submit_or_publish(item: LibraryItem) -> None:
         flash("Thank you. It has been sent to the moderators for review.", "success")
 
 
-def edit(pages: KindPages, item_id: int):
-    item = visible_item_or_404(pages, item_id)
+@bp.route("/case-studies/<id:item_id>/edit", endpoint="edit_case_study", methods=["GET", "POST"])
+@bp.route("/lessons/<id:item_id>/edit", endpoint="edit_lesson", methods=["GET", "POST"])
+@login_required
+def edit(item_id: int):
+    pages = requested_kind()
+    item = visible_item_or_404(item_id)
     if not rules.can_edit(current_user, item):
         abort(403)
     form = prepared_form(pages, item)
@@ -188,15 +208,23 @@ def edit(pages: KindPages, item_id: int):
     return redirect(item_url(item))
 
 
-def history_page(pages: KindPages, item_id: int):
-    item = visible_item_or_404(pages, item_id)
+@bp.route("/case-studies/<id:item_id>/history", endpoint="history_case_study")
+@bp.route("/lessons/<id:item_id>/history", endpoint="history_lesson")
+@login_required
+def history_page(item_id: int):
+    pages = requested_kind()
+    item = visible_item_or_404(item_id)
     if not rules.can_see_history(current_user, item):
         abort(403)
     return render_template("library/history.html", pages=pages, item=item, revisions=queries.revisions_of(item))
 
 
-def compare(pages: KindPages, item_id: int):
-    item = visible_item_or_404(pages, item_id)
+@bp.route("/case-studies/<id:item_id>/history/compare", endpoint="compare_case_study")
+@bp.route("/lessons/<id:item_id>/history/compare", endpoint="compare_lesson")
+@login_required
+def compare(item_id: int):
+    pages = requested_kind()
+    item = visible_item_or_404(item_id)
     if not rules.can_see_history(current_user, item):
         abort(403)
     older = queries.revision(item, id_argument("from") or 0)
@@ -210,8 +238,12 @@ def compare(pages: KindPages, item_id: int):
                            changes=history.compare(older.snapshot, newer.snapshot, queries.revision_labels()))
 
 
-def restore(pages: KindPages, item_id: int, number: int):
-    item = visible_item_or_404(pages, item_id)
+@bp.route("/case-studies/<id:item_id>/revisions/<id:number>/restore", endpoint="restore_case_study",
+          methods=["POST"])
+@bp.route("/lessons/<id:item_id>/revisions/<id:number>/restore", endpoint="restore_lesson", methods=["POST"])
+@login_required
+def restore(item_id: int, number: int):
+    item = visible_item_or_404(item_id)
     try:
         live = service.restore_revision(item, number, by=current_user)
     except service.NotAllowed:
@@ -224,8 +256,11 @@ def restore(pages: KindPages, item_id: int, number: int):
     return redirect(item_url(item))
 
 
-def submit(pages: KindPages, item_id: int):
-    item = visible_item_or_404(pages, item_id)
+@bp.route("/case-studies/<id:item_id>/submit", endpoint="submit_case_study", methods=["POST"])
+@bp.route("/lessons/<id:item_id>/submit", endpoint="submit_lesson", methods=["POST"])
+@login_required
+def submit(item_id: int):
+    item = visible_item_or_404(item_id)
     if not rules.is_author(current_user, item):
         abort(403)
     try:
@@ -235,160 +270,7 @@ def submit(pages: KindPages, item_id: int):
     return redirect(item_url(item))
 
 
-def decide(pages: KindPages, item_id: int, action, success: str):
-    """One moderator decision: members get 403; a decision that no longer applies gets a message."""
-    item = visible_item_or_404(pages, item_id)
-    if not rules.is_moderator(current_user):
-        abort(403)
-    form = DecisionForm()
-    if not form.validate_on_submit():
-        return render_item(pages, item, form, status=INVALID)  # the note typed so far stays in the box
-    try:
-        service.check_as_shown(item, versions.seen_revision(request.form.get(versions.FIELD)))
-        action(item, current_user, form.note.data or "")
-    except service.ChangedSinceShown as error:
-        # The page again, as it is now, with the note kept: the moderator decides on what is there.
-        form.form_errors.append(str(error))
-        return render_item(pages, item, form, status=409)
-    except service.InvalidTransition as error:
-        # Usually another moderator got there first: say who, and when.
-        flash(f"{error} Latest decision: {audit.who_decided(item.kind, item.id)}", "error")
-    except LibraryError as error:
-        flash(str(error), "error")
-    else:
-        flash(success, "success")
-    return redirect(item_url(item))
-
-
-def supersede(pages: KindPages, item_id: int):
-    item = visible_item_or_404(pages, item_id)
-    if not rules.is_moderator(current_user):
-        abort(403)
-    try:
-        replacement = curation.supersede(item, current_user, request.form.get("replacement", ""))
-    except LibraryError as error:
-        flash(str(error), "error")
-    else:
-        flash(f"Marked as superseded by “{replacement.title}”.", "success")
-    return redirect(item_url(item))
-
-
-def feature(pages: KindPages, item_id: int):
-    item = visible_item_or_404(pages, item_id)
-    if not rules.is_moderator(current_user):
-        abort(403)
-    place = request.form.get("place", "")
-    theme = None if place == "home" else next((t for t in item.themes if t.slug == place), None)
-    try:
-        if place != "home" and theme is None:
-            raise LibraryError("Choose where to feature it: the home page or one of its themes' pages.")
-        featuring.feature(item, theme, current_user)
-    except LibraryError as error:
-        flash(str(error), "error")
-    else:
-        flash(f"Featured on {featuring.place_name(theme)}.", "success")
-    return redirect(item_url(item))
-
-
-DECISIONS = {
-    "publish": (lambda item, by, note: service.publish(item, by, note), "Published."),
-    "request_changes": (service.request_changes, "Sent back to the author with your note."),
-    "reject": (service.reject, "Rejected. The author can see your reason."),
-    "archive": (service.archive, "Archived. It stays readable, marked as archived."),
-    "approve_edit": (service.approve_edit, "The edit is approved and now published."),
-    "decline_edit": (service.decline_edit, "The edit is declined. The author can see your note."),
-    "verify": (curation.verify, "Marked as verified good practice."),
-    "unverify": (curation.unverify, "No longer marked as verified."),
-    "unsupersede": (curation.clear_supersession, "No longer marked as superseded."),
-}
-
-
-def register_kind_routes(pages: KindPages) -> None:
-    def route(rule, endpoint, view, methods=("GET",), login=True, **defaults):
-        def bound(**kwargs):
-            return view(pages, **kwargs)
-        bound.__name__ = f"{endpoint}_{pages.key}"
-        handler = login_required(bound) if login else bound
-        options = {"defaults": defaults} if defaults else {}
-        bp.add_url_rule(f"/{pages.prefix}{rule}", endpoint=f"{endpoint}_{pages.key}", view_func=handler,
-                        methods=list(methods), **options)
-
-    route("", "index", index, login=False)
-    route("/new", "new", new, methods=("GET", "POST"))
-    item_id = f"<int(max={LARGEST_ID}):item_id>"
-    route(f"/{item_id}", "show", show, login=False, slug="")
-    bp.add_url_rule(f"/{pages.prefix}/{item_id}-<slug>", endpoint=f"show_{pages.key}")
-    route(f"/{item_id}/edit", "edit", edit, methods=("GET", "POST"))
-    route(f"/{item_id}/history", "history", history_page)
-    route(f"/{item_id}/history/compare", "compare", compare)
-    route(f"/{item_id}/revisions/<int(max={LARGEST_ID}):number>/restore", "restore", restore, methods=("POST",))
-    route(f"/{item_id}/submit", "submit", submit, methods=("POST",))
-    route(f"/{item_id}/supersede", "supersede", supersede, methods=("POST",))
-    route(f"/{item_id}/feature", "feature", feature, methods=("POST",))
-    for name, (action, success) in DECISIONS.items():
-        route(f"/{item_id}/{name.replace('_', '-')}", name,
-              lambda pages, item_id, action=action, success=success: decide(pages, item_id, action, success),
-              methods=("POST",))
-
-
-for kind_pages in ALL_KINDS:
-    register_kind_routes(kind_pages)
-
-
 @bp.route("/my/contributions")
 @login_required
 def my_contributions():
     return render_template("library/my_contributions.html", items=queries.contributions_of(current_user))
-
-
-@bp.route("/moderation/featured")
-@moderator_required
-def featured_items():
-    places = [(None, featuring.featured(None, published_only=False))]
-    places += [(theme, featuring.featured(theme, published_only=False)) for theme in list_themes()]
-    return render_template("library/featured.html", places=places, place_name=featuring.place_name)
-
-
-def featured_entry_or_404(entry_id: int) -> FeaturedItem:
-    return db.session.get(FeaturedItem, entry_id) or abort(404)
-
-
-@bp.route(f"/moderation/featured/<int(max={LARGEST_ID}):entry_id>/move", methods=["POST"])
-@moderator_required
-def move_featured(entry_id: int):
-    try:
-        step = -1 if request.form.get("direction") == "up" else 1
-        featuring.move(featured_entry_or_404(entry_id), current_user, step)
-    except LibraryError as error:
-        flash(str(error), "error")
-    return redirect(url_for("library.featured_items"))
-
-
-@bp.route(f"/moderation/featured/<int(max={LARGEST_ID}):entry_id>/remove", methods=["POST"])
-@moderator_required
-def remove_featured(entry_id: int):
-    entry = featured_entry_or_404(entry_id)
-    title = entry.item.title
-    featuring.unfeature(entry, current_user)
-    flash(f"“{title}” is no longer featured there.", "success")
-    return redirect(url_for("library.featured_items"))
-
-
-@bp.route("/moderation/tags", methods=["GET"])
-@moderator_required
-def manage_tags():
-    return render_template("library/tags.html", tags=tags.tags_with_counts())
-
-
-@bp.route(f"/moderation/tags/<int(max={LARGEST_ID}):tag_id>", methods=["POST"])
-@moderator_required
-def rename_tag(tag_id: int):
-    tag = db.session.get(Tag, tag_id)
-    if tag is None:
-        flash("That tag no longer exists: it may have been merged into another already.", "error")
-        return redirect(url_for("library.manage_tags"))
-    try:
-        flash(tags.rename_or_merge(tag, request.form.get("name", ""), current_user), "success")
-    except LibraryError as error:
-        flash(str(error), "error")
-    return redirect(url_for("library.manage_tags"))

@@ -23,11 +23,11 @@ from kb.board import service as board_service
 from kb.board.forms import FLAG_LABELS
 from kb.board.models import BoardPost, BoardThread, PostFlag, PostState
 from kb.board.service import BoardError
+from kb.common.pagination import Page
 from kb.extensions import db
 from kb.library import history, service
 from kb.library import queries as library_queries
 from kb.library.models import ItemRevision, LibraryItem, RevisionState, Status
-from kb.library.queries import Page
 from kb.moderation import members
 from kb.moderation.models import ReasonUse
 from kb.moderation.reasons import ReasonError, chosen_reason

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from kb import versions
 from kb.extensions import db
-from kb.http import LARGEST_ID, page_argument
+from kb.http import page_argument
 from kb.moderation import bp, queue, reasons
 from kb.moderation.models import ReasonUse, SavedReason
 from kb.permissions import moderator_required
@@ -59,7 +59,7 @@ def number_from(value: str) -> int | None:
     return int(value) if value.isdecimal() and len(value) < 10 else None
 
 
-@bp.route(f"/moderation/{TAB}/<int(max={LARGEST_ID}):subject_id>", methods=["POST"])
+@bp.route(f"/moderation/{TAB}/<id:subject_id>", methods=["POST"])
 @moderator_required
 def decide(tab: str, subject_id: int):
     typed, saved = request.form.get("reason", ""), request.form.get("saved_reason", "")
@@ -137,7 +137,7 @@ def saved_reasons():
     return redirect(url_for("moderation.saved_reasons"))
 
 
-@bp.route(f"/moderation/reasons/<int(max={LARGEST_ID}):reason_id>/<any(up, down, remove):action>",
+@bp.route("/moderation/reasons/<id:reason_id>/<any(up, down, remove):action>",
           methods=["POST"])
 @moderator_required
 def change_saved_reason(reason_id: int, action: str):

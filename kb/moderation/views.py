@@ -96,13 +96,13 @@ def members_index():
                            page={"number": number, "pages": pages, "total": total})
 
 
-@bp.route(f"/admin/members/<int(max={2**31 - 1}):user_id>")
+@bp.route("/admin/members/<id:user_id>")
 @moderator_required
 def member(user_id: int):
     return render_member(db.session.get(User, user_id) or abort(404))
 
 
-@bp.route(f"/admin/members/<int(max={2**31 - 1}):user_id>/role", methods=["POST"])
+@bp.route("/admin/members/<id:user_id>/role", methods=["POST"])
 @moderator_required
 def change_role(user_id: int):
     person = db.session.get(User, user_id) or abort(404)
@@ -128,7 +128,7 @@ def render_member(person: User, spam_form: SuspendForm | None = None, status: in
                            roles=[role.value for role in Role], spam_form=spam_form), status
 
 
-@bp.route(f"/admin/members/<int(max={2**31 - 1}):user_id>/remove-spammer", methods=["POST"])
+@bp.route("/admin/members/<id:user_id>/remove-spammer", methods=["POST"])
 @moderator_required
 def remove_spammer(user_id: int):
     person = db.session.get(User, user_id) or abort(404)
@@ -147,7 +147,7 @@ def remove_spammer(user_id: int):
     return redirect(url_for("moderation.member", user_id=person.id))
 
 
-@bp.route(f"/admin/members/<int(max={2**31 - 1}):user_id>/restore", methods=["POST"])
+@bp.route("/admin/members/<id:user_id>/restore", methods=["POST"])
 @moderator_required
 def restore_member(user_id: int):
     person = db.session.get(User, user_id) or abort(404)

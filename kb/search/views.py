@@ -9,7 +9,7 @@ from flask import current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from kb.auth.models import SECTOR_LABELS
+from kb.common.vocabulary import SECTOR_LABELS
 from kb.extensions import db
 from kb.http import page_argument, query_arguments
 from kb.search import bp, outbox, service

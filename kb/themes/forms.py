@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from kb.auth.forms import strip
+from kb.common.text import strip
 from kb.themes.resources import ResourceFields
 
 

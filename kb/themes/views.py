@@ -7,11 +7,8 @@ from flask_login import current_user
 
 from kb import clock
 from kb.extensions import db
-from kb.library import featuring
-from kb.library import queries as library
-from kb.library.models import Kind, Outcome
 from kb.permissions import moderator_required
-from kb.themes import bp, resources, service
+from kb.themes import bp, resources, sections, service
 from kb.themes.forms import ResourceForm
 from kb.themes.models import Theme, ThemeResource
 
@@ -22,7 +19,7 @@ def home():
         "themes/home.html",
         themes=service.list_themes(),
         fact=service.fact_of_the_day(clock.now().date()),
-        featured=featuring.featured(None),
+        **sections.for_home(),
     )
 
 
@@ -39,12 +36,7 @@ def show(slug: str):
     previous_theme, next_theme = service.neighbours(theme)
     return render_template(
         "themes/theme.html", theme=theme, previous_theme=previous_theme, next_theme=next_theme,
-        case_studies=library.latest_for_theme(theme, Kind.CASE_STUDY),
-        case_study_count=library.count_for_theme(theme, Kind.CASE_STUDY),
-        worked_well=library.latest_for_theme(theme, Kind.LESSON, Outcome.WORKED_WELL.value),
-        did_not_work=library.latest_for_theme(theme, Kind.LESSON, Outcome.DID_NOT_WORK.value),
-        lesson_count=library.count_for_theme(theme, Kind.LESSON),
-        featured=featuring.featured(theme),
+        **sections.for_theme(theme),
     )
 
 
@@ -89,7 +81,7 @@ def resource_or_404(resource_id: int) -> ThemeResource:
     return db.session.get(ThemeResource, resource_id) or abort(404)
 
 
-@bp.route("/moderation/resources/<int(max=2147483647):resource_id>", methods=["GET", "POST"])
+@bp.route("/moderation/resources/<id:resource_id>", methods=["GET", "POST"])
 @moderator_required
 def edit_resource(resource_id: int):
     resource = resource_or_404(resource_id)
@@ -102,7 +94,7 @@ def edit_resource(resource_id: int):
         422 if request.method == "POST" else 200
 
 
-@bp.route("/moderation/resources/<int(max=2147483647):resource_id>/<any(up, down, retire, restore):change>",
+@bp.route("/moderation/resources/<id:resource_id>/<any(up, down, retire, restore):change>",
           methods=["POST"])
 @moderator_required
 def change_resource(resource_id: int, change: str):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from kb.auth.models import Role
 from kb.extensions import db
 from kb.library.models import Kind, LibraryItem
-from kb.themes.seed import load_seed
+from kb.seeding import load_seed
 from tests.conftest import SEED_DIR
 from tests.factories import make_user
 from tests.library.conftest import LESSON_FORM, make_item, post

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from kb.extensions import db
 from kb.library.models import ItemRevision, Kind, LibraryItem
-from kb.themes.seed import load_seed
+from kb.seeding import load_seed
 from tests.conftest import SEED_DIR
 from tests.library.conftest import make_item, post
 from tests.library.test_editing import edit_form

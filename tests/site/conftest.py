@@ -7,7 +7,7 @@ import pytest
 from kb import clock
 from kb.http import CleanArguments, CleanRequest
 from kb.search.store import ensure_index
-from kb.themes.seed import load_seed
+from kb.seeding import load_seed
 from tests.conftest import SEED_DIR, Auth, build_test_app, tear_down
 from tests.site.harness import ROLES, Site, build_site
 

@@ -2,8 +2,8 @@
 
 from kb.auth.models import Role
 from kb.extensions import db
+from kb.seeding import load_seed
 from kb.themes.models import Theme, ThemeResource
-from kb.themes.seed import load_seed
 from tests.conftest import SEED_DIR, Auth
 from tests.factories import make_user
 from tests.library.conftest import post

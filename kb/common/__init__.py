@@ -1,0 +1,2 @@
+"""Small pieces several features share: text helpers, pagination, form fields, regions and sectors.
+Nothing here imports a feature."""

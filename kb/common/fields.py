@@ -1,0 +1,34 @@
+"""Form fields every feature's forms share."""
+
+from __future__ import annotations
+
+from wtforms import RadioField, SelectField, SelectMultipleField
+from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+class ListedChoiceMixin:
+    """A choice field whose refusal of an unlisted value reads as advice, not as a WTForms default."""
+
+    def __init__(self, *args, invalid_message: str = "Choose from the list", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invalid_message = invalid_message
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValueError:
+            raise ValidationError(self.invalid_message) from None
+
+
+class CheckboxesField(ListedChoiceMixin, SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ListedSelectField(ListedChoiceMixin, SelectField):
+    pass
+
+
+class ListedRadioField(ListedChoiceMixin, RadioField):
+    pass

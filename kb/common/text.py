@@ -1,0 +1,21 @@
+"""Text helpers every feature's forms and services use."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:max_length].rstrip("-") or "item"
+
+
+def unix_newlines(value):
+    # Browsers send line breaks as CRLF; count each as one character, as the text box does.
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
