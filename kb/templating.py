@@ -8,6 +8,7 @@ from datetime import datetime
 from flask import Flask, has_request_context, request
 from markupsafe import Markup
 
+from kb.common.text import member_name, plural
 from kb.markup import markdown_filter, plain_text
 
 
@@ -18,18 +19,6 @@ def long_date(moment: datetime | None) -> str:
 
 def date_and_time(moment: datetime | None) -> str:
     return f"{moment:%H:%M} UTC on {long_date(moment)}" if moment else ""
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """'1 post', '3 posts': the count with its noun, in one place."""
-    return f"{count} {singular if count == 1 else plural_form or singular + 's'}"
-
-
-def member_name(user, capitalised: bool = False) -> str:
-    """A member's name, or what to call someone whose account has gone."""
-    if user is not None:
-        return user.display_name
-    return "A former member" if capitalised else "a former member"
 
 
 def field_attributes(described: str = "", **attributes) -> dict:

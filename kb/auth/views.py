@@ -10,6 +10,7 @@ from kb.auth import bp, service, sessions
 from kb.auth.forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
 from kb.auth.models import SignedInSession, User
 from kb.auth.service import AccountSuspended, AuthError, LoginThrottled, Profile
+from kb.common.text import plural
 from kb.extensions import login_manager
 from kb.http import wants_json
 
@@ -206,7 +207,7 @@ def change_password():
 def sign_out_other_devices():
     ended = sessions.end_other_sessions(current_user, keeping=current_signed_in_session())
     if ended:
-        flash(f"You have been signed out of {ended} other device{'s' if ended != 1 else ''}.", "success")
+        flash(f"You have been signed out of {plural(ended, 'other device')}.", "success")
     else:
         flash("You were not signed in anywhere else.", "info")
     return redirect(url_for("auth.account"))

@@ -23,7 +23,7 @@ from kb.board.models import (
     WatchedWord,
 )
 from kb.board.service import FLAG_HIDDEN_REASON, BoardError, NotAllowed, make_visible
-from kb.common.text import slugify
+from kb.common.text import plural, slugify
 from kb.extensions import db
 from kb.notify import notify
 from kb.ordering import at_the_end, move_within
@@ -101,7 +101,7 @@ def hide_post(post: BoardPost, by: User, reason: str) -> None:
     post.state, post.state_reason, post.state_changed_by_id = PostState.HIDDEN.value, reason, by.id
     upheld = _resolve_flags(post, by, "upheld")
     audit.record(by, "hide post", "board post", post.id, post.thread.title,
-                 reason + (f" ({upheld} report{'s' if upheld != 1 else ''} upheld)" if upheld else ""))
+                 reason + (f" ({plural(upheld, 'report')} upheld)" if upheld else ""))
     _tell_author(post, by, f"A moderator hid your post in “{post.thread.title}”. Reason: {reason}")
     db.session.commit()
 

@@ -22,13 +22,14 @@ from kb.board.models import (
     WatchedWord,
 )
 from kb.common.pagination import Page
+from kb.common.text import member_name
 from kb.extensions import db
 
 POSTS_PER_PAGE = 20
 THREADS_PER_PAGE = 20
 
 
-FORMER_MEMBER = "A former member"
+FORMER_MEMBER = member_name(None, capitalised=True)  # rows carry names, not members
 
 
 # Listings are kept between requests (kb.board.cache), so they hold plain values, never ORM objects

@@ -8,6 +8,7 @@ from flask import current_app
 
 from kb import clock
 from kb.board.models import BoardCategory, BoardPost, BoardThread, PostState
+from kb.common.text import plural
 
 AUTHOR_EDITABLE = (PostState.VISIBLE, PostState.HELD)
 
@@ -113,7 +114,7 @@ def why_report_does_not_count(user, in_pre_moderation: bool) -> str | None:
         return "their first posts still wait for approval"
     if not account_old_enough_to_report(user):
         days = int(current_app.config["KB_REPORTER_MIN_ACCOUNT_DAYS"])
-        return f"their account is less than {days} day{'' if days == 1 else 's'} old"
+        return f"their account is less than {plural(days, 'day')} old"
     return None
 
 

@@ -13,6 +13,7 @@ from kb.board import bp, queries, rules, service
 from kb.board.forms import EditPostForm, FlagForm, MoveForm, ReplyForm, ThreadForm
 from kb.board.models import BoardPost, BoardThread
 from kb.board.service import BoardError, RateLimited
+from kb.common.text import member_name
 from kb.http import LARGEST_ID, id_argument, page_argument, query_arguments
 from kb.library.models import Kind, Status
 from kb.library.queries import get_item
@@ -225,7 +226,7 @@ def reply(thread_id: int):
 
 
 def quote_of(post: BoardPost) -> str:
-    name = post.author.display_name if post.author else "A former member"
+    name = member_name(post.author, capitalised=True)
     quoted = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())
     return f"{quoted}\n>\n> — [{name}](/board/p/{post.id})\n\n"
 

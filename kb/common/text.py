@@ -17,5 +17,17 @@ def unix_newlines(value):
     return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 post', '3 posts': the count with its noun, in one place for pages and messages alike."""
+    return f"{count} {singular if count == 1 else plural_form or singular + 's'}"
+
+
+def member_name(user, capitalised: bool = False) -> str:
+    """A member's name, or what to call someone whose account has gone."""
+    if user is not None:
+        return user.display_name
+    return "A former member" if capitalised else "a former member"
+
+
 def strip(value):
     return value.strip() if isinstance(value, str) else value

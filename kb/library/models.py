@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kb import clock
 from kb.auth.models import User
+from kb.common.text import member_name
 from kb.extensions import db
 from kb.themes.models import Theme
 
@@ -160,7 +161,7 @@ class LibraryItem(db.Model):
     def credit(self) -> str:
         if self.credited_to:
             return self.credited_to
-        return self.author.display_name if self.author else "A former member"
+        return member_name(self.author, capitalised=True)
 
     def __repr__(self) -> str:
         return f"<LibraryItem {self.id} {self.kind} {self.status} {self.title!r}>"

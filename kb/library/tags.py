@@ -7,6 +7,7 @@ from sqlalchemy import delete, func, select
 
 from kb import audit
 from kb.auth.models import User
+from kb.common.text import plural
 from kb.extensions import db
 from kb.library import rules
 from kb.library.models import TAG_MAX, LibraryItem, Tag, TagAlias, item_tags
@@ -57,7 +58,7 @@ def rename_or_merge(tag: Tag, new_name: str, by: User) -> str:
         _remember(old_name, tag)
         audit.record(by, "rename tag", "tag", tag.id, new_name, f"from “{old_name}” ({len(items)} items)")
         db.session.commit()
-        return f"Renamed “{old_name}” to “{new_name}” on {len(items)} item{'' if len(items) == 1 else 's'}."
+        return f"Renamed “{old_name}” to “{new_name}” on {plural(len(items), 'item')}."
     for item in items:
         kept = [each for each in item.tags if each.id not in (tag.id, target.id)]
         item.tags = sorted([*kept, target], key=lambda each: each.name)
@@ -69,4 +70,4 @@ def rename_or_merge(tag: Tag, new_name: str, by: User) -> str:
     _remember(old_name, target)
     audit.record(by, "merge tag", "tag", target.id, new_name, f"“{old_name}” merged in ({len(items)} items)")
     db.session.commit()
-    return f"Merged “{old_name}” into “{new_name}” on {len(items)} item{'' if len(items) == 1 else 's'}."
+    return f"Merged “{old_name}” into “{new_name}” on {plural(len(items), 'item')}."

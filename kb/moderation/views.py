@@ -16,6 +16,7 @@ from kb.board import moderation as board_moderation
 from kb.board import rules as board_rules
 from kb.board.forms import SuspendForm
 from kb.board.service import BoardError
+from kb.common.text import plural
 from kb.extensions import db
 from kb.http import page_argument, query_arguments
 from kb.moderation import bp, members, queue
@@ -142,7 +143,7 @@ def remove_spammer(user_id: int):
     except BoardError as error:
         form.form_errors.append(str(error))
         return render_member(person, form, 422)
-    flash(f"{person.display_name} is suspended and {hidden} post{'' if hidden == 1 else 's'} hidden. "
+    flash(f"{person.display_name} is suspended and {plural(hidden, 'post')} hidden. "
           "“Restore” below undoes it.", "success")
     return redirect(url_for("moderation.member", user_id=person.id))
 
@@ -158,6 +159,6 @@ def restore_member(user_id: int):
     except BoardError as error:
         flash(str(error), "error")
     else:
-        flash(f"{person.display_name} can post again; {restored} post{'' if restored == 1 else 's'} restored.",
+        flash(f"{person.display_name} can post again; {plural(restored, 'post')} restored.",
               "success")
     return redirect(url_for("moderation.member", user_id=person.id))
