@@ -12,11 +12,12 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from kb import clock
+from kb import audit, clock
 from kb.auth import sessions
-from kb.auth.models import LoginAttempt, Role, SignedInSession, User
+from kb.auth.models import SUSPENSION_REASON_MAX, LoginAttempt, Role, SignedInSession, User
 from kb.common.vocabulary import REGIONS, Sector
 from kb.extensions import db
+from kb.notify import notify
 
 DEFAULT_HASH_METHOD = "scrypt"
 PASSWORD_MIN = 10
@@ -243,28 +244,49 @@ def set_role(email: str, role: Role) -> User:
     return user
 
 
+def suspend_member(member: User, until: datetime, reason: str, by: User | None, commit: bool = True) -> None:
+    """The one way an account is suspended, from a moderator's page or the command line (`by` None:
+    the operator). The member can still read but not post or report, is told why and until when,
+    and the audit log records it. Who may suspend whom is the caller's rule to check."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise AuthError("Give the reason for the suspension: the member is shown it.")
+    if until <= clock.now():
+        raise AuthError("The end of the suspension must be in the future.")
+    member.suspended_until, member.suspension_reason = until, reason[:SUSPENSION_REASON_MAX]
+    audit.record(by, "suspend member", "member", member.id, member.display_name,
+                 f"until {until:%Y-%m-%d %H:%M} UTC: {reason}")
+    notify(member, f"Your account is suspended until {until:%H:%M} UTC on {until.day} {until:%B %Y}: you can "
+                   f"read but not post or report posts. Reason: {reason[:SUSPENSION_REASON_MAX]}")
+    if commit:
+        db.session.commit()
+
+
+def lift_member_suspension(member: User, by: User | None) -> None:
+    """End a suspension early, recorded in the audit log."""
+    if not member.is_suspended():
+        raise AuthError("This member is not suspended.")
+    member.suspended_until = member.suspension_reason = None
+    audit.record(by, "unsuspend member", "member", member.id, member.display_name)
+    db.session.commit()
+
+
 def suspend(email: str, until: datetime, reason: str) -> User:
-    """Suspend an account until a moment, with the reason the member will be shown."""
+    """The command line's suspension: by email address, as the operator."""
     user = find_user_by_email(email)
     if user is None:
         raise UserNotFound(email)
-    if until <= clock.now():
-        raise AuthError("The end of a suspension must be in the future.")
-    if not reason.strip():
-        raise AuthError("Give the reason for the suspension: the member is shown it.")
-    user.suspended_until = until
-    user.suspension_reason = reason.strip()
-    db.session.commit()
+    suspend_member(user, until, reason, by=None)
     return user
 
 
 def lift_suspension(email: str) -> User:
+    """The command line's: lifting a suspension that has already ended changes nothing."""
     user = find_user_by_email(email)
     if user is None:
         raise UserNotFound(email)
-    user.suspended_until = None
-    user.suspension_reason = None
-    db.session.commit()
+    if user.is_suspended():
+        lift_member_suspension(user, by=None)
     return user
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kb import audit, clock, versions
+from kb.auth import service as accounts
 from kb.auth.models import User
 from kb.board import rules
 from kb.board.models import (
@@ -159,29 +160,20 @@ def suspend_member(member: User, by: User, until: datetime, reason: str, commit:
     _require_moderator(by)
     if not rules.can_suspend(by, member):
         raise NotAllowed(rules.why_cannot_act_on(by, member))
-    reason = (reason or "").strip()
-    if not reason:
-        raise BoardError("Give the reason for the suspension: the member is shown it.")
-    if until <= clock.now():
-        raise BoardError("The end of the suspension must be in the future.")
-    member.suspended_until, member.suspension_reason = until, reason[:500]
-    audit.record(by, "suspend member", "member", member.id, member.display_name,
-                 f"until {until:%Y-%m-%d %H:%M} UTC: {reason}")
-    notify(member, f"Your account is suspended until {until:%H:%M} UTC on {until.day} {until:%B %Y}: you can "
-                   f"read but not post or report posts. Reason: {reason[:500]}")
-    if commit:
-        db.session.commit()
+    try:
+        accounts.suspend_member(member, until, reason, by=by, commit=commit)
+    except accounts.AuthError as error:
+        raise BoardError(str(error)) from None
 
 
 def lift_suspension(member: User, by: User) -> None:
     _require_moderator(by)
     if not rules.can_lift_suspension(by, member):
         raise NotAllowed(rules.why_cannot_act_on(by, member))
-    if not member.is_suspended():
-        raise BoardError("This member is not suspended.")
-    member.suspended_until = member.suspension_reason = None
-    audit.record(by, "unsuspend member", "member", member.id, member.display_name)
-    db.session.commit()
+    try:
+        accounts.lift_member_suspension(member, by=by)
+    except accounts.AuthError as error:
+        raise BoardError(str(error)) from None
 
 
 # --- categories and watched words --------------------------------------------------------------

@@ -70,3 +70,15 @@ def test_unsuspend_lets_the_member_back_in(runner, auth):
     result = runner.invoke(args=["kb", "unsuspend", "back@example.org"])
     assert result.exit_code == 0 and "can log in again" in result.output
     assert auth.login("back@example.org").status_code == 302
+
+
+def test_a_suspension_from_the_command_line_is_logged_and_told_like_one_from_the_site(runner):
+    """One suspension service: the operator's suspension reaches the audit log and the member."""
+    from kb import audit, notify
+
+    member = make_user(email="told@example.org")
+    runner.invoke(args=["kb", "suspend", "told@example.org", "--until", "2099-01-01", "--reason", "Cooling off"])
+    runner.invoke(args=["kb", "unsuspend", "told@example.org"])
+    logged = [(entry.action, entry.actor_name) for entry in audit.entries(audit.LogFilter(), limit=None)]
+    assert logged == [("unsuspend member", "the system"), ("suspend member", "the system")]
+    assert "Cooling off" in notify.recent(member)[0].message
