@@ -208,14 +208,20 @@ def edit(item_id: int):
     return redirect(item_url(item))
 
 
+def item_with_history_or_403(item_id: int) -> LibraryItem:
+    """An item whose history the visitor may read (its earlier revisions may hold declined text)."""
+    item = visible_item_or_404(item_id)
+    if not rules.can_see_history(current_user, item):
+        abort(403)
+    return item
+
+
 @bp.route("/case-studies/<id:item_id>/history", endpoint="history_case_study")
 @bp.route("/lessons/<id:item_id>/history", endpoint="history_lesson")
 @login_required
 def history_page(item_id: int):
     pages = requested_kind()
-    item = visible_item_or_404(item_id)
-    if not rules.can_see_history(current_user, item):
-        abort(403)
+    item = item_with_history_or_403(item_id)
     return render_template("library/history.html", pages=pages, item=item, revisions=queries.revisions_of(item))
 
 
@@ -224,9 +230,7 @@ def history_page(item_id: int):
 @login_required
 def compare(item_id: int):
     pages = requested_kind()
-    item = visible_item_or_404(item_id)
-    if not rules.can_see_history(current_user, item):
-        abort(403)
+    item = item_with_history_or_403(item_id)
     older = queries.revision(item, id_argument("from") or 0)
     newer = queries.revision(item, id_argument("to") or 0)
     if older is None or newer is None:
