@@ -30,7 +30,7 @@ from kb.board.models import (
 from kb.common.text import slugify
 from kb.extensions import db
 from kb.library.kinds import ADDRESS_PREFIXES, BY_PREFIX, item_path
-from kb.library.models import LibraryItem
+from kb.library.models import LibraryItem, Status
 from kb.markup import render_markdown
 
 FLAG_HIDDEN_REASON = "Hidden after reports from several members, until a moderator looks at it."
@@ -119,7 +119,8 @@ def link_mentions(body: str) -> str:
     """A pasted case study or lesson address becomes a link titled with the item's title."""
     def titled(match: re.Match) -> str:
         item = db.session.get(LibraryItem, int(match.group(2)))
-        if item is None or item.kind != BY_PREFIX[match.group(1)].kind or item.status not in ("published", "archived"):
+        if item is None or item.kind != BY_PREFIX[match.group(1)].kind or (
+                item.status not in (Status.PUBLISHED, Status.ARCHIVED)):
             return match.group(0)
         title = re.sub(r"([\\\[\]*_`])", r"\\\1", item.title)
         return f"[{title}]({item_path(item)})"

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from kb.board import bp, queries, rules, service
 from kb.board.forms import EditPostForm, FlagForm, MoveForm, ReplyForm, ThreadForm
-from kb.board.models import BoardPost, BoardThread
+from kb.board.models import BoardPost, BoardThread, PostState
 from kb.board.service import BoardError, RateLimited
 from kb.common.text import member_name
 from kb.http import LARGEST_ID, id_argument, page_argument, query_arguments
@@ -34,6 +34,10 @@ def board_reader(view):
 @bp.app_context_processor
 def board_rules():
     return {"board_rules": rules}
+
+
+# State names as the model spells them, so templates and macros compare with PostState.HELD, not "held".
+bp.add_app_template_global(PostState, "PostState")
 
 
 @bp.app_template_global()
@@ -71,7 +75,7 @@ def post_or_404(post_id: int) -> BoardPost:
     post = queries.get_post(post_id)
     if post is None or not rules.can_see_thread(current_user, post.thread):
         abort(404)
-    if post.state == "held" and not rules.can_see_post_text(current_user, post):
+    if post.state == PostState.HELD and not rules.can_see_post_text(current_user, post):
         abort(404)
     return post
 

@@ -1,6 +1,6 @@
-"""A moderator's decisions on one case study or lesson: publish, send back, reject, archive, review a
-pending edit, verify, supersede, feature. One route and one service function per decision, written
-out for each kind (the endpoint's suffix names the kind)."""
+"""A moderator's decisions on one case study or lesson, from its page: the review decisions and the
+curation ones (kb/library/reviewables.py lists them all) through one route, and the two that take
+something other than a note: superseded by which item, and featured where."""
 
 from __future__ import annotations
 
@@ -8,111 +8,69 @@ from flask import abort, flash, redirect, request
 from flask_login import current_user, login_required
 
 from kb import audit, versions
-from kb.library import bp, curation, featuring, rules, service
-from kb.library.forms import DecisionForm
-from kb.library.service import LibraryError
+from kb.library import bp, curation, featuring, reviewables, rules
+from kb.library.forms import DECISION_FORM, panel_forms
+from kb.library.service import InvalidTransition, LibraryError
 from kb.library.views import INVALID, item_url, render_item, visible_item_or_404
+from kb.reviewable import ChangedSinceShown
 
 
-def decide(item_id: int, action, success: str):
-    """One moderator decision: members get 403; a decision that no longer applies gets a message."""
+def moderated_item_or_error(item_id: int):
     item = visible_item_or_404(item_id)
     if not rules.is_moderator(current_user):
         abort(403)
-    form = DecisionForm()
+    return item
+
+
+@bp.route("/case-studies/<id:item_id>/decide", endpoint="decide_case_study", methods=["POST"])
+@bp.route("/lessons/<id:item_id>/decide", endpoint="decide_lesson", methods=["POST"])
+@login_required
+def decide(item_id: int):
+    """One decision: members get 403; a refused one comes back with the note typed so far."""
+    item = moderated_item_or_error(item_id)
+    named = reviewables.item_page_decision(request.form.get("decision", ""))
+    if named is None:
+        flash("Choose one of the decisions offered.", "error")
+        return redirect(item_url(item))
+    reviewable, decision = named
+    sent = DECISION_FORM.get(decision.name, "review")
+    forms = panel_forms(item, sent=sent)
+    form = getattr(forms, sent)
     if not form.validate_on_submit():
-        return render_item(item, form, status=INVALID)  # the note typed so far stays in the box
+        return render_item(item, forms, status=INVALID)
     try:
-        service.check_as_shown(item, versions.seen_revision(request.form.get(versions.FIELD)))
-        action(item, current_user, form.note.data or "")
-    except service.ChangedSinceShown as error:
+        message = reviewable.perform(item, decision, current_user, form.note.data or "",
+                                     versions.seen_revision(request.form.get(versions.FIELD)))
+    except ChangedSinceShown as error:
         # The page again, as it is now, with the note kept: the moderator decides on what is there.
         form.form_errors.append(str(error))
-        return render_item(item, form, status=409)
-    except service.InvalidTransition as error:
+        return render_item(item, forms, status=409)
+    except reviewable.raced as error:
         # Usually another moderator got there first: say who, and when.
         flash(f"{error} Latest decision: {audit.who_decided(item.kind, item.id)}", "error")
-    except LibraryError as error:
-        flash(str(error), "error")
+    except reviewable.refused as error:
+        form.note.errors.append(str(error))
+        return render_item(item, forms, status=INVALID)
     else:
-        flash(success, "success")
+        flash(message, "success")
     return redirect(item_url(item))
-
-
-@bp.route("/case-studies/<id:item_id>/publish", endpoint="publish_case_study", methods=["POST"])
-@bp.route("/lessons/<id:item_id>/publish", endpoint="publish_lesson", methods=["POST"])
-@login_required
-def publish(item_id: int):
-    return decide(item_id, service.publish, "Published.")
-
-
-@bp.route("/case-studies/<id:item_id>/request-changes", endpoint="request_changes_case_study", methods=["POST"])
-@bp.route("/lessons/<id:item_id>/request-changes", endpoint="request_changes_lesson", methods=["POST"])
-@login_required
-def request_changes(item_id: int):
-    return decide(item_id, service.request_changes, "Sent back to the author with your note.")
-
-
-@bp.route("/case-studies/<id:item_id>/reject", endpoint="reject_case_study", methods=["POST"])
-@bp.route("/lessons/<id:item_id>/reject", endpoint="reject_lesson", methods=["POST"])
-@login_required
-def reject(item_id: int):
-    return decide(item_id, service.reject, "Rejected. The author can see your reason.")
-
-
-@bp.route("/case-studies/<id:item_id>/archive", endpoint="archive_case_study", methods=["POST"])
-@bp.route("/lessons/<id:item_id>/archive", endpoint="archive_lesson", methods=["POST"])
-@login_required
-def archive(item_id: int):
-    return decide(item_id, service.archive, "Archived. It stays readable, marked as archived.")
-
-
-@bp.route("/case-studies/<id:item_id>/approve-edit", endpoint="approve_edit_case_study", methods=["POST"])
-@bp.route("/lessons/<id:item_id>/approve-edit", endpoint="approve_edit_lesson", methods=["POST"])
-@login_required
-def approve_edit(item_id: int):
-    return decide(item_id, service.approve_edit, "The edit is approved and now published.")
-
-
-@bp.route("/case-studies/<id:item_id>/decline-edit", endpoint="decline_edit_case_study", methods=["POST"])
-@bp.route("/lessons/<id:item_id>/decline-edit", endpoint="decline_edit_lesson", methods=["POST"])
-@login_required
-def decline_edit(item_id: int):
-    return decide(item_id, service.decline_edit, "The edit is declined. The author can see your note.")
-
-
-@bp.route("/case-studies/<id:item_id>/verify", endpoint="verify_case_study", methods=["POST"])
-@bp.route("/lessons/<id:item_id>/verify", endpoint="verify_lesson", methods=["POST"])
-@login_required
-def verify(item_id: int):
-    return decide(item_id, curation.verify, "Marked as verified good practice.")
-
-
-@bp.route("/case-studies/<id:item_id>/unverify", endpoint="unverify_case_study", methods=["POST"])
-@bp.route("/lessons/<id:item_id>/unverify", endpoint="unverify_lesson", methods=["POST"])
-@login_required
-def unverify(item_id: int):
-    return decide(item_id, curation.unverify, "No longer marked as verified.")
-
-
-@bp.route("/case-studies/<id:item_id>/unsupersede", endpoint="unsupersede_case_study", methods=["POST"])
-@bp.route("/lessons/<id:item_id>/unsupersede", endpoint="unsupersede_lesson", methods=["POST"])
-@login_required
-def unsupersede(item_id: int):
-    return decide(item_id, curation.clear_supersession, "No longer marked as superseded.")
 
 
 @bp.route("/case-studies/<id:item_id>/supersede", endpoint="supersede_case_study", methods=["POST"])
 @bp.route("/lessons/<id:item_id>/supersede", endpoint="supersede_lesson", methods=["POST"])
 @login_required
 def supersede(item_id: int):
-    item = visible_item_or_404(item_id)
-    if not rules.is_moderator(current_user):
-        abort(403)
+    item = moderated_item_or_error(item_id)
+    forms = panel_forms(item, sent="supersede")
+    if not forms.supersede.validate_on_submit():
+        return render_item(item, forms, status=INVALID)
     try:
-        replacement = curation.supersede(item, current_user, request.form.get("replacement", ""))
-    except LibraryError as error:
+        replacement = curation.supersede(item, current_user, forms.supersede.replacement.data or "")
+    except InvalidTransition as error:
         flash(str(error), "error")
+    except LibraryError as error:
+        forms.supersede.replacement.errors.append(str(error))  # the address typed stays in the box
+        return render_item(item, forms, status=INVALID)
     else:
         flash(f"Marked as superseded by “{replacement.title}”.", "success")
     return redirect(item_url(item))
@@ -122,9 +80,7 @@ def supersede(item_id: int):
 @bp.route("/lessons/<id:item_id>/feature", endpoint="feature_lesson", methods=["POST"])
 @login_required
 def feature(item_id: int):
-    item = visible_item_or_404(item_id)
-    if not rules.is_moderator(current_user):
-        abort(403)
+    item = moderated_item_or_error(item_id)
     place = request.form.get("place", "")
     theme = None if place == "home" else next((t for t in item.themes if t.slug == place), None)
     try:

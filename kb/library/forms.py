@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -11,7 +13,8 @@ from kb import clock
 from kb.common.fields import CheckboxesField, ListedRadioField, ListedSelectField
 from kb.common.text import strip, unix_newlines
 from kb.common.vocabulary import REGION_CHOICES, SECTOR_CHOICES
-from kb.library.models import BODY_MAX, LESSON_BODY_MAX, SUMMARY_MAX, TITLE_MAX, TITLE_MIN, Outcome
+from kb.library.curation import VERIFIED_NOTE_MAX
+from kb.library.models import BODY_MAX, LESSON_BODY_MAX, SUMMARY_MAX, TITLE_MAX, TITLE_MIN, Outcome, Status
 from kb.library.service import ItemFields, normalise_tags
 
 # Pre-filled in a new case study's body: the sections readers find most useful.
@@ -153,7 +156,7 @@ class LessonForm(ItemForm):
     def prepare(self, themes, case_studies=()) -> None:
         super().prepare(themes)
         self.source_case_study.choices = [SelectChoice("", "Not from a case study on this site")] + [
-            SelectChoice(str(item.id), item.title + (" (archived)" if item.status == "archived" else ""))
+            SelectChoice(str(item.id), item.title + (" (archived)" if item.status == Status.ARCHIVED else ""))
             for item in case_studies
         ]
 
@@ -169,10 +172,66 @@ class LessonForm(ItemForm):
         self.source_case_study.data = str(fields.source_case_study_id or "")
 
 
+NOTE_TOO_LONG = "Keep the note to 2,000 characters or fewer"
+
+
 class DecisionForm(FlaskForm):
-    """A moderator's note with a decision (publish, request changes, reject, archive, approve, decline)."""
+    """A moderator's note with a decision on a submission or an edit (kb/library/reviewables.py)."""
 
     note = TextAreaField("Note to the author", filters=[unix_newlines, strip],
-                         validators=[Length(max=2000, message="Keep the note to 2,000 characters or fewer")])
+                         validators=[Length(max=2000, message=NOTE_TOO_LONG)])
 
-    field_order = ("note",)
+
+# The item page holds several moderation forms at once; each field has its own id.
+class VerifyForm(FlaskForm):
+    note = TextAreaField("What was checked", id="verify-note", filters=[unix_newlines, strip], validators=[
+        Length(max=VERIFIED_NOTE_MAX, message=f"Keep the note on what was checked to {VERIFIED_NOTE_MAX} "
+                                              "characters or fewer")])
+
+
+class ArchiveForm(FlaskForm):
+    note = TextAreaField("Reason for archiving", id="archive-note", filters=[unix_newlines, strip],
+                         validators=[Length(max=2000, message=NOTE_TOO_LONG)])
+
+
+class FeatureForm(FlaskForm):
+    place = SelectField("Feature it on", id="feature-place", validate_choice=False)
+
+
+class SupersedeForm(FlaskForm):
+    replacement = StringField("Superseded by", id="supersede-with", filters=[strip],
+                              validators=[Length(max=500, message="That is too long to be an address on this site")])
+
+
+@dataclass
+class PanelForms:
+    """The moderation forms on an item's page. The one just sent keeps what was typed and its errors;
+    the others start empty."""
+
+    review: DecisionForm
+    verify: VerifyForm
+    archive: ArchiveForm
+    feature: FeatureForm
+    supersede: SupersedeForm
+
+    @property
+    def all(self) -> list[FlaskForm]:
+        return [self.review, self.verify, self.archive, self.feature, self.supersede]
+
+    @property
+    def have_errors(self) -> bool:
+        return any(form.errors or form.form_errors for form in self.all)
+
+
+# Which panel form sends each decision; the others come from the review form.
+DECISION_FORM = {"verify": "verify", "archive": "archive"}
+
+
+def panel_forms(item, sent: str | None = None) -> PanelForms:
+    def build(name: str, form_class: type[FlaskForm]) -> FlaskForm:
+        return form_class() if name == sent else form_class(formdata=None)
+    forms = PanelForms(build("review", DecisionForm), build("verify", VerifyForm), build("archive", ArchiveForm),
+                       build("feature", FeatureForm), build("supersede", SupersedeForm))
+    forms.feature.place.choices = [("home", "The home page")] + [
+        (theme.slug, f"The {theme.title} page") for theme in item.themes]
+    return forms

@@ -20,7 +20,9 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    or_,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kb import clock
@@ -156,6 +158,19 @@ class LibraryItem(db.Model):
     @property
     def is_case_study(self) -> bool:
         return self.kind == Kind.CASE_STUDY
+
+    @hybrid_property
+    def awaiting_review(self) -> bool:
+        """Waiting for a moderator: a submission, or a published item with a proposed edit."""
+        return self.status in (Status.SUBMITTED, Status.RESUBMITTED) or (
+            self.status == Status.PUBLISHED and self.has_pending_edit)
+
+    @awaiting_review.inplace.expression
+    @classmethod
+    def _awaiting_review_in_sql(cls):
+        # The same rule for queries (the queue's list and count); keep the two together.
+        return or_(cls.status.in_([Status.SUBMITTED.value, Status.RESUBMITTED.value]),
+                   (cls.status == Status.PUBLISHED.value) & cls.has_pending_edit.is_(True))
 
     @property
     def credit(self) -> str:

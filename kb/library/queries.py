@@ -6,7 +6,7 @@ import json
 import math
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from kb.auth.models import User
@@ -116,20 +116,15 @@ def contributions_of(user: User) -> list[LibraryItem]:
     ))
 
 
-def _awaiting_review_condition():
-    return or_(LibraryItem.status.in_([Status.SUBMITTED.value, Status.RESUBMITTED.value]),
-               (LibraryItem.status == Status.PUBLISHED.value) & LibraryItem.has_pending_edit.is_(True))
-
-
 def awaiting_review_count() -> int:
-    return db.session.scalar(select(func.count(LibraryItem.id)).where(_awaiting_review_condition()))
+    return db.session.scalar(select(func.count(LibraryItem.id)).where(LibraryItem.awaiting_review))
 
 
 def awaiting_review(limit: int | None = None, offset: int = 0) -> list[LibraryItem]:
     """Submissions and pending edits of published items, oldest first."""
     return list(db.session.scalars(_with_display_data(
         select(LibraryItem)
-        .where(_awaiting_review_condition()).order_by(LibraryItem.awaiting_since, LibraryItem.id)
+        .where(LibraryItem.awaiting_review).order_by(LibraryItem.awaiting_since, LibraryItem.id)
         .offset(offset).limit(limit)
     )))
 

@@ -13,10 +13,10 @@ from flask_login import current_user, login_required
 
 from kb.common.vocabulary import REGIONS, SECTOR_LABELS
 from kb.http import id_argument, page_argument, query_arguments
-from kb.library import bp, history, queries, rules, service, tags
-from kb.library.forms import CASE_STUDY_TEMPLATE, CaseStudyForm, DecisionForm, LessonForm
+from kb.library import bp, history, queries, reviewables, rules, service, tags
+from kb.library.forms import CASE_STUDY_TEMPLATE, CaseStudyForm, LessonForm, PanelForms, panel_forms
 from kb.library.kinds import ALL_KINDS, BY_KIND, CASE_STUDIES, LESSONS, KindPages, pages_for
-from kb.library.models import LibraryItem, Outcome
+from kb.library.models import LibraryItem, Outcome, RevisionState, Status
 from kb.library.queries import Filters
 from kb.library.service import LibraryError, StaleEdit
 from kb.themes.service import list_themes
@@ -41,7 +41,12 @@ def requested_kind() -> KindPages:
 @bp.app_context_processor
 def library_rules():
     # Templates ask the same permission questions as the views, from the one place they live.
-    return {"rules": rules, "kinds": BY_KIND}
+    return {"rules": rules, "kinds": BY_KIND, "reviewables": reviewables}
+
+
+# State names as the model spells them (Status.PUBLISHED, not "published"), in every template and macro.
+bp.add_app_template_global(Status, "Status")
+bp.add_app_template_global(RevisionState, "RevisionState")
 
 
 def visible_item_or_404(item_id: int) -> LibraryItem:
@@ -91,10 +96,10 @@ def show(item_id: int, slug: str):
     if slug != item.slug:
         # Old links keep working after a title change.
         return redirect(item_url(item), code=301)
-    return render_item(item, DecisionForm())
+    return render_item(item, panel_forms(item))
 
 
-def render_item(item: LibraryItem, decision_form: DecisionForm, status: int = 200):
+def render_item(item: LibraryItem, forms: PanelForms, status: int = 200):
     pages = pages_for(item)
     pending = declined = None
     if rules.can_see_history(current_user, item):
@@ -102,7 +107,7 @@ def render_item(item: LibraryItem, decision_form: DecisionForm, status: int = 20
         declined = service.last_declined_edit(item)
     changes = history.compare(service.snapshot_of(item), pending.snapshot, queries.revision_labels()) if pending else []
     return render_template(
-        f"library/show_{pages.key}.html", pages=pages, item=item, decision_form=decision_form,
+        f"library/show_{pages.key}.html", pages=pages, item=item, moderation_forms=forms,
         pending=pending, pending_changes=changes, declined=declined,
         lessons=queries.lessons_from(item) if pages is CASE_STUDIES else [],
     ), status
@@ -142,7 +147,7 @@ def new():
         source_id = id_argument("from")
         if pages is LESSONS and source_id:
             source = queries.get_item(CASE_STUDIES.kind, source_id)
-            if source is not None and source.status == "published":
+            if source is not None and source.status == Status.PUBLISHED:
                 form.source_case_study.data = str(source.id)
                 form.themes.data = [theme.slug for theme in source.themes]
         return render_form(pages, form)

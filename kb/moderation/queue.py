@@ -9,34 +9,42 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from kb import audit, clock, versions
+from kb import audit
 from kb.auth.models import User
-from kb.board import moderation as board_moderation
 from kb.board import queries as board_queries
+from kb.board import reviewables as board_reviewables
 from kb.board import rules as board_rules
 from kb.board import service as board_service
 from kb.board.forms import FLAG_LABELS
 from kb.board.models import BoardPost, BoardThread, PostFlag, PostState
-from kb.board.service import BoardError
 from kb.common.pagination import Page
 from kb.extensions import db
 from kb.library import history, service
 from kb.library import queries as library_queries
-from kb.library.models import ItemRevision, LibraryItem, RevisionState, Status
+from kb.library import reviewables as library_reviewables
+from kb.library.models import ItemRevision, LibraryItem, RevisionState
 from kb.moderation import members
 from kb.moderation.models import ReasonUse
 from kb.moderation.reasons import ReasonError, chosen_reason
+from kb.reviewable import (
+    NEEDS_A_REASON,
+    BulkChoice,
+    ChangedSinceShown,
+    Decision,
+    Reviewable,
+    bulk_choices,
+    bulk_needs_reason,
+)
 
 PAGE_SIZE = 20
 # What each report reason reads as in the queue ("Something else", without the form's instruction).
 REPORT_REASONS = {str(reason): label.split(" (")[0] for reason, label in FLAG_LABELS.items()}
-SPAMMER_SUSPENSION = timedelta(days=365)
 SHOWN = "the queue was shown"
+GONE = "That entry no longer exists, so there is nothing to decide."
 
 
 class QueueError(Exception):
@@ -57,12 +65,31 @@ class Tab:
     title: str
     reasons: ReasonUse
     empty: str
+    model: type  # what its entries are, to load and lock one
+    reviewables: tuple[Reviewable, ...]  # the kinds of entry listed, each with its decisions
+    entry_kind: Callable[[object], Reviewable]  # which kind an entry was listed as
+    reason_hint: str
+    bulk_hint: str = ""
+
+    def decision_named(self, name: str) -> tuple[Reviewable, Decision] | None:
+        return next(((reviewable, reviewable.decision(name)) for reviewable in self.reviewables
+                     if reviewable.decision(name) is not None), None)
+
+    @property
+    def bulk_choices(self) -> list[BulkChoice]:
+        return bulk_choices(self.reviewables)
 
 
 TABS = {tab.key: tab for tab in (
-    Tab("submissions", "Submissions and edits", ReasonUse.SUBMISSIONS, "Nothing is waiting for review."),
-    Tab("held", "Held posts", ReasonUse.POSTS, "No posts are waiting for approval."),
-    Tab("reports", "Reported posts", ReasonUse.POSTS, "No open reports."),
+    Tab("submissions", "Submissions and edits", ReasonUse.SUBMISSIONS, "Nothing is waiting for review.",
+        LibraryItem, library_reviewables.IN_THE_QUEUE, library_reviewables.for_queue_entry,
+        "Needed to request changes, reject or decline: the author is shown it. Optional when you publish.",
+        "Approving publishes a submission, or publishes an edit; rejecting declines an edit."),
+    Tab("held", "Held posts", ReasonUse.POSTS, "No posts are waiting for approval.", BoardPost,
+        (board_reviewables.HELD_POST,), lambda _post: board_reviewables.HELD_POST, board_reviewables.REASON_HINT),
+    Tab("reports", "Reported posts", ReasonUse.POSTS, "No open reports.", BoardPost,
+        (board_reviewables.REPORTED_POST,), lambda _post: board_reviewables.REPORTED_POST,
+        board_reviewables.REASON_HINT),
 )}
 
 
@@ -165,129 +192,39 @@ PAGES: dict[str, Callable[[int], Page]] = {"submissions": submissions, "held": h
 
 # --- decisions --------------------------------------------------------------------------------
 
-# decision: (service function taking (item, by, reason), whether a reason is required, message)
-SUBMISSION_DECISIONS = {
-    "publish": (service.publish, False, "Published “{title}”."),
-    "request_changes": (service.request_changes, True, "Sent “{title}” back to its author with your note."),
-    "reject": (service.reject, True, "Rejected “{title}”. Its author can see your reason."),
-    "approve_edit": (service.approve_edit, False, "Approved the edit of “{title}”: it is published."),
-    "decline_edit": (service.decline_edit, True, "Declined the edit of “{title}”. Its author can see your note."),
-}
-
-
-def _remove_spammer(post: BoardPost, by: User, reason: str) -> None:
-    if post.author is None:
-        raise BoardError("The author of this post no longer has an account.")
-    board_moderation.remove_spammer(post.author, by, clock.now() + SPAMMER_SUSPENSION, reason)
-
-
-REMOVED_SPAMMER = ("Suspended {author} for a year and hid everything they posted. "
-                   "“Restore” on their member page undoes it.")
-POST_DECISIONS = {
-    "held": {
-        "approve": (lambda post, by, _reason: board_moderation.approve_post(post, by),
-                    "Approved the post in “{title}”."),
-        "approve_and_trust": (lambda post, by, _reason: board_moderation.approve_and_trust(post, by),
-                              "Approved the post in “{title}”; {author}'s posts no longer wait for approval."),
-        "hide": (board_moderation.hide_post, "Hid the post in “{title}”."),
-        "remove_spammer": (_remove_spammer, REMOVED_SPAMMER),
-    },
-    "reports": {
-        "uphold": (board_moderation.hide_post, "Upheld the reports: the post in “{title}” is hidden."),
-        "dismiss": (lambda post, by, _reason: board_moderation.dismiss_flags(post, by),
-                    "Dismissed the reports: the post in “{title}” stays."),
-        "remove_spammer": (_remove_spammer, REMOVED_SPAMMER),
-    },
-}
-POST_DECISIONS_NEEDING_A_REASON = {"hide", "uphold", "remove_spammer"}
-NEEDS_A_REASON = "Give a reason, or choose a saved one: the author is shown it and it is kept in the audit log."
-
-
-def decisions_for(tab: str) -> set[str]:
-    return set(SUBMISSION_DECISIONS) if tab == "submissions" else set(POST_DECISIONS[tab])
-
-
 def decide(tab: str, subject_id: int, decision: str, by: User, saved_reason: str = "", typed: str = "",
            seen_revision: int | None = None) -> str:
     """Take one decision; returns what to tell the moderator, or raises QueueError changing nothing.
 
     The entry is locked while it is decided (on PostgreSQL), so of two moderators deciding at once
     the second waits, then finds it decided and is told by whom."""
-    if decision not in decisions_for(tab):
+    named = TABS[tab].decision_named(decision)
+    if named is None:
         raise QueueError("Choose one of the decisions offered.")
     try:
         reason = chosen_reason(TABS[tab].reasons, saved_reason, typed)
     except ReasonError as error:
         raise NeedsInput(str(error)) from None
-    if tab == "submissions":
-        return _decide_submission(subject_id, decision, reason, by, seen_revision)
-    return _decide_post(tab, subject_id, decision, reason, by, seen_revision)
-
-
-def _still_waiting(item: LibraryItem) -> bool:
-    return item.status in (Status.SUBMITTED, Status.RESUBMITTED) or (
-        item.status == Status.PUBLISHED and item.has_pending_edit)
-
-
-def _decide_submission(item_id: int, decision: str, reason: str, by: User, seen_revision: int | None) -> str:
-    item = db.session.get(LibraryItem, item_id, with_for_update=True, populate_existing=True)
-    if item is None:
-        raise QueueError("That submission no longer exists, so there is nothing to decide.")
-    if not _still_waiting(item):
-        raise QueueError(f"“{item.title}” is not waiting for review any more: {audit.who_decided(item.kind, item.id)}")
-    refusal = versions.changed_since_shown(seen_revision, item.revision_number, f"“{item.title}”", SHOWN)
-    if refusal:
-        raise QueueError(refusal)
-    action, reason_required, message = SUBMISSION_DECISIONS[decision]
+    reviewable, chosen = named
+    subject = db.session.get(TABS[tab].model, subject_id, with_for_update=True, populate_existing=True)
+    if subject is None:
+        raise QueueError(GONE)
+    described = reviewable.described_first(subject)
+    if not reviewable.is_waiting(subject):
+        raise QueueError(f"{described} is not waiting for {reviewable.waiting_for} any more: "
+                         + audit.who_decided(reviewable.audit_kind(subject), subject.id))
     try:
-        action(item, by, reason)
-    except (service.InvalidTransition, service.StaleEdit):
+        return reviewable.perform(subject, chosen, by, reason, seen_revision, shown=SHOWN)
+    except ChangedSinceShown as error:
+        raise QueueError(str(error)) from None
+    except reviewable.raced:
         db.session.rollback()
-        raise QueueError(f"“{item.title}” was decided meanwhile: {audit.who_decided(item.kind, item.id)}") from None
-    except service.LibraryError as error:
-        raise NeedsInput(NEEDS_A_REASON if reason_required and not reason else f"“{item.title}”: {error}") from None
-    return message.format(title=item.title)
-
-
-def _has_open_reports(post: BoardPost) -> bool:
-    return db.session.scalar(select(PostFlag.id).where(PostFlag.post_id == post.id, PostFlag.resolution.is_(None))
-                             .limit(1)) is not None
-
-
-def _decide_post(tab: str, post_id: int, decision: str, reason: str, by: User, seen_revision: int | None) -> str:
-    post = db.session.get(BoardPost, post_id, with_for_update=True, populate_existing=True)
-    if post is None:
-        raise QueueError("That post no longer exists, so there is nothing to decide.")
-    waiting = post.state == PostState.HELD if tab == "held" else _has_open_reports(post)
-    if not waiting:
-        raise QueueError(f"The post in “{post.thread.title}” is not waiting for a decision any more: "
-                         + audit.who_decided("board post", post.id))
-    refusal = versions.changed_since_shown(seen_revision, post.revision_number,
-                                           f"The post in “{post.thread.title}”", SHOWN)
-    if refusal:
-        raise QueueError(refusal)
-    action, message = POST_DECISIONS[tab][decision]
-    author = post.author.display_name if post.author else "the author"
-    try:
-        action(post, by, reason)
-    except BoardError as error:
-        if decision in POST_DECISIONS_NEEDING_A_REASON and not reason:
+        raise QueueError(f"{described} was decided meanwhile: "
+                         + audit.who_decided(reviewable.audit_kind(subject), subject.id)) from None
+    except reviewable.refused as error:
+        if chosen.needs_reason and not reason:
             raise NeedsInput(NEEDS_A_REASON) from None
-        raise QueueError(f"The post in “{post.thread.title}”: {error}") from None
-    return message.format(title=post.thread.title, author=author)
-
-
-# In bulk, "approve" and "reject" mean whichever of an entry's own decisions fits it.
-BULK_DECISIONS = {"submissions": ("approve", "reject"), "held": ("approve", "hide"), "reports": ("dismiss", "uphold")}
-
-
-def _bulk_decision(tab: str, subject_id: int, decision: str) -> str:
-    if tab != "submissions":
-        return decision
-    item = db.session.get(LibraryItem, subject_id)
-    pending = item is not None and item.has_pending_edit and item.status == Status.PUBLISHED
-    return {("approve", True): "approve_edit", ("approve", False): "publish",
-            ("reject", True): "decline_edit", ("reject", False): "reject"}[(decision, pending)]
+        raise QueueError(f"{described}: {error}") from None
 
 
 @dataclass
@@ -296,11 +233,12 @@ class BulkOutcome:
     refused: list[str] = field(default_factory=list)
 
 
-def decide_many(tab: str, subject_ids: list[int], decision: str, by: User, saved_reason: str = "",
+def decide_many(tab: str, subject_ids: list[int], choice: str, by: User, saved_reason: str = "",
                 typed: str = "", seen_revisions: dict[int, int] | None = None) -> BulkOutcome:
-    """The same decision on each selected entry, one transaction each: one refusal stops no other.
-    seen_revisions holds the revision of each entry as the queue showed it."""
-    if decision not in BULK_DECISIONS[tab]:
+    """The same bulk choice on each selected entry, one transaction each: one refusal stops no other.
+    Each entry takes the decision the choice means for its kind ("approve" publishes a submission and
+    approves an edit). seen_revisions holds the revision of each entry as the queue showed it."""
+    if choice not in {bulk.name for bulk in TABS[tab].bulk_choices}:
         raise QueueError("Choose one of the decisions offered for the selected entries.")
     if not subject_ids:
         raise NeedsInput("Select at least one entry first.", field="selection")
@@ -310,12 +248,16 @@ def decide_many(tab: str, subject_ids: list[int], decision: str, by: User, saved
         reason = chosen_reason(TABS[tab].reasons, saved_reason, typed)
     except ReasonError as error:
         raise NeedsInput(str(error)) from None
-    if decision not in ("approve", "dismiss") and not reason:
+    if bulk_needs_reason(TABS[tab].reviewables, choice) and not reason:
         raise NeedsInput(NEEDS_A_REASON)
     outcome = BulkOutcome()
     for subject_id in dict.fromkeys(subject_ids):
+        subject = db.session.get(TABS[tab].model, subject_id)
         try:
-            outcome.done.append(decide(tab, subject_id, _bulk_decision(tab, subject_id, decision), by, typed=reason,
+            if subject is None:
+                raise QueueError(GONE)
+            decision = TABS[tab].entry_kind(subject).bulk_decision(choice)
+            outcome.done.append(decide(tab, subject_id, decision.name, by, typed=reason,
                                        seen_revision=(seen_revisions or {}).get(subject_id)))
         except QueueError as error:
             db.session.rollback()  # leave nothing of this entry behind, and release its lock

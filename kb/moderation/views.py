@@ -13,13 +13,14 @@ from flask_login import current_user
 from kb import audit, clock
 from kb.auth.models import Role, User
 from kb.board import moderation as board_moderation
+from kb.board import reviewables as board_reviewables
 from kb.board import rules as board_rules
 from kb.board.forms import SuspendForm
 from kb.board.service import BoardError
 from kb.common.text import plural
 from kb.extensions import db
 from kb.http import page_argument, query_arguments
-from kb.moderation import bp, members, queue
+from kb.moderation import bp, members
 from kb.permissions import moderator_required
 
 LOG_PAGE_SIZE = 50
@@ -123,7 +124,7 @@ def change_role(user_id: int):
 def render_member(person: User, spam_form: SuspendForm | None = None, status: int = 200):
     if spam_form is None:
         spam_form = SuspendForm(prefix="spam")
-        spam_form.until.data = (clock.now() + queue.SPAMMER_SUSPENSION).replace(second=0, microsecond=0)
+        spam_form.until.data = (clock.now() + board_reviewables.SPAMMER_SUSPENSION).replace(second=0, microsecond=0)
     return render_template("moderation/member.html", member=person, record=members.record_of(person),
                            items=members.contributions_of(person), history=members.moderation_history(person),
                            roles=[role.value for role in Role], spam_form=spam_form), status

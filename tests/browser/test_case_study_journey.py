@@ -55,7 +55,7 @@ def test_submit_review_revise_publish_and_read_the_history(browser, page, live_s
     moderator.get_by_role("link", name=TITLE).click()
     moderator.get_by_label("Note to the author").fill("Please add what changed for the charities.")
     moderator.get_by_role("button", name="Request changes").click()
-    expect(moderator.get_by_role("status")).to_contain_text("Sent back to the author")
+    expect(moderator.get_by_role("status")).to_contain_text("back to its author with your note")
     assert_accessible(moderator)
 
     # The member sees the note, revises and resubmits.

@@ -69,7 +69,7 @@ def test_a_lesson_from_a_case_study_is_listed_on_it(client, browser_of, author, 
     lesson = db.session.scalar(select(LibraryItem).where(LibraryItem.kind == Kind.LESSON.value,
                                                         LibraryItem.author_id == author.id))
     assert lesson.status == "submitted" and lesson.source_case_study_id == case_study.id
-    post(browser_of(moderator), f"/lessons/{lesson.id}/publish", {"note": ""})
+    post(browser_of(moderator), f"/lessons/{lesson.id}/decide", {"decision": "publish", "note": ""})
     page = client.get(f"/case-studies/{case_study.id}-{case_study.slug}").get_data(as_text=True)
     assert "Agree the criteria before the money" in page
     lesson_page = client.get(f"/lessons/{lesson.id}-{lesson.slug}").get_data(as_text=True)

@@ -13,11 +13,12 @@ from tests.search.conftest import results
 def test_a_moderator_verifies_a_case_study_and_readers_see_the_badge(client, browser_of, author, moderator):
     item = make_item(author, title="Shared grant criteria in Suffolk")
     reviewer = browser_of(moderator)
-    response = post(reviewer, f"/case-studies/{item.id}/verify", {"note": ""})
-    assert "Say what was checked" in reviewer.get(response.headers["Location"]).get_data(as_text=True)
+    response = post(reviewer, f"/case-studies/{item.id}/decide", {"decision": "verify", "note": ""})
+    assert response.status_code == 422 and "Say what was checked" in response.get_data(as_text=True)
     assert db.session.get(LibraryItem, item.id).verified_at is None
 
-    post(reviewer, f"/case-studies/{item.id}/verify", {"note": "Outcomes confirmed with the CVS in 2026."})
+    post(reviewer, f"/case-studies/{item.id}/decide",
+         {"decision": "verify", "note": "Outcomes confirmed with the CVS in 2026."})
     page = client.get(f"/case-studies/{item.id}-{item.slug}").get_data(as_text=True)
     assert "Verified good practice" in page and "Outcomes confirmed with the CVS in 2026." in page
     assert "Verified good practice" in client.get("/case-studies").get_data(as_text=True)
@@ -28,20 +29,21 @@ def test_a_moderator_verifies_a_case_study_and_readers_see_the_badge(client, bro
         as_text=True)
     assert "Verify" in reviewer.get("/moderation/log").get_data(as_text=True)
 
-    post(reviewer, f"/case-studies/{item.id}/unverify")
+    post(reviewer, f"/case-studies/{item.id}/decide", {"decision": "unverify"})
     assert "Verified good practice" not in client.get("/case-studies").get_data(as_text=True)
 
 
 def test_only_moderators_verify_and_only_published_case_studies(browser_of, author, moderator):
     item = make_item(author)
-    assert post(browser_of(author), f"/case-studies/{item.id}/verify", {"note": "I checked"}).status_code == 403
+    assert post(browser_of(author), f"/case-studies/{item.id}/decide",
+                {"decision": "verify", "note": "I checked"}).status_code == 403
     lesson = make_item(author, kind=Kind.LESSON, title="A lesson, not a case study")
     reviewer = browser_of(moderator)
-    response = post(reviewer, f"/lessons/{lesson.id}/verify", {"note": "Checked"})
+    response = post(reviewer, f"/lessons/{lesson.id}/decide", {"decision": "verify", "note": "Checked"})
     assert "Only a published case study can be verified" in reviewer.get(response.headers["Location"]).get_data(
         as_text=True)
     draft = make_item(author, status="draft", title="Still a draft here")
-    post(reviewer, f"/case-studies/{draft.id}/verify", {"note": "Checked"})
+    post(reviewer, f"/case-studies/{draft.id}/decide", {"decision": "verify", "note": "Checked"})
     assert db.session.get(LibraryItem, draft.id).verified_at is None
 
 
@@ -52,13 +54,15 @@ def test_an_outdated_item_points_to_the_one_that_supersedes_it(client, browser_o
     for address, message in (("", "Give the address of a published"), ("/case-studies/99999", "Give the address"),
                               (f"/case-studies/{old.id}", "cannot be superseded by itself")):
         response = post(reviewer, f"/case-studies/{old.id}/supersede", {"replacement": address})
-        assert message in reviewer.get(response.headers["Location"]).get_data(as_text=True)
+        # Refused beside the box, with the address as typed still in it.
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422 and message in page and f'value="{address}"' in page
     post(reviewer, f"/case-studies/{old.id}/supersede", {"replacement": f"http://localhost/case-studies/{new.id}-x"})
     page = client.get(f"/case-studies/{old.id}-{old.slug}").get_data(as_text=True)
     assert f'This has been superseded by <a href="/case-studies/{new.id}-{new.slug}">Grants the new way</a>' in page
     assert post(browser_of(author), f"/case-studies/{old.id}/supersede",
                 {"replacement": str(new.id)}).status_code == 403
-    post(reviewer, f"/case-studies/{old.id}/unsupersede")
+    post(reviewer, f"/case-studies/{old.id}/decide", {"decision": "unsupersede"})
     assert "This has been superseded" not in client.get(f"/case-studies/{old.id}-{old.slug}").get_data(as_text=True)
 
 

@@ -25,7 +25,8 @@ def test_approving_an_edit_changed_since_the_page_was_shown_is_refused(author, m
     seen = shown_revision(page)
     service.save_item(item, fields(title="Shared outcomes", body="Second proposal, quite different."), author,
                       item.revision_number)
-    response = post(mo, f"/{prefix}/{item.id}/approve-edit", {"note": "Looks good", "revision": seen})
+    response = post(mo, f"/{prefix}/{item.id}/decide",
+                    {"decision": "approve_edit", "note": "Looks good", "revision": seen})
     page = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "has changed since you were shown it, so nothing was decided" in page
@@ -35,7 +36,7 @@ def test_approving_an_edit_changed_since_the_page_was_shown_is_refused(author, m
     item = db.session.get(LibraryItem, item.id)
     assert item.has_pending_edit and "proposal" not in item.body
     # Approving what is there now works.
-    response = post(mo, f"/{prefix}/{item.id}/approve-edit", {"revision": shown_revision(page)})
+    response = post(mo, f"/{prefix}/{item.id}/decide", {"decision": "approve_edit", "revision": shown_revision(page)})
     assert response.status_code == 302
     db.session.expire_all()
     item = db.session.get(LibraryItem, item.id)
@@ -48,7 +49,7 @@ def test_publishing_a_submission_changed_since_the_page_was_shown_is_refused(aut
     seen = shown_revision(mo.get(f"/case-studies/{item.id}", follow_redirects=True).get_data(as_text=True))
     service.save_item(item, fields(title="Joint commissioning", body="Rewritten by another moderator."),
                       moderator, item.revision_number)
-    response = post(mo, f"/case-studies/{item.id}/publish", {"revision": seen})
+    response = post(mo, f"/case-studies/{item.id}/decide", {"decision": "publish", "revision": seen})
     assert response.status_code == 409 and "has changed since you were shown it" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(LibraryItem, item.id).status == "submitted"

@@ -56,11 +56,11 @@ def test_a_lesson_draft_may_leave_the_outcome_for_later(browser_of, author):
 def test_a_resubmission_is_marked_as_such_for_the_moderator(browser_of, author, moderator):
     item = make_item(author, status="submitted")
     reviewer, writer = browser_of(moderator), browser_of(author)
-    post(reviewer, f"/case-studies/{item.id}/request-changes", {"note": "Name the partners."})
+    post(reviewer, f"/case-studies/{item.id}/decide", {"decision": "request_changes", "note": "Name the partners."})
     post(writer, f"/case-studies/{item.id}/submit")
     assert db.session.get(LibraryItem, item.id).status == "resubmitted"
     assert "Review after the changes asked for" in reviewer.get("/moderation").get_data(as_text=True)
-    post(reviewer, f"/case-studies/{item.id}/publish", {"note": ""})
+    post(reviewer, f"/case-studies/{item.id}/decide", {"decision": "publish", "note": ""})
     assert db.session.get(LibraryItem, item.id).status == "published"
 
 

@@ -38,7 +38,7 @@ def test_a_members_edit_of_a_published_item_waits_for_a_moderator(client, browse
     page = reviewer.get(f"/case-studies/{item.id}-{item.slug}").get_data(as_text=True)
     assert "<del class=\"diff__line\"><span class=\"visually-hidden\">Removed: </span>The original text.</del>" in page
     assert "The improved text." in page
-    post(reviewer, f"/case-studies/{item.id}/approve-edit", {"note": ""})
+    post(reviewer, f"/case-studies/{item.id}/decide", {"decision": "approve_edit", "note": ""})
     assert "The improved text." in client.get(f"/case-studies/{item.id}-{item.slug}").get_data(as_text=True)
 
 
@@ -47,9 +47,9 @@ def test_a_declined_edit_needs_a_note_and_leaves_the_published_text(client, brow
     writer = browser_of(author)
     post(writer, f"/case-studies/{item.id}/edit", {**edit_form(writer, item), "body": "Spam link"})
     reviewer = browser_of(moderator)
-    post(reviewer, f"/case-studies/{item.id}/decline-edit", {"note": ""})
+    post(reviewer, f"/case-studies/{item.id}/decide", {"decision": "decline_edit", "note": ""})
     assert db.session.get(LibraryItem, item.id).has_pending_edit
-    post(reviewer, f"/case-studies/{item.id}/decline-edit", {"note": "Links to a shop."})
+    post(reviewer, f"/case-studies/{item.id}/decide", {"decision": "decline_edit", "note": "Links to a shop."})
     refreshed = db.session.get(LibraryItem, item.id)
     assert not refreshed.has_pending_edit and refreshed.body == "Keep me."
 

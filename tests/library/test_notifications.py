@@ -15,7 +15,8 @@ def test_a_moderators_decision_reaches_the_author_with_an_unread_count(browser_o
     item = make_item(author, status="submitted", title="Joint training for councillors")
     writer = browser_of(author)
     assert "unread" not in writer.get("/account").get_data(as_text=True)
-    post(browser_of(moderator), f"/case-studies/{item.id}/request-changes", {"note": "Name the partners."})
+    post(browser_of(moderator), f"/case-studies/{item.id}/decide",
+         {"decision": "request_changes", "note": "Name the partners."})
     page = writer.get("/account").get_data(as_text=True)
     assert '<span class="count-badge">1<span class="visually-hidden"> unread</span></span>' in page
     notes = writer.get("/my/notifications").get_data(as_text=True)
@@ -41,9 +42,9 @@ def test_notifications_need_an_account(client):
 
 def test_a_second_moderator_is_told_who_decided_first(browser_of, author, moderator):
     item = make_item(author, status="submitted", title="Decided by the first moderator")
-    post(browser_of(moderator), f"/case-studies/{item.id}/publish", {"note": ""})
+    post(browser_of(moderator), f"/case-studies/{item.id}/decide", {"decision": "publish", "note": ""})
     late = browser_of(make_user(display_name="Late Moderator", role=Role.MODERATOR))
-    response = post(late, f"/case-studies/{item.id}/reject", {"note": "Not for us"})
+    response = post(late, f"/case-studies/{item.id}/decide", {"decision": "reject", "note": "Not for us"})
     page = late.get(response.headers["Location"]).get_data(as_text=True)
     assert "Latest decision: Mo Moderator chose “publish”" in page
     assert db.session.get(LibraryItem, item.id).status == "published"

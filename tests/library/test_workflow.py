@@ -40,10 +40,11 @@ def test_the_whole_review_cycle(client, browser_of, author, moderator):
     assert CASE_STUDY_FORM["title"] in reviewer.get("/moderation").get_data(as_text=True)
 
     # Requesting changes needs a note, and then the author sees it.
-    response = post(reviewer, f"/case-studies/{item.id}/request-changes", {"note": ""})
-    assert "Say what needs to change" in reviewer.get(response.headers["Location"]).get_data(as_text=True)
+    response = post(reviewer, f"/case-studies/{item.id}/decide", {"decision": "request_changes", "note": ""})
+    assert response.status_code == 422 and "Say what needs to change" in response.get_data(as_text=True)
     assert the_item().status == "submitted"
-    post(reviewer, f"/case-studies/{item.id}/request-changes", {"note": "Please name the outcomes."})
+    post(reviewer, f"/case-studies/{item.id}/decide",
+         {"decision": "request_changes", "note": "Please name the outcomes."})
     assert the_item().status == "changes requested"
     page = writer.get(f"/case-studies/{item.id}-{item.slug}").get_data(as_text=True)
     assert "Please name the outcomes." in page
@@ -56,7 +57,7 @@ def test_the_whole_review_cycle(client, browser_of, author, moderator):
                                                    "\n\nGrants now take 3 weeks, not 12.",
                                                    "revision": revision, "intent": "submit"})
     assert the_item().status == "resubmitted"
-    post(reviewer, f"/case-studies/{item.id}/publish", {"note": ""})
+    post(reviewer, f"/case-studies/{item.id}/decide", {"decision": "publish", "note": ""})
     item = the_item()
     assert item.status == "published" and item.published_at is not None
 
@@ -71,7 +72,7 @@ def test_the_whole_review_cycle(client, browser_of, author, moderator):
 
 def test_rejection_keeps_it_private_and_tells_the_author_why(client, browser_of, author, moderator):
     item = make_item(author, status="submitted")
-    post(browser_of(moderator), f"/case-studies/{item.id}/reject", {"note": "This is an advert."})
+    post(browser_of(moderator), f"/case-studies/{item.id}/decide", {"decision": "reject", "note": "This is an advert."})
     assert client.get(f"/case-studies/{item.id}-{item.slug}").status_code == 404
     page = browser_of(author).get(f"/case-studies/{item.id}-{item.slug}").get_data(as_text=True)
     assert "Rejected" in page and "This is an advert." in page
@@ -80,7 +81,8 @@ def test_rejection_keeps_it_private_and_tells_the_author_why(client, browser_of,
 def test_archived_items_stay_readable_but_leave_the_lists(client, browser_of, author, moderator):
     item = make_item(author)
     assert item.title in client.get("/case-studies").get_data(as_text=True)
-    post(browser_of(moderator), f"/case-studies/{item.id}/archive", {"note": "Superseded by the 2010 compact."})
+    post(browser_of(moderator), f"/case-studies/{item.id}/decide",
+         {"decision": "archive", "note": "Superseded by the 2010 compact."})
     page = client.get(f"/case-studies/{item.id}-{item.slug}").get_data(as_text=True)
     assert "archived" in page and "Superseded by the 2010 compact." in page
     assert item.title not in client.get("/case-studies").get_data(as_text=True)
@@ -96,8 +98,9 @@ def test_who_may_do_what(client, browser_of, author, moderator):
     published = make_item(author, title="A published case study")
     stranger = browser_of(make_user())
     assert stranger.get(f"/case-studies/{published.id}/edit").status_code == 403
-    assert post(stranger, f"/case-studies/{published.id}/archive", {"note": "x"}).status_code == 403
-    assert post(browser_of(author), f"/case-studies/{draft.id}/publish").status_code == 403
+    assert post(stranger, f"/case-studies/{published.id}/decide",
+                {"decision": "archive", "note": "x"}).status_code == 403
+    assert post(browser_of(author), f"/case-studies/{draft.id}/decide", {"decision": "publish"}).status_code == 403
     assert post(stranger, f"/case-studies/{draft.id}/submit").status_code == 404
     assert stranger.get(f"/case-studies/{published.id}/history").status_code == 403
     assert stranger.get("/moderation").status_code == 403
@@ -109,7 +112,7 @@ def test_who_may_do_what(client, browser_of, author, moderator):
 def test_decisions_on_the_wrong_state_explain_and_change_nothing(browser_of, author, moderator):
     item = make_item(author)  # already published
     reviewer = browser_of(moderator)
-    response = post(reviewer, f"/case-studies/{item.id}/reject", {"note": "late"})
+    response = post(reviewer, f"/case-studies/{item.id}/decide", {"decision": "reject", "note": "late"})
     assert "Only something submitted can be rejected" in reviewer.get(response.headers["Location"]).get_data(
         as_text=True)
     assert the_item(item.title).status == "published"
@@ -117,7 +120,7 @@ def test_decisions_on_the_wrong_state_explain_and_change_nothing(browser_of, aut
 
 def test_csrf_is_required_for_decisions(app, browser_of, author, moderator):
     item = make_item(author, status="submitted")
-    response = browser_of(moderator).post(f"/case-studies/{item.id}/publish", data={"note": ""})
+    response = browser_of(moderator).post(f"/case-studies/{item.id}/decide", data={"decision": "publish", "note": ""})
     assert response.status_code == 400
     assert the_item(item.title).status == "submitted"
 

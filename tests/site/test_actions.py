@@ -55,7 +55,7 @@ def token_of(client, role: str) -> str:
 
 def test_every_post_route_as_every_role(whole_site):
     rules = [rule for rule in whole_site.app.url_map.iter_rules() if "POST" in rule.methods]
-    assert len(rules) > 70
+    assert len(rules) > 60  # the walk finds the routes: an empty url map would pass every check below
     problems, moderators_changed, requests, started = [], 0, 0, time.perf_counter()
     for role in ROLES:  # those who may do least go first, so the site is whole when they try
         if role == "admin":

@@ -96,10 +96,9 @@ def library_states(site: Site) -> None:
         site.page(f"/{PREFIX[kind]}/new", {**dict.fromkeys(SIGNED_IN, 200), "anonymous": 302})
         site.form(f"/{PREFIX[kind]}/new", "author")
         site.form(address(draft, "edit"), "author")
-        site.form(address(submitted), "moderator", action=address(submitted, "publish"),
-                  send_to=address(submitted, "request-changes"))
-        site.form(address(pending), "moderator", action=address(pending, "approve-edit"),
-                  send_to=address(pending, "decline-edit"))
+        site.form(address(submitted), "moderator", action=address(submitted, "decide"))
+        site.form(address(pending), "moderator", action=address(pending, "decide"))
+        site.form(address(newer), "moderator", action=address(newer, "supersede"))
     site.ids["entry_id@library"] = db.session.scalar(select(FeaturedItem.id))
     site.ids["tag_id"] = db.session.scalar(select(Tag.id).where(Tag.name == "harness"))
     search.drain()
