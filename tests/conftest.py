@@ -3,6 +3,7 @@ running the Alembic migrations once per backend, emptied after every test; a rea
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
@@ -13,7 +14,9 @@ import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import create_engine, text
+from jinja2 import BytecodeCache
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
 # Settings for every app the tests build; set before any app reads the environment.
@@ -90,11 +93,31 @@ class IsolatedClient(FlaskClient):
         return response
 
 
+class CompiledTemplates(BytecodeCache):
+    """Compiled templates kept for the whole run. Every test builds its own app, and compiling the
+    same templates again for each one cost about a tenth of the suite's time. Jinja keys each entry
+    by the template's source, so an edited template is compiled afresh."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
+
+
 def build_test_app(database_url: str, search_dir: Path):
     """The app as the tests build it: real database and index, fast password hashing."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": str(search_dir), "TESTING": True,
                       **FAST_HASHING})
     app.test_client_class = IsolatedClient
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     return app
 
 
@@ -152,11 +175,38 @@ def runner(app):
     return app.test_cli_runner()
 
 
+# The seeded rows of each database, copied after the first real seed of the run.
+SEEDED_ROWS: dict[str, list[tuple]] = {}
+
+
 @pytest.fixture
-def seeded(app):
-    """The leaflet's content, loaded as `flask kb seed` loads it."""
-    load_seed(SEED_DIR)
+def seeded(app, database_url):
+    """The leaflet's content, loaded as `flask kb seed` loads it: for real in the first test of a
+    run on each database, then put back from a copy of the rows it wrote (the same rows, a tenth of
+    the time: reading and rendering the YAML was the largest cost of most tests)."""
+    if database_url not in SEEDED_ROWS:
+        load_seed(SEED_DIR)
+        SEEDED_ROWS[database_url] = copy_of_all_rows()
+    else:
+        put_back(SEEDED_ROWS[database_url])
     return app
+
+
+def copy_of_all_rows() -> list[tuple]:
+    with db.engine.connect() as connection:
+        return [(table, [dict(row) for row in connection.execute(
+                    select(table).order_by(*table.primary_key.columns)).mappings()])
+                for table in db.metadata.sorted_tables]
+
+
+def put_back(copied: list[tuple]) -> None:
+    """The copied rows, beside any a fixture made before this one (a member's name written before
+    the seed already set the board's version row: that row is kept)."""
+    with db.engine.begin() as connection:
+        insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+        for table, rows in copied:
+            if rows:
+                connection.execute(insert(table).on_conflict_do_nothing(), rows)
 
 
 CSRF_PATTERN = re.compile(r'<input[^>]*name="(?:[\w-]*-)?csrf_token"[^>]*value="([^"]+)"')
@@ -178,6 +228,26 @@ def session_csrf_token(client) -> str | None:
     return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw) if raw else None
 
 
+def form_token(client) -> str:
+    """The client's form token, as a page would give it: a new browser gets a fresh one in its
+    session cookie first, as Flask-WTF makes it, without a page fetched for it."""
+    token = session_csrf_token(client)
+    if token is None:
+        with client.session_transaction() as session:
+            session["csrf_token"] = hashlib.sha1(os.urandom(64)).hexdigest()
+        token = session_csrf_token(client)
+    return token
+
+
+def sign_in(client, person, password: str = PASSWORD):
+    """Sign `person` (a member or an email address) in through the login form, and check it worked."""
+    email = getattr(person, "email", person)
+    response = Auth(client).login(email, password)
+    assert response.status_code == 302 and "/login" not in response.headers["Location"], \
+        f"{email} could not sign in"
+    return client
+
+
 def csrf_token_from(html: str) -> str:
     match = CSRF_PATTERN.search(html)
     assert match, "the page has no CSRF token"
@@ -194,8 +264,7 @@ class Auth:
         return csrf_token_from(self.client.get("/login").get_data(as_text=True))
 
     def login(self, email: str, password: str = PASSWORD, **extra):
-        page = self.client.get("/login").get_data(as_text=True)
-        data = {"email": email, "password": password, "csrf_token": csrf_token_from(page), **extra}
+        data = {"email": email, "password": password, "csrf_token": form_token(self.client), **extra}
         return self.client.post("/login", data=data)
 
     def logout(self):

@@ -68,6 +68,45 @@ def cycles(edges) -> list[list[str]]:
     return found
 
 
+# What each feature offers the others; the rest of a package is its own business. Besides its
+# models and its service (the rules), a feature may offer a module others are meant to use.
+PUBLIC = {
+    "auth": {"models", "service", "forms"},  # forms: the suspension form the board and the hub share
+    "themes": {"models", "service", "sections"},  # sections: where features add to the theme pages
+    "library": {"models", "service", "kinds", "queries", "history", "reviewables"},  # kinds: item addresses
+    "board": {"models", "service", "moderation", "queries", "rules", "reviewables"},
+    "search": {"service", "documents"},  # documents: how a feature registers what it indexes
+    "collections": {"models", "service"},
+    "moderation": {"models", "service"},
+    "ops": set(),
+}
+
+
+def reached_modules() -> list[tuple[str, str, str]]:
+    """(importing module with line, feature reached, the feature's module) for each import between features."""
+    found = []
+    for module, line, imported, names in imports():
+        source = feature_of(module)
+        if imported == "kb":
+            targets = [f"kb.{name}" for name in names]
+        elif imported.count(".") == 1:  # `from kb.board import queries`: the names are modules
+            targets = [f"{imported}.{name}" for name in names]
+        else:
+            targets = [imported]
+        for target in targets:
+            feature = feature_of(target)
+            if source and feature and source != feature:
+                found.append((f"{module}:{line}", feature, target.split(".")[2] if target.count(".") >= 2 else ""))
+    return found
+
+
+def test_features_reach_each_other_only_through_what_they_offer():
+    outside = [f"{where} imports kb.{feature}.{module}" for where, feature, module in reached_modules()
+               if module not in PUBLIC[feature]]
+    assert outside == [], "use the feature's service, or add the module to PUBLIC with the reason"
+    assert set(PUBLIC) == FEATURES
+
+
 def test_no_module_imports_another_modules_private_names():
     private = [f"{module}:{line} imports {name} from {imported}"
                for module, line, imported, names in imports()
@@ -88,6 +127,8 @@ def test_the_checks_see_a_cycle_and_a_private_import():
     assert cycles({("themes", "library"): [], ("library", "search"): [], ("search", "themes"): []}) == [
         ["library", "search", "themes", "library"]]
     assert ("library", "themes") in feature_edges()
+    assert ("kb.moderation.queue", "board", "reviewables") in {(where.split(":")[0], feature, module)
+                                                             for where, feature, module in reached_modules()}
     assert any(name == "db" for _module, _line, _imported, names in imports() for name in names)
 
 

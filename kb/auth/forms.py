@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
-from kb.auth.models import EMAIL_MAX, NAME_MAX, ORGANISATION_MAX
+from kb.auth.models import EMAIL_MAX, NAME_MAX, ORGANISATION_MAX, SUSPENSION_REASON_MAX
 from kb.auth.service import PASSWORD_MAX, PASSWORD_MIN
-from kb.common.text import strip
+from kb.common.fields import MomentField
+from kb.common.text import strip, unix_newlines
 from kb.common.vocabulary import REGION_CHOICES, SECTOR_CHOICES
 
 
@@ -103,3 +113,14 @@ class PasswordForm(FlaskForm):
     password, confirm_password = new_password_fields("New password", "Confirm new password")
 
     field_order = ("current_password", "password", "confirm_password")
+
+
+class SuspendForm(FlaskForm):
+    """A moderator suspends a member (kb/auth/service.py suspend_member): from the board or the hub."""
+
+    field_order = ("until", "reason")
+    until = MomentField("Suspended until (UTC)", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                        validators=[InputRequired("Enter when the suspension ends, as a date and time")])
+    reason = TextAreaField("Reason (the member is shown it)", filters=[unix_newlines, strip], validators=[
+        DataRequired("Give the reason for the suspension"),
+        Length(max=SUSPENSION_REASON_MAX, message=f"Keep the reason to {SUSPENSION_REASON_MAX} characters or fewer")])

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from kb.board.models import (
     CATEGORY_DESCRIPTION_MAX,
     CATEGORY_TITLE_MAX,
+    FLAG_LABELS,
     FLAG_NOTE_MAX,
     POST_MAX,
     REASON_MAX,
@@ -20,13 +21,6 @@ from kb.board.models import (
 )
 from kb.common.fields import ListedRadioField, ListedSelectField
 from kb.common.text import strip, unix_newlines
-
-FLAG_LABELS = {
-    FlagReason.SPAM: "Spam or advertising",
-    FlagReason.OFFENSIVE: "Offensive or abusive",
-    FlagReason.OFF_TOPIC: "Off-topic",
-    FlagReason.OTHER: "Something else (say what in the note)",
-}
 
 
 def post_body(label: str = "Your post"):
@@ -109,20 +103,3 @@ class WatchedWordForm(FlaskForm):
     word = StringField("Word or phrase", filters=[strip], validators=[
         DataRequired("Enter a word or phrase"),
         Length(min=2, max=WORD_MAX, message=f"A watched word must be 2 to {WORD_MAX} characters long")])
-
-
-class MomentField(DateTimeLocalField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError("Enter the date and time, for example 2026-12-31 17:00") from None
-
-
-class SuspendForm(FlaskForm):
-    field_order = ("until", "reason")
-    until = MomentField("Suspended until (UTC)", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                               validators=[InputRequired("Enter when the suspension ends, as a date and time")])
-    reason = TextAreaField("Reason (the member is shown it)", filters=[unix_newlines, strip], validators=[
-        DataRequired("Give the reason for the suspension"),
-        Length(max=REASON_MAX, message=f"Keep the reason to {REASON_MAX} characters or fewer")])

@@ -37,6 +37,15 @@ class FlagReason(StrEnum):
     OTHER = "other"
 
 
+# What each reason reads as, in the report form and the moderation queue.
+FLAG_LABELS = {
+    FlagReason.SPAM: "Spam or advertising",
+    FlagReason.OFFENSIVE: "Offensive or abusive",
+    FlagReason.OFF_TOPIC: "Off-topic",
+    FlagReason.OTHER: "Something else (say what in the note)",
+}
+
+
 class BoardCategory(db.Model):
     __tablename__ = "board_categories"
 

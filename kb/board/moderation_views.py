@@ -6,9 +6,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from kb import versions
+from kb.auth.forms import SuspendForm
 from kb.auth.models import User
 from kb.board import bp, moderation, queries, rules
-from kb.board.forms import CategoryForm, MoveForm, ReasonForm, SuspendForm, WatchedWordForm
+from kb.board.forms import CategoryForm, MoveForm, ReasonForm, WatchedWordForm
 from kb.board.models import BoardCategory, WatchedWord
 from kb.board.service import BoardError
 from kb.board.views import INVALID, permalink_target, post_or_404, thread_or_404, thread_url

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import RadioField, SelectField, SelectMultipleField
+from wtforms import DateTimeLocalField, RadioField, SelectField, SelectMultipleField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -32,3 +32,13 @@ class ListedSelectField(ListedChoiceMixin, SelectField):
 
 class ListedRadioField(ListedChoiceMixin, RadioField):
     pass
+
+
+class MomentField(DateTimeLocalField):
+    """A date and time typed in a datetime-local box, refused in words a person can act on."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Enter the date and time, for example 2026-12-31 17:00") from None

@@ -19,8 +19,7 @@ from kb.board import queries as board_queries
 from kb.board import reviewables as board_reviewables
 from kb.board import rules as board_rules
 from kb.board import service as board_service
-from kb.board.forms import FLAG_LABELS
-from kb.board.models import BoardPost, BoardThread, PostFlag, PostState
+from kb.board.models import FLAG_LABELS, BoardPost, BoardThread, PostFlag, PostState
 from kb.common.pagination import Page
 from kb.extensions import db
 from kb.library import history, service

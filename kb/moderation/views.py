@@ -11,11 +11,11 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from kb import audit, clock
+from kb.auth.forms import SuspendForm
 from kb.auth.models import Role, User
 from kb.board import moderation as board_moderation
 from kb.board import reviewables as board_reviewables
 from kb.board import rules as board_rules
-from kb.board.forms import SuspendForm
 from kb.board.service import BoardError
 from kb.common.text import plural
 from kb.extensions import db

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-from pathlib import Path
 
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -13,8 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kb.config import PROJECT_ROOT
 from kb.extensions import db
-from kb.search import outbox
-from kb.search.store import index_health
+from kb.search import service as search
 
 OUTBOX_STALE_SECONDS = 300
 LOCAL_ADDRESSES = {"127.0.0.1", "::1"}
@@ -45,7 +43,7 @@ def check_database() -> dict:
 def check_outbox() -> dict:
     # A backlog that does not drain means the index is falling behind the data.
     try:
-        backlog = outbox.backlog()
+        backlog = search.backlog()
     except SQLAlchemyError as error:
         db.session.rollback()
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
@@ -55,7 +53,7 @@ def check_outbox() -> dict:
 
 def health_report() -> tuple[dict, bool]:
     checks = check_database()
-    checks["search_index"] = index_health(Path(current_app.config["KB_SEARCH_DIR"]))
+    checks["search_index"] = search.index_health()
     if checks["database"]["ok"]:
         checks["search_outbox"] = check_outbox()
     healthy = all(check["ok"] for check in checks.values())

@@ -32,7 +32,15 @@ from kb.search.documents import (
 from kb.search.engine import Engine
 from kb.search.query import ParsedQuery, parse
 from kb.search.results import SearchOutcome, SearchRequest
-from kb.search.store import current_index_dir, make_current, new_index_dir, open_folder, open_index, remove_unused
+from kb.search.store import (
+    current_index_dir,
+    make_current,
+    new_index_dir,
+    open_folder,
+    open_index,
+    remove_unused,
+)
+from kb.search.store import index_health as store_health
 
 __all__ = ["SearchRequest", "parse", "search", "index_document", "remove_document", "rebuild", "drain"]
 log = logging.getLogger("kb.search")
@@ -239,3 +247,13 @@ def status() -> dict:
         "types": {name: {"index": in_index.get(name, 0), "database": in_database.get(name, 0)} for name in types},
         "outbox": outbox.backlog(),
     }
+
+
+def backlog() -> dict:
+    """Rows waiting in the outbox and the age of the oldest: for the health check."""
+    return outbox.backlog()
+
+
+def index_health() -> dict:
+    """Whether the index opens and can be searched, and how many documents it holds."""
+    return store_health(search_dir())

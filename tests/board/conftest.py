@@ -4,18 +4,15 @@ and helpers that post the real forms."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from kb import clock
 from kb.auth.models import Role
-from kb.board import service
-from kb.board.models import BoardCategory, BoardPost, BoardThread
+from kb.board.models import BoardPost, BoardThread
 from kb.extensions import db
-from tests.conftest import Auth
-from tests.factories import make_user
+from tests.conftest import sign_in
+from tests.factories import category_named, make_user
 from tests.library.conftest import post
 
 __all__ = ["post", "start", "the_thread", "posts_in", "category"]
@@ -44,15 +41,10 @@ def people(board):
 @pytest.fixture
 def client_of(app):
     """client_of(user): a separate logged-in test client per person."""
-    def log_in(user):
-        client = app.test_client()
-        assert Auth(client).login(user.email).status_code == 302
-        return client
-    return log_in
+    return lambda user: sign_in(app.test_client(), user)
 
 
-def category(slug: str) -> BoardCategory:
-    return db.session.scalar(select(BoardCategory).where(BoardCategory.slug == slug))
+category = category_named
 
 
 def start(client, title="How do you run a compact working group?", body="We meet monthly.", slug="general"):
@@ -66,18 +58,6 @@ def the_thread(title="How do you run a compact working group?") -> BoardThread:
 
 def posts_in(thread: BoardThread) -> list[BoardPost]:
     return list(db.session.scalars(select(BoardPost).where(BoardPost.thread_id == thread.id).order_by(BoardPost.id)))
-
-
-def thread_with_posts(author, count: int, title="A long conversation about funding",
-                      start_at=datetime(2026, 1, 5, 9, 0)) -> BoardThread:
-    """A thread with `count` posts, a minute apart, written through the service (faster than forms)."""
-    clock.freeze(start_at)
-    thread = service.start_thread(category("general"), title, "Post number 1", by=author).thread
-    for number in range(2, count + 1):
-        clock.freeze(start_at + timedelta(minutes=number))
-        service.reply(thread, f"Post number {number}", by=author)
-    clock.freeze(None)
-    return thread
 
 
 def texts(page: str) -> list[str]:

@@ -7,12 +7,13 @@ from kb import clock
 from kb.board.models import ThreadRead
 from kb.extensions import db
 from kb.search import service as search
-from tests.board.conftest import post, posts_in, start, the_thread, thread_with_posts
+from tests.board.conftest import post, posts_in, start, the_thread
+from tests.factories import make_thread
 from tests.search.conftest import titles
 
 
 def test_threads_with_new_posts_are_marked_and_open_at_the_first_unread(people, client_of):
-    thread = thread_with_posts(people["ann"], 25)
+    thread = make_thread(people["ann"], 25)
     ben = client_of(people["ben"])
     ben.get(f"/board/t/{thread.id}-{thread.slug}?page=1")
     ben.get(f"/board/t/{thread.id}-{thread.slug}?page=2")
@@ -30,7 +31,7 @@ def test_threads_with_new_posts_are_marked_and_open_at_the_first_unread(people, 
 
 
 def test_reading_the_last_page_reads_the_thread_up_to_its_last_activity(people, client_of):
-    thread = thread_with_posts(people["ann"], 3)
+    thread = make_thread(people["ann"], 3)
     # Activity later than any post on the page (imported data, say): the last page still reads it all.
     thread.last_activity_at = datetime(2026, 1, 5, 10, 0)
     db.session.commit()

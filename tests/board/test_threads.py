@@ -8,7 +8,8 @@ from sqlalchemy import select
 from kb.board.models import BoardThread
 from kb.extensions import db
 from kb.library.models import LibraryItem
-from tests.board.conftest import category, post, posts_in, start, texts, the_thread, thread_with_posts
+from tests.board.conftest import category, post, posts_in, start, texts, the_thread
+from tests.factories import make_thread
 
 
 def test_reading_the_board_needs_an_account_unless_it_is_public(client, board, people, client_of):
@@ -65,7 +66,7 @@ def test_threads_are_listed_pinned_first_then_by_latest_activity(people, client_
 
 
 def test_threads_show_twenty_posts_a_page_and_permalinks_find_their_page(people, client_of):
-    thread = thread_with_posts(people["ann"], 45)
+    thread = make_thread(people["ann"], 45)
     reader = client_of(people["ben"])
     assert texts(reader.get(f"/board/t/{thread.id}-{thread.slug}?page=1").get_data(as_text=True))[-1] == \
         "Post number 20"

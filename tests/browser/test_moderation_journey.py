@@ -14,8 +14,7 @@ from kb.library.models import Kind
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_board_journey import as_person
 from tests.browser.test_case_study_journey import log_in
-from tests.factories import make_user
-from tests.library.conftest import make_item
+from tests.factories import make_item, make_user
 
 CASE_STUDY = "A shared volunteer passport in Kirklees"
 LESSON = "Pooled budgets need a named owner"

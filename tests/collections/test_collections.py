@@ -8,7 +8,8 @@ from kb.board.queries import category_by_slug
 from kb.collections.models import Collection
 from kb.extensions import db
 from kb.library import service as library
-from tests.library.conftest import make_item, post
+from tests.factories import make_item
+from tests.library.conftest import post
 
 
 def collection_page(client, collection) -> str:

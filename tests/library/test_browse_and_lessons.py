@@ -10,8 +10,8 @@ from kb.extensions import db
 from kb.library.models import Kind, LibraryItem
 from kb.seeding import load_seed
 from tests.conftest import SEED_DIR
-from tests.factories import make_user
-from tests.library.conftest import LESSON_FORM, make_item, post
+from tests.factories import make_item, make_user
+from tests.library.conftest import LESSON_FORM, post
 
 
 def titles(page: str) -> list[str]:

@@ -6,7 +6,8 @@ import re
 from kb.extensions import db
 from kb.library.models import Kind, LibraryItem
 from kb.search import service as search
-from tests.library.conftest import make_item, post
+from tests.factories import make_item
+from tests.library.conftest import post
 from tests.search.conftest import results
 
 

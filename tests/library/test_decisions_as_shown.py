@@ -8,7 +8,8 @@ import pytest
 from kb.extensions import db
 from kb.library import service
 from kb.library.models import Kind, LibraryItem
-from tests.library.conftest import fields, make_item, post
+from tests.factories import item_fields, make_item
+from tests.library.conftest import post
 
 
 def shown_revision(page: str) -> str:
@@ -18,12 +19,12 @@ def shown_revision(page: str) -> str:
 @pytest.mark.parametrize(("kind", "prefix"), [(Kind.CASE_STUDY, "case-studies"), (Kind.LESSON, "lessons")])
 def test_approving_an_edit_changed_since_the_page_was_shown_is_refused(author, moderator, browser_of, kind, prefix):
     item = make_item(author, kind=kind, moderator=moderator, title="Shared outcomes")
-    service.save_item(item, fields(title="Shared outcomes", body="First proposal."), author, item.revision_number)
+    service.save_item(item, item_fields(title="Shared outcomes", body="First proposal."), author, item.revision_number)
     mo = browser_of(moderator)
     page = mo.get(f"/{prefix}/{item.id}", follow_redirects=True).get_data(as_text=True)
     assert "First proposal." in page
     seen = shown_revision(page)
-    service.save_item(item, fields(title="Shared outcomes", body="Second proposal, quite different."), author,
+    service.save_item(item, item_fields(title="Shared outcomes", body="Second proposal, quite different."), author,
                       item.revision_number)
     response = post(mo, f"/{prefix}/{item.id}/decide",
                     {"decision": "approve_edit", "note": "Looks good", "revision": seen})
@@ -47,7 +48,7 @@ def test_publishing_a_submission_changed_since_the_page_was_shown_is_refused(aut
     item = make_item(author, status="submitted", title="Joint commissioning")
     mo = browser_of(moderator)
     seen = shown_revision(mo.get(f"/case-studies/{item.id}", follow_redirects=True).get_data(as_text=True))
-    service.save_item(item, fields(title="Joint commissioning", body="Rewritten by another moderator."),
+    service.save_item(item, item_fields(title="Joint commissioning", body="Rewritten by another moderator."),
                       moderator, item.revision_number)
     response = post(mo, f"/case-studies/{item.id}/decide", {"decision": "publish", "revision": seen})
     assert response.status_code == 409 and "has changed since you were shown it" in response.get_data(as_text=True)

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from kb import clock
 from kb.extensions import db
 from kb.library.models import Kind, LibraryItem
-from tests.library.conftest import CASE_STUDY_FORM, make_item, post
+from tests.factories import make_item
+from tests.library.conftest import CASE_STUDY_FORM, post
 from tests.library.test_browse_and_lessons import titles
 from tests.library.test_editing import edit_form
 

@@ -4,8 +4,8 @@ import re
 
 from kb.extensions import db
 from kb.library.models import LibraryItem
-from tests.factories import make_user
-from tests.library.conftest import make_item, post
+from tests.factories import make_item, make_user
+from tests.library.conftest import post
 
 
 def edit_form(client, item):

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from kb.extensions import db
 from kb.library import service
 from kb.library.models import Kind, LibraryItem
-from tests.library.conftest import CASE_STUDY_FORM, LESSON_FORM, make_item, post
+from tests.factories import make_item
+from tests.library.conftest import CASE_STUDY_FORM, LESSON_FORM, post
 
 
 @pytest.mark.parametrize(

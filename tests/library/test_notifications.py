@@ -7,8 +7,8 @@ from kb.audit import AuditEntry
 from kb.auth.models import Role
 from kb.extensions import db
 from kb.library.models import LibraryItem
-from tests.factories import make_user
-from tests.library.conftest import make_item, post
+from tests.factories import make_item, make_user
+from tests.library.conftest import post
 
 
 def test_a_moderators_decision_reaches_the_author_with_an_unread_count(browser_of, author, moderator):

@@ -8,7 +8,8 @@ from kb.extensions import db
 from kb.library.models import ItemRevision, Kind, LibraryItem
 from kb.seeding import load_seed
 from tests.conftest import SEED_DIR
-from tests.library.conftest import make_item, post
+from tests.factories import make_item
+from tests.library.conftest import post
 from tests.library.test_editing import edit_form
 
 

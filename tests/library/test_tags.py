@@ -4,7 +4,8 @@ search follows."""
 from kb.extensions import db
 from kb.library.models import LibraryItem, Tag
 from kb.search import service as search
-from tests.library.conftest import make_item, post
+from tests.factories import make_item
+from tests.library.conftest import post
 from tests.search.conftest import results
 
 

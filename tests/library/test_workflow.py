@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from kb.extensions import db
 from kb.library.models import ItemRevision, LibraryItem
-from tests.factories import make_user
-from tests.library.conftest import CASE_STUDY_FORM, make_item, post
+from tests.factories import make_item, make_user
+from tests.library.conftest import CASE_STUDY_FORM, post
 
 
 def the_item(title=CASE_STUDY_FORM["title"]) -> LibraryItem:

@@ -7,14 +7,12 @@ from datetime import datetime
 from kb import audit, clock
 from kb.auth.models import Role
 from kb.extensions import db
-from tests.conftest import Auth
+from tests.conftest import sign_in
 from tests.factories import make_user
 
 
 def logged_in(app, user):
-    client = app.test_client()
-    Auth(client).login(user.email)
-    return client
+    return sign_in(app.test_client(), user)
 
 
 def test_the_log_filters_and_exports(app):

@@ -17,8 +17,8 @@ from kb.extensions import db
 from kb.library import featuring
 from kb.library.models import FeaturedItem
 from kb.themes.models import Theme, ThemeResource
-from tests.factories import make_user
-from tests.library.conftest import make_item, post
+from tests.factories import make_item, make_user
+from tests.library.conftest import post
 from tests.moderation.test_audit_log import logged_in
 
 REFUSED = "audit log entries can be added, never changed or removed"

@@ -16,8 +16,8 @@ from kb.extensions import db
 from kb.library import service as library
 from kb.library.models import LibraryItem
 from kb.moderation.models import SavedReason
-from tests.factories import make_user
-from tests.library.conftest import fields, make_item, post
+from tests.factories import item_fields, make_item, make_user
+from tests.library.conftest import post
 from tests.moderation.test_audit_log import logged_in
 
 
@@ -94,7 +94,7 @@ def test_each_tab_counts_its_work_and_shows_what_a_decision_needs(seeded, cast):
 
 def test_a_pending_edit_shows_its_changes_against_the_published_text(seeded, cast):
     item = make_item(cast["asha"], title="Shared outcomes framework", body="First line.\nSecond line.")
-    library.save_item(item, fields(title="Shared outcomes framework", body="First line.\nA better second line."),
+    library.save_item(item, item_fields(title="Shared outcomes framework", body="First line.\nA better second line."),
                       cast["asha"], item.revision_number)
     page = text_of(logged_in(seeded, cast["mo"]).get("/moderation"))
     assert "Review of an edit" in page and "Changes proposed to the published text" in page
@@ -209,7 +209,7 @@ def test_bulk_decisions_apply_to_each_selected_entry_and_report_refusals(seeded,
     one = make_item(cast["asha"], status="submitted", title="One")
     two = make_item(cast["asha"], status="submitted", title="Two")
     edited = make_item(cast["asha"], title="Edited")
-    library.save_item(edited, fields(title="Edited better"), cast["asha"], edited.revision_number)
+    library.save_item(edited, item_fields(title="Edited better"), cast["asha"], edited.revision_number)
     post(logged_in(seeded, cast["ola"]), f"/moderation/submissions/{two.id}", {"decision": "publish"})
     mo = logged_in(seeded, cast["mo"])
     response = post(mo, "/moderation/submissions/bulk", {"decision": "approve"})
@@ -320,11 +320,11 @@ def test_removing_a_spammer_also_closes_reports_that_already_hid_a_post(seeded, 
 
 def test_a_submission_changed_since_the_queue_was_shown_is_not_decided(seeded, cast):
     item = make_item(cast["asha"], title="Shared outcomes")
-    library.save_item(item, fields(title="Shared outcomes", body="First proposal."), cast["asha"],
+    library.save_item(item, item_fields(title="Shared outcomes", body="First proposal."), cast["asha"],
                       item.revision_number)
     mo = logged_in(seeded, cast["mo"])
     seen = re.search(r'name="revision" value="(\d+)"', text_of(mo.get("/moderation"))).group(1)
-    library.save_item(item, fields(title="Shared outcomes", body="Second proposal, quite different."),
+    library.save_item(item, item_fields(title="Shared outcomes", body="Second proposal, quite different."),
                       cast["asha"], item.revision_number)
     response = post(mo, f"/moderation/submissions/{item.id}", {"decision": "approve_edit", "revision": seen})
     page = text_of(mo.get(response.headers["Location"]))

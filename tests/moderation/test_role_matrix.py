@@ -17,9 +17,9 @@ from kb.library import featuring
 from kb.library.models import FeaturedItem, Kind, Tag
 from kb.moderation.models import SavedReason
 from kb.themes.models import ThemeResource
-from tests.conftest import Auth
-from tests.factories import make_user
-from tests.library.conftest import make_item, post
+from tests.conftest import sign_in
+from tests.factories import make_item, make_user
+from tests.library.conftest import post
 
 PAGES = ["/moderation", "/moderation/held", "/moderation/reports", "/moderation/reasons", "/moderation/log",
          "/moderation/log.csv",
@@ -34,7 +34,7 @@ def client_as(app, role: str):
     client = app.test_client()
     if role != "anonymous":
         person = make_user(role={"moderator": Role.MODERATOR, "admin": Role.ADMIN}.get(role, Role.MEMBER))
-        assert Auth(client).login(person.email).status_code == 302
+        sign_in(client, person)
         if role == "suspended member":
             person.suspended_until, person.suspension_reason = clock.now() + timedelta(days=1), "Testing"
             db.session.commit()

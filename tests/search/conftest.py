@@ -5,10 +5,9 @@ from sqlalchemy import select
 
 from kb.auth.models import Role
 from kb.extensions import db
-from kb.library import service as library
 from kb.library.models import Kind, LibraryItem
 from kb.search import service as search
-from tests.factories import make_user
+from tests.factories import make_item, make_user
 
 
 @pytest.fixture
@@ -29,16 +28,10 @@ def people(app):
 def publish(people):
     """publish(title=..., body=..., **fields): a published item, indexed as a request would index it."""
     def make(title, body="", kind=Kind.CASE_STUDY, status="published", **changes):
+        # Only the words given: no region, sector or summary words of the factory's own to be found.
         values = {"title": title, "body": body or title, "theme_slugs": ["improving-understanding"],
-                  "summary": changes.pop("summary", title if kind == Kind.CASE_STUDY else "")}
-        if kind == Kind.LESSON:
-            values["outcome"] = changes.pop("outcome", "worked well")
-        values.update(changes)
-        item = library.start_item(kind, library.ItemFields(**values), by=people["author"])
-        if status != "draft":
-            library.submit_for_review(item, by=people["author"])
-        if status == "published":
-            library.publish(item, by=people["moderator"])
+                  "summary": title if kind == Kind.CASE_STUDY else "", "region": None, "sectors": [], **changes}
+        item = make_item(people["author"], kind, status, people["moderator"], **values)
         search.drain()
         return item
     return make

@@ -18,7 +18,7 @@ from kb.library.models import LibraryItem
 from kb.search import outbox
 from kb.search import service as search
 from kb.search.store import INDEX_NAME, make_current
-from tests.conftest import Auth, csrf_token_from
+from tests.conftest import csrf_token_from, sign_in
 from tests.search.conftest import results, titles
 
 
@@ -35,8 +35,8 @@ def test_only_published_items_are_found_even_in_facet_counts(client, app, publis
 def test_moderators_may_ask_for_unpublished_items_and_members_may_not(app, publish, people, themes_only):
     publish("Draft compact story", status="draft")
     moderator, member = app.test_client(), app.test_client()
-    Auth(moderator).login(people["moderator"].email)
-    Auth(member).login(people["author"].email)
+    sign_in(moderator, people["moderator"])
+    sign_in(member, people["author"])
     assert titles(moderator, "q=compact") == []
     assert titles(moderator, "q=compact&unpublished=1") == ["Draft compact story"]
     assert titles(member, "q=compact&unpublished=1") == []  # even the author, through search
@@ -45,7 +45,7 @@ def test_moderators_may_ask_for_unpublished_items_and_members_may_not(app, publi
 def test_a_change_made_through_the_site_is_findable_after_the_response(app, publish, people, themes_only):
     item = publish("Old title about grants")
     moderator = app.test_client()
-    Auth(moderator).login(people["moderator"].email)
+    sign_in(moderator, people["moderator"])
     page = moderator.get(f"/case-studies/{item.id}/edit").get_data(as_text=True)
     revision = re.search(r'name="revision" type="hidden" value="(\d+)"', page).group(1)
     response = moderator.post(f"/case-studies/{item.id}/edit", data={

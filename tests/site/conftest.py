@@ -8,7 +8,7 @@ from kb import clock
 from kb.http import CleanArguments, CleanRequest
 from kb.search.store import ensure_index
 from kb.seeding import load_seed
-from tests.conftest import SEED_DIR, Auth, build_test_app, tear_down
+from tests.conftest import SEED_DIR, build_test_app, sign_in, tear_down
 from tests.site.harness import ROLES, Site, build_site
 
 # The query arguments the last request read: the walker sends odd values to exactly these.
@@ -57,7 +57,7 @@ class WholeSite:
         for role in ROLES:
             client = app.test_client()
             if role != "anonymous":
-                assert Auth(client).login(site.people[role].email).status_code == 302, role
+                sign_in(client, site.people[role])
             self.clients[role] = client
 
 

@@ -4,7 +4,7 @@ from kb.auth.models import Role
 from kb.extensions import db
 from kb.seeding import load_seed
 from kb.themes.models import Theme, ThemeResource
-from tests.conftest import SEED_DIR, Auth
+from tests.conftest import SEED_DIR, sign_in
 from tests.factories import make_user
 from tests.library.conftest import post
 
@@ -17,7 +17,7 @@ def reading_list(client, slug="funding-it-better") -> str:
 def test_moderators_add_edit_reorder_and_retire_resources(seeded, client):
     mod = make_user(role=Role.MODERATOR)
     moderator = seeded.test_client()
-    Auth(moderator).login(mod.email)
+    sign_in(moderator, mod)
     theme = db.session.query(Theme).filter_by(slug="funding-it-better").one()
     first_seeded, last_seeded = theme.resources[0].title, theme.resources[-1].title
 
@@ -48,7 +48,7 @@ def test_moderators_add_edit_reorder_and_retire_resources(seeded, client):
 
 def test_members_cannot_change_reading_lists(seeded):
     member = seeded.test_client()
-    Auth(member).login(make_user().email)
+    sign_in(member, make_user())
     assert member.get("/moderation/themes/funding-it-better/resources").status_code == 403
     resource = db.session.query(ThemeResource).first()
     assert post(member, f"/moderation/resources/{resource.id}/retire").status_code == 403
