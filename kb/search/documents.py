@@ -81,6 +81,8 @@ class DocumentProvider:
 
 
 _providers: dict[str, DocumentProvider] = {}
+# What a facet's values read as on the results page ("theme": {slug: title}), from the feature that knows.
+_facet_labels: dict[str, list[Callable[[], dict[str, str]]]] = {}
 
 
 def register_provider(provider: DocumentProvider) -> None:
@@ -89,6 +91,17 @@ def register_provider(provider: DocumentProvider) -> None:
 
 def providers() -> list[DocumentProvider]:
     return list(_providers.values())
+
+
+def register_facet_labels(parameter: str, labels: Callable[[], dict[str, str]]) -> None:
+    """labels() gives {value: label} for the facet the search page calls `parameter` ("theme", "type")."""
+    if labels not in _facet_labels.setdefault(parameter, []):
+        _facet_labels[parameter].append(labels)
+
+
+def facet_labels() -> dict[str, dict[str, str]]:
+    return {parameter: {value: label for labels in sources for value, label in labels().items()}
+            for parameter, sources in _facet_labels.items()}
 
 
 def keys_for_changed(obj: object) -> list[str]:

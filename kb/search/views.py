@@ -12,11 +12,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from kb.common.vocabulary import SECTOR_LABELS
 from kb.extensions import db
 from kb.http import page_argument, query_arguments
-from kb.search import bp, outbox, service
+from kb.search import bp, documents, outbox, service
 from kb.search.highlight import snippet
 from kb.search.query import parse
 from kb.search.results import SearchOutcome, SearchRequest
-from kb.themes.service import list_themes
 
 # URL parameter -> index field. Every filter is a plain GET parameter, so every view has its URL.
 FILTER_PARAMETERS = {"type": "content_type", "theme": "themes", "region": "region", "sector": "sectors",
@@ -75,10 +74,12 @@ def run_search() -> SearchPage:
 
 
 def facet_labels() -> dict[str, dict[str, str]]:
+    registered = documents.facet_labels()
     return {
-        "theme": {theme.slug: theme.title for theme in list_themes()},
+        **registered,
         "sector": {value: label for value, label in SECTOR_LABELS.items()},
-        "type": {"case study": "Case study", "lesson": "Lesson", "board thread": "Board thread"},
+        "type": {"case study": "Case study", "lesson": "Lesson", "board thread": "Board thread",
+                 **registered.get("type", {})},
     }
 
 

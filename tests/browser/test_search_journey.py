@@ -12,8 +12,11 @@ def test_search_narrow_open_and_come_back(page, live_server):
     page.goto(live_server)
     page.get_by_role("search").get_by_label("Search case studies, lessons and the board").fill("compact")
     page.get_by_role("search").get_by_role("button", name="Search").click()
-    # The leaflet's four case studies about compacts, and two lessons drawn from them.
-    expect(page.get_by_role("heading", level=2, name="6 results for “compact”")).to_be_visible()
+    # The leaflet's four case studies about compacts, two lessons drawn from them, and twelve parts
+    # of its checklist (Do/Don't pairs, actions and reading) that name the Compact.
+    expect(page.get_by_role("heading", level=2, name="18 results for “compact”")).to_be_visible()
+    expect(page.get_by_role("complementary", name="Narrow your search").get_by_role(
+        "link", name="The checklist (12)")).to_be_visible()
     expect(page.locator("mark").first).to_be_visible()
     assert_accessible(page)
 
@@ -34,6 +37,6 @@ def test_search_narrow_open_and_come_back(page, live_server):
     expect(page.get_by_role("list", name="Active filters")).to_contain_text("Sector: Public body")
     expect(page.get_by_label("Search for")).to_have_value("compact")
 
-    page.goto(f"{live_server}/search?q=zebra+crossing")
+    page.goto(f"{live_server}/search?q=zebra+giraffe")
     expect(page.get_by_text("Nothing found.")).to_be_visible()
     assert_accessible(page)

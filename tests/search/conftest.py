@@ -6,13 +6,18 @@ from sqlalchemy import select
 from kb.auth.models import Role
 from kb.extensions import db
 from kb.library.models import Kind, LibraryItem
+from kb.search import documents
 from kb.search import service as search
+from kb.themes.search_documents import PROVIDERS as THEME_PROVIDERS
 from tests.factories import make_item, make_user
 
 
 @pytest.fixture
-def themes_only(seeded):
-    """The five themes without the leaflet's case studies, so each test controls what is indexed."""
+def themes_only(seeded, monkeypatch):
+    """The five themes with nothing of the leaflet's in the index (neither its case studies nor its
+    checklist, which tests/search/test_checklist.py searches), so each test controls what is indexed."""
+    for provider in THEME_PROVIDERS:
+        monkeypatch.delitem(documents._providers, provider.key_prefix)
     for item in db.session.scalars(select(LibraryItem)):
         db.session.delete(item)
     db.session.commit()
