@@ -16,6 +16,7 @@ from kb.auth.models import Role
 from kb.common.seed_files import SeedError
 from kb.common.vocabulary import REGIONS, Sector
 from kb.config import PROJECT_ROOT
+from kb.ops import backup as backups
 from kb.search import service as search
 from kb.search.store import built_with_current_schema, ensure_index, index_health
 from kb.seeding import load_seed
@@ -210,3 +211,58 @@ def index_check() -> None:
     if not health["ok"]:
         raise click.ClickException(f"{health['error']}. Run `flask kb index init`.")
     click.echo(f"Search index in {folder} is readable: {health['documents']} documents.")
+
+
+# --- backup and restore -----------------------------------------------------------------------
+
+def describe(manifest: backups.Manifest) -> str:
+    rows = sum(manifest.rows.values())
+    return (f"{manifest.backend} database at schema {manifest.revision or '(none)'}, made {manifest.created_at}, "
+            f"{rows:,} rows in {len(manifest.rows)} tables")
+
+
+@kb_group.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(path: Path) -> None:
+    """Write a consistent copy of the database to PATH (one file), while the site serves."""
+    try:
+        manifest = backups.backup(path, progress=click.echo)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up to {path}: {describe(manifest)}; SHA-256 {manifest.sha256}.")
+
+
+@kb_group.command("check-backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def check_backup(path: Path) -> None:
+    """Check that the backup at PATH is whole (its checksum matches) and say what it holds."""
+    try:
+        manifest = backups.check(path)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"The backup is whole: {describe(manifest)}.")
+
+
+@kb_group.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace everything in a database that already holds data.")
+@with_appcontext
+def restore(path: Path, force: bool) -> None:
+    """Put the backup at PATH back into an empty database, then rebuild the search index from it."""
+    try:
+        manifest = backups.restore(path, force=force, progress=click.echo)
+    except backups.BackupError as error:
+        raise click.ClickException(f"{error} Nothing was changed.") from None
+    except backups.RestoreFailed as error:
+        raise click.ClickException(f"{error}. The database is incomplete: fix the cause and restore again "
+                                   "with --force.") from None
+    click.echo(f"Restored {describe(manifest)}.")
+    now = backups.row_counts()
+    differences = {table: (count, now.get(table)) for table, count in manifest.rows.items() if now.get(table) != count}
+    if differences:
+        raise click.ClickException(f"The restored rows differ from the backup's: {differences}")
+    click.echo("Every table holds the rows the backup recorded. Rebuilding the search index.")
+    ensure_index(search.search_dir())
+    _rebuild_with_progress()

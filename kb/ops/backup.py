@@ -1,0 +1,229 @@
+"""Backup and restore an operator can trust: one file holds a consistent copy of the database and a
+manifest (which database, which schema revision, when, how many rows in each table, and a SHA-256
+of the copy), so a backup can be checked before it is needed and a restore refuses what it cannot
+put back faithfully.
+
+SQLite is copied with its online backup API and PostgreSQL with `pg_dump` (custom format), both
+while the site serves. The search index is not backed up: a restore rebuilds it from the database."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import upgrade
+from sqlalchemy import func, inspect, select, text
+from sqlalchemy.engine import make_url
+
+from kb import clock
+from kb.extensions import db
+from kb.ops.health import MIGRATIONS_DIR
+
+FORMAT = "common-ground-backup/1"
+MANIFEST = "manifest.json"
+DATA = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+Progress = Callable[[str], None]
+
+
+class BackupError(Exception):
+    """Nothing was changed; the message says why and what to do."""
+
+
+class RestoreFailed(Exception):
+    """The restore started replacing the database and could not finish."""
+
+
+@dataclass
+class Manifest:
+    format: str
+    backend: str
+    revision: str | None
+    created_at: str
+    sha256: str
+    rows: dict[str, int]
+
+    @classmethod
+    def read(cls, archive: zipfile.ZipFile) -> Manifest:
+        try:
+            return cls(**json.loads(archive.read(MANIFEST)))
+        except (KeyError, TypeError, ValueError):
+            raise BackupError("This file is not a Common Ground backup (it has no readable manifest).") from None
+
+
+def backend() -> str:
+    return db.engine.dialect.name
+
+
+def current_revision() -> str | None:
+    with db.engine.connect() as connection:
+        heads = MigrationContext.configure(connection).get_current_heads()
+    return heads[0] if heads else None
+
+
+def row_counts() -> dict[str, int]:
+    """Rows in each of the app's tables: recorded at backup, compared after a restore."""
+    with db.engine.connect() as connection:
+        return {table.name: connection.scalar(select(func.count()).select_from(table))
+                for table in db.metadata.sorted_tables}
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as source:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sqlite_path() -> Path:
+    database = make_url(str(db.engine.url)).database
+    if not database or database == ":memory:":
+        raise BackupError("The database is in memory: there is no file to back up.")
+    return Path(database)
+
+
+def libpq_url() -> str:
+    """The database address as pg_dump and pg_restore read it (no SQLAlchemy driver name)."""
+    return db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def current_schema() -> str:
+    with db.engine.connect() as connection:
+        return connection.scalar(text("SELECT current_schema()"))
+
+
+def require_tool(tool: str) -> None:
+    if shutil.which(tool) is None:
+        raise BackupError(f"`{tool}` is not installed: install the PostgreSQL client tools "
+                          f"(Debian: apt-get install postgresql-client) and try again.")
+
+
+def run_tool(arguments: list[str], failure: type[Exception] = BackupError) -> str:
+    require_tool(arguments[0])
+    finished = subprocess.run(arguments, capture_output=True, text=True, check=False)
+    if finished.returncode != 0:
+        lines = [line for line in finished.stderr.splitlines() if "error" in line.lower()] or ["(no message)"]
+        raise failure(f"`{arguments[0]}` failed: {lines[0].strip()}")
+    return finished.stdout
+
+
+def copy_database(into: Path, progress: Progress) -> None:
+    if backend() == "sqlite":
+        source, copy = sqlite3.connect(sqlite_path()), sqlite3.connect(into)
+        try:
+            # The online backup API copies a consistent snapshot while other connections write.
+            source.backup(copy, pages=256, progress=lambda _status, remaining, total: progress(
+                f"Copied {total - remaining} of {total} pages"))
+        finally:
+            copy.close()
+            source.close()
+    else:
+        progress(f"pg_dump of schema {current_schema()}")
+        run_tool(["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
+                  f"--schema={current_schema()}", f"--file={into}", libpq_url()])
+
+
+def backup(path: Path, progress: Progress = lambda line: None) -> Manifest:
+    """Write a backup of the database to `path` (one file) and return its manifest."""
+    if backend() not in DATA:
+        raise BackupError(f"Backing up a {backend()} database is not supported.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder) / DATA[backend()]
+        copy_database(data, progress)
+        manifest = Manifest(format=FORMAT, backend=backend(), revision=current_revision(),
+                            created_at=clock.now().isoformat(timespec="seconds"), sha256=sha256_of(data),
+                            rows=row_counts())
+        partial = path.with_name(path.name + ".partial")
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(MANIFEST, json.dumps(manifest.__dict__, indent=2))
+            archive.write(data, DATA[backend()])
+        partial.replace(path)  # a backup file either is whole or is not there
+    return manifest
+
+
+def check(path: Path) -> Manifest:
+    """The backup's manifest, once its copy of the database matches the recorded checksum."""
+    if not path.is_file():
+        raise BackupError(f"There is no backup at {path}.")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            manifest = Manifest.read(archive)
+            with tempfile.TemporaryDirectory() as folder:
+                data = Path(archive.extract(DATA.get(manifest.backend, "?"), folder))
+                if sha256_of(data) != manifest.sha256:
+                    raise BackupError("The backup is damaged: its database copy does not match its checksum.")
+    except (zipfile.BadZipFile, KeyError):
+        raise BackupError("This file is not a Common Ground backup, or it is damaged.") from None
+    return manifest
+
+
+def known_revisions() -> set[str]:
+    return {script.revision for script in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()}
+
+
+def is_empty() -> bool:
+    with db.engine.connect() as connection:
+        tables = set(inspect(connection).get_table_names())
+        return not any(connection.scalar(select(func.count()).select_from(table)) for table in db.metadata.sorted_tables
+                       if table.name in tables)
+
+
+def restore_postgresql(data: Path, progress: Progress) -> None:
+    schema = current_schema()
+    contents = run_tool(["pg_restore", "--list", str(data)])
+    dump_makes_schema = any(line.split()[3:6] == ["SCHEMA", "-", schema] for line in contents.splitlines()
+                            if not line.startswith(";") and len(line.split()) >= 6)
+    with db.engine.begin() as connection:
+        # Everything in the site's schema goes, so the backup's tables, triggers and sequences
+        # come back exactly as they were.
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        if not dump_makes_schema:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    progress(f"pg_restore into schema {schema}")
+    run_tool(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
+              f"--dbname={libpq_url()}", str(data)], failure=RestoreFailed)
+
+
+def restore(path: Path, force: bool = False, progress: Progress = lambda line: None) -> Manifest:
+    """Put a backup back into this database, then bring its schema up to date. Refuses a damaged
+    backup, one from another kind of database or a newer schema, and a database that holds data
+    (unless `force`)."""
+    manifest = check(path)
+    if manifest.backend != backend():
+        raise BackupError(f"This is a backup of a {manifest.backend} database; this site uses {backend()}.")
+    if manifest.revision and manifest.revision not in known_revisions():
+        raise BackupError(f"The backup comes from a newer version of Common Ground (schema {manifest.revision}): "
+                          "upgrade this installation first.")
+    if not force and not is_empty():
+        raise BackupError("The database already holds data: restore into an empty database, or add --force to "
+                          "replace everything in it with the backup.")
+    if manifest.backend == "postgresql":
+        require_tool("pg_restore")
+    db.session.remove()
+    db.engine.dispose()
+    with tempfile.TemporaryDirectory() as folder, zipfile.ZipFile(path) as archive:
+        data = Path(archive.extract(DATA[manifest.backend], folder))
+        if manifest.backend == "sqlite":
+            copy, target = sqlite3.connect(data), sqlite3.connect(sqlite_path())
+            try:
+                copy.backup(target)  # one step: the database is the backup's, or unchanged
+            finally:
+                target.close()
+                copy.close()
+        else:
+            restore_postgresql(data, progress)
+    db.engine.dispose()
+    progress("Bringing the schema up to date")
+    upgrade()
+    return manifest
