@@ -16,6 +16,7 @@ from kb.cli import kb_group
 from kb.collections import bp as collections_bp
 from kb.config import PROJECT_ROOT, ConfigError, load_settings
 from kb.extensions import csrf, db, login_manager, migrate
+from kb.feeds import bp as feeds_bp
 from kb.library import bp as library_bp
 from kb.moderation import bp as moderation_bp
 from kb.ops import bp as ops_bp
@@ -71,6 +72,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(board_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(collections_bp)
+    app.register_blueprint(feeds_bp)
     app.register_blueprint(ops_bp)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from kb.http import LARGEST_ID, IdConverter
 
 KB = Path(__file__).resolve().parent.parent / "kb"
-FEATURES = {"auth", "themes", "library", "search", "board", "moderation", "collections", "ops"}
+FEATURES = {"auth", "themes", "library", "search", "board", "moderation", "collections", "feeds", "ops"}
 
 
 def module_name(path: Path) -> str:
@@ -73,11 +73,13 @@ def cycles(edges) -> list[list[str]]:
 PUBLIC = {
     "auth": {"models", "service", "forms"},  # forms: the suspension form the board and the hub share
     "themes": {"models", "service", "sections"},  # sections: where features add to the theme pages
-    "library": {"models", "service", "kinds", "queries", "history", "reviewables"},  # kinds: item addresses
+    # kinds: item addresses; rules: who may see what (the feeds ask for an anonymous visitor); tags: renames
+    "library": {"models", "service", "kinds", "queries", "history", "reviewables", "rules", "tags"},
     "board": {"models", "service", "moderation", "queries", "rules", "reviewables"},
     "search": {"service", "documents"},  # documents: how a feature registers what it indexes
     "collections": {"models", "service"},
     "moderation": {"models", "service"},
+    "feeds": set(),  # nothing: pages link to feeds through the feed_link template global
     "ops": set(),
 }
 

@@ -94,6 +94,11 @@ class BoardThread(db.Model):
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     last_poster: Mapped[User | None] = relationship(foreign_keys=[last_poster_id])
 
+    def path(self, with_slug: bool = True) -> str:
+        """The thread's address on this site, /board/t/3-a-title (or /board/t/3, which redirects there),
+        for links made outside a request (search documents, feeds). It matches the board's routes."""
+        return f"/board/t/{self.id}-{self.slug}" if with_slug else f"/board/t/{self.id}"
+
 
 class BoardPost(db.Model):
     __tablename__ = "board_posts"

@@ -281,6 +281,23 @@ def watched_threads(user) -> list[tuple[BoardThread, int]]:
     return [(thread, count) for thread, count in rows]
 
 
+def newest_threads(category: BoardCategory, limit: int) -> list[BoardThread]:
+    """The category's threads that everyone who reads the board may see, newest first."""
+    return list(db.session.scalars(
+        select(BoardThread).where(BoardThread.category_id == category.id, BoardThread.approved.is_(True))
+        .order_by(BoardThread.created_at.desc(), BoardThread.id.desc()).limit(limit)
+        .options(selectinload(BoardThread.author))))
+
+
+def opening_posts(threads: list[BoardThread]) -> dict[int, BoardPost]:
+    """Each thread's first post, by thread id, in one query whatever the number of threads."""
+    if not threads:
+        return {}
+    first_ids = select(func.min(BoardPost.id)).where(BoardPost.thread_id.in_([thread.id for thread in threads])) \
+        .group_by(BoardPost.thread_id)
+    return {post.thread_id: post for post in db.session.scalars(select(BoardPost).where(BoardPost.id.in_(first_ids)))}
+
+
 def thread_for_case_study(case_study_id: int) -> BoardThread | None:
     return db.session.scalar(select(BoardThread).where(BoardThread.case_study_id == case_study_id))
 

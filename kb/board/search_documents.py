@@ -30,7 +30,7 @@ def document(thread_id: int) -> SearchDocument | None:
         doc_id=f"board_thread:{thread.id}",
         content_type=CONTENT_TYPE,
         title=thread.title,
-        url=f"/board/t/{thread.id}-{thread.slug}",
+        url=thread.path(),
         # Members only, unless the board is public: the search service decides per person.
         visibility=MEMBERS,
         summary=(texts[0][:300] if texts else ""),

@@ -33,6 +33,11 @@ class Collection(db.Model):
     entries: Mapped[list[CollectionEntry]] = relationship(
         back_populates="collection", order_by="CollectionEntry.position", cascade="all, delete-orphan")
 
+    def path(self) -> str:
+        """The collection's address on this site (it redirects to the one with the slug), for links made
+        outside a request (feeds)."""
+        return f"/collections/{self.id}"
+
 
 class CollectionEntry(db.Model):
     """One entry: a library item, a board thread, or an external resource (title and address)."""

@@ -46,8 +46,13 @@ def _has_sector(sector: str):
     return cast(LibraryItem.sectors, String).like(f"%{json.dumps(sector)}%")
 
 
-def _published(kind: Kind, filters: Filters):
-    query = select(LibraryItem).where(LibraryItem.kind == kind.value, LibraryItem.status == Status.PUBLISHED.value)
+def _published(kind: Kind | None, filters: Filters):
+    """Published items of one kind (or of both, when kind is None: then only theme and tag filter)."""
+    query = select(LibraryItem).where(LibraryItem.status == Status.PUBLISHED.value)
+    if kind is not None:
+        query = query.where(LibraryItem.kind == kind.value)
+    elif filters.region or filters.sector or filters.outcome:
+        raise ValueError("region, sector and outcome filter one kind at a time")
     if filters.theme:
         query = query.where(LibraryItem.themes.any(Theme.slug == filters.theme))
     if filters.tag:
@@ -78,6 +83,12 @@ def browse(kind: Kind, filters: Filters, page_number: int = 1) -> Page:
         _with_display_data(_newest_first(query)).offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     ).all()
     return Page(items=list(items), total=total, number=number, pages=pages)
+
+
+def newest_published(theme_slug: str | None = None, tag: str | None = None, limit: int = 30) -> list[LibraryItem]:
+    """Published case studies and lessons together, newest first, optionally of one theme or tag (the feeds)."""
+    query = _published(None, Filters(theme=theme_slug, tag=tag))
+    return list(db.session.scalars(_with_display_data(_newest_first(query)).limit(limit)))
 
 
 def latest_for_theme(theme: Theme, kind: Kind, outcome: str | None = None, limit: int = 3) -> list[LibraryItem]:

@@ -42,7 +42,8 @@ from kb.search.store import (
 )
 from kb.search.store import index_health as store_health
 
-__all__ = ["SearchRequest", "parse", "search", "index_document", "remove_document", "rebuild", "drain"]
+__all__ = ["SearchRequest", "parse", "search", "index_document", "remove_document", "rebuild", "drain",
+           "FILTER_PARAMETERS", "chosen_filters"]
 log = logging.getLogger("kb.search")
 DRAIN_BATCH = 200
 REBUILD_PROCESSES = min(2, os.cpu_count() or 1)
@@ -53,6 +54,10 @@ REBUILD_LIMIT_MB = 1024
 # Small segments left by drains are merged only once there are this many: merging on every
 # commit made each edit pay for rewriting the recent ones.
 MERGE_AFTER_SEGMENTS = 8
+# URL parameter -> index field. Every filter is a plain GET parameter, so every view has its URL
+# (the search page, and the feed that follows a search).
+FILTER_PARAMETERS = {"type": "content_type", "theme": "themes", "region": "region", "sector": "sectors",
+                     "tag": "tags", "year": "published_year"}
 
 
 def search_dir() -> Path:
@@ -65,6 +70,11 @@ def engine() -> Engine:
     if folder not in engines:
         engines[folder] = Engine(folder)
     return engines[folder]
+
+
+def chosen_filters(arguments) -> dict[str, str]:
+    """The filters a query string chooses, by URL parameter ({"theme": "funding-it-better"}); empty ones left out."""
+    return {name: arguments[name].strip() for name in FILTER_PARAMETERS if arguments.get(name, "").strip()}
 
 
 def visibilities_for(user, include_unpublished: bool = False) -> set[str]:

@@ -17,9 +17,6 @@ from kb.search.highlight import snippet
 from kb.search.query import parse
 from kb.search.results import SearchOutcome, SearchRequest
 
-# URL parameter -> index field. Every filter is a plain GET parameter, so every view has its URL.
-FILTER_PARAMETERS = {"type": "content_type", "theme": "themes", "region": "region", "sector": "sectors",
-                     "tag": "tags", "year": "published_year"}
 FACET_TITLES = {"type": "Type", "theme": "Theme", "region": "Region", "sector": "Sector", "tag": "Tag",
                 "year": "Year published"}
 SWEEP_EVERY_SECONDS = 10
@@ -40,14 +37,14 @@ class SearchPage:
 def run_search() -> SearchPage:
     text = request.args.get("q", "")
     parsed = parse(text)
-    filters = {name: request.args[name].strip() for name in FILTER_PARAMETERS if request.args.get(name, "").strip()}
+    filters = service.chosen_filters(request.args)
     sort = "newest" if request.args.get("sort") == "newest" else "relevance"
     include_unpublished = request.args.get("unpublished") == "1" and current_user.is_authenticated \
         and current_user.is_moderator
     search_request = SearchRequest(
         parsed=parsed,
         visibilities=service.visibilities_for(current_user, include_unpublished),
-        filters={FILTER_PARAMETERS[name]: value for name, value in filters.items()},
+        filters={service.FILTER_PARAMETERS[name]: value for name, value in filters.items()},
         sort=sort,
         page=page_argument(),
     )
@@ -93,9 +90,9 @@ def result_snippet(fields: dict, stems: set[str]):
 def search_page():
     page = run_search()
     # Links keep what the search asked for, and nothing else that came in the query string.
-    links = query_arguments("q", *FILTER_PARAMETERS, "sort", "unpublished")
+    links = query_arguments("q", *service.FILTER_PARAMETERS, "sort", "unpublished")
     return render_template("search/results.html", page=page, labels=facet_labels(), titles=FACET_TITLES,
-                           parameters=FILTER_PARAMETERS, snippet_for=result_snippet, links=links)
+                           parameters=service.FILTER_PARAMETERS, snippet_for=result_snippet, links=links)
 
 
 @bp.route("/search.json")
@@ -131,7 +128,7 @@ def search_json():
         "facets": {
             name: [{"value": value, "label": labels.get(name, {}).get(value, value), "count": count}
                    for value, count in outcome.facets[field]]
-            for name, field in FILTER_PARAMETERS.items()
+            for name, field in service.FILTER_PARAMETERS.items()
         },
     }
 
