@@ -9,7 +9,7 @@ from pathlib import Path
 from kb.http import LARGEST_ID, IdConverter
 
 KB = Path(__file__).resolve().parent.parent / "kb"
-FEATURES = {"auth", "themes", "library", "search", "board", "moderation", "collections", "ops", "packs"}
+FEATURES = {"auth", "themes", "library", "search", "board", "moderation", "collections", "ops", "packs", "sitemap"}
 
 
 def module_name(path: Path) -> str:
@@ -80,6 +80,7 @@ PUBLIC = {
     "moderation": {"models", "service"},
     "ops": set(),
     "packs": set(),  # gathers from themes, library, collections and the board; nothing imports it
+    "sitemap": set(),  # the same: it lists their public pages
 }
 
 
