@@ -26,7 +26,9 @@ def columns_for(pages: KindPages) -> tuple[str, ...]:
 
 def filename_for(pages: KindPages, active_filters: dict[str, str]) -> str:
     """case-studies.csv, or lessons-funding-it-better-north-west.csv for a filtered list."""
-    chosen = "-".join("".join(ch if ch.isalnum() else "-" for ch in value.lower()) for value in active_filters.values())
+    # ASCII only: a header carries Latin-1 at most, and a tag may be written in any script.
+    chosen = "-".join("".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in value.lower())
+                      for value in active_filters.values())
     return f"{pages.prefix}{'-' + chosen[:80].strip('-') if chosen else ''}.csv"
 
 
