@@ -23,6 +23,7 @@ def breaks_before(page, selector: str) -> list[str]:
 
 def test_print_a_themes_meeting_pack(page, live_server):
     page.goto(f"{live_server}/themes/joining-up-policy")
+    assert_accessible(page)
     page.get_by_role("link", name="Meeting pack").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Joining-up policy")
     expect(page.get_by_role("heading", name="Contents")).to_be_visible()
@@ -60,6 +61,7 @@ def test_print_a_collections_meeting_pack(page, live_server):
                           title="A guide from elsewhere")
 
     page.goto(f"{live_server}/collections/{collection.id}-{collection.slug}")
+    assert_accessible(page)
     page.get_by_role("link", name="Meeting pack").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Starting a partnership")
     expect(page.locator(".pack-contents")).to_contain_text("https://example.org/guide")
