@@ -21,7 +21,9 @@ from kb.library import bp as library_bp
 from kb.moderation import bp as moderation_bp
 from kb.ops import bp as ops_bp
 from kb.ops.logs import configure_logging, register_request_logging
+from kb.packs import bp as packs_bp
 from kb.search import bp as search_bp
+from kb.sitemap import bp as sitemap_bp
 from kb.themes import bp as themes_bp
 
 
@@ -73,6 +75,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(collections_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(packs_bp)
+    app.register_blueprint(sitemap_bp)
     app.register_blueprint(ops_bp)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import nh3
 from markdown_it import MarkdownIt
@@ -51,3 +52,12 @@ def markdown_filter(source: str) -> Markup:
 def plain_text(rendered_html: str) -> str:
     """The words of sanitised HTML without its tags, for snippets, cards and the search index."""
     return html.unescape(nh3.clean(rendered_html or "", tags=set())).strip()
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
+
+
+def headings_one_level_down(rendered_html: str) -> Markup:
+    """Already sanitised HTML with every heading a level lower (h2 -> h3; h6 stays h6), for a page
+    that shows the text under a heading of its own (a meeting pack gives each item an h2)."""
+    return Markup(_HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{min(int(tag[2]) + 1, 6)}>", rendered_html))

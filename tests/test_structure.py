@@ -9,7 +9,8 @@ from pathlib import Path
 from kb.http import LARGEST_ID, IdConverter
 
 KB = Path(__file__).resolve().parent.parent / "kb"
-FEATURES = {"auth", "themes", "library", "search", "board", "moderation", "collections", "feeds", "ops"}
+FEATURES = {"auth", "themes", "library", "search", "board", "moderation", "collections", "feeds", "ops", "packs",
+            "sitemap"}
 
 
 def module_name(path: Path) -> str:
@@ -81,6 +82,8 @@ PUBLIC = {
     "moderation": {"models", "service"},
     "feeds": set(),  # nothing: pages link to feeds through the feed_link template global
     "ops": set(),
+    "packs": set(),  # gathers from themes, library, collections and the board; nothing imports it
+    "sitemap": set(),  # the same: it lists their public pages
 }
 
 

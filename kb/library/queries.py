@@ -91,6 +91,13 @@ def newest_published(theme_slug: str | None = None, tag: str | None = None, limi
     return list(db.session.scalars(_with_display_data(_newest_first(query)).limit(limit)))
 
 
+def all_published(kind: Kind, filters: Filters) -> list[LibraryItem]:
+    """Every published item of one kind that the filters choose, newest first: what the list's pages
+    show one after another (for a download or a printed pack)."""
+    query = _published(kind, filters).options(selectinload(LibraryItem.source_case_study))
+    return list(db.session.scalars(_with_display_data(_newest_first(query))))
+
+
 def latest_for_theme(theme: Theme, kind: Kind, outcome: str | None = None, limit: int = 3) -> list[LibraryItem]:
     query = _published(kind, Filters(theme=theme.slug, outcome=outcome))
     return list(db.session.scalars(_with_display_data(_newest_first(query)).limit(limit)))

@@ -11,9 +11,10 @@ from dataclasses import asdict
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from kb.common.csv_export import csv_download
 from kb.common.vocabulary import REGIONS, SECTOR_LABELS
 from kb.http import id_argument, page_argument, query_arguments
-from kb.library import bp, history, queries, reviewables, rules, service, tags
+from kb.library import bp, exports, history, queries, reviewables, rules, service, tags
 from kb.library.forms import CASE_STUDY_TEMPLATE, CaseStudyForm, LessonForm, PanelForms, panel_forms
 from kb.library.kinds import ALL_KINDS, BY_KIND, CASE_STUDIES, LESSONS, KindPages, pages_for
 from kb.library.models import LibraryItem, Outcome, RevisionState, Status
@@ -57,26 +58,37 @@ def visible_item_or_404(item_id: int) -> LibraryItem:
     return item
 
 
-@bp.route("/case-studies", endpoint="index_case_study")
-@bp.route("/lessons", endpoint="index_lesson")
-def index():
-    pages = requested_kind()
-    themes = list_themes()
+def requested_filters(pages: KindPages, themes) -> Filters:
+    """The list's filters from the query string; an unknown value filters nothing."""
     def listed(name: str, allowed) -> str | None:
         value = request.args.get(name) or None
-        return value if value in allowed else None  # an unknown value filters nothing
+        return value if value in allowed else None
 
-    filters = Filters(
+    return Filters(
         theme=listed("theme", {theme.slug for theme in themes}),
         region=listed("region", REGIONS),
         sector=listed("sector", SECTOR_LABELS),
         tag=(request.args.get("tag") or "").strip().lower()[:40] or None,
         outcome=listed("outcome", {outcome.value for outcome in Outcome}) if pages is LESSONS else None,
     )
+
+
+def renamed_tag_redirect(endpoint: str, filters: Filters):
+    """An old tag's address, after a rename or merge: the same list for the tag it became (or None)."""
     if filters.tag and (renamed := tags.current_name(filters.tag)):
-        # An old tag's address, after a rename or merge: go to the tag it became.
         kept = query_arguments("theme", "region", "sector", "outcome", "page")
-        return redirect(url_for(f"library.index_{pages.key}", tag=renamed, **kept), code=301)
+        return redirect(url_for(endpoint, tag=renamed, **kept), code=301)
+    return None
+
+
+@bp.route("/case-studies", endpoint="index_case_study")
+@bp.route("/lessons", endpoint="index_lesson")
+def index():
+    pages = requested_kind()
+    themes = list_themes()
+    filters = requested_filters(pages, themes)
+    if moved := renamed_tag_redirect(f"library.index_{pages.key}", filters):
+        return moved
     page = queries.browse(pages.kind, filters, page_argument())
     labels = {theme.slug: theme.title for theme in themes} | dict(SECTOR_LABELS)
     outcomes = [outcome.value for outcome in Outcome] if pages is LESSONS else []
@@ -85,6 +97,20 @@ def index():
         sectors=SECTOR_LABELS, outcomes=outcomes, labels=labels,
         counts=queries.facet_counts(pages.kind, filters, list(SECTOR_LABELS), outcomes),
     )
+
+
+@bp.route("/case-studies.csv", endpoint="export_case_study")
+@bp.route("/lessons.csv", endpoint="export_lesson")
+def export():
+    """The list page's filtered list, every page of it, as a spreadsheet. Published items only, for
+    everyone: a moderator's download is the public list too."""
+    pages = requested_kind()
+    filters = requested_filters(pages, list_themes())
+    if moved := renamed_tag_redirect(f"library.export_{pages.key}", filters):
+        return moved
+    items = queries.all_published(pages.kind, filters)
+    return csv_download(exports.filename_for(pages, filters.active()), exports.columns_for(pages),
+                        exports.rows(pages, items, request.url_root))
 
 
 @bp.route("/case-studies/<id:item_id>", endpoint="show_case_study", defaults={"slug": ""})

@@ -3,8 +3,6 @@ the members pages. The queue itself is in queue_views."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -17,6 +15,7 @@ from kb.board import moderation as board_moderation
 from kb.board import reviewables as board_reviewables
 from kb.board import rules as board_rules
 from kb.board.service import BoardError
+from kb.common.csv_export import csv_download
 from kb.common.text import plural
 from kb.extensions import db
 from kb.http import page_argument, query_arguments
@@ -25,7 +24,6 @@ from kb.permissions import moderator_required
 
 LOG_PAGE_SIZE = 50
 LOG_FILTERS = ("moderator", "action", "target", "since", "until")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def parsed_date(name: str) -> tuple[date | None, str | None]:
@@ -64,27 +62,17 @@ def audit_log():
         400 if errors else 200
 
 
-def safe_cell(value) -> str:
-    # A spreadsheet would run a cell that starts like a formula: keep it as text.
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 @bp.route("/moderation/log.csv")
 @moderator_required
 def audit_log_csv():
     chosen, errors = log_filter()
     if errors:
         return Response("; ".join(errors.values()) + "\n", status=400, mimetype="text/plain")
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["when (UTC)", "moderator", "action", "target type", "target id", "target", "reason or detail"])
-    for entry in audit.entries(chosen, limit=None):
-        writer.writerow([safe_cell(value) for value in (
-            entry.created_at.isoformat(sep=" ", timespec="seconds"), entry.actor_name, entry.action,
-            entry.target_type, entry.target_id, entry.target_label, entry.reason)])
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=audit-log.csv"})
+    return csv_download("audit-log.csv", (
+        "when (UTC)", "moderator", "action", "target type", "target id", "target", "reason or detail"), (
+        (entry.created_at.isoformat(sep=" ", timespec="seconds"), entry.actor_name, entry.action,
+         entry.target_type, entry.target_id, entry.target_label, entry.reason)
+        for entry in audit.entries(chosen, limit=None)))
 
 
 # --- members -------------------------------------------------------------------------------------

@@ -26,6 +26,8 @@ def collection_states(site: Site) -> None:
     site.page("/collections", PUBLIC)
     site.page(f"/collections/{collection.id}-{collection.slug}", PUBLIC)
     site.page(f"/collections/{collection.id}", {role: 301 for role in PUBLIC})
+    # Its pack names the members-only thread to members only, as the collection's page does.
+    site.page(f"/collections/{collection.id}/pack", PUBLIC)
     site.page(f"/case-studies/{kept.id}-{kept.slug}", PUBLIC)
     site.page("/collections/new", MODERATORS_ONLY)
     site.page(f"/collections/{collection.id}/edit", MODERATORS_ONLY)

@@ -94,6 +94,9 @@ def library_states(site: Site) -> None:
         site.page(address(changes, "edit"), {**EDIT_OWN, "member": 404})
         site.page(address(pending, "edit"), EDIT_OWN)
         site.page(f"/{PREFIX[kind]}/new", {**dict.fromkeys(SIGNED_IN, 200), "anonymous": 302})
+        # The downloads hold the public list only: every unpublished title above is a secret in them.
+        site.page(f"/{PREFIX[kind]}.csv?tag=harness&region=North+West", PUBLIC)
+        site.page(f"/{PREFIX[kind]}.csv", PUBLIC)
         site.form(f"/{PREFIX[kind]}/new", "author")
         site.form(address(draft, "edit"), "author")
         site.form(address(submitted), "moderator", action=address(submitted, "decide"))

@@ -23,6 +23,9 @@ def theme_states(site: Site) -> None:
     site.ids.update(resource_id=current.id, **{"slug@resources": theme.slug})
     for slug in db.session.scalars(select(Theme.slug)):
         site.page(f"/themes/{slug}", PUBLIC)
+    # The library's drafts and submissions are on this theme: their titles are secrets in its pack.
+    site.page("/themes/sharing-good-practice/pack", PUBLIC)
+    site.page("/themes/funding-it-better/pack", PUBLIC)
     site.page("/moderation/themes/funding-it-better/resources", MODERATORS_ONLY)
     site.page(f"/moderation/resources/{current.id}", MODERATORS_ONLY)
     site.page(f"/moderation/resources/{retired.id}", MODERATORS_ONLY)

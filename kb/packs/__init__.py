@@ -1,0 +1,7 @@
+"""Meeting packs: a theme or a collection gathered onto one page to print for a partnership meeting."""
+
+from flask import Blueprint
+
+bp = Blueprint("packs", __name__)
+
+from kb.packs import views  # noqa: E402,F401  (routes attach themselves to bp)

@@ -1,0 +1,7 @@
+"""What search engines may index: /sitemap.xml lists the public pages, /robots.txt points to it."""
+
+from flask import Blueprint
+
+bp = Blueprint("sitemap", __name__)
+
+from kb.sitemap import views  # noqa: E402,F401  (routes attach themselves to bp)

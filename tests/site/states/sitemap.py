@@ -1,0 +1,12 @@
+"""The sitemap and robots.txt: read by crawlers, so they hold only what a visitor may read. Every
+draft, held post and members-only thread the other features made is a secret in them."""
+
+from __future__ import annotations
+
+from tests.site.harness import PUBLIC, Site, registers_states
+
+
+@registers_states("sitemap")
+def sitemap_states(site: Site) -> None:
+    site.page("/sitemap.xml", PUBLIC)
+    site.page("/robots.txt", PUBLIC)
