@@ -49,7 +49,10 @@ def problem(status: int, detail: str | None = None, problem_type: str = "about:b
     The request's id, to quote when asking about an error, is in the X-Request-ID header of every answer."""
     # A failed statement leaves the transaction unusable on PostgreSQL: end it (a 500 may follow one).
     db.session.rollback()
-    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else f"Error {status}"
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = f"Error {status}"
     document = {"type": problem_type, "title": phrase, "status": status,
                 "detail": detail or phrase, "instance": request.path, **extra}
     response = Response(_json_bytes(document), status=status, mimetype=PROBLEM_TYPE)

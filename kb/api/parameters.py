@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import request
 
 from kb.api.answers import InvalidParameters
-from kb.api.service import OUTCOMES, SEARCH_TYPES, SearchQuestion
+from kb.api.service import OUTCOMES, SearchQuestion, search_labels
 from kb.common.vocabulary import REGIONS, SECTOR_LABELS
 from kb.http import LARGEST_PAGE
 from kb.library.models import TAG_MAX
@@ -76,8 +76,8 @@ def search_question() -> SearchQuestion:
     year = reader.text("year")
     if year is not None and not (len(year) == 4 and year.isdecimal()):
         reader.invalid["year"] = "must be a year of four digits"
-    filters = {"type": reader.choice("type", list(SEARCH_TYPES)), "theme": reader.choice("theme", THEME_SLUGS),
-               "region": reader.choice("region", REGIONS),
+    filters = {"type": reader.choice("type", list(search_labels()["type"])),
+               "theme": reader.choice("theme", THEME_SLUGS), "region": reader.choice("region", REGIONS),
                "sector": reader.choice("sector", [str(sector) for sector in SECTOR_LABELS]),
                "tag": reader.tag(), "year": year}
     question = SearchQuestion(text=text, filters={name: value for name, value in filters.items() if value},

@@ -18,6 +18,7 @@ from kb.library import queries
 from kb.library.kinds import ADDRESS_PREFIXES, ALL_KINDS, BY_PREFIX, CASE_STUDIES, LESSONS, KindPages, item_path
 from kb.library.models import Kind, LibraryItem, Outcome, Status
 from kb.library.queries import Filters
+from kb.search import documents as search_documents
 from kb.search import service as search_service
 from kb.themes import service as themes
 from kb.themes.models import Theme
@@ -26,12 +27,13 @@ PREFIX = "/api/v1"
 # What anyone may read of the library: a published item, or one archived since (its page stays up).
 READABLE = (Status.PUBLISHED, Status.ARCHIVED)
 OUTCOMES = tuple(outcome.value for outcome in Outcome)
+# The kinds of result every search has; features add their own (the themes' "checklist").
 SEARCH_TYPES = {"case study": "Case study", "lesson": "Lesson", "board thread": "Board thread"}
-SEARCH_FILTERS = {"type": "content_type", "theme": "themes", "region": "region", "sector": "sectors",
-                  "tag": "tags", "year": "published_year"}
 SEARCH_PAGE_SIZE = 20
-# A result's address on the site, for its address in the API: "/case-studies/12-a-title" -> kind, 12.
+# A result's address on the site, for its address in the API: "/case-studies/12-a-title" -> kind, 12;
+# "/themes/funding-it-better#aim" -> the theme.
 SITE_ITEM_ADDRESS = re.compile(rf"^/({ADDRESS_PREFIXES})/(\d+)")
+SITE_THEME_ADDRESS = re.compile(r"^/themes/([\w-]+)")
 
 
 class NotFound(Exception):
@@ -250,9 +252,19 @@ def _search_path(question: SearchQuestion, number: int) -> str:
     return f"{PREFIX}/search" + (f"?{urlencode(chosen)}" if chosen else "")
 
 
+def search_labels() -> dict[str, dict[str, str]]:
+    """What each search facet's values read as, as the search page labels them."""
+    registered = search_documents.facet_labels()
+    return {**registered, "sector": {str(value): label for value, label in SECTOR_LABELS.items()},
+            "type": {**SEARCH_TYPES, **registered.get("type", {})}}
+
+
 def _api_path_of_result(site_url: str) -> str | None:
-    match = SITE_ITEM_ADDRESS.match(site_url or "")
-    return f"{PREFIX}/{BY_PREFIX[match.group(1)].prefix}/{match.group(2)}" if match else None
+    if match := SITE_ITEM_ADDRESS.match(site_url or ""):
+        return f"{PREFIX}/{BY_PREFIX[match.group(1)].prefix}/{match.group(2)}"
+    if match := SITE_THEME_ADDRESS.match(site_url or ""):
+        return theme_api_path(match.group(1))
+    return None
 
 
 def search(question: SearchQuestion) -> dict:
@@ -263,7 +275,8 @@ def search(question: SearchQuestion) -> dict:
     chosen = question.filters or {}
     request = search_service.SearchRequest(
         parsed=parsed, visibilities=visibilities, sort=question.sort, page=question.page,
-        page_size=SEARCH_PAGE_SIZE, filters={SEARCH_FILTERS[name]: value for name, value in chosen.items()})
+        page_size=SEARCH_PAGE_SIZE,
+        filters={search_service.FILTER_PARAMETERS[name]: value for name, value in chosen.items()})
     outcome = search_service.search(request)
     notice = None
     if outcome.total == 0 and len(parsed.required) > 1:
@@ -281,8 +294,7 @@ def search(question: SearchQuestion) -> dict:
                 parsed=search_service.parse(suggestion), visibilities=visibilities, filters=request.filters,
                 page_size=1))
             suggestion = suggestion if corrected.total > outcome.total else None
-    labels = {"type": SEARCH_TYPES, "theme": {theme.slug: theme.title for theme in themes.list_themes()},
-              "sector": {str(value): label for value, label in SECTOR_LABELS.items()}}
+    labels = search_labels()
     return {
         "query": question.text, "read_as": parsed.display() if parsed.adjusted else None, "notice": notice,
         "suggestion": suggestion, "sort": question.sort, "filters": dict(chosen), "total": outcome.total,
@@ -296,6 +308,7 @@ def search(question: SearchQuestion) -> dict:
             "published_at": moment(hit.fields.get("published_at")),
         } for hit in outcome.hits],
         "facets": {name: [{"value": value, "label": labels.get(name, {}).get(value, value), "count": count}
-                          for value, count in outcome.facets[field]] for name, field in SEARCH_FILTERS.items()},
+                          for value, count in outcome.facets[field]]
+                   for name, field in search_service.FILTER_PARAMETERS.items()},
         "links": page_links(lambda number: _search_path(question, number), outcome.page, outcome.pages),
     }

@@ -120,3 +120,13 @@ def test_search_finds_board_threads_only_where_the_board_is_open_to_visitors(see
     found = api.get("/api/v1/search?q=compacts&type=board+thread").get_json()
     assert [result["title"] for result in found["results"]] == ["Open discussion about compacts"]
     assert found["results"][0]["url"] is None and found["results"][0]["html_url"].startswith("/board/t/")
+
+
+def test_search_finds_the_leaflets_checklist_and_points_at_its_theme(seeded, api):
+    search.drain()
+    found = api.get("/api/v1/search?q=compact&type=checklist").get_json()
+    assert found["total"] > 0 and {result["type"] for result in found["results"]} == {"checklist"}
+    first = found["results"][0]
+    assert first["url"].startswith("/api/v1/themes/") and first["html_url"].startswith("/themes/")
+    assert api.get(first["url"]).status_code == 200
+    assert {option["value"]: option["label"] for option in found["facets"]["type"]}["checklist"] == "The checklist"
