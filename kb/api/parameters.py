@@ -10,6 +10,7 @@ from kb.api.answers import InvalidParameters
 from kb.api.service import OUTCOMES, SearchQuestion, search_labels
 from kb.common.vocabulary import REGIONS, SECTOR_LABELS
 from kb.http import LARGEST_PAGE
+from kb.library import tags
 from kb.library.models import TAG_MAX
 from kb.library.queries import Filters
 from kb.themes.models import THEME_SLUGS
@@ -39,7 +40,8 @@ class ParameterReader:
         if len(value) > TAG_MAX:
             self.invalid["tag"] = f"a tag is at most {TAG_MAX} characters"
             return None
-        return value or None
+        # An old name of a renamed or merged tag finds the tag it became, as the site's old addresses do.
+        return (tags.current_name(value) or value) if value else None
 
     def page(self) -> int:
         value = self.text("page")

@@ -14,7 +14,7 @@ from kb.collections import service as collections
 from kb.collections.models import Collection, CollectionEntry
 from kb.common.vocabulary import REGIONS, SECTOR_LABELS
 from kb.extensions import db
-from kb.library import queries
+from kb.library import queries, rules
 from kb.library.kinds import ADDRESS_PREFIXES, ALL_KINDS, BY_PREFIX, CASE_STUDIES, LESSONS, KindPages, item_path
 from kb.library.models import Kind, LibraryItem, Outcome, Status
 from kb.library.queries import Filters
@@ -24,8 +24,6 @@ from kb.themes import service as themes
 from kb.themes.models import Theme
 
 PREFIX = "/api/v1"
-# What anyone may read of the library: a published item, or one archived since (its page stays up).
-READABLE = (Status.PUBLISHED, Status.ARCHIVED)
 OUTCOMES = tuple(outcome.value for outcome in Outcome)
 # The kinds of result every search has; features add their own (the themes' "checklist").
 SEARCH_TYPES = {"case study": "Case study", "lesson": "Lesson", "board thread": "Board thread"}
@@ -103,7 +101,8 @@ def _published_link(item: LibraryItem | None) -> dict | None:
 def item_detail(pages: KindPages, item_id: int) -> dict:
     """One case study or lesson anyone may read, with its text and its neighbours."""
     item = queries.get_item(pages.kind, item_id)
-    if item is None or item.status not in READABLE:
+    # Asked as an anonymous visitor (None): published items, and archived ones, whose pages stay up.
+    if item is None or not rules.can_view(None, item):
         raise NotFound(f"There is no {pages.singular} with the id {item_id}.")
     # The item's own columns hold the approved text: a proposed edit waits in its revisions.
     detail = {
@@ -213,7 +212,7 @@ def collection_entry(entry: CollectionEntry) -> dict:
              "title": None, "url": None, "html_url": None}
     if entry.item is not None:
         shown["type"] = entry.item.kind
-        if entry.item.status in READABLE:
+        if rules.can_view(None, entry.item):
             shown.update(available=True, archived=entry.item.status == Status.ARCHIVED, title=entry.item.title,
                          url=item_api_path(entry.item), html_url=item_path(entry.item))
     elif entry.thread is not None:

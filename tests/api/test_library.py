@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from kb.extensions import db
 from kb.library import service as library
-from kb.library.models import Kind, LibraryItem
+from kb.library import tags
+from kb.library.models import Kind, LibraryItem, Tag
 from tests.conftest import sign_in
 from tests.factories import make_item
 
@@ -104,6 +105,15 @@ def test_lessons_filter_by_outcome_and_by_the_region_of_their_case_study(only_ou
     facets = api.get("/api/v1/lessons").get_json()["facets"]
     assert {option["value"]: option["count"] for option in facets["outcome"]} == {"worked well": 1,
                                                                                   "didn't work": 1}
+
+
+def test_an_old_tag_name_finds_the_tag_it_became(only_ours, api, people):
+    make_item(people["author"], title="Tagged before the rename", tags=["joint funding"], moderator=people["moderator"])
+    tag = db.session.scalar(select(Tag).where(Tag.name == "joint funding"))
+    tags.rename_or_merge(tag, "pooled funding", by=people["moderator"])
+    answer = api.get(f"{LIST}?tag=joint+funding").get_json()
+    assert answer["filters"] == {"tag": "pooled funding"} and answer["total"] == 1
+    assert answer["links"]["self"] == f"{LIST}?tag=pooled+funding"
 
 
 def test_pages_link_to_each_other(only_ours, api, people):
