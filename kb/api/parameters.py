@@ -7,12 +7,13 @@ from __future__ import annotations
 from flask import request
 
 from kb.api.answers import InvalidParameters
-from kb.api.service import OUTCOMES, SearchQuestion, search_labels
+from kb.api.service import OUTCOMES, SearchQuestion
 from kb.common.vocabulary import REGIONS, SECTOR_LABELS
 from kb.http import LARGEST_PAGE
 from kb.library import tags
 from kb.library.models import TAG_MAX
 from kb.library.queries import Filters
+from kb.search import service as search_service
 from kb.themes.models import THEME_SLUGS
 
 QUERY_MAX = 500
@@ -78,7 +79,7 @@ def search_question() -> SearchQuestion:
     year = reader.text("year")
     if year is not None and not (len(year) == 4 and year.isdecimal()):
         reader.invalid["year"] = "must be a year of four digits"
-    filters = {"type": reader.choice("type", list(search_labels()["type"])),
+    filters = {"type": reader.choice("type", list(search_service.facet_labels()["type"])),
                "theme": reader.choice("theme", THEME_SLUGS), "region": reader.choice("region", REGIONS),
                "sector": reader.choice("sector", [str(sector) for sector in SECTOR_LABELS]),
                "tag": reader.tag(), "year": year}

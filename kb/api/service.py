@@ -18,15 +18,12 @@ from kb.library import queries, rules
 from kb.library.kinds import ADDRESS_PREFIXES, ALL_KINDS, BY_PREFIX, CASE_STUDIES, LESSONS, KindPages, item_path
 from kb.library.models import Kind, LibraryItem, Outcome, Status
 from kb.library.queries import Filters
-from kb.search import documents as search_documents
 from kb.search import service as search_service
 from kb.themes import service as themes
 from kb.themes.models import Theme
 
 PREFIX = "/api/v1"
 OUTCOMES = tuple(outcome.value for outcome in Outcome)
-# The kinds of result every search has; features add their own (the themes' "checklist").
-SEARCH_TYPES = {"case study": "Case study", "lesson": "Lesson", "board thread": "Board thread"}
 SEARCH_PAGE_SIZE = 20
 # A result's address on the site, for its address in the API: "/case-studies/12-a-title" -> kind, 12;
 # "/themes/funding-it-better#aim" -> the theme.
@@ -251,13 +248,6 @@ def _search_path(question: SearchQuestion, number: int) -> str:
     return f"{PREFIX}/search" + (f"?{urlencode(chosen)}" if chosen else "")
 
 
-def search_labels() -> dict[str, dict[str, str]]:
-    """What each search facet's values read as, as the search page labels them."""
-    registered = search_documents.facet_labels()
-    return {**registered, "sector": {str(value): label for value, label in SECTOR_LABELS.items()},
-            "type": {**SEARCH_TYPES, **registered.get("type", {})}}
-
-
 def _api_path_of_result(site_url: str) -> str | None:
     if match := SITE_ITEM_ADDRESS.match(site_url or ""):
         return f"{PREFIX}/{BY_PREFIX[match.group(1)].prefix}/{match.group(2)}"
@@ -267,8 +257,7 @@ def _api_path_of_result(site_url: str) -> str | None:
 
 
 def search(question: SearchQuestion) -> dict:
-    """Search what anonymous visitors may find, as the site's search page does (the same fallback to
-    any of the words, the same spelling suggestion)."""
+    """Search what anonymous visitors may find, answered as the site's search page answers."""
     parsed = search_service.parse(question.text)
     visibilities = search_service.visibilities_for(None)
     chosen = question.filters or {}
@@ -276,28 +265,15 @@ def search(question: SearchQuestion) -> dict:
         parsed=parsed, visibilities=visibilities, sort=question.sort, page=question.page,
         page_size=SEARCH_PAGE_SIZE,
         filters={search_service.FILTER_PARAMETERS[name]: value for name, value in chosen.items()})
-    outcome = search_service.search(request)
-    notice = None
-    if outcome.total == 0 and len(parsed.required) > 1:
-        request.any_words = True
-        fallback = search_service.search(request)
-        if fallback.total:
-            outcome, notice = fallback, "No result has all of your words, so these results have some of them."
+    answered = search_service.answer(request)
+    outcome = answered.outcome
     if question.page > outcome.pages:
         raise NotFound(f"There are {outcome.pages} pages of results; page {question.page} is past the last.")
-    suggestion = None
-    if outcome.unfiltered_total < 3 and parsed.plain_words:
-        suggestion = search_service.suggest(parsed, visibilities)
-        if suggestion:
-            corrected = search_service.search(search_service.SearchRequest(
-                parsed=search_service.parse(suggestion), visibilities=visibilities, filters=request.filters,
-                page_size=1))
-            suggestion = suggestion if corrected.total > outcome.total else None
-    labels = search_labels()
+    labels = search_service.facet_labels()
     return {
-        "query": question.text, "read_as": parsed.display() if parsed.adjusted else None, "notice": notice,
-        "suggestion": suggestion, "sort": question.sort, "filters": dict(chosen), "total": outcome.total,
-        "page": outcome.page, "pages": outcome.pages,
+        "query": question.text, "read_as": parsed.display() if parsed.adjusted else None,
+        "notice": answered.notice, "suggestion": answered.suggestion, "sort": question.sort,
+        "filters": dict(chosen), "total": outcome.total, "page": outcome.page, "pages": outcome.pages,
         "results": [{
             "type": hit.fields.get("content_type"), "title": hit.fields.get("title") or "",
             "summary": hit.fields.get("summary") or "", "url": _api_path_of_result(hit.fields.get("url")),

@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 from openapi_spec_validator import validate
 
 from kb.api.document import openapi_document, resolve
-from kb.api.service import search_labels
 from kb.common.vocabulary import REGIONS, SECTOR_LABELS
 from kb.library.models import Outcome
+from kb.search import service as search_service
 from kb.themes.models import THEME_SLUGS
 
 
@@ -41,7 +41,7 @@ def test_the_documents_choices_are_the_sites(app):
     assert parameters["outcome"]["schema"]["enum"] == [outcome.value for outcome in Outcome]
     search_type = next(parameter for parameter in openapi_document()["paths"]["/search"]["get"]["parameters"]
                        if parameter.get("name") == "type")
-    assert search_type["schema"]["enum"] == list(search_labels()["type"])
+    assert search_type["schema"]["enum"] == list(search_service.facet_labels()["type"])
 
 
 def test_the_index_links_every_resource(seeded, api):
