@@ -50,7 +50,8 @@ def collection_api_path(collection: Collection) -> str:
 
 
 def list_path(pages: KindPages, **arguments) -> str:
-    chosen = {name: value for name, value in arguments.items() if value not in (None, "", 1)}
+    """A list's address with the arguments given; the first page is the list's own address."""
+    chosen = {name: value for name, value in arguments.items() if value and (name, value) != ("page", 1)}
     return f"{PREFIX}/{pages.prefix}" + (f"?{urlencode(chosen)}" if chosen else "")
 
 
@@ -59,6 +60,17 @@ def page_links(path_for_page, number: int, pages: int) -> dict:
     return {"self": path_for_page(number), "first": path_for_page(1), "last": path_for_page(pages),
             "prev": path_for_page(number - 1) if number > 1 else None,
             "next": path_for_page(number + 1) if number < pages else None}
+
+
+def api_index(title: str, version: str) -> dict:
+    """The API's front door: each resource's list, the document and its page."""
+    return {
+        "title": title, "version": version,
+        "resources": {"case_studies": list_path(CASE_STUDIES), "lessons": list_path(LESSONS),
+                      "themes": f"{PREFIX}/themes", "collections": f"{PREFIX}/collections", "tags": f"{PREFIX}/tags",
+                      "search": f"{PREFIX}/search"},
+        "openapi": f"{PREFIX}/openapi.json", "documentation": f"{PREFIX}/docs",
+    }
 
 
 def moment(value: datetime | None) -> str | None:

@@ -57,13 +57,7 @@ def not_found(error: service.NotFound):
 
 @bp.route("/")
 def index():
-    return json_answer({
-        "title": document.info()["title"], "version": document.info()["version"],
-        "resources": {"case_studies": f"{service.PREFIX}/case-studies", "lessons": f"{service.PREFIX}/lessons",
-                      "themes": f"{service.PREFIX}/themes", "collections": f"{service.PREFIX}/collections",
-                      "tags": f"{service.PREFIX}/tags", "search": f"{service.PREFIX}/search"},
-        "openapi": f"{service.PREFIX}/openapi.json", "documentation": f"{service.PREFIX}/docs",
-    })
+    return json_answer(service.api_index(document.info()["title"], document.info()["version"]))
 
 
 @bp.route("/openapi.json")
