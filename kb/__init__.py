@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kb import errors, http, security_headers, templating
+from kb.api import bp as api_bp
 from kb.auth import bp as auth_bp
 from kb.board import bp as board_bp
 from kb.cli import kb_group
@@ -78,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(packs_bp)
     app.register_blueprint(sitemap_bp)
     app.register_blueprint(ops_bp)
+    app.register_blueprint(api_bp)
 
 
 def _register_cli(app: Flask) -> None:

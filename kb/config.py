@@ -49,6 +49,7 @@ class Settings:
     healthz_token: str = ""
     reporter_min_account_days: int = 2
     reports_per_hour: int = 10
+    api_rate_per_minute: int = 120
 
     def flask_config(self) -> dict:
         """The settings as Flask configuration keys."""
@@ -75,6 +76,7 @@ class Settings:
             "KB_HEALTHZ_TOKEN": self.healthz_token,
             "KB_REPORTER_MIN_ACCOUNT_DAYS": self.reporter_min_account_days,
             "KB_REPORTS_PER_HOUR": self.reports_per_hour,
+            "KB_API_RATE_PER_MINUTE": self.api_rate_per_minute,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.https,
@@ -198,4 +200,5 @@ def load_settings(environ: dict | None = None) -> Settings:
         reporter_min_account_days=parse_positive_int(
             "KB_REPORTER_MIN_ACCOUNT_DAYS", env.get("KB_REPORTER_MIN_ACCOUNT_DAYS", "2"), 0),
         reports_per_hour=parse_positive_int("KB_REPORTS_PER_HOUR", env.get("KB_REPORTS_PER_HOUR", "10")),
+        api_rate_per_minute=parse_positive_int("KB_API_RATE_PER_MINUTE", env.get("KB_API_RATE_PER_MINUTE", "120")),
     )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
@@ -43,7 +44,16 @@ CSRF_EXPLANATION = (
 )
 
 
+def answer_errors_under(app: Flask, prefix: str, answer: Callable[[int, str | None], object]) -> None:
+    """Errors at addresses under `prefix` are answered by `answer(status, detail)` instead of a page:
+    how a feature with its own error format (the API's problem+json) takes over its part of the site."""
+    app.extensions.setdefault("kb_error_answers", {})[prefix] = answer
+
+
 def error_response(status: int, detail: str | None = None):
+    for prefix, answer in current_app.extensions.get("kb_error_answers", {}).items():
+        if request.path.startswith(prefix):
+            return answer(status, detail)
     title, explanation = EXPLANATIONS.get(status, (f"Error {status}", "The request could not be completed."))
     message = detail or explanation
     if wants_json():

@@ -18,8 +18,9 @@ from flask import current_app
 from whoosh.index import EmptyIndexError, LockError
 from whoosh.writing import MERGE_SMALL
 
+from kb.common.vocabulary import SECTOR_LABELS
 from kb.extensions import db
-from kb.search import outbox
+from kb.search import documents, outbox
 from kb.search.documents import (
     MEMBERS,
     PUBLIC,
@@ -42,8 +43,8 @@ from kb.search.store import (
 )
 from kb.search.store import index_health as store_health
 
-__all__ = ["SearchRequest", "parse", "search", "index_document", "remove_document", "rebuild", "drain",
-           "FILTER_PARAMETERS", "chosen_filters"]
+__all__ = ["SearchRequest", "parse", "search", "answer", "Answer", "facet_labels", "index_document",
+           "remove_document", "rebuild", "drain", "FILTER_PARAMETERS", "chosen_filters"]
 log = logging.getLogger("kb.search")
 DRAIN_BATCH = 200
 REBUILD_PROCESSES = min(2, os.cpu_count() or 1)
@@ -72,6 +73,17 @@ def engine() -> Engine:
     return engines[folder]
 
 
+def facet_labels() -> dict[str, dict[str, str]]:
+    """What each facet's values read as ({"type": {"lesson": "Lesson", ...}}), with what features registered."""
+    registered = documents.facet_labels()
+    return {
+        **registered,
+        "sector": {value: label for value, label in SECTOR_LABELS.items()},
+        "type": {"case study": "Case study", "lesson": "Lesson", "board thread": "Board thread",
+                 **registered.get("type", {})},
+    }
+
+
 def chosen_filters(arguments) -> dict[str, str]:
     """The filters a query string chooses, by URL parameter ({"theme": "funding-it-better"}); empty ones left out."""
     return {name: arguments[name].strip() for name in FILTER_PARAMETERS if arguments.get(name, "").strip()}
@@ -90,6 +102,39 @@ def visibilities_for(user, include_unpublished: bool = False) -> set[str]:
 
 def search(request: SearchRequest) -> SearchOutcome:
     return engine().search(request)
+
+
+@dataclass
+class Answer:
+    """A search as people ask it: the results, what the search did for them, a better spelling."""
+
+    outcome: SearchOutcome
+    notice: str | None = None
+    suggestion: str | None = None
+
+
+def answer(request: SearchRequest) -> Answer:
+    """Search; when no result has all the words, results with some of them, with a notice saying so;
+    and a spelling that finds more, when the words themselves find little. The search page and the
+    API both answer this way."""
+    outcome = search(request)
+    notice = None
+    if outcome.total == 0 and len(request.parsed.required) > 1:
+        request.any_words = True
+        fallback = search(request)
+        if fallback.total:
+            outcome = fallback
+            notice = "No result has all of your words, so these results have some of them."
+    # A spelling suggestion is about the words, so ask only when the words themselves find little.
+    suggestion = None
+    if outcome.unfiltered_total < 3 and request.parsed.plain_words:
+        suggestion = suggest(request.parsed, request.visibilities)
+    if suggestion:
+        # Only offer a correction that finds more.
+        corrected = search(SearchRequest(parsed=parse(suggestion), visibilities=request.visibilities,
+                                         filters=request.filters, page_size=1))
+        suggestion = suggestion if corrected.total > outcome.total else None
+    return Answer(outcome, notice, suggestion)
 
 
 def suggest(parsed: ParsedQuery, visibilities: set[str]) -> str | None:

@@ -9,10 +9,9 @@ from flask import current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from kb.common.vocabulary import SECTOR_LABELS
 from kb.extensions import db
 from kb.http import page_argument, query_arguments
-from kb.search import bp, documents, outbox, service
+from kb.search import bp, outbox, service
 from kb.search.highlight import snippet
 from kb.search.query import parse
 from kb.search.results import SearchOutcome, SearchRequest
@@ -48,36 +47,10 @@ def run_search() -> SearchPage:
         sort=sort,
         page=page_argument(),
     )
-    outcome = service.search(search_request)
-    notice = None
-    if outcome.total == 0 and len(parsed.required) > 1:
-        search_request.any_words = True
-        fallback = service.search(search_request)
-        if fallback.total:
-            outcome = fallback
-            notice = "No result has all of your words, so these results have some of them."
-    # A spelling suggestion is about the words, so ask only when the words themselves find little.
-    suggestion = None
-    if outcome.unfiltered_total < 3 and parsed.plain_words:
-        suggestion = service.suggest(parsed, search_request.visibilities)
-    if suggestion:
-        # Only offer a correction that finds more.
-        corrected = service.search(SearchRequest(parsed=parse(suggestion), visibilities=search_request.visibilities,
-                                                 filters=search_request.filters, page_size=1))
-        suggestion = suggestion if corrected.total > outcome.total else None
-    return SearchPage(text=text, read_as=parsed.display() if parsed.adjusted else None, notice=notice,
-                      suggestion=suggestion, outcome=outcome, filters=filters, sort=sort,
+    answered = service.answer(search_request)
+    return SearchPage(text=text, read_as=parsed.display() if parsed.adjusted else None, notice=answered.notice,
+                      suggestion=answered.suggestion, outcome=answered.outcome, filters=filters, sort=sort,
                       include_unpublished=include_unpublished)
-
-
-def facet_labels() -> dict[str, dict[str, str]]:
-    registered = documents.facet_labels()
-    return {
-        **registered,
-        "sector": {value: label for value, label in SECTOR_LABELS.items()},
-        "type": {"case study": "Case study", "lesson": "Lesson", "board thread": "Board thread",
-                 **registered.get("type", {})},
-    }
 
 
 def result_snippet(fields: dict, stems: set[str]):
@@ -91,14 +64,14 @@ def search_page():
     page = run_search()
     # Links keep what the search asked for, and nothing else that came in the query string.
     links = query_arguments("q", *service.FILTER_PARAMETERS, "sort", "unpublished")
-    return render_template("search/results.html", page=page, labels=facet_labels(), titles=FACET_TITLES,
+    return render_template("search/results.html", page=page, labels=service.facet_labels(), titles=FACET_TITLES,
                            parameters=service.FILTER_PARAMETERS, snippet_for=result_snippet, links=links)
 
 
 @bp.route("/search.json")
 def search_json():
     page = run_search()
-    labels = facet_labels()
+    labels = service.facet_labels()
     outcome = page.outcome
     return {
         "query": page.text,

@@ -1,0 +1,7 @@
+"""The read-only JSON API, version 1: what anonymous visitors may see, at /api/v1."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from kb.api import views  # noqa: E402,F401  (routes attach themselves to bp)
