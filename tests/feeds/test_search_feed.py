@@ -77,4 +77,5 @@ def test_odd_searches_give_a_valid_feed(client, seeded, query):
 def test_any_words_or_tag_name_give_a_valid_feed_or_not_found(client, seeded, words, tag):
     # Control characters XML cannot carry at all are dropped from the feed's title, not sent to break it.
     read_feed(client, "/feeds/search.atom?" + urlencode({"q": words}))
-    assert client.get(f"/feeds/tags/{quote(tag, safe='')}.atom").status_code in (200, 301, 404)
+    # 308: a tag name starting with "/" makes a doubled slash, which the router merges by redirecting.
+    assert client.get(f"/feeds/tags/{quote(tag, safe='')}.atom").status_code in (200, 301, 308, 404)
