@@ -26,7 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PAGES = ["/static/css/site.css", "/", "/themes", "/themes/funding-it-better", "/about", "/login", "/register",
          "/healthz", "/case-studies", "/case-studies?theme=funding-it-better&sector=public+body",
-         "/case-studies/5-effective-funding-arrangements", "/lessons"]
+         "/case-studies/5-effective-funding-arrangements", "/lessons",
+         # How the knowledge leaves the site: feeds, the API, a download, a pack, the sitemap, and search's
+         # answer to a practitioner's question from the checklist.
+         "/feeds/latest.atom", "/api/v1/case-studies", "/api/v1/themes/funding-it-better", "/case-studies.csv",
+         "/themes/funding-it-better/pack", "/sitemap.xml", "/search?q=how+do+we+avoid+reinventing+the+wheel"]
 
 
 
@@ -66,7 +70,9 @@ def wait_until_up(base: str, server: subprocess.Popen, seconds: float = 60) -> N
 
 def prepared_instance(prefix: str, **settings: str) -> dict:
     """A fresh instance folder (or KB_BENCH_DATABASE_URL), migrated, seeded and indexed; its environment."""
-    env = {**os.environ, "KB_INSTANCE_DIR": tempfile.mkdtemp(prefix=prefix), "KB_LOG_LEVEL": "WARNING", **settings}
+    env = {**os.environ, "KB_INSTANCE_DIR": tempfile.mkdtemp(prefix=prefix), "KB_LOG_LEVEL": "WARNING",
+           # One client sends every request: the API's per-address limit would measure its refusals.
+           "KB_API_RATE_PER_MINUTE": "1000000", **settings}
     if os.environ.get("KB_BENCH_DATABASE_URL"):
         env["KB_DATABASE_URL"] = os.environ["KB_BENCH_DATABASE_URL"]
     flask = [str(BIN / "flask"), "--app", "wsgi"]
