@@ -98,7 +98,7 @@ def test_held_hidden_and_removed_posts_are_as_invisible_in_search_as_on_the_page
     post(ben, f"/board/p/{quokka.id}/remove")
     search.drain()
     assert titles(ann, "q=zebracorn") == [] and titles(ann, "q=quokkafund") == []
-    assert titles(ann, "q=agenda") == ["Partnership boards that work"]
+    assert titles(ann, "q=agenda&type=board+thread") == ["Partnership boards that work"]
 
     board.config.update(KB_PREMODERATION_POSTS=99)
     start(ben, title="A thread still waiting for approval", body="About the wombatgrant.")
