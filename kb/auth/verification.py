@@ -100,10 +100,15 @@ EXPIRED_VERIFY = ("This link to verify your email address has expired: links las
                   "for a new one on your account page.")
 
 
-def _queue_verification(user: User) -> None:
+def verification_link(user: User) -> str:
+    """The link that verifies the account's present address."""
     token = _serializer("verify-email").dumps({"u": user.id, "e": user.email})
+    return mail.absolute_url("auth.verify_email", token=token)
+
+
+def _queue_verification(user: User) -> None:
     mail.queue(user.email, "verify_email", "Verify your email address for Common Ground", user=user,
-               name=user.display_name, link=mail.absolute_url("auth.verify_email", token=token), hours=48)
+               name=user.display_name, link=verification_link(user), hours=48)
 
 
 def register(email: str, password: str, profile: Profile) -> None:
@@ -122,7 +127,7 @@ def register(email: str, password: str, profile: Profile) -> None:
     hash_password(password)  # the same work as a new account, so the answer's timing tells nothing
     if not _too_many(existing.email, RESET_MAILS):
         mail.queue(existing.email, "account_exists", "You already have a Common Ground account", user=existing,
-                   name=existing.display_name, reset_link=_reset_link(existing),
+                   name=existing.display_name, reset_link=reset_link(existing),
                    login_link=mail.absolute_url("auth.login"), minutes=60)
         db.session.commit()
 
@@ -146,7 +151,7 @@ def ask_to_change_email(user: User, new_email: str) -> None:
     owner = find_user_by_email(new_email)
     if owner is not None:
         mail.queue(owner.email, "account_exists", "You already have a Common Ground account", user=owner,
-                   name=owner.display_name, reset_link=_reset_link(owner),
+                   name=owner.display_name, reset_link=reset_link(owner),
                    login_link=mail.absolute_url("auth.login"), minutes=60)
     else:
         token = _serializer("verify-email").dumps({"u": user.id, "e": new_email, "c": user.email})
@@ -200,7 +205,8 @@ def _password_fingerprint(user: User) -> str:
     return hashlib.sha256(f"{user.password_hash}\n{user.email}".encode()).hexdigest()[:32]
 
 
-def _reset_link(user: User) -> str:
+def reset_link(user: User) -> str:
+    """A link to choose a new password: for an hour, until the password or the address changes."""
     token = _serializer("reset-password").dumps({"u": user.id, "p": _password_fingerprint(user)})
     return mail.absolute_url("auth.reset_password", token=token)
 
@@ -212,7 +218,7 @@ def request_password_reset(email: str) -> None:
     if user is None or _too_many(user.email, RESET_MAILS):
         return
     mail.queue(user.email, "reset_password", "Reset your Common Ground password", user=user,
-               name=user.display_name, link=_reset_link(user), minutes=60)
+               name=user.display_name, link=reset_link(user), minutes=60)
     db.session.commit()
 
 
