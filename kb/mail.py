@@ -182,19 +182,20 @@ def _due(now: datetime):
 
 
 def claim(limit: int = BATCH) -> list[MailOutbox]:
-    """Take up to `limit` due messages for this process. The UPDATE repeats the conditions, so of
-    two processes that read the same rows only one changes each (the other's UPDATE finds it
-    claimed); on PostgreSQL the SELECT also skips rows another process is claiming right now."""
+    """Take up to `limit` due messages for this process, in one UPDATE that repeats the conditions:
+    of two processes that reach the same rows only one changes each (the other's UPDATE finds them
+    claimed); on PostgreSQL the rows are chosen with FOR UPDATE SKIP LOCKED, so a sender passes
+    over rows another is claiming instead of waiting for them. One statement also takes SQLite's
+    write lock at once, instead of upgrading a read lock (which SQLite may refuse)."""
     now = clock.now()
     token = secrets.token_hex(16)
-    ids = list(db.session.scalars(select(MailOutbox.id).where(*_due(now)).order_by(MailOutbox.id).limit(limit)
-                                  .with_for_update(skip_locked=True)))
-    if ids:
-        db.session.execute(update(MailOutbox).where(MailOutbox.id.in_(ids), *_due(now))
-                           .values(claim_token=token, claimed_until=now + CLAIM_LEASE)
-                           .execution_options(synchronize_session=False))
+    chosen = (select(MailOutbox.id).where(*_due(now)).order_by(MailOutbox.id).limit(limit)
+              .with_for_update(skip_locked=True))
+    claimed = db.session.execute(update(MailOutbox).where(MailOutbox.id.in_(chosen), *_due(now))
+                                 .values(claim_token=token, claimed_until=now + CLAIM_LEASE)
+                                 .execution_options(synchronize_session=False)).rowcount
     db.session.commit()
-    if not ids:
+    if not claimed:
         return []
     return list(db.session.scalars(select(MailOutbox).where(MailOutbox.claim_token == token)
                                    .order_by(MailOutbox.id)))

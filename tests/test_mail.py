@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -82,6 +83,32 @@ def test_each_message_is_sent_once_however_many_senders_run(app, mailbox):
     assert mail.claim() == []  # nothing left unclaimed
     mail.send_due()  # claimed rows are not sent again by anyone else
     assert mailbox.messages == []
+
+
+def test_senders_running_at_the_same_moment_never_claim_the_same_message(app):
+    for number in range(40):
+        mail.queue(f"member{number}@example.org", "reset_password", "Reset", name="P", link="x", minutes=60)
+    db.session.commit()
+    claimed: list[list[int]] = []
+    start = threading.Barrier(4)
+
+    def sender() -> None:
+        with app.app_context():  # a session (and connection) of its own, as in another worker
+            start.wait()
+            mine = []
+            while rows := mail.claim(limit=3):
+                mine += [row.id for row in rows]
+            claimed.append(mine)
+            db.session.remove()
+
+    workers = [threading.Thread(target=sender) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    every = [row_id for mine in claimed for row_id in mine]
+    assert len(claimed) == 4
+    assert len(every) == len(set(every)) == 40
 
 
 def test_a_claim_left_by_a_crashed_sender_is_taken_again_after_the_lease(app, mailbox):
