@@ -118,6 +118,8 @@ class PasswordForm(FlaskForm):
 class ForgotPasswordForm(FlaskForm):
     email = email_field()
 
+    field_order = ("email",)
+
 
 class ResetPasswordForm(FlaskForm):
     password, confirm_password = new_password_fields("New password", "Confirm new password")

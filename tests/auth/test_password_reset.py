@@ -142,6 +142,12 @@ def test_the_new_password_must_be_valid(client, mailbox, member):
     assert client.get(link).status_code == 200  # still good: nothing changed
 
 
+def test_an_empty_address_is_explained_in_the_error_summary(client):
+    response = ask_for_reset(client, "")
+    assert response.status_code == 422
+    assert '<a href="#email">Enter your email address</a>' in response.get_data(as_text=True)
+
+
 def test_forms_need_their_token(client, mailbox, member):
     link = reset_link(client, mailbox)
     assert client.post("/forgot-password", data={"email": "sam@example.org"}).status_code == 400
