@@ -143,6 +143,15 @@ def test_a_server_that_is_down_loses_nothing_and_is_retried_with_growing_waits(a
     assert mail.backlog()["waiting"] == 0
 
 
+def test_starttls_asked_of_a_server_without_it_sends_nothing_in_the_clear(app, mailbox):
+    app.config["KB_MAIL_URL"] = MailUrl("smtp", host="127.0.0.1", port=mailbox.port, starttls=True)
+    queue_one()
+    result = mail.send_due()
+    assert (result.sent, result.failed) == (0, 1)
+    assert mailbox.messages == []
+    assert "STARTTLS" in db.session.scalar(select(MailOutbox)).last_error
+
+
 def test_waits_grow_to_a_limit_and_a_message_is_given_up_in_the_end(app):
     assert [mail.retry_wait(n).total_seconds() / 60 for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
     assert mail.retry_wait(20) == mail.LONGEST_WAIT
