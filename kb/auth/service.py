@@ -109,7 +109,7 @@ class Profile:
 
 
 def create_account(email: str, password: str, profile: Profile, role: Role = Role.MEMBER,
-                   verified: bool = True) -> User:
+                   verified: bool = True, commit: bool = True) -> User:
     """A new account; raises EmailTaken when the address (in any letter case) is in use.
 
     Accounts an operator makes (`flask kb create-user`) count as verified; registration on the
@@ -128,7 +128,10 @@ def create_account(email: str, password: str, profile: Profile, role: Role = Rol
     )
     db.session.add(user)
     try:
-        db.session.commit()
+        if commit:
+            db.session.commit()
+        else:
+            db.session.flush()  # for a caller that adds to the transaction (the verification mail)
     except IntegrityError:
         # Two registrations for one address raced; the database's unique constraint decided.
         db.session.rollback()

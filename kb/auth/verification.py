@@ -118,11 +118,11 @@ def register(email: str, password: str, profile: Profile) -> None:
     existing = find_user_by_email(email)
     if existing is None:
         try:
-            user = create_account(email, password, profile, verified=False)
+            user = create_account(email, password, profile, verified=False, commit=False)
         except EmailTaken:
             return  # another registration for the address won a race: it has its own mail
         _queue_verification(user)
-        db.session.commit()
+        db.session.commit()  # the account and its mail together, or neither
         return
     hash_password(password)  # the same work as a new account, so the answer's timing tells nothing
     if not _too_many(existing.email, RESET_MAILS):
