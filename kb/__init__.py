@@ -9,7 +9,7 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from kb import errors, http, security_headers, templating
+from kb import errors, http, mail, security_headers, templating
 from kb.api import bp as api_bp
 from kb.auth import bp as auth_bp
 from kb.board import bp as board_bp
@@ -68,6 +68,7 @@ def _register_blueprints(app: Flask) -> None:
     http.register(app)
     security_headers.register(app)
     templating.register(app)
+    mail.register(app)
     app.register_blueprint(themes_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(library_bp)

@@ -1,4 +1,4 @@
-"""`flask kb ...`: the operator's commands (seed, accounts, search index)."""
+"""`flask kb ...`: the operator's commands (seed, accounts, search index, mail)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import click
 from email_validator import EmailNotValidError, validate_email
 from flask.cli import with_appcontext
 
+from kb import mail
 from kb.auth import service as accounts
 from kb.auth.models import Role
 from kb.common.seed_files import SeedError
@@ -219,6 +220,30 @@ def describe(manifest: backups.Manifest) -> str:
     rows = sum(manifest.rows.values())
     return (f"{manifest.backend} database at schema {manifest.revision or '(none)'}, made {manifest.created_at}, "
             f"{rows:,} rows in {len(manifest.rows)} tables")
+
+
+@kb_group.group("mail")
+def mail_group() -> None:
+    """The mail outbox: messages the site has queued."""
+
+
+@mail_group.command("send")
+@with_appcontext
+def mail_send() -> None:
+    """Send every message that is due (normally done after each request; cron it as well)."""
+    result = mail.send_due()
+    click.echo(f"Sent {result.sent}; {result.failed} failed (retried later); {result.waiting} waiting.")
+
+
+@mail_group.command("status")
+@with_appcontext
+def mail_status() -> None:
+    """The outbox backlog: waiting, retrying, given up."""
+    backlog = mail.backlog()
+    click.echo(f"waiting: {backlog['waiting']} (oldest {backlog['oldest_seconds']} s), of which retrying: "
+               f"{backlog['retrying']}")
+    click.echo(f"given up after {mail.MAX_ATTEMPTS} attempts: {backlog['given_up']}")
+    click.echo(f"sent in the last week: {backlog['sent_last_week']}")
 
 
 @kb_group.command("backup")

@@ -11,6 +11,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -28,6 +29,19 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class MailUrl:
+    """Where mail goes (KB_MAIL_URL): an SMTP server, or a folder of .eml files."""
+
+    scheme: str  # "smtp" or "file"
+    host: str = ""
+    port: int = 25
+    username: str = ""
+    password: str = ""
+    starttls: bool = False
+    folder: Path | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     instance_dir: Path
     database_url: str
@@ -39,8 +53,8 @@ class Settings:
     login_max_failures: int = 5
     login_window_minutes: int = 15
     trusted_proxies: int = 0
-    mail_host: str = ""
-    mail_port: int = 25
+    mail_url: MailUrl | None = None
+    site_url: str = "http://127.0.0.1:5000"
     mail_sender: str = "Common Ground <noreply@localhost>"
     premoderation_posts: int = 3
     flags_to_hide: int = 3
@@ -66,8 +80,8 @@ class Settings:
             "KB_LOGIN_MAX_FAILURES": self.login_max_failures,
             "KB_LOGIN_WINDOW_MINUTES": self.login_window_minutes,
             "KB_TRUSTED_PROXIES": self.trusted_proxies,
-            "KB_MAIL_HOST": self.mail_host,
-            "KB_MAIL_PORT": self.mail_port,
+            "KB_MAIL_URL": self.mail_url,
+            "KB_SITE_URL": self.site_url,
             "KB_MAIL_SENDER": self.mail_sender,
             "KB_PREMODERATION_POSTS": self.premoderation_posts,
             "KB_FLAGS_TO_HIDE": self.flags_to_hide,
@@ -128,6 +142,43 @@ def validate_database_url(raw: str) -> str:
     return raw
 
 
+def parse_mail_url(raw: str, project_root: Path = PROJECT_ROOT) -> MailUrl:
+    """smtp://user:pass@host:port (?starttls=1), or file://folder (relative to the project folder)
+    or file:///absolute/folder."""
+    raw = raw.strip()
+    example = "use smtp://user:password@host:587?starttls=1 or file://instance/mail"
+    if raw.startswith("file://"):
+        folder = Path(unquote(raw[len("file://"):]))
+        if not str(folder).strip() or str(folder) == ".":
+            raise ConfigError(f"KB_MAIL_URL names no folder: {raw!r}; {example}")
+        return MailUrl("file", folder=folder if folder.is_absolute() else project_root / folder)
+    try:
+        parts = urlsplit(raw)
+        port = parts.port or 25
+    except ValueError:
+        raise ConfigError(f"KB_MAIL_URL has a malformed port: {raw!r}; {example}") from None
+    if parts.scheme != "smtp":
+        raise ConfigError(f"KB_MAIL_URL must start smtp:// or file://; got {raw!r}; {example}")
+    if not parts.hostname:
+        raise ConfigError(f"KB_MAIL_URL names no mail server: {raw!r}; {example}")
+    query = parse_qs(parts.query, keep_blank_values=True)
+    unknown = set(query) - {"starttls"}
+    if unknown:
+        raise ConfigError(f"KB_MAIL_URL has unknown options {', '.join(sorted(unknown))}; only starttls=1 is read")
+    starttls = parse_bool("KB_MAIL_URL's starttls", query.get("starttls", ["0"])[-1])
+    return MailUrl("smtp", host=parts.hostname, port=port, username=unquote(parts.username or ""),
+                   password=unquote(parts.password or ""), starttls=starttls)
+
+
+def validate_site_url(raw: str) -> str:
+    """The site's own address, for links in mail: never taken from a request's Host header, which
+    anyone can write (a reset link pointing elsewhere would hand over the account)."""
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(f"KB_SITE_URL must be the site's address, like https://commonground.example.org; got {raw!r}")
+    return raw.strip().rstrip("/")
+
+
 def load_secret_key(instance_dir: Path) -> str:
     """The secret key from instance/secret_key, generated once on first run.
 
@@ -186,8 +237,9 @@ def load_settings(environ: dict | None = None) -> Settings:
         ),
         # 0: X-Forwarded-For is ignored, since anyone can write it; N: the N proxies in front are believed.
         trusted_proxies=parse_positive_int("KB_TRUSTED_PROXIES", env.get("KB_TRUSTED_PROXIES", "0"), 0),
-        mail_host=env.get("KB_MAIL_HOST", ""),
-        mail_port=parse_positive_int("KB_MAIL_PORT", env.get("KB_MAIL_PORT", "25")),
+        mail_url=(parse_mail_url(env["KB_MAIL_URL"]) if env.get("KB_MAIL_URL", "").strip()
+                  else MailUrl("file", folder=instance_dir / "mail")),
+        site_url=validate_site_url(env.get("KB_SITE_URL") or "http://127.0.0.1:5000"),
         mail_sender=env.get("KB_MAIL_SENDER") or "Common Ground <noreply@localhost>",
         # 0 switches pre-moderation off.
         premoderation_posts=parse_positive_int("KB_PREMODERATION_POSTS", env.get("KB_PREMODERATION_POSTS", "3"), 0),

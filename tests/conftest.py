@@ -3,14 +3,19 @@ running the Alembic migrations once per backend, emptied after every test; a rea
 
 from __future__ import annotations
 
+import email
+import email.policy
 import hashlib
 import os
 import re
+import socket
 import tempfile
 import uuid
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -25,7 +30,8 @@ os.environ["KB_SECRET_KEY"] = "test-secret-key-that-is-long-enough"
 os.environ.pop("KB_DATABASE_URL", None)
 os.environ.pop("KB_SEARCH_DIR", None)
 
-from kb import clock, create_app  # noqa: E402
+from kb import clock, create_app, mail  # noqa: E402
+from kb.config import MailUrl  # noqa: E402
 from kb.extensions import db  # noqa: E402
 from kb.search.store import ensure_index  # noqa: E402
 from kb.seeding import load_seed  # noqa: E402
@@ -275,3 +281,63 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+class Mailbox:
+    """What a real SMTP server on 127.0.0.1 received, for tests that read the mail the site sends."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    def deliver(self) -> list:
+        """Send what the outbox holds (as `flask kb mail send` would) and return what arrived."""
+        before = len(self.messages)
+        mail.send_due()
+        return self.messages[before:]
+
+    def to(self, address: str) -> list:
+        return [message for message in self.messages if message["To"] == address]
+
+    @staticmethod
+    def text_of(message) -> str:
+        return message.get_body(("plain",)).get_content()
+
+    @staticmethod
+    def html_of(message) -> str:
+        return message.get_body(("html",)).get_content()
+
+    @classmethod
+    def link_in(cls, message, path: str) -> str:
+        """The first link in the message's plain text whose address contains `path`, as a path."""
+        links = [link for link in re.findall(r"https?://[^/\s]+(/\S*)", cls.text_of(message)) if path in link]
+        assert links, f"no link to {path} in the message"
+        return links[0]
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free port of 127.0.0.1; its Controller cannot take port 0,
+    so a free port is found first."""
+    mailbox = Mailbox()
+
+    class Collect(Message):
+        def handle_message(self, message) -> None:
+            mailbox.messages.append(email.message_from_bytes(message.as_bytes(), policy=email.policy.default))
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Collect(), hostname="127.0.0.1", port=port)
+    controller.start()
+    mailbox.port = port
+    try:
+        yield mailbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def mailbox(app, smtp_server):
+    """The app's mail goes to the test SMTP server; returns what it received."""
+    app.config["KB_MAIL_URL"] = MailUrl("smtp", host="127.0.0.1", port=smtp_server.port)
+    return smtp_server

@@ -21,7 +21,9 @@ PASSWORD = "correct horse battery"
 _numbers = itertools.count(1)
 
 
-def make_user(email: str | None = None, password: str = PASSWORD, role: Role = Role.MEMBER, **profile) -> User:
+def make_user(email: str | None = None, password: str = PASSWORD, role: Role = Role.MEMBER, verified: bool = True,
+              **profile) -> User:
+    """A member (verified, unless verified=False: one who has not followed the link yet)."""
     number = next(_numbers)
     details = {
         "display_name": f"Member {number}",
@@ -30,7 +32,8 @@ def make_user(email: str | None = None, password: str = PASSWORD, role: Role = R
         "region": "West Midlands",
     }
     details.update(profile)
-    return create_account(email or f"member{number}@example.org", password, Profile(**details), role=role)
+    return create_account(email or f"member{number}@example.org", password, Profile(**details), role=role,
+                          verified=verified)
 
 
 def item_fields(**changes) -> library.ItemFields:

@@ -115,6 +115,18 @@ class PasswordForm(FlaskForm):
     field_order = ("current_password", "password", "confirm_password")
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = email_field()
+
+    field_order = ("email",)
+
+
+class ResetPasswordForm(FlaskForm):
+    password, confirm_password = new_password_fields("New password", "Confirm new password")
+
+    field_order = ("password", "confirm_password")
+
+
 class SuspendForm(FlaskForm):
     """A moderator suspends a member (kb/auth/service.py suspend_member): from the board or the hub."""
 

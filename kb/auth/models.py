@@ -45,6 +45,13 @@ class User(UserMixin, db.Model):
     suspension_reason: Mapped[str | None] = mapped_column(String(SUSPENSION_REASON_MAX))
     # Set by a moderator's "approve and trust": the member's posts no longer wait in pre-moderation.
     trusted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # When the member proved they receive mail at `email` (None: not yet, or the address changed since).
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    @property
+    def email_verified(self) -> bool:
+        """The one question features ask before letting a member submit, post or report."""
+        return self.email_verified_at is not None
 
     @property
     def is_moderator(self) -> bool:

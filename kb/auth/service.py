@@ -108,8 +108,12 @@ class Profile:
     region: str | None
 
 
-def create_account(email: str, password: str, profile: Profile, role: Role = Role.MEMBER) -> User:
-    """A new account; raises EmailTaken when the address (in any letter case) is in use."""
+def create_account(email: str, password: str, profile: Profile, role: Role = Role.MEMBER,
+                   verified: bool = True, commit: bool = True) -> User:
+    """A new account; raises EmailTaken when the address (in any letter case) is in use.
+
+    Accounts an operator makes (`flask kb create-user`) count as verified; registration on the
+    site passes verified=False and sends a link (kb.auth.verification.register)."""
     if email_in_use(email):
         raise EmailTaken()
     user = User(
@@ -120,10 +124,14 @@ def create_account(email: str, password: str, profile: Profile, role: Role = Rol
         organisation=profile.organisation.strip(),
         sector=Sector(profile.sector).value,
         region=_checked_region(profile.region),
+        email_verified_at=clock.now() if verified else None,
     )
     db.session.add(user)
     try:
-        db.session.commit()
+        if commit:
+            db.session.commit()
+        else:
+            db.session.flush()  # for a caller that adds to the transaction (the verification mail)
     except IntegrityError:
         # Two registrations for one address raced; the database's unique constraint decided.
         db.session.rollback()
@@ -137,6 +145,15 @@ def _checked_region(region: str | None) -> str | None:
     if region not in REGIONS:
         raise ValueError(f"unknown region {region!r}")
     return region
+
+
+def why_unverified(user, to: str) -> str | None:
+    """None when the member may act; otherwise why not yet, for a member whose address is not
+    verified. `to` says what they tried: "submit for review", "post on the board"."""
+    if not getattr(user, "is_authenticated", False) or user.email_verified:
+        return None
+    return (f"Verify your email address to {to}: follow the link we sent to {user.email}. "
+            "It has not arrived? Ask for it again on your account page. Until then you can read and save drafts.")
 
 
 def throttled_until(email: str, ip_address: str) -> datetime | None:
@@ -205,24 +222,22 @@ def authenticate(email: str, password: str, ip_address: str) -> User:
     return user
 
 
-def update_profile(user: User, email: str, profile: Profile, current_password: str = "") -> None:
-    """Change the profile. A new email address needs the current password, and must be free."""
+def update_profile(user: User, email: str, profile: Profile, current_password: str = "") -> str | None:
+    """Change the profile. A new email address needs the current password, and changes only once
+    the member follows the link sent to it (kb.auth.verification.ask_to_change_email): returns
+    the new address asked for, or None."""
     new_email = normalise_email(email)
+    asked_for = None
     if new_email != user.email:
         if not check_password_hash(user.password_hash, current_password):
             raise WrongPassword()
-        if email_in_use(new_email, except_user=user):
-            raise EmailTaken()
-        user.email = new_email
+        asked_for = new_email
     user.display_name = profile.display_name.strip()
     user.organisation = profile.organisation.strip()
     user.sector = Sector(profile.sector).value
     user.region = _checked_region(profile.region)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise EmailTaken() from None
+    db.session.commit()
+    return asked_for
 
 
 def change_password(user: User, current_password: str, new_password: str,

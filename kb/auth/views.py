@@ -6,8 +6,8 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_login import current_user, login_required, login_user, logout_user, user_loaded_from_cookie
 
 from kb import notify
-from kb.auth import bp, service, sessions
-from kb.auth.forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
+from kb.auth import bp, service, sessions, verification
+from kb.auth.forms import ForgotPasswordForm, LoginForm, PasswordForm, ProfileForm, RegisterForm, ResetPasswordForm
 from kb.auth.models import SignedInSession, User
 from kb.auth.service import AccountSuspended, AuthError, LoginThrottled, Profile
 from kb.common.text import plural
@@ -103,16 +103,73 @@ def register():
         return redirect(url_for("auth.account"))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
-            user = service.create_account(form.email.data, form.password.data, profile_from(form))
-        except service.EmailTaken as error:
-            form.email.errors.append(str(error))
-        else:
-            sign_in(user)
-            flash(f"Welcome to Common Ground, {user.display_name}. Your account is ready.", "success")
-            return redirect(next_page())
+        # The same answer whether or not the address has an account: only the mail differs.
+        verification.register(form.email.data, form.password.data, profile_from(form))
+        return render_template("auth/check_email.html", reason="register", address=form.email.data)
     status = INVALID if form.errors else 200
     return render_template("auth/register.html", form=form), status
+
+
+@bp.route("/verify-email/<token>")
+def verify_email(token: str):
+    try:
+        user = verification.verify_email(token)
+    except verification.LinkProblem as error:
+        status = 410 if isinstance(error, verification.LinkExpired | verification.LinkUsed) else 400
+        return render_template("auth/link_problem.html", message=str(error), purpose="verify"), status
+    flash(f"Thank you: {user.email} is verified. You can now submit your work, post on the board and report "
+          "posts.", "success")
+    if current_user.is_authenticated and current_user.id == user.id:
+        return redirect(url_for("auth.account"))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/verification", methods=["POST"])
+@login_required
+def send_verification_again():
+    try:
+        verification.send_verification_again(current_user)
+    except verification.TooManyMails as error:
+        flash(str(error), "error")
+        return redirect(url_for("auth.account"))
+    except AuthError as error:
+        flash(str(error), "info")
+        return redirect(url_for("auth.account"))
+    flash(f"We have sent a new link to {current_user.email}. It works for 48 hours.", "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        verification.request_password_reset(form.email.data)
+        return render_template("auth/check_email.html", reason="reset", address=form.email.data)
+    status = INVALID if form.errors else 200
+    return render_template("auth/forgot_password.html", form=form), status
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        verification.account_for_reset(token)
+    except verification.LinkProblem as error:
+        status = 410 if isinstance(error, verification.LinkExpired | verification.LinkUsed) else 400
+        return render_template("auth/link_problem.html", message=str(error), purpose="reset"), status
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            verification.reset_password(token, form.password.data, keeping=current_signed_in_session())
+        except verification.LinkProblem as error:  # used in another tab a moment ago
+            return render_template("auth/link_problem.html", message=str(error), purpose="reset"), 410
+        flash("Your password has been changed, and every browser that was logged in to your account has been "
+              "logged out.", "success")
+        if current_user.is_authenticated:
+            return redirect(url_for("auth.account"))
+        flash("Log in with your new password.", "info")
+        return redirect(url_for("auth.login"))
+    status = INVALID if form.errors else 200
+    return render_template("auth/reset_password.html", form=form, token=token), status
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -172,15 +229,21 @@ def update_profile():
     form = ProfileForm(prefix="profile")
     if form.validate_on_submit():
         try:
-            service.update_profile(current_user, form.email.data, profile_from(form), form.current_password.data)
+            new_address = service.update_profile(current_user, form.email.data, profile_from(form),
+                                                 form.current_password.data)
+            if new_address:
+                verification.ask_to_change_email(current_user, new_address)
         except service.WrongPassword as error:
             form.current_password.errors.append(
                 f"{error} Your current password is needed to change your email address."
             )
-        except service.EmailTaken as error:
+        except verification.TooManyMails as error:
             form.email.errors.append(str(error))
         else:
             flash("Your profile has been updated.", "success")
+            if new_address:
+                flash(f"We have sent a link to {new_address}. Your email address changes to it when you follow "
+                      "the link, within 48 hours; until then we keep using the one you have now.", "info")
             return redirect(url_for("auth.account"))
     return render_account(profile_form=form, status=INVALID)
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import current_app
 
 from kb import clock
+from kb.auth.service import why_unverified
 from kb.board.models import BoardCategory, BoardPost, BoardThread, PostState
 from kb.common.text import plural
 
@@ -39,7 +40,7 @@ def why_cannot_post(user) -> str | None:
         return (f"Your account is suspended until {until:%H:%M} UTC on {until.day} {until:%B %Y}, so you can read "
                 f"but not post or report posts. Reason given by the moderators: "
                 f"{user.suspension_reason or 'none recorded'}")
-    return None
+    return why_unverified(user, "post on the board or report posts")
 
 
 def can_post(user) -> bool:

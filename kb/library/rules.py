@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kb.auth.service import why_unverified
 from kb.library.models import Kind, LibraryItem, Status
 
 EDITABLE_BY_AUTHOR = (Status.DRAFT, Status.CHANGES_REQUESTED)
@@ -36,7 +37,12 @@ def edit_needs_review(user, item: LibraryItem) -> bool:
 
 
 def can_submit(user, item: LibraryItem) -> bool:
-    return is_author(user, item) and item.status in EDITABLE_BY_AUTHOR
+    return is_author(user, item) and item.status in EDITABLE_BY_AUTHOR and why_cannot_submit(user) is None
+
+
+def why_cannot_submit(user) -> str | None:
+    """A member whose email address is not verified yet saves drafts but does not submit them."""
+    return why_unverified(user, "submit your work for review")
 
 
 def can_publish_directly(user, item: LibraryItem) -> bool:

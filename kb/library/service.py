@@ -335,7 +335,8 @@ def _move(item: LibraryItem, to: Status, by: User, note: str) -> None:
 
 def submit_for_review(item: LibraryItem, by: User) -> None:
     if not rules.can_submit(by, item):
-        raise InvalidTransition("Only the author can submit a draft, or something sent back for changes.")
+        raise InvalidTransition(rules.why_cannot_submit(by)
+                                or "Only the author can submit a draft, or something sent back for changes.")
     _check_complete(item)
     again = item.status == Status.CHANGES_REQUESTED
     item.submitted_at = item.awaiting_since = clock.now()

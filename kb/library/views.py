@@ -188,10 +188,17 @@ def new():
             submit_or_publish(item)
         else:
             flash("Your draft has been saved. Only you and the moderators can see it.", "success")
+            tell_why_not_submitted(item)
     except LibraryError as error:
         form.form_errors.append(str(error))
         return render_form(pages, form, status=INVALID)
     return redirect(item_url(item))
+
+
+def tell_why_not_submitted(item: LibraryItem) -> None:
+    reason = rules.why_cannot_submit(current_user)
+    if request.form.get("intent") == "submit" and reason and rules.is_author(current_user, item):
+        flash(reason, "info")
 
 
 def submit_or_publish(item: LibraryItem) -> None:
@@ -229,6 +236,7 @@ def edit(item_id: int):
             submit_or_publish(item)
         else:
             flash("Your changes have been saved.", "success")
+            tell_why_not_submitted(item)
     except StaleEdit as error:
         form.form_errors.append(str(error))
         form.revision.data = str(item.revision_number)

@@ -58,7 +58,7 @@ def test_profile_errors_keep_what_was_typed(client, member):
     assert db.session.get(User, member.id).organisation != "Typed but not saved"
 
 
-def test_changing_email_needs_the_current_password(client, member):
+def test_changing_email_needs_the_current_password_and_the_new_address_confirmed(client, member, mailbox):
     response = post_form(client, "/account/profile", {**PROFILE, "profile-email": "new@example.org"})
     assert response.status_code == 422
     assert "Your current password is needed to change your email address" in response.get_data(as_text=True)
@@ -67,15 +67,30 @@ def test_changing_email_needs_the_current_password(client, member):
     response = post_form(client, "/account/profile", {**PROFILE, "profile-email": "New@Example.org",
                                                       "profile-current_password": PASSWORD})
     assert response.status_code == 302
-    assert db.session.get(User, member.id).email == "new@example.org"
+    assert db.session.get(User, member.id).email == "sam@example.org"  # until the new one is confirmed
+    assert "We have sent a link to new@example.org" in client.get("/account").get_data(as_text=True)
+    (message,) = mailbox.deliver()
+    assert message["To"] == "new@example.org"
+    response = client.get(mailbox.link_in(message, "/verify-email/"))
+    assert response.status_code == 302
+    user = db.session.get(User, member.id)
+    assert user.email == "new@example.org" and user.email_verified
+    (notice,) = mailbox.deliver()
+    assert notice["To"] == "sam@example.org"  # the old address is told
+    assert "changed to new@example.org" in mailbox.text_of(notice)
 
 
-def test_changing_email_to_one_in_use_is_refused(client, member):
+def test_changing_email_to_one_in_use_says_nothing_of_its_owner(client, member, mailbox):
     make_user(email="taken@example.org")
     response = post_form(client, "/account/profile", {**PROFILE, "profile-email": "TAKEN@example.org",
                                                       "profile-current_password": PASSWORD})
-    assert response.status_code == 422
-    assert "already exists" in response.get_data(as_text=True)
+    assert response.status_code == 302
+    assert "We have sent a link to taken@example.org" in client.get("/account").get_data(as_text=True)
+    assert db.session.get(User, member.id).email == "sam@example.org"
+    (message,) = mailbox.deliver()
+    assert message["To"] == "taken@example.org"
+    assert "You already have an account" in mailbox.text_of(message)
+    assert "/verify-email/" not in mailbox.text_of(message)
 
 
 def test_changing_the_password_needs_the_current_one(client, member):

@@ -24,8 +24,8 @@ MODERATOR_ACTIONS = re.compile(
     r"|unpin_thread|move_thread|suspend_member|unsuspend_member|manage_categories|edit_category|reorder_category"
     r"|watched_words|remove_watched_word)$)"
 )
-# Open to visitors: logging in and registering.
-VISITOR_ACTIONS = {"auth.login", "auth.register"}
+# Open to visitors: logging in, registering and getting back in with a forgotten password.
+VISITOR_ACTIONS = {"auth.login", "auth.register", "auth.forgot_password", "auth.reset_password"}
 
 
 def addresses(whole_site, rule: Rule) -> list[str]:

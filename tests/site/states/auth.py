@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from kb.auth import sessions
+from flask import current_app
+
+from kb.auth import sessions, verification
 from tests.site.harness import MEMBERS_ONLY, MODERATORS, PUBLIC, SIGNED_IN, Site, registers_states
 
 # Signed-in people are sent on from the log-in and registration pages.
@@ -28,3 +30,20 @@ def auth_states(site: Site) -> None:
     site.form("/register", "anonymous")
     site.form("/account", "member", action="/account/profile")
     site.form("/account", "member", action="/account/password")
+
+    # Links sent by mail. A verified member's link has been used (410 for everyone, whoever
+    # follows it); a tampered one is refused (400); a reset link opens its form for anyone
+    # holding it, and posting the form changes only that account's password.
+    site_url = current_app.config["KB_SITE_URL"]
+    used = verification.verification_link(site.person("verified")).removeprefix(site_url)
+    site.page(used, dict.fromkeys(PUBLIC, 410))
+    site.page(used[:-4] + "zzzz", dict.fromkeys(PUBLIC, 400))
+    reset = verification.reset_link(site.person("forgetful")).removeprefix(site_url)
+    site.page(reset, PUBLIC)
+    site.page(reset[:-4] + "zzzz", dict.fromkeys(PUBLIC, 400))
+    site.ids["token@reset_password"] = reset.rsplit("/", 1)[1]
+    site.page("/forgot-password", PUBLIC)
+    site.form("/forgot-password", "anonymous")
+    site.form(reset, "anonymous")
+    # An unverified member's account page offers "send the link again"; the walkers are verified.
+    site.person("unverified", verified=False)

@@ -1,0 +1,247 @@
+"""Links sent by mail: verifying an address (a new account's, or a new address for an account) and
+resetting a forgotten password.
+
+A link carries a signed token (itsdangerous, with the site's secret key and a salt per purpose)
+and needs no table: it is single-use because what it was signed over changes when it is used. A
+verification link names the address it verifies, so it does nothing once that address is verified
+or the account has moved on; a reset link is signed over the account's password hash, so it is
+void once the password changes (by this link or any other way).
+
+Nothing here says whether an address has an account: registering with a known address, or asking
+for a reset, gives the same answer either way; only the mail that arrives differs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
+
+from kb import clock, mail
+from kb.auth import sessions
+from kb.auth.models import SignedInSession, User
+from kb.auth.service import (
+    AuthError,
+    EmailTaken,
+    Profile,
+    create_account,
+    email_in_use,
+    find_user_by_email,
+    hash_password,
+    normalise_email,
+)
+from kb.extensions import db
+
+VERIFY_FOR = timedelta(hours=48)
+RESET_FOR = timedelta(hours=1)
+# Mail of these kinds to one address in an hour, at most: enough for a slow inbox, too few to use
+# the site to flood someone's.
+MAILS_PER_HOUR = 3
+ACCOUNT_MAILS = ("verify_email", "change_email")
+RESET_MAILS = ("reset_password", "account_exists")
+TOKEN_MAX = 1000
+
+
+class LinkProblem(AuthError):
+    """A link that cannot be used; the message says why and what to do."""
+
+
+class LinkExpired(LinkProblem):
+    pass
+
+
+class LinkUsed(LinkProblem):
+    pass
+
+
+class TooManyMails(AuthError):
+    def __init__(self) -> None:
+        super().__init__(f"We have already sent you {MAILS_PER_HOUR} links in the last hour. Check your inbox "
+                         "and spam folder, or ask again in an hour.")
+
+
+class ClockSigner(TimestampSigner):
+    """Token timestamps from kb.clock, so tests move time instead of waiting two days."""
+
+    def get_timestamp(self) -> int:
+        return int(clock.now().replace(tzinfo=UTC).timestamp())
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=f"kb-{purpose}", signer=ClockSigner)
+
+
+def _read(purpose: str, token: str, lifetime: timedelta, invalid: str, expired: str) -> dict:
+    if not token or len(token) > TOKEN_MAX:
+        raise LinkProblem(invalid)
+    try:
+        data = _serializer(purpose).loads(token, max_age=int(lifetime.total_seconds()))
+    except SignatureExpired:
+        raise LinkExpired(expired) from None
+    except (BadSignature, UnicodeError, ValueError):
+        raise LinkProblem(invalid) from None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        raise LinkProblem(invalid)
+    return data
+
+
+def _too_many(to: str, kinds: tuple[str, ...]) -> bool:
+    return mail.sent_recently(to, kinds, timedelta(hours=1)) >= MAILS_PER_HOUR
+
+
+# --- verifying an address -------------------------------------------------------------------------
+
+INVALID_VERIFY = ("This link to verify an email address is not valid: it may have been copied only in part. "
+                  "Copy the whole link from the email, or ask for a new one on your account page.")
+EXPIRED_VERIFY = ("This link to verify your email address has expired: links last 48 hours. Log in and ask "
+                  "for a new one on your account page.")
+
+
+def verification_link(user: User) -> str:
+    """The link that verifies the account's present address."""
+    token = _serializer("verify-email").dumps({"u": user.id, "e": user.email})
+    return mail.absolute_url("auth.verify_email", token=token)
+
+
+def _queue_verification(user: User) -> None:
+    mail.queue(user.email, "verify_email", "Verify your email address for Common Ground", user=user,
+               name=user.display_name, link=verification_link(user), hours=48)
+
+
+def register(email: str, password: str, profile: Profile) -> None:
+    """Registration, answering the same whether or not the address has an account: a new,
+    unverified account and a link to verify it; or, to the existing account's address, a mail
+    that says so and offers the reset link."""
+    existing = find_user_by_email(email)
+    if existing is None:
+        try:
+            user = create_account(email, password, profile, verified=False, commit=False)
+        except EmailTaken:
+            return  # another registration for the address won a race: it has its own mail
+        _queue_verification(user)
+        db.session.commit()  # the account and its mail together, or neither
+        return
+    hash_password(password)  # the same work as a new account, so the answer's timing tells nothing
+    if not _too_many(existing.email, RESET_MAILS):
+        mail.queue(existing.email, "account_exists", "You already have a Common Ground account", user=existing,
+                   name=existing.display_name, reset_link=reset_link(existing),
+                   login_link=mail.absolute_url("auth.login"), minutes=60)
+        db.session.commit()
+
+
+def send_verification_again(user: User) -> None:
+    """The account page's "send again": at most MAILS_PER_HOUR an hour."""
+    if user.email_verified:
+        raise AuthError("Your email address is already verified.")
+    if _too_many(user.email, ACCOUNT_MAILS):
+        raise TooManyMails()
+    _queue_verification(user)
+    db.session.commit()
+
+
+def ask_to_change_email(user: User, new_email: str) -> None:
+    """Send a link to the new address; the account's address changes when it is followed. An
+    address another account uses gets a note instead, and the member is told the same either way."""
+    new_email = normalise_email(new_email)
+    if _too_many(new_email, ACCOUNT_MAILS + RESET_MAILS):
+        raise TooManyMails()
+    owner = find_user_by_email(new_email)
+    if owner is not None:
+        mail.queue(owner.email, "account_exists", "You already have a Common Ground account", user=owner,
+                   name=owner.display_name, reset_link=reset_link(owner),
+                   login_link=mail.absolute_url("auth.login"), minutes=60)
+    else:
+        token = _serializer("verify-email").dumps({"u": user.id, "e": new_email, "c": user.email})
+        mail.queue(new_email, "change_email", "Confirm your new email address for Common Ground", user=user,
+                   name=user.display_name, link=mail.absolute_url("auth.verify_email", token=token), hours=48)
+    db.session.commit()
+
+
+def verify_email(token: str) -> User:
+    """Follow a verification link: verifies a new account's address, or moves an account to the
+    new address it asked for (and tells the old one). Raises LinkProblem, changing nothing."""
+    data = _read("verify-email", token, VERIFY_FOR, INVALID_VERIFY, EXPIRED_VERIFY)
+    user = db.session.get(User, data["u"])
+    address = data.get("e")
+    if user is None or not isinstance(address, str):
+        raise LinkProblem(INVALID_VERIFY)
+    if user.email == address:
+        if user.email_verified:
+            raise LinkUsed("This link has been used: your email address is already verified.")
+        user.email_verified_at = clock.now()
+        db.session.commit()
+        return user
+    if data.get("c") != user.email:
+        raise LinkProblem("This link is for an email address your account no longer uses, so it does nothing now. "
+                          "To change your address, ask again on your account page.")
+    if email_in_use(address, except_user=user):
+        raise LinkProblem("Another account now uses this email address, so yours cannot change to it.")
+    old_address = user.email
+    user.email, user.email_verified_at = address, clock.now()
+    mail.queue(old_address, "email_changed", "Your Common Ground email address has changed", user=user,
+               name=user.display_name, new_address=address)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise LinkProblem("Another account now uses this email address, so yours cannot change to it.") from None
+    return user
+
+
+# --- resetting a forgotten password ---------------------------------------------------------------
+
+INVALID_RESET = ("This link to reset your password is not valid: it may have been copied only in part. "
+                 "Copy the whole link from the email, or ask for a new one.")
+EXPIRED_RESET = "This link to reset your password has expired: links last an hour. Ask for a new one."
+USED_RESET = ("This link to reset your password has been used, or your password has changed since it was sent, "
+              "so it does nothing now. Ask for a new one if you need to.")
+
+
+def _password_fingerprint(user: User) -> str:
+    # Changes whenever the password (its salted hash) or the address changes: the link dies with them.
+    return hashlib.sha256(f"{user.password_hash}\n{user.email}".encode()).hexdigest()[:32]
+
+
+def reset_link(user: User) -> str:
+    """A link to choose a new password: for an hour, until the password or the address changes."""
+    token = _serializer("reset-password").dumps({"u": user.id, "p": _password_fingerprint(user)})
+    return mail.absolute_url("auth.reset_password", token=token)
+
+
+def request_password_reset(email: str) -> None:
+    """Send a reset link if the address has an account (and has not had too many lately). Says
+    nothing either way: the page answers the same for every address."""
+    user = find_user_by_email(email)
+    if user is None or _too_many(user.email, RESET_MAILS):
+        return
+    mail.queue(user.email, "reset_password", "Reset your Common Ground password", user=user,
+               name=user.display_name, link=reset_link(user), minutes=60)
+    db.session.commit()
+
+
+def account_for_reset(token: str) -> User:
+    """The account a reset link opens, or LinkProblem saying why it cannot be used."""
+    data = _read("reset-password", token, RESET_FOR, INVALID_RESET, EXPIRED_RESET)
+    user = db.session.get(User, data["u"])
+    if user is None:
+        raise LinkProblem(INVALID_RESET)
+    if data.get("p") != _password_fingerprint(user):
+        raise LinkUsed(USED_RESET)
+    return user
+
+
+def reset_password(token: str, new_password: str, keeping: SignedInSession | None = None) -> User:
+    """Set a new password from a reset link, and sign the account out everywhere (but `keeping`,
+    this browser's session when it is the same account's). Proving the address also verifies it."""
+    user = account_for_reset(token)
+    if keeping is not None and keeping.user_id != user.id:
+        keeping = None
+    user.password_hash = hash_password(new_password)
+    if user.email_verified_at is None:
+        user.email_verified_at = clock.now()
+    sessions.end_other_sessions(user, keeping=keeping, commit=False)
+    db.session.commit()
+    return user
