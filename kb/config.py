@@ -49,6 +49,7 @@ class Settings:
     healthz_token: str = ""
     reporter_min_account_days: int = 2
     reports_per_hour: int = 10
+    healthcheck_min_respondents: int = 5
 
     def flask_config(self) -> dict:
         """The settings as Flask configuration keys."""
@@ -75,6 +76,7 @@ class Settings:
             "KB_HEALTHZ_TOKEN": self.healthz_token,
             "KB_REPORTER_MIN_ACCOUNT_DAYS": self.reporter_min_account_days,
             "KB_REPORTS_PER_HOUR": self.reports_per_hour,
+            "KB_HEALTHCHECK_MIN_RESPONDENTS": self.healthcheck_min_respondents,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.https,
@@ -198,4 +200,7 @@ def load_settings(environ: dict | None = None) -> Settings:
         reporter_min_account_days=parse_positive_int(
             "KB_REPORTER_MIN_ACCOUNT_DAYS", env.get("KB_REPORTER_MIN_ACCOUNT_DAYS", "2"), 0),
         reports_per_hour=parse_positive_int("KB_REPORTS_PER_HOUR", env.get("KB_REPORTS_PER_HOUR", "10")),
+        # Fewer than 3 people would let one person's answers be worked out from a health-check's results.
+        healthcheck_min_respondents=parse_positive_int(
+            "KB_HEALTHCHECK_MIN_RESPONDENTS", env.get("KB_HEALTHCHECK_MIN_RESPONDENTS", "5"), 3),
     )
