@@ -35,6 +35,7 @@ def sector_field() -> ListedRadioField:
 
 
 class PartnershipForm(FlaskForm):
+    field_order = ("name", "region", "description", "sector")  # the error summary's order
     name = StringField("Name of the partnership", filters=[strip], validators=[
         DataRequired("Enter the partnership's name"),
         Length(min=3, max=NAME_MAX, message=f"The name must be 3 to {NAME_MAX} characters long")])
@@ -46,15 +47,18 @@ class PartnershipForm(FlaskForm):
 
 
 class JoinForm(FlaskForm):
+    field_order = ("sector",)
     sector = sector_field()
 
 
 class InvitationForm(FlaskForm):
+    field_order = ("days",)
     days = ListedSelectField("The link works for", default="14", invalid_message="Choose how long the link works",
                              choices=[SelectChoice(str(days), f"{days} days") for days in INVITATION_DAYS])
 
 
 class RoundForm(FlaskForm):
+    field_order = ("name", "closes_on")
     name = StringField("Name of the round", filters=[strip], validators=[
         DataRequired("Give the round a name, for example 2026"),
         Length(max=ROUND_NAME_MAX, message=f"Keep the name to {ROUND_NAME_MAX} characters or fewer")])

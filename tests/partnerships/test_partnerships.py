@@ -24,6 +24,7 @@ def test_a_member_registers_a_partnership_and_becomes_its_coordinator(client, br
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "There is a problem" in page
     assert "3 to 150 characters" in page and "Choose the partnership&#39;s region" in page
+    assert '<a href="#name">' in page and '<a href="#sector-0">' in page  # the summary links to each field
     assert db.session.query(Partnership).count() == 0
     response = post(browser, "/partnerships/new", {"name": "Stratford LSP", "region": "West Midlands",
                                                    "description": "qzdescription", "sector": PUBLIC})
