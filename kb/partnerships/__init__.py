@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("partnerships", __name__)
 
-from kb.partnerships import views  # noqa: E402,F401  (routes attach themselves to bp)
+from kb.partnerships import organisation_views, views  # noqa: E402,F401,I001  (routes attach themselves to bp)

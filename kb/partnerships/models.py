@@ -163,3 +163,34 @@ class ThemeTrend(db.Model):
     trend: Mapped[str] = mapped_column(String(10))
 
     theme: Mapped[Theme] = relationship()
+
+
+# What kind of body an organisation on a partnership's map is (the issue's list, and "other").
+ORGANISATION_KINDS = ("council", "health body", "police", "fire and rescue", "school or college", "charity",
+                      "community group", "faith group", "social enterprise", "infrastructure body", "funder", "other")
+ORGANISATION_NAME_MAX = 200
+AREA_MAX = 120
+WEBSITE_MAX = 300
+ACTIVITY_MAX = 1_000
+CONTACT_ROLE_MAX = 120
+
+
+class Organisation(db.Model):
+    """One local organisation on a partnership's map: the checklist's first Do, "map and understand
+    the local third sector and range of public sector bodies"."""
+
+    __tablename__ = "partnership_organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(ORGANISATION_NAME_MAX))
+    sector: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(40))
+    area: Mapped[str] = mapped_column(String(AREA_MAX), default="")
+    website: Mapped[str] = mapped_column(String(WEBSITE_MAX), default="")
+    activity: Mapped[str] = mapped_column(Text, default="")  # what they do
+    contact_role: Mapped[str] = mapped_column(String(CONTACT_ROLE_MAX), default="")
+
+    @property
+    def sector_label(self) -> str:
+        return SECTOR_LABELS.get(self.sector, self.sector)

@@ -94,9 +94,25 @@ def upgrade():
     sa.UniqueConstraint('round_id', 'user_id', 'theme_id', name=op.f('uq_healthcheck_theme_trends_round_id_user_id_theme_id'))
     )
     op.create_index(op.f('ix_healthcheck_theme_trends_round_id'), 'healthcheck_theme_trends', ['round_id'], unique=False)
+    op.create_table('partnership_organisations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('partnership_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('sector', sa.String(length=40), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('area', sa.String(length=120), nullable=False),
+    sa.Column('website', sa.String(length=300), nullable=False),
+    sa.Column('activity', sa.Text(), nullable=False),
+    sa.Column('contact_role', sa.String(length=120), nullable=False),
+    sa.ForeignKeyConstraint(['partnership_id'], ['partnerships.id'], name=op.f('fk_partnership_organisations_partnership_id_partnerships'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_partnership_organisations'))
+    )
+    op.create_index(op.f('ix_partnership_organisations_partnership_id'), 'partnership_organisations', ['partnership_id'], unique=False)
 
 
 def downgrade():
+    op.drop_index(op.f('ix_partnership_organisations_partnership_id'), table_name='partnership_organisations')
+    op.drop_table('partnership_organisations')
     op.drop_index(op.f('ix_healthcheck_theme_trends_round_id'), table_name='healthcheck_theme_trends')
     op.drop_table('healthcheck_theme_trends')
     op.drop_index(op.f('ix_healthcheck_answers_round_id'), table_name='healthcheck_answers')

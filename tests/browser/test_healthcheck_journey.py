@@ -100,3 +100,21 @@ def test_a_partnership_runs_its_health_check(browser, page, live_server):
     assert "/case-studies/" in page.url or "/lessons/" in page.url
     page.go_back()
     assert_accessible(page)
+
+    # The partnership's map of its local organisations: a mistake shown, then one added and filtered.
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Stratford Local Strategic").click()
+    page.get_by_role("link", name="Local organisations").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Local organisations")
+    assert_accessible(page)
+    page.get_by_role("button", name="Add to the map").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the organisation's name")
+    assert_accessible(page)
+    page.locator("#organisation-name").fill("Stratford CVS")
+    page.locator("#organisation-sector").select_option("voluntary or community organisation")
+    page.locator("#organisation-kind").select_option("infrastructure body")
+    page.get_by_role("button", name="Add to the map").click()
+    expect(page.get_by_role("status")).to_contain_text("Stratford CVS is on the map")
+    page.locator("#filter-kind").select_option("infrastructure body")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_role("table")).to_contain_text("Stratford CVS")
+    assert_accessible(page)

@@ -8,9 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from kb import clock
 from kb.extensions import db
-from kb.partnerships import service
+from kb.partnerships import organisations, service
 from kb.themes.models import Theme
 from tests.factories import make_user
 from tests.site.harness import MEMBERS_ONLY, Site, registers_states
@@ -53,20 +52,25 @@ def partnership_states(site: Site) -> None:
     own = site.secret("own answer", {"member"})  # not even the coordinator sees it
     answer_all(still_open, member, "mostly", comment=f"My own note: {own}")
 
+    mapped = site.secret("organisation on the map", {"member", "author"})
+    organisation = organisations.add_organisation(partnership, organisations.OrganisationFields(
+        name="Harness Community Trust", sector=VOLUNTARY, kind="charity", activity=f"Runs {mapped}."), by=coordinator)
+
     working = service.create_invitation(partnership, 30, by=coordinator)
     working.token = site.secret("invitation token", {"author"})  # for coordinators only
     revoked = service.create_invitation(partnership, 30, by=coordinator)
     service.revoke_invitation(revoked, by=coordinator)
-    clock.freeze(clock.now() - timedelta(days=10))
     expired = service.create_invitation(partnership, 7, by=coordinator)
-    clock.freeze(None)
+    expired.created_at -= timedelta(days=10)
+    expired.expires_at -= timedelta(days=10)
     db.session.commit()
 
     first_theme = db.session.scalar(select(Theme).order_by(Theme.position))
     member_row = service.membership_of(member, partnership)
     site.ids.update({"partnership_id@partnerships": partnership.id, "round_id@partnerships": still_open.id,
                      "slug@partnerships": first_theme.slug, "invitation_id@partnerships": working.id,
-                     "membership_id@partnerships": member_row.id, "token@partnerships": working.token})
+                     "membership_id@partnerships": member_row.id, "token@partnerships": working.token,
+                     "organisation_id@partnerships": organisation.id})
     site.page("/partnerships", MEMBERS_ONLY)
     site.page("/partnerships/new", MEMBERS_ONLY)
     site.page(f"/partnerships/{partnership.id}", PARTNERS_ONLY)
@@ -75,6 +79,8 @@ def partnership_states(site: Site) -> None:
     for theme in db.session.scalars(select(Theme).order_by(Theme.position)):
         site.page(f"/partnerships/rounds/{still_open.id}/themes/{theme.slug}", PARTNERS_ONLY)
     site.page(f"/partnerships/rounds/{closed.id}/themes/{first_theme.slug}", PARTNERS_ONLY)
+    site.page(f"/partnerships/{partnership.id}/organisations", PARTNERS_ONLY)
+    site.page(f"/partnerships/{partnership.id}/organisations.csv", PARTNERS_ONLY)
     site.page(f"/partnerships/join/{working.token}", WORKING_LINK)
     site.page(f"/partnerships/join/{revoked.token}", SPENT_LINK)
     site.page(f"/partnerships/join/{expired.token}", SPENT_LINK)
@@ -84,3 +90,7 @@ def partnership_states(site: Site) -> None:
     site.form(f"/partnerships/{partnership.id}", "author", action=f"/partnerships/{partnership.id}/invitations")
     site.form(f"/partnerships/rounds/{still_open.id}/themes/{first_theme.slug}", "member")
     site.form(f"/partnerships/join/{working.token}", "moderator")
+    site.form(f"/partnerships/{partnership.id}/organisations", "author",
+              action=f"/partnerships/{partnership.id}/organisations")
+    site.form(f"/partnerships/{partnership.id}/organisations", "author",
+              action=f"/partnerships/{partnership.id}/organisations/import")
