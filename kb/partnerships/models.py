@@ -66,6 +66,8 @@ class Partnership(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    # The coordinators' choice: the map of local organisations as a public directory.
+    directory_public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="partnership", order_by="Membership.id", cascade="all, delete-orphan")

@@ -89,3 +89,26 @@ def remove_organisation(organisation_id: int):
         refused(error)
     flash(f"{organisation.name} is off the map.", "success")
     return redirect(url_for("partnerships.organisations_map", partnership_id=partnership.id))
+
+
+@bp.route("/partnerships/<id:partnership_id>/directory")
+def directory(partnership_id: int):
+    try:
+        partnership = organisations.public_directory(partnership_id)
+    except service.NotFound as error:
+        refused(error)
+    return render_template("partnerships/directory.html", partnership=partnership,
+                           organisations=organisations.organisations_of(partnership))
+
+
+@bp.route("/partnerships/<id:partnership_id>/directory", methods=["POST"])
+@login_required
+def publish_directory(partnership_id: int):
+    partnership = partnership_or_404(partnership_id)
+    public = request.form.get("public") == "1"
+    try:
+        organisations.publish_directory(partnership, public, by=current_user)
+    except service.PartnershipError as error:
+        refused(error)
+    flash("The map is now a public directory." if public else "The map is no longer public.", "success")
+    return redirect(url_for("partnerships.organisations_map", partnership_id=partnership.id))

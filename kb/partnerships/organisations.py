@@ -23,7 +23,7 @@ from kb.partnerships.models import (
     Organisation,
     Partnership,
 )
-from kb.partnerships.service import NotAllowed, PartnershipError, is_coordinator
+from kb.partnerships.service import NotAllowed, NotFound, PartnershipError, is_coordinator
 
 CSV_HEADER = ("name", "sector", "kind", "area", "website", "what they do", "contact role")
 IMPORT_ROWS_MAX = 2_000
@@ -161,3 +161,18 @@ def import_csv(partnership: Partnership, data: bytes, by: User) -> int:
     db.session.commit()
     return len(ready)
 
+
+
+def publish_directory(partnership: Partnership, public: bool, by: User) -> None:
+    """Show the map to everyone as a directory (names, sectors, kinds, areas, websites and what
+    they do; never the partnership's members or its contact roles), or stop showing it."""
+    _require_coordinator(partnership, by)
+    partnership.directory_public = public
+    db.session.commit()
+
+
+def public_directory(partnership_id: int) -> Partnership:
+    partnership = db.session.get(Partnership, partnership_id)
+    if partnership is None or not partnership.directory_public:
+        raise NotFound("There is no public directory here.")
+    return partnership

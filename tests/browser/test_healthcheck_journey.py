@@ -118,3 +118,13 @@ def test_a_partnership_runs_its_health_check(browser, page, live_server):
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_role("table")).to_contain_text("Stratford CVS")
     assert_accessible(page)
+
+    # Published as a public directory, the map is there for anyone: its page checked too.
+    page.get_by_role("button", name="Publish as a public directory").click()
+    expect(page.get_by_role("status")).to_contain_text("The map is now a public directory")
+    assert_accessible(page)
+    page.get_by_role("link", name="its public directory").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Local organisations: Stratford Local Strategic Partnership")
+    expect(page.get_by_role("table")).to_contain_text("Stratford CVS")
+    assert_accessible(page)

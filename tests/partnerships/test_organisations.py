@@ -7,6 +7,7 @@ import io
 
 from kb.auth.models import Role
 from kb.extensions import db
+from kb.partnerships import organisations
 from kb.partnerships.models import Organisation
 from tests.factories import make_user
 from tests.partnerships.conftest import VOLUNTARY, join_as, post
@@ -73,3 +74,20 @@ def test_an_import_is_all_or_nothing_with_bad_rows_by_line(browser_of, coordinat
     member = browser_of(join_as(partnership, VOLUNTARY, coordinator))
     assert upload(member, partnership, good).status_code == 403
     assert db.session.query(Organisation).count() == 2
+
+
+def test_a_coordinator_may_publish_the_map_as_a_public_directory(client, browser_of, coordinator, partnership):
+    organisations.add_organisation(partnership, organisations.OrganisationFields(
+        name="Stratford CVS", sector=VOLUNTARY, kind="infrastructure body", activity="Supports local groups",
+        contact_role="qzcontactrole"), by=coordinator)
+    directory = f"/partnerships/{partnership.id}/directory"
+    assert client.get(directory).status_code == 404
+    member = browser_of(join_as(partnership, VOLUNTARY, coordinator, display_name="Mina Member"))
+    assert post(member, directory, {"public": "1"}).status_code == 403
+    post(browser_of(coordinator), directory, {"public": "1"})
+    page = client.get(directory)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Stratford CVS" in text and "Supports local groups" in text
+    assert "qzcontactrole" not in text and "Mina Member" not in text and "Cora Coordinator" not in text
+    post(browser_of(coordinator), directory, {"public": "0"})
+    assert client.get(directory).status_code == 404

@@ -12,7 +12,7 @@ from kb.extensions import db
 from kb.partnerships import organisations, service
 from kb.themes.models import Theme
 from tests.factories import make_user
-from tests.site.harness import MEMBERS_ONLY, Site, registers_states
+from tests.site.harness import MEMBERS_ONLY, PUBLIC, Site, registers_states
 
 PUBLIC_BODY, VOLUNTARY = "public body", "voluntary or community organisation"
 # Only the partnership's members see it; visitors are asked to log in first.
@@ -56,6 +56,12 @@ def partnership_states(site: Site) -> None:
     organisation = organisations.add_organisation(partnership, organisations.OrganisationFields(
         name="Harness Community Trust", sector=VOLUNTARY, kind="charity", activity=f"Runs {mapped}."), by=coordinator)
 
+    # A second partnership whose map is a public directory; the first one's is not.
+    listed = service.register_partnership("Harness Valley Compact", "Wales", "", VOLUNTARY, by=coordinator)
+    organisations.add_organisation(listed, organisations.OrganisationFields(
+        name="Valley Food Bank", sector=VOLUNTARY, kind="charity", activity="Food parcels."), by=coordinator)
+    organisations.publish_directory(listed, True, by=coordinator)
+
     working = service.create_invitation(partnership, 30, by=coordinator)
     working.token = site.secret("invitation token", {"author"})  # for coordinators only
     revoked = service.create_invitation(partnership, 30, by=coordinator)
@@ -81,6 +87,8 @@ def partnership_states(site: Site) -> None:
     site.page(f"/partnerships/rounds/{closed.id}/themes/{first_theme.slug}", PARTNERS_ONLY)
     site.page(f"/partnerships/{partnership.id}/organisations", PARTNERS_ONLY)
     site.page(f"/partnerships/{partnership.id}/organisations.csv", PARTNERS_ONLY)
+    site.page(f"/partnerships/{listed.id}/directory", PUBLIC)
+    site.page(f"/partnerships/{partnership.id}/directory", dict.fromkeys(PUBLIC, 404))
     site.page(f"/partnerships/join/{working.token}", WORKING_LINK)
     site.page(f"/partnerships/join/{revoked.token}", SPENT_LINK)
     site.page(f"/partnerships/join/{expired.token}", SPENT_LINK)
