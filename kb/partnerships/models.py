@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kb import clock
@@ -68,6 +68,10 @@ class Partnership(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     # The coordinators' choice: the map of local organisations as a public directory.
     directory_public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Red/amber/green bands are the partnership's own choice of cut-offs (per cent positive), not a
+    # league table: a share from green_from up is green, from amber_from up amber, below that red.
+    green_from: Mapped[int | None] = mapped_column(Integer)
+    amber_from: Mapped[int | None] = mapped_column(Integer)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="partnership", order_by="Membership.id", cascade="all, delete-orphan")

@@ -146,6 +146,31 @@ def make_coordinator(membership: Membership, by: User) -> None:
     db.session.commit()
 
 
+def set_bands(partnership: Partnership, green_from: str, amber_from: str, by: User) -> None:
+    """The partnership's own red/amber/green cut-offs, in per cent positive; both empty clears them."""
+    _require_coordinator(by, partnership)
+    green_from, amber_from = (green_from or "").strip(), (amber_from or "").strip()
+    if not green_from and not amber_from:
+        partnership.green_from = partnership.amber_from = None
+        db.session.commit()
+        return
+    if not (green_from.isdecimal() and amber_from.isdecimal() and len(green_from) <= 3 and len(amber_from) <= 3):
+        raise PartnershipError("Give both cut-offs as whole numbers from 1 to 100, or leave both empty.",
+                               field="green_from")
+    green, amber = int(green_from), int(amber_from)
+    if not 0 < amber < green <= 100:
+        raise PartnershipError("Amber must start below green, both between 1 and 100.", field="amber_from")
+    partnership.green_from, partnership.amber_from = green, amber
+    db.session.commit()
+
+
+def band_of(share: float | None, partnership: Partnership) -> str:
+    """"green", "amber", "red", or "" when the partnership chose no bands or the share is withheld."""
+    if share is None or partnership.green_from is None or partnership.amber_from is None:
+        return ""
+    return "green" if share >= partnership.green_from else "amber" if share >= partnership.amber_from else "red"
+
+
 # ---- invitations -------------------------------------------------------------------------------
 
 def create_invitation(partnership: Partnership, days: int, by: User) -> Invitation:

@@ -51,6 +51,11 @@ def chart_for(theme_result) -> str:
     return share_chart(f"chart-{theme_result.theme.slug}", title, rows, results.WEAK_SHARE)
 
 
+@bp.app_template_global()
+def healthcheck_band(share, partnership) -> str:
+    return service.band_of(share, partnership)
+
+
 @bp.route("/partnerships")
 @login_required
 def index():
@@ -77,13 +82,14 @@ def new():
     return render_template("partnerships/new.html", form=form), status
 
 
-def render_partnership(partnership, invitation_form=None, round_form=None, status=200):
+def render_partnership(partnership, invitation_form=None, round_form=None, status=200, bands=None):
+    bands = bands or {"green_from": partnership.green_from or "", "amber_from": partnership.amber_from or ""}
     return render_template(
         "partnerships/show.html", partnership=partnership, members=service.members_of(partnership),
         coordinator=service.is_coordinator(current_user, partnership),
         invitations=service.invitations_of(partnership, current_user),
         invitation_form=invitation_form or InvitationForm(), round_form=round_form or RoundForm(formdata=None),
-        now=clock.now()), status
+        bands=bands, now=clock.now()), status
 
 
 @bp.route("/partnerships/<id:partnership_id>")
@@ -177,6 +183,24 @@ def open_round(partnership_id: int):
             flash(f"The round {health_check.name} is open: members can answer now.", "success")
             return redirect(url_for("partnerships.show_round", round_id=health_check.id))
     return render_partnership(partnership, round_form=form, status=INVALID)
+
+
+@bp.route("/partnerships/<id:partnership_id>/bands", methods=["POST"])
+@login_required
+def set_bands(partnership_id: int):
+    partnership = partnership_or_404(partnership_id)
+    try:
+        service.set_bands(partnership, request.form.get("green_from", ""), request.form.get("amber_from", ""),
+                          by=current_user)
+    except service.NotAllowed as error:
+        refused(error)
+    except service.PartnershipError as error:
+        form = RoundForm(formdata=None)
+        form.form_errors.append(str(error))
+        bands = {name: request.form.get(name, "") for name in ("green_from", "amber_from")}
+        return render_partnership(partnership, round_form=form, status=INVALID, bands=bands)
+    flash("The red, amber and green cut-offs are saved.", "success")
+    return redirect(url_for("partnerships.show", partnership_id=partnership.id) + "#bands-heading")
 
 
 @bp.route("/partnerships/rounds/<id:round_id>/close", methods=["POST"])

@@ -25,6 +25,8 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('directory_public', sa.Boolean(), server_default=sa.false(), nullable=False),
+    sa.Column('green_from', sa.Integer(), nullable=True),
+    sa.Column('amber_from', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_partnerships_created_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_partnerships'))
     )

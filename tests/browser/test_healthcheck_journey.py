@@ -34,6 +34,11 @@ def test_a_partnership_runs_its_health_check(browser, page, live_server):
     page.get_by_label("Public body").check()
     page.get_by_role("button", name="Register the partnership").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Stratford Local Strategic Partnership")
+    assert_accessible(page)
+    page.get_by_label("Green from (per cent positive)").fill("80")
+    page.get_by_label("Amber from (per cent positive)").fill("60")
+    page.get_by_role("button", name="Save the cut-offs").click()
+    expect(page.get_by_role("status")).to_contain_text("cut-offs are saved")
     page.get_by_role("button", name="Create an invitation link").click()
     expect(page.get_by_role("status")).to_contain_text("A new invitation link is ready")
     link = page.locator("#invitations-heading ~ ul code").first.inner_text()
@@ -92,6 +97,7 @@ def test_a_partnership_runs_its_health_check(browser, page, live_server):
     expect(row).to_contain_text("30%")
     expect(row).to_contain_text("+20 points")
     expect(row).to_contain_text("Gap of 20 or more")
+    expect(row).to_contain_text("Red")  # 30%: below the partnership's own amber cut-off
     expect(page.get_by_text("We never meet the small groups.")).to_be_visible()
     weakest = page.locator(".weak-items li").first
     expect(weakest).to_contain_text("Improving understanding, item 1")

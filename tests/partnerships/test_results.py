@@ -12,7 +12,7 @@ from kb.partnerships import service
 from kb.partnerships.models import Rating
 from kb.partnerships.results import Tally, round_results
 from tests.factories import make_item, make_user
-from tests.partnerships.conftest import PUBLIC, VOLUNTARY, answer_pair, join_as, themes
+from tests.partnerships.conftest import PUBLIC, VOLUNTARY, answer_pair, join_as, post, themes
 
 
 def tally(**counts) -> Tally:
@@ -143,3 +143,25 @@ def test_weak_items_come_with_a_reading_list(browser_of, partnership, coordinato
     assert titles[0] == "How the county mapped its voluntary sector" and "Not this theme" not in titles
     page = browser_of(voluntary[0]).get(f"/partnerships/rounds/{round_.id}").get_data(as_text=True)
     assert "How the county mapped its voluntary sector" in page and "Not this theme" not in page
+
+
+def test_red_amber_and_green_are_the_partnerships_own_cut_offs(browser_of, partnership, coordinator, sectors):
+    round_, a, _b, c = run_round(partnership, coordinator, *sectors)
+    service.close_round(round_, by=coordinator)
+    coordinating = browser_of(coordinator)
+    base = f"/partnerships/{partnership.id}/bands"
+    for green, amber in (("50", "60"), ("101", "50"), ("x", "5"), ("80", "")):
+        refused = post(coordinating, base, {"green_from": green, "amber_from": amber})
+        assert refused.status_code == 422 and "There is a problem" in refused.get_data(as_text=True)
+    member = browser_of(sectors[1][0])
+    assert post(member, base, {"green_from": "80", "amber_from": "60"}).status_code == 403
+    assert partnership.green_from is None and "Band</th>" not in member.get(
+        f"/partnerships/rounds/{round_.id}").get_data(as_text=True)
+    post(coordinating, base, {"green_from": "80", "amber_from": "60"})
+    assert (service.band_of(100.0, partnership), service.band_of(70.0, partnership),
+            service.band_of(59.9, partnership), service.band_of(None, partnership)) == ("green", "amber", "red", "")
+    page = member.get(f"/partnerships/rounds/{round_.id}").get_data(as_text=True)
+    assert "Bands are the partnership's own cut-offs, not a league table" in page
+    assert 'band--amber">Amber' in page and 'band--green">Green' in page  # item A 70%, item C 100%
+    post(coordinating, base, {"green_from": "", "amber_from": ""})
+    assert "Band</th>" not in member.get(f"/partnerships/rounds/{round_.id}").get_data(as_text=True)

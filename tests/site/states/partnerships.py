@@ -96,6 +96,7 @@ def partnership_states(site: Site) -> None:
     site.form("/partnerships/new", "member")
     site.form(f"/partnerships/{partnership.id}", "author", action=f"/partnerships/{partnership.id}/rounds")
     site.form(f"/partnerships/{partnership.id}", "author", action=f"/partnerships/{partnership.id}/invitations")
+    site.form(f"/partnerships/{partnership.id}", "author", action=f"/partnerships/{partnership.id}/bands")
     site.form(f"/partnerships/rounds/{still_open.id}/themes/{first_theme.slug}", "member")
     site.form(f"/partnerships/join/{working.token}", "moderator")
     site.form(f"/partnerships/{partnership.id}/organisations", "author",
