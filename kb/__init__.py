@@ -23,6 +23,7 @@ from kb.moderation import bp as moderation_bp
 from kb.ops import bp as ops_bp
 from kb.ops.logs import configure_logging, register_request_logging
 from kb.packs import bp as packs_bp
+from kb.partnerships import bp as partnerships_bp
 from kb.search import bp as search_bp
 from kb.sitemap import bp as sitemap_bp
 from kb.themes import bp as themes_bp
@@ -78,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(collections_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(packs_bp)
+    app.register_blueprint(partnerships_bp)
     app.register_blueprint(sitemap_bp)
     app.register_blueprint(ops_bp)
     app.register_blueprint(api_bp)

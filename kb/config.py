@@ -64,6 +64,7 @@ class Settings:
     reporter_min_account_days: int = 2
     reports_per_hour: int = 10
     api_rate_per_minute: int = 120
+    healthcheck_min_respondents: int = 5
 
     def flask_config(self) -> dict:
         """The settings as Flask configuration keys."""
@@ -91,6 +92,7 @@ class Settings:
             "KB_REPORTER_MIN_ACCOUNT_DAYS": self.reporter_min_account_days,
             "KB_REPORTS_PER_HOUR": self.reports_per_hour,
             "KB_API_RATE_PER_MINUTE": self.api_rate_per_minute,
+            "KB_HEALTHCHECK_MIN_RESPONDENTS": self.healthcheck_min_respondents,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.https,
@@ -253,4 +255,7 @@ def load_settings(environ: dict | None = None) -> Settings:
             "KB_REPORTER_MIN_ACCOUNT_DAYS", env.get("KB_REPORTER_MIN_ACCOUNT_DAYS", "2"), 0),
         reports_per_hour=parse_positive_int("KB_REPORTS_PER_HOUR", env.get("KB_REPORTS_PER_HOUR", "10")),
         api_rate_per_minute=parse_positive_int("KB_API_RATE_PER_MINUTE", env.get("KB_API_RATE_PER_MINUTE", "120")),
+        # Fewer than 3 people would let one person's answers be worked out from a health-check's results.
+        healthcheck_min_respondents=parse_positive_int(
+            "KB_HEALTHCHECK_MIN_RESPONDENTS", env.get("KB_HEALTHCHECK_MIN_RESPONDENTS", "5"), 3),
     )

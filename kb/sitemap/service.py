@@ -53,7 +53,7 @@ def public_pages() -> PublicPages:
 
 # Areas that are private, or pages that only repeat what the sitemap lists (search results, forms).
 DISALLOWED = ("/account", "/my/", "/moderation", "/admin", "/login", "/register", "/logout", "/search",
-              "/case-studies/new", "/lessons/new", "/board/new")
+              "/case-studies/new", "/lessons/new", "/board/new", "/partnerships")
 
 
 def robots_txt(sitemap_address: str) -> str:

@@ -1,3 +1,4 @@
 """Each feature's states on the whole site, in the order they build on one another."""
 
 from tests.site.states import auth, library, board, themes, collections, moderation, search, feeds, sitemap, api  # noqa: F401,I001
+from tests.site.states import partnerships  # noqa: F401,E402

@@ -1,0 +1,202 @@
+"""Partnerships, their members and invitations, and health-check rounds with their answers.
+
+Answers point at ChecklistPair ids, which stay the same from round to round, so one item can be
+compared across rounds."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kb import clock
+from kb.auth.models import User
+from kb.common.vocabulary import SECTOR_LABELS, Sector
+from kb.extensions import db
+from kb.themes.models import ChecklistPair, Theme
+
+NAME_MAX = 150
+DESCRIPTION_MAX = 2_000
+ROUND_NAME_MAX = 60
+COMMENT_MAX = 1_000
+
+# The sectors a member answers for: the leaflet speaks of public bodies and the third sector.
+MEMBER_SECTORS = (Sector.PUBLIC_BODY, Sector.VOLUNTARY_OR_COMMUNITY, Sector.OTHER)
+MEMBER_SECTOR_LABELS = {sector.value: SECTOR_LABELS[sector] for sector in MEMBER_SECTORS}
+
+
+class Rating(StrEnum):
+    """The four anchored points (no neutral midpoint), and "don't know", which is no score at all."""
+
+    CONSISTENTLY = "consistently"
+    MOSTLY = "mostly"
+    SOMETIMES_DONT = "sometimes-dont"
+    CONSISTENTLY_DONT = "consistently-dont"
+    DONT_KNOW = "dont-know"
+
+
+RATING_LABELS = {
+    Rating.CONSISTENTLY: "We consistently do this",
+    Rating.MOSTLY: "Mostly",
+    Rating.SOMETIMES_DONT: "Sometimes we fall into the Don't",
+    Rating.CONSISTENTLY_DONT: "We consistently fall into the Don't",
+    Rating.DONT_KNOW: "Don't know (I haven't enough information to judge)",
+}
+SCALE = (Rating.CONSISTENTLY, Rating.MOSTLY, Rating.SOMETIMES_DONT, Rating.CONSISTENTLY_DONT)
+POSITIVE = (Rating.CONSISTENTLY, Rating.MOSTLY)
+
+
+class Trend(StrEnum):
+    BETTER = "better"
+    SAME = "same"
+    WORSE = "worse"
+
+
+TREND_LABELS = {Trend.BETTER: "Better", Trend.SAME: "The same", Trend.WORSE: "Worse"}
+
+
+class Partnership(db.Model):
+    __tablename__ = "partnerships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    region: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    # The coordinators' choice: the map of local organisations as a public directory.
+    directory_public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Red/amber/green bands are the partnership's own choice of cut-offs (per cent positive), not a
+    # league table: a share from green_from up is green, from amber_from up amber, below that red.
+    green_from: Mapped[int | None] = mapped_column(Integer)
+    amber_from: Mapped[int | None] = mapped_column(Integer)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="partnership", order_by="Membership.id", cascade="all, delete-orphan")
+    rounds: Mapped[list[HealthCheckRound]] = relationship(
+        back_populates="partnership", order_by="HealthCheckRound.id.desc()", cascade="all, delete-orphan")
+
+
+class Membership(db.Model):
+    """A member of a partnership, and the sector they answer for in it."""
+
+    __tablename__ = "partnership_memberships"
+    __table_args__ = (UniqueConstraint("partnership_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    sector: Mapped[str] = mapped_column(String(40))
+    is_coordinator: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    joined_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+
+    partnership: Mapped[Partnership] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship()
+
+    @property
+    def sector_label(self) -> str:
+        return MEMBER_SECTOR_LABELS.get(self.sector, self.sector)
+
+
+class Invitation(db.Model):
+    """A shareable link that lets whoever holds it join, until it expires or is revoked."""
+
+    __tablename__ = "partnership_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"), index=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    partnership: Mapped[Partnership] = relationship()
+
+    def usable(self, at: datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > at
+
+
+class HealthCheckRound(db.Model):
+    """One health-check ("2026"): open until a coordinator closes it or its closing date passes."""
+
+    __tablename__ = "healthcheck_rounds"
+    __table_args__ = (UniqueConstraint("partnership_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(ROUND_NAME_MAX))
+    opened_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    closes_on: Mapped[date | None] = mapped_column(Date)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    partnership: Mapped[Partnership] = relationship(back_populates="rounds")
+
+    def is_open(self, at: datetime) -> bool:
+        # The closing date is the last day for answers.
+        return self.closed_at is None and (self.closes_on is None or at.date() <= self.closes_on)
+
+
+class Answer(db.Model):
+    """One member's answer to one checklist pair in one round. Never shown to anyone as it is."""
+
+    __tablename__ = "healthcheck_answers"
+    __table_args__ = (UniqueConstraint("round_id", "user_id", "pair_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("healthcheck_rounds.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    pair_id: Mapped[int] = mapped_column(ForeignKey("checklist_pairs.id", ondelete="CASCADE"))
+    rating: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+
+    pair: Mapped[ChecklistPair] = relationship()
+
+
+class ThemeTrend(db.Model):
+    """A member's "better, the same or worse than a year ago?" for one theme in one round."""
+
+    __tablename__ = "healthcheck_theme_trends"
+    __table_args__ = (UniqueConstraint("round_id", "user_id", "theme_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("healthcheck_rounds.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"))
+    trend: Mapped[str] = mapped_column(String(10))
+
+    theme: Mapped[Theme] = relationship()
+
+
+# What kind of body an organisation on a partnership's map is (the issue's list, and "other").
+ORGANISATION_KINDS = ("council", "health body", "police", "fire and rescue", "school or college", "charity",
+                      "community group", "faith group", "social enterprise", "infrastructure body", "funder", "other")
+ORGANISATION_NAME_MAX = 200
+AREA_MAX = 120
+WEBSITE_MAX = 300
+ACTIVITY_MAX = 1_000
+CONTACT_ROLE_MAX = 120
+
+
+class Organisation(db.Model):
+    """One local organisation on a partnership's map: the checklist's first Do, "map and understand
+    the local third sector and range of public sector bodies"."""
+
+    __tablename__ = "partnership_organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(ORGANISATION_NAME_MAX))
+    sector: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(40))
+    area: Mapped[str] = mapped_column(String(AREA_MAX), default="")
+    website: Mapped[str] = mapped_column(String(WEBSITE_MAX), default="")
+    activity: Mapped[str] = mapped_column(Text, default="")  # what they do
+    contact_role: Mapped[str] = mapped_column(String(CONTACT_ROLE_MAX), default="")
+
+    @property
+    def sector_label(self) -> str:
+        return SECTOR_LABELS.get(self.sector, self.sector)

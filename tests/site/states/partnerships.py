@@ -1,0 +1,105 @@
+"""A partnership the author coordinates and the member belongs to, with a closed round holding
+enough answers for results, an open round with the member's own answers, and invitation links
+that work, have expired and were revoked. Moderators and admins are outsiders: they get 404."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from kb.extensions import db
+from kb.partnerships import organisations, service
+from kb.themes.models import Theme
+from tests.factories import make_user
+from tests.site.harness import MEMBERS_ONLY, PUBLIC, Site, registers_states
+
+PUBLIC_BODY, VOLUNTARY = "public body", "voluntary or community organisation"
+# Only the partnership's members see it; visitors are asked to log in first.
+PARTNERS_ONLY = {"anonymous": 302, "member": 200, "author": 200, "moderator": 404, "admin": 404}
+# A working link: outsiders may join; members are sent on to the partnership.
+WORKING_LINK = {"anonymous": 302, "member": 302, "author": 302, "moderator": 200, "admin": 200}
+SPENT_LINK = {"anonymous": 302, "member": 410, "author": 410, "moderator": 410, "admin": 410}
+
+
+def answer_all(health_check, person, rating: str, comment: str = "") -> None:
+    for theme in db.session.scalars(select(Theme).order_by(Theme.position)):
+        answers = {pair.id: service.ItemAnswer(rating, comment if pair.position == 1 else "")
+                   for pair in theme.checklist}
+        service.save_theme_answers(health_check, theme, answers, "same", member=person, by=person)
+
+
+@registers_states("partnerships")
+def partnership_states(site: Site) -> None:
+    coordinator, member = site.people["author"], site.people["member"]
+    partners = site.secret("partnership description", {"member", "author"})
+    partnership = service.register_partnership("Harness District Partnership", "South West",
+                                               f"Who we are: {partners}.", PUBLIC_BODY, by=coordinator)
+    service.join(service.create_invitation(partnership, 14, by=coordinator), VOLUNTARY, by=member)
+    extras = [make_user(sector=PUBLIC_BODY) for _ in range(4)] + [make_user() for _ in range(4)]
+    for number, person in enumerate(extras):
+        service.join(service.create_invitation(partnership, 7, by=coordinator),
+                     PUBLIC_BODY if number < 4 else VOLUNTARY, by=person)
+
+    closed = service.open_round(partnership, "2025", None, by=coordinator)
+    comment = site.secret("health-check comment", {"member", "author"})
+    for number, person in enumerate([coordinator, member, *extras]):
+        answer_all(closed, person, ("consistently", "sometimes-dont", "dont-know")[number % 3],
+                   comment=f"Anonymous view: {comment}" if person is member else "")
+    service.close_round(closed, by=coordinator)
+
+    still_open = service.open_round(partnership, "2026", None, by=coordinator)
+    own = site.secret("own answer", {"member"})  # not even the coordinator sees it
+    answer_all(still_open, member, "mostly", comment=f"My own note: {own}")
+
+    mapped = site.secret("organisation on the map", {"member", "author"})
+    organisation = organisations.add_organisation(partnership, organisations.OrganisationFields(
+        name="Harness Community Trust", sector=VOLUNTARY, kind="charity", activity=f"Runs {mapped}."), by=coordinator)
+
+    # A second partnership whose map is a public directory; the first one's is not.
+    listed = service.register_partnership("Harness Valley Compact", "Wales", "", VOLUNTARY, by=coordinator)
+    organisations.add_organisation(listed, organisations.OrganisationFields(
+        name="Valley Food Bank", sector=VOLUNTARY, kind="charity", activity="Food parcels."), by=coordinator)
+    organisations.publish_directory(listed, True, by=coordinator)
+
+    working = service.create_invitation(partnership, 30, by=coordinator)
+    working.token = site.secret("invitation token", {"author"})  # for coordinators only
+    revoked = service.create_invitation(partnership, 30, by=coordinator)
+    service.revoke_invitation(revoked, by=coordinator)
+    expired = service.create_invitation(partnership, 7, by=coordinator)
+    expired.created_at -= timedelta(days=10)
+    expired.expires_at -= timedelta(days=10)
+    db.session.commit()
+
+    first_theme = db.session.scalar(select(Theme).order_by(Theme.position))
+    member_row = service.membership_of(member, partnership)
+    site.ids.update({"partnership_id@partnerships": partnership.id, "round_id@partnerships": still_open.id,
+                     "slug@partnerships": first_theme.slug, "invitation_id@partnerships": working.id,
+                     "membership_id@partnerships": member_row.id, "token@partnerships": working.token,
+                     "organisation_id@partnerships": organisation.id})
+    site.page("/partnerships", MEMBERS_ONLY)
+    site.page("/partnerships/new", MEMBERS_ONLY)
+    site.page(f"/partnerships/{partnership.id}", PARTNERS_ONLY)
+    site.page(f"/partnerships/rounds/{closed.id}", PARTNERS_ONLY)
+    site.page(f"/partnerships/rounds/{still_open.id}", PARTNERS_ONLY)
+    for theme in db.session.scalars(select(Theme).order_by(Theme.position)):
+        site.page(f"/partnerships/rounds/{still_open.id}/themes/{theme.slug}", PARTNERS_ONLY)
+    site.page(f"/partnerships/rounds/{closed.id}/themes/{first_theme.slug}", PARTNERS_ONLY)
+    site.page(f"/partnerships/{partnership.id}/organisations", PARTNERS_ONLY)
+    site.page(f"/partnerships/{partnership.id}/organisations.csv", PARTNERS_ONLY)
+    site.page(f"/partnerships/{listed.id}/directory", PUBLIC)
+    site.page(f"/partnerships/{partnership.id}/directory", dict.fromkeys(PUBLIC, 404))
+    site.page(f"/partnerships/join/{working.token}", WORKING_LINK)
+    site.page(f"/partnerships/join/{revoked.token}", SPENT_LINK)
+    site.page(f"/partnerships/join/{expired.token}", SPENT_LINK)
+
+    site.form("/partnerships/new", "member")
+    site.form(f"/partnerships/{partnership.id}", "author", action=f"/partnerships/{partnership.id}/rounds")
+    site.form(f"/partnerships/{partnership.id}", "author", action=f"/partnerships/{partnership.id}/invitations")
+    site.form(f"/partnerships/{partnership.id}", "author", action=f"/partnerships/{partnership.id}/bands")
+    site.form(f"/partnerships/rounds/{still_open.id}/themes/{first_theme.slug}", "member")
+    site.form(f"/partnerships/join/{working.token}", "moderator")
+    site.form(f"/partnerships/{partnership.id}/organisations", "author",
+              action=f"/partnerships/{partnership.id}/organisations")
+    site.form(f"/partnerships/{partnership.id}/organisations", "author",
+              action=f"/partnerships/{partnership.id}/organisations/import")
