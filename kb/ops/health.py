@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from kb import mail
 from kb.config import PROJECT_ROOT
 from kb.extensions import db
 from kb.search import service as search
@@ -51,11 +52,25 @@ def check_outbox() -> dict:
     return {"ok": backlog["oldest_seconds"] < OUTBOX_STALE_SECONDS, **backlog}
 
 
+def check_mail_outbox() -> dict:
+    # Mail that waits long, or that was given up after every retry, is mail nobody received: a reset
+    # link, a verification link. The backlog drains after responses and with `flask kb mail send`.
+    try:
+        backlog = mail.backlog()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        return {"ok": False, "error": f"mail outbox unreadable: {reason}"}
+    ok = backlog["oldest_seconds"] < OUTBOX_STALE_SECONDS and not backlog["given_up"]
+    return {"ok": ok, **{key: backlog[key] for key in ("waiting", "retrying", "given_up", "oldest_seconds")}}
+
+
 def health_report() -> tuple[dict, bool]:
     checks = check_database()
     checks["search_index"] = search.index_health()
     if checks["database"]["ok"]:
         checks["search_outbox"] = check_outbox()
+        checks["mail_outbox"] = check_mail_outbox()
     healthy = all(check["ok"] for check in checks.values())
     return {"status": "ok" if healthy else "unhealthy", "checks": checks}, healthy
 

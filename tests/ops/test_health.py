@@ -1,10 +1,13 @@
 """/healthz tells monitoring whether the database, the migrations and the search index are usable."""
 
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
+from kb import clock, mail
 from kb.extensions import db
+from kb.ops import health
 from kb.search.store import ensure_index
 
 
@@ -18,7 +21,29 @@ def test_healthy_when_database_migrations_and_index_are_fine(app, client):
     assert body["checks"]["migrations"]["current"] == body["checks"]["migrations"]["head"]
     assert body["checks"]["search_index"] == {"ok": True, "documents": 0}
     assert body["checks"]["search_outbox"] == {"ok": True, "rows": 0, "oldest_seconds": 0.0}
+    assert body["checks"]["mail_outbox"] == {"ok": True, "waiting": 0, "retrying": 0, "given_up": 0,
+                                             "oldest_seconds": 0.0}
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_unhealthy_when_mail_waits_too_long_or_was_given_up(app, client):
+    ensure_index(Path(app.config["KB_SEARCH_DIR"]))
+    clock.freeze(datetime(2026, 11, 1, 9, 0))
+    mail.queue("sam@example.org", "reset_password", "Reset your password", link="https://example.org/r", minutes=60,
+               name="Sam")
+    db.session.commit()
+    clock.freeze(datetime(2026, 11, 1, 9, 1))
+    assert health.check_mail_outbox()["ok"] is True  # waiting a minute is normal
+    clock.freeze(datetime(2026, 11, 1, 9, 30))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["checks"]["mail_outbox"] == {"ok": False, "waiting": 1, "retrying": 0,
+                                                            "given_up": 0, "oldest_seconds": 1800.0}
+    message = db.session.scalar(select(mail.MailOutbox))
+    message.failed_at = clock.now()  # given up after its last retry
+    db.session.commit()
+    assert health.check_mail_outbox() == {"ok": False, "waiting": 0, "retrying": 0, "given_up": 1,
+                                          "oldest_seconds": 0.0}
 
 
 def test_unhealthy_without_a_search_index(client, search_dir):
