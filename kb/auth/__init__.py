@@ -2,6 +2,10 @@
 
 from flask import Blueprint
 
+from kb.auth.personal_data import register_parts
+
 bp = Blueprint("auth", __name__)
+# The member's data download holds their account, notifications and mail.
+bp.record_once(register_parts)
 
 from kb.auth import views  # noqa: E402,F401  (routes attach themselves to bp)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user, user_loaded_from_cookie
 
-from kb import notify
+from kb import notify, personal_data
 from kb.auth import bp, service, sessions, verification
 from kb.auth.forms import ForgotPasswordForm, LoginForm, PasswordForm, ProfileForm, RegisterForm, ResetPasswordForm
 from kb.auth.models import SignedInSession, User
@@ -314,3 +314,20 @@ def mark_notifications_read():
     changed = notify.mark_all_read(current_user)
     flash("All notifications are marked as read." if changed else "There was nothing unread.", "success")
     return redirect(url_for("auth.notifications"))
+
+
+@bp.route("/my/data")
+@login_required
+def my_data():
+    return render_template("auth/my_data.html", parts=personal_data.parts())
+
+
+@bp.route("/my/data.zip")
+@login_required
+def my_data_download():
+    response = make_response(personal_data.download_of(current_user))
+    response.mimetype = "application/zip"
+    response.headers["Content-Disposition"] = "attachment; filename=common-ground-data.zip"
+    # The member's own data: never kept by a browser cache or a proxy.
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -2,8 +2,10 @@
 
 from flask import Blueprint
 
+from kb.library import personal_data
 from kb.library.search_documents import PROVIDER
 from kb.library.theme_sections import SECTIONS
+from kb.personal_data import register_part
 from kb.search.documents import register_provider
 from kb.themes.sections import register_sections
 
@@ -12,5 +14,7 @@ bp = Blueprint("library", __name__)
 bp.record_once(lambda state: register_provider(PROVIDER))
 # The home page and theme pages show featured items and each theme's latest case studies and lessons.
 bp.record_once(lambda state: register_sections("library", SECTIONS))
+# A member's data download holds what they wrote, every revision of it, and the moderators' notes.
+bp.record_once(lambda state: register_part("library", "Your case studies and lessons", personal_data.items))
 
 from kb.library import curation_views, decision_views, views  # noqa: E402,F401  (routes attach themselves to bp)

@@ -2,6 +2,11 @@
 
 from flask import Blueprint
 
+from kb.partnerships.personal_data import partnerships
+from kb.personal_data import register_part
+
 bp = Blueprint("partnerships", __name__)
+# A member's data download holds their memberships, invitations and their own health-check answers.
+bp.record_once(lambda state: register_part("partnerships", "Your partnerships and health-checks", partnerships))
 
 from kb.partnerships import organisation_views, views  # noqa: E402,F401,I001  (routes attach themselves to bp)

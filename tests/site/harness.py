@@ -9,7 +9,9 @@ input to every form. A new feature adds its states in one place and is covered o
 
 from __future__ import annotations
 
+import io
 import itertools
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -35,6 +37,8 @@ class Secret:
     word: str
     visible_to: frozenset[str]
     what: str
+    # Roles whose own writing it is (their report's note): their own data download may hold it.
+    written_by: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -67,18 +71,22 @@ class Site:
     # Ids to fill the POST routes' addresses with, by argument name, or "name@endpoint" where a
     # route needs its own (a lesson's id for the lesson routes, a featured entry's for featuring).
     ids: dict = field(default_factory=dict)
+    # Pages that give the walker their own data (/my/data.zip): a secret they wrote is theirs there.
+    own_data_pages: set[str] = field(default_factory=set)
     _numbers: itertools.count = field(default_factory=lambda: itertools.count(1))
 
-    def secret(self, what: str, visible_to) -> str:
+    def secret(self, what: str, visible_to, written_by=()) -> str:
         """A fresh word to put in something only `visible_to` may see ("qz…zq", so no word is
         a part of another and none is a real English word the seed could contain)."""
         letters = "".join(chr(ord("a") + int(digit)) for digit in str(next(self._numbers)))
         word = f"qz{''.join(ch for ch in what.lower() if ch.isalpha())[:12]}{letters}zq"
-        self.secrets.append(Secret(word, frozenset(visible_to), what))
+        self.secrets.append(Secret(word, frozenset(visible_to), what, frozenset(written_by)))
         return word
 
-    def page(self, url: str, expect: dict | None = None) -> None:
+    def page(self, url: str, expect: dict | None = None, own_data: bool = False) -> None:
         self.pages.append(Page(url, dict(expect or PUBLIC)))
+        if own_data:
+            self.own_data_pages.add(url)
 
     def form(self, page: str, role: str, action: str = "", send_to: str = "") -> None:
         self.forms.append(Form(page, role, action, send_to))
@@ -113,3 +121,11 @@ def build_site() -> Site:
     for _feature, builder in BUILDERS:
         builder(site)
     return site
+
+
+def text_of(response) -> str:
+    """What a response says: a zip (a member's data download) is read file by file."""
+    if response.mimetype == "application/zip":
+        with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
+            return " ".join(archive.read(name).decode() for name in archive.namelist())
+    return response.get_data(as_text=True)

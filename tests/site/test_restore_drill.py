@@ -9,10 +9,13 @@ import re
 from kb import clock
 from kb.search import service as search
 from tests.conftest import empty_tables
+from tests.site.harness import text_of
 
 # What differs between two renderings of the same page: form tokens and the script nonce.
 VOLATILE = [(re.compile(r'(name="(?:[\w-]*-)?(?:csrf|creation)_token"[^>]*value=")[^"]+'), r"\1…"),
-            (re.compile(r'nonce="[^"]+"'), 'nonce="…"')]
+            (re.compile(r'nonce="[^"]+"'), 'nonce="…"'),
+            # A member's data download says when it was made.
+            (re.compile(r'("generated_at": ")[^"]+'), r"\1…"), (re.compile(r"(held about .*? on )\S+"), r"\1…")]
 SEARCHES = ["partnership", "compact", "harness", "reinventing the wheel", "funding OR grants", "a*"]
 
 
@@ -28,7 +31,7 @@ def what_the_site_shows(whole_site) -> dict:
         client = whole_site.clients[role]
         for page in whole_site.site.pages:
             response = client.get(page.url)
-            shown[(role, page.url)] = (response.status_code, normalised(response.get_data(as_text=True)))
+            shown[(role, page.url)] = (response.status_code, normalised(text_of(response)))
         for query in SEARCHES:
             shown[(role, f"search {query}")] = client.get("/search.json", query_string={"q": query}).get_json()
         # A walk that ends on pages asking a visitor to log in leaves that message waiting for the

@@ -26,6 +26,10 @@ def auth_states(site: Site) -> None:
     site.page("/account", MEMBERS_ONLY)
     site.page("/my/notifications", MEMBERS_ONLY)
     site.page("/my/contributions", MEMBERS_ONLY)
+    # Each walker downloads their own data: what they wrote themselves is theirs to see there, even
+    # where the site now shows it only to moderators (their report's note, their hidden post).
+    site.page("/my/data", MEMBERS_ONLY)
+    site.page("/my/data.zip", MEMBERS_ONLY, own_data=True)
     site.form("/login", "anonymous")
     site.form("/register", "anonymous")
     site.form("/account", "member", action="/account/profile")

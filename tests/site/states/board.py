@@ -54,8 +54,11 @@ def board_states(site: Site) -> None:
     removed = board.reply(thread, f"Second thoughts {site.secret('removed post', MODERATORS)}", by=reporters[1])
     board.remove_own_post(removed, by=reporters[1])
     reported = board.reply(thread, "A post one member reported.", by=reporters[2])
-    board.flag_post(reported, by=member, reason="off-topic", note=f"Noted {site.secret('report note', MODERATORS)}")
-    mobbed = board.reply(thread, f"Reported by three {site.secret('reported hidden', MODERATORS)}", by=member)
+    # The member's own words: moderators' eyes only on the site, but in the member's own data download.
+    note = site.secret("report note", MODERATORS, written_by={"member"})
+    board.flag_post(reported, by=member, reason="off-topic", note=f"Noted {note}")
+    mobbed_word = site.secret("reported hidden", MODERATORS, written_by={"member"})
+    mobbed = board.reply(thread, f"Reported by three {mobbed_word}", by=member)
     for reporter in reporters:
         board.flag_post(mobbed, by=reporter, reason="spam")
     edited = board.reply(thread, f"First words {site.secret('earlier text', MODERATORS)}", by=reporters[0])
