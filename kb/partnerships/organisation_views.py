@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from kb.common.csv_export import csv_download
-from kb.common.text import slugify
+from kb.common.text import plural, slugify
 from kb.common.vocabulary import SECTOR_LABELS
 from kb.extensions import db
 from kb.partnerships import bp, organisations, service
@@ -74,7 +74,7 @@ def import_organisations(partnership_id: int):
         added = organisations.import_csv(partnership, upload.read(), by=current_user)
     except organisations.ImportRefused as error:
         return render_map(partnership, INVALID, error=error, problems=error.problems)
-    flash(f"Imported {added} organisation{'s' if added != 1 else ''}.", "success")
+    flash(f"Imported {plural(added, 'organisation')}.", "success")
     return redirect(url_for("partnerships.organisations_map", partnership_id=partnership.id))
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from kb.auth.models import User
 from kb.common.csv_export import FORMULA_STARTS
+from kb.common.text import plural
 from kb.common.vocabulary import SECTOR_LABELS
 from kb.extensions import db
 from kb.partnerships.models import (
@@ -36,7 +37,7 @@ class ImportRefused(PartnershipError):
     """A CSV with bad rows: nothing was imported; `problems` names each one by line."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__(f"Nothing was imported: {len(problems)} problem{'s' if len(problems) != 1 else ''} "
+        super().__init__(f"Nothing was imported: {plural(len(problems), 'problem')} "
                          "to fix first.")
         self.problems = problems
 
