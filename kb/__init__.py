@@ -25,6 +25,7 @@ from kb.ops.logs import configure_logging, register_request_logging
 from kb.packs import bp as packs_bp
 from kb.partnerships import bp as partnerships_bp
 from kb.search import bp as search_bp
+from kb.search.backends import check_configuration as check_search_backend
 from kb.sitemap import bp as sitemap_bp
 from kb.themes import bp as themes_bp
 
@@ -42,6 +43,8 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     )
     app.config.update(settings.flask_config())
     app.config.update(config_overrides or {})
+    # Again after the overrides, which may choose another database or backend.
+    check_search_backend(app)
     _trust_proxies(app)
 
     db.init_app(app)

@@ -19,7 +19,6 @@ from kb.common.vocabulary import REGIONS, Sector
 from kb.config import PROJECT_ROOT
 from kb.ops import backup as backups
 from kb.search import service as search
-from kb.search.store import built_with_current_schema, ensure_index, index_health
 from kb.seeding import load_seed
 
 SEED_DIR = PROJECT_ROOT / "seed_content"
@@ -144,11 +143,11 @@ def index_group() -> None:
 @with_appcontext
 def index_init() -> None:
     """Create the search index if there is none (filled from the database), else catch up the outbox."""
-    folder = search.search_dir()
-    if ensure_index(folder):
+    state, folder = search.prepare(), search.location()
+    if state == "created":
         click.echo(f"Created a search index in {folder}; filling it from the database.")
         _rebuild_with_progress()
-    elif not built_with_current_schema(folder):
+    elif state == "outdated":
         click.echo(f"The search index in {folder} was built by an older version; rebuilding it.")
         _rebuild_with_progress()
     else:
@@ -173,7 +172,6 @@ def _rebuild_with_progress() -> None:
 @with_appcontext
 def index_rebuild() -> None:
     """Build a fresh index from the database and swap it in; search keeps working meanwhile."""
-    ensure_index(search.search_dir())
     _rebuild_with_progress()
 
 
@@ -191,7 +189,7 @@ def index_drain() -> None:
 @with_appcontext
 def index_status() -> None:
     """Documents in the index against the database, per type, and the outbox backlog."""
-    health = index_health(search.search_dir())
+    health = search.index_health()
     if not health["ok"]:
         raise click.ClickException(f"{health['error']}. Run `flask kb index init`.")
     report = search.status()
@@ -207,8 +205,8 @@ def index_status() -> None:
 @with_appcontext
 def index_check() -> None:
     """Say whether the index can be read, and how many documents it holds."""
-    folder = search.search_dir()
-    health = index_health(folder)
+    folder = search.location()
+    health = search.index_health()
     if not health["ok"]:
         raise click.ClickException(f"{health['error']}. Run `flask kb index init`.")
     click.echo(f"Search index in {folder} is readable: {health['documents']} documents.")
@@ -289,5 +287,4 @@ def restore(path: Path, force: bool) -> None:
     if differences:
         raise click.ClickException(f"The restored rows differ from the backup's: {differences}")
     click.echo("Every table holds the rows the backup recorded. Rebuilding the search index.")
-    ensure_index(search.search_dir())
     _rebuild_with_progress()

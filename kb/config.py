@@ -22,6 +22,7 @@ DEFAULT_INSTANCE_DIR = PROJECT_ROOT / "instance"
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR"}
+SEARCH_BACKENDS = ("whoosh", "postgres")
 
 
 class ConfigError(Exception):
@@ -65,6 +66,7 @@ class Settings:
     reports_per_hour: int = 10
     api_rate_per_minute: int = 120
     healthcheck_min_respondents: int = 5
+    search_backend: str = "whoosh"
 
     def flask_config(self) -> dict:
         """The settings as Flask configuration keys."""
@@ -75,6 +77,7 @@ class Settings:
             "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not self.database_url.startswith("sqlite")},
             "KB_INSTANCE_DIR": str(self.instance_dir),
             "KB_SEARCH_DIR": str(self.search_dir),
+            "KB_SEARCH_BACKEND": self.search_backend,
             "KB_BOARD_PUBLIC": self.board_public,
             "KB_HTTPS": self.https,
             "KB_LOG_LEVEL": self.log_level,
@@ -221,6 +224,13 @@ def load_settings(environ: dict | None = None) -> Settings:
     if len(secret_key) < 16:
         raise ConfigError("KB_SECRET_KEY must be at least 16 characters long")
 
+    search_backend = (env.get("KB_SEARCH_BACKEND") or "whoosh").strip().lower()
+    if search_backend not in SEARCH_BACKENDS:
+        raise ConfigError(f"KB_SEARCH_BACKEND must be one of {', '.join(SEARCH_BACKENDS)}; got {search_backend!r}")
+    if search_backend == "postgres" and not database_url.startswith("postgresql"):
+        raise ConfigError("KB_SEARCH_BACKEND=postgres needs a PostgreSQL database in KB_DATABASE_URL; "
+                          "use KB_SEARCH_BACKEND=whoosh with SQLite")
+
     log_level = (env.get("KB_LOG_LEVEL") or "INFO").strip().upper()
     if log_level not in LOG_LEVELS:
         raise ConfigError(f"KB_LOG_LEVEL must be one of {', '.join(sorted(LOG_LEVELS))}; got {log_level!r}")
@@ -229,6 +239,7 @@ def load_settings(environ: dict | None = None) -> Settings:
         instance_dir=instance_dir,
         database_url=database_url,
         search_dir=search_dir,
+        search_backend=search_backend,
         secret_key=secret_key,
         board_public=parse_bool("KB_BOARD_PUBLIC", env.get("KB_BOARD_PUBLIC", "0")),
         https=parse_bool("KB_HTTPS", env.get("KB_HTTPS", "0")),

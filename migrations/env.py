@@ -17,6 +17,15 @@ def skip_empty_autogenerate(context, revision, directives):
         log.info("No changes in schema detected.")
 
 
+# Tables the migrations make that no model maps: the PostgreSQL search backend's (migration 0017),
+# written and read with plain SQL by kb/search/backends/postgres_backend.py.
+TABLES_WITHOUT_MODELS = {"search_documents", "search_vocabulary"}
+
+
+def include_object(_object, name, type_, reflected, _compare_to):
+    return not (type_ == "table" and reflected and name in TABLES_WITHOUT_MODELS)
+
+
 def run_migrations_offline():
     context.configure(
         url=db.engine.url.render_as_string(hide_password=False),
@@ -33,6 +42,7 @@ def run_migrations_online():
     configure_args.setdefault("process_revision_directives", skip_empty_autogenerate)
     # Batch mode lets ALTER TABLE migrations run on SQLite too.
     configure_args.setdefault("render_as_batch", True)
+    configure_args.setdefault("include_object", include_object)
     with db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=db.metadata, **configure_args)
         with context.begin_transaction():

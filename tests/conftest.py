@@ -33,6 +33,7 @@ os.environ.pop("KB_SEARCH_DIR", None)
 from kb import clock, create_app, mail  # noqa: E402
 from kb.config import MailUrl  # noqa: E402
 from kb.extensions import db  # noqa: E402
+from kb.search.backends import close_all as close_search_backends  # noqa: E402
 from kb.search.store import ensure_index  # noqa: E402
 from kb.seeding import load_seed  # noqa: E402
 
@@ -118,10 +119,10 @@ class CompiledTemplates(BytecodeCache):
 COMPILED_TEMPLATES = CompiledTemplates()
 
 
-def build_test_app(database_url: str, search_dir: Path):
+def build_test_app(database_url: str, search_dir: Path, search_backend: str = "whoosh"):
     """The app as the tests build it: real database and index, fast password hashing."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": str(search_dir), "TESTING": True,
-                      **FAST_HASHING})
+                      "KB_SEARCH_BACKEND": search_backend, **FAST_HASHING})
     app.test_client_class = IsolatedClient
     app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     return app
@@ -133,8 +134,7 @@ def tear_down(app) -> None:
     empty_tables()
     db.session.remove()
     db.engine.dispose()
-    for engine in app.extensions.get("kb_search_engines", {}).values():
-        engine.close()
+    close_search_backends(app)
 
 
 @pytest.fixture
@@ -146,8 +146,15 @@ def app(database_url, search_dir):
     clock.freeze(None)
 
 
+# Tables without models (the PostgreSQL search backend's, migration 0017), emptied after each test too.
+TABLES_WITHOUT_MODELS = ("search_documents", "search_vocabulary")
+
+
 def empty_tables() -> None:
     with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            for name in TABLES_WITHOUT_MODELS:
+                connection.execute(text(f"DELETE FROM {name}"))
         for table in reversed(db.metadata.sorted_tables):
             if table.name == APPEND_ONLY_TABLE:
                 _empty_append_only_table(connection)

@@ -54,6 +54,8 @@ def run_search() -> SearchPage:
 
 
 def result_snippet(fields: dict, stems: set[str]):
+    if "headline" in fields:
+        return fields["headline"]  # made by the database (ts_headline), for the page shown
     source = fields.get("summary") or ""
     text = source if any(stem in source.lower() for stem in stems) or not fields.get("body") else fields["body"]
     return snippet(text, stems)

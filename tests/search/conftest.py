@@ -1,4 +1,8 @@
-"""Search fixtures: library items put through the real workflow and the real outbox."""
+"""Search fixtures: library items put through the real workflow and the real outbox.
+
+Every test here runs once per search backend: Whoosh on each database, and PostgreSQL full-text
+when the database is PostgreSQL (KB_TEST_POSTGRES_URL); on SQLite the postgres case is skipped,
+since the app refuses to start that way (tests/search/test_backends.py checks that it does)."""
 
 import pytest
 from sqlalchemy import select
@@ -9,7 +13,26 @@ from kb.library.models import Kind, LibraryItem
 from kb.search import documents
 from kb.search import service as search
 from kb.themes.search_documents import PROVIDERS as THEME_PROVIDERS
+from tests.conftest import build_test_app, tear_down
 from tests.factories import make_item, make_user
+
+
+@pytest.fixture(params=["whoosh", "postgres"])
+def search_backend(request, database_url) -> str:
+    if request.param == "postgres" and not database_url.startswith("postgresql"):
+        pytest.skip("the PostgreSQL search backend needs a PostgreSQL database")
+    return request.param
+
+
+@pytest.fixture
+def app(database_url, search_dir, search_backend):
+    """The app of tests/conftest.py, with the search backend of this run."""
+    from kb import clock
+    app = build_test_app(database_url, search_dir, search_backend)
+    with app.app_context():
+        yield app
+        tear_down(app)
+    clock.freeze(None)
 
 
 @pytest.fixture

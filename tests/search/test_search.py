@@ -117,11 +117,16 @@ def test_any_string_gives_a_page(client, query):
     assert client.get("/search", query_string={"q": query}).status_code == 200
 
 
-def test_highlighted_snippets_mark_the_words_and_escape_the_rest(client, publish, themes_only):
+def test_highlighted_snippets_mark_the_words_and_escape_the_rest(client, publish, themes_only, search_backend):
     publish("Escaping test", "The <b>partnership</b> & the council worked in partnership.")
     hit = results(client, "q=partnership")["results"][0]
     assert "<mark>partnership</mark>" in hit["snippet"]
-    assert "&lt;b&gt;" in hit["snippet"] and "<b>" not in hit["snippet"]
+    assert "<b>" not in hit["snippet"] and "&amp; the council" in hit["snippet"]
+    assert not hit["snippet"].startswith("…")  # the passage is the start of the text
+    if search_backend == "whoosh":
+        # PostgreSQL's ts_headline leaves HTML tags out of the passage altogether (its parser reads
+        # them as tags, not words); Whoosh's snippet keeps them, escaped.
+        assert "&lt;b&gt;" in hit["snippet"]
 
 
 def test_the_search_page_keeps_the_query_in_the_boxes(client, corpus):
