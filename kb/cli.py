@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask.cli import with_appcontext
 
 from kb import mail
@@ -193,6 +194,7 @@ def index_status() -> None:
     if not health["ok"]:
         raise click.ClickException(f"{health['error']}. Run `flask kb index init`.")
     report = search.status()
+    click.echo(f"search backend: {current_app.config['KB_SEARCH_BACKEND']} ({search.location()})")
     click.echo(f"{'type':16} {'index':>8} {'database':>9}")
     for name, counts in report["types"].items():
         flag = "" if counts["index"] == counts["database"] else "  <- differs: run `flask kb index rebuild`"
