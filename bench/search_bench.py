@@ -8,6 +8,10 @@ uses, updates go through the outbox and `search.drain`, and /search is also time
 
     .venv/bin/python bench/search_bench.py                 # 1,000, 10,000 and 50,000 documents
     .venv/bin/python bench/search_bench.py --sizes 1000     # a quick look
+    .venv/bin/python bench/search_bench.py --backend postgres --docs 10000,50000
+
+--backend all (the default) runs Whoosh, PostgreSQL full-text (in a fresh schema of the database
+KB_BENCH_POSTGRES_URL names, dropped afterwards) and the SQLite FTS5 reference in the same run.
 """
 
 from __future__ import annotations
@@ -25,13 +29,15 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("KB_LOG_LEVEL", "WARNING")
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from kb import create_app  # noqa: E402
@@ -39,11 +45,11 @@ from kb.common.vocabulary import REGIONS  # noqa: E402
 from kb.extensions import db  # noqa: E402
 from kb.search import service as search  # noqa: E402
 from kb.search.documents import PUBLIC, DocumentProvider, SearchDocument, register_provider  # noqa: E402
-from kb.search.highlight import snippet  # noqa: E402
 from kb.search.outbox import SearchOutbox  # noqa: E402
 from kb.search.query import parse  # noqa: E402
 from kb.search.results import SearchRequest  # noqa: E402
-from kb.search.store import current_index_dir, ensure_index  # noqa: E402
+from kb.search.store import ensure_index  # noqa: E402
+from kb.search.views import result_snippet  # noqa: E402
 from kb.themes.models import THEME_SLUGS  # noqa: E402
 
 SECTORS = ["public body", "voluntary or community organisation", "social enterprise", "other"]
@@ -229,73 +235,75 @@ def time_fts5(connection: sqlite3.Connection, rounds: int) -> dict[str, tuple[fl
     return figures
 
 
-def run_size(size: int, rounds: int, workdir: Path) -> None:
-    corpus = Corpus(size)
-    instance = workdir / f"n{size}"
+def _postgres_url(workdir: Path) -> tuple[str, callable]:
+    """A fresh schema in KB_BENCH_POSTGRES_URL's database, and how to drop it afterwards."""
+    base = os.environ.get("KB_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    schema = f"kb_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+
+    def drop() -> None:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False), drop
+
+
+def measure(backend: str, corpus: Corpus, rounds: int, workdir: Path) -> dict:
+    """Rebuild rate, service and /search p50/p95 per query type, and edit-to-visible, for one backend."""
+    size = corpus.size
+    instance = workdir / f"n{size}-{backend}"
     instance.mkdir()
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'bench.sqlite3'}",
-            "KB_SEARCH_DIR": str(instance / "search"),
-        }
-    )
-    register_provider(
-        DocumentProvider(
-            key_prefix="bench",
-            model=type("BenchOnly", (), {}),
-            document=lambda number: corpus.document(number),
-            all_ids=lambda: iter(range(size)),
-            count_by_type=lambda: {"case study": size},
-        )
-    )
+    drop = None
+    if backend == "postgres":
+        database_url, drop = _postgres_url(workdir)
+    else:
+        database_url = f"sqlite:///{instance / 'bench.sqlite3'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": str(instance / "search"),
+                      "KB_SEARCH_BACKEND": backend})
+    register_provider(DocumentProvider(key_prefix="bench", model=type("BenchOnly", (), {}),
+                                       document=lambda number: corpus.document(number),
+                                       all_ids=lambda: iter(range(size)),
+                                       count_by_type=lambda: {"case study": size}))
+    figures: dict = {"queries": {}}
     with app.app_context():
         upgrade()
-        ensure_index(Path(app.config["KB_SEARCH_DIR"]))
+        if backend == "whoosh":
+            ensure_index(Path(app.config["KB_SEARCH_DIR"]))
         started = time.perf_counter()
         search.rebuild()
-        rebuild_seconds = time.perf_counter() - started
-        size_mb = folder_size(current_index_dir(search.search_dir())) / 2**20
-        print(f"\n## {size:,} documents")
-        print(f"rebuild: {size / rebuild_seconds:,.0f} documents/s ({rebuild_seconds:.1f} s), index {size_mb:,.1f} MiB")
-
-        engine = search.engine()
-        print(
-            f"{'query':28} {'service p50':>12} {'p95 ms':>8} {'HTTP p50':>10} {'p95 ms':>8} {'FTS5 p50':>10} {'p95':>7}"
-        )
-        fts, fts_rate = build_fts5(corpus, instance / "fts5.sqlite3")
-        fts_figures = time_fts5(fts, rounds)
+        figures["rebuild"] = size / (time.perf_counter() - started)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         base = f"http://127.0.0.1:{server.server_port}/search?"
         try:
             for name, spec in QUERIES.items():
-                text, extra = spec[1], (spec[2] if len(spec) > 2 else {})
-                filters = {
-                    {"theme": "themes", "region": "region"}[key]: value
-                    for key, value in extra.items()
-                    if key in ("theme", "region")
-                }
-                request = SearchRequest(
-                    parsed=parse(text), visibilities={PUBLIC}, filters=filters, sort=extra.get("sort", "relevance")
-                )
+                text_, extra = spec[1], (spec[2] if len(spec) > 2 else {})
+                filters = {{"theme": "themes", "region": "region"}[key]: value
+                           for key, value in extra.items() if key in ("theme", "region")}
+                request = SearchRequest(parsed=parse(text_), visibilities={PUBLIC}, filters=filters,
+                                        sort=extra.get("sort", "relevance"))
                 samples = []
                 for _ in range(rounds):
                     began = time.perf_counter()
-                    outcome = engine.search(request)
+                    outcome = search.search(request)
                     # The page highlights what it shows: time that too.
                     for hit in outcome.hits:
-                        snippet(hit.fields.get("body", ""), outcome.matched_terms)
+                        result_snippet(hit.fields, outcome.matched_terms)
                     samples.append((time.perf_counter() - began) * 1000)
-                url = base + urllib.parse.urlencode({"q": text, **extra})
+                    db.session.rollback()
+                url = base + urllib.parse.urlencode({"q": text_, **extra})
                 http = []
                 for _ in range(max(5, rounds // 2)):
                     began = time.perf_counter()
                     with urllib.request.urlopen(url, timeout=60) as response:
                         response.read()
                     http.append((time.perf_counter() - began) * 1000)
-                (s50, s95), (h50, h95), (f50, f95) = percentiles(samples), percentiles(http), fts_figures[name]
-                print(f"{name:28} {s50:12.1f} {s95:8.1f} {h50:10.1f} {h95:8.1f} {f50:10.2f} {f95:7.2f}")
+                figures["queries"][name] = (*percentiles(samples), *percentiles(http))
 
             # An edit: the outbox row commits with the data, then the drain makes it findable.
             visible = []
@@ -303,26 +311,54 @@ def run_size(size: int, rounds: int, workdir: Path) -> None:
                 corpus_title = f"Zzfreshly edited document {number}"
                 original = corpus.document
                 corpus.document = lambda n, target=number, title=corpus_title, base_doc=original: (
-                    _retitled(base_doc(n), title) if n == target else base_doc(n)
-                )
+                    _retitled(base_doc(n), title) if n == target else base_doc(n))
                 began = time.perf_counter()
-                db.session.execute(
-                    insert(SearchOutbox.__table__), [{"doc_key": f"bench:{number}", "created_at": datetime.now()}]
-                )
+                db.session.execute(insert(SearchOutbox.__table__),
+                                   [{"doc_key": f"bench:{number}", "created_at": datetime.now()}])
                 db.session.commit()
                 search.drain()
-                found = engine.search(SearchRequest(parse(f"zzfreshly {number}"), {PUBLIC}))
+                found = search.search(SearchRequest(parse(f"zzfreshly {number}"), {PUBLIC}))
                 visible.append((time.perf_counter() - began) * 1000)
                 assert found.total >= 1, "an edit did not become findable"
                 corpus.document = original
-            u50, u95 = percentiles(visible)
-            print(f"edit visible in search through the outbox: p50 {u50:.0f} ms, p95 {u95:.0f} ms")
-            print(f"SQLite FTS5 on the same corpus: {fts_rate:,.0f} documents/s to index")
+            figures["edit"] = percentiles(visible)
         finally:
             server.shutdown()
-            fts.close()
-            engine.close()
+            search.backend().close()
+            db.session.remove()
             db.engine.dispose()
+            if drop:
+                drop()
+    return figures
+
+
+def run_size(size: int, rounds: int, workdir: Path, backends: list[str]) -> None:
+    corpus = Corpus(size)
+    measured = {backend: measure(backend, corpus, rounds, workdir) for backend in backends if backend != "fts5"}
+    fts_figures, fts_rate = {}, None
+    if "fts5" in backends:
+        fts, fts_rate = build_fts5(corpus, workdir / f"n{size}-fts5.sqlite3")
+        fts_figures = time_fts5(fts, rounds)
+        fts.close()
+    print(f"\n## {size:,} documents\n")
+    header = ["query"] + [f"{backend} service p50 / p95 ms | {backend} /search p50 / p95 ms" for backend in measured]
+    if fts_figures:
+        header.append("SQLite FTS5 p50 / p95 ms")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * (1 + 2 * len(measured) + bool(fts_figures)))
+    for name in QUERIES:
+        cells = [name]
+        for figures in measured.values():
+            s50, s95, h50, h95 = figures["queries"][name]
+            cells += [f"{s50:.1f} / {s95:.1f}", f"{h50:.1f} / {h95:.1f}"]
+        if fts_figures:
+            cells.append(f"{fts_figures[name][0]:.2f} / {fts_figures[name][1]:.2f}")
+        print("| " + " | ".join(cells) + " |")
+    for backend, figures in measured.items():
+        print(f"\n{backend}: rebuild {figures['rebuild']:,.0f} documents/s; edit visible in search through the "
+              f"outbox p50 {figures['edit'][0]:.0f} ms, p95 {figures['edit'][1]:.0f} ms")
+    if fts_rate:
+        print(f"SQLite FTS5 (reference, no facets or highlights): {fts_rate:,.0f} documents/s to index")
 
 
 def _retitled(document: SearchDocument, title: str) -> SearchDocument:
@@ -332,7 +368,10 @@ def _retitled(document: SearchDocument, title: str) -> SearchDocument:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,50000")
+    parser.add_argument("--sizes", "--docs", dest="sizes", default="1000,10000,50000",
+                        help="corpus sizes, comma-separated")
+    parser.add_argument("--backend", choices=["whoosh", "postgres", "fts5", "all"], default="all",
+                        help="all: Whoosh, PostgreSQL (KB_BENCH_POSTGRES_URL) and the SQLite FTS5 reference")
     parser.add_argument("--rounds", type=int, default=40, help="timed runs of each query")
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -340,7 +379,8 @@ def main() -> None:
     os.environ["KB_INSTANCE_DIR"] = str(workdir)
     print(f"# search bench, {os.cpu_count()} cores, python {sys.version.split()[0]}, in {workdir}")
     for size in (int(part) for part in args.sizes.split(",")):
-        run_size(size, args.rounds, workdir)
+        run_size(size, args.rounds, workdir,
+                 ["whoosh", "postgres", "fts5"] if args.backend == "all" else [args.backend])
 
 
 if __name__ == "__main__":

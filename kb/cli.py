@@ -144,7 +144,10 @@ def index_group() -> None:
 @with_appcontext
 def index_init() -> None:
     """Create the search index if there is none (filled from the database), else catch up the outbox."""
-    state, folder = search.prepare(), search.location()
+    try:
+        state, folder = search.prepare(), search.location()
+    except search.IndexUnavailable as error:
+        raise click.ClickException(str(error)) from None
     if state == "created":
         click.echo(f"Created a search index in {folder}; filling it from the database.")
         _rebuild_with_progress()

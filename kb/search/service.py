@@ -18,7 +18,7 @@ from flask import current_app
 from kb.common.vocabulary import SECTOR_LABELS
 from kb.extensions import db
 from kb.search import backends, documents, outbox
-from kb.search.backends import IndexBusy
+from kb.search.backends import IndexBusy, IndexUnavailable
 from kb.search.documents import (
     MEMBERS,
     PUBLIC,
@@ -32,7 +32,8 @@ from kb.search.query import ParsedQuery, parse
 from kb.search.results import SearchOutcome, SearchRequest
 
 __all__ = ["SearchRequest", "parse", "search", "answer", "Answer", "facet_labels", "index_document",
-           "remove_document", "rebuild", "drain", "IndexBusy", "FILTER_PARAMETERS", "chosen_filters"]
+           "remove_document", "rebuild", "drain", "IndexBusy", "IndexUnavailable", "FILTER_PARAMETERS",
+           "chosen_filters"]
 log = logging.getLogger("kb.search")
 DRAIN_BATCH = 200
 # URL parameter -> index field. Every filter is a plain GET parameter, so every view has its URL

@@ -8,7 +8,6 @@ Create Date: 2026-11-28 13:20:00
 """
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '0017'
 down_revision = '0016'

@@ -29,6 +29,10 @@ class IndexBusy(Exception):
     """Another process is writing the index; the outbox keeps the work for later."""
 
 
+class IndexUnavailable(Exception):
+    """The index cannot be read at all (the PostgreSQL table missing: migrations not run)."""
+
+
 def check_configuration(app: Flask) -> None:
     """Stop start-up, with one line, when the backend cannot work with the database."""
     name = app.config.get("KB_SEARCH_BACKEND", WHOOSH)

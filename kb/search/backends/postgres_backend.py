@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from kb.extensions import db
-from kb.search.backends import postgres_query
+from kb.search.backends import IndexUnavailable, postgres_query
 from kb.search.documents import PUBLIC, VOCABULARY_WORD, SearchDocument, document_for_key
 from kb.search.results import SearchOutcome, SearchRequest
 
@@ -136,7 +136,7 @@ class PostgresBackend:
     def prepare(self) -> str:
         health = self.health()
         if not health["ok"]:
-            raise RuntimeError(health["error"])
+            raise IndexUnavailable(health["error"])
         return "created" if health["documents"] == 0 else "kept"
 
     def index_document(self, document: SearchDocument) -> None:
