@@ -176,4 +176,8 @@ class PostgresBackend:
         except BaseException:
             db.session.rollback()
             raise
+        # Fresh statistics, so the planner knows how many documents a word matches (until
+        # autovacuum gets there, it would guess, and scan the whole table for a common word).
+        db.session.execute(text("ANALYZE search_documents"))
+        db.session.commit()
         return len(keys)
