@@ -1,5 +1,6 @@
-"""Full-text search: one small interface (kb.search.service) over a Whoosh index on disk, kept in
-step with the database by a transactional outbox. Features register how their items become search
+"""Full-text search: one small interface (kb.search.service) over a backend KB_SEARCH_BACKEND
+chooses (kb.search.backends: a Whoosh index on disk, or PostgreSQL full-text in the database), kept
+in step with the database by a transactional outbox. Features register how their items become search
 documents (kb.search.documents); this package knows nothing of them."""
 
 from flask import Blueprint

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text as text_
 
 from kb import create_app
 from kb.config import ConfigError, load_settings
@@ -98,3 +99,25 @@ def test_postgres_builds_the_tsquery_from_the_parts(app, search_backend):
     assert groups == ["'joint' <-> 'session'", "'partn':* | 'trainer'"]
     # Only stop words: nothing to look for, said as an empty query (no error from PostgreSQL).
     assert tsquery_text(db.session, search.parse("the of and"), any_words=False)[0] == ""
+
+
+def test_the_search_table_is_made_only_on_postgresql(app, database_url):
+    from sqlalchemy import inspect
+
+    from kb.extensions import db
+    with db.engine.connect() as connection:
+        tables = set(inspect(connection).get_table_names())
+    expected = database_url.startswith("postgresql")
+    assert ("search_documents" in tables, "search_vocabulary" in tables) == (expected, expected)
+
+
+def test_the_vocabulary_holds_words_of_public_documents_only(client, publish, themes_only, search_backend):
+    if search_backend != "postgres":
+        pytest.skip("the vocabulary table is the PostgreSQL backend's")
+    from kb.extensions import db
+    publish("Zephyrine approach")
+    publish("Quixotical draft", status="draft")
+    words = set(db.session.execute(text_("SELECT word FROM search_vocabulary")).scalars())
+    assert "zephyrine" in words and "quixotical" not in words
+    assert results(client, "q=quixoticol")["suggestion"] is None
+    assert results(client, "q=zephyrime")["suggestion"] == "zephyrine"
