@@ -44,9 +44,15 @@ def upgrade():
             published_at timestamp,
             updated_at timestamp,
             vocabulary text[] NOT NULL DEFAULT '{}',
+            facets text[] NOT NULL DEFAULT '{}',
             searched tsvector NOT NULL DEFAULT ''::tsvector,
             searched_head tsvector NOT NULL DEFAULT ''::tsvector
         )""")
+    # The body and the whole tsvector out of line, uncompressed: the rows a search walks to count
+    # facets stay small, and ranking and highlighting read them without decompressing.
+    op.execute("ALTER TABLE search_documents SET (toast_tuple_target = 512)")
+    op.execute("ALTER TABLE search_documents ALTER COLUMN body SET STORAGE EXTERNAL, "
+               "ALTER COLUMN searched SET STORAGE EXTERNAL")
     # A trigger rather than a generated column: array_to_string (for the tags) is not immutable.
     # The weights: A title, B summary, C tags, D body. A separator word between the parts keeps a
     # quoted phrase from matching across two of them (the Whoosh index does the same).

@@ -29,7 +29,7 @@ MAX_EDITS = 2  # as Whoosh's corrector: a suggestion is at most two edits away
 INSERT_BATCH = 500
 COLUMNS = ("doc_id", "content_type", "title", "summary", "body", "tags", "themes", "region", "sectors", "visibility",
            "status", "outcome", "verified", "featured", "url", "published_year", "published_at", "updated_at",
-           "vocabulary")
+           "vocabulary", "facets")
 UPSERT = text(
     f"INSERT INTO search_documents ({', '.join(COLUMNS)}) VALUES ({', '.join(':' + name for name in COLUMNS)}) "
     f"ON CONFLICT (doc_id) DO UPDATE SET "
@@ -55,6 +55,7 @@ def row_of(document: SearchDocument) -> dict:
         "published_year": str(document.published_at.year) if document.published_at else "",
         "published_at": document.published_at, "updated_at": document.updated_at,
         "vocabulary": sorted({word.lower() for word in VOCABULARY_WORD.findall(clean(headline))}),
+        "facets": postgres_query.facet_keys(document),
     }
 
 

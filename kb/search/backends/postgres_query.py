@@ -89,33 +89,42 @@ def _where(conditions) -> str:
     return " AND ".join(conditions) if conditions else "TRUE"
 
 
+def facet_keys(document) -> list[str]:
+    """Every facet value of a document as "field=value", so one pass over the matching rows counts them all."""
+    keys = []
+    for name in FACET_FIELDS:
+        if name == "published_year":
+            values = [str(document.published_at.year)] if document.published_at else []
+        else:
+            value = getattr(document, name)
+            values = value if name in MULTI_VALUED else [value]
+        keys.extend(f"{name}={value}" for value in dict.fromkeys(values) if value)
+    return keys
+
+
 def _facet_counts(session, matching: str, chosen: dict[str, str], bind: _Bound) -> tuple[dict, int, int]:
     """Each facet counted under the other chosen filters (so its options stay useful), with the
-    totals before and after the filters, in one statement."""
-    selects = []
-    for name in FACET_FIELDS:
-        others = [condition for other, condition in chosen.items() if other != name]
-        if name in MULTI_VALUED:
-            selects.append(f"SELECT '{name}' AS facet, value, count(*) AS n FROM matching "
-                           f"CROSS JOIN unnest({name}) AS value WHERE value <> '' AND {_where(others)} GROUP BY value")
-        else:
-            selects.append(f"SELECT '{name}' AS facet, {name} AS value, count(*) AS n FROM matching "
-                           f"WHERE {name} <> '' AND {_where(others)} GROUP BY {name}")
-    selects.append("SELECT '' AS facet, 'unfiltered' AS value, count(*) AS n FROM matching")
-    selects.append(f"SELECT '' AS facet, 'selected' AS value, count(*) AS n FROM matching "
-                   f"WHERE {_where(chosen.values())}")
-    statement = (f"WITH matching AS MATERIALIZED (SELECT {', '.join(FACET_FIELDS)} FROM search_documents "
-                 f"WHERE {matching}) " + " UNION ALL ".join(selects))
+    totals before and after the filters: one pass over the matching rows, each row's facet values
+    unnested (with '' for the totals)."""
+    every = _where(chosen.values())
+    counted = "".join(f"WHEN key LIKE '{name}=%' THEN {_where([c for o, c in chosen.items() if o != name])} "
+                      for name in chosen)
+    counted = f"CASE {counted}ELSE {every} END" if counted else every
+    statement = (f"SELECT key, count(*) AS everything, count(*) FILTER (WHERE {counted}) AS counted, "
+                 f"count(*) FILTER (WHERE {every}) AS selected FROM search_documents "
+                 f"CROSS JOIN unnest(array_append(facets, '')) AS key WHERE {matching} GROUP BY key")
     facets: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_FIELDS}
-    totals = {"unfiltered": 0, "selected": 0}
-    for facet, value, count in session.execute(text(statement), bind.values):
-        if facet:
-            facets[facet].append((value, count))
-        else:
-            totals[value] = count
+    unfiltered = selected = 0
+    for key, everything, count, chosen_count in session.execute(text(statement), bind.values):
+        if not key:
+            unfiltered, selected = everything, chosen_count
+            continue
+        name, _, value = key.partition("=")
+        if count and name in facets:
+            facets[name].append((value, count))
     for name in facets:
         facets[name].sort(key=lambda pair: (-pair[1], pair[0]))
-    return facets, totals["unfiltered"], totals["selected"]
+    return facets, unfiltered, selected
 
 
 def _headline(marked: str | None, whole: str) -> Markup:
