@@ -48,11 +48,12 @@ def upgrade():
             searched tsvector NOT NULL DEFAULT ''::tsvector,
             searched_head tsvector NOT NULL DEFAULT ''::tsvector
         )""")
-    # The body and the whole tsvector out of line, uncompressed: the rows a search walks to count
-    # facets stay small, and ranking and highlighting read them without decompressing.
-    op.execute("ALTER TABLE search_documents SET (toast_tuple_target = 512)")
+    # The body and the whole tsvector out of line, uncompressed (ranking and highlighting read them
+    # without decompressing); the facet keys and the small tsvector in the row, where counting
+    # facets and ranking candidates read them for every match.
     op.execute("ALTER TABLE search_documents ALTER COLUMN body SET STORAGE EXTERNAL, "
-               "ALTER COLUMN searched SET STORAGE EXTERNAL")
+               "ALTER COLUMN searched SET STORAGE EXTERNAL, ALTER COLUMN facets SET STORAGE MAIN, "
+               "ALTER COLUMN searched_head SET STORAGE MAIN")
     # A trigger rather than a generated column: array_to_string (for the tags) is not immutable.
     # The weights: A title, B summary, C tags, D body. A separator word between the parts keeps a
     # quoted phrase from matching across two of them (the Whoosh index does the same).
