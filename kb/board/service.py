@@ -27,6 +27,7 @@ from kb.board.models import (
     ThreadWatch,
     WatchedWord,
 )
+from kb.board.watch_mail import tell_watchers
 from kb.common.text import slugify
 from kb.extensions import db
 from kb.library.kinds import ADDRESS_PREFIXES, BY_PREFIX, item_path
@@ -139,6 +140,9 @@ def make_visible(post: BoardPost) -> None:
         post.visible_since = clock.now()
         post.thread.last_activity_at = post.visible_since
         post.thread.last_poster = post.author
+        # A held post approved now; a new reply has no id yet, and reply() tells the watchers.
+        if post.id is not None:
+            tell_watchers(post)
 
 
 def _new_post(thread: BoardThread, body: str, by: User) -> BoardPost:
@@ -190,6 +194,8 @@ def reply(thread: BoardThread, body: str, by: User) -> BoardPost:
         raise NotAllowed(rules.why_cannot_post(by) or "This thread is locked: it takes no more replies.")
     post = _new_post(thread, body, by)
     db.session.flush()
+    if post.is_visible:
+        tell_watchers(post)  # in this transaction: the mail exists exactly when the reply does
     if db.session.get(ThreadWatch, (by.id, thread.id)) is None:
         db.session.add(ThreadWatch(user_id=by.id, thread_id=thread.id, created_at=clock.now()))
     db.session.commit()
