@@ -15,6 +15,7 @@ from kb import mail
 from kb.auth import service as accounts
 from kb.auth.models import Role
 from kb.common.seed_files import SeedError
+from kb.common.text import plural
 from kb.common.vocabulary import REGIONS, Sector
 from kb.config import PROJECT_ROOT
 from kb.notifications import digests
@@ -246,8 +247,9 @@ def mail_digests() -> None:
             bar.update(done - bar.pos)
 
         run = digests.send_digests(progress)
-    click.echo(f"{run.members} members had new items: {run.digests} digests queued listing {run.items} items; "
-               f"{run.not_due} not due yet; {run.not_mailed} not mailed (address unverified, or suspended).")
+    click.echo(f"{plural(run.members, 'member')} with new items: {plural(run.digests, 'digest')} queued, listing "
+               f"{plural(run.items, 'item')}; {run.not_due} not due yet; {run.not_mailed} not mailed (address "
+               "unverified, or suspended).")
     result = mail.send_due()
     click.echo(f"Sent {result.sent}; {result.failed} failed (retried later); {result.waiting} waiting.")
 

@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 
 from kb import clock, mail
 from kb.auth.models import User
+from kb.common.text import plural
 from kb.extensions import db
 from kb.notifications.models import KIND_LABELS, DigestEntry, Frequency, Kind, NotificationSettings
 from kb.notifications.service import may_be_mailed, unsubscribe_url
@@ -49,7 +50,7 @@ def _queue_digest(user: User, frequency: Frequency, entries: list[DigestEntry]) 
     kinds = sorted({Kind(entry.kind) for entry in entries})
     sections = [(KIND_LABELS[kind], [entry for entry in entries if entry.kind == kind]) for kind in kinds]
     word = "daily" if frequency == Frequency.DAILY else "weekly"
-    count = f"{len(entries)} new item" + ("" if len(entries) == 1 else "s")
+    count = plural(len(entries), "new item")
     mail.queue(user.email, "digest", f"Your {word} Common Ground digest: {count}", user=user,
                unsubscribe_url=unsubscribe_url(user, kinds), name=user.display_name, word=word,
                sections=sections, count=count, settings_url=mail.absolute_url("notifications.settings"))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from kb.common.fields import CheckboxesField, ListedRadioField
 from kb.notifications.models import FREQUENCY_LABELS, KIND_LABELS, Frequency, Kind
 
-FREQUENCY_CHOICES = [(frequency.value, label) for frequency, label in FREQUENCY_LABELS.items()]
+FREQUENCY_CHOICES = [SelectChoice(frequency.value, label) for frequency, label in FREQUENCY_LABELS.items()]
 
 
 def frequency_field(kind: Kind) -> ListedRadioField:

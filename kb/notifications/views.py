@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from kb.extensions import csrf
 from kb.notifications import bp, service
@@ -20,7 +21,7 @@ def settings_form(formdata=None) -> NotificationSettingsForm:
     data = {"replies": settings.replies, "decisions": settings.decisions, "case_studies": settings.case_studies,
             "themes": service.chosen_theme_ids(current_user)}
     form = NotificationSettingsForm(data=data) if formdata is None else NotificationSettingsForm()
-    form.themes.choices = [(theme.id, theme.title) for theme in list_themes()]
+    form.themes.choices = [SelectChoice(theme.id, theme.title) for theme in list_themes()]
     return form
 
 

@@ -48,6 +48,10 @@ def theme_title(slug: str) -> str:
     return db.session.scalar(select(Theme.title).where(Theme.slug == slug))
 
 
+def theme_id_of(slug: str) -> int:
+    return db.session.scalar(select(Theme.id).where(Theme.slug == slug))
+
+
 def waiting_for(user) -> list[DigestEntry]:
     return list(db.session.scalars(select(DigestEntry).where(DigestEntry.user_id == user.id,
                                                              DigestEntry.sent_at.is_(None))))

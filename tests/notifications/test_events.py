@@ -97,7 +97,7 @@ def test_a_decision_on_my_case_study_is_mailed_with_its_theme(people, mailbox):
 def test_a_new_case_study_reaches_members_who_chose_its_theme_and_nobody_else(people, mailbox):
     ann, ben, cat = people["ann"], people["ben"], people["cat"]
     choose(ben, ("improving-understanding",), case_studies="immediate")
-    choose(cat, ("funding",), case_studies="immediate")
+    choose(cat, ("funding-it-better",), case_studies="immediate")
     make_item(ann, title="Shared training for councillors", moderator=people["mod"])
     told = [message for message in mailbox.deliver() if message["To"] != "ann@example.org"]
     assert [message["To"] for message in told] == ["ben@example.org"]
