@@ -21,12 +21,23 @@ def frequency_field(kind: Kind) -> ListedRadioField:
     )
 
 
+class ThemeCheckboxes(CheckboxesField):
+    """Theme ids; something that is not a number reads as the same advice as an unknown theme."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = []
+            raise ValueError(self.invalid_message) from None
+
+
 class NotificationSettingsForm(FlaskForm):
     replies = frequency_field(Kind.REPLIES)
     decisions = frequency_field(Kind.DECISIONS)
     case_studies = frequency_field(Kind.CASE_STUDIES)
     field_order = ("replies", "decisions", "case_studies", "themes")
-    themes = CheckboxesField("Themes for new case studies", coerce=int, choices=[],
+    themes = ThemeCheckboxes("Themes for new case studies", coerce=int, choices=[],
                              invalid_message="Choose themes from the list")
 
     def frequencies(self) -> dict[Kind, Frequency]:

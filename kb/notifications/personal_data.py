@@ -23,9 +23,11 @@ def email_notifications(user) -> dict:
         "themes_for_new_case_studies": list(themes),
         "last_daily_digest_at": iso(settings.last_daily_digest_at),
         "last_weekly_digest_at": iso(settings.last_weekly_digest_at),
+        # Without the summaries: a reply's holds another member's name and words, which are not
+        # this member's data (the link leads to them).
         "waiting_for_next_digest": [
             {"kind": entry.kind, "title": entry.title, "themes": entry.themes, "link": entry.link,
-             "summary": entry.summary, "created_at": iso(entry.created_at)} for entry in waiting],
+             "created_at": iso(entry.created_at)} for entry in waiting],
     }
 
 

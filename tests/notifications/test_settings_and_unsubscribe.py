@@ -52,6 +52,11 @@ def test_unknown_choices_are_refused_with_a_message_and_nothing_changes(people, 
     assert "Choose one of the listed options for replies in threads you watch" in page
     assert "Choose themes from the list" in page
     assert service.settings_of(ann).frequency(Kind.REPLIES) == Frequency.DAILY
+    not_a_number = client.post("/account/notifications", data={
+        "csrf_token": form_token(client), "replies": "daily", "decisions": "daily", "case_studies": "weekly",
+        "themes": ["funding"]})
+    assert not_a_number.status_code == 422
+    assert "Choose themes from the list" in not_a_number.get_data(as_text=True)
 
 
 def test_the_settings_page_refuses_a_post_without_its_form_token(people, client):
@@ -129,3 +134,4 @@ def test_my_data_holds_the_choices_and_what_waits_for_a_digest(people, app):
     assert part["how_often"] == {"replies": "daily", "decisions": "daily", "case_studies": "daily"}
     assert part["themes_for_new_case_studies"] == [theme_title("funding-it-better")]
     assert [entry["title"] for entry in part["waiting_for_next_digest"]] == ["Sharing a building with a charity"]
+    assert "Ben Reader" not in str(part)  # another member's reply is theirs, not ann's

@@ -24,8 +24,10 @@ MODERATOR_ACTIONS = re.compile(
     r"|unpin_thread|move_thread|suspend_member|unsuspend_member|manage_categories|edit_category|reorder_category"
     r"|watched_words|remove_watched_word)$)"
 )
-# Open to visitors: logging in, registering and getting back in with a forgotten password.
-VISITOR_ACTIONS = {"auth.login", "auth.register", "auth.forgot_password", "auth.reset_password"}
+# Open to visitors: logging in, registering, getting back in with a forgotten password, and the
+# unsubscribe link in a notification (its signed token, not a session, says whose mail stops).
+VISITOR_ACTIONS = {"auth.login", "auth.register", "auth.forgot_password", "auth.reset_password",
+                   "notifications.unsubscribe"}
 
 
 def addresses(whole_site, rule: Rule) -> list[str]:
