@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from kb import clock, mail
 from kb.auth.models import User
@@ -56,6 +56,18 @@ def _queue_digest(user: User, frequency: Frequency, entries: list[DigestEntry]) 
                sections=sections, count=count, settings_url=mail.absolute_url("notifications.settings"))
 
 
+def _claim(entries: list[DigestEntry]) -> bool:
+    """Mark the items sent with one UPDATE that repeats "not sent yet": of two runs at once, only
+    one changes every row, and the other sends nothing."""
+    now = clock.now()
+    ids = [entry.id for entry in entries]
+    claimed = db.session.execute(update(DigestEntry).where(DigestEntry.id.in_(ids), DigestEntry.sent_at.is_(None))
+                                 .values(sent_at=now).execution_options(synchronize_session=False)).rowcount
+    for entry in entries:
+        entry.sent_at = now
+    return claimed == len(ids)
+
+
 def digest_for(user: User, run: DigestRun) -> None:
     """Queue the member's due digests and mark their items sent, in one transaction."""
     settings = db.session.get(NotificationSettings, user.id)
@@ -76,11 +88,11 @@ def digest_for(user: User, run: DigestRun) -> None:
         entries = by_frequency.get(frequency)
         if not entries or not _due(settings, frequency, entries):
             continue
+        if not _claim(entries):
+            db.session.rollback()  # another run is sending this member's digest
+            return
         _queue_digest(user, frequency, entries)
-        now = clock.now()
-        for entry in entries:
-            entry.sent_at = now
-        setattr(settings, LAST_SENT[frequency], now)
+        setattr(settings, LAST_SENT[frequency], clock.now())
         run.digests += 1
         run.items += len(entries)
         sent_any = True

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import update
+
 from kb import clock
 from kb.board import service as board
+from kb.extensions import db
 from kb.notifications import digests
+from kb.notifications.models import DigestEntry
 from tests.factories import category_named, make_item
 from tests.notifications.conftest import MONDAY, choose, theme_title, waiting_for
 
@@ -93,3 +97,25 @@ def test_the_command_shows_progress_and_what_it_did(people, mailbox, runner):
     assert "1 member with new items: 1 digest queued, listing 1 item; 0 not due yet" in result.output
     assert "Sent 1;" in result.output
     assert [message["To"] for message in mailbox.messages] == ["ann@example.org"]
+
+
+
+def test_two_runs_at_once_send_one_digest(people, mailbox, monkeypatch):
+    ann = people["ann"]
+    choose(ann)  # the defaults, stored: this run writes nothing before it marks the items
+    thread = board.start_thread(category_named("general"), "Sharing a building with a charity", "Any tips?",
+                                by=ann).thread
+    board.reply(thread, "Agree the heating bills first.", by=people["ben"])
+    clock.freeze(MONDAY + timedelta(days=1))
+    due = digests._due
+
+    def another_run_sends_it_meanwhile(settings, frequency, waiting):
+        # Between this run reading the items and marking them sent, another run marks them.
+        with db.engine.begin() as other_run:
+            other_run.execute(update(DigestEntry).where(DigestEntry.user_id == ann.id).values(sent_at=clock.now()))
+        return due(settings, frequency, waiting)
+
+    monkeypatch.setattr(digests, "_due", another_run_sends_it_meanwhile)
+    run = digests.send_digests()
+    assert (run.members, run.digests) == (1, 0)
+    assert mailbox.deliver() == []
