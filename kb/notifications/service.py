@@ -138,9 +138,10 @@ def read_unsubscribe(token: str) -> tuple[User, list[Kind]]:
         raise UnsubscribeExpired(EXPIRED_LINK) from None
     except (BadSignature, UnicodeError, ValueError):
         raise UnsubscribeProblem(INVALID_LINK) from None
-    kinds = data.get("k") if isinstance(data, dict) else None
-    if not isinstance(data.get("u"), int) or not isinstance(kinds, list) or not kinds or not all(
-            kind in Kind.__members__.values() for kind in kinds):
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        raise UnsubscribeProblem(INVALID_LINK)
+    kinds = data.get("k")
+    if not isinstance(kinds, list) or not kinds or not set(kinds) <= {kind.value for kind in Kind}:
         raise UnsubscribeProblem(INVALID_LINK)
     user = db.session.get(User, data["u"])
     if user is None:
