@@ -119,3 +119,27 @@ def test_two_runs_at_once_send_one_digest(people, mailbox, monkeypatch):
     run = digests.send_digests()
     assert (run.members, run.digests) == (1, 0)
     assert mailbox.deliver() == []
+
+
+def test_a_suspended_members_digest_waits_until_the_suspension_ends(people, mailbox):
+    ann = people["ann"]
+    thread = board.start_thread(category_named("general"), "Sharing a building with a charity", "Any tips?",
+                                by=ann).thread
+    board.reply(thread, "Agree the heating bills first.", by=people["ben"])
+    ann.suspended_until = MONDAY + timedelta(days=3)
+    db.session.commit()
+    clock.freeze(MONDAY + timedelta(days=1))
+    assert digests.send_digests().not_mailed == 1
+    assert mailbox.deliver() == []
+    [digest] = run_at(MONDAY + timedelta(days=4), mailbox)
+    assert digest["To"] == "ann@example.org"
+
+
+def test_items_kept_for_a_digest_go_in_the_daily_one_after_switching_to_each_time(people, mailbox):
+    ann = people["ann"]
+    thread = board.start_thread(category_named("general"), "Sharing a building with a charity", "Any tips?",
+                                by=ann).thread
+    board.reply(thread, "Agree the heating bills first.", by=people["ben"])
+    choose(ann, replies="immediate")
+    [digest] = run_at(MONDAY + timedelta(days=1), mailbox)
+    assert digest["Subject"] == "Your daily Common Ground digest: 1 new item"
