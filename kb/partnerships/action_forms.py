@@ -24,6 +24,9 @@ class DueDateField(DateField):
             raise ValueError("Enter the due date as a real date, for example 2027-03-31") from None
 
 
+STATUS_CHOICES = [SelectChoice(str(value), label) for value, label in ACTION_STATUS_LABELS.items()]
+
+
 class ActionForm(FlaskForm):
     field_order = ("title", "addresses", "owner", "owner_role", "due_on", "status", "note")
     title = StringField("What will be done", filters=[strip], validators=[
@@ -37,7 +40,7 @@ class ActionForm(FlaskForm):
         Length(max=OWNER_ROLE_MAX, message=f"Keep the role to {OWNER_ROLE_MAX} characters or fewer")])
     due_on = DueDateField("Due date", validators=[InputRequired("Enter the due date, for example 2027-03-31")])
     status = ListedSelectField("Status", default="not-started", invalid_message="Choose the action's status",
-                               choices=[SelectChoice(value.value, label) for value, label in ACTION_STATUS_LABELS.items()])
+                               choices=STATUS_CHOICES)
     note = TextAreaField("Note (optional)", filters=[unix_newlines, strip], validators=[
         Length(max=ACTION_NOTE_MAX, message=f"Keep the note to {ACTION_NOTE_MAX} characters or fewer")])
 

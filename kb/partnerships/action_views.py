@@ -64,13 +64,19 @@ def record_action(round_id: int):
         try:
             action = actions.record_action(health_check, form.fields(), by=current_user)
         except actions.ActionInvalid as error:
-            form.form_errors.extend(message for _field, message in error.problems)
+            show_problems(form, error)
         except service.PartnershipError as error:
             form.form_errors.append(str(error))
         else:
             flash(f"The action \u201c{action.title}\u201d is recorded.", "success")
             return redirect(url_for("partnerships.round_actions", round_id=health_check.id) + "#actions-heading")
     return render_actions(health_check, form=form, status=INVALID)
+
+
+def show_problems(form: ActionForm, error: actions.ActionInvalid) -> None:
+    """Each problem beside its field, and linked from the summary at the top."""
+    for name, message in error.problems:
+        getattr(form, name).errors.append(message)
 
 
 def action_or_404(action_id: int):
@@ -95,7 +101,7 @@ def edit_action(action_id: int):
         try:
             actions.update_action(action, form.fields(), by=current_user)
         except actions.ActionInvalid as error:
-            form.form_errors.extend(message for _field, message in error.problems)
+            show_problems(form, error)
         except service.PartnershipError as error:
             form.form_errors.append(str(error))
         else:

@@ -53,8 +53,11 @@ def test_a_coordinator_records_an_action_that_members_read(browser_of, coordinat
     assert "Enter the due date as a real date, for example 2027-03-31" in page
     assert 'value="Qz typed and kept"' in page  # nothing typed is lost
     neither = post(browser, url, action_form(owner_role=""))
-    assert neither.status_code == 422 and "Choose who owns the action: a member, or type a role" in \
-        neither.get_data(as_text=True)
+    assert neither.status_code == 422 and count(HealthCheckAction) == 0
+    page = neither.get_data(as_text=True)
+    # The rule's refusal sits beside its field, linked from the summary, like the form's own.
+    assert 'id="owner-error"' in page and 'href="#owner"' in page
+    assert "Choose who owns the action: a member, or type a role" in page
 
     response = post(browser, url, action_form(owner=str(member.id), owner_role="", note="Qzbudgetnote agreed"))
     assert response.status_code == 302 and count(HealthCheckAction) == 1
@@ -145,7 +148,8 @@ def test_the_next_round_opens_with_last_rounds_actions_and_flags_the_overdue(
     today = clock.now().date()
     pair = themes()[0].checklist[0]
     late = actions.record_action(closed_round, actions.ActionFields(
-        "Qzlate map the small groups", f"item-{pair.id}", str(member.id), "", today + timedelta(days=5)), by=coordinator)
+        "Qzlate map the small groups", f"item-{pair.id}", str(member.id), "", today + timedelta(days=5)),
+        by=coordinator)
     actions.record_action(closed_round, actions.ActionFields(
         "Qzdone fund the forum", f"theme-{pair.theme_id}", "", "Funder", today + timedelta(days=5), "done"),
         by=coordinator)
@@ -185,7 +189,8 @@ def test_members_vote_for_up_to_three_items_and_may_change_their_minds(browser_o
 
     fourth = vote(browser, closed_round, pairs[:4])
     page = fourth.get_data(as_text=True)
-    assert fourth.status_code == 422 and str(escape("Choose up to 3 items: you chose 4. Your vote has not changed.")) in page
+    assert fourth.status_code == 422
+    assert str(escape("Choose up to 3 items: you chose 4. Your vote has not changed.")) in page
     assert actions.picks_of(closed_round, member) == {pair.id for pair in pairs[:3]}
     assert page.count('checked') >= 4  # the four ticks are still there to untick one
 

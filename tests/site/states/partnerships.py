@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from kb.extensions import db
 from kb import clock
+from kb.extensions import db
 from kb.partnerships import actions, organisations, service
 from kb.themes.models import Theme
 from tests.factories import make_user
@@ -53,8 +53,9 @@ def partnership_states(site: Site) -> None:
     # From results to action: an action the member owns, with a note for the partnership's eyes only.
     first_pair = db.session.scalar(select(Theme).order_by(Theme.position)).checklist[0]
     note = site.secret("action note", {"member", "author"})
+    due = clock.now().date() + timedelta(days=60)
     action = actions.record_action(closed, actions.ActionFields(
-        "Meet the small groups' forum", f"item-{first_pair.id}", str(member.id), "", clock.now().date() + timedelta(days=60),
+        "Meet the small groups' forum", f"item-{first_pair.id}", str(member.id), "", due,
         note=f"Budget agreed: {note}"), by=coordinator)
     actions.vote_for_priorities(closed, [str(first_pair.id)], member=member, by=member)
 
