@@ -77,3 +77,22 @@ def test_the_minute_is_the_same_on_machines_in_any_time_zone(seeded, app, monkey
         time.tzset()
     refused = limits.check(VISITOR, per_minute=1)
     assert not refused.allowed and refused.retry_after == 1
+
+
+def durability(connection) -> str:
+    if connection.dialect.name == "postgresql":
+        return connection.exec_driver_sql("SHOW synchronous_commit").scalar()
+    return str(connection.exec_driver_sql("PRAGMA synchronous").scalar())
+
+
+def test_counting_leaves_the_connection_as_durable_as_it_found_it(app):
+    # The count's commit skips waiting for the disk; the pooled connection's next user must not.
+    with db.engine.connect() as connection:
+        # The safest setting first, whatever this server or SQLite build defaults to.
+        postgresql = connection.dialect.name == "postgresql"
+        connection.exec_driver_sql("SET synchronous_commit = on" if postgresql else "PRAGMA synchronous = FULL")
+        connection.commit()
+        with limits._commit_without_waiting_for_the_disk(connection):
+            assert durability(connection) in ("off", "1")  # PostgreSQL's "off", SQLite's NORMAL
+            connection.commit()
+        assert durability(connection) == ("on" if postgresql else "2")
