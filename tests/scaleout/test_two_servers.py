@@ -179,7 +179,7 @@ def test_a_board_post_made_on_one_server_shows_on_the_others_listings_at_once(se
         assert shown, f"{path} on B does not show the thread just posted on A"
 
 
-def wait_for_a_fresh_minute(seconds_needed: int = 15) -> None:
+def wait_for_a_fresh_minute(seconds_needed: int = 8) -> None:
     """The API counts requests in each clock minute: start where no minute can end mid-test."""
     into_the_minute = time.time() % 60
     if into_the_minute > 60 - seconds_needed:
