@@ -22,6 +22,8 @@ from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, bu
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 30
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+# The site's public name, which the balancer passes on in the Host header whichever machine it picks.
+PUBLIC_HOST = "commonground.example.org"
 
 
 @dataclass
@@ -132,7 +134,8 @@ class _NoRedirects(HTTPRedirectHandler):
 class Browser:
     """One visitor's browser. Its cookies go to every server, as behind a load balancer (a cookie
     belongs to a host, not a port), and each request arrives as the balancer forwards it: with the
-    visitor's own address in X-Forwarded-For (the servers trust one proxy, KB_TRUSTED_PROXIES=1)."""
+    site's public name as its Host and the visitor's own address in X-Forwarded-For (the servers
+    trust one proxy, KB_TRUSTED_PROXIES=1)."""
 
     def __init__(self, address: str) -> None:
         self.address = address
@@ -146,8 +149,8 @@ class Browser:
             other.cookies.set_cookie(cookie)
         return other
 
-    def get(self, server: Server, path: str) -> Answer:
-        return self._send(Request(server.url + path))
+    def get(self, server: Server, path: str, headers: dict | None = None) -> Answer:
+        return self._send(Request(server.url + path, headers=headers or {}))
 
     def post(self, server: Server, path: str, data: dict) -> Answer:
         return self._send(Request(server.url + path, data=urlencode(data, doseq=True).encode(), method="POST"))
@@ -159,6 +162,7 @@ class Browser:
         return match.group(1)
 
     def _send(self, request: Request) -> Answer:
+        request.add_header("Host", PUBLIC_HOST)
         request.add_header("X-Forwarded-For", self.address)
         try:
             with self.opener.open(request, timeout=30) as response:

@@ -26,6 +26,7 @@ from kb.seeding import load_seed
 from tests.conftest import FAST_HASHING, PASSWORD, SEED_DIR
 from tests.factories import make_user
 from tests.scaleout.servers import (
+    PUBLIC_HOST,
     Browser,
     Server,
     free_port,
@@ -53,6 +54,7 @@ SHARED_SETTINGS = {
     "KB_POSTS_PER_MINUTE": "3",
     "KB_LOGIN_MAX_FAILURES": "4",
     "KB_API_RATE_PER_MINUTE": "4",
+    "KB_SITE_URL": f"http://{PUBLIC_HOST}",
 }
 PEOPLE = {"moderator": Role.MODERATOR, "author": Role.MEMBER, "traveller": Role.MEMBER,
           "forgetful": Role.MEMBER, "poster": Role.MEMBER, "reader": Role.MEMBER, "writer": Role.MEMBER}
@@ -196,6 +198,25 @@ def test_the_api_rate_limit_counts_requests_to_both_servers(servers):
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert json.loads(refused.text)["type"] == "/api/v1/docs#rate-limit"
     assert Browser("192.0.2.78").get(b, "/api/v1/themes").status == 200  # another address, its own count
+
+
+def test_both_servers_give_the_same_answer_and_etag_so_a_kept_copy_is_good_on_either(servers):
+    # Feeds build their full addresses on the Host the balancer passes on (README): the same on both.
+    a, b = servers
+    # Each request from its own address: the API's limit is small here and tested above.
+    addresses = (f"192.0.2.{number}" for number in range(100, 200))
+    for path in ("/api/v1/", "/api/v1/case-studies", "/api/v1/lessons", "/api/v1/themes",
+                 "/api/v1/themes/funding-it-better", "/api/v1/collections", "/api/v1/tags", "/feeds/latest.atom",
+                 "/feeds/themes/funding-it-better.atom"):
+        from_a, from_b = (Browser(next(addresses)).get(server, path) for server in (a, b))
+        assert from_a.status == from_b.status == 200 and from_a.text == from_b.text, path
+        assert from_a.headers["ETag"] == from_b.headers["ETag"], path
+        kept = Browser(next(addresses)).get(b, path, headers={"If-None-Match": from_a.headers["ETag"]})
+        assert kept.status == 304, path
+    for path in ("/sitemap.xml", "/case-studies.csv"):  # full addresses, no ETag
+        from_a, from_b = (Browser(next(addresses)).get(server, path) for server in (a, b))
+        assert from_a.status == from_b.status == 200 and from_a.text == from_b.text, path
+        assert f"http://{PUBLIC_HOST}/" in from_a.text, path
 
 
 @pytest.mark.skipif(not KNOWS_POSTGRES_SEARCH, reason="needs the postgres search backend (KB_SEARCH_BACKEND): "
