@@ -19,6 +19,8 @@ PUBLIC_BODY, VOLUNTARY = "public body", "voluntary or community organisation"
 PARTNERS_ONLY = {"anonymous": 302, "member": 200, "author": 200, "moderator": 404, "admin": 404}
 # A working link: outsiders may join; members are sent on to the partnership.
 WORKING_LINK = {"anonymous": 302, "member": 302, "author": 302, "moderator": 200, "admin": 200}
+# A round's results to take away exist once it closes: before that, not even members get them.
+NOT_YET = {"anonymous": 302, "member": 404, "author": 404, "moderator": 404, "admin": 404}
 SPENT_LINK = {"anonymous": 302, "member": 410, "author": 410, "moderator": 410, "admin": 410}
 
 
@@ -82,6 +84,10 @@ def partnership_states(site: Site) -> None:
     site.page(f"/partnerships/{partnership.id}", PARTNERS_ONLY)
     site.page(f"/partnerships/rounds/{closed.id}", PARTNERS_ONLY)
     site.page(f"/partnerships/rounds/{still_open.id}", PARTNERS_ONLY)
+    site.page(f"/partnerships/rounds/{closed.id}/results.csv", PARTNERS_ONLY)
+    site.page(f"/partnerships/rounds/{closed.id}/report", PARTNERS_ONLY)
+    site.page(f"/partnerships/rounds/{still_open.id}/results.csv", NOT_YET)
+    site.page(f"/partnerships/rounds/{still_open.id}/report", NOT_YET)
     for theme in db.session.scalars(select(Theme).order_by(Theme.position)):
         site.page(f"/partnerships/rounds/{still_open.id}/themes/{theme.slug}", PARTNERS_ONLY)
     site.page(f"/partnerships/rounds/{closed.id}/themes/{first_theme.slug}", PARTNERS_ONLY)
