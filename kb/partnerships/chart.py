@@ -22,10 +22,11 @@ TOP = 24
 COLOURS = {"bar": "#0b5563", "weak": "#b3261e", "axis": "#4a5359", "text": "#1b1f24"}
 
 
-def _opening(chart_id: str, title: str, description: str, width: float, height: float) -> list[str]:
+def _opening(chart_id: str, title: str, description: str, width: float, height: float,
+             css_class: str = "chart") -> list[str]:
     labelled_by = f"{chart_id}-title {chart_id}-desc" if description else f"{chart_id}-title"
-    parts = [f'<svg class="chart" role="img" aria-labelledby="{labelled_by}" viewBox="0 0 {width:.0f} {height:.0f}" '
-             f'width="100%" xmlns="http://www.w3.org/2000/svg">',
+    parts = [f'<svg class="{css_class}" role="img" aria-labelledby="{labelled_by}" '
+             f'viewBox="0 0 {width:.0f} {height:.0f}" width="100%" xmlns="http://www.w3.org/2000/svg">',
              f'<title id="{chart_id}-title">{escape(title)}</title>']
     if description:
         parts.append(f'<desc id="{chart_id}-desc">{escape(description)}</desc>')
@@ -65,7 +66,8 @@ def share_chart(chart_id: str, title: str, rows: list[tuple[str, float | None]],
 # ---- charts of groups of bars: a heading per theme, then one labelled bar per figure ----------
 
 GROUP_LABEL_WIDTH = 110
-NOTE_WIDTH = 250
+GROUP_PLOT_WIDTH = 360
+NOTE_WIDTH = 260
 HEADING_HEIGHT = 24
 SECTOR_COLOURS = {"public": "#0b5563", "voluntary": "#6a3d9a"}
 # Oldest round lightest; each bar also names its round, so the shade is only a help.
@@ -86,10 +88,11 @@ def grouped_chart(chart_id: str, title: str, description: str, groups: list[tupl
     """For each (heading, bars) group: the heading, then horizontal bars on a 0–100% axis."""
     bars = sum(len(group_bars) for _heading, group_bars in groups)
     height = TOP + len(groups) * HEADING_HEIGHT + bars * (BAR_HEIGHT + GAP) + 10
-    left, width = GROUP_LABEL_WIDTH, GROUP_LABEL_WIDTH + PLOT_WIDTH + NOTE_WIDTH
-    parts = _opening(chart_id, title, description, width, height)
+    left, width = GROUP_LABEL_WIDTH, GROUP_LABEL_WIDTH + GROUP_PLOT_WIDTH + NOTE_WIDTH
+    # Wider than a theme's item chart: it is shown above its table, not beside it.
+    parts = _opening(chart_id, title, description, width, height, css_class="chart chart--wide")
     for tick in (0, 50, 100):
-        x = left + PLOT_WIDTH * tick / 100
+        x = left + GROUP_PLOT_WIDTH * tick / 100
         parts.append(f'<line x1="{x:.0f}" y1="{TOP - 6}" x2="{x:.0f}" y2="{height - 10}" stroke="{COLOURS["axis"]}" '
                      f'stroke-width="1" stroke-dasharray="{"" if tick == 0 else "3 3"}"/>')
         parts.append(f'<text x="{x:.0f}" y="{TOP - 10}" font-size="12" text-anchor="middle" '
@@ -106,10 +109,10 @@ def grouped_chart(chart_id: str, title: str, description: str, groups: list[tupl
             if bar.share is None:
                 parts.append(f'<text x="{left + 6}" y="{middle:.0f}" font-size="14" fill="{COLOURS["text"]}">–</text>')
             else:
-                length = PLOT_WIDTH * bar.share / 100
+                length = GROUP_PLOT_WIDTH * bar.share / 100
                 parts.append(f'<rect x="{left}" y="{y}" width="{length:.1f}" height="{BAR_HEIGHT}" '
                              f'fill="{bar.colour}"/>')
-                note = f" {bar.note}" if bar.note else ""
+                note = f" · {bar.note}" if bar.note else ""
                 weight, colour = ("700", HIGHLIGHT) if bar.emphasised else ("400", COLOURS["text"])
                 parts.append(f'<text x="{left + length + 6:.1f}" y="{middle:.0f}" font-size="14" '
                              f'font-weight="{weight}" fill="{colour}">{bar.share:.0f}%{escape(note)}</text>')
