@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from kb import clock
 from kb.extensions import db
@@ -153,7 +154,7 @@ def round_trends(health_check: HealthCheckRound, minimum: int) -> RoundTrends:
     names = [round_.name for round_ in rounds]
     answers = _answers_of(rounds, minimum)
     trends = RoundTrends(round_names=names)
-    for theme in db.session.scalars(select(Theme).order_by(Theme.position)):
+    for theme in db.session.scalars(select(Theme).order_by(Theme.position).options(selectinload(Theme.checklist))):
         trends.themes[theme.id] = _theme_series(answers, names, theme, minimum)
         for pair in theme.checklist:
             trends.items[pair.id] = _item_series(answers, names, pair.id, minimum)
