@@ -20,6 +20,12 @@ def _flag(value: bool) -> str:
     return "yes" if value else ""
 
 
+def csv_header(trends: RoundTrends) -> list[str]:
+    """The columns, then the item's share in each earlier round compared (blank where it was
+    withheld, or asked in other words)."""
+    return [*CSV_HEADER, *(f"Positive (%) in {name}" for name in trends.round_names[:-1])]
+
+
 def results_rows(results: RoundResults, trends: RoundTrends) -> list[list[str]]:
     rows = []
     for theme_result in results.themes:
@@ -28,10 +34,12 @@ def results_rows(results: RoundResults, trends: RoundTrends) -> list[list[str]]:
             series = trends.items.get(item.pair.id)
             latest = series.latest if series is not None else None
             change = latest.change if latest is not None else None
+            earlier = series.points[:-1] if series is not None else []
             rows.append([
                 theme_result.theme.title, str(item.number), item.pair.do_text, _figure(figures.share),
                 _figure(figures.spread, 2), _figure(figures.dont_know_rate), _figure(figures.public_share),
                 _figure(figures.voluntary_share), _figure(figures.gap), _flag(figures.gap_highlighted),
                 _flag(figures.strong_disagreement), _flag(figures.awareness_gap), _figure(change),
-                latest.compared_with if change is not None else "", _flag(series is not None and series.reworded)])
+                latest.compared_with if change is not None else "", _flag(series is not None and series.reworded),
+                *(_figure(point.share if point.same_wording else None) for point in earlier)])
     return rows

@@ -33,7 +33,7 @@ def results_csv(round_id: int):
     if round_results.withheld:
         abort(404, round_results.withheld)
     filename = f"{slugify(health_check.partnership.name)}-health-check-{slugify(health_check.name)}.csv"
-    return csv_download(filename, exports.CSV_HEADER, exports.results_rows(round_results, round_trends))
+    return csv_download(filename, exports.csv_header(round_trends), exports.results_rows(round_results, round_trends))
 
 
 @bp.route("/partnerships/rounds/<id:round_id>/report")

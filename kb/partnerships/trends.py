@@ -33,6 +33,8 @@ class Point:
     share: float | None = None
     change: float | None = None
     compared_with: str = ""  # the earlier round's name, when there is a change
+    # Asked in the same words as in the latest round: only then is the share set beside it.
+    same_wording: bool = True
 
 
 @dataclass
@@ -43,6 +45,11 @@ class Series:
     @property
     def latest(self) -> Point | None:
         return self.points[-1] if self.points else None
+
+    @property
+    def earlier(self) -> list[Point]:
+        """The rounds before the latest that asked the item in the same words, oldest first."""
+        return [point for point in self.points[:-1] if point.same_wording]
 
 
 @dataclass
@@ -119,6 +126,9 @@ def _item_series(answers: list[_RoundAnswers], names: list[str], pair_id: int, m
             if earlier is not None:
                 point.change, point.compared_with = share - shares[earlier], names[earlier]
         series.points.append(point)
+    latest = len(answers) - 1
+    for earlier, point in enumerate(series.points[:-1]):
+        point.same_wording = _same_wording(answers, pair_id, latest, earlier)
     return series
 
 
