@@ -43,6 +43,12 @@ def partnership_states(site: Site) -> None:
         service.join(service.create_invitation(partnership, 7, by=coordinator),
                      PUBLIC_BODY if number < 4 else VOLUNTARY, by=person)
 
+    # An earlier closed round, so that the 2025 results show the trend over rounds too.
+    earlier = service.open_round(partnership, "2024", None, by=coordinator)
+    for number, person in enumerate([coordinator, member, *extras]):
+        answer_all(earlier, person, ("mostly", "consistently-dont")[number % 2])
+    service.close_round(earlier, by=coordinator)
+
     closed = service.open_round(partnership, "2025", None, by=coordinator)
     comment = site.secret("health-check comment", {"member", "author"})
     for number, person in enumerate([coordinator, member, *extras]):
