@@ -22,8 +22,8 @@ def shown_results(round_id: int):
     if health_check.is_open(clock.now()):
         abort(404, "This round is still open: its results appear when it closes.")
     minimum = current_app.config["KB_HEALTHCHECK_MIN_RESPONDENTS"]
-    return health_check, results.round_results(health_check, minimum), trends.round_trends(health_check, minimum), \
-        minimum
+    return (health_check, results.round_results(health_check, minimum), trends.round_trends(health_check, minimum),
+            minimum)
 
 
 @bp.route("/partnerships/rounds/<id:round_id>/results.csv")
