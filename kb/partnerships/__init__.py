@@ -9,4 +9,4 @@ bp = Blueprint("partnerships", __name__)
 # A member's data download holds their memberships, invitations and their own health-check answers.
 bp.record_once(lambda state: register_part("partnerships", "Your partnerships and health-checks", partnerships))
 
-from kb.partnerships import action_views, organisation_views, views  # noqa: E402,F401,I001  (routes attach themselves to bp)
+from kb.partnerships import action_views, organisation_views, report_views, views  # noqa: E402,F401,I001  (routes attach themselves to bp)

@@ -5,6 +5,7 @@ compared across rounds."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -139,6 +140,16 @@ class HealthCheckRound(db.Model):
         return self.closed_at is None and (self.closes_on is None or at.date() <= self.closes_on)
 
 
+WORDING_KEY_LENGTH = 16
+
+
+def wording_key(do_text: str, dont_text: str) -> str:
+    """A short fingerprint of a pair's Do and Don't as worded: answers to different wordings of the
+    same item are not answers to the same question. Spacing alone is no change of wording."""
+    words = "\n".join(" ".join(text.split()) for text in (do_text, dont_text))
+    return hashlib.sha256(words.encode()).hexdigest()[:WORDING_KEY_LENGTH]
+
+
 class Answer(db.Model):
     """One member's answer to one checklist pair in one round. Never shown to anyone as it is."""
 
@@ -152,6 +163,8 @@ class Answer(db.Model):
     rating: Mapped[str] = mapped_column(String(20))
     comment: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    # The pair's wording as answered (see wording_key): rounds are compared only where it is the same.
+    wording: Mapped[str] = mapped_column(String(WORDING_KEY_LENGTH), default="", server_default="")
 
     pair: Mapped[ChecklistPair] = relationship()
 

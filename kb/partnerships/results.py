@@ -13,17 +13,20 @@ people is never worked out for a page, so it cannot reach one.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from kb import clock
+from kb.collections.service import for_theme as collections_for_theme
 from kb.common.vocabulary import Sector
 from kb.extensions import db
 from kb.library.kinds import item_path
 from kb.library.models import Kind
-from kb.library.queries import latest_for_theme
+from kb.library.queries import latest_for_theme, newest_published
+from kb.library.tags import tags_with_counts
 from kb.partnerships.models import POSITIVE, SCALE, Answer, HealthCheckRound, Membership, Rating, ThemeTrend, Trend
 from kb.themes.models import ChecklistPair, Theme
 
@@ -158,9 +161,31 @@ def weakest_first(item: ItemResult):
 
 
 def reading_list(theme: Theme) -> list[ReadingEntry]:
-    """Published case studies and lessons on the theme, newest first."""
-    return [ReadingEntry(item.title, item.kind, item_path(item))
-            for kind in (Kind.CASE_STUDY, Kind.LESSON) for item in latest_for_theme(theme, kind, limit=3)]
+    """Published case studies and lessons on the theme, newest first, then its collections."""
+    entries = [ReadingEntry(item.title, item.kind, item_path(item))
+               for kind in (Kind.CASE_STUDY, Kind.LESSON) for item in latest_for_theme(theme, kind, limit=3)]
+    return entries + [ReadingEntry(collection.title, "collection", collection.path())
+                      for collection in collections_for_theme(theme)]
+
+
+def matching_tags(pair: ChecklistPair, tags: list[str]) -> list[str]:
+    """The tags named in the pair's Do or Don't as whole words ("volunteering", "third sector").
+    Names shorter than four letters match too much to mean anything."""
+    wording = f"{pair.do_text} {pair.dont_text}".lower()
+    return [tag for tag in tags if len(tag) >= 4
+            and re.search(rf"(?<!\w){re.escape(tag.replace('-', ' '))}(?!\w)", wording.replace("-", " "))]
+
+
+def tagged_reading(pair: ChecklistPair, tags: list[str], already: list[ReadingEntry]) -> list[ReadingEntry]:
+    """Published case studies and lessons tagged with what the pair speaks of, not listed already."""
+    seen = {entry.path for entry in already}
+    found = []
+    for tag in matching_tags(pair, tags):
+        for item in newest_published(tag=tag, limit=3):
+            if item_path(item) not in seen:
+                seen.add(item_path(item))
+                found.append(ReadingEntry(item.title, item.kind, item_path(item)))
+    return found
 
 
 def round_results(health_check: HealthCheckRound, minimum: int) -> RoundResults:
@@ -196,6 +221,7 @@ def round_results(health_check: HealthCheckRound, minimum: int) -> RoundResults:
                                         .where(ThemeTrend.round_id == health_check.id)).all())
 
     themes = db.session.scalars(select(Theme).order_by(Theme.position)).all()
+    tags = None  # read once, and only when some item is weak
     for theme in themes:
         theme_tally, theme_sectors, items = Tally(), {PUBLIC: Tally(), VOLUNTARY: Tally()}, []
         for number, pair in enumerate(theme.checklist, start=1):
@@ -209,7 +235,8 @@ def round_results(health_check: HealthCheckRound, minimum: int) -> RoundResults:
         weak = [item for item in items if item.weak]
         reading = reading_list(theme) if weak else []
         for item in weak:
-            item.reading = reading
+            tags = tags if tags is not None else [tag.name for tag, _count in tags_with_counts()]
+            item.reading = reading + tagged_reading(item.pair, tags, reading)
         trend_counts = {choice.value: trends[(theme.id, choice.value)] for choice in Trend}
         results.themes.append(ThemeResult(
             theme, figures_from(theme_tally, theme_sectors, minimum, results.sectors_shown),

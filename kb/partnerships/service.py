@@ -31,6 +31,7 @@ from kb.partnerships.models import (
     Rating,
     ThemeTrend,
     Trend,
+    wording_key,
 )
 from kb.themes.models import ChecklistPair, Theme
 
@@ -320,6 +321,7 @@ def save_theme_answers(health_check: HealthCheckRound, theme: Theme, answers: di
             db.session.add(existing)
         existing.rating = given.rating or existing.rating
         existing.comment = given.comment.strip()
+        existing.wording = wording_key(pairs[pair_id].do_text, pairs[pair_id].dont_text)
         existing.updated_at = clock.now()
     if trend:
         row = db.session.scalar(select(ThemeTrend).where(

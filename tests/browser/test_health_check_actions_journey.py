@@ -9,6 +9,9 @@ every page visited, the charts and the forms with errors included."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -225,10 +228,13 @@ def test_from_results_to_action_and_the_next_round(app, browser, page, live_serv
     page.get_by_role("button", name="Close the round").click()
     expect(page.get_by_role("status")).to_contain_text("The round 2027 is closed")
     expect(page.locator(f"#result-{item_1.id}")).to_contain_text("100%")
-    # The change from round one, as this branch shows it: the same item, 40% in 2026 and 100% now.
-    # TRENDS GO HERE: when the trend display (branch hcresults) lands, assert on this page that item 1
-    # shows its change from 2026 (40% -> 100%, +60 points) and that its trend chart has an accessible
-    # title; this page's axe check below then covers that chart too.
+    # The change from round one: item 1 went from 40% in 2026 to 100% now, and the trend over the
+    # rounds is drawn with a title of its own (this page's axe check below covers the chart too).
+    expect(page.locator(f"#result-{item_1.id}")).to_contain_text("+60 points on 2026")
+    expect(page.locator(f"#result-{item_1.id}")).to_contain_text("Before: 2026 40%")
+    expect(page.get_by_role("heading", name="Over the rounds 2026, 2027")).to_be_visible()
+    expect(page.locator("#chart-trend-title")).to_have_text(
+        "Each theme over the rounds 2026, 2027: share of positive answers")
     assert_accessible(page)
     page.goto(f"{live_server}/partnerships/rounds/{first_round.id}")
     expect(page.locator(f"#result-{item_1.id}")).to_contain_text("40%")
@@ -259,5 +265,11 @@ def test_with_four_voluntary_respondents_the_gap_is_shown_nowhere(app, page, liv
         for shown_gap in ("Sector gap", "Gap of 20 or more", "points", "Voluntary or community</th>"):
             assert shown_gap not in content, (page_url, shown_gap)
         assert_accessible(page)
-    # The results CSV is being added on another branch (hcresults): when it lands, fetch it here and
-    # assert it has no sector-gap column and no public/voluntary figures either.
+    # Nor in the spreadsheet: its sector columns are there, and empty on every row.
+    download = page.request.get(f"{live_server}/partnerships/rounds/{round_.id}/results.csv")
+    assert download.status == 200
+    rows = list(csv.DictReader(io.StringIO(download.text())))
+    assert len(rows) == 25
+    for row in rows:
+        assert (row["Public body positive (%)"], row["Voluntary or community positive (%)"],
+                row["Sector gap (points)"], row["Gap of 20 or more"]) == ("", "", "", "")

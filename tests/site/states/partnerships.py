@@ -20,6 +20,8 @@ PUBLIC_BODY, VOLUNTARY = "public body", "voluntary or community organisation"
 PARTNERS_ONLY = {"anonymous": 302, "member": 200, "author": 200, "moderator": 404, "admin": 404}
 # A working link: outsiders may join; members are sent on to the partnership.
 WORKING_LINK = {"anonymous": 302, "member": 302, "author": 302, "moderator": 200, "admin": 200}
+# A round's results to take away exist once it closes: before that, not even members get them.
+NOT_YET = {"anonymous": 302, "member": 404, "author": 404, "moderator": 404, "admin": 404}
 SPENT_LINK = {"anonymous": 302, "member": 410, "author": 410, "moderator": 410, "admin": 410}
 # Members read actions; only coordinators (the author here) change them.
 COORDINATORS_ONLY = {"anonymous": 302, "member": 403, "author": 200, "moderator": 404, "admin": 404}
@@ -43,6 +45,12 @@ def partnership_states(site: Site) -> None:
     for number, person in enumerate(extras):
         service.join(service.create_invitation(partnership, 7, by=coordinator),
                      PUBLIC_BODY if number < 4 else VOLUNTARY, by=person)
+
+    # An earlier closed round, so that the 2025 results show the trend over rounds too.
+    earlier = service.open_round(partnership, "2024", None, by=coordinator)
+    for number, person in enumerate([coordinator, member, *extras]):
+        answer_all(earlier, person, ("mostly", "consistently-dont")[number % 2])
+    service.close_round(earlier, by=coordinator)
 
     closed = service.open_round(partnership, "2025", None, by=coordinator)
     comment = site.secret("health-check comment", {"member", "author"})
@@ -93,6 +101,10 @@ def partnership_states(site: Site) -> None:
     site.page(f"/partnerships/{partnership.id}", PARTNERS_ONLY)
     site.page(f"/partnerships/rounds/{closed.id}", PARTNERS_ONLY)
     site.page(f"/partnerships/rounds/{still_open.id}", PARTNERS_ONLY)
+    site.page(f"/partnerships/rounds/{closed.id}/results.csv", PARTNERS_ONLY)
+    site.page(f"/partnerships/rounds/{closed.id}/report", PARTNERS_ONLY)
+    site.page(f"/partnerships/rounds/{still_open.id}/results.csv", NOT_YET)
+    site.page(f"/partnerships/rounds/{still_open.id}/report", NOT_YET)
     for theme in db.session.scalars(select(Theme).order_by(Theme.position)):
         site.page(f"/partnerships/rounds/{still_open.id}/themes/{theme.slug}", PARTNERS_ONLY)
     site.page(f"/partnerships/rounds/{closed.id}/themes/{first_theme.slug}", PARTNERS_ONLY)
