@@ -128,8 +128,11 @@ def test_from_results_to_action_and_the_next_round(app, browser, page, live_serv
     page.reload()
     page.get_by_role("button", name="Close the round").click()
     expect(page.get_by_role("status")).to_contain_text("The round 2026 is closed")
-    expect(page.locator("svg.chart")).to_have_count(len(themes()))
-    expect(page.locator("svg.chart").first.locator("title")).to_contain_text("Improving understanding")
+    # One chart per theme, and the sector gap's (no trend yet: this is the first round).
+    expect(page.locator("svg.chart")).to_have_count(len(themes()) + 1)
+    expect(page.locator("#chart-sector-gap-title")).to_contain_text("The sector gap for each theme")
+    expect(page.locator("#chart-trend-title")).to_have_count(0)
+    expect(page.locator("svg.chart title").filter(has_text="Improving understanding").first).to_be_attached()
     row = page.locator(f"#result-{item_1.id}")
     expect(row).to_contain_text("40%")
     expect(row).to_contain_text("+40 points")
