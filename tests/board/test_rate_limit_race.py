@@ -43,7 +43,6 @@ def test_two_replies_at_once_from_two_machines_do_not_both_slip_under_the_limit(
                 db.session.remove()
                 db.engine.dispose()
 
-    print("LOCKS", db.session.execute(__import__("sqlalchemy").text("select locktype, objid, granted from pg_locks where locktype='advisory'")).all())
     board_service.check_rate(ann)  # this machine has counted (one post) and is about to post
     racing = threading.Thread(target=other_machine)
     racing.start()
