@@ -18,6 +18,7 @@ KEEP, REMOVE = "keep", "remove"
 
 
 class DeleteAccountForm(FlaskForm):
+    field_order = ("published", "current_password")  # the error summary lists errors in this order
     published = RadioField(
         "What should happen to what you published?",
         choices=[SelectChoice(KEEP, "Keep my published case studies, lessons and posts, credited to “a former member”"),

@@ -92,7 +92,9 @@ def test_a_wrong_password_changes_nothing(client, leaver):
     sign_in(client, leaver["me"])
     response = delete_account(client, password="not my password at all")
     assert response.status_code == 422
-    assert "Your current password is not right. Nothing has been deleted." in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Your current password is not right. Nothing has been deleted." in page
+    assert '<a href="#current_password">' in page  # listed in the error summary, linked to the field
     assert find_user_by_email("moira@example.org") is not None
     assert db.session.get(LibraryItem, leaver["draft"].id) is not None
     assert client.get("/account").status_code == 200  # still signed in
