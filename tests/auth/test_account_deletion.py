@@ -10,6 +10,7 @@ from sqlalchemy.exc import DatabaseError
 
 from kb import notify
 from kb.audit import AuditEntry
+from kb.auth import deletion
 from kb.auth.models import LoginAttempt, Role, SignedInSession, User
 from kb.auth.service import find_user_by_email
 from kb.board import service as board
@@ -249,3 +250,41 @@ def test_the_last_admin_cannot_delete_their_account(client, seeded):
 def test_visitors_are_sent_to_log_in(client, app):
     assert "/login" in client.get("/account/delete").headers["Location"]
     assert client.get("/account/deleted").status_code == 302
+
+
+def test_a_pending_edit_goes_and_the_published_text_stays(client, leaver):
+    writer = make_user(email="wren@example.org")
+    item = make_item(writer, title="Quayside volunteers' shared induction", moderator=leaver["admin"])
+    item_id, path = item.id, item_path(item)
+    fields = library.fields_for_editing(item, writer)
+    fields.body = "A proposed quetzal paragraph nobody approved."
+    assert library.save_item(item, fields, writer, item.revision_number) is False  # waits for a moderator
+    deletion.delete_account(writer, PASSWORD, remove_published=False)
+    item = db.session.get(LibraryItem, item_id)
+    assert not item.has_pending_edit and item.awaiting_since is None and item.author_id is None
+    assert all(revision.state != "pending" for revision in item.revisions)
+    assert "quetzal" not in str([revision.snapshot for revision in item.revisions])
+    page = client.get(path).get_data(as_text=True)
+    assert "Quayside volunteers" in page and "quetzal" not in page
+
+
+def test_exports_credit_a_former_member(client, leaver):
+    sign_in(client, leaver["me"])
+    assert delete_account(client).status_code == 302
+    exported = client.get("/case-studies.csv").get_data(as_text=True)
+    row = next(line for line in exported.splitlines() if "Zebrafinch" in line)
+    assert "A former member" in row and NAME not in exported
+
+
+def test_removing_keeps_a_thread_others_replied_to_without_the_members_posts(client, leaver):
+    thread_id = leaver["my_thread_id"]
+    reply = board.reply(db.session.get(BoardThread, thread_id), "An answer from someone staying", by=leaver["other"])
+    reply_id = reply.id
+    db.session.commit()
+    sign_in(client, leaver["me"])
+    assert delete_account(client, published="remove").status_code == 302
+    thread = db.session.get(BoardThread, thread_id)
+    assert thread is not None and thread.author_id is None
+    opening = db.session.scalar(select(BoardPost).where(BoardPost.thread_id == thread_id).order_by(BoardPost.id))
+    assert opening.state == "removed" and opening.body == ""
+    assert db.session.get(BoardPost, reply_id).body == "An answer from someone staying"
