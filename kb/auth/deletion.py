@@ -37,9 +37,8 @@ def why_cannot_delete(user: User) -> str | None:
             return ("You are the site's only admin, so your account cannot be deleted yet: the site would have "
                     "nobody to manage roles. Make another member an admin first (on their page under Members), then "
                     "come back.")
-    for reason in erasure.reasons_to_wait(user):
-        return reason
-    return None
+    reasons = erasure.reasons_to_wait(user)
+    return reasons[0] if reasons else None
 
 
 def delete_account(user: User, password: str, remove_published: bool) -> None:
