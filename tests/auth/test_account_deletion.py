@@ -108,6 +108,12 @@ def test_a_wrong_password_changes_nothing(client, leaver):
 
 def test_keeping_published_work_credits_it_to_a_former_member_everywhere(client, leaver):
     me_id, item_id = leaver["me_id"], leaver["item_id"]
+    # Another member quotes the leaver's post, with the attribution the reply form writes.
+    quoting = board.reply(db.session.get(BoardThread, leaver["others_thread"].id),
+                          f"> Their words\n>\n> — [{NAME}](/board/p/{leaver['post_id']})\n\nI agree.",
+                          by=leaver["other"])
+    quoting_id = quoting.id
+    db.session.commit()
     sign_in(client, leaver["me"])
     response = delete_account(client)
     assert response.status_code == 302 and response.headers["Location"] == "/account/deleted"
@@ -148,6 +154,9 @@ def test_keeping_published_work_credits_it_to_a_former_member_everywhere(client,
     thread_page = client.get(leaver["others_thread_path"]).get_data(as_text=True)
     assert "My yakety words on funding" in thread_page and NAME not in thread_page
     assert "former member" in thread_page
+    quoting = db.session.get(BoardPost, quoting_id)
+    assert quoting.body.endswith(f"— [A former member](/board/p/{leaver['post_id']})\n\nI agree.")
+    assert NAME not in quoting.body_html and "I agree." in quoting.body_html
 
 
 def test_the_audit_log_keeps_the_actions_with_the_actor_anonymised(client, leaver):
