@@ -47,6 +47,9 @@ def deletion_states(site: Site) -> None:
     deletion.delete_account(remover, PASSWORD, remove_published=True)
 
     site.page(address(kept), PUBLIC)
+    # Its history, for moderators: every revision saved by "a former member".
+    site.page(address(kept, "history"), {"anonymous": 302, "member": 403, "author": 403, "moderator": 200,
+                                          "admin": 200})
     site.page(removed_address, dict.fromkeys(PUBLIC, 404))
     site.page("/account/delete", MEMBERS_ONLY)
     # Only the browser that has just deleted an account is shown the confirmation.
