@@ -9,6 +9,11 @@ in the caller's transaction, before the account row itself goes (kb.auth.deletio
   `remove_published` is true (the member's choice);
 - changes rows through the ORM session, so the search outbox re-indexes what changed;
 - commits nothing: the deletion is one transaction, or nothing happens.
+
+A feature may also say what the member must settle first (`reason_to_wait`: the only coordinator
+of a partnership hands it over), shown on the page instead of the form. A feature whose rows only
+point at the member as their maker, with nothing personal in them (collections, featured items),
+needs no eraser: the database sets those pointers to nothing when the account row goes.
 """
 
 from __future__ import annotations
