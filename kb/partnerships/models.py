@@ -150,6 +150,20 @@ def wording_key(do_text: str, dont_text: str) -> str:
     return hashlib.sha256(words.encode()).hexdigest()[:WORDING_KEY_LENGTH]
 
 
+class FormerRespondent(db.Model):
+    """Someone who answered a round and has since deleted their account (kb.partnerships.erasure).
+
+    Their answers still count, so a closed round's figures do not change; they point here instead
+    of at the account. The row holds only what the results need (one respondent, and the sector
+    they answered for): nothing leads back to who it was."""
+
+    __tablename__ = "healthcheck_former_respondents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("healthcheck_rounds.id", ondelete="CASCADE"), index=True)
+    sector: Mapped[str] = mapped_column(String(40))
+
+
 class Answer(db.Model):
     """One member's answer to one checklist pair in one round. Never shown to anyone as it is."""
 
@@ -158,7 +172,10 @@ class Answer(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("healthcheck_rounds.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # None once the member deleted their account: former_respondent_id then says whose answers these were.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    former_respondent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("healthcheck_former_respondents.id", ondelete="CASCADE"), index=True)
     pair_id: Mapped[int] = mapped_column(ForeignKey("checklist_pairs.id", ondelete="CASCADE"))
     rating: Mapped[str] = mapped_column(String(20))
     comment: Mapped[str] = mapped_column(Text, default="")
@@ -177,7 +194,8 @@ class ThemeTrend(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("healthcheck_rounds.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # None once the member deleted their account: trends are counted, never read per person.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"))
     trend: Mapped[str] = mapped_column(String(10))
 

@@ -27,7 +27,17 @@ from kb.library.kinds import item_path
 from kb.library.models import Kind
 from kb.library.queries import latest_for_theme, newest_published
 from kb.library.tags import tags_with_counts
-from kb.partnerships.models import POSITIVE, SCALE, Answer, HealthCheckRound, Membership, Rating, ThemeTrend, Trend
+from kb.partnerships.models import (
+    POSITIVE,
+    SCALE,
+    Answer,
+    FormerRespondent,
+    HealthCheckRound,
+    Membership,
+    Rating,
+    ThemeTrend,
+    Trend,
+)
 from kb.themes.models import ChecklistPair, Theme
 
 AWARENESS_GAP_RATE = 25  # per cent answering "don't know"
@@ -188,14 +198,35 @@ def tagged_reading(pair: ChecklistPair, tags: list[str], already: list[ReadingEn
     return found
 
 
-def round_results(health_check: HealthCheckRound, minimum: int) -> RoundResults:
-    """The round's results as far as confidentiality allows (see the module's docstring)."""
-    rows = db.session.execute(
+@dataclass(frozen=True)
+class CountedAnswer:
+    respondent: tuple  # ("member", id) or ("former", id): one person either way
+    sector: str
+    pair_id: int
+    rating: str
+    comment: str
+
+
+def answers_with_sectors(health_check: HealthCheckRound) -> list[CountedAnswer]:
+    """The round's answers with the sector each respondent answered for: a member's from their
+    membership; a former member's (kb.partnerships.erasure) from what was kept of them."""
+    members = db.session.execute(
         select(Answer.user_id, Membership.sector, Answer.pair_id, Answer.rating, Answer.comment)
         .join(Membership, (Membership.user_id == Answer.user_id)
               & (Membership.partnership_id == health_check.partnership_id))
         .where(Answer.round_id == health_check.id)).all()
-    respondents = {row.user_id for row in rows}
+    former = db.session.execute(
+        select(Answer.former_respondent_id, FormerRespondent.sector, Answer.pair_id, Answer.rating, Answer.comment)
+        .join(FormerRespondent, FormerRespondent.id == Answer.former_respondent_id)
+        .where(Answer.round_id == health_check.id)).all()
+    return ([CountedAnswer(("member", row[0]), *row[1:]) for row in members]
+            + [CountedAnswer(("former", row[0]), *row[1:]) for row in former])
+
+
+def round_results(health_check: HealthCheckRound, minimum: int) -> RoundResults:
+    """The round's results as far as confidentiality allows (see the module's docstring)."""
+    rows = answers_with_sectors(health_check)
+    respondents = {row.respondent for row in rows}
     results = RoundResults(respondents=len(respondents))
     if health_check.is_open(clock.now()):
         results.withheld = "Results appear when the round closes, so that nobody's answers can be worked out."
@@ -204,7 +235,7 @@ def round_results(health_check: HealthCheckRound, minimum: int) -> RoundResults:
         results.withheld = (f"Results are shown only when at least {minimum} members have answered, so that "
                             "nobody's answers can be worked out.")
         return results
-    sector_people = Counter(sector for _person, sector in {(row.user_id, row.sector) for row in rows})
+    sector_people = Counter(sector for _person, sector in {(row.respondent, row.sector) for row in rows})
     results.sectors_shown = all(sector_people[sector] >= minimum for sector in (PUBLIC, VOLUNTARY))
 
     item_tally: dict[int, Tally] = {}

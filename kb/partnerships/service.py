@@ -343,5 +343,7 @@ def answered_per_theme(health_check: HealthCheckRound, member: User) -> dict[int
 
 
 def respondent_count(health_check: HealthCheckRound) -> int:
-    return db.session.scalar(select(func.count(func.distinct(Answer.user_id)))
+    # Former members count too (kb.partnerships.erasure): COUNT(DISTINCT) leaves out the NULLs.
+    return db.session.scalar(select(func.count(func.distinct(Answer.user_id))
+                                    + func.count(func.distinct(Answer.former_respondent_id)))
                              .where(Answer.round_id == health_check.id))

@@ -84,16 +84,23 @@ class _RoundAnswers:
 
 
 def _answers_of(rounds: list[HealthCheckRound], minimum: int) -> list[_RoundAnswers]:
-    rows = db.session.execute(
+    round_ids = [round_.id for round_ in rounds]
+    members = db.session.execute(
         select(Answer.round_id, Answer.user_id, Answer.pair_id, Answer.rating, Answer.wording)
         .join(HealthCheckRound, HealthCheckRound.id == Answer.round_id)
         .join(Membership, (Membership.user_id == Answer.user_id)
               & (Membership.partnership_id == HealthCheckRound.partnership_id))
-        .where(Answer.round_id.in_([round_.id for round_ in rounds]))).all()
+        .where(Answer.round_id.in_(round_ids))).all()
+    # Those who answered and have since deleted their account still count (kb.partnerships.erasure).
+    former = db.session.execute(
+        select(Answer.round_id, Answer.former_respondent_id, Answer.pair_id, Answer.rating, Answer.wording)
+        .where(Answer.round_id.in_(round_ids), Answer.former_respondent_id.is_not(None))).all()
+    rows = [(("member", row[1]), row) for row in members] + [(("former", row[1]), row) for row in former]
     found = []
     for round_ in rounds:
-        own = [row for row in rows if row.round_id == round_.id]
-        answers = _RoundAnswers(shown=len({row.user_id for row in own}) >= minimum)
+        own = [row for person, row in rows if row.round_id == round_.id]
+        people = {person for person, row in rows if row.round_id == round_.id}
+        answers = _RoundAnswers(shown=len(people) >= minimum)
         for row in own:
             answers.tallies.setdefault(row.pair_id, Tally()).add(row.rating)
             answers.wordings.setdefault(row.pair_id, set()).add(row.wording)
