@@ -1,6 +1,6 @@
 """A member's whole time with an account, in a real browser, with the mail arriving at a real SMTP
 server: register, verify the address from the mail, forget the password and reset it from the
-mail, download their data and open the zip, then delete the account and find their case study
+mail, choose a daily digest and receive it, download their data and open the zip, then delete the account and find their case study
 credited to "a former member". axe-core checks every page on the way."""
 
 from __future__ import annotations
@@ -9,13 +9,19 @@ import io
 import json
 import time
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from kb import clock
 from kb.auth.models import Role
 from kb.auth.service import find_user_by_email
+from kb.extensions import db
 from kb.library.kinds import item_path
+from kb.notifications.digests import send_digests
+from kb.themes.models import Theme
 from tests.browser.conftest import assert_accessible
 from tests.factories import make_item, make_user
 
@@ -81,10 +87,30 @@ def test_register_verify_reset_download_and_delete(page, live_server, mailbox, t
     expect(page.get_by_role("status").first).to_contain_text("Your password has been changed")
     log_in(page, live_server, NEW_PASSWORD)
 
+    # A daily digest of new case studies on every theme (the quiet default for them is weekly).
+    page.goto(f"{live_server}/account")
+    page.get_by_role("link", name="email notifications").click()
+    assert_accessible(page)
+    page.get_by_role("group", name="New case studies on the themes you choose").get_by_label(
+        "In a daily digest").check()
+    for theme in db.session.scalars(select(Theme)):
+        page.get_by_label(theme.title, exact=True).check()
+    page.get_by_role("button", name="Save my choices").click()
+    expect(page.get_by_role("status").first).to_contain_text("Your email notification choices are saved.")
+    assert_accessible(page)
+
     # A case study of theirs, published (written and reviewed as the library's own journeys show).
+    clock.freeze(datetime(2026, 11, 28, 9, 0))
     member = find_user_by_email(EMAIL)
     item = make_item(member, title=TITLE, moderator=make_user(role=Role.MODERATOR))
     item_address = item_path(item)
+    # The next morning's digest lists it, with a link to it: one mail, however many runs.
+    clock.freeze(datetime(2026, 11, 29, 7, 0))
+    assert send_digests().digests == 1
+    digest = mail_to(mailbox, "Your daily Common Ground digest")
+    assert TITLE in digest.get_body(("plain",)).get_content()
+    assert item_address in digest.get_body(("html",)).get_content()
+    assert send_digests().digests == 0
 
     # Their data: the zip holds the JSON and the readable copy, both with the case study.
     page.goto(f"{live_server}/account")
