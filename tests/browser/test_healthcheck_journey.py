@@ -59,7 +59,7 @@ def test_a_partnership_runs_its_health_check(browser, page, live_server):
     member.get_by_role("button", name="Join the partnership").click()
     expect(member.get_by_role("status")).to_contain_text("You have joined")
     assert_accessible(member)
-    member.get_by_role("link", name="Health-check 2026").click()
+    member.get_by_role("link", name="Health-check 2026", exact=True).click()
     member.get_by_role("link", name="Answer the checklist").click()
     expect(member.get_by_role("heading", level=1)).to_have_text("Improving understanding")
     assert_accessible(member)

@@ -42,7 +42,7 @@ def test_results_go_to_the_review_meeting(page, live_server):
     log_in(page, live_server, "vol0@example.org")
     page.get_by_role("link", name="Partnerships", exact=True).click()
     page.get_by_role("link", name="Stratford Local Strategic Partnership").click()
-    page.get_by_role("link", name="Health-check 2026").click()
+    page.get_by_role("link", name="Health-check 2026", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Health-check 2026")
     gap_chart = page.get_by_role("img", name="The sector gap for each theme")
     expect(gap_chart).to_be_visible()
