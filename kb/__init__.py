@@ -20,6 +20,7 @@ from kb.extensions import csrf, db, login_manager, migrate
 from kb.feeds import bp as feeds_bp
 from kb.library import bp as library_bp
 from kb.moderation import bp as moderation_bp
+from kb.notifications import bp as notifications_bp
 from kb.ops import bp as ops_bp
 from kb.ops.logs import configure_logging, register_request_logging
 from kb.packs import bp as packs_bp
@@ -75,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     mail.register(app)
     app.register_blueprint(themes_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(board_bp)

@@ -1,7 +1,9 @@
 """The append-only audit log: every moderator action, by every feature, is recorded here.
 
 Nothing in the application edits or deletes a row: the session refuses to flush a change to one,
-and the database refuses UPDATE and DELETE on the table (triggers, migration 0014), whoever connects.
+and the database refuses UPDATE and DELETE on the table (triggers, migrations 0014 and 0017), whoever
+connects. The one exception is `forget_member`: a member who deletes their account is named "a former
+member" in the entries they made and the entries about them, and nothing else in those entries changes.
 """
 
 from __future__ import annotations
@@ -9,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, event, func, select
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, event, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from kb import clock
 from kb.auth.models import User
+from kb.common.text import member_name
 from kb.extensions import db
 
 REASON_MAX = 500
@@ -55,6 +58,25 @@ def record(actor: User | None, action: str, target_type: str, target_id: int | N
                        target_type=target_type, target_id=target_id, target_label=target_label[:200],
                        reason=(reason or "")[:REASON_MAX], created_at=clock.now())
     db.session.add(entry)
+    return entry
+
+
+def forget_member(user_id: int) -> None:
+    """Name a deleted account "a former member" throughout the log, in the caller's transaction:
+    the actor of what they did, and the target of what was done to them (its id too, since SQLite
+    may give a new account the same id). What was done, why and when all stay. These are plain
+    UPDATE statements, the only ones the database's triggers let through (migration 0021)."""
+    former = member_name(None)
+    db.session.execute(update(AuditEntry).where(AuditEntry.actor_id == user_id)
+                       .values(actor_id=None, actor_name=former).execution_options(synchronize_session=False))
+    db.session.execute(update(AuditEntry).where(AuditEntry.target_type == "member", AuditEntry.target_id == user_id)
+                       .values(target_id=None, target_label=former).execution_options(synchronize_session=False))
+
+
+def record_account_deleted(reason: str) -> AuditEntry:
+    """The deletion itself: done by the member, who is by then a former member."""
+    entry = record(None, "delete account", "member", None, member_name(None), reason)
+    entry.actor_name = member_name(None)
     return entry
 
 

@@ -16,8 +16,10 @@ from kb import mail
 from kb.auth import service as accounts
 from kb.auth.models import Role
 from kb.common.seed_files import SeedError
+from kb.common.text import plural
 from kb.common.vocabulary import REGIONS, Sector
 from kb.config import PROJECT_ROOT
+from kb.notifications import digests
 from kb.ops import backup as backups
 from kb.search import service as search
 from kb.seeding import load_seed
@@ -234,6 +236,23 @@ def mail_group() -> None:
 @with_appcontext
 def mail_send() -> None:
     """Send every message that is due (normally done after each request; cron it as well)."""
+    result = mail.send_due()
+    click.echo(f"Sent {result.sent}; {result.failed} failed (retried later); {result.waiting} waiting.")
+
+
+@mail_group.command("digests")
+@with_appcontext
+def mail_digests() -> None:
+    """Queue the daily and weekly digests that are due, then send the mail that is due (cron it daily)."""
+    with click.progressbar(length=1, label="Members with new items", show_pos=True) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        run = digests.send_digests(progress)
+    click.echo(f"{plural(run.members, 'member')} with new items: {plural(run.digests, 'digest')} queued, listing "
+               f"{plural(run.items, 'item')}; {run.not_due} not due yet; {run.not_mailed} not mailed (address "
+               "unverified, or suspended).")
     result = mail.send_due()
     click.echo(f"Sent {result.sent}; {result.failed} failed (retried later); {result.waiting} waiting.")
 

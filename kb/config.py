@@ -64,6 +64,7 @@ class Settings:
     healthz_token: str = ""
     reporter_min_account_days: int = 2
     reports_per_hour: int = 10
+    mail_requests_per_ip: int = 20
     api_rate_per_minute: int = 120
     healthcheck_min_respondents: int = 5
     search_backend: str = "whoosh"
@@ -94,6 +95,7 @@ class Settings:
             "KB_HEALTHZ_TOKEN": self.healthz_token,
             "KB_REPORTER_MIN_ACCOUNT_DAYS": self.reporter_min_account_days,
             "KB_REPORTS_PER_HOUR": self.reports_per_hour,
+            "KB_MAIL_REQUESTS_PER_IP": self.mail_requests_per_ip,
             "KB_API_RATE_PER_MINUTE": self.api_rate_per_minute,
             "KB_HEALTHCHECK_MIN_RESPONDENTS": self.healthcheck_min_respondents,
             "SESSION_COOKIE_HTTPONLY": True,
@@ -265,6 +267,8 @@ def load_settings(environ: dict | None = None) -> Settings:
         reporter_min_account_days=parse_positive_int(
             "KB_REPORTER_MIN_ACCOUNT_DAYS", env.get("KB_REPORTER_MIN_ACCOUNT_DAYS", "2"), 0),
         reports_per_hour=parse_positive_int("KB_REPORTS_PER_HOUR", env.get("KB_REPORTS_PER_HOUR", "10")),
+        # Registrations, and forgotten-password requests, from one network address in an hour (each).
+        mail_requests_per_ip=parse_positive_int("KB_MAIL_REQUESTS_PER_IP", env.get("KB_MAIL_REQUESTS_PER_IP", "20")),
         api_rate_per_minute=parse_positive_int("KB_API_RATE_PER_MINUTE", env.get("KB_API_RATE_PER_MINUTE", "120")),
         # Fewer than 3 people would let one person's answers be worked out from a health-check's results.
         healthcheck_min_respondents=parse_positive_int(

@@ -10,7 +10,7 @@ from kb.http import LARGEST_ID, IdConverter
 
 KB = Path(__file__).resolve().parent.parent / "kb"
 FEATURES = {"auth", "themes", "library", "search", "board", "moderation", "collections", "feeds", "ops", "packs",
-            "sitemap", "api", "partnerships"}
+            "sitemap", "api", "partnerships", "notifications"}
 
 
 def module_name(path: Path) -> str:
@@ -85,7 +85,8 @@ PUBLIC = {
     "packs": set(),  # gathers from themes, library, collections and the board; nothing imports it
     "sitemap": set(),  # the same: it lists their public pages
     "api": set(),  # it reads the others; nothing reads it
-    "partnerships": set(),  # the health-check reads themes and the library; nothing imports it
+    "partnerships": set(),  # the health-check reads themes, the library and collections; nothing imports it
+    "notifications": {"service"},  # service: the board and the library report events to be emailed
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import current_app, render_template, request
 
 from kb import errors
-from kb.api import bp, document, parameters, service
+from kb.api import bp, document, limits, parameters, service
 from kb.api.answers import (
     RATE_LIMITED,
     InvalidParameters,
@@ -16,7 +16,6 @@ from kb.api.answers import (
     problem,
     problem_for_error,
 )
-from kb.api.limits import limiter_for
 from kb.library.kinds import CASE_STUDIES, LESSONS
 
 
@@ -28,9 +27,9 @@ def answer_errors_as_problems(state) -> None:
 @bp.before_request
 def limit_each_address():
     # ProxyFix (KB_TRUSTED_PROXIES) has already put the visitor's own address in remote_addr.
-    verdict = limiter_for(current_app).check(request.remote_addr or "unknown")
+    per_minute = current_app.config["KB_API_RATE_PER_MINUTE"]
+    verdict = limits.check(request.remote_addr or "unknown", per_minute)
     if not verdict.allowed:
-        per_minute = current_app.config["KB_API_RATE_PER_MINUTE"]
         return problem(429, f"This address may make {per_minute} requests a minute; "
                             f"try again in {verdict.retry_after} seconds.", RATE_LIMITED,
                        headers={"Retry-After": str(verdict.retry_after)})

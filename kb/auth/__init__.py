@@ -8,4 +8,4 @@ bp = Blueprint("auth", __name__)
 # The member's data download holds their account, notifications and mail.
 bp.record_once(register_parts)
 
-from kb.auth import views  # noqa: E402,F401  (routes attach themselves to bp)
+from kb.auth import deletion_views, views  # noqa: E402,F401,I001  (routes attach themselves to bp)

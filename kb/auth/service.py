@@ -156,8 +156,9 @@ def why_unverified(user, to: str) -> str | None:
             "It has not arrived? Ask for it again on your account page. Until then you can read and save drafts.")
 
 
-def throttled_until(email: str, ip_address: str) -> datetime | None:
+def throttled_until(email: str, ip_address: str, before: int | None = None) -> datetime | None:
     """When logging in for this email from this address is allowed again; None when it is now.
+    `before`: count only attempts recorded before that one (an attempt counts those ahead of it).
 
     Failures are counted per address, and per account and address together, never per account
     alone: a stranger guessing a member's password from elsewhere must not lock the member out.
@@ -168,6 +169,8 @@ def throttled_until(email: str, ip_address: str) -> datetime | None:
     window_start = clock.now() - window
     email = normalise_email(email)
     from_this_address = LoginAttempt.ip_address == ip_address
+    if before is not None:
+        from_this_address = from_this_address & (LoginAttempt.id < before)
     for_this_pair = (LoginAttempt.email == email) & from_this_address
 
     # A successful log-in clears the count of its own account and address; it does not clear the
@@ -190,35 +193,41 @@ def throttled_until(email: str, ip_address: str) -> datetime | None:
     return max(release_times) if release_times else None
 
 
-def _record_attempt(email: str, ip_address: str, user: User | None, succeeded: bool) -> None:
+def _record_attempt(email: str, ip_address: str) -> LoginAttempt:
+    """Record an attempt as failed before its password is checked, and commit it: attempts made at
+    the same moment (on other workers or machines) then each count those recorded ahead of them,
+    so a burst of parallel guesses cannot all slip under the limit."""
     now = clock.now()
-    db.session.add(
-        LoginAttempt(
-            email=normalise_email(email)[:254],
-            ip_address=ip_address[:45],
-            user_id=user.id if user else None,
-            succeeded=succeeded,
-            attempted_at=now,
-        )
-    )
+    attempt = LoginAttempt(email=normalise_email(email)[:254], ip_address=ip_address[:45], user_id=None,
+                           succeeded=False, attempted_at=now)
+    db.session.add(attempt)
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < now - ATTEMPTS_KEPT_FOR))
     db.session.commit()
+    return attempt
 
 
 def authenticate(email: str, password: str, ip_address: str) -> User:
     """The account these credentials open, or an AuthError saying why not."""
-    until = throttled_until(email, ip_address)
+    attempt = _record_attempt(email, ip_address)
+    until = throttled_until(email, ip_address, before=attempt.id)
     if until is not None:
+        # Refused unchecked: not a guess, so it does not lengthen the pause.
+        db.session.delete(attempt)
+        db.session.commit()
         raise LoginThrottled(until)
     user = find_user_by_email(email)
     password_ok = check_password_hash(user.password_hash if user else _decoy_hash(password_hash_method()), password)
+    attempt.user_id = user.id if user else None
     if user is None or not password_ok:
-        _record_attempt(email, ip_address, user, succeeded=False)
+        db.session.commit()
         raise InvalidCredentials()
     if user.is_suspended():
+        db.session.delete(attempt)  # the right password: no guess to count
+        db.session.commit()
         raise AccountSuspended(user)
     user.last_login_at = clock.now()
-    _record_attempt(email, ip_address, user, succeeded=True)
+    attempt.succeeded = True
+    db.session.commit()
     return user
 
 

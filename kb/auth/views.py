@@ -6,7 +6,7 @@ from flask import abort, current_app, flash, g, make_response, redirect, render_
 from flask_login import current_user, login_required, login_user, logout_user, user_loaded_from_cookie
 
 from kb import notify, personal_data
-from kb.auth import bp, service, sessions, verification
+from kb.auth import bp, ip_limits, service, sessions, verification
 from kb.auth.forms import ForgotPasswordForm, LoginForm, PasswordForm, ProfileForm, RegisterForm, ResetPasswordForm
 from kb.auth.models import SignedInSession, User
 from kb.auth.service import AccountSuspended, AuthError, LoginThrottled, Profile
@@ -103,6 +103,11 @@ def register():
         return redirect(url_for("auth.account"))
     form = RegisterForm()
     if form.validate_on_submit():
+        try:
+            ip_limits.count_request(request.remote_addr, ip_limits.REGISTER)
+        except ip_limits.TooManyRequests as error:
+            form.form_errors.append(f"{error} Your details are still in the form: type your password again.")
+            return render_template("auth/register.html", form=form), 429
         # The same answer whether or not the address has an account: only the mail differs.
         verification.register(form.email.data, form.password.data, profile_from(form))
         return render_template("auth/check_email.html", reason="register", address=form.email.data)
@@ -143,6 +148,11 @@ def send_verification_again():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        try:
+            ip_limits.count_request(request.remote_addr, ip_limits.FORGOT_PASSWORD)
+        except ip_limits.TooManyRequests as error:
+            form.form_errors.append(str(error))
+            return render_template("auth/forgot_password.html", form=form), 429
         verification.request_password_reset(form.email.data)
         return render_template("auth/check_email.html", reason="reset", address=form.email.data)
     status = INVALID if form.errors else 200

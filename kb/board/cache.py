@@ -1,10 +1,12 @@
-"""Board listings kept in each worker's memory, valid for exactly as long as the board is unchanged.
+"""Board listings kept in each worker's memory, valid for exactly as long as the board is unchanged,
+on one machine or several (the token that says so is in the database they share).
 
 Every flush that adds, changes or deletes a category, thread or post (or a theme, or a member's
 display name, which the listings show) writes a new token to the one-row table board_versions, on
 the flush's own connection: the token commits or rolls back with the change. A page reads the
 token (one primary-key query) and reuses what this worker computed under the same token, so every
-gunicorn worker sees a write at once, with no time-based staleness. The token is random rather
+gunicorn worker, on every machine, sees a write at once, with no time-based staleness
+(tests/scaleout/test_two_servers.py posts on one server and reads the other's listings). The token is random rather
 than a counter so that a rolled-back transaction's token is never issued again: whatever was
 computed inside that transaction can never be served.
 

@@ -24,6 +24,7 @@ from kb.board.models import (
     WatchedWord,
 )
 from kb.board.service import FLAG_HIDDEN_REASON, BoardError, NotAllowed, make_visible
+from kb.board.watch_mail import tell_author_of_decision
 from kb.common.text import plural, slugify
 from kb.extensions import db
 from kb.notify import notify
@@ -56,6 +57,7 @@ def _last_decision(post: BoardPost) -> str:
 def _tell_author(post: BoardPost, by: User, message: str) -> None:
     if post.author_id != by.id:
         notify(post.author, message, link=f"/board/p/{post.id}")
+        tell_author_of_decision(post, message)
 
 
 def check_as_shown(post: BoardPost, seen_revision: int | None) -> None:

@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from kb import audit, clock
@@ -27,6 +27,7 @@ from kb.board.models import (
     ThreadWatch,
     WatchedWord,
 )
+from kb.board.watch_mail import tell_watchers
 from kb.common.text import slugify
 from kb.extensions import db
 from kb.library.kinds import ADDRESS_PREFIXES, BY_PREFIX, item_path
@@ -36,6 +37,9 @@ from kb.markup import render_markdown
 FLAG_HIDDEN_REASON = "Hidden after reports from several members, until a moderator looks at it."
 # A case study or lesson address pasted on its own (not already inside a Markdown link).
 MENTION = re.compile(rf"(?<![(\[<\w/])(?:https?://[^\s/()<>]+)?/({ADDRESS_PREFIXES})/(\d{{1,9}})(?:-[\w-]*)?(?![\w/])")
+
+# Advisory lock keys for a member's posting and reporting (offset from other features' keys).
+RATE_LOCK_KEYS = 7_000_000_000
 
 
 class BoardError(Exception):
@@ -104,9 +108,18 @@ def _hold_reason(user: User, body: str) -> str | None:
     return None
 
 
+def _one_writer_at_a_time(user: User) -> None:
+    """On PostgreSQL, hold a lock on this member until the transaction ends, so two posts (or
+    reports) sent at once from two machines are counted one after the other rather than both
+    against the same count. SQLite lets one writer in at a time already."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": RATE_LOCK_KEYS + user.id})
+
+
 def check_rate(user: User) -> None:
     """At most KB_POSTS_PER_MINUTE posts a minute (fewer in pre-moderation), counted in the
     database so the limit holds across gunicorn workers."""
+    _one_writer_at_a_time(user)
     limit = _setting("KB_NEW_MEMBER_POSTS_PER_MINUTE" if in_pre_moderation(user) else "KB_POSTS_PER_MINUTE")
     recent = db.session.scalar(select(func.count(BoardPost.id)).where(
         BoardPost.author_id == user.id, BoardPost.created_at > clock.now() - timedelta(minutes=1)))
@@ -139,6 +152,9 @@ def make_visible(post: BoardPost) -> None:
         post.visible_since = clock.now()
         post.thread.last_activity_at = post.visible_since
         post.thread.last_poster = post.author
+        # A held post approved now; a new reply has no id yet, and reply() tells the watchers.
+        if post.id is not None:
+            tell_watchers(post)
 
 
 def _new_post(thread: BoardThread, body: str, by: User) -> BoardPost:
@@ -190,6 +206,8 @@ def reply(thread: BoardThread, body: str, by: User) -> BoardPost:
         raise NotAllowed(rules.why_cannot_post(by) or "This thread is locked: it takes no more replies.")
     post = _new_post(thread, body, by)
     db.session.flush()
+    if post.is_visible:
+        tell_watchers(post)  # in this transaction: the mail exists exactly when the reply does
     if db.session.get(ThreadWatch, (by.id, thread.id)) is None:
         db.session.add(ThreadWatch(user_id=by.id, thread_id=thread.id, created_at=clock.now()))
     db.session.commit()
@@ -227,6 +245,7 @@ def remove_own_post(post: BoardPost, by: User) -> None:
 
 def check_report_rate(user: User) -> None:
     """At most KB_REPORTS_PER_HOUR reports an hour, counted in the database like posting."""
+    _one_writer_at_a_time(user)
     limit = _setting("KB_REPORTS_PER_HOUR")
     recent = db.session.scalar(select(func.count(PostFlag.id)).where(
         PostFlag.flagger_id == user.id, PostFlag.created_at > clock.now() - timedelta(hours=1)))

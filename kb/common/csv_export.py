@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 
 from flask import Response
@@ -15,9 +16,14 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 UTF8_WITH_MARK = "utf-8-sig"
 
 
+PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
 def safe_cell(value) -> str:
     """The value as spreadsheet text: one that starts like a formula gets a leading single quote."""
     text = "" if value is None else str(value)
+    if PLAIN_NUMBER.fullmatch(text):  # a negative figure (a change, a gap) stays a number to sum
+        return text
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 

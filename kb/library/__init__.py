@@ -2,7 +2,8 @@
 
 from flask import Blueprint
 
-from kb.library import personal_data
+from kb.erasure import register_eraser
+from kb.library import erasure, personal_data
 from kb.library.search_documents import PROVIDER
 from kb.library.theme_sections import SECTIONS
 from kb.personal_data import register_part
@@ -16,5 +17,7 @@ bp.record_once(lambda state: register_provider(PROVIDER))
 bp.record_once(lambda state: register_sections("library", SECTIONS))
 # A member's data download holds what they wrote, every revision of it, and the moderators' notes.
 bp.record_once(lambda state: register_part("library", "Your case studies and lessons", personal_data.items))
+# Deleting an account: drafts go; published items stay as "a former member"'s, or go too.
+bp.record_once(lambda state: register_eraser("library", erasure.erase))
 
 from kb.library import curation_views, decision_views, views  # noqa: E402,F401  (routes attach themselves to bp)

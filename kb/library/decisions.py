@@ -1,5 +1,5 @@
-"""A moderator's decision on a library item is written to the audit log and told to its author,
-in the same transaction as the decision itself."""
+"""A moderator's decision on a library item is written to the audit log and told to its author (on
+the site, and by email as they chose), in the same transaction as the decision itself."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from kb import audit
 from kb.auth.models import User
 from kb.library.kinds import item_path
 from kb.library.models import LibraryItem
+from kb.notifications.service import Kind, tell
 from kb.notify import notify
 
 # What the author is told, by action; {kind} and {title} are filled in.
@@ -29,5 +30,7 @@ def record_decision(item: LibraryItem, by: User, action: str, note: str = "") ->
     audit.record(by, action, item.kind, item.id, item.title, note)
     if item.author is not None and item.author_id != by.id:
         message = MESSAGES[action].format(kind=item.kind, title=item.title)
-        notify(item.author, message + (f" Moderator's note: {note}" if note else ""),
-               link=item_path(item))
+        message += f" Moderator's note: {note}" if note else ""
+        notify(item.author, message, link=item_path(item))
+        tell(item.author, Kind.DECISIONS, item.title, item_path(item), [theme.title for theme in item.themes],
+             summary=message)

@@ -14,6 +14,7 @@ from kb.common.text import slugify, unix_newlines
 from kb.extensions import db
 from kb.library import rules
 from kb.library.decisions import record_decision
+from kb.library.kinds import item_path
 from kb.library.models import (
     TAG_MAX,
     TAGS_MAX,
@@ -25,6 +26,7 @@ from kb.library.models import (
     Tag,
 )
 from kb.markup import render_markdown
+from kb.notifications import service as email_notifications
 from kb.themes.models import Theme
 
 
@@ -351,6 +353,11 @@ def publish(item: LibraryItem, by: User, note: str = "") -> None:
     item.moderator_note = note.strip() or None
     item.published_at = clock.now()
     record_decision(item, by, "publish", note)
+    if item.kind == Kind.CASE_STUDY:
+        # In the publishing transaction: the mail exists exactly when the case study is public.
+        email_notifications.case_study_published(
+            item.title, item_path(item), [theme.id for theme in item.themes], [theme.title for theme in item.themes],
+            summary=item.summary or "", author_id=item.author_id)
     _move(item, Status.PUBLISHED, by, "Published" + (f": {note.strip()}" if note.strip() else ""))
 
 

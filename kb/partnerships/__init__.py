@@ -2,11 +2,15 @@
 
 from flask import Blueprint
 
+from kb.erasure import register_eraser
+from kb.partnerships import erasure
 from kb.partnerships.personal_data import partnerships
 from kb.personal_data import register_part
 
 bp = Blueprint("partnerships", __name__)
 # A member's data download holds their memberships, invitations and their own health-check answers.
 bp.record_once(lambda state: register_part("partnerships", "Your partnerships and health-checks", partnerships))
+# Deleting an account: memberships go; health-check answers stay counted, tied to nobody.
+bp.record_once(lambda state: register_eraser("partnerships", erasure.erase, erasure.reason_to_wait))
 
-from kb.partnerships import organisation_views, views  # noqa: E402,F401,I001  (routes attach themselves to bp)
+from kb.partnerships import action_views, organisation_views, report_views, views  # noqa: E402,F401,I001  (routes attach themselves to bp)

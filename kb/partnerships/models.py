@@ -5,6 +5,7 @@ compared across rounds."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -139,6 +140,30 @@ class HealthCheckRound(db.Model):
         return self.closed_at is None and (self.closes_on is None or at.date() <= self.closes_on)
 
 
+WORDING_KEY_LENGTH = 16
+
+
+def wording_key(do_text: str, dont_text: str) -> str:
+    """A short fingerprint of a pair's Do and Don't as worded: answers to different wordings of the
+    same item are not answers to the same question. Spacing alone is no change of wording."""
+    words = "\n".join(" ".join(text.split()) for text in (do_text, dont_text))
+    return hashlib.sha256(words.encode()).hexdigest()[:WORDING_KEY_LENGTH]
+
+
+class FormerRespondent(db.Model):
+    """Someone who answered a round and has since deleted their account (kb.partnerships.erasure).
+
+    Their answers still count, so a closed round's figures do not change; they point here instead
+    of at the account. The row holds only what the results need (one respondent, and the sector
+    they answered for): nothing leads back to who it was."""
+
+    __tablename__ = "healthcheck_former_respondents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("healthcheck_rounds.id", ondelete="CASCADE"), index=True)
+    sector: Mapped[str] = mapped_column(String(40))
+
+
 class Answer(db.Model):
     """One member's answer to one checklist pair in one round. Never shown to anyone as it is."""
 
@@ -147,11 +172,16 @@ class Answer(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("healthcheck_rounds.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # None once the member deleted their account: former_respondent_id then says whose answers these were.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    former_respondent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("healthcheck_former_respondents.id", ondelete="CASCADE"), index=True)
     pair_id: Mapped[int] = mapped_column(ForeignKey("checklist_pairs.id", ondelete="CASCADE"))
     rating: Mapped[str] = mapped_column(String(20))
     comment: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    # The pair's wording as answered (see wording_key): rounds are compared only where it is the same.
+    wording: Mapped[str] = mapped_column(String(WORDING_KEY_LENGTH), default="", server_default="")
 
     pair: Mapped[ChecklistPair] = relationship()
 
@@ -164,7 +194,8 @@ class ThemeTrend(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("healthcheck_rounds.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # None once the member deleted their account: trends are counted, never read per person.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"))
     trend: Mapped[str] = mapped_column(String(10))
 

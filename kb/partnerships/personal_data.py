@@ -1,6 +1,6 @@
 """The partnerships' part of a member's data download: their memberships, the partnerships and
-invitations they created, and their own health-check answers and comments (which nobody else ever
-sees as given: they are the member's own)."""
+invitations they created, their own health-check answers and comments (which nobody else ever
+sees as given: they are the member's own), their priority votes (likewise), and the actions they own."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from kb.auth.models import User
 from kb.extensions import db
+from kb.partnerships.action_models import HealthCheckAction, PriorityVote
 from kb.partnerships.models import (
     Answer,
     HealthCheckRound,
@@ -38,6 +39,11 @@ def partnerships(user: User) -> dict:
     trends = db.session.execute(select(ThemeTrend, HealthCheckRound).join(
         HealthCheckRound, HealthCheckRound.id == ThemeTrend.round_id).where(ThemeTrend.user_id == user.id)
         .options(selectinload(ThemeTrend.theme), selectinload(HealthCheckRound.partnership)).order_by(ThemeTrend.id))
+    votes = db.session.execute(select(PriorityVote, HealthCheckRound).join(
+        HealthCheckRound, HealthCheckRound.id == PriorityVote.round_id).where(PriorityVote.user_id == user.id)
+        .options(selectinload(PriorityVote.pair), selectinload(HealthCheckRound.partnership)).order_by(PriorityVote.id))
+    owned = db.session.scalars(select(HealthCheckAction).where(HealthCheckAction.owner_id == user.id)
+                               .options(selectinload(HealthCheckAction.health_check)).order_by(HealthCheckAction.id))
     return {
         "memberships": [{"partnership": row.partnership.name, "sector": row.sector,
                          "coordinator": row.is_coordinator, "joined_at": iso(row.joined_at)} for row in memberships],
@@ -52,4 +58,9 @@ def partnerships(user: User) -> dict:
                                  for answer, round_ in answers],
         "health_check_trends": [{**health_check_of(round_), "theme": trend.theme.title, "trend": trend.trend}
                                 for trend, round_ in trends],
+        "health_check_priority_votes": [{**health_check_of(round_), "do": vote.pair.do_text,
+                                         "voted_at": iso(vote.voted_at)} for vote, round_ in votes],
+        "health_check_actions_owned": [{**health_check_of(action.health_check), "action": action.title,
+                                        "due_on": action.due_on.isoformat(), "status": action.status,
+                                        "note": action.note} for action in owned],
     }

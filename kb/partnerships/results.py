@@ -13,18 +13,31 @@ people is never worked out for a page, so it cannot reach one.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from kb import clock
+from kb.collections.service import for_theme as collections_for_theme
 from kb.common.vocabulary import Sector
 from kb.extensions import db
 from kb.library.kinds import item_path
 from kb.library.models import Kind
-from kb.library.queries import latest_for_theme
-from kb.partnerships.models import POSITIVE, SCALE, Answer, HealthCheckRound, Membership, Rating, ThemeTrend, Trend
+from kb.library.queries import latest_for_theme, newest_published
+from kb.library.tags import tags_with_counts
+from kb.partnerships.models import (
+    POSITIVE,
+    SCALE,
+    Answer,
+    FormerRespondent,
+    HealthCheckRound,
+    Membership,
+    Rating,
+    ThemeTrend,
+    Trend,
+)
 from kb.themes.models import ChecklistPair, Theme
 
 AWARENESS_GAP_RATE = 25  # per cent answering "don't know"
@@ -158,19 +171,62 @@ def weakest_first(item: ItemResult):
 
 
 def reading_list(theme: Theme) -> list[ReadingEntry]:
-    """Published case studies and lessons on the theme, newest first."""
-    return [ReadingEntry(item.title, item.kind, item_path(item))
-            for kind in (Kind.CASE_STUDY, Kind.LESSON) for item in latest_for_theme(theme, kind, limit=3)]
+    """Published case studies and lessons on the theme, newest first, then its collections."""
+    entries = [ReadingEntry(item.title, item.kind, item_path(item))
+               for kind in (Kind.CASE_STUDY, Kind.LESSON) for item in latest_for_theme(theme, kind, limit=3)]
+    return entries + [ReadingEntry(collection.title, "collection", collection.path())
+                      for collection in collections_for_theme(theme)]
 
 
-def round_results(health_check: HealthCheckRound, minimum: int) -> RoundResults:
-    """The round's results as far as confidentiality allows (see the module's docstring)."""
-    rows = db.session.execute(
+def matching_tags(pair: ChecklistPair, tags: list[str]) -> list[str]:
+    """The tags named in the pair's Do or Don't as whole words ("volunteering", "third sector").
+    Names shorter than four letters match too much to mean anything."""
+    wording = f"{pair.do_text} {pair.dont_text}".lower()
+    return [tag for tag in tags if len(tag) >= 4
+            and re.search(rf"(?<!\w){re.escape(tag.replace('-', ' '))}(?!\w)", wording.replace("-", " "))]
+
+
+def tagged_reading(pair: ChecklistPair, tags: list[str], already: list[ReadingEntry]) -> list[ReadingEntry]:
+    """Published case studies and lessons tagged with what the pair speaks of, not listed already."""
+    seen = {entry.path for entry in already}
+    found = []
+    for tag in matching_tags(pair, tags):
+        for item in newest_published(tag=tag, limit=3):
+            if item_path(item) not in seen:
+                seen.add(item_path(item))
+                found.append(ReadingEntry(item.title, item.kind, item_path(item)))
+    return found
+
+
+@dataclass(frozen=True)
+class CountedAnswer:
+    respondent: tuple  # ("member", id) or ("former", id): one person either way
+    sector: str
+    pair_id: int
+    rating: str
+    comment: str
+
+
+def answers_with_sectors(health_check: HealthCheckRound) -> list[CountedAnswer]:
+    """The round's answers with the sector each respondent answered for: a member's from their
+    membership; a former member's (kb.partnerships.erasure) from what was kept of them."""
+    members = db.session.execute(
         select(Answer.user_id, Membership.sector, Answer.pair_id, Answer.rating, Answer.comment)
         .join(Membership, (Membership.user_id == Answer.user_id)
               & (Membership.partnership_id == health_check.partnership_id))
         .where(Answer.round_id == health_check.id)).all()
-    respondents = {row.user_id for row in rows}
+    former = db.session.execute(
+        select(Answer.former_respondent_id, FormerRespondent.sector, Answer.pair_id, Answer.rating, Answer.comment)
+        .join(FormerRespondent, FormerRespondent.id == Answer.former_respondent_id)
+        .where(Answer.round_id == health_check.id)).all()
+    return ([CountedAnswer(("member", row[0]), *row[1:]) for row in members]
+            + [CountedAnswer(("former", row[0]), *row[1:]) for row in former])
+
+
+def round_results(health_check: HealthCheckRound, minimum: int) -> RoundResults:
+    """The round's results as far as confidentiality allows (see the module's docstring)."""
+    rows = answers_with_sectors(health_check)
+    respondents = {row.respondent for row in rows}
     results = RoundResults(respondents=len(respondents))
     if health_check.is_open(clock.now()):
         results.withheld = "Results appear when the round closes, so that nobody's answers can be worked out."
@@ -179,7 +235,7 @@ def round_results(health_check: HealthCheckRound, minimum: int) -> RoundResults:
         results.withheld = (f"Results are shown only when at least {minimum} members have answered, so that "
                             "nobody's answers can be worked out.")
         return results
-    sector_people = Counter(sector for _person, sector in {(row.user_id, row.sector) for row in rows})
+    sector_people = Counter(sector for _person, sector in {(row.respondent, row.sector) for row in rows})
     results.sectors_shown = all(sector_people[sector] >= minimum for sector in (PUBLIC, VOLUNTARY))
 
     item_tally: dict[int, Tally] = {}
@@ -196,6 +252,7 @@ def round_results(health_check: HealthCheckRound, minimum: int) -> RoundResults:
                                         .where(ThemeTrend.round_id == health_check.id)).all())
 
     themes = db.session.scalars(select(Theme).order_by(Theme.position)).all()
+    tags = None  # read once, and only when some item is weak
     for theme in themes:
         theme_tally, theme_sectors, items = Tally(), {PUBLIC: Tally(), VOLUNTARY: Tally()}, []
         for number, pair in enumerate(theme.checklist, start=1):
@@ -209,7 +266,8 @@ def round_results(health_check: HealthCheckRound, minimum: int) -> RoundResults:
         weak = [item for item in items if item.weak]
         reading = reading_list(theme) if weak else []
         for item in weak:
-            item.reading = reading
+            tags = tags if tags is not None else [tag.name for tag, _count in tags_with_counts()]
+            item.reading = reading + tagged_reading(item.pair, tags, reading)
         trend_counts = {choice.value: trends[(theme.id, choice.value)] for choice in Trend}
         results.themes.append(ThemeResult(
             theme, figures_from(theme_tally, theme_sectors, minimum, results.sectors_shown),

@@ -31,6 +31,7 @@ from kb.partnerships.models import (
     Rating,
     ThemeTrend,
     Trend,
+    wording_key,
 )
 from kb.themes.models import ChecklistPair, Theme
 
@@ -320,6 +321,7 @@ def save_theme_answers(health_check: HealthCheckRound, theme: Theme, answers: di
             db.session.add(existing)
         existing.rating = given.rating or existing.rating
         existing.comment = given.comment.strip()
+        existing.wording = wording_key(pairs[pair_id].do_text, pairs[pair_id].dont_text)
         existing.updated_at = clock.now()
     if trend:
         row = db.session.scalar(select(ThemeTrend).where(
@@ -341,5 +343,7 @@ def answered_per_theme(health_check: HealthCheckRound, member: User) -> dict[int
 
 
 def respondent_count(health_check: HealthCheckRound) -> int:
-    return db.session.scalar(select(func.count(func.distinct(Answer.user_id)))
+    # Former members count too (kb.partnerships.erasure): COUNT(DISTINCT) leaves out the NULLs.
+    return db.session.scalar(select(func.count(func.distinct(Answer.user_id))
+                                    + func.count(func.distinct(Answer.former_respondent_id)))
                              .where(Answer.round_id == health_check.id))

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from kb import clock
 from kb.extensions import db
-from kb.partnerships import bp, results, service
+from kb.partnerships import bp, results, service, trends
 from kb.partnerships.chart import share_chart
 from kb.partnerships.forms import InvitationForm, JoinForm, PartnershipForm, RoundForm
 from kb.partnerships.models import (
@@ -225,7 +225,8 @@ def show_round(round_id: int):
         is_open=health_check.is_open(clock.now()), themes=list_themes(),
         answered=service.answered_per_theme(health_check, current_user),
         coordinator=service.is_coordinator(current_user, health_check.partnership),
-        results=results.round_results(health_check, minimum), minimum=minimum)
+        results=results.round_results(health_check, minimum), trends=trends.round_trends(health_check, minimum),
+        minimum=minimum)
 
 
 def answers_from_form(theme) -> dict[int, service.ItemAnswer]:

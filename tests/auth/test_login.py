@@ -6,6 +6,7 @@ import pytest
 
 from kb import clock, create_app
 from kb.auth import service
+from kb.auth.models import LoginAttempt
 from kb.extensions import db
 from tests.conftest import csrf_token_from
 from tests.factories import PASSWORD, make_user
@@ -209,3 +210,26 @@ def test_log_in_works_again_once_the_suspension_ends(auth, member, runner):
     runner.invoke(args=["kb", "suspend", "sam@example.org", "--until", "2026-12-03", "--reason", "Abuse"])
     clock.freeze(datetime(2026, 12, 3, 0, 1))
     assert auth.login("sam@example.org").status_code == 302
+
+
+def test_a_guess_still_being_checked_elsewhere_counts_against_the_next(app, auth, member, database_url, search_dir):
+    """Parallel guesses: four failures, then a fifth guess on another worker has been recorded but
+    not yet answered. The next guess here counts it, and is refused unchecked, even with the right
+    password; the pause then ends 15 minutes after the first failure, as for five plain failures."""
+    fail(auth, "sam@example.org", 4)
+    other_worker = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": str(search_dir)})
+    with other_worker.app_context():
+        in_flight = service._record_attempt("sam@example.org", "127.0.0.1")
+        assert in_flight.id is not None
+        db.session.remove()
+        db.engine.dispose()
+    with pytest.raises(service.LoginThrottled):
+        service.authenticate("sam@example.org", PASSWORD, "127.0.0.1")
+
+
+def test_a_refused_attempt_does_not_lengthen_the_pause(app, auth, member):
+    fail(auth, "sam@example.org", 5)
+    count = db.session.query(LoginAttempt).count()
+    with pytest.raises(service.LoginThrottled):
+        service.authenticate("sam@example.org", PASSWORD, "127.0.0.1")
+    assert db.session.query(LoginAttempt).count() == count

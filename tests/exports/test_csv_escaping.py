@@ -19,7 +19,17 @@ def test_other_cells_are_left_alone(value):
 
 
 def test_none_is_an_empty_cell_and_numbers_are_text():
-    assert safe_cell(None) == "" and safe_cell(12) == "12" and safe_cell(-1) == "'-1"
+    assert safe_cell(None) == "" and safe_cell(12) == "12"
+
+
+@pytest.mark.parametrize("value", ["-1", "-10.0", "-0.25"])
+def test_a_plain_negative_number_stays_a_number(value):
+    assert safe_cell(value) == value
+
+
+@pytest.mark.parametrize("value", ["-1+1", "-1.", "-.5*2", "-10.0\n=1", "-1e400"])
+def test_a_minus_followed_by_anything_but_digits_is_still_text(value):
+    assert safe_cell(value) == "'" + value
 
 
 def test_every_cell_of_a_table_is_escaped_and_quoting_is_the_csv_modules():

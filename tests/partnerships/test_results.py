@@ -7,10 +7,14 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from sqlalchemy import func, select
 
+from kb.auth import deletion
+from kb.extensions import db
 from kb.partnerships import service
-from kb.partnerships.models import Rating
+from kb.partnerships.models import Answer, Membership, Rating
 from kb.partnerships.results import Tally, round_results
+from tests.conftest import PASSWORD
 from tests.factories import make_item, make_user
 from tests.partnerships.conftest import PUBLIC, VOLUNTARY, answer_pair, join_as, post, themes
 
@@ -165,3 +169,22 @@ def test_red_amber_and_green_are_the_partnerships_own_cut_offs(browser_of, partn
     assert 'band--amber">Amber' in page and 'band--green">Green' in page  # item A 70%, item C 100%
     post(coordinating, base, {"green_from": "", "amber_from": ""})
     assert "Band</th>" not in member.get(f"/partnerships/rounds/{round_.id}").get_data(as_text=True)
+
+
+
+def test_a_respondent_who_deletes_their_account_still_counts_with_their_sector(partnership, coordinator, sectors):
+    public, voluntary = sectors
+    round_, a, _b, _c = run_round(partnership, coordinator, public, voluntary)
+    service.close_round(round_, by=coordinator)
+    before = round_results(round_, 5)
+    leaving_id = voluntary[0].id  # wrote the comment, and answers for the voluntary sector
+    deletion.delete_account(voluntary[0], PASSWORD, remove_published=False)
+    after = round_results(round_, 5)
+    assert after.respondents == before.respondents == 10 and after.sectors_shown
+    assert figures_of(after, a) == figures_of(before, a)  # 70%, and 40% for the voluntary sector
+    item_a = next(item for item in after.themes[0].items if item.pair.id == a.id)
+    assert "qzsecretcomment we never meet" in item_a.comments
+    assert service.respondent_count(round_) == 10
+    # Nothing leads back to the account: no answer names it, and its membership is gone.
+    assert db.session.scalar(select(func.count(Answer.id)).where(Answer.user_id == leaving_id)) == 0
+    assert db.session.scalar(select(func.count(Membership.id)).where(Membership.user_id == leaving_id)) == 0

@@ -8,8 +8,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from kb import clock
 from kb.extensions import db
-from kb.partnerships import organisations, service
+from kb.partnerships import actions, organisations, service
 from kb.themes.models import Theme
 from tests.factories import make_user
 from tests.site.harness import MEMBERS_ONLY, PUBLIC, Site, registers_states
@@ -19,7 +20,11 @@ PUBLIC_BODY, VOLUNTARY = "public body", "voluntary or community organisation"
 PARTNERS_ONLY = {"anonymous": 302, "member": 200, "author": 200, "moderator": 404, "admin": 404}
 # A working link: outsiders may join; members are sent on to the partnership.
 WORKING_LINK = {"anonymous": 302, "member": 302, "author": 302, "moderator": 200, "admin": 200}
+# A round's results to take away exist once it closes: before that, not even members get them.
+NOT_YET = {"anonymous": 302, "member": 404, "author": 404, "moderator": 404, "admin": 404}
 SPENT_LINK = {"anonymous": 302, "member": 410, "author": 410, "moderator": 410, "admin": 410}
+# Members read actions; only coordinators (the author here) change them.
+COORDINATORS_ONLY = {"anonymous": 302, "member": 403, "author": 200, "moderator": 404, "admin": 404}
 
 
 def answer_all(health_check, person, rating: str, comment: str = "") -> None:
@@ -41,12 +46,26 @@ def partnership_states(site: Site) -> None:
         service.join(service.create_invitation(partnership, 7, by=coordinator),
                      PUBLIC_BODY if number < 4 else VOLUNTARY, by=person)
 
+    # An earlier closed round, so that the 2025 results show the trend over rounds too.
+    earlier = service.open_round(partnership, "2024", None, by=coordinator)
+    for number, person in enumerate([coordinator, member, *extras]):
+        answer_all(earlier, person, ("mostly", "consistently-dont")[number % 2])
+    service.close_round(earlier, by=coordinator)
+
     closed = service.open_round(partnership, "2025", None, by=coordinator)
     comment = site.secret("health-check comment", {"member", "author"})
     for number, person in enumerate([coordinator, member, *extras]):
         answer_all(closed, person, ("consistently", "sometimes-dont", "dont-know")[number % 3],
                    comment=f"Anonymous view: {comment}" if person is member else "")
     service.close_round(closed, by=coordinator)
+    # From results to action: an action the member owns, with a note for the partnership's eyes only.
+    first_pair = db.session.scalar(select(Theme).order_by(Theme.position)).checklist[0]
+    note = site.secret("action note", {"member", "author"})
+    due = clock.now().date() + timedelta(days=60)
+    action = actions.record_action(closed, actions.ActionFields(
+        "Meet the small groups' forum", f"item-{first_pair.id}", str(member.id), "", due,
+        note=f"Budget agreed: {note}"), by=coordinator)
+    actions.vote_for_priorities(closed, [str(first_pair.id)], member=member, by=member)
 
     still_open = service.open_round(partnership, "2026", None, by=coordinator)
     own = site.secret("own answer", {"member"})  # not even the coordinator sees it
@@ -76,15 +95,22 @@ def partnership_states(site: Site) -> None:
     site.ids.update({"partnership_id@partnerships": partnership.id, "round_id@partnerships": still_open.id,
                      "slug@partnerships": first_theme.slug, "invitation_id@partnerships": working.id,
                      "membership_id@partnerships": member_row.id, "token@partnerships": working.token,
-                     "organisation_id@partnerships": organisation.id})
+                     "organisation_id@partnerships": organisation.id, "action_id@partnerships": action.id})
     site.page("/partnerships", MEMBERS_ONLY)
     site.page("/partnerships/new", MEMBERS_ONLY)
     site.page(f"/partnerships/{partnership.id}", PARTNERS_ONLY)
     site.page(f"/partnerships/rounds/{closed.id}", PARTNERS_ONLY)
     site.page(f"/partnerships/rounds/{still_open.id}", PARTNERS_ONLY)
+    site.page(f"/partnerships/rounds/{closed.id}/results.csv", PARTNERS_ONLY)
+    site.page(f"/partnerships/rounds/{closed.id}/report", PARTNERS_ONLY)
+    site.page(f"/partnerships/rounds/{still_open.id}/results.csv", NOT_YET)
+    site.page(f"/partnerships/rounds/{still_open.id}/report", NOT_YET)
     for theme in db.session.scalars(select(Theme).order_by(Theme.position)):
         site.page(f"/partnerships/rounds/{still_open.id}/themes/{theme.slug}", PARTNERS_ONLY)
     site.page(f"/partnerships/rounds/{closed.id}/themes/{first_theme.slug}", PARTNERS_ONLY)
+    site.page(f"/partnerships/rounds/{closed.id}/actions", PARTNERS_ONLY)
+    site.page(f"/partnerships/rounds/{still_open.id}/actions", PARTNERS_ONLY)
+    site.page(f"/partnerships/actions/{action.id}/edit", COORDINATORS_ONLY)
     site.page(f"/partnerships/{partnership.id}/organisations", PARTNERS_ONLY)
     site.page(f"/partnerships/{partnership.id}/organisations.csv", PARTNERS_ONLY)
     site.page(f"/partnerships/{listed.id}/directory", PUBLIC)
@@ -99,6 +125,10 @@ def partnership_states(site: Site) -> None:
     site.form(f"/partnerships/{partnership.id}", "author", action=f"/partnerships/{partnership.id}/bands")
     site.form(f"/partnerships/rounds/{still_open.id}/themes/{first_theme.slug}", "member")
     site.form(f"/partnerships/join/{working.token}", "moderator")
+    site.form(f"/partnerships/rounds/{closed.id}/actions", "author", action=f"/partnerships/rounds/{closed.id}/actions")
+    site.form(f"/partnerships/rounds/{closed.id}/actions", "member",
+              action=f"/partnerships/rounds/{closed.id}/priorities")
+    site.form(f"/partnerships/actions/{action.id}/edit", "author")
     site.form(f"/partnerships/{partnership.id}/organisations", "author",
               action=f"/partnerships/{partnership.id}/organisations")
     site.form(f"/partnerships/{partnership.id}/organisations", "author",

@@ -1,0 +1,252 @@
+"""From results to action: coordinators record actions on a closed round's results and update them;
+members read them, vote for their top three checklist items, and see last round's actions when the
+next round opens. Refusals say why and change nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from markupsafe import escape
+from sqlalchemy import func, select
+
+from kb import clock
+from kb.extensions import db
+from kb.partnerships import actions, service
+from kb.partnerships.action_models import HealthCheckAction, PriorityVote
+from kb.partnerships.personal_data import partnerships as personal_data
+from tests.conftest import form_token
+from tests.factories import make_user
+from tests.partnerships.conftest import PUBLIC, VOLUNTARY, join_as, post, themes
+
+
+@pytest.fixture
+def member(partnership, coordinator):
+    return join_as(partnership, VOLUNTARY, coordinator, display_name="Mina Member")
+
+
+@pytest.fixture
+def closed_round(partnership, coordinator, member):
+    round_ = service.open_round(partnership, "2025", None, by=coordinator)
+    service.close_round(round_, by=coordinator)
+    return round_
+
+
+def action_form(**changes) -> dict:
+    pair = themes()[0].checklist[0]
+    return {"title": "Meet the small groups' forum each quarter", "addresses": f"item-{pair.id}", "owner": "",
+            "owner_role": "CVS chief officer", "due_on": (clock.now().date() + timedelta(days=90)).isoformat(),
+            "status": "not-started", "note": "", **changes}
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_a_coordinator_records_an_action_that_members_read(browser_of, coordinator, member, closed_round):
+    browser = browser_of(coordinator)
+    url = f"/partnerships/rounds/{closed_round.id}/actions"
+    refused = post(browser, url, {"title": "Qz typed and kept", "owner_role": "", "due_on": "2027-02-30"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and count(HealthCheckAction) == 0
+    assert "Choose the checklist item or theme the action addresses" in page
+    assert "Enter the due date as a real date, for example 2027-03-31" in page
+    assert 'value="Qz typed and kept"' in page  # nothing typed is lost
+    neither = post(browser, url, action_form(owner_role=""))
+    assert neither.status_code == 422 and count(HealthCheckAction) == 0
+    page = neither.get_data(as_text=True)
+    # The rule's refusal sits beside its field, linked from the summary, like the form's own.
+    assert 'id="owner-error"' in page and 'href="#owner"' in page
+    assert "Choose who owns the action: a member, or type a role" in page
+
+    response = post(browser, url, action_form(owner=str(member.id), owner_role="", note="Qzbudgetnote agreed"))
+    assert response.status_code == 302 and count(HealthCheckAction) == 1
+    action = db.session.scalar(select(HealthCheckAction))
+    assert action.owner_id == member.id and action.status == "not-started" and action.pair_id is not None
+
+    seen = browser_of(member).get(url).get_data(as_text=True)
+    assert "Meet the small groups" in seen and "Mina Member" in seen and "Qzbudgetnote agreed" in seen
+    assert "Record the action" not in seen and f"/partnerships/actions/{action.id}/edit" not in seen
+    outsider = browser_of(make_user())
+    assert outsider.get(url).status_code == 404
+    assert post(outsider, url, action_form()).status_code == 404
+    assert post(browser_of(member), url, action_form()).status_code == 403
+    assert count(HealthCheckAction) == 1
+
+
+def test_actions_come_only_from_a_closed_round(browser_of, coordinator, partnership):
+    still_open = service.open_round(partnership, "2026", None, by=coordinator)
+    refused = post(browser_of(coordinator), f"/partnerships/rounds/{still_open.id}/actions", action_form())
+    assert refused.status_code == 422 and count(HealthCheckAction) == 0
+    assert "Actions can be recorded once the round has closed" in refused.get_data(as_text=True)
+
+
+def test_an_owner_is_a_member_or_a_role_never_both_nor_an_outsider(coordinator, member, closed_round):
+    outsider = make_user()
+    for fields, problem in [
+        (actions.ActionFields(**action_form(owner=str(outsider.id), owner_role="")), "owner"),
+        (actions.ActionFields(**action_form(owner=str(member.id))), "owner_role"),
+        (actions.ActionFields(**action_form(owner="99999999999", owner_role="")), "owner"),
+        (actions.ActionFields(**action_form(addresses="item-abc")), "addresses"),
+        (actions.ActionFields(**action_form(status="finished")), "status"),
+    ]:
+        fields.due_on = clock.now().date()
+        with pytest.raises(actions.ActionInvalid) as refusal:
+            actions.record_action(closed_round, fields, by=coordinator)
+        assert problem in dict(refusal.value.problems)
+    assert count(HealthCheckAction) == 0
+    theme = themes()[1]
+    action = actions.record_action(closed_round, actions.ActionFields(
+        "Agree a compact refresh", f"theme-{theme.id}", "", "Council policy lead", clock.now().date()), by=coordinator)
+    assert action.theme_id == theme.id and action.pair_id is None and action.owner_role == "Council policy lead"
+
+
+def test_a_past_due_date_is_refused_when_set_but_kept_when_the_status_changes(browser_of, coordinator, closed_round):
+    fields = actions.ActionFields(**action_form(due_on=None))
+    fields.due_on = clock.now().date() - timedelta(days=1)
+    with pytest.raises(actions.ActionInvalid, match="today or later"):
+        actions.record_action(closed_round, fields, by=coordinator)
+    fields.due_on = clock.now().date() + timedelta(days=10)
+    action = actions.record_action(closed_round, fields, by=coordinator)
+
+    clock.freeze(clock.now() + timedelta(days=40))  # the date has passed: the action is overdue
+    browser = browser_of(coordinator)
+    edit = f"/partnerships/actions/{action.id}/edit"
+    form = browser.get(edit).get_data(as_text=True)
+    assert 'value="Meet the small groups' in form  # the form starts from the action as it is
+    kept = post(browser, edit, action_form(due_on=fields.due_on.isoformat(), status="in-progress"))
+    assert kept.status_code == 302
+    db.session.refresh(action)
+    assert action.status == "in-progress" and action.due_on == fields.due_on
+    assert action.overdue(clock.now().date())
+    moved_back = post(browser, edit, action_form(due_on=(clock.now().date() - timedelta(days=2)).isoformat(),
+                                                 status="done"))
+    assert moved_back.status_code == 422 and "The due date must be today or later" in moved_back.get_data(as_text=True)
+    db.session.refresh(action)
+    assert action.status == "in-progress"  # the refused form changed nothing
+    post(browser, edit, action_form(due_on=fields.due_on.isoformat(), status="done"))
+    db.session.refresh(action)
+    assert action.status == "done" and not action.overdue(clock.now().date())
+
+
+def test_only_coordinators_change_actions(browser_of, coordinator, member, closed_round):
+    action = actions.record_action(closed_round, actions.ActionFields(**{
+        **action_form(due_on=None), "due_on": clock.now().date()}), by=coordinator)
+    edit = f"/partnerships/actions/{action.id}/edit"
+    assert browser_of(member).get(edit).status_code == 403
+    assert post(browser_of(member), edit, action_form(status="dropped")).status_code == 403
+    assert browser_of(make_user()).get(edit).status_code == 404
+    assert browser_of(coordinator).get("/partnerships/actions/99999/edit").status_code == 404
+    with pytest.raises(service.NotAllowed):
+        actions.update_action(action, actions.ActionFields(**{**action_form(), "due_on": action.due_on}), by=member)
+    db.session.refresh(action)
+    assert action.status == "not-started"
+
+
+def test_the_next_round_opens_with_last_rounds_actions_and_flags_the_overdue(
+        browser_of, coordinator, member, partnership, closed_round):
+    today = clock.now().date()
+    pair = themes()[0].checklist[0]
+    late = actions.record_action(closed_round, actions.ActionFields(
+        "Qzlate map the small groups", f"item-{pair.id}", str(member.id), "", today + timedelta(days=5)),
+        by=coordinator)
+    actions.record_action(closed_round, actions.ActionFields(
+        "Qzdone fund the forum", f"theme-{pair.theme_id}", "", "Funder", today + timedelta(days=5), "done"),
+        by=coordinator)
+    clock.freeze(clock.now() + timedelta(days=30))
+    browser = browser_of(coordinator)
+    response = post(browser, f"/partnerships/{partnership.id}/rounds", {"name": "2026"})
+    next_round = db.session.get(type(closed_round), int(response.headers["Location"].split("/")[-1]))
+    for url in (response.headers["Location"], f"/partnerships/rounds/{next_round.id}/themes/{themes()[0].slug}",
+                f"/partnerships/{partnership.id}"):
+        page = browser_of(member).get(url).get_data(as_text=True)
+        assert "Actions from the health-check 2025" in page, url
+        late_row = page[page.index(f'id="action-{late.id}"'):]
+        late_row = late_row[:late_row.index("</tr>")]
+        assert "Not started" in late_row and "Overdue" in late_row and "Mina Member" in late_row
+        done_row = page[page.index("Qzdone fund the forum"):]
+        done_row = done_row[:done_row.index("</tr>")]
+        assert "Done" in done_row and "Overdue" not in done_row and "Funder" in done_row
+        assert "Qzbudget" not in page
+
+
+def test_a_first_round_shows_no_follow_up(browser_of, coordinator, partnership):
+    round_ = service.open_round(partnership, "2026", None, by=coordinator)
+    page = browser_of(coordinator).get(f"/partnerships/rounds/{round_.id}").get_data(as_text=True)
+    assert "Actions from the health-check" not in page
+
+
+def vote(browser, round_, pairs):
+    return browser.post(f"/partnerships/rounds/{round_.id}/priorities",
+                        data={"pair": [str(pair.id) for pair in pairs], "csrf_token": form_token(browser)})
+
+
+def test_members_vote_for_up_to_three_items_and_may_change_their_minds(browser_of, member, closed_round):
+    browser = browser_of(member)
+    pairs = [pair for theme in themes() for pair in theme.checklist]
+    assert vote(browser, closed_round, pairs[:3]).status_code == 302
+    assert actions.picks_of(closed_round, member) == {pair.id for pair in pairs[:3]}
+
+    fourth = vote(browser, closed_round, pairs[:4])
+    page = fourth.get_data(as_text=True)
+    assert fourth.status_code == 422
+    assert str(escape("Choose up to 3 items: you chose 4. Your vote has not changed.")) in page
+    assert actions.picks_of(closed_round, member) == {pair.id for pair in pairs[:3]}
+    assert page.count('checked') >= 4  # the four ticks are still there to untick one
+
+    assert vote(browser, closed_round, [pairs[5], pairs[6]]).status_code == 302
+    assert actions.picks_of(closed_round, member) == {pairs[5].id, pairs[6].id}
+    assert vote(browser, closed_round, []).status_code == 302
+    assert actions.picks_of(closed_round, member) == set()
+    nonsense = browser.post(f"/partnerships/rounds/{closed_round.id}/priorities",
+                            data={"pair": ["x1"], "csrf_token": form_token(browser)})
+    assert nonsense.status_code == 422 and "Choose items from the checklist" in nonsense.get_data(as_text=True)
+
+
+def test_voting_waits_for_the_round_to_close_and_is_for_members_only(browser_of, coordinator, partnership, member):
+    still_open = service.open_round(partnership, "2026", None, by=coordinator)
+    pair = themes()[0].checklist[0]
+    refused = vote(browser_of(member), still_open, [pair])
+    assert refused.status_code == 422 and "Voting on priorities opens once the round has closed" in \
+        refused.get_data(as_text=True)
+    service.close_round(still_open, by=coordinator)
+    assert vote(browser_of(make_user()), still_open, [pair]).status_code == 404
+    with pytest.raises(service.NotAllowed):
+        actions.vote_for_priorities(still_open, [str(pair.id)], member=member, by=coordinator)
+    assert count(PriorityVote) == 0
+
+
+def test_vote_counts_are_ranked_and_shown_only_once_enough_members_voted(
+        app, browser_of, coordinator, partnership, closed_round):
+    minimum = app.config["KB_HEALTHCHECK_MIN_RESPONDENTS"]
+    first, second, third = themes()[0].checklist[:3]
+    voters = [join_as(partnership, PUBLIC, coordinator, display_name=f"Qzvoter{n}") for n in range(minimum)]
+    url = f"/partnerships/rounds/{closed_round.id}/actions"
+    for voter in voters[:-1]:
+        actions.vote_for_priorities(closed_round, [str(first.id), str(second.id)], member=voter, by=voter)
+    page = browser_of(coordinator).get(url).get_data(as_text=True)
+    assert f"{minimum - 1} members voted so far" in page and "so that nobody&#39;s picks can be worked out" in page
+    assert "priorities-table" not in page
+    actions.vote_for_priorities(closed_round, [str(third.id), str(first.id)], member=voters[-1], by=voters[-1])
+    results = actions.priority_results(closed_round, minimum)
+    assert [(row.pair.id, row.votes) for row in results.ranked] == [
+        (first.id, minimum), (second.id, minimum - 1), (third.id, 1)]
+    page = browser_of(coordinator).get(url).get_data(as_text=True)
+    table = page[page.index("priorities-table"):]
+    assert table.index(first.do_text) < table.index(second.do_text) < table.index(third.do_text)
+    assert "Qzvoter" not in page[page.index('id="priorities-heading"'):]  # counts only: nobody's picks by name
+
+
+def test_the_data_download_holds_a_members_votes_and_the_actions_they_own(coordinator, member, closed_round):
+    pair = themes()[0].checklist[0]
+    actions.vote_for_priorities(closed_round, [str(pair.id)], member=member, by=member)
+    actions.record_action(closed_round, actions.ActionFields(
+        "Map the small groups", f"item-{pair.id}", str(member.id), "", clock.now().date(), note="Start in May"),
+        by=coordinator)
+    data = personal_data(member)
+    assert data["health_check_priority_votes"] == [
+        {"partnership": closed_round.partnership.name, "round": "2025", "do": pair.do_text,
+         "voted_at": data["health_check_priority_votes"][0]["voted_at"]}]
+    assert [(row["action"], row["note"], row["status"]) for row in data["health_check_actions_owned"]] == [
+        ("Map the small groups", "Start in May", "not-started")]
+    assert personal_data(coordinator)["health_check_priority_votes"] == []
