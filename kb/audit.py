@@ -1,7 +1,7 @@
 """The append-only audit log: every moderator action, by every feature, is recorded here.
 
 Nothing in the application edits or deletes a row: the session refuses to flush a change to one,
-and the database refuses UPDATE and DELETE on the table (triggers, migrations 0014 and 0017), whoever
+and the database refuses UPDATE and DELETE on the table (triggers, migrations 0014 and 0021), whoever
 connects. The one exception is `forget_member`: a member who deletes their account is named "a former
 member" in the entries they made and the entries about them, and nothing else in those entries changes.
 """

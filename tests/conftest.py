@@ -146,7 +146,7 @@ def app(database_url, search_dir):
     clock.freeze(None)
 
 
-# Tables without models (the PostgreSQL search backend's, migration 0017), emptied after each test too.
+# Tables without models (the PostgreSQL search backend's, migration 0022), emptied after each test too.
 TABLES_WITHOUT_MODELS = ("search_documents", "search_vocabulary")
 
 

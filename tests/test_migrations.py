@@ -10,7 +10,7 @@ from kb.ops.health import migration_heads
 
 
 def _not_search_tables(_object, name, type_, reflected, _compare_to):
-    # The PostgreSQL search backend's tables (migration 0017) have no models: plain SQL reads them.
+    # The PostgreSQL search backend's tables (migration 0022) have no models: plain SQL reads them.
     return not (type_ == "table" and reflected and name in {"search_documents", "search_vocabulary"})
 
 

@@ -1,5 +1,5 @@
 """The PostgreSQL backend: search documents are rows of search_documents in the site's own database
-(migration 0017), with a weighted tsvector kept by a trigger and a GIN index; "Did you mean" reads a
+(migration 0022), with a weighted tsvector kept by a trigger and a GIN index; "Did you mean" reads a
 vocabulary of the words of public documents through pg_trgm.
 
 Writes happen in the same transaction as the outbox rows they answer, so an index change and the

@@ -1,4 +1,4 @@
-"""Searching the PostgreSQL search table (migration 0017).
+"""Searching the PostgreSQL search table (migration 0022).
 
 The query people type is read by kb.search.query as for Whoosh, then turned into a tsquery by
 PostgreSQL's own functions: plainto_tsquery for a word (stemmed by the `english` configuration),

@@ -1,16 +1,16 @@
 """PostgreSQL full-text search: the search_documents table with a weighted tsvector (GIN), and the
 vocabulary "Did you mean" reads (pg_trgm). Nothing on SQLite, where search is Whoosh's.
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-11-28 13:20:00
 
 """
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0017'
-down_revision = '0016'
+revision = '0022'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
