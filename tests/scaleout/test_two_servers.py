@@ -7,7 +7,6 @@ machines cannot share a SQLite file."""
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import re
@@ -18,7 +17,6 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-import kb.config
 from kb import create_app
 from kb.auth.models import Role
 from kb.extensions import db
@@ -41,8 +39,6 @@ from tests.scaleout.servers import (
 POSTGRES_URL = os.environ.get("KB_TEST_POSTGRES_URL")
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="needs PostgreSQL (KB_TEST_POSTGRES_URL): two app "
                                                          "servers share one database, which a SQLite file cannot be")
-# Whoosh keeps an index on each machine's disk, so only a database-held index can be searched from both.
-KNOWS_POSTGRES_SEARCH = "KB_SEARCH_BACKEND" in inspect.getsource(kb.config)
 
 SECRET_KEY = "one-secret-key-shared-by-every-machine"
 # What every machine is given alike (README, "Running on several machines"), with limits small
@@ -219,8 +215,6 @@ def test_both_servers_give_the_same_answer_and_etag_so_a_kept_copy_is_good_on_ei
         assert f"http://{PUBLIC_HOST}/" in from_a.text, path
 
 
-@pytest.mark.skipif(not KNOWS_POSTGRES_SEARCH, reason="needs the postgres search backend (KB_SEARCH_BACKEND): "
-                                                      "Whoosh's index is on each machine's own disk")
 def test_a_case_study_published_through_one_server_is_found_by_search_on_the_other(servers):
     a, b = servers
     word = unique("quernmore")
