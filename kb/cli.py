@@ -17,6 +17,7 @@ from kb.auth.models import Role
 from kb.common.seed_files import SeedError
 from kb.common.text import plural
 from kb.common.vocabulary import REGIONS, Sector
+from kb.meaning import vectors as meaning_vectors
 from kb.config import PROJECT_ROOT
 from kb.notifications import digests
 from kb.ops import backup as backups
@@ -177,6 +178,19 @@ def index_rebuild() -> None:
     """Build a fresh index from the database and swap it in; search keeps working meanwhile."""
     ensure_index(search.search_dir())
     _rebuild_with_progress()
+
+
+@index_group.command("vectors")
+@with_appcontext
+def index_vectors() -> None:
+    """Recompute every document's meaning vector (after changing the embedding model, say)."""
+    with click.progressbar(length=1, label="Embedding", show_pos=True) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        count = meaning_vectors.rebuild_vectors(progress)
+    click.echo(f"Computed vectors for {count} documents.")
 
 
 @index_group.command("drain")

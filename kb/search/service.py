@@ -125,6 +125,8 @@ def answer(request: SearchRequest) -> Answer:
         if fallback.total:
             outcome = fallback
             notice = "No result has all of your words, so these results have some of them."
+    for ranker in documents.rankers():  # e.g. meaning fused with the words (kb.meaning)
+        outcome = ranker(request, outcome)
     # A spelling suggestion is about the words, so ask only when the words themselves find little.
     suggestion = None
     if outcome.unfiltered_total < 3 and request.parsed.plain_words:
@@ -223,8 +225,11 @@ def drain(budget_seconds: float | None = None) -> DrainResult:
         try:
             # Read the rows' current state only now, under the lock, so the newest state wins.
             db.session.expire_all()
-            for key in dict.fromkeys(row.doc_key for row in rows):
-                _write(writer, key, document_for_key(key))
+            batch = {key: document_for_key(key) for key in dict.fromkeys(row.doc_key for row in rows)}
+            for key, document in batch.items():
+                _write(writer, key, document)
+            for listener in documents.index_listeners():  # under the lock, before the rows go
+                listener.changed(batch)
             writer.commit(mergetype=_merge_when_many)
         except BaseException:
             writer.cancel()
@@ -271,15 +276,21 @@ def rebuild(progress: Callable[[int, int], None] = lambda done, total: None) -> 
         writer = new_index.writer(procs=REBUILD_PROCESSES, limitmb=REBUILD_LIMIT_MB,
                                   multisegment=REBUILD_PROCESSES > 1, compound=False)
         started = time.monotonic()
+        batch: dict[str, SearchDocument | None] = {}
         for done, key in enumerate(keys, start=1):
-            document = document_for_key(key)
+            document = batch[key] = document_for_key(key)
             if document is not None:
                 writer.add_document(**document.fields())
-            if done % 200 == 0:
+            if done % 200 == 0 or done == len(keys):
+                for listener in documents.index_listeners():
+                    listener.changed(batch)
+                batch = {}
                 db.session.expire_all()  # keep memory flat on large rebuilds
             if done % 50 == 0 or done == len(keys):
                 progress(done, len(keys))
         writer.commit()
+        for listener in documents.index_listeners():
+            listener.rebuilt(set(keys))
         make_current(folder, new_folder)
         outbox.forget_rows_up_to(covered)
         log.info("rebuilt the search index: %s documents in %.1fs", len(keys), time.monotonic() - started)
