@@ -104,14 +104,16 @@ class VectorStore:
             allowed &= np.fromiter((theme in themes for themes in self.themes), dtype=bool, count=len(self.keys))
         if leave_out in self.position:
             allowed[self.position[leave_out]] = False
-        candidates = np.flatnonzero(allowed)
-        if not len(candidates):
+        # One product over the whole matrix, then the disallowed masked out: picking the allowed
+        # rows first would copy most of the matrix on every search.
+        scores = self.matrix @ query
+        scores[~allowed] = -np.inf
+        top = min(limit, int(allowed.sum()))
+        if not top:
             return []
-        scores = self.matrix[candidates] @ query
-        top = min(limit, len(candidates))
         best = np.argpartition(-scores, top - 1)[:top]
         best = best[np.argsort(-scores[best], kind="stable")]
-        return [Neighbour(self.keys[candidates[index]], float(scores[index])) for index in best]
+        return [Neighbour(self.keys[index], float(scores[index])) for index in best]
 
     def similarity(self, query: np.ndarray, keys: list[str]) -> dict[str, float]:
         """How close each of these documents is to the query (documents without a vector left out)."""
