@@ -7,6 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from kb.extensions import db
 
+# The visibility of a tombstone: a document that left the index. Its row stays (with no vector) so
+# that every process's store learns of the removal from the revision alone (kb.meaning.store).
+REMOVED = "removed"
+
 
 class DocumentVector(db.Model):
     __tablename__ = "document_vectors"

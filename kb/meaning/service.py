@@ -32,6 +32,8 @@ too up us very was we were what when where which while who why will with would y
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 # In an ordinary search the words lead: meaning only reorders what the words found, at half weight.
 SEARCH_MEANING_WEIGHT = 0.5
+# A long case study's explanation looks at its first sentences only: the title and summary lead.
+PASSAGES_COMPARED = 40
 
 
 class TooLong(ValueError):
@@ -80,17 +82,22 @@ def _visible_document(key: str, visibilities: set[str]) -> SearchDocument | None
 def _explain(query: np.ndarray, keys: list[str], visibilities: set[str], limit: int,
              by_words: set[str] = frozenset()) -> list[Match]:
     theme_titles = search.facet_labels().get("theme", {})
-    matches = []
+    shown: list[tuple[str, SearchDocument, list[str]]] = []
     for key in keys:
         document = _visible_document(key, visibilities)
         if document is None:
             continue  # left the index, or its visibility changed since the vector was written
-        sentences = embedding.passages(document) or [document.title]
-        best = int(np.argmax(embedding.embed(sentences) @ query))
+        shown.append((key, document, embedding.passages(document)[:PASSAGES_COMPARED] or [document.title]))
+        if len(shown) == limit:
+            break
+    # Every passage of every match in one call to the model: one batch is much cheaper than ten.
+    closeness = embedding.embed([sentence for _, _, sentences in shown for sentence in sentences]) @ query
+    matches, start = [], 0
+    for key, document, sentences in shown:
+        best = int(np.argmax(closeness[start:start + len(sentences)]))
+        start += len(sentences)
         matches.append(Match(key, document, sentences[best],
                              [(slug, theme_titles.get(slug, slug)) for slug in document.themes], key in by_words))
-        if len(matches) == limit:
-            break
     return matches
 
 

@@ -8,11 +8,11 @@ import time
 from collections.abc import Callable
 
 import numpy as np
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select, update
 
 from kb.extensions import db
 from kb.meaning import embedding
-from kb.meaning.models import DocumentVector
+from kb.meaning.models import REMOVED, DocumentVector
 from kb.search.documents import IndexListener, SearchDocument, document_for_key, document_key, providers
 
 log = logging.getLogger("kb.meaning")
@@ -32,9 +32,10 @@ def store_vectors(batch: dict[str, SearchDocument | None], recompute: bool = Fal
     existing = {row.doc_key: row for row in db.session.scalars(
         select(DocumentVector).where(DocumentVector.doc_key.in_(keys)))}
     revision = _next_revision()
-    gone = [key for key, document in batch.items() if document is None and key in existing]
+    gone = [key for key, document in batch.items()
+            if document is None and key in existing and existing[key].visibility != REMOVED]
     if gone:
-        db.session.execute(delete(DocumentVector).where(DocumentVector.doc_key.in_(gone)))
+        _bury(gone, revision)
     texts = {key: embedding.text_of(document) for key, document in batch.items() if document is not None}
     prints = {key: embedding.fingerprint(text) for key, text in texts.items()}
     to_embed = [key for key in texts if recompute or key not in existing or existing[key].fingerprint != prints[key]]
@@ -60,11 +61,19 @@ def store_vectors(batch: dict[str, SearchDocument | None], recompute: bool = Fal
     return len(to_embed)
 
 
+def _bury(keys: list[str], revision: int) -> None:
+    """Leave tombstones: each process's store sees the removal by its revision (kb.meaning.store)."""
+    for start in range(0, len(keys), 500):
+        db.session.execute(update(DocumentVector).where(DocumentVector.doc_key.in_(keys[start:start + 500]))
+                           .values(visibility=REMOVED, vector=b"", fingerprint="", revision=revision))
+
+
 def forget_all_but(keys: set[str]) -> None:
     """After a rebuild: vectors of documents no longer in the index go."""
-    stale = [key for key in db.session.scalars(select(DocumentVector.doc_key)) if key not in keys]
-    for start in range(0, len(stale), 500):
-        db.session.execute(delete(DocumentVector).where(DocumentVector.doc_key.in_(stale[start:start + 500])))
+    stale = [key for key in db.session.scalars(select(DocumentVector.doc_key).where(
+        DocumentVector.visibility != REMOVED)) if key not in keys]
+    if stale:
+        _bury(stale, _next_revision())
     db.session.commit()
 
 
