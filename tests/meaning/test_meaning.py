@@ -5,6 +5,8 @@ import socket
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from flask_login import AnonymousUserMixin
 from sqlalchemy import select
 
@@ -194,3 +196,11 @@ def test_each_process_catches_up_with_vectors_written_by_another(indexed, author
     item = publish(author, BEEKEEPING, BEES_BODY)  # a new item after a removal is found again
     store.refresh()
     assert store.nearest(query, {"public"}, 1)[0].key == f"library_item:{item.id}"
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(situation=st.text(max_size=300))
+def test_any_description_gives_a_page(indexed, client, situation):
+    response = client.get("/describe", query_string={"situation": situation})
+    assert response.status_code == 200
+    assert client.get("/search", query_string={"q": situation}).status_code == 200
