@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kb.meaning import embedding
-from kb.meaning.fusion import fuse
+from kb.meaning.fusion import fuse, fuse_ranks, shared_ranks
 from kb.meaning.store import vector_store
 from kb.search import service as search
 from kb.search.documents import SearchDocument, document_for_key
@@ -140,8 +140,10 @@ def fuse_meaning_into(request, outcome):
         return outcome
     order = [hit.fields["doc_id"] for hit in outcome.hits]
     closeness = vector_store().similarity(embedding.embed([words])[0], order)
-    by_meaning = sorted(closeness, key=lambda key: -closeness[key])
-    fused = [key for key, _ in fuse([(order, 1.0), (by_meaning, SEARCH_MEANING_WEIGHT)])]
+    by_meaning = sorted(closeness.items(), key=lambda pair: -pair[1])
+    # Hits the words score the same share a rank, so meaning, not the order they were indexed, decides.
+    by_words = shared_ranks([(hit.fields["doc_id"], hit.score) for hit in outcome.hits])
+    fused = [key for key, _ in fuse_ranks([(by_words, 1.0), (shared_ranks(by_meaning), SEARCH_MEANING_WEIGHT)])]
     hits = {hit.fields["doc_id"]: hit for hit in outcome.hits}
     outcome.hits = [hits[key] for key in fused]
     return outcome

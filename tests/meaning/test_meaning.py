@@ -18,6 +18,7 @@ from kb.meaning import service as meaning
 from kb.meaning.models import REMOVED, DocumentVector
 from kb.meaning.store import VectorStore
 from kb.search import service as search
+from kb.search.results import Hit, SearchOutcome
 from tests.conftest import sign_in
 from tests.factories import make_item, make_thread, make_user
 
@@ -204,3 +205,21 @@ def test_any_description_gives_a_page(indexed, client, situation):
     response = client.get("/describe", query_string={"situation": situation})
     assert response.status_code == 200
     assert client.get("/search", query_string={"q": situation}).status_code == 200
+
+
+def ordinary_search_order(scored: list[tuple[object, float]], words: str) -> list[int]:
+    """The ids of these items in the order the search page's fused ranking puts them."""
+    outcome = SearchOutcome(hits=[Hit(fields={"doc_id": f"library_item:{item.id}"}, score=score)
+                                  for item, score in scored], total=len(scored), page=1, pages=1, facets={},
+                            matched_terms=set())
+    request = search.SearchRequest(parsed=search.parse(words), visibilities={"public"})
+    return [int(hit.fields["doc_id"].split(":")[1]) for hit in meaning.fuse_meaning_into(request, outcome).hits]
+
+
+def test_in_an_ordinary_search_meaning_decides_between_equal_word_matches_and_words_still_lead(indexed, author):
+    bees = publish(author, "Notes from March", "The bidding for hives and honey bees.")
+    grants = publish(author, "Notes from April", "The bidding for short grants funding.")
+    # The same score for the words: finance is about grants, not bees, whatever order they came in.
+    assert ordinary_search_order([(bees, 5.0), (grants, 5.0)], "bidding finance") == [grants.id, bees.id]
+    # Clearly better words win over meaning.
+    assert ordinary_search_order([(bees, 9.0), (grants, 5.0)], "bidding finance") == [bees.id, grants.id]
