@@ -25,7 +25,7 @@ def _next_revision() -> int:
 
 def store_vectors(batch: dict[str, SearchDocument | None], recompute: bool = False) -> int:
     """Bring the vectors of these documents up to date (None: remove it); returns how many were embedded.
-    Runs inside the caller's transaction: the drain commits it with the outbox rows it clears."""
+    Flushed, not committed: the caller commits."""
     if not batch:
         return 0
     keys = list(batch)
@@ -77,7 +77,14 @@ def forget_all_but(keys: set[str]) -> None:
     db.session.commit()
 
 
-LISTENER = IndexListener(changed=store_vectors, rebuilt=forget_all_but)
+def _store_and_commit(batch: dict[str, SearchDocument | None]) -> None:
+    # Committed batch by batch: a long rebuild must not hold SQLite's write lock for minutes. Safe
+    # before the index commits too: if that fails the outbox rows stay, and writing again is harmless.
+    store_vectors(batch)
+    db.session.commit()
+
+
+LISTENER = IndexListener(changed=_store_and_commit, rebuilt=forget_all_but)
 
 
 def rebuild_vectors(progress: Callable[[int, int], None] = lambda done, total: None) -> int:
