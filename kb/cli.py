@@ -17,8 +17,8 @@ from kb.auth.models import Role
 from kb.common.seed_files import SeedError
 from kb.common.text import plural
 from kb.common.vocabulary import REGIONS, Sector
-from kb.meaning import vectors as meaning_vectors
 from kb.config import PROJECT_ROOT
+from kb.meaning import vectors as meaning_vectors
 from kb.notifications import digests
 from kb.ops import backup as backups
 from kb.search import service as search

@@ -25,10 +25,15 @@ CANDIDATES = 50  # from each ranking, before fusion
 LONGEST_DESCRIPTION = 2000
 # Words that say nothing about a situation; the keyword engine keeps them (phrases need them), so a
 # description is searched without them or every document would match on "the".
-_STOP_WORDS = frozenset("""a about all also am an and any are as at be because been but by can could did do does
-doing for from had has have he her his how i if in into is it its just keep keeps me more most my no not of
-on once only or our ours out over so some such than that the their them then there these they this those to
-too up us very was we were what when where which while who why will with would you your""".split())
+_STOP_WORDS = frozenset([
+    "a", "about", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "but",
+    "by", "can", "could", "did", "do", "does", "doing", "for", "from", "had", "has", "have", "he", "her",
+    "his", "how", "i", "if", "in", "into", "is", "it", "its", "just", "keep", "keeps", "me", "more", "most",
+    "my", "no", "not", "of", "on", "once", "only", "or", "our", "ours", "out", "over", "so", "some", "such",
+    "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "too",
+    "up", "us", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "why", "will",
+    "with", "would", "you", "your",
+])
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 # In an ordinary search the words lead: meaning only reorders what the words found, at half weight.
 SEARCH_MEANING_WEIGHT = 0.5
@@ -58,8 +63,8 @@ def keyword_ranking(text: str, visibilities: set[str], limit: int = CANDIDATES) 
     words = keyword_words(text)
     if not words:
         return []
-    request = search.SearchRequest(parsed=search.parse(" ".join(words)), visibilities=visibilities, any_words=True,
-                            page_size=limit)
+    request = search.SearchRequest(parsed=search.parse(" ".join(words)), visibilities=visibilities,
+                                   any_words=True, page_size=limit)
     return [hit.fields["doc_id"] for hit in search.search(request).hits]
 
 

@@ -5,9 +5,9 @@ import socket
 
 import numpy as np
 import pytest
+from flask_login import AnonymousUserMixin
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from flask_login import AnonymousUserMixin
 from sqlalchemy import select
 
 from kb.auth.models import Role

@@ -3,8 +3,8 @@ each with the items they would want first. Prints the share whose best answer is
 by the words alone, by meaning alone and by both fused; the fused ranking must beat both."""
 
 import pytest
-
 from flask_login import AnonymousUserMixin
+
 from kb.meaning import service as meaning
 from kb.search import service as search
 from kb.search.documents import document_for_key
