@@ -37,6 +37,8 @@ _STOP_WORDS = frozenset([
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 # In an ordinary search the words lead: meaning only reorders what the words found, at half weight.
 SEARCH_MEANING_WEIGHT = 0.5
+# A paragraph's first words are searched for, not all of them: each word is a posting list to read.
+MOST_KEYWORDS = 32
 # A long case study's explanation looks at its first sentences only: the title and summary lead.
 PASSAGES_COMPARED = 40
 
@@ -55,8 +57,9 @@ class Match:
 
 
 def keyword_words(text: str) -> list[str]:
-    """The words of a description worth searching for."""
-    return [word for word in _WORD.findall(text.lower()) if word not in _STOP_WORDS and len(word) > 1]
+    """The words of a description worth searching for, each once, at most MOST_KEYWORDS of them."""
+    words = [word for word in _WORD.findall(text.lower()) if word not in _STOP_WORDS and len(word) > 1]
+    return list(dict.fromkeys(words))[:MOST_KEYWORDS]
 
 
 def keyword_ranking(text: str, visibilities: set[str], limit: int = CANDIDATES) -> list[str]:

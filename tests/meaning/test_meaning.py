@@ -223,3 +223,10 @@ def test_in_an_ordinary_search_meaning_decides_between_equal_word_matches_and_wo
     assert ordinary_search_order([(bees, 5.0), (grants, 5.0)], "bidding finance") == [grants.id, bees.id]
     # Clearly better words win over meaning.
     assert ordinary_search_order([(bees, 9.0), (grants, 5.0)], "bidding finance") == [bees.id, grants.id]
+
+
+def test_a_long_paragraph_is_searched_by_its_first_distinct_words():
+    paragraph = " ".join(f"word{number} the grants grants" for number in range(100))
+    words = meaning.keyword_words(paragraph)
+    assert len(words) == meaning.MOST_KEYWORDS and len(set(words)) == len(words)
+    assert words[:3] == ["word0", "grants", "word1"] and "the" not in words
