@@ -19,6 +19,7 @@ from kb.config import PROJECT_ROOT, ConfigError, load_settings
 from kb.extensions import csrf, db, login_manager, migrate
 from kb.feeds import bp as feeds_bp
 from kb.library import bp as library_bp
+from kb.meaning import bp as meaning_bp
 from kb.moderation import bp as moderation_bp
 from kb.notifications import bp as notifications_bp
 from kb.ops import bp as ops_bp
@@ -79,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(meaning_bp)
     app.register_blueprint(board_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(collections_bp)

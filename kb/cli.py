@@ -19,6 +19,7 @@ from kb.common.seed_files import SeedError
 from kb.common.text import plural
 from kb.common.vocabulary import REGIONS, Sector
 from kb.config import PROJECT_ROOT
+from kb.meaning import vectors as meaning_vectors
 from kb.notifications import digests
 from kb.ops import backup as backups
 from kb.search import service as search
@@ -179,6 +180,19 @@ def _rebuild_with_progress() -> None:
 def index_rebuild() -> None:
     """Build a fresh index from the database and swap it in; search keeps working meanwhile."""
     _rebuild_with_progress()
+
+
+@index_group.command("vectors")
+@with_appcontext
+def index_vectors() -> None:
+    """Recompute every document's meaning vector (after changing the embedding model, say)."""
+    with click.progressbar(length=1, label="Embedding", show_pos=True) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        count = meaning_vectors.rebuild_vectors(progress)
+    click.echo(f"Computed vectors for {count} documents.")
 
 
 @index_group.command("drain")

@@ -10,7 +10,7 @@ from kb.http import LARGEST_ID, IdConverter
 
 KB = Path(__file__).resolve().parent.parent / "kb"
 FEATURES = {"auth", "themes", "library", "search", "board", "moderation", "collections", "feeds", "ops", "packs",
-            "sitemap", "api", "partnerships", "notifications"}
+            "sitemap", "api", "partnerships", "notifications", "meaning"}
 
 
 def module_name(path: Path) -> str:
@@ -87,6 +87,7 @@ PUBLIC = {
     "api": set(),  # it reads the others; nothing reads it
     "partnerships": set(),  # the health-check reads themes, the library and collections; nothing imports it
     "notifications": {"service"},  # service: the board and the library report events to be emailed
+    "meaning": set(),  # it reads search's documents and listens to its outbox; pages link to it by URL
 }
 
 

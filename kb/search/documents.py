@@ -126,3 +126,39 @@ def document_for_key(key: str) -> SearchDocument | None:
     if provider is None or not row_id.isdecimal():
         return None
     return provider.document(int(row_id))
+
+
+@dataclass
+class IndexListener:
+    """Something kept in step with the index (the meaning vectors), so search need not know of it.
+
+    changed({key: document or None}) is called with each batch the outbox drain or a rebuild
+    writes (None: the document left the index); rebuilt(keys) after a rebuild, with every key it
+    wrote, so the listener can forget the rest.
+    """
+
+    changed: Callable[[dict[str, SearchDocument | None]], None]
+    rebuilt: Callable[[set[str]], None]
+
+
+_listeners: list[IndexListener] = []
+# Re-rankers for a search's results: (request, outcome) -> outcome, e.g. fusing in meaning.
+_rankers: list[Callable] = []
+
+
+def register_index_listener(listener: IndexListener) -> None:
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def index_listeners() -> list[IndexListener]:
+    return list(_listeners)
+
+
+def register_ranker(ranker: Callable) -> None:
+    if ranker not in _rankers:
+        _rankers.append(ranker)
+
+
+def rankers() -> list[Callable]:
+    return list(_rankers)

@@ -103,6 +103,8 @@ def answer(request: SearchRequest) -> Answer:
         if fallback.total:
             outcome = fallback
             notice = "No result has all of your words, so these results have some of them."
+    for ranker in documents.rankers():  # e.g. meaning fused with the words (kb.meaning)
+        outcome = ranker(request, outcome)
     # A spelling suggestion is about the words, so ask only when the words themselves find little.
     suggestion = None
     if outcome.unfiltered_total < 3 and request.parsed.plain_words:
@@ -157,6 +159,11 @@ def drain(budget_seconds: float | None = None) -> DrainResult:
         if not backend.apply(keys, db.session.expire_all):
             result.busy = True
             break
+        listeners = documents.index_listeners()
+        if listeners:  # e.g. the meaning vectors (kb.meaning): kept in the transaction that forgets the rows
+            batch = {key: document_for_key(key) for key in keys}
+            for listener in listeners:
+                listener.changed(batch)
         outbox.forget_rows([row.id for row in rows])
         result.indexed += len(rows)
         if stopwatch.expired():
@@ -182,17 +189,30 @@ def rebuild(progress: Callable[[int, int], None] = lambda done, total: None) -> 
     covered = outbox.newest_row_id()
     keys = [document_key(provider, row_id) for provider in providers() for row_id in provider.all_ids()]
 
+    backend = backends.current()
+    listeners = documents.index_listeners()
+
     def read(keys: list[str]):
+        batch: dict[str, SearchDocument | None] = {}
         for done, key in enumerate(keys, start=1):
-            document = document_for_key(key)
+            document = batch[key] = document_for_key(key)
             if document is not None:
                 yield document
-            if done % 200 == 0:
+            if done % 200 == 0 or done == len(keys):
+                for listener in listeners:
+                    listener.changed(batch)
+                batch = {}
+                if listeners and not backend.rebuilds_in_one_transaction:
+                    # A long rebuild must not hold SQLite's write lock for minutes; the listener's
+                    # rows are safe to commit early (writing them again is harmless).
+                    db.session.commit()
                 db.session.expire_all()  # keep memory flat on large rebuilds
             if done % 50 == 0 or done == len(keys):
                 progress(done, len(keys))
 
-    count = backends.current().rebuild(keys, read, lambda: outbox.forget_rows_up_to(covered))
+    count = backend.rebuild(keys, read, lambda: outbox.forget_rows_up_to(covered))
+    for listener in listeners:
+        listener.rebuilt(set(keys))
     log.info("rebuilt the search index: %s documents in %.1fs", count, time.monotonic() - started)
     return count
 

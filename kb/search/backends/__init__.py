@@ -12,6 +12,8 @@ A backend offers:
     prepare() -> "created" | "outdated" | "kept"    what `flask kb index init` found
     health() -> {"ok": ..., ...}              for /healthz and `flask kb index check`
     location: str                             where the index is, for messages
+    rebuilds_in_one_transaction: bool         whether rebuild() keeps one database transaction open
+                                              (then nobody else may commit during it)
 """
 
 from __future__ import annotations

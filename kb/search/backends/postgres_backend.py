@@ -72,6 +72,7 @@ def edit_distance(one: str, other: str) -> int:
 
 class PostgresBackend:
     name = "postgres"
+    rebuilds_in_one_transaction = True  # nothing may commit until the whole new index is written
     location = "the search_documents table of the PostgreSQL database"
 
     def __init__(self) -> None:

@@ -57,6 +57,7 @@ def _write(writer, key: str, document: SearchDocument | None) -> None:
 
 class WhooshBackend:
     name = "whoosh"
+    rebuilds_in_one_transaction = False  # the index is on disk; the database is only read
 
     def __init__(self, search_dir: str | Path) -> None:
         self.search_dir = Path(search_dir)

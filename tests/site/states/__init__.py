@@ -4,3 +4,4 @@ from tests.site.states import auth, library, board, themes, collections, moderat
 from tests.site.states import partnerships  # noqa: F401,E402
 from tests.site.states import notifications  # noqa: F401,E402
 from tests.site.states import deletion  # noqa: F401,E402
+from tests.site.states import meaning  # noqa: F401,E402
