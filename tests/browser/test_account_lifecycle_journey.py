@@ -1,7 +1,8 @@
 """A member's whole time with an account, in a real browser, with the mail arriving at a real SMTP
 server: register, verify the address from the mail, forget the password and reset it from the
-mail, choose a daily digest and receive it, download their data and open the zip, then delete the account and find their case study
-credited to "a former member". axe-core checks every page on the way."""
+mail, choose a daily digest and receive it, download their data and open the zip, then delete the
+account and find their case study credited to "a former member". axe-core checks every page on
+the way."""
 
 from __future__ import annotations
 

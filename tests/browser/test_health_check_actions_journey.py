@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 

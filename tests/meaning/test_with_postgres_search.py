@@ -9,8 +9,8 @@ from kb.extensions import db
 from kb.meaning.models import REMOVED, DocumentVector
 from kb.search import service as search
 from tests.conftest import build_test_app, tear_down
-from tests.meaning.test_meaning import BEEKEEPING, BEES_BODY, described, publish
 from tests.factories import make_user
+from tests.meaning.test_meaning import BEEKEEPING, BEES_BODY, described, publish
 
 
 @pytest.fixture
