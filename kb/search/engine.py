@@ -36,6 +36,10 @@ PREFIX_EXPANSIONS = 8
 # are passed over: enough candidates that visible ones are nearly always among them.
 PREFIX_CANDIDATES = 4 * PREFIX_EXPANSIONS
 SUGGESTION_CANDIDATES = 5
+# An any-words query longer than this leaves out the words more than COMMON_WORD_SHARE of the
+# documents have (Engine._distinctive).
+LONG_QUERY_WORDS = 8
+COMMON_WORD_SHARE = 0.25
 # Filters a person can choose; each is also a facet with counts.
 FACET_FIELDS = ("content_type", "themes", "region", "sectors", "tags", "published_year")
 MULTI_VALUED = {"themes", "sectors", "tags"}
@@ -250,12 +254,26 @@ class Engine:
             mask &= self._term_mask(searcher, term, size, sink)
         return mask
 
+    def _distinctive(self, searcher: Searcher, groups: list, any_words: bool, size: int) -> list:
+        """A long any-words query (a situation described in a paragraph) without its plain words
+        that most documents have: each would match nearly everything, rank almost nothing (BM25
+        gives it next to no weight) and cost the most to read. Short queries keep every word."""
+        if not any_words or len(groups) <= LONG_QUERY_WORDS:
+            return groups
+
+        def common(group) -> bool:
+            return all(part.kind == "word" and all(
+                searcher.doc_frequency(FIELD, term) > size * COMMON_WORD_SHARE
+                for term in (stems(part.words[0]) or [part.words[0]])) for part in group)
+
+        return [group for group in groups if not common(group)] or groups
+
     def _matching(self, searcher: Searcher, parsed: ParsedQuery, any_words: bool, size: int,
                   sink: dict, visible: int) -> tuple[int, list[str]]:
         """The documents matching the query, and the terms that score them."""
         scored: list[str] = []
         groups = []
-        for group in parsed.required:
+        for group in self._distinctive(searcher, parsed.required, any_words, size):
             mask = 0
             for part in group:
                 mask |= self._part_mask(searcher, part, size, sink, scored, visible)

@@ -133,3 +133,20 @@ def test_the_search_page_keeps_the_query_in_the_boxes(client, corpus):
     page = client.get("/search?q=joint+training").get_data(as_text=True)
     assert 'value="joint training"' in page
     assert "<mark>" in page
+
+
+def test_a_pasted_paragraph_is_not_swamped_by_a_word_nearly_every_document_has(client, publish, themes_only,
+                                                                               search_backend):
+    if search_backend == "postgres":
+        pytest.skip("Whoosh only: PostgreSQL ranks a long query with ts_rank_cd and keeps every word")
+    for number in range(8):
+        publish(f"Partnership story {number}", "A story about our partnership.")
+    publish("Beekeeping with the partnership", "Volunteers kept bees with the council.")
+    # Nine words, none in every document: no result has them all, so any of them will do; the
+    # word nearly every document has is left out, and only the beekeeping story is found.
+    long = "q=partnership+beekeeping+allotment+orchard+meadow+hedgerow+pond+compost+wildflower"
+    data = results(client, long)
+    assert [hit["title"] for hit in data["results"]] == ["Beekeeping with the partnership"]
+    assert "some of them" in data["notice"]
+    # A short query keeps every word it is given.
+    assert results(client, "q=partnership+beekeeping+allotment")["total"] == 9
