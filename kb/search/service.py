@@ -156,14 +156,12 @@ def drain(budget_seconds: float | None = None) -> DrainResult:
         if not rows:
             break
         keys = list(dict.fromkeys(row.doc_key for row in rows))
-        if not backend.apply(keys, db.session.expire_all):
+        written = backend.apply(keys, db.session.expire_all)
+        if written is None:
             result.busy = True
             break
-        listeners = documents.index_listeners()
-        if listeners:  # e.g. the meaning vectors (kb.meaning): kept in the transaction that forgets the rows
-            batch = {key: document_for_key(key) for key in keys}
-            for listener in listeners:
-                listener.changed(batch)
+        for listener in documents.index_listeners():  # e.g. the meaning vectors (kb.meaning), kept in
+            listener.changed(written)                 # the transaction that forgets the rows
         outbox.forget_rows([row.id for row in rows])
         result.indexed += len(rows)
         if stopwatch.expired():

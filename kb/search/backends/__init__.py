@@ -6,7 +6,7 @@ A backend offers:
     search(request) -> SearchOutcome          the results, facets and counts one search asks for
     suggest(word, visibilities) -> str|None   a better spelling from words visitors may see
     count_by_type() -> {content type: docs}   for `flask kb index status`
-    apply(keys) -> bool                       write the current state of these documents (False: busy)
+    apply(keys) -> {key: doc}|None            write the current state of these documents, return it (None: busy)
     rebuild(keys, progress) -> int            index everything afresh; searches keep working meanwhile
     index_document(doc) / remove_document(key)
     prepare() -> "created" | "outdated" | "kept"    what `flask kb index init` found

@@ -149,15 +149,17 @@ class PostgresBackend:
         self._write({key: None})
         db.session.commit()
 
-    def apply(self, keys: list[str], before_reading: Callable[[], None]) -> bool:
+    def apply(self, keys: list[str], before_reading: Callable[[], None]) -> dict | None:
         """Write these documents' current state in the open transaction (the caller's commit, which
-        also forgets their outbox rows, makes it visible); False when another drain is writing."""
+        also forgets their outbox rows, makes it visible) and return it; None when another drain is
+        writing."""
         if not db.session.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": WRITE_LOCK}).scalar():
             db.session.rollback()
-            return False
+            return None
         before_reading()  # read the rows' current state only now, under the lock: the newest state wins
-        self._write({key: document_for_key(key) for key in keys})
-        return True
+        written = {key: document_for_key(key) for key in keys}
+        self._write(written)
+        return written
 
     def rebuild(self, keys: list[str], documents: Callable[[list[str]], object],
                 finished: Callable[[], None]) -> int:

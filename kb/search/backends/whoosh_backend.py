@@ -114,24 +114,26 @@ class WhooshBackend:
         writer.delete_by_term("doc_id", key)
         writer.commit()
 
-    def apply(self, keys: list[str], before_reading: Callable[[], None]) -> bool:
-        """Write the current state of these documents; False when another process holds the lock."""
+    def apply(self, keys: list[str], before_reading: Callable[[], None]) -> dict | None:
+        """Write the current state of these documents and return it ({key: document, or None for
+        one removed}); None when another process holds the lock."""
         try:
             writer = self._locked_writer()
         except IndexBusy:
-            return False
+            return None
         except EmptyIndexError:
             log.warning("no search index yet (run `flask kb index init`); %s changes wait in the outbox", len(keys))
-            return False
+            return None
         try:
             before_reading()  # read the rows' current state only now, under the lock: the newest state wins
-            for key in keys:
-                _write(writer, key, document_for_key(key))
+            written = {key: document_for_key(key) for key in keys}
+            for key, document in written.items():
+                _write(writer, key, document)
             writer.commit(mergetype=_merge_when_many)
         except BaseException:
             writer.cancel()
             raise
-        return True
+        return written
 
     def rebuild(self, keys: list[str], documents: Callable[[list[str]], object],
                 finished: Callable[[], None]) -> int:
