@@ -5,6 +5,8 @@ import logging
 from alembic import context
 from flask import current_app
 
+from kb.search.backends.postgres_backend import TABLES as POSTGRES_SEARCH_TABLES
+
 log = logging.getLogger("kb.migrations")
 config = context.config
 db = current_app.extensions["migrate"].db
@@ -17,9 +19,9 @@ def skip_empty_autogenerate(context, revision, directives):
         log.info("No changes in schema detected.")
 
 
-# Tables the migrations make that no model maps: the PostgreSQL search backend's (migration 0017),
-# written and read with plain SQL by kb/search/backends/postgres_backend.py.
-TABLES_WITHOUT_MODELS = {"search_documents", "search_vocabulary"}
+# Tables the migrations make that no model maps: the PostgreSQL search backend's (migrations 0022
+# and 0024), written and read with plain SQL by kb/search/backends/postgres_backend.py.
+TABLES_WITHOUT_MODELS = set(POSTGRES_SEARCH_TABLES)
 
 
 def include_object(_object, name, type_, reflected, _compare_to):

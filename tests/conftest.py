@@ -34,6 +34,7 @@ from kb import clock, create_app, mail  # noqa: E402
 from kb.config import MailUrl  # noqa: E402
 from kb.extensions import db  # noqa: E402
 from kb.search.backends import close_all as close_search_backends  # noqa: E402
+from kb.search.backends.postgres_backend import TABLES as POSTGRES_SEARCH_TABLES  # noqa: E402
 from kb.search.store import ensure_index  # noqa: E402
 from kb.seeding import load_seed  # noqa: E402
 
@@ -146,8 +147,8 @@ def app(database_url, search_dir):
     clock.freeze(None)
 
 
-# Tables without models (the PostgreSQL search backend's, migration 0022), emptied after each test too.
-TABLES_WITHOUT_MODELS = ("search_documents", "search_vocabulary")
+# Tables without models (the PostgreSQL search backend's), emptied after each test too.
+TABLES_WITHOUT_MODELS = POSTGRES_SEARCH_TABLES
 
 
 def empty_tables() -> None:

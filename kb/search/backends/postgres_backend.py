@@ -22,18 +22,37 @@ from kb.search.documents import PUBLIC, VOCABULARY_WORD, SearchDocument, documen
 from kb.search.results import SearchOutcome, SearchRequest
 
 log = logging.getLogger("kb.search")
+# The tables of migrations 0022 and 0024, which no model maps (plain SQL reads and writes them), in
+# the order they can be emptied: the texts refer to the documents.
+TABLES = ("search_document_texts", "search_documents", "search_vocabulary")
 # Any fixed number: the key of the advisory lock that writers of search_documents take.
 WRITE_LOCK = 5_170_017
 SUGGESTION_CANDIDATES = 5
 MAX_EDITS = 2  # as Whoosh's corrector: a suggestion is at most two edits away
 INSERT_BATCH = 500
-COLUMNS = ("doc_id", "content_type", "title", "summary", "body", "tags", "themes", "region", "sectors", "visibility",
-           "status", "outcome", "verified", "featured", "url", "published_year", "published_at", "updated_at",
-           "vocabulary", "facets")
-UPSERT = text(
-    f"INSERT INTO search_documents ({', '.join(COLUMNS)}) VALUES ({', '.join(':' + name for name in COLUMNS)}) "
-    f"ON CONFLICT (doc_id) DO UPDATE SET "
-    + ", ".join(f"{name} = EXCLUDED.{name}" for name in COLUMNS if name != "doc_id"))
+# Matching, counting and ordering read search_documents; only the page shown reads the texts
+# (migration 0024). The facet arrays there are sorted and without repeats: facets are counted by
+# grouping them. The tsvectors are worked out from the texts by search_vectors() as the row is written.
+# Each parameter with its column's type: in INSERT ... SELECT a NULL would otherwise be text.
+MATCHED = {"doc_id": "varchar", "content_type": "varchar", "visibility": "varchar", "region": "varchar",
+           "published_year": "varchar", "published_at": "timestamp", "facet_themes": "text[]",
+           "facet_sectors": "text[]", "facet_tags": "text[]"}
+SHOWN = ("doc_id", "title", "summary", "body", "tags", "themes", "sectors", "status", "outcome", "verified",
+         "featured", "url", "updated_at", "vocabulary")
+
+
+def _upsert(table: str, columns: list[str], values: str) -> str:
+    return (f"INSERT INTO {table} ({', '.join(columns)}) {values} ON CONFLICT (doc_id) DO UPDATE SET "
+            + ", ".join(f"{name} = EXCLUDED.{name}" for name in columns if name != "doc_id"))
+
+
+MATCHED_COLUMNS = [name.removeprefix("facet_") for name in MATCHED] + ["searched_head", "searched"]
+UPSERT_MATCHED = text(_upsert(
+    "search_documents", MATCHED_COLUMNS,
+    f"SELECT {', '.join(f'CAST(:{name} AS {type_})' for name, type_ in MATCHED.items())}, vectors.head, vectors.whole "
+    f"FROM search_vectors(:title, :summary, CAST(:tags AS text[]), :body) AS vectors"))
+UPSERT_SHOWN = text(_upsert("search_document_texts", list(SHOWN),
+                            f"VALUES ({', '.join(':' + name for name in SHOWN)})"))
 ADD_WORDS = text("INSERT INTO search_vocabulary (word) SELECT DISTINCT unnest(CAST(:words AS text[])) "
                  "ON CONFLICT DO NOTHING")
 
@@ -43,19 +62,25 @@ def clean(value: str) -> str:
     return (value or "").replace("\x00", "").replace(postgres_query.MARK_START, "").replace(postgres_query.MARK_END, "")
 
 
+def _facet_values(values) -> list[str]:
+    return sorted({value for value in values if value})
+
+
 def row_of(document: SearchDocument) -> dict:
+    """The parameters of both upserts: what matching reads and what the page shows."""
     headline = f"{document.title} {document.summary} {' '.join(document.tags)}"
+    tags = [clean(tag) for tag in document.tags]
     return {
         "doc_id": document.doc_id, "content_type": document.content_type, "title": clean(document.title),
-        "summary": clean(document.summary), "body": clean(document.body),
-        "tags": [clean(tag) for tag in document.tags], "themes": list(document.themes),
-        "region": document.region or "", "sectors": list(document.sectors), "visibility": document.visibility,
-        "status": document.status or "", "outcome": document.outcome or "", "verified": bool(document.verified),
-        "featured": bool(document.featured), "url": document.url,
+        "summary": clean(document.summary), "body": clean(document.body), "tags": tags,
+        "themes": list(document.themes), "region": document.region or "", "sectors": list(document.sectors),
+        "visibility": document.visibility, "status": document.status or "", "outcome": document.outcome or "",
+        "verified": bool(document.verified), "featured": bool(document.featured), "url": document.url,
         "published_year": str(document.published_at.year) if document.published_at else "",
         "published_at": document.published_at, "updated_at": document.updated_at,
         "vocabulary": sorted({word.lower() for word in VOCABULARY_WORD.findall(clean(headline))}),
-        "facets": postgres_query.facet_keys(document),
+        "facet_themes": _facet_values(document.themes), "facet_sectors": _facet_values(document.sectors),
+        "facet_tags": _facet_values(tags),
     }
 
 
@@ -97,8 +122,9 @@ class PostgresBackend:
         operator, similarity = self._similar()
         candidates = db.session.execute(text(
             f"SELECT v.word, {similarity}(v.word, :word) AS closeness FROM search_vocabulary v "
-            f"WHERE v.word {operator} :word AND v.word <> :word AND EXISTS (SELECT 1 FROM search_documents d "
-            f"WHERE d.vocabulary @> ARRAY[v.word] AND d.visibility = ANY(:visibilities)) "
+            f"WHERE v.word {operator} :word AND v.word <> :word AND EXISTS (SELECT 1 FROM search_document_texts t "
+            f"JOIN search_documents d USING (doc_id) "
+            f"WHERE t.vocabulary @> ARRAY[v.word] AND d.visibility = ANY(:visibilities)) "
             f"ORDER BY closeness DESC, v.word LIMIT :limit"),
             {"word": word.lower(), "visibilities": sorted(visibilities), "limit": SUGGESTION_CANDIDATES}).all()
         near = [(edit_distance(word.lower(), candidate), -closeness, candidate)
@@ -126,11 +152,12 @@ class PostgresBackend:
 
     def _write(self, documents: dict[str, SearchDocument | None]) -> None:
         gone = [key for key, document in documents.items() if document is None]
-        if gone:
+        if gone:  # the texts go with them (ON DELETE CASCADE)
             db.session.execute(text("DELETE FROM search_documents WHERE doc_id = ANY(:keys)"), {"keys": gone})
         rows = [row_of(document) for document in documents.values() if document is not None]
         if rows:
-            db.session.execute(UPSERT, rows)
+            db.session.execute(UPSERT_MATCHED, rows)
+            db.session.execute(UPSERT_SHOWN, rows)
         words = sorted({word for row in rows if row["visibility"] == PUBLIC for word in row["vocabulary"]})
         if words:
             db.session.execute(ADD_WORDS, {"words": words})
@@ -167,6 +194,8 @@ class PostgresBackend:
         the new ones. Drains wait for the lock meanwhile, and their rows land after."""
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
         try:
+            # DELETE, not TRUNCATE: searches keep reading the old rows until this commits.
+            db.session.execute(text("DELETE FROM search_document_texts"))
             db.session.execute(text("DELETE FROM search_documents"))
             db.session.execute(text("DELETE FROM search_vocabulary"))
             batch: dict[str, SearchDocument] = {}
@@ -183,5 +212,6 @@ class PostgresBackend:
         # Fresh statistics, so the planner knows how many documents a word matches (until
         # autovacuum gets there, it would guess, and scan the whole table for a common word).
         db.session.execute(text("ANALYZE search_documents"))
+        db.session.execute(text("ANALYZE search_document_texts"))
         db.session.commit()
         return len(keys)

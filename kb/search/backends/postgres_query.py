@@ -89,39 +89,47 @@ def _where(conditions) -> str:
     return " AND ".join(conditions) if conditions else "TRUE"
 
 
-def facet_keys(document) -> list[str]:
-    """Every facet value of a document as "field=value", so one pass over the matching rows counts them all."""
-    keys = []
-    for name in FACET_FIELDS:
-        if name == "published_year":
-            values = [str(document.published_at.year)] if document.published_at else []
-        else:
-            value = getattr(document, name)
-            values = value if name in MULTI_VALUED else [value]
-        keys.extend(f"{name}={value}" for value in dict.fromkeys(values) if value)
-    return keys
+# GROUPING() over these, in this order, tells which grouping set a row of the facet count is from.
+GROUPED = ("content_type", "region", "published_year", "themes", "sectors", "tags")
+ALL_GROUPED = (1 << len(GROUPED)) - 1
+
+
+def _grouping_mask(name: str) -> int:
+    """GROUPING()'s value for the rows grouped by this field alone (its bit 0, every other bit 1)."""
+    return ALL_GROUPED & ~(1 << (len(GROUPED) - 1 - GROUPED.index(name)))
 
 
 def _facet_counts(session, matching: str, chosen: dict[str, str], bind: _Bound) -> tuple[dict, int, int]:
     """Each facet counted under the other chosen filters (so its options stay useful), with the
-    totals before and after the filters: one pass over the matching rows, each row's facet values
-    unnested (with '' for the totals)."""
+    totals before and after the filters, in one pass over the matching rows. Grouping sets group
+    them by each facet field at once; a multi-valued field is grouped by its whole (sorted) array,
+    of which there are far fewer distinct ones than rows, and only those groups are unnested.
+    Unnesting every row's values instead took twice as long for a common word."""
     every = _where(chosen.values())
-    counted = "".join(f"WHEN key LIKE '{name}=%' THEN {_where([c for o, c in chosen.items() if o != name])} "
-                      for name in chosen)
-    counted = f"CASE {counted}ELSE {every} END" if counted else every
-    statement = (f"SELECT key, count(*) AS everything, count(*) FILTER (WHERE {counted}) AS counted, "
-                 f"count(*) FILTER (WHERE {every}) AS selected FROM search_documents "
-                 f"CROSS JOIN unnest(array_append(facets, '')) AS key WHERE {matching} GROUP BY key")
+    grouping = f"GROUPING({', '.join(GROUPED)})"
+    field = " ".join(f"WHEN {_grouping_mask(name)} THEN '{name}'" for name in GROUPED)
+    values = " ".join(f"WHEN {_grouping_mask(name)} THEN "
+                      + (name if name in MULTI_VALUED else f"ARRAY[CAST({name} AS text)]") for name in GROUPED)
+    counted = " ".join(f"WHEN {_grouping_mask(name)} THEN count(*) FILTER (WHERE "
+                       f"{_where([condition for other, condition in chosen.items() if other != name])})"
+                       for name in chosen)
+    counted = f"CASE {grouping} {counted} ELSE count(*) FILTER (WHERE {every}) END" if counted else \
+        f"count(*) FILTER (WHERE {every})"
+    statement = (
+        f"SELECT field, value, sum(everything) AS everything, sum(counted) AS counted, sum(selected) AS selected "
+        f"FROM (SELECT CASE {grouping} {field} ELSE '' END AS field, "
+        f"CASE {grouping} {values} ELSE ARRAY[''] END AS facet_values, count(*) AS everything, "
+        f"{counted} AS counted, count(*) FILTER (WHERE {every}) AS selected "
+        f"FROM search_documents WHERE {matching} "
+        f"GROUP BY GROUPING SETS ((), {', '.join(f'({name})' for name in GROUPED)})) AS grouped "
+        f"CROSS JOIN unnest(facet_values) AS value GROUP BY field, value")
     facets: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_FIELDS}
     unfiltered = selected = 0
-    for key, everything, count, chosen_count in session.execute(text(statement), bind.values):
-        if not key:
-            unfiltered, selected = everything, chosen_count
-            continue
-        name, _, value = key.partition("=")
-        if count and name in facets:
-            facets[name].append((value, count))
+    for name, value, everything, count, chosen_count in session.execute(text(statement), bind.values):
+        if not name:
+            unfiltered, selected = int(everything), int(chosen_count)
+        elif value and count:
+            facets[name].append((value, int(count)))
     for name in facets:
         facets[name].sort(key=lambda pair: (-pair[1], pair[0]))
     return facets, unfiltered, selected
@@ -156,11 +164,23 @@ def search(session, request: SearchRequest) -> SearchOutcome:
     # The planner does not count the cost of reading each document's tsvector out of line: for a
     # common word it would scan the whole table, testing every one (three times slower than the GIN
     # index, which answers a plain word without reading any). So no table scans while searching.
-    session.execute(text("SET LOCAL enable_seqscan = off"))
-    try:
-        return _search(session, request)
-    finally:
-        session.execute(text("SET LOCAL enable_seqscan = on"))
+    # A broad search's grouping wants more than the default working memory, or it spills to disk.
+    # Nor JIT compilation: it costs more than these statements take, and a plan the settings below
+    # rule out can still be chosen at a huge cost, which would set it off.
+    # Each setting is local to the transaction, and put back before the request's next statement.
+    work_mem, jit = session.execute(text(
+        "SELECT current_setting('work_mem'), current_setting('jit'), set_config('enable_seqscan', 'off', true), "
+        "set_config('work_mem', '32MB', true), set_config('jit', 'off', true)")).one()[:2]
+    # Not put back after an error: the transaction is rolled back, and the settings with it.
+    outcome = _search(session, request)
+    session.execute(text("SELECT set_config('enable_seqscan', 'on', true), set_config('enable_indexscan', 'on', true), "
+                         "set_config('enable_bitmapscan', 'on', true), set_config('work_mem', :mem, true), "
+                         "set_config('jit', :jit, true)"), {"mem": work_mem, "jit": jit})
+    return outcome
+
+
+def _planner(session, setting: str, value: str) -> None:
+    session.execute(text("SELECT set_config(:setting, :value, true)"), {"setting": setting, "value": value})
 
 
 def _search(session, request: SearchRequest) -> SearchOutcome:
@@ -171,11 +191,15 @@ def _search(session, request: SearchRequest) -> SearchOutcome:
         return SearchOutcome(hits=[], total=0, page=1, pages=1, facets={name: [] for name in FACET_FIELDS},
                              matched_terms=matched)
     bind = _Bound()
-    matching = [f"visibility = ANY({bind(sorted(request.visibilities))})"]
-    if tsquery:
-        query = f"CAST({bind(tsquery)} AS tsquery)"
-        matching.append(f"searched @@ {query}")
+    # One visibility is compared as one value: cheaper, for each of tens of thousands of matches.
+    visible = f"visibility = {bind(next(iter(request.visibilities)))}" if len(request.visibilities) == 1 \
+        else f"visibility = ANY({bind(sorted(request.visibilities))})"
+    query = f"CAST({bind(tsquery)} AS tsquery)" if tsquery else ""
+    matching = [visible, f"searched @@ {query}"] if tsquery else [visible]
     chosen = _filters(request, bind)
+    if not tsquery:
+        # Browsing without words reads every document the visitor may see: a scan is the way.
+        _planner(session, "enable_seqscan", "on")
     facets, unfiltered, total = _facet_counts(session, _where(matching), chosen, bind)
 
     pages = max(1, -(-total // request.page_size))
@@ -183,36 +207,86 @@ def _search(session, request: SearchRequest) -> SearchOutcome:
     hits: list[Hit] = []
     if total:
         offset = (page - 1) * request.page_size
-        newest = request.sort == "newest" or not tsquery
         where = _where(matching + list(chosen.values()))
-        columns = ", ".join(STORED)
-        order = "published_at DESC NULLS LAST, doc_id DESC"
-        if newest:
-            ranked = (f"SELECT {columns}, NULL::real AS score FROM search_documents WHERE {where} "
-                      f"ORDER BY {order} LIMIT {bind(request.page_size)} OFFSET {bind(offset)}")
+        if request.sort == "newest" or not tsquery:
+            shown = _newest_page(session, where, bool(tsquery), total, offset, request.page_size, bind)
         else:
-            # ts_rank_cd scaled to 0..1 (flag 32). PostgreSQL's ranking knows nothing of how rare a
-            # word is, so when any word may match, results with more of the words come first (as a
-            # sum of scores does in Whoosh), then by rank.
-            score = f"ts_rank_cd(searched, {query}, 32)"
-            if request.any_words and len(groups) > 1:
-                score += "".join(f" + (searched @@ CAST({bind(group)} AS tsquery))::int" for group in groups)
-            # Ranking reads each document's whole tsvector, out of line with its body: too slow for
-            # the tens of thousands a common word matches. So the best RANK_CANDIDATES by title,
-            # summary and tags (searched_head, kept in the row) are ranked in full, and the page is
-            # taken from those; a search matching fewer documents than that is ranked exactly.
-            candidates = max(RANK_CANDIDATES, offset + request.page_size)
-            ranked = (f"SELECT {columns}, {score} AS score FROM (SELECT {columns}, searched FROM search_documents "
-                      f"WHERE {where} ORDER BY ts_rank_cd(searched_head, {query}, 32) DESC, {order} "
-                      f"LIMIT {bind(candidates)}) AS candidates "
-                      f"ORDER BY score DESC, {order} LIMIT {bind(request.page_size)} OFFSET {bind(offset)}")
-            order = "score DESC, " + order
-        headlines = "NULL AS summary_headline, NULL AS body_headline" if not tsquery else (
-            f"ts_headline('english', summary, {query}, {bind(HEADLINE_OPTIONS)}) AS summary_headline, "
-            f"ts_headline('english', body, {query}, {bind(HEADLINE_OPTIONS)}) AS body_headline")
-        # Highlights only for the page shown: ts_headline runs on the rows the inner query kept.
-        statement = f"SELECT shown.*, {headlines} FROM ({ranked}) AS shown ORDER BY {order}"
-        for row in session.execute(text(statement), bind.values).mappings():
+            needed = max(RANK_CANDIDATES, offset + request.page_size)
+            # A search matching no more documents than that is ranked exactly, all of them.
+            if total <= needed:
+                candidates = where
+            else:
+                found = _candidates(session, [visible, *chosen.values()], query, bool(request.parsed.excluded),
+                                    needed, bind)
+                candidates = f"doc_id = ANY({bind(found)})"
+            shown = _ranked_page(request, candidates, query, groups, offset, bind)
+        for row in session.execute(text(_page_statement(shown, query, bind)), bind.values).mappings():
             hits.append(Hit(fields=_fields(row), score=row["score"]))
     return SearchOutcome(hits=hits, total=total, page=page, pages=pages, facets=facets, matched_terms=matched,
                          unfiltered_total=unfiltered)
+
+
+NEWEST = "published_at DESC NULLS LAST, doc_id DESC"
+SHOWN_FROM_MATCHED = "doc_id, content_type, region, visibility, published_year, published_at"
+SHOWN_FROM_TEXTS = "title, summary, body, tags, themes, sectors, status, outcome, verified, featured, url, updated_at"
+# A newest-first page walks the dates' index while fewer than this many rows would be read to find
+# it (each tested against the query, its tsvector read out of line); past that, the matches are
+# gathered through the GIN index and sorted.
+NEWEST_WALK_LIMIT = 2000
+
+
+def _newest_page(session, where: str, searched: bool, total: int, offset: int, size: int, bind: _Bound) -> str:
+    if searched:
+        documents = session.execute(text(
+            "SELECT reltuples FROM pg_class WHERE oid = to_regclass('search_documents')")).scalar() or 0
+        walked = (offset + size) * max(documents, total) / total
+        _planner(session, *(("enable_bitmapscan", "off") if walked <= NEWEST_WALK_LIMIT
+                            else ("enable_indexscan", "off")))
+    return (f"SELECT {SHOWN_FROM_MATCHED}, NULL::real AS score FROM search_documents WHERE {where} "
+            f"ORDER BY {NEWEST} LIMIT {bind(size)} OFFSET {bind(offset)}")
+
+
+def _candidates(session, conditions: list[str], query: str, excludes: bool, needed: int, bind: _Bound) -> list[str]:
+    """The documents a broad search ranks in full: those with a match in the title, summary or tags
+    (searched_head, in the row, with its own GIN index) best first, then the newest of the rest.
+
+    Ranking reads each document's whole tsvector, out of line: too slow for the tens of thousands
+    a common word matches, so the page is taken from these. A match in the head is a match in the
+    whole (it is the whole's beginning) unless the query leaves words out, which needs the whole."""
+    head = f"searched_head @@ {query}"
+    where = _where([*conditions, f"searched @@ {query}"])
+    in_head = where if excludes else _where(conditions)
+    found = list(session.execute(text(
+        f"SELECT doc_id FROM search_documents WHERE {in_head} AND {head} "
+        f"ORDER BY ts_rank_cd(searched_head, {query}, 32) DESC, {NEWEST} LIMIT {bind(needed)}"),
+        bind.values).scalars())
+    if len(found) < needed:
+        _planner(session, "enable_indexscan", "off")  # the matches through the GIN index, then sorted
+        found += session.execute(text(
+            f"SELECT doc_id FROM search_documents WHERE {where} AND NOT ({head}) "
+            f"ORDER BY {NEWEST} LIMIT {bind(needed - len(found))}"), bind.values).scalars()
+        _planner(session, "enable_indexscan", "on")
+    return found
+
+
+def _ranked_page(request: SearchRequest, candidates: str, query: str, groups: list[str], offset: int,
+                 bind: _Bound) -> str:
+    # ts_rank_cd scaled to 0..1 (flag 32). PostgreSQL's ranking knows nothing of how rare a word
+    # is, so when any word may match, results with more of the words come first (as a sum of
+    # scores does in Whoosh), then by rank.
+    score = f"ts_rank_cd(searched, {query}, 32)"
+    if request.any_words and len(groups) > 1:
+        score += "".join(f" + (searched @@ CAST({bind(group)} AS tsquery))::int" for group in groups)
+    return (f"SELECT {SHOWN_FROM_MATCHED}, {score} AS score FROM search_documents WHERE {candidates} "
+            f"ORDER BY score DESC, {NEWEST} LIMIT {bind(request.page_size)} OFFSET {bind(offset)}")
+
+
+def _page_statement(shown: str, query: str, bind: _Bound) -> str:
+    """The page's rows with their texts, and highlights (ts_headline) for those rows only."""
+    headlines = "NULL AS summary_headline, NULL AS body_headline" if not query else (
+        f"ts_headline('english', t.summary, {query}, {bind(HEADLINE_OPTIONS)}) AS summary_headline, "
+        f"ts_headline('english', t.body, {query}, {bind(HEADLINE_OPTIONS)}) AS body_headline")
+    texts = ", ".join(f"t.{name}" for name in SHOWN_FROM_TEXTS.split(", "))
+    return (f"SELECT shown.*, {texts}, {headlines} FROM ({shown}) AS shown "
+            f"JOIN search_document_texts AS t USING (doc_id) ORDER BY shown.score DESC NULLS LAST, "
+            f"shown.published_at DESC NULLS LAST, shown.doc_id DESC")
