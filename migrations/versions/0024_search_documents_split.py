@@ -40,8 +40,9 @@ SEARCH_VECTORS = """
     $$"""
 
 
-def _sorted(column: str) -> str:
-    return f"ARRAY(SELECT DISTINCT value FROM unnest({column}) AS value WHERE value <> '' ORDER BY value)"
+def _key(column: str) -> str:
+    return (f"array_to_string(ARRAY(SELECT DISTINCT value FROM unnest({column}) AS value WHERE value <> '' "
+            f"ORDER BY value), E'\\x1f')")
 
 
 def upgrade():
@@ -51,8 +52,9 @@ def upgrade():
     for index in ("searched", "vocabulary", "newest"):
         op.execute(f"DROP INDEX ix_search_documents_{index}")
     op.execute(SEARCH_VECTORS)
-    # Facet arrays are kept sorted and without repeats: facets are counted by grouping the arrays
-    # themselves, and the same set in any order must be one group.
+    # The multi-valued facets twice: as arrays, which filters test, and as keys (the sorted values
+    # without repeats, joined by the unit separator, U+001F), which facet counts group by: hashing
+    # text is cheaper than hashing an array, and the same set in any order must be one group.
     op.execute("""
         CREATE TABLE search_documents (
             doc_id varchar(80) PRIMARY KEY,
@@ -64,6 +66,9 @@ def upgrade():
             themes text[] NOT NULL DEFAULT '{}',
             sectors text[] NOT NULL DEFAULT '{}',
             tags text[] NOT NULL DEFAULT '{}',
+            themes_key text NOT NULL DEFAULT '',
+            sectors_key text NOT NULL DEFAULT '',
+            tags_key text NOT NULL DEFAULT '',
             searched tsvector NOT NULL,
             searched_head tsvector NOT NULL
         )""")
@@ -91,9 +96,10 @@ def upgrade():
     op.execute("ALTER TABLE search_document_texts ALTER COLUMN body SET STORAGE EXTERNAL")
     op.execute(f"""
         INSERT INTO search_documents (doc_id, content_type, visibility, region, published_year, published_at,
-                                      themes, sectors, tags, searched, searched_head)
-        SELECT doc_id, content_type, visibility, region, published_year, published_at,
-               {_sorted('themes')}, {_sorted('sectors')}, {_sorted('tags')}, searched, searched_head
+                                      themes, sectors, tags, themes_key, sectors_key, tags_key, searched,
+                                      searched_head)
+        SELECT doc_id, content_type, visibility, region, published_year, published_at, themes, sectors, tags,
+               {_key('themes')}, {_key('sectors')}, {_key('tags')}, searched, searched_head
         FROM search_documents_0022""")
     op.execute("""
         INSERT INTO search_document_texts (doc_id, title, summary, body, tags, themes, sectors, status, outcome,

@@ -21,19 +21,25 @@ from tests.search.conftest import results
 
 
 @pytest.fixture
-def broad(search_backend, publish, themes_only):
+def stories(publish, themes_only):
     """24 case studies about grants, a day apart: three (the oldest) say so in their titles, the
-    rest only in their bodies; every fourth (from the first) mentions housing; the themes alternate."""
-    if search_backend != "postgres":
-        pytest.skip("the shortcuts are PostgreSQL's")
+    rest only in their bodies; every fourth (from the first) mentions housing; the themes alternate;
+    all are tagged "data", and every third (from the first) "youth" too."""
     themes = ["funding-it-better", "organising-ourselves"]
     for number in range(24):
         clock.freeze(datetime(2026, 1, 1) + timedelta(days=number))
         title = f"Grant story {number}" if number < 3 else f"Story {number}"
         housing = " Housing was the aim." if number % 4 == 0 else ""
         body = f"The council paid the grant on time. Story {number}.{housing}"
-        publish(title, body, theme_slugs=[themes[number % 2]])
+        publish(title, body, theme_slugs=[themes[number % 2]],
+                tags=["data", "youth"] if number % 3 == 0 else ["data"])
     clock.freeze(None)
+
+
+@pytest.fixture
+def broad(search_backend, stories):
+    if search_backend != "postgres":
+        pytest.skip("the shortcuts are PostgreSQL's")
 
 
 def pages(client, query: str) -> list[list[str]]:
@@ -93,3 +99,16 @@ def test_newest_first_pages_are_the_same_either_way(client, broad, monkeypatch, 
                      ["Story 3", "Grant story 2", "Grant story 1", "Grant story 0"]]
     narrowed = pages(client, "q=grant&sort=newest&theme=funding-it-better")
     assert narrowed == [[f"Story {number}" for number in range(22, 3, -2)] + ["Grant story 2", "Grant story 0"]]
+
+
+def test_facets_count_each_value_of_many_valued_fields_under_the_other_filters(client, stories):
+    """On both backends: PostgreSQL counts by grouping, Whoosh from its own facets."""
+    everything = facet_counts(results(client, "q=grant"))
+    assert everything["theme"] == {"funding-it-better": 12, "organising-ourselves": 12}
+    assert everything["tag"] == {"data": 24, "youth": 8}
+    narrowed = results(client, "q=grant&theme=funding-it-better&tag=youth")
+    assert narrowed["total"] == 4  # stories 0, 6, 12 and 18
+    counts = facet_counts(narrowed)
+    # Each facet counts what choosing its value would show, the other filter kept.
+    assert counts["theme"] == {"funding-it-better": 4, "organising-ourselves": 4}
+    assert counts["tag"] == {"data": 12, "youth": 4}

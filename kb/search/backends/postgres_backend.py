@@ -31,12 +31,14 @@ SUGGESTION_CANDIDATES = 5
 MAX_EDITS = 2  # as Whoosh's corrector: a suggestion is at most two edits away
 INSERT_BATCH = 500
 # Matching, counting and ordering read search_documents; only the page shown reads the texts
-# (migration 0024). The facet arrays there are sorted and without repeats: facets are counted by
-# grouping them. The tsvectors are worked out from the texts by search_vectors() as the row is written.
+# (migration 0024). The multi-valued facets are there twice: as arrays for the filters, and as keys
+# (sorted values joined by KEY_SEPARATOR) for counting. The tsvectors are worked out from the texts
+# by search_vectors() as the row is written.
 # Each parameter with its column's type: in INSERT ... SELECT a NULL would otherwise be text.
 MATCHED = {"doc_id": "varchar", "content_type": "varchar", "visibility": "varchar", "region": "varchar",
            "published_year": "varchar", "published_at": "timestamp", "facet_themes": "text[]",
-           "facet_sectors": "text[]", "facet_tags": "text[]"}
+           "facet_sectors": "text[]", "facet_tags": "text[]", "themes_key": "text", "sectors_key": "text",
+           "tags_key": "text"}
 SHOWN = ("doc_id", "title", "summary", "body", "tags", "themes", "sectors", "status", "outcome", "verified",
          "featured", "url", "updated_at", "vocabulary")
 
@@ -63,13 +65,14 @@ def clean(value: str) -> str:
 
 
 def _facet_values(values) -> list[str]:
-    return sorted({value for value in values if value})
+    return sorted({value.replace(postgres_query.KEY_SEPARATOR, "") for value in values if value})
 
 
 def row_of(document: SearchDocument) -> dict:
     """The parameters of both upserts: what matching reads and what the page shows."""
     headline = f"{document.title} {document.summary} {' '.join(document.tags)}"
     tags = [clean(tag) for tag in document.tags]
+    facets = {"themes": document.themes, "sectors": document.sectors, "tags": tags}
     return {
         "doc_id": document.doc_id, "content_type": document.content_type, "title": clean(document.title),
         "summary": clean(document.summary), "body": clean(document.body), "tags": tags,
@@ -79,8 +82,8 @@ def row_of(document: SearchDocument) -> dict:
         "published_year": str(document.published_at.year) if document.published_at else "",
         "published_at": document.published_at, "updated_at": document.updated_at,
         "vocabulary": sorted({word.lower() for word in VOCABULARY_WORD.findall(clean(headline))}),
-        "facet_themes": _facet_values(document.themes), "facet_sectors": _facet_values(document.sectors),
-        "facet_tags": _facet_values(tags),
+        **{f"facet_{name}": _facet_values(values) for name, values in facets.items()},
+        **{f"{name}_key": postgres_query.KEY_SEPARATOR.join(_facet_values(values)) for name, values in facets.items()},
     }
 
 
