@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 
 import numpy as np
-from sqlalchemy import func, select, update
+from sqlalchemy import false, func, select, text, update
 
 from kb.extensions import db
 from kb.meaning import embedding
@@ -17,6 +17,21 @@ from kb.search.documents import IndexListener, SearchDocument, document_for_key,
 
 log = logging.getLogger("kb.meaning")
 BATCH = 200
+VECTORS_LOCK = 5_170_023  # any fixed number: the advisory lock writers of vectors take on PostgreSQL
+
+
+def _one_writer_at_a_time() -> None:
+    """Wait until no other transaction is writing vectors, and keep the others waiting until this
+    one ends. Two drains can reach the vectors at once (Whoosh lets go of its own lock when its
+    index is written, before the database commits): the second read neither the first's new rows
+    nor its revision, so it inserted them again (and failed) or reused the revision, which another
+    process catching up by revision could then miss."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": VECTORS_LOCK})
+    else:
+        # SQLite has one writer at a time: a write that changes nothing takes that lock now, before
+        # the reading, rather than at the first insert after it.
+        db.session.execute(update(DocumentVector).where(false()).values(revision=DocumentVector.revision))
 
 
 def _next_revision() -> int:
@@ -28,6 +43,7 @@ def store_vectors(batch: dict[str, SearchDocument | None], recompute: bool = Fal
     Flushed, not committed: the caller commits."""
     if not batch:
         return 0
+    _one_writer_at_a_time()
     keys = list(batch)
     existing = {row.doc_key: row for row in db.session.scalars(
         select(DocumentVector).where(DocumentVector.doc_key.in_(keys)))}
@@ -70,6 +86,7 @@ def _bury(keys: list[str], revision: int) -> None:
 
 def forget_all_but(keys: set[str]) -> None:
     """After a rebuild: vectors of documents no longer in the index go."""
+    _one_writer_at_a_time()
     stale = [key for key in db.session.scalars(select(DocumentVector.doc_key).where(
         DocumentVector.visibility != REMOVED)) if key not in keys]
     if stale:
