@@ -156,14 +156,17 @@ def drain(budget_seconds: float | None = None) -> DrainResult:
         if not rows:
             break
         keys = list(dict.fromkeys(row.doc_key for row in rows))
+        # Taken now: reading the documents expires every object, and another drain may have
+        # forgotten these rows by the time this one commits (forgetting them again is harmless).
+        row_ids = [row.id for row in rows]
         written = backend.apply(keys, db.session.expire_all)
         if written is None:
             result.busy = True
             break
         for listener in documents.index_listeners():  # e.g. the meaning vectors (kb.meaning), kept in
             listener.changed(written)                 # the transaction that forgets the rows
-        outbox.forget_rows([row.id for row in rows])
-        result.indexed += len(rows)
+        outbox.forget_rows(row_ids)
+        result.indexed += len(row_ids)
         if stopwatch.expired():
             break
     result.remaining = outbox.backlog()["rows"]
