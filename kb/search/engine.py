@@ -29,9 +29,10 @@ from kb.search.segments import (
     mask_to_flags,
     numeric_column,
 )
-from kb.search.store import ANALYZER, current_index_dir, open_index
+from kb.search.store import ANALYZER, SCHEMA, current_index_dir, open_index
 
 PREFIX_EXPANSIONS = 8
+UNDATED = SCHEMA["published_at"].column_type._default
 # Completions and corrections are read from the whole index, then those no visible document holds
 # are passed over: enough candidates that visible ones are nearly always among them.
 PREFIX_CANDIDATES = 4 * PREFIX_EXPANSIONS
@@ -147,11 +148,30 @@ class Engine:
             self._columns["lengths"] = b"".join(parts)
         return self._columns["lengths"]
 
-    def _newest_order(self, leaf) -> list[tuple[int, int]]:
-        """(published_at, docnum) for every document of a segment, newest first."""
+    def _tie_order(self, searcher: Searcher) -> list[tuple[int, str]]:
+        """(published_at, doc_id) of every document, in document order: equal results come newest
+        first, then by doc_id, highest first, as on PostgreSQL, whatever order they were indexed in."""
+        if "tie_order" not in self._columns:
+            order: list[tuple[int, str]] = []
+            for leaf, _offset in searcher.reader().leaf_readers():
+                order += self._cached(leaf, "tie_order", lambda leaf=leaf: self._segment_tie_order(leaf))
+            self._columns["tie_order"] = order
+        return self._columns["tie_order"]
+
+    @staticmethod
+    def _segment_tie_order(leaf) -> list[tuple[int, str]]:
+        # An undated document's column holds the largest value there is: it goes last instead.
+        published = [-1 if value == UNDATED else value for value in numeric_column(leaf, "published_at")]
+        keys = [""] * len(published)
+        if published and leaf.has_column("doc_id"):
+            keys = [key.decode() if isinstance(key, bytes) else key for key in leaf.column_reader("doc_id")]
+        return list(zip(published, keys, strict=True))
+
+    def _newest_order(self, leaf) -> list[tuple[tuple[int, str], int]]:
+        """((published_at, doc_id), docnum) for every document of a segment, newest first."""
         def make():
-            values = numeric_column(leaf, "published_at")
-            return sorted(zip(values, range(len(values)), strict=True), reverse=True)
+            order = self._cached(leaf, "tie_order", lambda: self._segment_tie_order(leaf))
+            return sorted(zip(order, range(len(order)), strict=True), reverse=True)
         return self._cached(leaf, "newest", make)
 
     @staticmethod
@@ -296,7 +316,7 @@ class Engine:
     # --- ranking ---------------------------------------------------------------------------------
 
     def _newest(self, searcher: Searcher, selected: int, size: int, skip: int, count: int) -> list[int]:
-        """Document numbers of the selected documents, newest first (ties: higher docnum first)."""
+        """Document numbers of the selected documents, newest first (ties: higher doc_id first)."""
         wanted = mask_to_flags(selected, size)
         streams = []
         for leaf, offset in searcher.reader().leaf_readers():
@@ -352,7 +372,7 @@ class Engine:
                           self._newest(searcher, selected, size, start, request.page_size)]
             else:
                 ranked = top_scored(searcher, terms, selected, size, start + request.page_size, sink,
-                                    self._lengths(searcher))[start:]
+                                    self._lengths(searcher), self._tie_order(searcher))[start:]
             hits = [Hit(fields=searcher.stored_fields(docnum), score=score) for score, docnum in ranked]
         matched = {stem for group in request.parsed.required for part in group for word in part.words
                    for stem in stems(word)}

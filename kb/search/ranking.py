@@ -4,15 +4,14 @@ BM25F exactly as Whoosh does (so results and scores are Whoosh's, found faster).
 from __future__ import annotations
 
 import heapq
-import operator
+from collections.abc import Sequence
 
-from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from kb.search.segments import MaskSet, generic_postings, mask_to_flags, matcher_blocks, w3_blocks
+from kb.search.segments import generic_postings, mask_to_flags, matcher_blocks, w3_blocks
 
 FIELD = "text"  # the one analysed field: title, summary, tags and body, weighted by repetition
 
@@ -36,13 +35,16 @@ def postings(searcher: Searcher, term: str, positions: bool = False) -> list:
 
 
 def top_scored(searcher: Searcher, terms: list[str], selected: int, size: int, limit: int, sink: dict,
-               lengths: bytes) -> list[tuple[float, int]]:
-    """The best `limit` (score, docnum) among the selected documents, highest first (ties: lower
-    docnum first, as Whoosh orders them). BM25F, as Whoosh scores a Term, an And or an Or: the
-    sum of the scores of the query's terms a document has."""
+               lengths: bytes, tie_order: Sequence) -> list[tuple[float, int]]:
+    """The best `limit` (score, docnum) among the selected documents, highest first; equal scores
+    by tie_order[docnum], highest first. BM25F, as Whoosh scores a Term, an And or an Or: the sum
+    of the scores of the query's terms a document has.
+
+    Ties are not left to document numbers: those depend on how a rebuild shared the documents out
+    between its processes, so the same index rebuilt would give equal results another order."""
     weighting = searcher.weighting
     if type(weighting) is not BM25F:
-        return _top_scored_by_whoosh(searcher, terms, selected, size, limit)
+        raise TypeError(f"scoring is BM25F's; this index's searcher weights by {type(weighting).__name__}")
     b = weighting._field_B.get(FIELD, weighting.B)
     k1 = weighting.K1
     average = searcher.avg_field_length(FIELD) or 1
@@ -60,11 +62,11 @@ def top_scored(searcher: Searcher, terms: list[str], selected: int, size: int, l
                     # whoosh.scoring.bm25, operation for operation, so the scores are the same
                     norm = norms[lengths[docnum]]
                     scores[docnum] = get(docnum, 0.0) + idf * (weight * k1_plus_1 / (weight + norm))
-    best = heapq.nlargest(limit, zip(scores.values(), map(operator.neg, scores.keys()), strict=True))
-    return [(score, -negated) for score, negated in best]
-
-def _top_scored_by_whoosh(searcher, terms, selected, size, limit):
-    query = wq.Or([wq.Term(FIELD, term) for term in terms])
-    allowed = MaskSet(selected, size)
-    results = searcher.search(query, limit=limit, filter=allowed, terms=False)
-    return [(hit.score, hit.docnum) for hit in results]
+    if len(scores) > limit:
+        # Everything scoring at least the limit-th best score, so that all its equals are weighed.
+        floor = heapq.nlargest(limit, scores.values())[-1]
+        chosen = [docnum for docnum, score in scores.items() if score >= floor]
+    else:
+        chosen = list(scores)
+    chosen.sort(key=lambda docnum: (scores[docnum], tie_order[docnum]), reverse=True)
+    return [(scores[docnum], docnum) for docnum in chosen[:limit]]

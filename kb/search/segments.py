@@ -13,7 +13,6 @@ from itertools import accumulate
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.columns import NumericColumn
-from whoosh.idsets import DocIdSet
 from whoosh.reading import TermNotFound
 
 _TO_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
@@ -33,26 +32,6 @@ def mask_of(docnums, size: int) -> int:
     for docnum in docnums:
         flags[docnum] = 1
     return flags_to_mask(flags)
-
-
-class MaskSet(DocIdSet):
-    """A bitmask as the set-like filter Whoosh's collectors accept."""
-
-    def __init__(self, mask: int, size: int) -> None:
-        self.flags = mask_to_flags(mask, size)
-        self.count = mask.bit_count()
-
-    def __contains__(self, docnum) -> bool:
-        return 0 <= docnum < len(self.flags) and self.flags[docnum] == 1
-
-    def __len__(self) -> int:
-        return self.count
-
-    def __bool__(self) -> bool:
-        return True
-
-    def __iter__(self):
-        return (docnum for docnum, flag in enumerate(self.flags) if flag)
 
 
 def w3_blocks(matcher, offset: int, positions: bool):

@@ -100,7 +100,7 @@ def build_schema() -> Schema:
     # the summary and tags twice (see documents.py): one posting list per word is what keeps
     # queries fast, and the repetition ranks a word in a title above the same word in a body.
     return Schema(
-        doc_id=ID(stored=True, unique=True),
+        doc_id=ID(stored=True, unique=True, sortable=True),  # sortable: equal results ordered by it
         content_type=ID(stored=True, sortable=True),
         text=_text_field(),
         # The distinct words of titles, summaries and tags, unstemmed: what "Did you mean" suggests
