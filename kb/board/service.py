@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kb import audit, clock
@@ -28,6 +28,7 @@ from kb.board.models import (
     WatchedWord,
 )
 from kb.board.watch_mail import tell_watchers
+from kb.common.locks import one_writer_at_a_time
 from kb.common.text import slugify
 from kb.extensions import db
 from kb.library.kinds import ADDRESS_PREFIXES, BY_PREFIX, item_path
@@ -109,11 +110,10 @@ def _hold_reason(user: User, body: str) -> str | None:
 
 
 def _one_writer_at_a_time(user: User) -> None:
-    """On PostgreSQL, hold a lock on this member until the transaction ends, so two posts (or
-    reports) sent at once from two machines are counted one after the other rather than both
-    against the same count. SQLite lets one writer in at a time already."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": RATE_LOCK_KEYS + user.id})
+    """Hold a lock on this member until the transaction ends, so two posts (or reports) sent at
+    once from two workers or machines are counted one after the other rather than both against
+    the same count."""
+    one_writer_at_a_time(RATE_LOCK_KEYS + user.id, BoardPost.__table__)
 
 
 def check_rate(user: User) -> None:

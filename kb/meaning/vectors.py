@@ -8,8 +8,9 @@ import time
 from collections.abc import Callable
 
 import numpy as np
-from sqlalchemy import false, func, select, text, update
+from sqlalchemy import func, select, update
 
+from kb.common.locks import one_writer_at_a_time
 from kb.extensions import db
 from kb.meaning import embedding
 from kb.meaning.models import REMOVED, DocumentVector
@@ -21,17 +22,11 @@ VECTORS_LOCK = 5_170_023  # any fixed number: the advisory lock writers of vecto
 
 
 def _one_writer_at_a_time() -> None:
-    """Wait until no other transaction is writing vectors, and keep the others waiting until this
-    one ends. Two drains can reach the vectors at once (Whoosh lets go of its own lock when its
-    index is written, before the database commits): the second read neither the first's new rows
-    nor its revision, so it inserted them again (and failed) or reused the revision, which another
-    process catching up by revision could then miss."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": VECTORS_LOCK})
-    else:
-        # SQLite has one writer at a time: a write that changes nothing takes that lock now, before
-        # the reading, rather than at the first insert after it.
-        db.session.execute(update(DocumentVector).where(false()).values(revision=DocumentVector.revision))
+    """Two drains can reach the vectors at once (Whoosh lets go of its own lock when its index is
+    written, before the database commits): the second read neither the first's new rows nor its
+    revision, so it inserted them again (and failed) or reused the revision, which another process
+    catching up by revision could then miss. So the writer of vectors waits for the other's commit."""
+    one_writer_at_a_time(VECTORS_LOCK, DocumentVector.__table__)
 
 
 def _next_revision() -> int:
