@@ -9,6 +9,7 @@ address has an account, so the limit reveals nothing about who is a member.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -17,9 +18,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from kb import clock
 from kb.auth.service import AuthError
+from kb.common.locks import one_writer_at_a_time
 from kb.extensions import db
 
 WINDOW = timedelta(hours=1)
+LOCK_KEYS = 8_000_000_000_000  # advisory lock keys from here: one per address and form (kb.common.locks)
 # What each form's requests are counted as; the two forms have a limit each.
 REGISTER = "register"
 FORGOT_PASSWORD = "forgot-password"
@@ -57,6 +60,7 @@ def count_request(ip_address: str, purpose: str) -> None:
     if purpose not in PURPOSES:
         raise ValueError(f"unknown purpose {purpose!r}")
     ip_address = (ip_address or "unknown")[:45]
+    one_at_a_time(ip_address, purpose)  # requests sent at once are counted one after the other
     now = clock.now()
     recent = db.session.scalars(
         select(MailRequest.requested_at)
@@ -68,6 +72,12 @@ def count_request(ip_address: str, purpose: str) -> None:
     db.session.add(MailRequest(ip_address=ip_address, purpose=purpose, requested_at=now))
     db.session.execute(delete(MailRequest).where(MailRequest.requested_at < now - WINDOW))
     db.session.commit()
+
+
+def one_at_a_time(ip_address: str, purpose: str) -> None:
+    """Until the transaction ends, other requests from this address for this form wait here."""
+    digest = hashlib.sha256(f"{purpose} {ip_address}".encode()).digest()
+    one_writer_at_a_time(LOCK_KEYS + int.from_bytes(digest[:5], "big"), MailRequest.__table__)
 
 
 def requests_counted(ip_address: str, purpose: str) -> int:

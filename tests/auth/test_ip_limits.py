@@ -4,13 +4,21 @@ address has an account."""
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from kb import clock
-from kb.auth.ip_limits import FORGOT_PASSWORD, REGISTER, requests_counted
+from kb.auth.ip_limits import (
+    FORGOT_PASSWORD,
+    REGISTER,
+    TooManyRequests,
+    count_request,
+    one_at_a_time,
+    requests_counted,
+)
 from kb.auth.models import User
 from kb.extensions import db
 from kb.mail import MailOutbox
@@ -98,3 +106,29 @@ def test_forms_with_mistakes_are_not_counted(client, limited):
     for _ in range(3):
         assert forgot(client, "not an address").status_code == 422
     assert requests_counted(OFFICE, FORGOT_PASSWORD) == 0
+
+
+def test_requests_sent_at_once_are_counted_one_after_the_other(limited):
+    """Two requests from one address racing for the last place: one is refused. (Counted without a
+    lock, both counted the same requests and both got through.)"""
+    count_request(OFFICE, FORGOT_PASSWORD)  # one of the two allowed
+    outcome = {}
+
+    def other_worker():
+        with limited.app_context():
+            try:
+                count_request(OFFICE, FORGOT_PASSWORD)
+                outcome["other"] = "counted"
+            except TooManyRequests:
+                outcome["other"] = "refused"
+            finally:
+                db.session.remove()
+
+    one_at_a_time(OFFICE, FORGOT_PASSWORD)  # this worker is about to count
+    racing = threading.Thread(target=other_worker)
+    racing.start()
+    racing.join(0.5)  # long enough for the other to count too, were it not made to wait
+    count_request(OFFICE, FORGOT_PASSWORD)
+    racing.join(30)
+    assert outcome == {"other": "refused"}
+    assert requests_counted(OFFICE, FORGOT_PASSWORD) == 2
