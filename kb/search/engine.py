@@ -160,8 +160,12 @@ class Engine:
 
     @staticmethod
     def _segment_tie_order(leaf) -> list[tuple[int, str]]:
-        # An undated document's column holds the largest value there is: it goes last instead.
-        published = [-1 if value == UNDATED else value for value in numeric_column(leaf, "published_at")]
+        # An undated document's column holds the largest value there is: it goes last instead. A
+        # segment of undated documents only (a rebuild's process may get just checklist items) has
+        # no column at all.
+        size = leaf.doc_count_all()
+        published = [-1 if value == UNDATED else value for value in numeric_column(leaf, "published_at")] \
+            if leaf.has_column("published_at") else [-1] * size
         keys = [""] * len(published)
         if published and leaf.has_column("doc_id"):
             keys = [key.decode() if isinstance(key, bytes) else key for key in leaf.column_reader("doc_id")]

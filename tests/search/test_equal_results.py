@@ -65,3 +65,24 @@ def test_newest_first_puts_what_has_no_date_last(client, publish, seeded):
     dates = [hit["published_at"] for hit in browsed["results"]]
     assert dates[0] is not None and None in dates
     assert dates == sorted(dates, key=lambda date: (date is not None, date or ""), reverse=True)
+
+
+def test_undated_documents_go_last_whichever_segment_holds_them(tmp_path):
+    # A segment whose documents all lack a date (a rebuild's process may be given only checklist
+    # items) has no date column: its documents are still undated, not dated at zero.
+    from kb.search.engine import Engine
+    from kb.search.store import ensure_index, open_index
+    ensure_index(tmp_path)
+    index = open_index(tmp_path)
+    for documents in ([("checklist_pair:2", None), ("library_item:1", datetime(2020, 1, 1))],
+                      [("checklist_pair:1", None)]):
+        writer = index.writer()
+        for doc_id, published_at in documents:
+            writer.add_document(doc_id=doc_id, text="compact", visibility="public",
+                                **({"published_at": published_at} if published_at else {}))
+        writer.commit(merge=False)
+    engine = Engine(tmp_path)
+    searcher = engine.searcher()
+    newest = engine._newest(searcher, (1 << 3) - 1, 3, 0, 3)
+    assert [searcher.stored_fields(docnum)["doc_id"] for docnum in newest] == [
+        "library_item:1", "checklist_pair:2", "checklist_pair:1"]

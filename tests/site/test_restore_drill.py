@@ -4,6 +4,7 @@ site: every registered page as an administrator and as a visitor, search, and th
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from kb import clock
@@ -70,4 +71,12 @@ def test_a_backup_restored_into_an_emptied_database_gives_back_the_same_site(who
 
     after = what_the_site_shows(whole_site)
     changed = [key for key in before if before[key] != after.get(key)]
-    assert changed == []
+    assert changed == [], "\n".join(differences(before[key], after.get(key), key) for key in changed)
+
+
+def differences(before, after, key) -> str:
+    """What a changed page lost and gained, so that a failure says what moved."""
+    lines = [str(part) for part in (before if isinstance(before, tuple) else (before,))]
+    later = [str(part) for part in (after if isinstance(after, tuple) else (after,))]
+    changed = difflib.unified_diff("\n".join(lines).splitlines(), "\n".join(later).splitlines(), lineterm="", n=1)
+    return f"{key}:\n" + "\n".join(list(changed)[2:40])
