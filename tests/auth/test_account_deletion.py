@@ -200,6 +200,20 @@ def test_the_member_cannot_sign_in_again_but_the_address_can_register_afresh(cli
         AuditEntry.target_type == "member", AuditEntry.target_id == again.id)) == 0
 
 
+def test_a_deleted_members_id_is_not_given_to_the_next_member(client, seeded):
+    # The newest account: SQLite without AUTOINCREMENT gave the highest id, once free, to the next row.
+    leaving = make_user(email="lou@example.org", display_name="Lou Leaving")
+    leaving_id = leaving.id
+    sign_in(client, leaving)
+    assert delete_account(client).status_code == 302
+    response = client.post("/register", data={
+        "csrf_token": form_token(client), "email": "nia@example.org", "display_name": "Nia Newcomer",
+        "organisation": "Warwick Council", "sector": "public body", "region": "West Midlands", "password": PASSWORD,
+        "confirm_password": PASSWORD})
+    assert "Check your email" in response.get_data(as_text=True)
+    assert find_user_by_email("nia@example.org").id > leaving_id
+
+
 def test_removing_published_work_takes_it_out_of_pages_and_search(client, leaver):
     item_id, post_id, my_thread_id = leaver["item_id"], leaver["post_id"], leaver["my_thread_id"]
     sign_in(client, leaver["me"])

@@ -1,10 +1,12 @@
 """Members as moderators and admins see them: search, record, history, roles."""
 
+from kb import audit
+from kb.auth import deletion
 from kb.auth.models import Role, User
 from kb.board import moderation, service
 from kb.extensions import db
 from tests.board.conftest import category
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 from tests.library.conftest import post
 from tests.moderation.test_audit_log import logged_in
 
@@ -70,3 +72,24 @@ def test_removing_a_spammer_suspends_and_hides_everything_and_can_be_undone(seed
     assert {db.session.get(type(first), p.id).state for p in (first, second)} == {"visible"}
     log = client.get("/moderation/log").get_data(as_text=True)
     assert "Remove spammer" in log and "Restore member" in log
+
+
+def test_member_history_is_matched_by_kind_and_id(seeded):
+    """A member's history holds decisions about them and their own work: none about a deleted
+    member's posts, nor about a thread or anything else whose id is the member's number."""
+    seeded.config["KB_PREMODERATION_POSTS"] = 0
+    mod = make_user(display_name="Mo Moderator", role=Role.MODERATOR)
+    dee = make_user(display_name="Dee Departing")  # the newest account, with the newest thread and post
+    pens = service.start_thread(category("general"), "Buy our pens today", "Cheap pens", by=dee)
+    moderation.hide_post(pens, mod, "Advertising pens")
+    deletion.delete_account(dee, PASSWORD, remove_published=True)
+    nia = make_user(display_name="Nia Newcomer")
+    mine = service.start_thread(category("general"), "Sharing a building with a charity", "Any tips?", by=nia)
+    moderation.hide_post(mine, mod, "Posted twice")
+    audit.record(mod, "lock thread", "board thread", nia.id, "A thread with her number")
+    audit.record(mod, "edit collection", "collection", nia.id, "A collection with her number")
+    db.session.commit()
+    page = logged_in(seeded, mod).get(f"/admin/members/{nia.id}").get_data(as_text=True)
+    assert "Posted twice" in page
+    assert "Advertising pens" not in page
+    assert "A thread with her number" not in page and "A collection with her number" not in page
