@@ -5,7 +5,8 @@ A link carries a signed token (itsdangerous, with the site's secret key and a sa
 and needs no table: it is single-use because what it was signed over changes when it is used. A
 verification link names the address it verifies, so it does nothing once that address is verified
 or the account has moved on; a reset link is signed over the account's password hash, so it is
-void once the password changes (by this link or any other way).
+void once the password changes (by this link or any other way). Every link names its account by
+id and stamp (kb.auth.links), so it never acts on another account given the same id.
 
 Nothing here says whether an address has an account: registering with a known address, or asking
 for a reset, gives the same answer either way; only the mail that arrives differs.
@@ -21,7 +22,7 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSaf
 from sqlalchemy.exc import IntegrityError
 
 from kb import clock, mail
-from kb.auth import sessions
+from kb.auth import links, sessions
 from kb.auth.models import SignedInSession, User
 from kb.auth.service import (
     AuthError,
@@ -74,18 +75,26 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt=f"kb-{purpose}", signer=ClockSigner)
 
 
-def _read(purpose: str, token: str, lifetime: timedelta, invalid: str, expired: str) -> dict:
+GONE = "The account this link was made for no longer exists, so the link does nothing."
+
+
+def _read(purpose: str, token: str, lifetime: timedelta, invalid: str, expired: str) -> tuple[User, dict]:
+    """The account a link names, and the link's data; LinkProblem when it cannot be used."""
     if not token or len(token) > TOKEN_MAX:
         raise LinkProblem(invalid)
     try:
-        data = _serializer(purpose).loads(token, max_age=int(lifetime.total_seconds()))
+        data, signed_at = _serializer(purpose).loads(token, max_age=int(lifetime.total_seconds()),
+                                                     return_timestamp=True)
     except SignatureExpired:
         raise LinkExpired(expired) from None
     except (BadSignature, UnicodeError, ValueError):
         raise LinkProblem(invalid) from None
     if not isinstance(data, dict) or not isinstance(data.get("u"), int):
         raise LinkProblem(invalid)
-    return data
+    user = db.session.get(User, data["u"])
+    if user is None or not links.made_for(user, data, signed_at):
+        raise LinkProblem(GONE)
+    return user, data
 
 
 def _too_many(to: str, kinds: tuple[str, ...]) -> bool:
@@ -102,7 +111,7 @@ EXPIRED_VERIFY = ("This link to verify your email address has expired: links las
 
 def verification_link(user: User) -> str:
     """The link that verifies the account's present address."""
-    token = _serializer("verify-email").dumps({"u": user.id, "e": user.email})
+    token = _serializer("verify-email").dumps(links.stamped(user, e=user.email))
     return mail.absolute_url("auth.verify_email", token=token)
 
 
@@ -154,7 +163,7 @@ def ask_to_change_email(user: User, new_email: str) -> None:
                    name=owner.display_name, reset_link=reset_link(owner),
                    login_link=mail.absolute_url("auth.login"), minutes=60)
     else:
-        token = _serializer("verify-email").dumps({"u": user.id, "e": new_email, "c": user.email})
+        token = _serializer("verify-email").dumps(links.stamped(user, e=new_email, c=user.email))
         mail.queue(new_email, "change_email", "Confirm your new email address for Common Ground", user=user,
                    name=user.display_name, link=mail.absolute_url("auth.verify_email", token=token), hours=48)
     db.session.commit()
@@ -163,10 +172,9 @@ def ask_to_change_email(user: User, new_email: str) -> None:
 def verify_email(token: str) -> User:
     """Follow a verification link: verifies a new account's address, or moves an account to the
     new address it asked for (and tells the old one). Raises LinkProblem, changing nothing."""
-    data = _read("verify-email", token, VERIFY_FOR, INVALID_VERIFY, EXPIRED_VERIFY)
-    user = db.session.get(User, data["u"])
+    user, data = _read("verify-email", token, VERIFY_FOR, INVALID_VERIFY, EXPIRED_VERIFY)
     address = data.get("e")
-    if user is None or not isinstance(address, str):
+    if not isinstance(address, str):
         raise LinkProblem(INVALID_VERIFY)
     if user.email == address:
         if user.email_verified:
@@ -207,7 +215,7 @@ def _password_fingerprint(user: User) -> str:
 
 def reset_link(user: User) -> str:
     """A link to choose a new password: for an hour, until the password or the address changes."""
-    token = _serializer("reset-password").dumps({"u": user.id, "p": _password_fingerprint(user)})
+    token = _serializer("reset-password").dumps(links.stamped(user, p=_password_fingerprint(user)))
     return mail.absolute_url("auth.reset_password", token=token)
 
 
@@ -224,10 +232,7 @@ def request_password_reset(email: str) -> None:
 
 def account_for_reset(token: str) -> User:
     """The account a reset link opens, or LinkProblem saying why it cannot be used."""
-    data = _read("reset-password", token, RESET_FOR, INVALID_RESET, EXPIRED_RESET)
-    user = db.session.get(User, data["u"])
-    if user is None:
-        raise LinkProblem(INVALID_RESET)
+    user, data = _read("reset-password", token, RESET_FOR, INVALID_RESET, EXPIRED_RESET)
     if data.get("p") != _password_fingerprint(user):
         raise LinkUsed(USED_RESET)
     return user

@@ -17,6 +17,7 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSaf
 from sqlalchemy import delete, select
 
 from kb import clock, mail
+from kb.auth import links
 from kb.auth.models import User
 from kb.extensions import db
 from kb.notifications.models import (
@@ -124,7 +125,7 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def unsubscribe_url(user: User, kinds: Iterable[Kind]) -> str:
     """A signed link that turns these kinds off for the member, without signing in."""
-    token = _serializer().dumps({"u": user.id, "k": sorted(Kind(kind).value for kind in kinds)})
+    token = _serializer().dumps(links.stamped(user, k=sorted(Kind(kind).value for kind in kinds)))
     return mail.absolute_url("notifications.unsubscribe", token=token)
 
 
@@ -133,7 +134,8 @@ def read_unsubscribe(token: str) -> tuple[User, list[Kind]]:
     if not token or len(token) > TOKEN_MAX:
         raise UnsubscribeProblem(INVALID_LINK)
     try:
-        data = _serializer().loads(token, max_age=int(UNSUBSCRIBE_FOR.total_seconds()))
+        data, signed_at = _serializer().loads(token, max_age=int(UNSUBSCRIBE_FOR.total_seconds()),
+                                              return_timestamp=True)
     except SignatureExpired:
         raise UnsubscribeExpired(EXPIRED_LINK) from None
     except (BadSignature, UnicodeError, ValueError):
@@ -144,7 +146,8 @@ def read_unsubscribe(token: str) -> tuple[User, list[Kind]]:
     if not isinstance(kinds, list) or not kinds or not set(kinds) <= {kind.value for kind in Kind}:
         raise UnsubscribeProblem(INVALID_LINK)
     user = db.session.get(User, data["u"])
-    if user is None:
+    # An account given the id of the one the link was for is another member: theirs is not to change.
+    if user is None or not links.made_for(user, data, signed_at):
         raise UnsubscribeProblem("The account this link was for no longer exists, so nothing is sent to it.")
     return user, [Kind(kind) for kind in kinds]
 

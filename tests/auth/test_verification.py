@@ -4,12 +4,13 @@ saves drafts but does not submit, post or report, and is told why and how; "send
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
 
 from kb import clock
-from kb.auth import verification
+from kb.auth import deletion, verification
 from kb.auth.models import User
 from kb.board.models import BoardPost, BoardThread
 from kb.extensions import db
@@ -172,3 +173,21 @@ def test_the_verify_token_opens_no_reset(client, mailbox):
     link = register(client, mailbox)
     with pytest.raises(verification.LinkProblem):
         verification.account_for_reset(link.rsplit("/", 1)[1])
+
+
+def test_links_mailed_to_a_deleted_account_do_nothing_for_an_account_given_its_id(client, mailbox):
+    verify = register(client, mailbox)
+    leaving = priya()
+    reset = urlsplit(verification.reset_link(leaving)).path
+    old_id, password_hash = leaving.id, leaving.password_hash
+    deletion.delete_account(leaving, PASSWORD, remove_published=False)
+    # She registers again, with the same password, and (as SQLite did before migration 0025) the same id.
+    db.session.add(User(id=old_id, email="priya@example.org", display_name="Priya Shah", password_hash=password_hash,
+                        created_at=clock.now() + timedelta(hours=1)))
+    db.session.commit()
+    for link in (verify, reset):
+        response = client.get(link)
+        assert response.status_code == 400, link
+        assert "This link cannot be used" in response.get_data(as_text=True)
+        assert "no longer exists" in response.get_data(as_text=True)
+    assert not priya().email_verified

@@ -6,12 +6,15 @@ import re
 from datetime import timedelta
 
 from kb import clock
+from kb.auth import deletion
+from kb.auth.models import User
 from kb.board import service as board
+from kb.extensions import db
 from kb.notifications import service
 from kb.notifications.models import Frequency, Kind
 from kb.personal_data import everything_about
-from tests.conftest import form_token, sign_in
-from tests.factories import category_named
+from tests.conftest import PASSWORD, form_token, sign_in
+from tests.factories import category_named, make_user
 from tests.notifications.conftest import choose, theme_id_of, theme_title, waiting_for
 
 
@@ -67,8 +70,8 @@ def test_the_settings_page_refuses_a_post_without_its_form_token(people, client)
     assert service.settings_of(people["ann"]).frequency(Kind.REPLIES) == Frequency.DAILY
 
 
-def an_immediate_reply_mail(people, mailbox):
-    ann = people["ann"]
+def an_immediate_reply_mail(people, mailbox, ann=None):
+    ann = ann or people["ann"]
     choose(ann, replies="immediate")
     thread = board.start_thread(category_named("general"), "Sharing a building with a charity", "Any tips?",
                                 by=ann).thread
@@ -135,3 +138,47 @@ def test_my_data_holds_the_choices_and_what_waits_for_a_digest(people, app):
     assert part["themes_for_new_case_studies"] == [theme_title("funding-it-better")]
     assert [entry["title"] for entry in part["waiting_for_next_digest"]] == ["Sharing a building with a charity"]
     assert "Ben Reader" not in str(part)  # another member's reply is theirs, not ann's
+
+
+def test_an_old_unsubscribe_link_does_not_change_a_new_members_settings(people, mailbox, client):
+    dee = make_user(email="dee@example.org", display_name="Dee Departing")  # the newest account
+    link = mailbox.link_in(an_immediate_reply_mail(people, mailbox, dee), "/notifications/unsubscribe/")
+    sign_in(client, dee)
+    client.post("/account/delete", data={"csrf_token": form_token(client), "current_password": PASSWORD,
+                                         "published": "keep"})
+    nia = make_user(email="nia@example.org", display_name="Nia Newcomer")
+    choose(nia, replies="immediate")
+    for response in (client.get(link), client.post(link)):
+        assert response.status_code == 400
+        page = response.get_data(as_text=True)
+        assert "This link cannot be used" in page and "no longer exists" in page
+    assert service.settings_of(nia).frequency(Kind.REPLIES) == Frequency.IMMEDIATE
+
+
+def an_account_given_the_id_of(user: User, email: str) -> User:
+    """What SQLite did before migration 0025: the next account got a deleted account's id."""
+    old_id = user.id
+    deletion.delete_account(user, PASSWORD, remove_published=False)
+    clock.freeze(clock.now() + timedelta(days=1))
+    newcomer = User(id=old_id, email=email, display_name="Nia Newcomer", password_hash="-", created_at=clock.now())
+    db.session.add(newcomer)
+    db.session.commit()
+    return newcomer
+
+
+def test_a_link_names_its_account_not_only_the_accounts_number(people, mailbox, client):
+    link = mailbox.link_in(an_immediate_reply_mail(people, mailbox), "/notifications/unsubscribe/")
+    # A link mailed before links named the account: it still works for the account it was sent to...
+    unstamped = service._serializer().dumps({"u": people["ben"].id, "k": ["decisions"]})
+    assert client.post(f"/notifications/unsubscribe/{unstamped}").status_code == 200
+    assert service.settings_of(people["ben"]).frequency(Kind.DECISIONS) == Frequency.OFF
+    unstamped = service._serializer().dumps({"u": people["ann"].id, "k": ["decisions"]})
+    nia = an_account_given_the_id_of(people["ann"], "nia@example.org")
+    choose(nia, replies="immediate")
+    # ... and neither kind acts on an account made after the link, whatever its id.
+    for address in (link, f"/notifications/unsubscribe/{unstamped}"):
+        response = client.post(address)
+        assert response.status_code == 400 and "This link cannot be used" in response.get_data(as_text=True)
+    settings = service.settings_of(nia)
+    assert (settings.frequency(Kind.REPLIES), settings.frequency(Kind.DECISIONS)) == (Frequency.IMMEDIATE,
+                                                                                      Frequency.DAILY)
