@@ -63,9 +63,10 @@ def record(actor: User | None, action: str, target_type: str, target_id: int | N
 
 def forget_member(user_id: int) -> None:
     """Name a deleted account "a former member" throughout the log, in the caller's transaction:
-    the actor of what they did, and the target of what was done to them (its id too, since SQLite
-    may give a new account the same id). What was done, why and when all stay. These are plain
-    UPDATE statements, the only ones the database's triggers let through (migration 0021)."""
+    the actor of what they did, and the target of what was done to them (its id too: before
+    migration 0025 SQLite could give a new account the same id). What was done, why and when all
+    stay. These are plain UPDATE statements, the only ones the database's triggers let through
+    (migration 0021)."""
     former = member_name(None)
     db.session.execute(update(AuditEntry).where(AuditEntry.actor_id == user_id)
                        .values(actor_id=None, actor_name=former).execution_options(synchronize_session=False))
