@@ -72,7 +72,9 @@ def cycles(edges) -> list[list[str]]:
 # What each feature offers the others; the rest of a package is its own business. Besides its
 # models and its service (the rules), a feature may offer a module others are meant to use.
 PUBLIC = {
-    "auth": {"models", "service", "forms"},  # forms: the suspension form the board and the hub share
+    # forms: the suspension form the board and the hub share; links: how a signed link in a mail names
+    # its account (the unsubscribe link)
+    "auth": {"models", "service", "forms", "links"},
     "themes": {"models", "service", "sections"},  # sections: where features add to the theme pages
     # kinds: item addresses; rules: who may see what (the feeds ask for an anonymous visitor); tags: renames
     "library": {"models", "service", "kinds", "queries", "history", "reviewables", "rules", "tags"},
