@@ -3,11 +3,14 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
+from sqlalchemy import text
 
-from kb import create_app
+from kb import create_app, mail
+from kb.auth.models import User
 from kb.extensions import db
 from kb.ops.health import migration_heads
 from kb.search.backends.postgres_backend import TABLES as POSTGRES_SEARCH_TABLES
+from tests.factories import make_user
 
 
 def _not_search_tables(_object, name, type_, reflected, _compare_to):
@@ -38,4 +41,27 @@ def test_migrations_go_down_and_up_again(tmp_path):
         upgrade()
         with db.engine.connect() as connection:
             assert "users" in db.inspect(connection).get_table_names()
+        db.engine.dispose()
+
+
+def test_titles_and_names_saved_with_line_breaks_are_put_on_one_line(tmp_path):
+    """Rows saved before every one-line field went through kb.common.text.one_line."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'scratch.sqlite3'}"})
+    with app.app_context():
+        upgrade(revision="0024")
+        user_id = make_user(email="sam@example.org").id
+        message = mail.queue("sam@example.org", "reset_password", "Reset", name="Sam", link="x", minutes=60)
+        db.session.commit()
+        message_id = message.id
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE users SET display_name = :name, organisation = :organisation"),
+                               {"name": "Sam\r\nOkafor", "organisation": "Forum\u2028North"})
+            connection.execute(text("UPDATE mail_outbox SET subject = :subject"),
+                               {"subject": "New case study: “Joint\ntraining”"})
+        db.session.remove()
+        upgrade()
+        user = db.session.get(User, user_id)
+        assert (user.display_name, user.organisation) == ("Sam Okafor", "Forum North")
+        assert db.session.get(mail.MailOutbox, message_id).subject == "New case study: “Joint training”"
+        db.session.remove()
         db.engine.dispose()
