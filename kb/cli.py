@@ -22,6 +22,7 @@ from kb.config import PROJECT_ROOT
 from kb.meaning import vectors as meaning_vectors
 from kb.notifications import digests
 from kb.ops import backup as backups
+from kb.ops import health
 from kb.search import service as search
 from kb.seeding import load_seed
 
@@ -246,12 +247,21 @@ def mail_group() -> None:
     """The mail outbox: messages the site has queued."""
 
 
+def send_and_report() -> None:
+    """Send what is due. A message that fails is its own business (retried, or given up), not the
+    command's: the command says which, one line each on stderr (so cron mails them), and succeeds."""
+    result = mail.send_due(log_failures=False)
+    for line in result.failures:
+        click.echo(line, err=True)
+    click.echo(f"Sent {result.sent}; {result.failed} failed ({result.failed - result.given_up} to be retried, "
+               f"{result.given_up} given up); {result.waiting} waiting.")
+
+
 @mail_group.command("send")
 @with_appcontext
 def mail_send() -> None:
     """Send every message that is due (normally done after each request; cron it as well)."""
-    result = mail.send_due()
-    click.echo(f"Sent {result.sent}; {result.failed} failed (retried later); {result.waiting} waiting.")
+    send_and_report()
 
 
 @mail_group.command("digests")
@@ -267,18 +277,22 @@ def mail_digests() -> None:
     click.echo(f"{plural(run.members, 'member')} with new items: {plural(run.digests, 'digest')} queued, listing "
                f"{plural(run.items, 'item')}; {run.not_due} not due yet; {run.not_mailed} not mailed (address "
                "unverified, or suspended).")
-    result = mail.send_due()
-    click.echo(f"Sent {result.sent}; {result.failed} failed (retried later); {result.waiting} waiting.")
+    send_and_report()
 
 
 @mail_group.command("status")
 @with_appcontext
 def mail_status() -> None:
-    """The outbox backlog: waiting, retrying, given up."""
+    """The outbox backlog: waiting, retrying, given up (and why), and whether /healthz calls mail degraded."""
+    check = health.check_mail_outbox()
+    click.echo("mail: ok" if check["ok"] else f"mail: degraded: {check['error']}")
     backlog = mail.backlog()
     click.echo(f"waiting: {backlog['waiting']} (oldest {backlog['oldest_seconds']} s), of which retrying: "
                f"{backlog['retrying']}")
-    click.echo(f"given up after {mail.MAX_ATTEMPTS} attempts: {backlog['given_up']}")
+    click.echo(f"given up after {mail.MAX_ATTEMPTS} attempts in the last week: {backlog['given_up']}")
+    for row in mail.given_up_lately():
+        click.echo(f"  mail {row.id} ({row.kind}) to {row.to_address!r}, given up {row.failed_at:%Y-%m-%d %H:%M} UTC: "
+                   f"{row.last_error}")
     click.echo(f"sent in the last week: {backlog['sent_last_week']}")
 
 

@@ -6,7 +6,9 @@ HTML part, from templates/mail/) and adds it to the `mail_outbox` table in the c
 transaction, so a message exists exactly when what it reports was committed. Messages leave from
 `flask kb mail send`, or after a response that queued one (as the search outbox drains). Several
 processes may send at once: each claims its rows with a conditional UPDATE (and `FOR UPDATE SKIP
-LOCKED` on PostgreSQL), so no message is sent twice. A failure is retried with growing waits.
+LOCKED` on PostgreSQL), so no message is sent twice. A failure is retried with growing waits, and
+a message that fails however it fails (refused by the server, or impossible to build from what was
+stored) costs only its own attempt: the others in its batch still go.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import ssl
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -31,6 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from kb import clock
+from kb.common.text import one_line
 from kb.config import MailUrl
 from kb.extensions import db
 
@@ -46,6 +49,7 @@ MAX_ATTEMPTS = 8  # about 4 hours of retries with the waits below, then the mess
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=2)
 SENT_KEPT_FOR = timedelta(days=7)  # sent rows are kept a week: rate limits count them
+GIVEN_UP_REPORTED_FOR = timedelta(days=7)  # /healthz and `flask kb mail status` warn of these a week
 BATCH = 20
 SMTP_TIMEOUT_SECONDS = 20
 SWEEP_EVERY_SECONDS = 60
@@ -92,11 +96,12 @@ def queue(to: str, kind: str, subject: str, user=None, unsubscribe_url: str | No
 
     `unsubscribe_url` marks a notification: it gets an unsubscribe link in both parts and the
     List-Unsubscribe headers."""
+    subject = one_line(subject)[:SUBJECT_MAX]
     context = {**context, "subject": subject, "unsubscribe_url": unsubscribe_url,
                "site_url": current_app.config["KB_SITE_URL"]}
     now = clock.now()
     message = MailOutbox(
-        kind=kind, to_address=to, subject=subject[:SUBJECT_MAX],
+        kind=kind, to_address=to, subject=subject,
         body_text=render_template(f"mail/{kind}.txt", **context),
         body_html=render_template(f"mail/{kind}.html", **context),
         unsubscribe_url=unsubscribe_url, user_id=user.id if user is not None else None,
@@ -115,9 +120,11 @@ def sent_recently(to: str, kinds: tuple[str, ...], within: timedelta) -> int:
 
 def build_message(row: MailOutbox, sender: str) -> EmailMessage:
     """The message as it goes out: plain text first, HTML as the alternative; a notification's
-    List-Unsubscribe headers (RFC 2369, and RFC 8058's one-click POST)."""
+    List-Unsubscribe headers (RFC 2369, and RFC 8058's one-click POST). A header cannot hold a line
+    break (EmailMessage refuses one with ValueError): the subject is put on one line here too, for
+    rows queued before titles were."""
     message = EmailMessage()
-    message["Subject"] = row.subject
+    message["Subject"] = one_line(row.subject)
     message["From"] = sender
     message["To"] = row.to_address
     message["Date"] = format_datetime(clock.now().replace(tzinfo=UTC))
@@ -213,32 +220,69 @@ def _record_sent(row: MailOutbox) -> None:
     db.session.commit()
 
 
-def _record_failure(row: MailOutbox, error: Exception) -> None:
+def _record_failure(row: MailOutbox, error: Exception) -> str:
+    """Count the attempt, set the next one (or give up) and say so in one line, for the log or the
+    operator's command."""
     now = clock.now()
     row.attempts += 1
-    row.last_error = f"{type(error).__name__}: {error}"[:ERROR_MAX]
+    row.last_error = one_line(f"{type(error).__name__}: {error}")[:ERROR_MAX]
     row.claim_token = row.claimed_until = None
     if row.attempts >= MAX_ATTEMPTS:
         row.failed_at = now
-        log.error("giving up on mail %s to %s after %s attempts: %s", row.id, row.to_address, row.attempts,
-                  row.last_error)
+        outcome = f"given up after {row.attempts} attempts"
     else:
         row.next_attempt_at = now + retry_wait(row.attempts)
-        log.warning("mail %s to %s not sent (attempt %s), retrying at %s: %s", row.id, row.to_address,
-                    row.attempts, row.next_attempt_at, row.last_error)
+        outcome = f"attempt {row.attempts} of {MAX_ATTEMPTS}, next at {row.next_attempt_at:%Y-%m-%d %H:%M} UTC"
     db.session.commit()
+    return f"mail {row.id} to {row.to_address!r} not sent ({outcome}): {row.last_error}"
+
+
+# Refusals of one message: the connection is still good for the rest of the batch. Every other
+# OSError (SMTPException is one) means the connection is gone, or was never made.
+REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused)
 
 
 @dataclass
 class SendResult:
     sent: int = 0
     failed: int = 0
+    given_up: int = 0
     waiting: int = 0
+    failures: list[str] = field(default_factory=list)  # one line for each message not sent
+    log_failures: bool = True
+
+    def failed_with(self, row: MailOutbox, error: Exception) -> None:
+        line = _record_failure(row, error)
+        self.failures.append(line)
+        self.failed += 1
+        self.given_up += row.failed_at is not None
+        if self.log_failures:
+            log.log(logging.ERROR if row.failed_at else logging.WARNING, "%s", line)
 
 
-def send_due(budget_seconds: float | None = None) -> SendResult:
-    """Send what is due, batch by batch, until nothing is due (or the budget is spent)."""
-    result = SendResult()
+def _send_batch(rows: list[MailOutbox], carrier: FileMailer | SmtpMailer, sender: str, result: SendResult) -> None:
+    with carrier.connection() as send:
+        for row in rows:
+            try:
+                send(build_message(row, sender))
+            except REFUSED as error:
+                result.failed_with(row, error)
+            except OSError:
+                raise
+            except Exception as error:
+                # This message cannot be built or written (a header that cannot hold what was stored,
+                # say): it alone pays, with an attempt, and the batch goes on. Its one-line reason is
+                # logged and kept; a traceback per retry would bury the lines an operator reads.
+                result.failed_with(row, error)
+            else:
+                _record_sent(row)
+                result.sent += 1
+
+
+def send_due(budget_seconds: float | None = None, log_failures: bool = True) -> SendResult:
+    """Send what is due, batch by batch, until nothing is due (or the budget is spent). Each message
+    not sent is logged, one line each, unless the caller reports `failures` itself."""
+    result = SendResult(log_failures=log_failures)
     deadline = time.monotonic() + budget_seconds if budget_seconds else None
     sender = current_app.config["KB_MAIL_SENDER"]
     carrier = mailer()
@@ -247,22 +291,17 @@ def send_due(budget_seconds: float | None = None) -> SendResult:
         if not rows:
             break
         try:
-            with carrier.connection() as send:
-                for row in rows:
-                    try:
-                        send(build_message(row, sender))
-                    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as error:
-                        _record_failure(row, error)  # this message only; the connection is still good
-                        result.failed += 1
-                    else:
-                        _record_sent(row)
-                        result.sent += 1
-        except (OSError, smtplib.SMTPException) as error:
-            # The server is down or refused us: every message still claimed waits for its retry.
+            _send_batch(rows, carrier, sender, result)
+        except SQLAlchemyError:
+            raise  # the outbox itself is out of reach: the claims lapse and the rows are taken again
+        except Exception as error:
+            # The server is down, refused us or dropped the connection: every message still claimed
+            # counts an attempt and waits for its retry, rather than for its claim to lapse.
+            if not isinstance(error, OSError):
+                log.exception("sending a batch of mail failed")
             for row in rows:
                 if row.sent_at is None and row.claim_token is not None:
-                    _record_failure(row, error)
-                    result.failed += 1
+                    result.failed_with(row, error)
     db.session.execute(delete(MailOutbox).where(MailOutbox.sent_at < clock.now() - SENT_KEPT_FOR))
     db.session.commit()
     result.waiting = backlog()["waiting"]
@@ -279,16 +318,23 @@ def send_quietly(budget_seconds: float = 5.0) -> None:
 
 
 def backlog() -> dict:
-    """What waits (and since when), what is failing, and what was given up."""
+    """What waits (and since when), what is failing, and what was given up in the last week."""
     now = clock.now()
     unsent = (MailOutbox.sent_at.is_(None), MailOutbox.failed_at.is_(None))
     waiting, oldest = db.session.execute(
         select(func.count(MailOutbox.id), func.min(MailOutbox.created_at)).where(*unsent)).one()
     retrying = db.session.scalar(select(func.count(MailOutbox.id)).where(*unsent, MailOutbox.attempts > 0))
-    given_up = db.session.scalar(select(func.count(MailOutbox.id)).where(MailOutbox.failed_at.is_not(None)))
+    given_up = db.session.scalar(select(func.count(MailOutbox.id)).where(
+        MailOutbox.failed_at > now - GIVEN_UP_REPORTED_FOR))
     sent = db.session.scalar(select(func.count(MailOutbox.id)).where(MailOutbox.sent_at.is_not(None)))
     return {"waiting": waiting, "retrying": retrying, "given_up": given_up, "sent_last_week": sent,
             "oldest_seconds": round((now - oldest).total_seconds(), 1) if oldest else 0.0}
+
+
+def given_up_lately(limit: int = 10) -> list[MailOutbox]:
+    """The messages most recently given up (in the last week), with why, for the operator."""
+    return list(db.session.scalars(select(MailOutbox).where(MailOutbox.failed_at > clock.now() - GIVEN_UP_REPORTED_FOR)
+                                   .order_by(MailOutbox.failed_at.desc(), MailOutbox.id.desc()).limit(limit)))
 
 
 # --- sending after the response -------------------------------------------------------------------

@@ -195,3 +195,53 @@ def test_mail_commands_send_and_report_the_backlog(app, runner, mailbox):
     assert sent.exit_code == 0 and "Sent 1" in sent.output
     assert len(mailbox.messages) == 1
     assert "waiting: 0" in runner.invoke(args=["kb", "mail", "status"]).output
+
+
+def test_a_message_that_cannot_be_built_costs_only_its_own_attempts(app, mailbox):
+    """A header cannot hold a line break: building this message raises. The reset queued with it
+    still goes in the same run; the broken one is retried with growing waits, then given up with
+    the reason kept, and never holds the outbox up."""
+    clock.freeze(NOW)
+    broken = queue_one(to="sam@example.org\nBcc: everyone@example.org")
+    queue_one()
+    result = mail.send_due()
+    assert [message["To"] for message in mailbox.messages] == ["priya@example.org"]
+    assert (result.sent, result.failed, result.given_up, result.waiting) == (1, 1, 0, 1)
+    db.session.refresh(broken)
+    assert (broken.attempts, broken.next_attempt_at, broken.claim_token) == (1, NOW + timedelta(minutes=1), None)
+    assert broken.last_error.startswith("ValueError: ") and "\n" not in broken.last_error
+    waits = []
+    while broken.failed_at is None:
+        waits.append(broken.next_attempt_at - clock.now())
+        clock.freeze(broken.next_attempt_at)
+        mail.send_due()
+        db.session.refresh(broken)
+    assert waits == [mail.retry_wait(attempt) for attempt in range(1, mail.MAX_ATTEMPTS)]
+    assert broken.attempts == mail.MAX_ATTEMPTS and "linefeed" in broken.last_error
+    assert mail.backlog()["given_up"] == 1
+    assert len(mailbox.messages) == 1
+
+
+def test_a_subject_stored_with_a_line_break_goes_out_on_one_line(app, mailbox):
+    row = queue_one()
+    row.subject = "New case study: “Joint training\r\nfor councillors”"  # a row queued before titles were cleaned
+    db.session.commit()
+    [message] = mailbox.deliver()
+    assert message["Subject"] == "New case study: “Joint training for councillors”"
+    assert mail.queue("a@example.org", "reset_password", "Two\u2028lines", name="A", link="x", minutes=60
+                      ).subject == "Two lines"
+
+
+def test_mail_send_reports_a_failed_message_in_one_line_and_succeeds(app, runner, mailbox):
+    clock.freeze(NOW)
+    broken = queue_one(to="sam@example.org\nBcc: everyone@example.org")
+    queue_one()
+    sent = runner.invoke(args=["kb", "mail", "send"])
+    assert sent.exit_code == 0 and sent.exception is None
+    assert sent.output.splitlines() == [
+        f"mail {broken.id} to 'sam@example.org\\nBcc: everyone@example.org' not sent (attempt 1 of "
+        f"{mail.MAX_ATTEMPTS}, next at 2026-11-28 09:01 UTC): ValueError: Header values may not contain linefeed "
+        "or carriage return characters",
+        "Sent 1; 1 failed (1 to be retried, 0 given up); 1 waiting.",
+    ]
+    assert len(mailbox.messages) == 1

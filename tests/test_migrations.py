@@ -9,10 +9,12 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import CreateTable
 
-from kb import create_app
+from kb import create_app, mail
+from kb.auth.models import User
 from kb.extensions import db
 from kb.ops.health import migration_heads
 from kb.search.backends.postgres_backend import TABLES as POSTGRES_SEARCH_TABLES
+from tests.factories import make_user
 
 
 def _not_search_tables(_object, name, type_, reflected, _compare_to):
@@ -106,4 +108,27 @@ def test_the_upgrade_to_autoincrement_keeps_rows_and_links_and_skips_ids_known_t
         # The audit log's triggers came back with its table: it still refuses deletions.
         with pytest.raises(DBAPIError, match="never changed or removed"), db.engine.begin() as connection:
             connection.execute(text("DELETE FROM audit_log"))
+        db.engine.dispose()
+
+
+def test_titles_and_names_saved_with_line_breaks_are_put_on_one_line(tmp_path):
+    """Rows saved before every one-line field went through kb.common.text.one_line."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'scratch.sqlite3'}"})
+    with app.app_context():
+        upgrade(revision="0024")
+        user_id = make_user(email="sam@example.org").id
+        message = mail.queue("sam@example.org", "reset_password", "Reset", name="Sam", link="x", minutes=60)
+        db.session.commit()
+        message_id = message.id
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE users SET display_name = :name, organisation = :organisation"),
+                               {"name": "Sam\r\nOkafor", "organisation": "Forum\u2028North"})
+            connection.execute(text("UPDATE mail_outbox SET subject = :subject"),
+                               {"subject": "New case study: “Joint\ntraining”"})
+        db.session.remove()
+        upgrade()
+        user = db.session.get(User, user_id)
+        assert (user.display_name, user.organisation) == ("Sam Okafor", "Forum North")
+        assert db.session.get(mail.MailOutbox, message_id).subject == "New case study: “Joint training”"
+        db.session.remove()
         db.engine.dispose()

@@ -10,14 +10,13 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectField,
-    StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
 from kb.auth.models import EMAIL_MAX, NAME_MAX, ORGANISATION_MAX, SUSPENSION_REASON_MAX
 from kb.auth.service import PASSWORD_MAX, PASSWORD_MIN
-from kb.common.fields import MomentField
+from kb.common.fields import LineField, MomentField
 from kb.common.text import strip, unix_newlines
 from kb.common.vocabulary import REGION_CHOICES, SECTOR_CHOICES
 
@@ -55,17 +54,15 @@ def new_password_fields(label: str = "Password", confirm_label: str = "Confirm p
 
 
 class ProfileFields(FlaskForm):
-    display_name = StringField(
+    display_name = LineField(
         "Display name",
-        filters=[strip],
         validators=[
             DataRequired("Enter the name other members will see"),
             Length(max=NAME_MAX, message=f"Display name must be {NAME_MAX} characters or fewer"),
         ],
     )
-    organisation = StringField(
+    organisation = LineField(
         "Organisation",
-        filters=[strip],
         validators=[
             DataRequired("Enter the organisation you work or volunteer for"),
             Length(max=ORGANISATION_MAX, message=f"Organisation must be {ORGANISATION_MAX} characters or fewer"),

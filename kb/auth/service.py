@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from kb import audit, clock
 from kb.auth import sessions
 from kb.auth.models import SUSPENSION_REASON_MAX, LoginAttempt, Role, SignedInSession, User
+from kb.common.text import one_line
 from kb.common.vocabulary import REGIONS, Sector
 from kb.extensions import db
 from kb.notify import notify
@@ -120,8 +121,8 @@ def create_account(email: str, password: str, profile: Profile, role: Role = Rol
         email=normalise_email(email),
         password_hash=hash_password(password),
         role=role.value,
-        display_name=profile.display_name.strip(),
-        organisation=profile.organisation.strip(),
+        display_name=one_line(profile.display_name),
+        organisation=one_line(profile.organisation),
         sector=Sector(profile.sector).value,
         region=_checked_region(profile.region),
         email_verified_at=clock.now() if verified else None,
@@ -241,8 +242,8 @@ def update_profile(user: User, email: str, profile: Profile, current_password: s
         if not check_password_hash(user.password_hash, current_password):
             raise WrongPassword()
         asked_for = new_email
-    user.display_name = profile.display_name.strip()
-    user.organisation = profile.organisation.strip()
+    user.display_name = one_line(profile.display_name)
+    user.organisation = one_line(profile.organisation)
     user.sector = Sector(profile.sector).value
     user.region = _checked_region(profile.region)
     db.session.commit()

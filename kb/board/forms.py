@@ -19,7 +19,7 @@ from kb.board.models import (
     WORD_MAX,
     FlagReason,
 )
-from kb.common.fields import ListedRadioField, ListedSelectField
+from kb.common.fields import LineField, ListedRadioField, ListedSelectField
 from kb.common.text import strip, unix_newlines
 
 
@@ -38,7 +38,7 @@ class ReplyForm(FlaskForm):
 class ThreadForm(FlaskForm):
     field_order = ("category", "title", "body")
     category = ListedSelectField("Category", validate_choice=True, invalid_message="Choose a category from the list")
-    title = StringField("Title", filters=[strip], validators=[
+    title = LineField("Title", validators=[
         DataRequired("Enter a title"),
         Length(min=THREAD_TITLE_MIN, max=THREAD_TITLE_MAX,
                message=f"The title must be {THREAD_TITLE_MIN} to {THREAD_TITLE_MAX} characters long"),
@@ -53,7 +53,7 @@ class ThreadForm(FlaskForm):
 class EditPostForm(FlaskForm):
     field_order = ("body", "reason")
     body = post_body("The post")
-    reason = StringField("Reason for the edit", filters=[strip], validators=[
+    reason = LineField("Reason for the edit", validators=[
         Length(max=REASON_MAX, message=f"Keep the reason to {REASON_MAX} characters or fewer")])
 
 
@@ -89,7 +89,7 @@ class MoveForm(FlaskForm):
 
 class CategoryForm(FlaskForm):
     field_order = ("title", "description", "moderators_only")
-    title = StringField("Name", filters=[strip], validators=[
+    title = LineField("Name", validators=[
         DataRequired("Enter the category's name"),
         Length(min=3, max=CATEGORY_TITLE_MAX, message=f"The name must be 3 to {CATEGORY_TITLE_MAX} characters long")])
     description = TextAreaField("Description", filters=[unix_newlines, strip], validators=[
@@ -100,6 +100,6 @@ class CategoryForm(FlaskForm):
 
 class WatchedWordForm(FlaskForm):
     field_order = ("word",)
-    word = StringField("Word or phrase", filters=[strip], validators=[
+    word = LineField("Word or phrase", validators=[
         DataRequired("Enter a word or phrase"),
         Length(min=2, max=WORD_MAX, message=f"A watched word must be 2 to {WORD_MAX} characters long")])

@@ -25,7 +25,7 @@ from kb.board.models import (
 )
 from kb.board.service import FLAG_HIDDEN_REASON, BoardError, NotAllowed, make_visible
 from kb.board.watch_mail import tell_author_of_decision
-from kb.common.text import plural, slugify
+from kb.common.text import one_line, plural, slugify
 from kb.extensions import db
 from kb.notify import notify
 from kb.ordering import at_the_end, move_within
@@ -181,7 +181,7 @@ def lift_suspension(member: User, by: User) -> None:
 # --- categories and watched words --------------------------------------------------------------
 
 def _category_fields(title: str, description: str) -> tuple[str, str]:
-    title = " ".join((title or "").split())
+    title = one_line(title or "")
     if not 3 <= len(title) <= CATEGORY_TITLE_MAX:
         raise BoardError(f"A category's name must be 3 to {CATEGORY_TITLE_MAX} characters long.")
     description = (description or "").strip()
@@ -232,7 +232,7 @@ def move_category(category: BoardCategory, by: User, step: int) -> None:
 
 def add_watched_word(word: str, by: User) -> WatchedWord:
     _require_moderator(by)
-    word = " ".join((word or "").split()).lower()
+    word = one_line(word or "").lower()
     if not 2 <= len(word) <= WORD_MAX:
         raise BoardError(f"A watched word must be 2 to {WORD_MAX} characters long.")
     if db.session.scalar(select(WatchedWord.id).where(WatchedWord.word == word)):

@@ -29,7 +29,7 @@ from kb.board.models import (
 )
 from kb.board.watch_mail import tell_watchers
 from kb.common.locks import one_writer_at_a_time
-from kb.common.text import slugify
+from kb.common.text import one_line, slugify
 from kb.extensions import db
 from kb.library.kinds import ADDRESS_PREFIXES, BY_PREFIX, item_path
 from kb.library.models import LibraryItem, Status
@@ -171,7 +171,7 @@ def _new_post(thread: BoardThread, body: str, by: User) -> BoardPost:
 
 
 def check_title(title: str) -> str:
-    title = " ".join((title or "").split())
+    title = one_line(title or "")
     if not THREAD_TITLE_MIN <= len(title) <= THREAD_TITLE_MAX:
         raise BoardError(f"The title must be {THREAD_TITLE_MIN} to {THREAD_TITLE_MAX} characters long.")
     return title

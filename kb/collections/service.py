@@ -12,7 +12,7 @@ from kb import audit, clock
 from kb.auth.models import User
 from kb.board.models import BoardThread
 from kb.collections.models import NOTE_MAX, TITLE_MAX, Collection, CollectionEntry
-from kb.common.text import slugify
+from kb.common.text import one_line, slugify
 from kb.extensions import db
 from kb.library.kinds import ADDRESS_PREFIXES, item_path
 from kb.library.models import LibraryItem, Status
@@ -45,7 +45,7 @@ def for_theme(theme: Theme) -> list[Collection]:
 
 def save(collection: Collection | None, title: str, introduction: str, theme: Theme | None, by: User) -> Collection:
     _require_moderator(by)
-    title = " ".join((title or "").split())
+    title = one_line(title or "")
     if not 3 <= len(title) <= TITLE_MAX:
         raise CollectionError(f"The title must be 3 to {TITLE_MAX} characters long.")
     created = collection is None
@@ -65,7 +65,7 @@ def add_entry(collection: Collection, address: str, note: str, by: User, title: 
     """Add a published case study or lesson, a visible board thread (by its address), or an
     external resource (a web address with a title)."""
     _require_moderator(by)
-    address, note = (address or "").strip(), (note or "").strip()
+    address, note = one_line(address or ""), (note or "").strip()
     if len(note) > NOTE_MAX:
         raise CollectionError(f"Keep the note to {NOTE_MAX} characters or fewer.")
     entry = CollectionEntry(note=note, position=len(collection.entries) + 1)
@@ -81,9 +81,10 @@ def add_entry(collection: Collection, address: str, note: str, by: User, title: 
             raise CollectionError("Only published case studies and lessons can be added.")
         entry.item, label = item, item.title
     elif address.lower().startswith(("http://", "https://")) and len(address) <= 1000:
-        if not title.strip():
+        title = one_line(title or "")
+        if not title:
             raise CollectionError("Give the external resource a title.")
-        entry.external_url, entry.external_title, label = address, title.strip()[:300], title.strip()
+        entry.external_url, entry.external_title, label = address, title[:300], title
     else:
         raise CollectionError("Enter the address of a case study, lesson or board thread on this site, or a web "
                               "address starting with https://.")

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from wtforms import DateTimeLocalField, RadioField, SelectField, SelectMultipleField
+from wtforms import DateTimeLocalField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from kb.common.text import one_line
+
+
+class LineField(StringField):
+    """A one-line text box (a title, a name): what arrives is put on one line (kb.common.text.one_line)
+    before any validator or filter of the form's own sees it. A browser's text box holds no line
+    break, but a paste from elsewhere, a script or an old browser can send one."""
+
+    def __init__(self, *args, filters=(), **kwargs):
+        super().__init__(*args, filters=(one_line, *filters), **kwargs)
 
 
 class ListedChoiceMixin:

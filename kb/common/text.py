@@ -31,3 +31,16 @@ def member_name(user, capitalised: bool = False) -> str:
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+# Line breaks of every kind (CR, LF, NEL, U+2028, U+2029...), tabs and other control characters.
+_BREAKS_AND_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(value):
+    """A title, name or other one-line field as it is stored: every line break, control character and
+    run of spaces becomes one space, and the ends are trimmed. A line break pasted into a title would
+    otherwise reach places that cannot hold one: a mail's Subject, a feed's title, a CSV cell."""
+    if not isinstance(value, str):
+        return value
+    return " ".join(_BREAKS_AND_CONTROLS.sub(" ", value).split())

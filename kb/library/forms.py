@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from kb import clock
-from kb.common.fields import CheckboxesField, ListedRadioField, ListedSelectField
+from kb.common.fields import CheckboxesField, LineField, ListedRadioField, ListedSelectField
 from kb.common.text import strip, unix_newlines
 from kb.common.vocabulary import REGION_CHOICES, SECTOR_CHOICES
 from kb.library.curation import VERIFIED_NOTE_MAX
@@ -52,14 +52,14 @@ def valid_tag_list(form, field):
 class ItemForm(FlaskForm):
     """The fields every kind has."""
 
-    title = StringField("Title", filters=[strip], validators=[
+    title = LineField("Title", validators=[
         DataRequired("Enter a title"),
         Length(min=TITLE_MIN, max=TITLE_MAX, message=f"Title must be {TITLE_MIN} to {TITLE_MAX} characters long"),
     ])
     themes = CheckboxesField("Themes", validators=[DataRequired("Choose at least one theme")],
                              invalid_message="Choose themes from the list")
-    tags = StringField("Tags", filters=[strip], validators=[valid_tag_list])
-    note = StringField("What did you change? (optional)", filters=[strip],
+    tags = LineField("Tags", validators=[valid_tag_list])
+    note = LineField("What did you change? (optional)",
                        validators=[Length(max=300, message="Keep the note to 300 characters or fewer")])
     revision = HiddenField()
     creation_token = HiddenField()
@@ -104,7 +104,7 @@ class CaseStudyForm(ItemForm):
     ])
     region = ListedSelectField("Region", choices=[SelectChoice("", "Not specific to one region")] + REGION_CHOICES[1:],
                                validate_choice=True, default="", invalid_message="Choose a region from the list")
-    locality = StringField("Locality", filters=[strip],
+    locality = LineField("Locality",
                            validators=[Length(max=120, message="Locality must be 120 characters or fewer")])
     sectors = CheckboxesField("Sectors involved", choices=SECTOR_CHOICES,
                               invalid_message="Choose sectors from the list")
@@ -199,7 +199,7 @@ class FeatureForm(FlaskForm):
 
 
 class SupersedeForm(FlaskForm):
-    replacement = StringField("Superseded by", id="supersede-with", filters=[strip],
+    replacement = LineField("Superseded by", id="supersede-with",
                               validators=[Length(max=500, message="That is too long to be an address on this site")])
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kb import clock, versions
 from kb.auth.models import User
-from kb.common.text import slugify, unix_newlines
+from kb.common.text import one_line, slugify, unix_newlines
 from kb.extensions import db
 from kb.library import rules
 from kb.library.decisions import record_decision
@@ -81,7 +81,7 @@ def normalise_tags(raw: str) -> list[str]:
     """Comma-separated tags, trimmed, lower-cased and de-duplicated, in the order given."""
     tags: list[str] = []
     for part in raw.split(","):
-        tag = " ".join(part.split()).lower()
+        tag = one_line(part).lower()
         if tag and tag not in tags:
             tags.append(tag)
     if len(tags) > TAGS_MAX:
@@ -127,11 +127,11 @@ def cleaned(fields: ItemFields) -> ItemFields:
     """The fields as they would be stored: line endings unified, blank organisation lines dropped."""
     return replace(
         fields,
-        title=fields.title.strip(),
+        title=one_line(fields.title),
         summary=unix_newlines(fields.summary or "").strip(),
         body=unix_newlines(fields.body or ""),
-        locality=(fields.locality or "").strip(),
-        organisations=[name.strip() for name in fields.organisations or [] if name and name.strip()],
+        locality=one_line(fields.locality or ""),
+        organisations=[one_line(name) for name in fields.organisations or [] if one_line(name)],
         tags=list(fields.tags or []),
         sectors=list(fields.sectors or []),
     )
@@ -176,7 +176,7 @@ def apply_fields(item: LibraryItem, fields: ItemFields) -> None:
     item.themes = _themes_for(fields.theme_slugs, required=item.status not in rules.EDITABLE_BY_AUTHOR)
     item.tags = _tags_for(fields.tags or [])
     item.region = fields.region or None
-    item.locality = (fields.locality or "").strip()
+    item.locality = fields.locality
     item.sectors = list(fields.sectors or [])
     item.organisations = [name.strip() for name in fields.organisations or [] if name.strip()]
     item.year_started = fields.year_started
@@ -189,7 +189,7 @@ def record_revision(item: LibraryItem, by: User | None, note: str, snapshot: dic
                     state: RevisionState = RevisionState.SAVED) -> ItemRevision:
     """Add the next numbered revision: the item as it now is, or the given snapshot (a pending edit)."""
     item.revision_number = (item.revision_number or 0) + 1
-    revision = ItemRevision(number=item.revision_number, saved_by=by, note=note[:300], state=state.value,
+    revision = ItemRevision(number=item.revision_number, saved_by=by, note=one_line(note)[:300], state=state.value,
                             snapshot=snapshot or snapshot_of(item), saved_at=clock.now())
     item.revisions.append(revision)
     return revision

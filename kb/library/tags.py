@@ -7,7 +7,7 @@ from sqlalchemy import delete, func, select
 
 from kb import audit
 from kb.auth.models import User
-from kb.common.text import plural
+from kb.common.text import one_line, plural
 from kb.extensions import db
 from kb.library import rules
 from kb.library.models import TAG_MAX, LibraryItem, Tag, TagAlias, item_tags
@@ -43,7 +43,7 @@ def rename_or_merge(tag: Tag, new_name: str, by: User) -> str:
     """Rename the tag; if the new name is another tag already, merge into it. Returns what happened."""
     if not rules.is_moderator(by):
         raise NotAllowed("Only moderators rename or merge tags.")
-    new_name = " ".join((new_name or "").split()).lower()
+    new_name = one_line(new_name or "").lower()
     if not new_name or len(new_name) > TAG_MAX:
         raise LibraryError(f"Enter the new name, at most {TAG_MAX} characters.")
     if new_name == tag.name:

@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 from kb import audit
 from kb.auth.models import Role, User
 from kb.board.models import BoardPost, PostFlag, PostState
+from kb.common.text import one_line
 from kb.extensions import db
 from kb.library.models import LibraryItem, Status
 
@@ -34,7 +35,7 @@ class MemberRecord:
 def find_members(text: str = "", number: int = 1) -> tuple[list[User], int, int, int]:
     """Members whose name, email or organisation contains the text; (page, total, number, pages)."""
     query = select(User)
-    text = " ".join((text or "").split())[:100]
+    text = one_line(text or "")[:100]
     if text:
         pattern = f"%{text.lower()}%"
         query = query.where(or_(func.lower(User.display_name).like(pattern), User.email.like(pattern),

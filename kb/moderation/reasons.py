@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from kb import audit, clock
 from kb.auth.models import User
+from kb.common.text import one_line
 from kb.extensions import db
 from kb.moderation.models import REASON_TEXT_MAX, ReasonUse, SavedReason
 from kb.ordering import at_the_end, move_within
@@ -31,7 +32,7 @@ def all_saved_reasons() -> dict[ReasonUse, list[SavedReason]]:
 
 
 def add_reason(used_for: ReasonUse, text: str, by: User) -> SavedReason:
-    text = " ".join((text or "").split())
+    text = one_line(text or "")
     if not 3 <= len(text) <= REASON_TEXT_MAX:
         raise ReasonError(f"A saved reason must be 3 to {REASON_TEXT_MAX} characters long.")
     if any(reason.text.lower() == text.lower() for reason in saved_reasons(used_for)):

@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 from kb import clock, mail
 from kb.auth import links
 from kb.auth.models import User
+from kb.common.text import one_line
 from kb.extensions import db
 from kb.notifications.models import (
     KIND_LABELS,
@@ -168,7 +169,7 @@ def tell(user: User | None, kind: Kind, title: str, path: str, themes: Iterable[
     if frequency == Frequency.OFF:
         return
     themes = ", ".join(themes)[:THEMES_MAX]
-    title, summary = title[:TITLE_MAX], summary[:SUMMARY_MAX]
+    title, summary = one_line(title)[:TITLE_MAX], summary[:SUMMARY_MAX]
     link = (current_app.config["KB_SITE_URL"] + path)[:LINK_MAX]
     if frequency == Frequency.IMMEDIATE:
         mail.queue(user.email, "notification", SUBJECTS[kind].format(title=title), user=user,

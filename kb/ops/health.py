@@ -1,4 +1,10 @@
-"""Health checks: is the database reachable, are migrations at head, can the index be read?"""
+"""Health checks: is the database reachable, are migrations at head, can the index be read, do the
+outboxes drain?
+
+Only what this machine needs to serve pages decides between 200 and 503 (SERVING): a load balancer
+takes a machine that answers 503 out of its rotation. The outboxes are shared by every machine, so a
+mail or search backlog would answer 503 on all of them at once and take the whole site down for
+something that stops no page: it makes the status "degraded", with a 200."""
 
 from __future__ import annotations
 
@@ -11,11 +17,13 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from kb import mail
+from kb.common.text import plural
 from kb.config import PROJECT_ROOT
 from kb.extensions import db
 from kb.search import service as search
 
 OUTBOX_STALE_SECONDS = 300
+SERVING = ("database", "migrations", "search_index")
 LOCAL_ADDRESSES = {"127.0.0.1", "::1"}
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
@@ -61,18 +69,29 @@ def check_mail_outbox() -> dict:
         db.session.rollback()
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         return {"ok": False, "error": f"mail outbox unreadable: {reason}"}
-    ok = backlog["oldest_seconds"] < OUTBOX_STALE_SECONDS and not backlog["given_up"]
-    return {"ok": ok, **{key: backlog[key] for key in ("waiting", "retrying", "given_up", "oldest_seconds")}}
+    report = {key: backlog[key] for key in ("waiting", "retrying", "given_up", "oldest_seconds")}
+    problems = []
+    if backlog["oldest_seconds"] >= OUTBOX_STALE_SECONDS:
+        problems.append(f"mail has waited {round(backlog['oldest_seconds'] / 60)} minutes to be sent")
+    if backlog["given_up"]:
+        problems.append(f"{plural(backlog['given_up'], 'message')} given up in the last week after "
+                        f"{mail.MAX_ATTEMPTS} attempts")
+    if problems:
+        return {"ok": False, **report, "error": "; ".join(problems) + " (see `flask kb mail status`)"}
+    return {"ok": True, **report}
 
 
 def health_report() -> tuple[dict, bool]:
+    """The checks, a status ("ok", "degraded" or "unhealthy") and whether this machine can serve pages."""
     checks = check_database()
     checks["search_index"] = search.index_health()
     if checks["database"]["ok"]:
         checks["search_outbox"] = check_outbox()
         checks["mail_outbox"] = check_mail_outbox()
-    healthy = all(check["ok"] for check in checks.values())
-    return {"status": "ok" if healthy else "unhealthy", "checks": checks}, healthy
+    serving = all(checks[name]["ok"] for name in SERVING)
+    everything = all(check["ok"] for check in checks.values())
+    status = "ok" if everything else "degraded" if serving else "unhealthy"
+    return {"status": status, "checks": checks}, serving
 
 
 def may_see_details(remote_address: str | None, authorization: str) -> bool:

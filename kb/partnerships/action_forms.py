@@ -4,11 +4,11 @@ item and owner come from the partnership and the checklist, so views fill them i
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField, TextAreaField
+from wtforms import DateField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from kb.common.fields import ListedSelectField
+from kb.common.fields import LineField, ListedSelectField
 from kb.common.text import strip, unix_newlines
 from kb.partnerships.action_models import ACTION_NOTE_MAX, ACTION_STATUS_LABELS, ACTION_TITLE_MAX, OWNER_ROLE_MAX
 from kb.partnerships.actions import ActionFields
@@ -29,14 +29,14 @@ STATUS_CHOICES = [SelectChoice(str(value), label) for value, label in ACTION_STA
 
 class ActionForm(FlaskForm):
     field_order = ("title", "addresses", "owner", "owner_role", "due_on", "status", "note")
-    title = StringField("What will be done", filters=[strip], validators=[
+    title = LineField("What will be done", validators=[
         DataRequired("Say what will be done"),
         Length(min=3, max=ACTION_TITLE_MAX, message=f"Say what will be done, in 3 to {ACTION_TITLE_MAX} characters")])
     addresses = ListedSelectField("The checklist item or theme it addresses", choices=[],
                                   validators=[DataRequired("Choose the checklist item or theme the action addresses")],
                                   invalid_message="Choose the checklist item or theme the action addresses")
     owner = ListedSelectField("Owner", choices=[], invalid_message="Choose the owner from the partnership's members")
-    owner_role = StringField("Or, if the owner is not a member, their role", filters=[strip], validators=[
+    owner_role = LineField("Or, if the owner is not a member, their role", validators=[
         Length(max=OWNER_ROLE_MAX, message=f"Keep the role to {OWNER_ROLE_MAX} characters or fewer")])
     due_on = DueDateField("Due date", validators=[InputRequired("Enter the due date, for example 2027-03-31")])
     status = ListedSelectField("Status", default="not-started", invalid_message="Choose the action's status",

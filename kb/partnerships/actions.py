@@ -25,6 +25,7 @@ from sqlalchemy.orm import selectinload
 
 from kb import clock
 from kb.auth.models import User
+from kb.common.text import one_line
 from kb.extensions import db
 from kb.partnerships.action_models import (
     ACTION_NOTE_MAX,
@@ -85,13 +86,13 @@ def _checked(action: HealthCheckAction, fields: ActionFields) -> dict:
     """The action's new values, or ActionInvalid listing everything wrong."""
     problems: list[tuple[str, str]] = []
     partnership = action.health_check.partnership
-    title = " ".join((fields.title or "").split())
+    title = one_line(fields.title or "")
     if not 3 <= len(title) <= ACTION_TITLE_MAX:
         problems.append(("title", f"Say what will be done, in 3 to {ACTION_TITLE_MAX} characters"))
     pair, theme = _addressed(fields.addresses)
     if pair is None and theme is None:
         problems.append(("addresses", "Choose the checklist item or theme the action addresses"))
-    owner, role = None, " ".join((fields.owner_role or "").split())
+    owner, role = None, one_line(fields.owner_role or "")
     if fields.owner:
         owner = db.session.get(User, int(fields.owner)) if fields.owner.isdecimal() and len(fields.owner) < 10 else None
         if owner is None or membership_of(owner, partnership) is None:

@@ -4,11 +4,11 @@ radio group per checklist pair, read in views.py, since its fields come from the
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField, TextAreaField
+from wtforms import DateField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from kb.common.fields import ListedRadioField, ListedSelectField
+from kb.common.fields import LineField, ListedRadioField, ListedSelectField
 from kb.common.text import strip, unix_newlines
 from kb.common.vocabulary import REGION_CHOICES
 from kb.partnerships.models import DESCRIPTION_MAX, MEMBER_SECTOR_LABELS, NAME_MAX, ROUND_NAME_MAX
@@ -36,7 +36,7 @@ def sector_field() -> ListedRadioField:
 
 class PartnershipForm(FlaskForm):
     field_order = ("name", "region", "description", "sector")  # the error summary's order
-    name = StringField("Name of the partnership", filters=[strip], validators=[
+    name = LineField("Name of the partnership", validators=[
         DataRequired("Enter the partnership's name"),
         Length(min=3, max=NAME_MAX, message=f"The name must be 3 to {NAME_MAX} characters long")])
     region = ListedSelectField("Region", choices=REGION_CHOICES, validators=[
@@ -59,7 +59,7 @@ class InvitationForm(FlaskForm):
 
 class RoundForm(FlaskForm):
     field_order = ("name", "closes_on")
-    name = StringField("Name of the round", filters=[strip], validators=[
+    name = LineField("Name of the round", validators=[
         DataRequired("Give the round a name, for example 2026"),
         Length(max=ROUND_NAME_MAX, message=f"Keep the name to {ROUND_NAME_MAX} characters or fewer")])
     closes_on = DayField("Closing date (optional)", validators=[Optional()])

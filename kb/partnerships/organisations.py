@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from kb.auth.models import User
 from kb.common.csv_export import FORMULA_STARTS
-from kb.common.text import plural
+from kb.common.text import one_line, plural
 from kb.common.vocabulary import SECTOR_LABELS
 from kb.extensions import db
 from kb.partnerships.models import (
@@ -61,7 +61,7 @@ NAMES = {"name": "the name", "area": "the area", "website": "the website", "acti
 
 def checked(given: OrganisationFields) -> OrganisationFields:
     """The fields tidied, or PartnershipError with what to fix."""
-    values = OrganisationFields(*(" ".join(str(value or "").split()) for value in astuple(given)))
+    values = OrganisationFields(*(one_line(str(value or "")) for value in astuple(given)))
     if not values.name:
         raise PartnershipError("Enter the organisation's name.", field="organisation-name")
     for name, limit in LIMITS.items():

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from kb import clock
 from kb.auth.models import User
+from kb.common.text import one_line
 from kb.common.vocabulary import REGIONS
 from kb.extensions import db
 from kb.partnerships.models import (
@@ -121,7 +122,7 @@ def _check_sector(sector: str) -> str:
 
 def register_partnership(name: str, region: str, description: str, sector: str, by: User) -> Partnership:
     """A new partnership, with `by` as its first coordinator."""
-    name = " ".join((name or "").split())
+    name = one_line(name or "")
     if not 3 <= len(name) <= NAME_MAX:
         raise PartnershipError(f"The name must be 3 to {NAME_MAX} characters long.")
     if region not in REGIONS:
@@ -235,7 +236,7 @@ def join(invitation: Invitation, sector: str, by: User) -> Membership:
 
 def open_round(partnership: Partnership, name: str, closes_on: date | None, by: User) -> HealthCheckRound:
     _require_coordinator(by, partnership)
-    name = " ".join((name or "").split())
+    name = one_line(name or "")
     if not 1 <= len(name) <= ROUND_NAME_MAX:
         raise PartnershipError(f"Give the round a name of up to {ROUND_NAME_MAX} characters, for example 2026.")
     if closes_on is not None and closes_on < clock.now().date():

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from kb.common.fields import LineField
 from kb.common.text import strip
 from kb.themes.resources import ResourceFields
 
 
 class ResourceForm(FlaskForm):
-    title = StringField("Title", filters=[strip], validators=[
+    title = LineField("Title", validators=[
         DataRequired("Enter the resource's title"), Length(max=300, message="Keep the title to 300 characters")])
-    url = StringField("Web address", filters=[strip], validators=[
+    url = LineField("Web address", validators=[
         DataRequired("Enter the web address"), Length(max=1000, message="Keep the address to 1,000 characters")])
     description = TextAreaField("Description (optional)", filters=[strip], validators=[
         Length(max=500, message="Keep the description to 500 characters or fewer")])
-    publisher = StringField("Publisher (optional)", filters=[strip], validators=[
+    publisher = LineField("Publisher (optional)", validators=[
         Length(max=200, message="Keep the publisher to 200 characters or fewer")])
 
     field_order = ("title", "url", "description", "publisher")

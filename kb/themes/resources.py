@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from kb import audit
 from kb.auth.models import User
+from kb.common.text import one_line
 from kb.extensions import db
 from kb.ordering import at_the_end
 from kb.themes.models import Theme, ThemeResource
@@ -33,10 +34,10 @@ def _require_moderator(by: User) -> None:
 
 
 def _apply(resource: ThemeResource, fields: ResourceFields) -> None:
-    resource.title = fields.title.strip()
-    resource.url = fields.url.strip()
+    resource.title = one_line(fields.title)
+    resource.url = one_line(fields.url)
     resource.description = (fields.description or "").strip() or None
-    resource.publisher = (fields.publisher or "").strip() or None
+    resource.publisher = one_line(fields.publisher or "") or None
 
 
 def resources_of(theme: Theme) -> list[ThemeResource]:

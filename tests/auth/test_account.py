@@ -130,3 +130,12 @@ def test_password_fields_are_never_echoed_back(client, member):
 def test_members_cannot_change_their_own_role_through_the_profile(client, member):
     post_form(client, "/account/profile", {**PROFILE, "profile-role": "admin", "role": "admin"})
     assert db.session.scalar(select(User.role).where(User.id == member.id)) == "member"
+
+
+def test_a_name_with_a_line_break_is_stored_on_one_line(client, member):
+    """Display names go into mail and every page's byline: one line, whatever was sent."""
+    response = post_form(client, "/account/profile", {**PROFILE, "profile-display_name": "Sam\r\nOkafor",
+                                                      "profile-organisation": "Sheffield\u2029Forum\x0b"})
+    assert response.status_code == 302
+    user = db.session.get(User, member.id)
+    assert (user.display_name, user.organisation) == ("Sam Okafor", "Sheffield Forum")

@@ -148,3 +148,17 @@ def test_the_same_new_form_posted_twice_makes_one_item(browser_of, author):
     second = post(writer, "/lessons/new", form)
     assert first.headers["Location"] == second.headers["Location"]
     assert db.session.query(LibraryItem).filter_by(kind="lesson", author_id=author.id).count() == 1
+
+
+@pytest.mark.parametrize(("url", "form"), [("/case-studies/new", CASE_STUDY_FORM), ("/lessons/new", LESSON_FORM)])
+def test_a_title_with_a_line_break_is_stored_on_one_line(browser_of, author, url, form):
+    """A text box holds one line, but a paste, a script or an old browser can send a break in a title;
+    it would reach a mail's Subject (which cannot hold one), feeds and CSV downloads."""
+    response = post(browser_of(author), url, {**form, "title": " Joint work\r\nacross\u2028the\tcounty ",
+                                               "locality": "Ipswich\nand Felixstowe", "intent": "draft"})
+    assert response.status_code == 302
+    item = db.session.scalar(select(LibraryItem).where(LibraryItem.author_id == author.id))
+    assert item.title == "Joint work across the county"
+    assert item.revisions[-1].snapshot["title"] == "Joint work across the county"
+    if item.kind == Kind.CASE_STUDY:
+        assert item.locality == "Ipswich and Felixstowe"

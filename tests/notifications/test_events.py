@@ -8,9 +8,11 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from kb import clock
+from kb.auth import verification
 from kb.board import moderation
 from kb.board import service as board
 from kb.extensions import db
+from kb.library import service as library
 from kb.mail import MailOutbox
 from kb.notifications.models import Kind
 from tests.factories import category_named, make_item, make_user
@@ -102,6 +104,22 @@ def test_a_new_case_study_reaches_members_who_chose_its_theme_and_nobody_else(pe
     told = [message for message in mailbox.deliver() if message["To"] != "ann@example.org"]
     assert [message["To"] for message in told] == ["ben@example.org"]
     assert told[0]["Subject"] == "New case study: “Shared training for councillors”"
+
+
+def test_a_title_stored_with_a_line_break_is_told_on_one_line_and_holds_up_no_other_mail(people, mailbox):
+    """A case study saved before titles were put on one line: its notification used to stop the
+    outbox, with a password reset queued alongside it."""
+    ben = people["ben"]
+    choose(ben, ("improving-understanding",), case_studies="immediate")
+    item = make_item(people["ann"], status="submitted")
+    item.title = "Shared training\r\nfor councillors"
+    db.session.commit()
+    library.publish(item, by=people["mod"])
+    verification.request_password_reset("cat@example.org")
+    arrived = mailbox.deliver()
+    assert sorted(message["To"] for message in arrived) == ["ben@example.org", "cat@example.org"]
+    assert mailbox.to("ben@example.org")[0]["Subject"] == "New case study: “Shared training for councillors”"
+    assert "Reset your Common Ground password" in mailbox.to("cat@example.org")[0]["Subject"]
 
 
 def test_a_draft_or_a_submitted_case_study_tells_nobody(people, mailbox):
