@@ -97,6 +97,7 @@ def build(plan: Plan, coordinator, viewer) -> Built:
         service.close_round(round_, by=coordinator)
         built.rounds.append(round_)
     clock.freeze(datetime(2026, 2, 1, 9, 0))
+    viewer.get("/partnerships")  # the sign-in's "You are logged in" goes with the first page
     return built
 
 
@@ -179,8 +180,8 @@ def _positive(rating: str) -> bool:
 def candidates(plan: Plan, cell: Cell) -> list[Change]:
     """Changes that alter the cell's figure and keep each person's sector, the items they answered
     and their "don't know"s: swap two people's answers to the item (one in the cell's group, one
-    not, one positive and one not), or turn one answer to its opposite. For a rate, one answer
-    turns to or from "don't know"."""
+    not, one positive and one not), or, where too few answered the item on the scale for its share
+    to be shown, turn one answer to its opposite. For a rate, one answer turns to or from "don't know"."""
     answers = plan.rounds[cell.round]
 
     def key(person: int) -> tuple[int, int, int]:
@@ -198,7 +199,8 @@ def candidates(plan: Plan, cell: Cell) -> list[Change]:
             mine, theirs = answers[(person, cell.item)], answers[(other, cell.item)]
             if _positive(mine) != _positive(theirs):
                 found.append({key(person): theirs, key(other): mine})
-    found += [{key(person): OPPOSITE[Rating(answers[(person, cell.item)])]} for person in inside]
+    if len(_on_scale(plan, answers, cell.item, None)) < plan.minimum:  # else the item's own share moves
+        found += [{key(person): OPPOSITE[Rating(answers[(person, cell.item)])]} for person in inside]
     return found[:CANDIDATES_PER_CELL]
 
 
@@ -218,8 +220,9 @@ def unanimous_around(plan: Plan, cell: Cell) -> bool:
             and len({_positive(answers[(person, cell.item)]) for person in group}) == 1)
 
 
-def without_witness(built: Built) -> list[Cell]:
-    """The withheld figures for which no witness was found."""
+def without_witness(built: Built, excused=lambda cell: False) -> list[Cell]:
+    """The withheld figures for which no witness was found, but for those `excused`; the search
+    stops at the first, which is enough to show the rule broken."""
     plan = built.plan
     before = everything_shown(built)
     open_cells = protected_cells(plan)
@@ -244,10 +247,12 @@ def without_witness(built: Built) -> list[Cell]:
                 break
             if _differs(plan, _changed(plan, option), cell) and shows_the_same(built, option, before):
                 settle(option)
-    return open_cells
+        if cell in open_cells and not excused(cell):
+            return [cell]
+    return [cell for cell in open_cells if not excused(cell)]
 
 
 def determined(built: Built) -> list[Cell]:
-    """The withheld figures with no witness that no agreeing larger group explains: each is one a
-    reader could work out. Empty when the rule holds."""
-    return [cell for cell in without_witness(built) if not unanimous_around(built.plan, cell)]
+    """A withheld figure with no witness that no agreeing larger group explains: one a reader could
+    work out. Empty when the rule holds."""
+    return without_witness(built, excused=lambda cell: unanimous_around(built.plan, cell))

@@ -14,7 +14,7 @@ from kb.partnerships.models import Rating
 from kb.partnerships.results import round_results
 from kb.partnerships.trends import round_trends
 from tests.partnerships.conftest import PUBLIC, VOLUNTARY
-from tests.partnerships.disclosure_check import OTHER, SECTORS, Cell, Plan, build, determined, without_witness
+from tests.partnerships.disclosure_check import OTHER, Cell, Plan, build, determined, without_witness
 
 C, M, S, D, K = (Rating.CONSISTENTLY, Rating.MOSTLY, Rating.SOMETIMES_DONT, Rating.CONSISTENTLY_DONT,
                  Rating.DONT_KNOW)
@@ -104,8 +104,9 @@ def plans(draw) -> Plan:
     """A partnership of up to 15 (public and voluntary up to six each, up to three others),
     a theme or two of two to four items, and one or two rounds of answers."""
     minimum = draw(st.integers(3, 5))
-    sectors = [sector for sector, most in zip(SECTORS, (6, 6, 3), strict=True)
-               for _ in range(draw(st.integers(0, most)))]
+    # Public bodies and the voluntary sector often both have the minimum: only then is there a split.
+    sizes = [draw(st.one_of(st.integers(minimum, 6), st.integers(0, 6))) for _sector in (PUBLIC, VOLUNTARY)]
+    sectors = [PUBLIC] * sizes[0] + [VOLUNTARY] * sizes[1] + [OTHER] * draw(st.sampled_from([1, 0, 2, 3]))
     sizes = draw(st.lists(st.integers(2, 4), min_size=1, max_size=2))
     items = [(theme, item) for theme, size in enumerate(sizes) for item in range(size)]
     rounds = []
