@@ -118,7 +118,7 @@ def plans(draw) -> Plan:
     return Plan(minimum, sectors, items, rounds)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                    HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(plan=plans())
 def test_no_withheld_figure_can_be_worked_out_from_everything_shown(coordinator, viewer, plan):
