@@ -12,8 +12,8 @@ from kb.partnerships.trends import RoundTrends
 
 
 def sector_gap_chart(results: RoundResults) -> Markup:
-    """Public bodies beside the voluntary sector for each theme; nothing at all unless both sectors
-    had enough respondents for their views to be shown."""
+    """Public bodies beside the voluntary sector for each theme; nothing at all unless the round's
+    respondents may be split by sector (kb/partnerships/disclosure.py)."""
     if not results.sectors_shown or not results.themes:
         return Markup("")
     groups = []

@@ -1,18 +1,18 @@
-"""A closed round's results, with confidentiality kept here, on the server: a figure from too few
-people is never worked out for a page, so it cannot reach one.
+"""A closed round's results, worked out on the server as kb/partnerships/disclosure.py allows: a
+figure it withholds is never worked out for a page, so it cannot reach one.
 
 - Nothing while the round is open, nothing below the minimum of respondents
   (KB_HEALTHCHECK_MIN_RESPONDENTS, at least 3, 5 by default).
-- An item's or theme's share needs that many answers on the scale.
-- Sector figures and the public/voluntary gap need that many respondents in each sector shown,
-  and on an item that many scale answers from each sector.
+- An item's share needs that many answers on the scale, its rate of "don't know" that many answers.
+- Sector figures and the public/voluntary gap need that many respondents in each sector shown, and
+  none or that many in the other sectors together; on an item, the same of its answers on the scale.
+- A theme's figures pool only its items' figures that are shown.
 - "Don't know" never counts in a share: it has its own rate (25% or more: an awareness gap).
 - Comments are shown without names or sectors, in alphabetical order (not the order given).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -21,69 +21,26 @@ from sqlalchemy import select
 
 from kb import clock
 from kb.collections.service import for_theme as collections_for_theme
-from kb.common.vocabulary import Sector
 from kb.extensions import db
 from kb.library.kinds import item_path
 from kb.library.models import Kind
 from kb.library.queries import latest_for_theme, newest_published
 from kb.library.tags import tags_with_counts
+from kb.partnerships.disclosure import PUBLIC, VOLUNTARY, Rule, Shown, pooled
 from kb.partnerships.models import (
-    POSITIVE,
-    SCALE,
     Answer,
     FormerRespondent,
     HealthCheckRound,
     Membership,
-    Rating,
     ThemeTrend,
     Trend,
 )
+from kb.partnerships.tally import Tally
 from kb.themes.models import ChecklistPair, Theme
 
 AWARENESS_GAP_RATE = 25  # per cent answering "don't know"
 GAP_HIGHLIGHT = 20  # points between the public and voluntary sectors' shares
-STRONG_DISAGREEMENT_SHARE = 0.2  # each end of the scale holding at least a fifth of the answers
 WEAK_SHARE = 50  # an item with fewer positive answers than this gets a reading list
-SCORES = {Rating.CONSISTENTLY: 4, Rating.MOSTLY: 3, Rating.SOMETIMES_DONT: 2, Rating.CONSISTENTLY_DONT: 1}
-PUBLIC, VOLUNTARY = Sector.PUBLIC_BODY.value, Sector.VOLUNTARY_OR_COMMUNITY.value
-
-
-@dataclass
-class Tally:
-    """Counts of each rating in a group of answers, and the figures worked out from them."""
-
-    counts: Counter = field(default_factory=Counter)
-
-    def add(self, rating: str) -> None:
-        self.counts[rating] += 1
-
-    @property
-    def on_scale(self) -> int:
-        return sum(self.counts[rating] for rating in SCALE)
-
-    @property
-    def answered(self) -> int:
-        return self.on_scale + self.counts[Rating.DONT_KNOW]
-
-    def share(self) -> float:
-        """Per cent of scale answers that are "consistently" or "mostly"; don't know left out."""
-        return 100 * sum(self.counts[rating] for rating in POSITIVE) / self.on_scale
-
-    def dont_know_rate(self) -> float:
-        return 100 * self.counts[Rating.DONT_KNOW] / self.answered
-
-    def spread(self) -> float:
-        """Standard deviation of the scores 4 (consistently) to 1 (consistently the Don't)."""
-        scores = [SCORES[rating] for rating in SCALE for _ in range(self.counts[rating])]
-        mean = sum(scores) / len(scores)
-        return math.sqrt(sum((score - mean) ** 2 for score in scores) / len(scores))
-
-    def strongly_disagree(self) -> bool:
-        """Answers at both ends of the scale, each end given by at least a fifth: a split that an
-        average would hide."""
-        ends = (self.counts[Rating.CONSISTENTLY], self.counts[Rating.CONSISTENTLY_DONT])
-        return all(end >= STRONG_DISAGREEMENT_SHARE * self.on_scale for end in ends) and min(ends) > 0
-
 
 @dataclass
 class Figures:
@@ -108,17 +65,17 @@ class Figures:
         return self.gap is not None and abs(self.gap) >= GAP_HIGHLIGHT
 
 
-def figures_from(tally: Tally, by_sector: dict[str, Tally], minimum: int, sectors_shown: bool) -> Figures:
+def figures_from(shown: Shown) -> Figures:
+    """The figures of an item or theme, from the tallies disclosure.py lets through."""
     figures = Figures()
-    if tally.answered >= minimum:
-        figures.dont_know_rate = tally.dont_know_rate()
+    if shown.rate is not None:
+        figures.dont_know_rate = shown.rate.dont_know_rate()
         figures.awareness_gap = figures.dont_know_rate >= AWARENESS_GAP_RATE
-    if tally.on_scale >= minimum:
-        figures.share, figures.spread = tally.share(), tally.spread()
-        figures.strong_disagreement = tally.strongly_disagree()
-    if sectors_shown and all(by_sector[sector].on_scale >= minimum for sector in (PUBLIC, VOLUNTARY)):
-        figures.public_share = by_sector[PUBLIC].share()
-        figures.voluntary_share = by_sector[VOLUNTARY].share()
+    if shown.share is not None:
+        figures.share, figures.spread = shown.share.share(), shown.share.spread()
+        figures.strong_disagreement = shown.share.strongly_disagree()
+    if shown.public is not None and shown.voluntary is not None:
+        figures.public_share, figures.voluntary_share = shown.public.share(), shown.voluntary.share()
     return figures
 
 
@@ -227,25 +184,23 @@ def round_results(health_check: HealthCheckRound, minimum: int) -> RoundResults:
     """The round's results as far as confidentiality allows (see the module's docstring)."""
     rows = answers_with_sectors(health_check)
     respondents = {row.respondent for row in rows}
-    results = RoundResults(respondents=len(respondents))
+    results, rule = RoundResults(respondents=len(respondents)), Rule(minimum)
     if health_check.is_open(clock.now()):
         results.withheld = "Results appear when the round closes, so that nobody's answers can be worked out."
         return results
-    if len(respondents) < minimum:
+    if not rule.enough(len(respondents)):
         results.withheld = (f"Results are shown only when at least {minimum} members have answered, so that "
                             "nobody's answers can be worked out.")
         return results
-    sector_people = Counter(sector for _person, sector in {(row.respondent, row.sector) for row in rows})
-    results.sectors_shown = all(sector_people[sector] >= minimum for sector in (PUBLIC, VOLUNTARY))
+    results.sectors_shown = rule.sectors_shown(
+        Counter(sector for _person, sector in {(row.respondent, row.sector) for row in rows}))
 
     item_tally: dict[int, Tally] = {}
     item_sectors: dict[int, dict[str, Tally]] = {}
     comments: dict[int, list[str]] = {}
     for row in rows:
         item_tally.setdefault(row.pair_id, Tally()).add(row.rating)
-        item_sectors.setdefault(row.pair_id, {PUBLIC: Tally(), VOLUNTARY: Tally()})
-        if row.sector in (PUBLIC, VOLUNTARY):
-            item_sectors[row.pair_id][row.sector].add(row.rating)
+        item_sectors.setdefault(row.pair_id, {}).setdefault(row.sector, Tally()).add(row.rating)
         if row.comment.strip():
             comments.setdefault(row.pair_id, []).append(row.comment.strip())
     trends = Counter(db.session.execute(select(ThemeTrend.theme_id, ThemeTrend.trend)
@@ -254,14 +209,13 @@ def round_results(health_check: HealthCheckRound, minimum: int) -> RoundResults:
     themes = db.session.scalars(select(Theme).order_by(Theme.position)).all()
     tags = None  # read once, and only when some item is weak
     for theme in themes:
-        theme_tally, theme_sectors, items = Tally(), {PUBLIC: Tally(), VOLUNTARY: Tally()}, []
+        shown_items, items = [], []
         for number, pair in enumerate(theme.checklist, start=1):
-            tally = item_tally.get(pair.id, Tally())
-            sectors = item_sectors.get(pair.id, {PUBLIC: Tally(), VOLUNTARY: Tally()})
-            theme_tally.counts.update(tally.counts)
-            for sector in (PUBLIC, VOLUNTARY):
-                theme_sectors[sector].counts.update(sectors[sector].counts)
-            items.append(ItemResult(pair, number, figures_from(tally, sectors, minimum, results.sectors_shown),
+            sectors = item_sectors.get(pair.id, {})
+            split = (sectors.get(PUBLIC, Tally()), sectors.get(VOLUNTARY, Tally())) if results.sectors_shown else ()
+            shown = rule.item(item_tally.get(pair.id, Tally()), *split)
+            shown_items.append(shown)
+            items.append(ItemResult(pair, number, figures_from(shown),
                                     sorted(comments.get(pair.id, []), key=str.lower)))
         weak = [item for item in items if item.weak]
         reading = reading_list(theme) if weak else []
@@ -270,7 +224,6 @@ def round_results(health_check: HealthCheckRound, minimum: int) -> RoundResults:
             item.reading = reading + tagged_reading(item.pair, tags, reading)
         trend_counts = {choice.value: trends[(theme.id, choice.value)] for choice in Trend}
         results.themes.append(ThemeResult(
-            theme, figures_from(theme_tally, theme_sectors, minimum, results.sectors_shown),
-            sorted(items, key=weakest_first),
-            trend_counts if sum(trend_counts.values()) >= minimum else None))
+            theme, figures_from(pooled(shown_items)), sorted(items, key=weakest_first),
+            trend_counts if rule.enough(sum(trend_counts.values())) else None))
     return results

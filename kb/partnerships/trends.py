@@ -1,7 +1,8 @@
-"""Change over a partnership's last three closed rounds, per theme and per item, with the same
-confidentiality as a round's results (kb/partnerships/results.py): a round with fewer respondents
-than the minimum shows nothing, a share needs that many answers on the scale, and a change is
-worked out only between two shares that may both be shown, so it gives none away.
+"""Change over a partnership's last three closed rounds, per theme and per item, under the same
+rule as a round's results (kb/partnerships/disclosure.py): a round with fewer respondents than the
+minimum shows nothing, a share needs that many answers on the scale, a theme's share pools only its
+items' shares that are shown in that round, and a change is worked out only between shares that
+are both shown (for a theme: pooling the items shown in both rounds), so it gives none away.
 
 An item is compared only with rounds that asked it in the same words: each answer records the
 wording it answered (Answer.wording). Where the wording changed, the item starts afresh, and a
@@ -17,8 +18,9 @@ from sqlalchemy.orm import selectinload
 
 from kb import clock
 from kb.extensions import db
+from kb.partnerships.disclosure import Rule, Shown, pooled
 from kb.partnerships.models import Answer, HealthCheckRound, Membership
-from kb.partnerships.results import Tally
+from kb.partnerships.tally import Tally
 from kb.themes.models import Theme
 
 ROUNDS_COMPARED = 3
@@ -78,12 +80,17 @@ def rounds_compared(health_check: HealthCheckRound) -> list[HealthCheckRound]:
 
 @dataclass
 class _RoundAnswers:
+    rule: Rule
     shown: bool  # enough respondents for anything to be shown
     tallies: dict[int, Tally] = field(default_factory=dict)  # by pair id
     wordings: dict[int, set[str]] = field(default_factory=dict)  # by pair id
 
+    def item(self, pair_id: int) -> Shown:
+        """What may be shown of the item's answers in this round."""
+        return self.rule.item(self.tallies.get(pair_id, Tally())) if self.shown else Shown()
 
-def _answers_of(rounds: list[HealthCheckRound], minimum: int) -> list[_RoundAnswers]:
+
+def _answers_of(rounds: list[HealthCheckRound], rule: Rule) -> list[_RoundAnswers]:
     round_ids = [round_.id for round_ in rounds]
     members = db.session.execute(
         select(Answer.round_id, Answer.user_id, Answer.pair_id, Answer.rating, Answer.wording)
@@ -100,7 +107,7 @@ def _answers_of(rounds: list[HealthCheckRound], minimum: int) -> list[_RoundAnsw
     for round_ in rounds:
         own = [row for person, row in rows if row.round_id == round_.id]
         people = {person for person, row in rows if row.round_id == round_.id}
-        answers = _RoundAnswers(shown=len(people) >= minimum)
+        answers = _RoundAnswers(rule, shown=rule.enough(len(people)))
         for row in own:
             answers.tallies.setdefault(row.pair_id, Tally()).add(row.rating)
             answers.wordings.setdefault(row.pair_id, set()).add(row.wording)
@@ -108,8 +115,8 @@ def _answers_of(rounds: list[HealthCheckRound], minimum: int) -> list[_RoundAnsw
     return found
 
 
-def _share(tally: Tally, shown: bool, minimum: int) -> float | None:
-    return tally.share() if shown and tally.on_scale >= minimum else None
+def _share(shown: Shown) -> float | None:
+    return shown.share.share() if shown.share is not None else None
 
 
 def _same_wording(answers: list[_RoundAnswers], pair_id: int, later: int, earlier: int) -> bool:
@@ -121,8 +128,8 @@ def _same_wording(answers: list[_RoundAnswers], pair_id: int, later: int, earlie
     return all(answers[between].wordings.get(pair_id, wording) == wording for between in range(earlier + 1, later))
 
 
-def _item_series(answers: list[_RoundAnswers], names: list[str], pair_id: int, minimum: int) -> Series:
-    shares = [_share(round_.tallies.get(pair_id, Tally()), round_.shown, minimum) for round_ in answers]
+def _item_series(answers: list[_RoundAnswers], names: list[str], pair_id: int) -> Series:
+    shares = [_share(round_.item(pair_id)) for round_ in answers]
     asked = [round_.wordings[pair_id] for round_ in answers if pair_id in round_.wordings]
     series = Series(reworded=len(set().union(*asked)) > 1 if asked else False)
     for later, share in enumerate(shares):
@@ -139,25 +146,21 @@ def _item_series(answers: list[_RoundAnswers], names: list[str], pair_id: int, m
     return series
 
 
-def _pooled(round_: _RoundAnswers, pair_ids) -> Tally:
-    pooled = Tally()
-    for pair_id in pair_ids:
-        pooled.counts.update(round_.tallies.get(pair_id, Tally()).counts)
-    return pooled
-
-
-def _theme_series(answers: list[_RoundAnswers], names: list[str], theme: Theme, minimum: int) -> Series:
+def _theme_series(answers: list[_RoundAnswers], names: list[str], theme: Theme) -> Series:
     pair_ids = [pair.id for pair in theme.checklist]
     series = Series()
     for later, round_ in enumerate(answers):
-        point = Point(names[later], _share(_pooled(round_, pair_ids), round_.shown, minimum))
+        shown = {pair_id: round_.item(pair_id) for pair_id in pair_ids}
+        point = Point(names[later], _share(pooled(shown.values())))
         earlier = next((index for index in range(later - 1, -1, -1) if answers[index].shown), None)
         if point.share is not None and earlier is not None:
-            same = [pair_id for pair_id in pair_ids if _same_wording(answers, pair_id, later, earlier)]
-            now = _share(_pooled(round_, same), round_.shown, minimum)
-            before = _share(_pooled(answers[earlier], same), answers[earlier].shown, minimum)
-            if now is not None and before is not None:
-                point.change, point.compared_with = now - before, names[earlier]
+            before = {pair_id: answers[earlier].item(pair_id) for pair_id in pair_ids}
+            both = [pair_id for pair_id in pair_ids if shown[pair_id].share is not None
+                    and before[pair_id].share is not None and _same_wording(answers, pair_id, later, earlier)]
+            if both:
+                point.change = (_share(pooled(shown[pair_id] for pair_id in both))
+                                - _share(pooled(before[pair_id] for pair_id in both)))
+                point.compared_with = names[earlier]
         series.points.append(point)
     return series
 
@@ -169,10 +172,10 @@ def round_trends(health_check: HealthCheckRound, minimum: int) -> RoundTrends:
     if not rounds:
         return RoundTrends()
     names = [round_.name for round_ in rounds]
-    answers = _answers_of(rounds, minimum)
+    answers = _answers_of(rounds, Rule(minimum))
     trends = RoundTrends(round_names=names)
     for theme in db.session.scalars(select(Theme).order_by(Theme.position).options(selectinload(Theme.checklist))):
-        trends.themes[theme.id] = _theme_series(answers, names, theme, minimum)
+        trends.themes[theme.id] = _theme_series(answers, names, theme)
         for pair in theme.checklist:
-            trends.items[pair.id] = _item_series(answers, names, pair.id, minimum)
+            trends.items[pair.id] = _item_series(answers, names, pair.id)
     return trends

@@ -13,7 +13,8 @@ from kb.auth import deletion
 from kb.extensions import db
 from kb.partnerships import service
 from kb.partnerships.models import Answer, Membership, Rating
-from kb.partnerships.results import Tally, round_results
+from kb.partnerships.results import round_results
+from kb.partnerships.tally import Tally
 from tests.conftest import PASSWORD
 from tests.factories import make_item, make_user
 from tests.partnerships.conftest import PUBLIC, VOLUNTARY, answer_pair, join_as, post, themes
@@ -90,8 +91,11 @@ def test_worked_example_of_a_round_with_the_sector_gap(browser_of, partnership, 
     assert item_c.voluntary_share is None  # nobody in the voluntary sector answered it on the scale
     theme = results.themes[0]
     assert [item.pair.id for item in theme.items][:2] == [a.id, c.id]  # weakest first; withheld last
-    # Theme 1 pools its items: A (7 of 10) + B (3 of 4) + C (5 of 5) = 15 of 19 on the scale.
-    assert theme.figures.share == pytest.approx(100 * 15 / 19)
+    # Theme 1 pools the items it shows: A (7 of 10) + C (5 of 5) = 12 of 15 on the scale. B's four
+    # answers stay out, or the theme minus A and C would give B's withheld 3 of 4.
+    assert theme.figures.share == 80.0
+    assert (theme.figures.public_share, theme.figures.voluntary_share) == (100.0, 40.0)  # A alone: C has no split
+    assert theme.figures.dont_know_rate == pytest.approx(100 * 5 / 20)  # A and C: B's 4 answers are too few
 
     page = browser_of(coordinator).get(f"/partnerships/rounds/{round_.id}").get_data(as_text=True)
     assert "+60 points" in page and "Gap of 20 or more" in page and "Awareness gap" in page
