@@ -148,6 +148,11 @@ def _checked_region(region: str | None) -> str | None:
     return region
 
 
+# The session's note of a page to go back to once the address is verified in this browser: the
+# invitation link an unverified member followed (kb.partnerships.views.join).
+AFTER_VERIFYING = "after_verifying"
+
+
 def why_unverified(user, to: str) -> str | None:
     """None when the member may act; otherwise why not yet, for a member whose address is not
     verified. `to` says what they tried: "submit for review", "post on the board"."""

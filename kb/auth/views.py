@@ -122,10 +122,11 @@ def verify_email(token: str):
     except verification.LinkProblem as error:
         status = 410 if isinstance(error, verification.LinkExpired | verification.LinkUsed) else 400
         return render_template("auth/link_problem.html", message=str(error), purpose="verify"), status
-    flash(f"Thank you: {user.email} is verified. You can now submit your work, post on the board and report "
-          "posts.", "success")
+    flash(f"Thank you: {user.email} is verified. You can now submit your work, post on the board, report "
+          "posts and take part in partnerships.", "success")
     if current_user.is_authenticated and current_user.id == user.id:
-        return redirect(url_for("auth.account"))
+        back = session.pop(service.AFTER_VERIFYING, None)
+        return redirect(back if service.is_safe_next(back) else url_for("auth.account"))
     return redirect(url_for("auth.login"))
 
 

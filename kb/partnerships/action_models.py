@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kb import clock
@@ -78,7 +78,7 @@ class HealthCheckAction(db.Model):
 
 class PriorityVote(db.Model):
     """One of a member's (up to three) picks among a closed round's checklist items. Never shown
-    per person: pages show only the counts, and only once enough members have voted."""
+    per person, nor counted on any page while voting is open (PriorityTally)."""
 
     __tablename__ = "healthcheck_priority_votes"
     __table_args__ = (UniqueConstraint("round_id", "user_id", "pair_id"),)
@@ -88,5 +88,21 @@ class PriorityVote(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     pair_id: Mapped[int] = mapped_column(ForeignKey("checklist_pairs.id", ondelete="CASCADE"))
     voted_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+
+    pair: Mapped[ChecklistPair] = relationship()
+
+
+class PriorityTally(db.Model):
+    """How many members picked one item, as it stood when the round's voting closed. The pages
+    show these, never a count of the votes as they are: a vote changed or taken away afterwards
+    (an account deleted) would otherwise change a count, and the change would be that member's picks."""
+
+    __tablename__ = "healthcheck_priority_tallies"
+    __table_args__ = (UniqueConstraint("round_id", "pair_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("healthcheck_rounds.id", ondelete="CASCADE"), index=True)
+    pair_id: Mapped[int] = mapped_column(ForeignKey("checklist_pairs.id", ondelete="CASCADE"))
+    votes: Mapped[int] = mapped_column(Integer)
 
     pair: Mapped[ChecklistPair] = relationship()

@@ -43,6 +43,8 @@ def render_actions(health_check, form=None, vote_error=None, picks=None, status=
         is_open=health_check.is_open(clock.now()), actions=actions.actions_of(health_check), form=form,
         themes=themes, picks=actions.picks_of(health_check, current_user) if picks is None else picks,
         vote_error=vote_error, priorities=actions.priority_results(health_check, minimum), most=PRIORITY_PICKS,
+        voting_open=actions.voting_is_open(health_check), minimum=minimum,
+        unverified=service.why_unverified(current_user, "vote on the partnership's priorities"),
         today=clock.now().date()), status
 
 
@@ -126,4 +128,20 @@ def vote_for_priorities(round_id: int):
         return render_actions(health_check, vote_error=error, picks=shown, status=INVALID)
     flash(f"Your vote is saved: {count} of up to {PRIORITY_PICKS} items." if count
           else "Your vote is withdrawn.", "success")
+    return redirect(url_for("partnerships.round_actions", round_id=health_check.id) + "#priorities-heading")
+
+
+@bp.route("/partnerships/rounds/<id:round_id>/priorities/close", methods=["POST"])
+@login_required
+def close_voting(round_id: int):
+    health_check = round_or_404(round_id)
+    if not service.is_coordinator(current_user, health_check.partnership):
+        abort(403, "Only the partnership's coordinators close the vote.")
+    try:
+        actions.close_voting(health_check, by=current_user)
+    except service.PartnershipError as error:
+        if error.status != INVALID:
+            refused(error)
+        return render_actions(health_check, vote_error=error, status=INVALID)
+    flash("Voting is closed: the counts below are final.", "success")
     return redirect(url_for("partnerships.round_actions", round_id=health_check.id) + "#priorities-heading")

@@ -8,10 +8,15 @@
   the year. An action whose date has since passed keeps it when its status is updated (it is
   overdue, and the page says so, rather than quietly moved).
 - Each member picks up to three checklist items per closed round as the partnership's priorities,
-  and may change or withdraw their picks. Items rather than actions, because the vote is what tells
-  the coordinators where to act: items are there for every round (actions may be two, or none),
-  and the same items can be compared from year to year.
-- Votes are confidential like answers: counts only, and only once enough members have voted.
+  and may change or withdraw their picks while voting is open. Items rather than actions, because
+  the vote is what tells the coordinators where to act: items are there for every round (actions
+  may be two, or none), and the same items can be compared from year to year.
+- Voting opens when the round closes, and closes when a coordinator closes it or when the next
+  round opens, whichever comes first; it never opens again.
+- Votes are confidential like answers: no counts at all while voting is open (the page before and
+  after one member's vote would differ by exactly their picks), then the counts as they stood at
+  the close, frozen, and only if at least the minimum of members voted. Only members whose email
+  address is verified vote, so that made-up accounts cannot make up the numbers.
 """
 
 from __future__ import annotations
@@ -34,10 +39,20 @@ from kb.partnerships.action_models import (
     OWNER_ROLE_MAX,
     PRIORITY_PICKS,
     HealthCheckAction,
+    PriorityTally,
     PriorityVote,
 )
 from kb.partnerships.models import HealthCheckRound, Partnership
-from kb.partnerships.service import NotAllowed, NotFound, PartnershipError, is_coordinator, is_member, membership_of
+from kb.partnerships.service import (
+    NotAllowed,
+    NotFound,
+    PartnershipError,
+    is_coordinator,
+    is_member,
+    membership_of,
+    why_unverified,
+)
+from kb.templating import long_date
 from kb.themes.models import ChecklistPair, Theme
 
 
@@ -183,6 +198,18 @@ def item_number(pair: ChecklistPair) -> int:
 
 # ---- the priority vote -------------------------------------------------------------------------
 
+def voting_is_open(health_check: HealthCheckRound) -> bool:
+    """From the round's closing until a coordinator closes the vote or the next round opens."""
+    return not health_check.is_open(clock.now()) and health_check.voting_closed_at is None
+
+
+def _require_voting_open(health_check: HealthCheckRound) -> None:
+    _require_closed(health_check, "Voting on priorities opens")
+    if health_check.voting_closed_at is not None:
+        raise PartnershipError(f"Voting on the priorities of the health-check {health_check.name} closed on "
+                               f"{long_date(health_check.voting_closed_at)}. Your vote has not changed.")
+
+
 def vote_for_priorities(health_check: HealthCheckRound, pair_ids: list[str], member: User, by: User) -> int:
     """Replace `member`'s picks with `pair_ids` (none withdraws the vote). Checked whole before
     anything is written: a refused vote leaves the earlier one as it was. Returns how many picks."""
@@ -190,7 +217,10 @@ def vote_for_priorities(health_check: HealthCheckRound, pair_ids: list[str], mem
         raise NotAllowed("You can only vote for yourself.")
     if not is_member(by, health_check.partnership):
         raise NotAllowed("Only the partnership's members vote on its priorities.")
-    _require_closed(health_check, "Voting on priorities opens")
+    unverified = why_unverified(by, "vote on the partnership's priorities")
+    if unverified:
+        raise NotAllowed(unverified)
+    _require_voting_open(health_check)
     chosen = list(dict.fromkeys(pair_ids))
     if len(chosen) > PRIORITY_PICKS:
         raise PartnershipError(f"Choose up to {PRIORITY_PICKS} items: you chose {len(chosen)}. "
@@ -213,6 +243,33 @@ def picks_of(health_check: HealthCheckRound, member: User) -> set[int]:
         PriorityVote.round_id == health_check.id, PriorityVote.user_id == member.id)))
 
 
+def voters_so_far(health_check: HealthCheckRound) -> int:
+    return db.session.scalar(select(func.count(func.distinct(PriorityVote.user_id)))
+                             .where(PriorityVote.round_id == health_check.id))
+
+
+def freeze_votes(health_check: HealthCheckRound) -> None:
+    """Close the vote: the counts as they stand now become the ones shown for good. For
+    close_voting and for a new round's opening, which commit."""
+    counts = Counter(db.session.scalars(select(PriorityVote.pair_id).where(PriorityVote.round_id == health_check.id)))
+    health_check.priority_voters = voters_so_far(health_check)
+    health_check.voting_closed_at = clock.now()
+    db.session.add_all(PriorityTally(round_id=health_check.id, pair_id=pair_id, votes=votes)
+                       for pair_id, votes in counts.items())
+
+
+def close_voting(health_check: HealthCheckRound, by: User) -> None:
+    """A coordinator closes the vote. For good: counts shown, then votes changed, then counts
+    shown again would tell what changed."""
+    if not is_coordinator(by, health_check.partnership):
+        raise NotAllowed("Only the partnership's coordinators close the vote.")
+    _require_closed(health_check, "The vote can be closed")
+    if health_check.voting_closed_at is not None:
+        raise PartnershipError("Voting on these priorities has already closed.")
+    freeze_votes(health_check)
+    db.session.commit()
+
+
 @dataclass
 class RankedPriority:
     pair: ChecklistPair
@@ -222,25 +279,30 @@ class RankedPriority:
 
 @dataclass
 class PriorityResults:
-    """Either `withheld` says why there are no counts, or `ranked` holds them, most votes first."""
+    """How many have voted (so far, or when voting closed), and either `withheld` saying why there
+    are no counts or `ranked` holding them, most votes first."""
 
     voters: int
+    closed: bool
     withheld: str = ""
     ranked: list[RankedPriority] = field(default_factory=list)
 
 
 def priority_results(health_check: HealthCheckRound, minimum: int) -> PriorityResults:
-    voters = db.session.scalar(select(func.count(func.distinct(PriorityVote.user_id)))
-                               .where(PriorityVote.round_id == health_check.id))
-    results = PriorityResults(voters=voters)
-    if voters < minimum:
-        # With fewer voters, the counts could show which items one person picked.
-        results.withheld = (f"The counts are shown once at least {minimum} members have voted, so that "
-                            "nobody's picks can be worked out.")
+    """Counts only once voting has closed, and only from the tally frozen then. While it is open
+    each new vote would change the counts by exactly that member's picks; the number who have voted
+    changes by one whatever they picked, so it may be shown."""
+    if health_check.voting_closed_at is None:
+        return PriorityResults(voters=voters_so_far(health_check), closed=False, withheld=(
+            f"The counts are shown when voting closes, if at least {minimum} members voted: counts that changed "
+            "with each vote would show what each member picked."))
+    results = PriorityResults(voters=health_check.priority_voters or 0, closed=True)
+    if results.voters < minimum:
+        results.withheld = (f"Fewer than {minimum} members voted, so the counts are not shown: with so few, "
+                            "they could show what one member picked.")
         return results
-    counts = Counter(db.session.scalars(select(PriorityVote.pair_id).where(PriorityVote.round_id == health_check.id)))
-    pairs = {pair.id: pair for pair in db.session.scalars(
-        select(ChecklistPair).where(ChecklistPair.id.in_(counts)).options(selectinload(ChecklistPair.theme)))}
-    ranked = [RankedPriority(pairs[pair_id], item_number(pairs[pair_id]), votes) for pair_id, votes in counts.items()]
+    tallies = db.session.scalars(select(PriorityTally).where(PriorityTally.round_id == health_check.id)
+                                 .options(selectinload(PriorityTally.pair).selectinload(ChecklistPair.theme))).all()
+    ranked = [RankedPriority(row.pair, item_number(row.pair), row.votes) for row in tallies]
     results.ranked = sorted(ranked, key=lambda row: (-row.votes, row.pair.theme.position, row.number))
     return results

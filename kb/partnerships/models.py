@@ -121,7 +121,9 @@ class Invitation(db.Model):
 
 
 class HealthCheckRound(db.Model):
-    """One health-check ("2026"): open until a coordinator closes it or its closing date passes."""
+    """One health-check ("2026"): open until a coordinator closes it or its closing date passes.
+    Then its priority vote is open, until a coordinator closes that too or the next round opens
+    (kb.partnerships.actions)."""
 
     __tablename__ = "healthcheck_rounds"
     __table_args__ = (UniqueConstraint("partnership_id", "name"),)
@@ -132,6 +134,9 @@ class HealthCheckRound(db.Model):
     opened_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     closes_on: Mapped[date | None] = mapped_column(Date)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    voting_closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # How many members had voted when voting closed: the counts shown are the ones frozen then.
+    priority_voters: Mapped[int | None] = mapped_column(Integer)
 
     partnership: Mapped[Partnership] = relationship(back_populates="rounds")
 

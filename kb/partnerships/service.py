@@ -2,7 +2,13 @@
 
 Only members see a partnership (to anyone else it does not exist); only coordinators open and
 close rounds and manage invitations; a member answers for themself only, on the scale, while the
-round is open. Results are worked out in kb/partnerships/results.py."""
+round is open. Results are worked out in kb/partnerships/results.py.
+
+Only accounts whose email address is verified register a partnership, join one, answer or vote:
+figures are shown once enough people have answered, and a few made-up accounts answering as
+someone chose, next to one real member, would make "enough" and show that member's answers. An
+unverified member who joined before this rule reads the partnership but answers nothing until
+they verify (migration 0028 took their answers out of the rounds then still open)."""
 
 from __future__ import annotations
 
@@ -96,6 +102,20 @@ def visible_round(round_id: int, user: User) -> HealthCheckRound:
     return health_check
 
 
+def why_unverified(user: User, to: str) -> str | None:
+    """None when `user` may take part; otherwise what to do first. `to`: what they tried."""
+    if not getattr(user, "is_authenticated", False) or user.email_verified:
+        return None
+    return (f"Verify your email address to {to}: follow the link we sent to {user.email}. It has not arrived? "
+            "Ask for it again on your account page.")
+
+
+def _require_verified(user: User, to: str) -> None:
+    reason = why_unverified(user, to)
+    if reason:
+        raise NotAllowed(reason)
+
+
 def _require_coordinator(user: User, partnership: Partnership) -> None:
     if not is_coordinator(user, partnership):
         raise NotAllowed("Only the partnership's coordinators can do that.")
@@ -122,6 +142,7 @@ def _check_sector(sector: str) -> str:
 
 def register_partnership(name: str, region: str, description: str, sector: str, by: User) -> Partnership:
     """A new partnership, with `by` as its first coordinator."""
+    _require_verified(by, "register a partnership")
     name = one_line(name or "")
     if not 3 <= len(name) <= NAME_MAX:
         raise PartnershipError(f"The name must be 3 to {NAME_MAX} characters long.")
@@ -222,6 +243,7 @@ def invitation_by_token(token: str) -> Invitation:
 def join(invitation: Invitation, sector: str, by: User) -> Membership:
     """`by` joins the invitation's partnership, answering for `sector`."""
     invitation = invitation_by_token(invitation.token)
+    _require_verified(by, "join the partnership")
     sector = _check_sector(sector)
     if is_member(by, invitation.partnership):
         raise PartnershipError("You are already a member of this partnership.")
@@ -246,6 +268,12 @@ def open_round(partnership: Partnership, name: str, closes_on: date | None, by: 
     still_open = [existing for existing in partnership.rounds if existing.is_open(clock.now())]
     if still_open:
         raise PartnershipError(f"Close the round {still_open[0].name} before opening another.")
+    # A new round closes the earlier round's priority vote: its counts are frozen in the same commit.
+    from kb.partnerships.actions import freeze_votes  # actions builds on this module's rules
+
+    for earlier in partnership.rounds:
+        if earlier.voting_closed_at is None:
+            freeze_votes(earlier)
     health_check = HealthCheckRound(partnership_id=partnership.id, name=name, closes_on=closes_on,
                                     opened_at=clock.now())
     db.session.add(health_check)
@@ -291,6 +319,7 @@ def save_theme_answers(health_check: HealthCheckRound, theme: Theme, answers: di
         raise NotAllowed("You can only answer for yourself.")
     if not is_member(by, health_check.partnership):
         raise NotAllowed("Only the partnership's members answer its health-check.")
+    _require_verified(by, "answer the health-check")
     if not health_check.is_open(clock.now()):
         raise PartnershipError("This round is closed: answers can no longer be changed.")
     pairs = {pair.id: pair for pair in theme.checklist}

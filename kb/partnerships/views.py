@@ -3,10 +3,11 @@ who may not act 403; a refused form is shown again with its errors (422)."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from kb import clock
+from kb.auth.service import AFTER_VERIFYING
 from kb.extensions import db
 from kb.partnerships import bp, results, service, trends
 from kb.partnerships.chart import share_chart
@@ -79,7 +80,8 @@ def new():
                   "success")
             return redirect(url_for("partnerships.show", partnership_id=partnership.id))
     status = INVALID if form.errors or form.form_errors else 200
-    return render_template("partnerships/new.html", form=form), status
+    return render_template("partnerships/new.html", form=form,
+                           unverified=service.why_unverified(current_user, "register a partnership")), status
 
 
 def render_partnership(partnership, invitation_form=None, round_form=None, status=200, bands=None):
@@ -152,6 +154,12 @@ def join(token: str):
     partnership = invitation.partnership
     if service.is_member(current_user, partnership):
         return redirect(url_for("partnerships.show", partnership_id=partnership.id))
+    unverified = service.why_unverified(current_user, "join the partnership")
+    if unverified:
+        # Back to this link once the address is verified (in this browser): the invitation is not lost.
+        session[AFTER_VERIFYING] = request.path
+        return render_template("partnerships/join.html", form=None, partnership=partnership, token=token,
+                               invitation=invitation, unverified=unverified), 403 if request.method == "POST" else 200
     form = JoinForm()
     if request.method == "GET" and current_user.sector in MEMBER_SECTOR_LABELS:
         form.sector.data = current_user.sector
@@ -164,7 +172,8 @@ def join(token: str):
             flash(f"You have joined {partnership.name}.", "success")
             return redirect(url_for("partnerships.show", partnership_id=partnership.id))
     status = INVALID if form.errors or form.form_errors else 200
-    return render_template("partnerships/join.html", form=form, partnership=partnership, token=token), status
+    return render_template("partnerships/join.html", form=form, partnership=partnership, token=token,
+                           invitation=invitation), status
 
 
 @bp.route("/partnerships/<id:partnership_id>/rounds", methods=["POST"])
@@ -226,7 +235,7 @@ def show_round(round_id: int):
         answered=service.answered_per_theme(health_check, current_user),
         coordinator=service.is_coordinator(current_user, health_check.partnership),
         results=results.round_results(health_check, minimum), trends=trends.round_trends(health_check, minimum),
-        minimum=minimum)
+        minimum=minimum, unverified=service.why_unverified(current_user, "answer the health-check"))
 
 
 def answers_from_form(theme) -> dict[int, service.ItemAnswer]:
@@ -263,6 +272,7 @@ def answer_theme(round_id: int, slug: str):
     return render_template(
         "partnerships/answer.html", health_check=health_check, partnership=health_check.partnership, theme=theme,
         themes=themes, values=values, trend=trend, error=error, is_open=health_check.is_open(clock.now()),
+        unverified=service.why_unverified(current_user, "answer the health-check"),
         ratings=[(rating.value, label) for rating, label in RATING_LABELS.items()],
         trends=[(choice.value, label) for choice, label in TREND_LABELS.items()],
         dont_know=Rating.DONT_KNOW.value), INVALID if error else 200

@@ -2,10 +2,11 @@
 partnership; five public-sector and five voluntary-sector members join by the invitation link and
 answer (one of them in the browser, the others by posting the same forms with a request client, to
 keep the test short); the coordinator closes the round and sees the charts, the sector gap and the
-reading list, records two actions and updates one; members vote for their top three; the next round
-opens showing how the actions stand (one overdue), is answered and closed, and its results show the
-change. Then: with only four voluntary-sector respondents, the gap is shown nowhere. axe-core runs on
-every page visited, the charts and the forms with errors included."""
+reading list, records two actions and updates one; members vote for their top three, and the
+counts appear when the coordinator closes the vote; the next round opens showing how the actions
+stand (one overdue), is answered and closed, and its results show the change. Then: with only four
+voluntary-sector respondents, the gap is shown nowhere. axe-core runs on every page visited, the
+charts and the forms with errors included."""
 
 from __future__ import annotations
 
@@ -187,7 +188,12 @@ def test_from_results_to_action_and_the_next_round(app, browser, page, live_serv
     expect(member.get_by_text("1 member voted so far")).to_be_visible()
     for person in public[:4]:
         vote_by_form(clients[person.id], first_round.id, [item_1, item_3])
+    # No counts while voting is open, however many have voted: only how many.
     page.goto(f"{live_server}/partnerships/rounds/{first_round.id}/actions")
+    expect(page.get_by_text("5 members voted so far")).to_be_visible()
+    expect(page.locator("table.priorities-table")).to_have_count(0)
+    page.get_by_role("button", name="Close the vote").click()
+    expect(page.get_by_role("status")).to_contain_text("Voting is closed")
     ranked = page.locator("table.priorities-table tbody tr")
     expect(ranked).to_have_count(3)
     expect(ranked.nth(0)).to_contain_text(item_1.do_text)

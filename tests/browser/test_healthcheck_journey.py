@@ -1,11 +1,15 @@
 """Issue 13's journey in a real browser: a coordinator registers a partnership and makes an
 invitation link; a member joins by the link and answers a theme; more members' answers arrive
 through the service (to keep it short); the coordinator closes the round and sees the chart, the
-sector gap and the reading list. axe-core on every page visited, the chart included."""
+sector gap and the reading list. axe-core on every page visited, the chart included. And an
+unverified member, told to verify first, joins by the same link once they have."""
+
+from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from kb.auth import verification
 from kb.extensions import db
 from kb.partnerships import service
 from kb.partnerships.models import HealthCheckRound, Partnership
@@ -134,3 +138,26 @@ def test_a_partnership_runs_its_health_check(browser, page, live_server):
         "Local organisations: Stratford Local Strategic Partnership")
     expect(page.get_by_role("table")).to_contain_text("Stratford CVS")
     assert_accessible(page)
+
+
+def test_an_unverified_member_verifies_and_then_joins_by_the_same_link(page, live_server):
+    coordinator = make_user(email="coordinator@example.org", display_name="Cora Coordinator")
+    partnership = service.register_partnership("Stratford Local Strategic Partnership", "West Midlands", "", PUBLIC,
+                                               by=coordinator)
+    link = f"/partnerships/join/{service.create_invitation(partnership, 14, by=coordinator).token}"
+    newcomer = make_user(email="una@example.org", display_name="Una Unverified", verified=False)
+
+    log_in(page, live_server, "una@example.org")
+    page.goto(f"{live_server}{link}")
+    expect(page.get_by_role("heading", name="Verify your email address first")).to_be_visible()
+    expect(page.get_by_text("Verify your email address to join the partnership")).to_be_visible()
+    expect(page.get_by_role("button", name="Join the partnership")).to_have_count(0)
+    assert_accessible(page)
+
+    page.goto(f"{live_server}{urlsplit(verification.verification_link(newcomer)).path}")
+    expect(page.get_by_role("status")).to_contain_text("una@example.org is verified")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Join Stratford Local Strategic Partnership")
+    page.get_by_label("Voluntary or community organisation").check()
+    page.get_by_role("button", name="Join the partnership").click()
+    expect(page.get_by_role("status")).to_contain_text("You have joined")
+    assert service.is_member(newcomer, partnership)

@@ -57,3 +57,15 @@ def partnership(coordinator):
 @pytest.fixture
 def browser_of(app):
     return lambda user: sign_in(app.test_client(), user)
+
+
+@pytest.fixture
+def member(partnership, coordinator):
+    return join_as(partnership, VOLUNTARY, coordinator, display_name="Mina Member")
+
+
+@pytest.fixture
+def closed_round(partnership, coordinator, member):
+    round_ = service.open_round(partnership, "2025", None, by=coordinator)
+    service.close_round(round_, by=coordinator)
+    return round_

@@ -1,35 +1,20 @@
 """From results to action: coordinators record actions on a closed round's results and update them;
-members read them, vote for their top three checklist items, and see last round's actions when the
-next round opens. Refusals say why and change nothing."""
+members read them, and see last round's actions when the next round opens. Refusals say why and
+change nothing. (The members' priority vote is in test_priority_votes.py.)"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
-from markupsafe import escape
 from sqlalchemy import func, select
 
 from kb import clock
 from kb.extensions import db
 from kb.partnerships import actions, service
-from kb.partnerships.action_models import HealthCheckAction, PriorityVote
-from kb.partnerships.personal_data import partnerships as personal_data
-from tests.conftest import form_token
+from kb.partnerships.action_models import HealthCheckAction
 from tests.factories import make_user
-from tests.partnerships.conftest import PUBLIC, VOLUNTARY, join_as, post, themes
-
-
-@pytest.fixture
-def member(partnership, coordinator):
-    return join_as(partnership, VOLUNTARY, coordinator, display_name="Mina Member")
-
-
-@pytest.fixture
-def closed_round(partnership, coordinator, member):
-    round_ = service.open_round(partnership, "2025", None, by=coordinator)
-    service.close_round(round_, by=coordinator)
-    return round_
+from tests.partnerships.conftest import post, themes
 
 
 def action_form(**changes) -> dict:
@@ -174,79 +159,3 @@ def test_a_first_round_shows_no_follow_up(browser_of, coordinator, partnership):
     round_ = service.open_round(partnership, "2026", None, by=coordinator)
     page = browser_of(coordinator).get(f"/partnerships/rounds/{round_.id}").get_data(as_text=True)
     assert "Actions from the health-check" not in page
-
-
-def vote(browser, round_, pairs):
-    return browser.post(f"/partnerships/rounds/{round_.id}/priorities",
-                        data={"pair": [str(pair.id) for pair in pairs], "csrf_token": form_token(browser)})
-
-
-def test_members_vote_for_up_to_three_items_and_may_change_their_minds(browser_of, member, closed_round):
-    browser = browser_of(member)
-    pairs = [pair for theme in themes() for pair in theme.checklist]
-    assert vote(browser, closed_round, pairs[:3]).status_code == 302
-    assert actions.picks_of(closed_round, member) == {pair.id for pair in pairs[:3]}
-
-    fourth = vote(browser, closed_round, pairs[:4])
-    page = fourth.get_data(as_text=True)
-    assert fourth.status_code == 422
-    assert str(escape("Choose up to 3 items: you chose 4. Your vote has not changed.")) in page
-    assert actions.picks_of(closed_round, member) == {pair.id for pair in pairs[:3]}
-    assert page.count('checked') >= 4  # the four ticks are still there to untick one
-
-    assert vote(browser, closed_round, [pairs[5], pairs[6]]).status_code == 302
-    assert actions.picks_of(closed_round, member) == {pairs[5].id, pairs[6].id}
-    assert vote(browser, closed_round, []).status_code == 302
-    assert actions.picks_of(closed_round, member) == set()
-    nonsense = browser.post(f"/partnerships/rounds/{closed_round.id}/priorities",
-                            data={"pair": ["x1"], "csrf_token": form_token(browser)})
-    assert nonsense.status_code == 422 and "Choose items from the checklist" in nonsense.get_data(as_text=True)
-
-
-def test_voting_waits_for_the_round_to_close_and_is_for_members_only(browser_of, coordinator, partnership, member):
-    still_open = service.open_round(partnership, "2026", None, by=coordinator)
-    pair = themes()[0].checklist[0]
-    refused = vote(browser_of(member), still_open, [pair])
-    assert refused.status_code == 422 and "Voting on priorities opens once the round has closed" in \
-        refused.get_data(as_text=True)
-    service.close_round(still_open, by=coordinator)
-    assert vote(browser_of(make_user()), still_open, [pair]).status_code == 404
-    with pytest.raises(service.NotAllowed):
-        actions.vote_for_priorities(still_open, [str(pair.id)], member=member, by=coordinator)
-    assert count(PriorityVote) == 0
-
-
-def test_vote_counts_are_ranked_and_shown_only_once_enough_members_voted(
-        app, browser_of, coordinator, partnership, closed_round):
-    minimum = app.config["KB_HEALTHCHECK_MIN_RESPONDENTS"]
-    first, second, third = themes()[0].checklist[:3]
-    voters = [join_as(partnership, PUBLIC, coordinator, display_name=f"Qzvoter{n}") for n in range(minimum)]
-    url = f"/partnerships/rounds/{closed_round.id}/actions"
-    for voter in voters[:-1]:
-        actions.vote_for_priorities(closed_round, [str(first.id), str(second.id)], member=voter, by=voter)
-    page = browser_of(coordinator).get(url).get_data(as_text=True)
-    assert f"{minimum - 1} members voted so far" in page and "so that nobody&#39;s picks can be worked out" in page
-    assert "priorities-table" not in page
-    actions.vote_for_priorities(closed_round, [str(third.id), str(first.id)], member=voters[-1], by=voters[-1])
-    results = actions.priority_results(closed_round, minimum)
-    assert [(row.pair.id, row.votes) for row in results.ranked] == [
-        (first.id, minimum), (second.id, minimum - 1), (third.id, 1)]
-    page = browser_of(coordinator).get(url).get_data(as_text=True)
-    table = page[page.index("priorities-table"):]
-    assert table.index(first.do_text) < table.index(second.do_text) < table.index(third.do_text)
-    assert "Qzvoter" not in page[page.index('id="priorities-heading"'):]  # counts only: nobody's picks by name
-
-
-def test_the_data_download_holds_a_members_votes_and_the_actions_they_own(coordinator, member, closed_round):
-    pair = themes()[0].checklist[0]
-    actions.vote_for_priorities(closed_round, [str(pair.id)], member=member, by=member)
-    actions.record_action(closed_round, actions.ActionFields(
-        "Map the small groups", f"item-{pair.id}", str(member.id), "", clock.now().date(), note="Start in May"),
-        by=coordinator)
-    data = personal_data(member)
-    assert data["health_check_priority_votes"] == [
-        {"partnership": closed_round.partnership.name, "round": "2025", "do": pair.do_text,
-         "voted_at": data["health_check_priority_votes"][0]["voted_at"]}]
-    assert [(row["action"], row["note"], row["status"]) for row in data["health_check_actions_owned"]] == [
-        ("Map the small groups", "Start in May", "not-started")]
-    assert personal_data(coordinator)["health_check_priority_votes"] == []

@@ -1,6 +1,7 @@
 """A partnership the author coordinates and the member belongs to, with a closed round holding
 enough answers for results, an open round with the member's own answers, and invitation links
-that work, have expired and were revoked. Moderators and admins are outsiders: they get 404."""
+that work, have expired and were revoked; a second partnership's closed round whose priority vote
+is still open. Moderators and admins are outsiders: they get 404."""
 
 from __future__ import annotations
 
@@ -80,6 +81,11 @@ def partnership_states(site: Site) -> None:
     organisations.add_organisation(listed, organisations.OrganisationFields(
         name="Valley Food Bank", sector=VOLUNTARY, kind="charity", activity="Food parcels."), by=coordinator)
     organisations.publish_directory(listed, True, by=coordinator)
+    # Its last round has closed and no other has opened: the priority vote is open, with no counts.
+    service.join(service.create_invitation(listed, 7, by=coordinator), VOLUNTARY, by=member)
+    voting = service.open_round(listed, "2025", None, by=coordinator)
+    service.close_round(voting, by=coordinator)
+    actions.vote_for_priorities(voting, [str(first_pair.id)], member=member, by=member)
 
     working = service.create_invitation(partnership, 30, by=coordinator)
     working.token = site.secret("invitation token", {"author"})  # for coordinators only
@@ -110,6 +116,7 @@ def partnership_states(site: Site) -> None:
     site.page(f"/partnerships/rounds/{closed.id}/themes/{first_theme.slug}", PARTNERS_ONLY)
     site.page(f"/partnerships/rounds/{closed.id}/actions", PARTNERS_ONLY)
     site.page(f"/partnerships/rounds/{still_open.id}/actions", PARTNERS_ONLY)
+    site.page(f"/partnerships/rounds/{voting.id}/actions", PARTNERS_ONLY)
     site.page(f"/partnerships/actions/{action.id}/edit", COORDINATORS_ONLY)
     site.page(f"/partnerships/{partnership.id}/organisations", PARTNERS_ONLY)
     site.page(f"/partnerships/{partnership.id}/organisations.csv", PARTNERS_ONLY)
@@ -126,8 +133,10 @@ def partnership_states(site: Site) -> None:
     site.form(f"/partnerships/rounds/{still_open.id}/themes/{first_theme.slug}", "member")
     site.form(f"/partnerships/join/{working.token}", "moderator")
     site.form(f"/partnerships/rounds/{closed.id}/actions", "author", action=f"/partnerships/rounds/{closed.id}/actions")
-    site.form(f"/partnerships/rounds/{closed.id}/actions", "member",
-              action=f"/partnerships/rounds/{closed.id}/priorities")
+    site.form(f"/partnerships/rounds/{voting.id}/actions", "member",
+              action=f"/partnerships/rounds/{voting.id}/priorities")
+    site.form(f"/partnerships/rounds/{voting.id}/actions", "author",
+              action=f"/partnerships/rounds/{voting.id}/priorities/close")
     site.form(f"/partnerships/actions/{action.id}/edit", "author")
     site.form(f"/partnerships/{partnership.id}/organisations", "author",
               action=f"/partnerships/{partnership.id}/organisations")
