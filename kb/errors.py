@@ -83,7 +83,13 @@ def register(app: Flask) -> None:
             return error
         # Werkzeug's default descriptions are written for developers; ours are for people.
         detail = None if error.description == type(error).description else error.description
-        return error_response(error.code, detail)
+        response = current_app.make_response(error_response(error.code, detail))
+        # The error's own headers are part of the answer HTTP asks for: a 405's Allow (RFC 9110), a
+        # 401's WWW-Authenticate, a 503's Retry-After. Its Content-Type was for Werkzeug's page, not ours.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

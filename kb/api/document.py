@@ -154,6 +154,16 @@ def shapes() -> list[Shape]:
     return found
 
 
+@functools.cache
+def query_parameters(path: str) -> dict[str, dict]:
+    """The query parameters of the GET operation at `path` (as the document writes it, "/search"),
+    each name with its schema."""
+    document = _loaded()
+    parameters = (resolve(parameter, document) for parameter in document["paths"][path]["get"].get("parameters", []))
+    return {parameter["name"]: resolve(parameter.get("schema", {}), document)
+            for parameter in parameters if parameter["in"] == "query"}
+
+
 def servers() -> list[str]:
     return [server["url"] for server in _loaded().get("servers", [])]
 

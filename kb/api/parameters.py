@@ -1,89 +1,92 @@
-"""Reading the API's query parameters. The site's pages forgive an odd value (an unknown theme
-filters nothing); the API refuses it with a 400 naming the parameter, so a script learns of its
-mistake instead of quietly receiving everything. An empty value counts as not sent."""
+"""Reading the API's query parameters as its OpenAPI document declares them. The site's pages forgive
+an odd value (an unknown theme filters nothing); the API refuses any value the document does not
+allow, an empty one included, with a 400 naming the parameter, so a script learns of its mistake
+instead of quietly receiving everything. A parameter the document does not name is ignored."""
 
 from __future__ import annotations
 
+import re
+
 from flask import request
 
+from kb.api import document
 from kb.api.answers import InvalidParameters
-from kb.api.service import OUTCOMES, SearchQuestion
-from kb.common.vocabulary import REGIONS, SECTOR_LABELS
-from kb.http import LARGEST_PAGE
+from kb.api.service import SearchQuestion
 from kb.library import tags
-from kb.library.models import TAG_MAX
 from kb.library.queries import Filters
-from kb.search import service as search_service
-from kb.themes.models import THEME_SLUGS
 
-QUERY_MAX = 500
-SORTS = ("relevance", "newest")
+# Longer than any number a parameter may be; int() of a longer string is slow or refused.
+NUMBER_DIGITS_MAX = 18
 
 
-class ParameterReader:
-    """Collects every invalid parameter of one request, so one 400 names them all."""
+def arguments(path: str) -> dict[str, str | int | None]:
+    """The query arguments of the operation at `path` (a path of the document), each checked against
+    its schema: a whole number as an int, a string as sent, an absent one as its default (or None).
+    Raises InvalidParameters naming every argument refused, so one 400 names them all."""
+    values: dict[str, str | int | None] = {}
+    invalid: dict[str, str] = {}
+    for name, schema in document.query_parameters(path).items():
+        sent = request.args.getlist(name)
+        if not sent:
+            values[name] = schema.get("default")
+        elif len(sent) > 1:
+            invalid[name] = "must be sent once"
+        elif reason := why_refused(sent[0], schema):
+            invalid[name] = reason
+        else:
+            values[name] = int(sent[0]) if schema.get("type") == "integer" else sent[0]
+    if invalid:
+        raise InvalidParameters(invalid)
+    return values
 
-    def __init__(self) -> None:
-        self.invalid: dict[str, str] = {}
 
-    def text(self, name: str) -> str | None:
-        return request.args.get(name) or None
-
-    def choice(self, name: str, allowed) -> str | None:
-        value = self.text(name)
-        if value is not None and value not in allowed:
-            self.invalid[name] = "must be one of: " + ", ".join(allowed)
+def why_refused(value: str, schema: dict) -> str | None:
+    """Why the document's schema does not allow `value` (written for the caller), or None when it does."""
+    if schema.get("type") == "integer":
+        if _whole_number_within(value, schema):
             return None
-        return value
-
-    def tag(self) -> str | None:
-        value = (self.text("tag") or "").strip().lower()
-        if len(value) > TAG_MAX:
-            self.invalid["tag"] = f"a tag is at most {TAG_MAX} characters"
-            return None
-        # An old name of a renamed or merged tag finds the tag it became, as the site's old addresses do.
-        return (tags.current_name(value) or value) if value else None
-
-    def page(self) -> int:
-        value = self.text("page")
-        if value is None:
-            return 1
-        if not value.isdecimal() or len(value) > 7 or not 1 <= int(value) <= LARGEST_PAGE:
-            self.invalid["page"] = f"must be a whole number from 1 to {LARGEST_PAGE}"
-            return 1
-        return int(value)
-
-    def checked(self):
-        if self.invalid:
-            raise InvalidParameters(self.invalid)
+        bounds = [f"{word} {schema[key]}" for key, word in (("minimum", "from"), ("maximum", "to")) if key in schema]
+        return " ".join(["must be a whole number", *bounds])
+    if "enum" in schema and value not in schema["enum"]:
+        return "must be one of: " + ", ".join(schema["enum"])
+    if len(value) > schema.get("maxLength", len(value)):
+        return f"must be at most {schema['maxLength']} characters"
+    if len(value) < schema.get("minLength", 0):
+        return f"must be at least {schema['minLength']} characters"
+    if "pattern" in schema and not re.search(_python_pattern(schema["pattern"]), value):
+        return f"must match {schema['pattern']}"
+    return None
 
 
-def list_filters(with_outcome: bool) -> tuple[Filters, int]:
-    """The filters and page of a case study or lesson list."""
-    reader = ParameterReader()
-    filters = Filters(
-        theme=reader.choice("theme", THEME_SLUGS), region=reader.choice("region", REGIONS),
-        sector=reader.choice("sector", [str(sector) for sector in SECTOR_LABELS]), tag=reader.tag(),
-        outcome=reader.choice("outcome", OUTCOMES) if with_outcome else None,
-    )
-    page = reader.page()
-    reader.checked()
-    return filters, page
+def _whole_number_within(value: str, schema: dict) -> bool:
+    if not re.fullmatch(r"-?[0-9]+", value) or len(value) > NUMBER_DIGITS_MAX:
+        return False
+    return schema.get("minimum", -float("inf")) <= int(value) <= schema.get("maximum", float("inf"))
+
+
+def _python_pattern(pattern: str) -> str:
+    # A document's patterns are ECMA-262, whose $ is the end of the text; Python's $ also matches
+    # before a final newline, which would let "2026\n" through as a year.
+    return pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith(r"\$") else pattern
+
+
+def _current_tag(sent: str | None) -> str | None:
+    value = (sent or "").strip().lower()
+    # An old name of a renamed or merged tag finds the tag it became, as the site's old addresses do.
+    return (tags.current_name(value) or value) if value else None
+
+
+def list_filters(path: str) -> tuple[Filters, int]:
+    """The filters and page of the case study or lesson list at `path`."""
+    values = arguments(path)
+    filters = Filters(theme=values["theme"], region=values["region"], sector=values["sector"],
+                      tag=_current_tag(values["tag"]), outcome=values.get("outcome"))
+    return filters, values["page"]
 
 
 def search_question() -> SearchQuestion:
-    reader = ParameterReader()
-    text = reader.text("q") or ""
-    if len(text) > QUERY_MAX:
-        reader.invalid["q"] = f"a query is at most {QUERY_MAX} characters"
-    year = reader.text("year")
-    if year is not None and not (len(year) == 4 and year.isdecimal()):
-        reader.invalid["year"] = "must be a year of four digits"
-    filters = {"type": reader.choice("type", list(search_service.facet_labels()["type"])),
-               "theme": reader.choice("theme", THEME_SLUGS), "region": reader.choice("region", REGIONS),
-               "sector": reader.choice("sector", [str(sector) for sector in SECTOR_LABELS]),
-               "tag": reader.tag(), "year": year}
-    question = SearchQuestion(text=text, filters={name: value for name, value in filters.items() if value},
-                              sort=reader.choice("sort", SORTS) or "relevance", page=reader.page())
-    reader.checked()
-    return question
+    values = arguments("/search")
+    filters = {"type": values["type"], "theme": values["theme"], "region": values["region"],
+               "sector": values["sector"], "tag": _current_tag(values["tag"]), "year": values["year"]}
+    return SearchQuestion(text=values["q"] or "", filters={name: value for name, value in filters.items() if value},
+                          sort=values["sort"], page=values["page"])

@@ -73,7 +73,7 @@ def docs():
 
 @bp.route("/case-studies")
 def case_studies():
-    filters, page = parameters.list_filters(with_outcome=False)
+    filters, page = parameters.list_filters("/case-studies")
     return json_answer(service.item_list(CASE_STUDIES, filters, page))
 
 
@@ -84,7 +84,7 @@ def case_study(item_id: int):
 
 @bp.route("/lessons")
 def lessons():
-    filters, page = parameters.list_filters(with_outcome=True)
+    filters, page = parameters.list_filters("/lessons")
     return json_answer(service.item_list(LESSONS, filters, page))
 
 

@@ -24,6 +24,7 @@ from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from kb import clock
 from kb.extensions import db
@@ -32,6 +33,10 @@ from kb.ops.health import MIGRATIONS_DIR
 FORMAT = "common-ground-backup/1"
 MANIFEST = "manifest.json"
 DATA = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+# The PostgreSQL extensions the migrations create, each in the schema they create it in (0022:
+# pg_trgm, for search's "Did you mean"). An extension belongs to the whole database, outside the
+# site's schema, so the dump of that schema does not hold it: a restore creates it first.
+EXTENSIONS = {"pg_trgm": "public"}
 Progress = Callable[[str], None]
 
 
@@ -98,8 +103,14 @@ def libpq_url() -> str:
 
 
 def current_schema() -> str:
+    """The schema the site's tables are in: the first of its search_path's, even before it exists
+    (in a brand-new database, until a restore makes it)."""
     with db.engine.connect() as connection:
-        return connection.scalar(text("SELECT current_schema()"))
+        schema = connection.scalar(text("SELECT current_schema()"))
+        if schema is None:
+            path = [name.strip().strip('"') for name in connection.scalar(text("SHOW search_path")).split(",")]
+            schema = next((name for name in path if name and name != "$user"), "public")
+    return schema
 
 
 def require_tool(tool: str) -> None:
@@ -179,20 +190,51 @@ def is_empty() -> bool:
                        if table.name in tables)
 
 
+def create_extensions(connection) -> None:
+    for name, schema in EXTENSIONS.items():
+        connection.execute(text(f'CREATE EXTENSION IF NOT EXISTS "{name}" WITH SCHEMA "{schema}"'))
+
+
+def ensure_extensions() -> None:
+    """The extensions the schema needs, created before anything is replaced; when this database's user
+    may not create one, BackupError says so in one line."""
+    try:
+        with db.engine.begin() as connection:
+            create_extensions(connection)
+    except DBAPIError as error:
+        reason = str(error.orig).splitlines()[0] if error.orig else type(error).__name__
+        statements = " ".join(f"CREATE EXTENSION IF NOT EXISTS {name} WITH SCHEMA {schema};"
+                              for name, schema in EXTENSIONS.items())
+        raise BackupError(f"Restore could not create the PostgreSQL extensions the site needs "
+                          f"({', '.join(EXTENSIONS)}): {reason}. Ask the database's administrator to run "
+                          f"`{statements}` in database {db.engine.url.database}, then restore again.") from None
+
+
 def restore_postgresql(data: Path, progress: Progress) -> None:
     schema = current_schema()
-    contents = run_tool(["pg_restore", "--list", str(data)])
-    dump_makes_schema = any(line.split()[3:6] == ["SCHEMA", "-", schema] for line in contents.splitlines()
-                            if not line.startswith(";") and len(line.split()) >= 6)
-    with db.engine.begin() as connection:
-        # Everything in the site's schema goes, so the backup's tables, triggers and sequences
-        # come back exactly as they were.
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        if not dump_makes_schema:
+    contents = run_tool(["pg_restore", "--list", str(data)]).splitlines()
+    dumped_schemas = {line.split()[5]: line for line in contents
+                      if not line.startswith(";") and len(line.split()) >= 6 and line.split()[3:5] == ["SCHEMA", "-"]}
+    if dumped_schemas and schema not in dumped_schemas:
+        raise BackupError(f"The backup holds schema {', '.join(dumped_schemas)}, and this site's database uses "
+                          f"schema {schema}: set the search_path in KB_DATABASE_URL to the backup's schema.")
+    ensure_extensions()
+    try:
+        with db.engine.begin() as connection:
+            # Everything in the site's schema goes, so the backup's tables, triggers and sequences
+            # come back exactly as they were. Restore makes the schema itself, and then the
+            # extensions again: dropping the schema that holds one (public) drops it too.
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+            create_extensions(connection)
+    except DBAPIError as error:
+        raise RestoreFailed(f"The schema could not be made again: {str(error.orig).splitlines()[0]}") from None
+    # The dump's own entry for the schema is left out, the schema being there already.
+    listed = data.with_name("restore.list")
+    listed.write_text("\n".join(line for line in contents if line != dumped_schemas.get(schema)) + "\n")
     progress(f"pg_restore into schema {schema}")
     run_tool(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
-              f"--dbname={libpq_url()}", str(data)], failure=RestoreFailed)
+              f"--use-list={listed}", f"--dbname={libpq_url()}", str(data)], failure=RestoreFailed)
 
 
 def restore(path: Path, force: bool = False, progress: Progress = lambda line: None) -> Manifest:

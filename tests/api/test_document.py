@@ -10,7 +10,8 @@ from openapi_spec_validator import validate
 
 from kb.api.document import openapi_document, resolve
 from kb.common.vocabulary import REGIONS, SECTOR_LABELS
-from kb.library.models import Outcome
+from kb.http import LARGEST_PAGE
+from kb.library.models import TAG_MAX, Outcome
 from kb.search import service as search_service
 from kb.themes.models import THEME_SLUGS
 
@@ -39,6 +40,8 @@ def test_the_documents_choices_are_the_sites(app):
     assert parameters["region"]["schema"]["enum"] == list(REGIONS)
     assert parameters["sector"]["schema"]["enum"] == [str(sector) for sector in SECTOR_LABELS]
     assert parameters["outcome"]["schema"]["enum"] == [outcome.value for outcome in Outcome]
+    assert parameters["tag"]["schema"]["maxLength"] == TAG_MAX
+    assert parameters["page"]["schema"]["maximum"] == LARGEST_PAGE
     search_type = next(parameter for parameter in openapi_document()["paths"]["/search"]["get"]["parameters"]
                        if parameter.get("name") == "type")
     assert search_type["schema"]["enum"] == list(search_service.facet_labels()["type"])

@@ -61,6 +61,7 @@ def test_writing_is_refused_with_a_problem(seeded, api):
     response = api.open(LIST, method="POST", data={"title": "x"})
     assert response.status_code == 405 and response.mimetype == "application/problem+json"
     assert "GET" in response.get_json()["detail"]
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
 
 
 def test_head_answers_like_get_without_a_body(seeded, api, client):

@@ -107,6 +107,12 @@ def test_search_refuses_odd_parameters_and_pages_past_the_last(seeded, api):
     assert refused.status_code == 400
     assert {each["name"] for each in refused.get_json()["invalid_params"]} == {"sort", "type", "year", "page"}
     assert api.get("/api/v1/search?q=" + "x" * 501).status_code == 400
+    # The document's pattern for a year is four digits: nothing else, not even nothing.
+    for year in ("", "2026%0A", "%D9%A2%D9%A0%D9%A2%D9%A6", "02026"):
+        refused = api.get(f"/api/v1/search?year={year}")
+        assert refused.status_code == 400, year
+        assert [each["name"] for each in refused.get_json()["invalid_params"]] == ["year"]
+    assert api.get("/api/v1/search?year=2026&q=").status_code == 200
     assert api.get("/api/v1/search?q=partnership&page=50").status_code == 404
     assert api.get("/api/v1/search?q=%00%22unclosed").status_code == 200
 

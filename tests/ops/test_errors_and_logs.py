@@ -28,10 +28,15 @@ def test_missing_page_is_a_styled_404(client):
     assert 'href="/themes"' in page  # the site's navigation is there, so the visitor is not stranded
 
 
-def test_wrong_method_is_a_styled_405(client):
+def test_wrong_method_is_a_styled_405_that_says_which_methods_are_allowed(client):
     response = client.get("/logout")
     assert response.status_code == 405
     assert "That action is not available here" in response.get_data(as_text=True)
+    # RFC 9110: a 405 names the methods the address does accept, for a script as for a browser.
+    assert set(response.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}
+    as_json = client.get("/logout", headers={"Accept": "application/json"})
+    assert as_json.status_code == 405 and as_json.get_json()["status"] == 405
+    assert set(as_json.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}
 
 
 def test_form_without_csrf_token_is_refused_and_changes_nothing(client):

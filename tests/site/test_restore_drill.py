@@ -1,6 +1,7 @@
 """The restore drill: the whole site (content in every state of every feature), backed up with
-`flask kb backup`, wiped, and restored with `flask kb restore` into the empty database, is the same
-site: every registered page as an administrator and as a visitor, search, and the audit log."""
+`flask kb backup`, and restored with `flask kb restore` into the emptied database, or into a
+brand-new one (CREATE DATABASE and nothing else, as after losing the server), is the same site:
+every registered page as an administrator and as a visitor, search, and the audit log."""
 
 from __future__ import annotations
 
@@ -8,8 +9,12 @@ import difflib
 import re
 
 from kb import clock
+from kb.extensions import db
 from kb.search import service as search
-from tests.conftest import empty_tables
+from kb.search.backends import close_all as close_search_backends
+from kb.search.store import ensure_index
+from tests.conftest import build_test_app, empty_tables
+from tests.databases import brand_new_database
 from tests.site.harness import text_of
 
 # What differs between two renderings of the same page: form tokens and the script nonce.
@@ -70,6 +75,41 @@ def test_a_backup_restored_into_an_emptied_database_gives_back_the_same_site(who
     assert "Indexed" in restored.output
 
     after = what_the_site_shows(whole_site)
+    changed = [key for key in before if before[key] != after.get(key)]
+    assert changed == [], "\n".join(differences(before[key], after.get(key), key) for key in changed)
+
+
+def test_a_backup_restored_into_a_brand_new_database_gives_back_the_same_site(whole_site, tmp_path):
+    clock.freeze(clock.now())
+    search.rebuild()
+    what_the_site_shows(whole_site)
+    before = what_the_site_shows(whole_site)
+    backup = tmp_path / "common-ground.backup"
+    made = whole_site.app.test_cli_runner().invoke(args=["kb", "backup", str(backup)])
+    assert made.exit_code == 0, made.output
+
+    new_search_dir = tmp_path / "new-search"
+    ensure_index(new_search_dir)  # `flask kb index init` on the new machine
+    with brand_new_database(whole_site.app.config["SQLALCHEMY_DATABASE_URI"], tmp_path) as url:
+        new_site = build_test_app(url, new_search_dir)
+        # The new machine is set up as the old one was (the harness raised the API's limit, for one).
+        new_site.config.update({key: value for key, value in whole_site.app.config.items()
+                                if key.startswith("KB_") and key != "KB_SEARCH_DIR"})
+        with new_site.app_context():
+            try:
+                restored = new_site.test_cli_runner().invoke(args=["kb", "restore", str(backup)])
+                assert restored.exit_code == 0, restored.output
+                assert "Every table holds the rows the backup recorded" in restored.output
+                # The same visitors, with the same cookies, now asking the new site.
+                for client in whole_site.clients.values():
+                    client.application = new_site
+                after = what_the_site_shows(whole_site)
+            finally:
+                for client in whole_site.clients.values():
+                    client.application = whole_site.app
+                db.session.remove()
+                db.engine.dispose()
+                close_search_backends(new_site)
     changed = [key for key in before if before[key] != after.get(key)]
     assert changed == [], "\n".join(differences(before[key], after.get(key), key) for key in changed)
 
