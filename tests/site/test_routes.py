@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
+from tests.html_checker import SavedPages, checker_command
 from tests.site.conftest import ARGUMENTS_READ, WALKS
 from tests.site.harness import ROLES, text_of
 
@@ -135,3 +136,18 @@ def test_every_secret_is_seen_by_someone_who_may(whole_site):
     # A word nobody may see (a deleted account's name) is checked by the walk alone: never received.
     assert {secret.what for secret in whole_site.site.secrets if secret.visible_to and secret.word not in seen} == set()
 
+
+def test_every_page_is_valid_html(whole_site, tmp_path):
+    """Every HTML page, as every role, through the W3C Nu checker in one batch (Java starts once)."""
+    command = checker_command()
+    if command is None:
+        pytest.skip("Java or the Nu HTML checker is not installed")
+    saved = SavedPages(tmp_path)
+    for page in whole_site.site.pages:
+        for role in ROLES:
+            response = whole_site.clients[role].get(page.url)
+            if response.status_code == 200 and response.mimetype == "text/html":
+                saved.save(f"{page.url} as {role}", response.get_data(as_text=True))
+    assert len(saved.addresses) > 100  # the walk found the pages
+    errors = saved.errors(command)
+    assert not errors, "\n".join(errors[:80])
