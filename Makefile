@@ -34,7 +34,8 @@ run: setup
 dev: setup
 	$(FLASK) run --debug --host $(HOST) --port $(PORT)
 
-# Debian's Chromium drives the browser tests (Playwright's own download cannot work offline).
+# Debian's Chromium drives the browser tests (Playwright's own download cannot work offline); Java
+# runs the W3C Nu HTML checker on the pages the browser and the whole-site harness visit.
 browser:
 	@if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
@@ -42,6 +43,13 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else \
 		echo "Chromium is missing: install it with 'sudo apt-get install chromium' to run the browser tests."; \
+	fi
+	@if command -v java >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Java for the Nu HTML checker..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+	else \
+		echo "Java is missing: install it with 'sudo apt-get install openjdk-17-jre-headless' to check the HTML."; \
 	fi
 
 lint: $(VENV)/.installed-test

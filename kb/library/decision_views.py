@@ -4,30 +4,24 @@ something other than a note: superseded by which item, and featured where."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request
-from flask_login import current_user, login_required
+from flask import flash, redirect, request
+from flask_login import current_user
 
 from kb import audit, versions
-from kb.library import bp, curation, featuring, reviewables, rules
+from kb.library import bp, curation, featuring, reviewables
 from kb.library.forms import DECISION_FORM, panel_forms
 from kb.library.service import InvalidTransition, LibraryError
 from kb.library.views import INVALID, item_url, render_item, visible_item_or_404
+from kb.permissions import moderator_required
 from kb.reviewable import ChangedSinceShown
-
-
-def moderated_item_or_error(item_id: int):
-    item = visible_item_or_404(item_id)
-    if not rules.is_moderator(current_user):
-        abort(403)
-    return item
 
 
 @bp.route("/case-studies/<id:item_id>/decide", endpoint="decide_case_study", methods=["POST"])
 @bp.route("/lessons/<id:item_id>/decide", endpoint="decide_lesson", methods=["POST"])
-@login_required
+@moderator_required
 def decide(item_id: int):
     """One decision: members get 403; a refused one comes back with the note typed so far."""
-    item = moderated_item_or_error(item_id)
+    item = visible_item_or_404(item_id)
     named = reviewables.item_page_decision(request.form.get("decision", ""))
     if named is None:
         flash("Choose one of the decisions offered.", "error")
@@ -58,9 +52,9 @@ def decide(item_id: int):
 
 @bp.route("/case-studies/<id:item_id>/supersede", endpoint="supersede_case_study", methods=["POST"])
 @bp.route("/lessons/<id:item_id>/supersede", endpoint="supersede_lesson", methods=["POST"])
-@login_required
+@moderator_required
 def supersede(item_id: int):
-    item = moderated_item_or_error(item_id)
+    item = visible_item_or_404(item_id)
     forms = panel_forms(item, sent="supersede")
     if not forms.supersede.validate_on_submit():
         return render_item(item, forms, status=INVALID)
@@ -78,9 +72,9 @@ def supersede(item_id: int):
 
 @bp.route("/case-studies/<id:item_id>/feature", endpoint="feature_case_study", methods=["POST"])
 @bp.route("/lessons/<id:item_id>/feature", endpoint="feature_lesson", methods=["POST"])
-@login_required
+@moderator_required
 def feature(item_id: int):
-    item = moderated_item_or_error(item_id)
+    item = visible_item_or_404(item_id)
     place = request.form.get("place", "")
     theme = None if place == "home" else next((t for t in item.themes if t.slug == place), None)
     try:

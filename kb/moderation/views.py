@@ -20,7 +20,7 @@ from kb.common.text import plural
 from kb.extensions import db
 from kb.http import page_argument, query_arguments
 from kb.moderation import bp, members
-from kb.permissions import moderator_required
+from kb.permissions import admin_required, moderator_required
 
 LOG_PAGE_SIZE = 50
 LOG_FILTERS = ("moderator", "action", "target", "since", "until")
@@ -93,11 +93,9 @@ def member(user_id: int):
 
 
 @bp.route("/admin/members/<id:user_id>/role", methods=["POST"])
-@moderator_required
+@admin_required
 def change_role(user_id: int):
     person = db.session.get(User, user_id) or abort(404)
-    if not current_user.is_admin:
-        abort(403)
     try:
         members.change_role(person, Role(request.form.get("role", "")), current_user)
     except ValueError:

@@ -122,6 +122,10 @@ def test_held_thread_approved_quoted_reported_and_hidden(browser, page, live_ser
     expect(moderator.get_by_role("status")).to_contain_text("Upheld the reports")
     page.reload()
     expect(page.locator(".post").last).to_contain_text("Hidden by a moderator: Personal attacks are not allowed")
+    # The moderator still finds the hidden reply on the thread, with the button that puts it back.
+    moderator.goto(page.url)
+    expect(moderator.get_by_role("button", name="Unhide this post")).to_be_visible()
+    assert_accessible(moderator)
 
     # The audit log shows each decision.
     moderator.get_by_role("link", name="Board", exact=True).click()

@@ -4,6 +4,7 @@ missing and repeated fields): a 2xx or 3xx, or a 4xx that says what was wrong in
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from html.parser import HTMLParser
@@ -120,6 +121,18 @@ def row_counts() -> dict[str, int]:
     db.session.rollback()
     return {table.name: db.session.scalar(select(func.count()).select_from(table))
             for table in db.metadata.sorted_tables if table.name not in BOOKKEEPING}
+
+
+def stored_rows() -> dict[str, str]:
+    """A digest of every row of every table: a change to any value (a thread locked, a post
+    approved), not only a row added or removed, changes it."""
+    db.session.rollback()
+    digests = {}
+    for table in db.metadata.sorted_tables:
+        if table.name not in BOOKKEEPING:
+            rows = db.session.execute(select(table).order_by(*(table.primary_key.columns or table.columns))).all()
+            digests[table.name] = hashlib.sha256(repr(rows).encode()).hexdigest()
+    return digests
 
 
 def check_answer(form: Form, response, before: dict) -> None:

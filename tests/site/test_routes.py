@@ -4,12 +4,15 @@ the status each role should get, and nothing reaches a visitor who may not see i
 from __future__ import annotations
 
 import os
+import re
 import time
 import zlib
+from collections import Counter
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
+from tests.html_checker import SavedPages, checker_command
 from tests.site.conftest import ARGUMENTS_READ, WALKS
 from tests.site.harness import ROLES, text_of
 
@@ -40,6 +43,15 @@ def leaks(whole_site, role: str, url: str, response) -> list[str]:
     return [f"{secret.what} ({secret.word})" for secret in whole_site.site.secrets
             if role not in secret.visible_to and not (own_data and role in secret.written_by)
             and secret.word in text and secret.word not in url]
+
+
+def repeated_ids(url: str, response) -> list[str]:
+    """Ids an HTML page gives to more than one element (two forms' CSRF tokens, say): a label or
+    link to the id reaches the first only, and the page is not valid HTML."""
+    if response.mimetype != "text/html":
+        return []
+    ids = Counter(re.findall(r"""\sid=["']?([^"'\s>]+)""", response.get_data(as_text=True)))
+    return [f"{url} repeats id={name!r} ({count} times)" for name, count in sorted(ids.items()) if count > 1]
 
 
 def with_argument(url: str, name: str, value: str) -> str:
@@ -78,6 +90,7 @@ def test_every_page_as_every_role_with_odd_input(whole_site, role):
         if response.status_code != page.expect[role]:
             problems.append(f"{page.url} -> {response.status_code}, expected {page.expect[role]}")
         problems += problems_with(whole_site, role, page.url, response, refused_before=False)
+        problems += repeated_ids(page.url, response)
         endpoint = whole_site.app.url_map.bind("localhost").match(urlsplit(page.url).path)[0]
         if endpoint in walked_endpoints:
             continue  # one address per route gets the odd input
@@ -122,3 +135,19 @@ def test_every_secret_is_seen_by_someone_who_may(whole_site):
                      and secret.word in text}
     # A word nobody may see (a deleted account's name) is checked by the walk alone: never received.
     assert {secret.what for secret in whole_site.site.secrets if secret.visible_to and secret.word not in seen} == set()
+
+
+def test_every_page_is_valid_html(whole_site, tmp_path):
+    """Every HTML page, as every role, through the W3C Nu checker in one batch (Java starts once)."""
+    command = checker_command()
+    if command is None:
+        pytest.skip("Java or the Nu HTML checker is not installed")
+    saved = SavedPages(tmp_path)
+    for page in whole_site.site.pages:
+        for role in ROLES:
+            response = whole_site.clients[role].get(page.url)
+            if response.status_code == 200 and response.mimetype == "text/html":
+                saved.save(f"{page.url} as {role}", response.get_data(as_text=True))
+    assert len(saved.addresses) > 100  # the walk found the pages
+    errors = saved.errors(command)
+    assert not errors, "\n".join(errors[:80])
