@@ -26,7 +26,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0028'
-down_revision = '0024'
+down_revision = '0026'
 branch_labels = None
 depends_on = None
 
@@ -54,7 +54,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['pair_id'], ['checklist_pairs.id'], name=op.f('fk_healthcheck_priority_tallies_pair_id_checklist_pairs'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['round_id'], ['healthcheck_rounds.id'], name=op.f('fk_healthcheck_priority_tallies_round_id_healthcheck_rounds'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_healthcheck_priority_tallies')),
-    sa.UniqueConstraint('round_id', 'pair_id', name=op.f('uq_healthcheck_priority_tallies_round_id_pair_id'))
+    sa.UniqueConstraint('round_id', 'pair_id', name=op.f('uq_healthcheck_priority_tallies_round_id_pair_id')),
+    sqlite_autoincrement=True,  # 0025: ids are never handed out twice
     )
     op.create_index(op.f('ix_healthcheck_priority_tallies_round_id'), 'healthcheck_priority_tallies', ['round_id'],
                     unique=False)
