@@ -24,8 +24,8 @@ from kb.extensions import db
 from kb.library import queries as library_queries
 from kb.library import rules as library_rules
 from kb.library.kinds import item_path, pages_for
-from kb.library.models import LibraryItem, Status, Tag
-from kb.library.tags import current_name
+from kb.library.models import LibraryItem, Status
+from kb.library.tags import current_name, is_public
 from kb.markup import plain_text
 from kb.search.documents import providers
 from kb.search.service import FILTER_PARAMETERS, SearchRequest, parse, search, visibilities_for
@@ -159,14 +159,12 @@ def tag_name(name: str) -> str:
 def renamed_tag(name: str) -> str | None:
     """The tag an old name became after a rename or merge (its feed moves there), if it is not a tag itself."""
     name = tag_name(name)
-    if db.session.scalar(select(Tag.id).where(Tag.name == name)) is not None:
-        return None
-    return current_name(name)
+    return None if is_public(name) else current_name(name)
 
 
 def tag_feed(name: str) -> Feed | None:
     name = tag_name(name)
-    if db.session.scalar(select(Tag.id).where(Tag.name == name)) is None:
+    if not is_public(name):
         return None
     items = library_queries.newest_published(tag=name, limit=FEED_SIZE)
     return Feed(feed_title("tag", name), [item_entry(item) for item in items])

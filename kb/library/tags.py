@@ -10,7 +10,7 @@ from kb.auth.models import User
 from kb.common.text import one_line, plural
 from kb.extensions import db
 from kb.library import rules
-from kb.library.models import TAG_MAX, LibraryItem, Tag, TagAlias, item_tags
+from kb.library.models import TAG_MAX, LibraryItem, Status, Tag, TagAlias, item_tags
 from kb.library.service import LibraryError, NotAllowed
 
 
@@ -20,10 +20,17 @@ def tags_with_counts() -> list[tuple[Tag, int]]:
         .group_by(Tag.id).order_by(Tag.name)).all())
 
 
+def is_public(name: str) -> bool:
+    """Whether a visitor may learn that the tag exists: some published item carries it. A tag used
+    only on drafts answers like a tag nobody ever wrote (its feed, its list, its old names)."""
+    return db.session.scalar(select(LibraryItem.id).where(
+        LibraryItem.status == Status.PUBLISHED.value, LibraryItem.tags.any(Tag.name == name)).limit(1)) is not None
+
+
 def current_name(name: str) -> str | None:
-    """The tag an old name now stands for, if it was renamed or merged."""
+    """The public tag an old name now stands for, if it was renamed or merged into one."""
     alias = db.session.scalar(select(TagAlias).where(TagAlias.name == name))
-    return alias.tag.name if alias is not None else None
+    return alias.tag.name if alias is not None and is_public(alias.tag.name) else None
 
 
 def _remember(old_name: str, tag: Tag) -> None:

@@ -137,9 +137,32 @@ def test_a_tag_feed_follows_a_renamed_tag_and_knows_no_unknown_tag(client, autho
 
 
 def test_a_feed_with_nothing_in_it_is_still_a_valid_feed(client, author):
-    make_item(author, status="draft", title="Only a draft on this tag", tags=["lonely"])
-    feed = read_feed(client, "/feeds/tags/lonely.atom")
+    feed = read_feed(client, "/feeds/search.atom?q=qznothingmatcheszq")
     assert feed.entries == [] and feed.parsed.feed.updated == "1970-01-01T00:00:00Z"
+
+
+def answer(response) -> tuple:
+    return response.status_code, response.mimetype, response.headers.get("Location")
+
+
+def test_a_tag_used_only_on_unpublished_work_answers_like_a_tag_nobody_wrote(client, author, moderator):
+    make_item(author, status="draft", title="Only a draft on this tag", tags=["lonely"])
+    make_item(author, status="submitted", title="Waiting on this tag", tags=["waiting"])
+    unknown = answer(client.get("/feeds/tags/no-such-tag.atom"))
+    assert unknown[0] == 404
+    assert answer(client.get("/feeds/tags/lonely.atom")) == unknown
+    assert answer(client.get("/feeds/tags/waiting.atom")) == unknown
+    # Its old name, after a rename, does not point to it either: no redirect says it exists.
+    lonely = db.session.query(Tag).filter_by(name="lonely").one()
+    tags.rename_or_merge(lonely, "quiet", by=moderator)
+    assert answer(client.get("/feeds/tags/lonely.atom")) == unknown
+    assert answer(client.get("/feeds/tags/quiet.atom")) == unknown
+    assert answer(client.get("/case-studies?tag=lonely")) == answer(client.get("/case-studies?tag=no-such-tag"))
+
+    # Once published work carries it, it is a tag like any other.
+    make_item(author, title="Now published on this tag", tags=["quiet"], moderator=moderator)
+    assert read_feed(client, "/feeds/tags/quiet.atom").titles == ["Now published on this tag"]
+    assert client.get("/feeds/tags/lonely.atom").status_code == 301
 
 
 def test_the_feed_is_the_same_for_a_signed_in_moderator_as_for_a_visitor(client, app, moderator, author):

@@ -73,6 +73,9 @@ class Site:
     ids: dict = field(default_factory=dict)
     # Pages that give the walker their own data (/my/data.zip): a secret they wrote is theirs there.
     own_data_pages: set[str] = field(default_factory=set)
+    # (address of something hidden, address of nothing, roles it is hidden from): each such role must
+    # get the same answer from both. Pages with ids in their path get an unknown twin on their own.
+    hidden_pairs: list[tuple[str, str, frozenset[str]]] = field(default_factory=list)
     _numbers: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def secret(self, what: str, visible_to, written_by=()) -> str:
@@ -87,6 +90,11 @@ class Site:
         self.pages.append(Page(url, dict(expect or PUBLIC)))
         if own_data:
             self.own_data_pages.add(url)
+
+    def hidden_like_unknown(self, url: str, unknown_url: str, hidden_from) -> None:
+        """`url` shows something `hidden_from` may not know exists: they must get from it what they
+        get from `unknown_url`, which names nothing (status, content type and where a redirect goes)."""
+        self.hidden_pairs.append((url, unknown_url, frozenset(hidden_from)))
 
     def form(self, page: str, role: str, action: str = "", send_to: str = "") -> None:
         self.forms.append(Form(page, role, action, send_to))

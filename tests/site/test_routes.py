@@ -8,7 +8,7 @@ import re
 import time
 import zlib
 from collections import Counter
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 import pytest
 
@@ -135,6 +135,51 @@ def test_every_secret_is_seen_by_someone_who_may(whole_site):
                      and secret.word in text}
     # A word nobody may see (a deleted account's name) is checked by the walk alone: never received.
     assert {secret.what for secret in whole_site.site.secrets if secret.visible_to and secret.word not in seen} == set()
+
+
+# An id no state ever reaches; ids in an address become it to ask for something that is not there.
+UNKNOWN_ID = "987654"
+ID_IN_PATH = re.compile(r"(?<=/)\d+(-[\w-]*)?(?=/|\.|$)")
+
+
+def unknown_twin(url: str) -> str | None:
+    """The same address with every id in its path swapped for one that names nothing."""
+    parts = urlsplit(url)
+    path = ID_IN_PATH.sub(UNKNOWN_ID, parts.path)
+    return None if path == parts.path else path + (f"?{parts.query}" if parts.query else "")
+
+
+def answer_of(response) -> tuple:
+    """What a visitor can tell from a response without reading it: status, type, where it sends them."""
+    location = ID_IN_PATH.sub("N", unquote(response.headers.get("Location", "")))
+    return response.status_code, response.mimetype, location
+
+
+def hidden_pairs(whole_site) -> list[tuple[str, str, str]]:
+    """(role, hidden address, unknown address): every pair a feature registered, and every page with an
+    id that a role is refused as missing (404) or sent to sign in first (a 302 to the sign-in page)."""
+    pairs = [(role, url, unknown) for url, unknown, roles in whole_site.site.hidden_pairs for role in sorted(roles)]
+    for page in whole_site.site.pages:
+        twin = unknown_twin(page.url)
+        if twin is None:
+            continue
+        pairs += [(role, page.url, twin) for role in ROLES
+                  if page.expect[role] == 404 or (page.expect[role] == 302 and role == "anonymous")]
+    return pairs
+
+
+def test_hidden_things_answer_as_missing_ones(whole_site):
+    """Hidden must look like missing: whoever may not see a draft, a held post, a private partnership or
+    a tag only drafts carry gets from it exactly what they get from an address that names nothing."""
+    pairs = hidden_pairs(whole_site)
+    assert len(pairs) > 50  # the states hold hidden things of every feature
+    differences = []
+    for role, url, unknown in pairs:
+        client = whole_site.clients[role]
+        hidden, missing = answer_of(client.get(url)), answer_of(client.get(unknown))
+        if hidden != missing:
+            differences.append(f"as {role}: {url} -> {hidden}, but {unknown} -> {missing}")
+    assert not differences, "\n".join(differences[:60])
 
 
 def test_every_page_is_valid_html(whole_site, tmp_path):

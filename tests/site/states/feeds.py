@@ -3,7 +3,9 @@ checks that none of their secrets reaches a feed, whoever asks (feeds are writte
 
 from __future__ import annotations
 
-from tests.site.harness import PUBLIC, ROLES, Site, registers_states
+from kb.library import service as library
+from kb.library.models import Kind
+from tests.site.harness import MODERATORS, PUBLIC, ROLES, Site, registers_states
 
 NOT_FOUND = dict.fromkeys(ROLES, 404)
 
@@ -19,3 +21,11 @@ def feed_states(site: Site) -> None:
     for page in ("/feeds/board/general.atom", "/feeds/themes/no-such-theme.atom", "/feeds/tags/no-such-tag.atom",
                  "/feeds/collections/999999.atom"):
         site.page(page, NOT_FOUND)
+    # A tag on drafts alone is no tag yet, for anyone: its feed answers as an unknown tag's does.
+    draft_tag = site.secret("draft tag", {"author", *MODERATORS})
+    library.start_item(Kind.CASE_STUDY, library.ItemFields(
+        title="A draft with a tag of its own", body="Not yet published.", theme_slugs=["sharing-good-practice"],
+        summary="A draft.", tags=[draft_tag]), by=site.people["author"])
+    site.page(f"/feeds/tags/{draft_tag}.atom", NOT_FOUND)
+    site.hidden_like_unknown(f"/feeds/tags/{draft_tag}.atom", "/feeds/tags/no-such-tag.atom", ROLES)
+    site.hidden_like_unknown(f"/case-studies?tag={draft_tag}", "/case-studies?tag=no-such-tag", ROLES)
