@@ -42,7 +42,7 @@ RESET_FOR = timedelta(hours=1)
 # the site to flood someone's.
 MAILS_PER_HOUR = 3
 ACCOUNT_MAILS = ("verify_email", "change_email")
-RESET_MAILS = ("reset_password", "account_exists")
+RESET_MAILS = ("reset_password", "account_exists", "reset_no_account")
 TOKEN_MAX = 1000
 
 
@@ -213,20 +213,34 @@ def _password_fingerprint(user: User) -> str:
     return hashlib.sha256(f"{user.password_hash}\n{user.email}".encode()).hexdigest()[:32]
 
 
+def _reset_link(data: dict) -> str:
+    return mail.absolute_url("auth.reset_password", token=_serializer("reset-password").dumps(data))
+
+
 def reset_link(user: User) -> str:
     """A link to choose a new password: for an hour, until the password or the address changes."""
-    token = _serializer("reset-password").dumps(links.stamped(user, p=_password_fingerprint(user)))
-    return mail.absolute_url("auth.reset_password", token=token)
+    return _reset_link(links.stamped(user, p=_password_fingerprint(user)))
+
+
+# What an address without an account gets in place of a reset link: data of the same shape, which
+# names no account (ids start at 1), so the work and the time taken are those of a real reset.
+NO_ACCOUNT = {"u": 0, links.STAMP: "0" * 16, "p": "0" * 32}
 
 
 def request_password_reset(email: str) -> None:
     """Send a reset link if the address has an account (and has not had too many lately). Says
-    nothing either way: the page answers the same for every address."""
+    nothing either way, not even in the time it takes: for an unknown address the same link is signed,
+    the same message written and queued, as a kind the mail sender drops unsent."""
     user = find_user_by_email(email)
-    if user is None or _too_many(user.email, RESET_MAILS):
+    to = user.email if user is not None else normalise_email(email)
+    if _too_many(to, RESET_MAILS):
         return
-    mail.queue(user.email, "reset_password", "Reset your Common Ground password", user=user,
-               name=user.display_name, link=reset_link(user), minutes=60)
+    if user is None:
+        kind, name, link = "reset_no_account", "", _reset_link(NO_ACCOUNT)
+    else:
+        kind, name, link = "reset_password", user.display_name, reset_link(user)
+    mail.queue(to, kind, "Reset your Common Ground password", user=user, template="reset_password",
+               name=name, link=link, minutes=60)
     db.session.commit()
 
 

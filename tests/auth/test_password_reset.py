@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from kb import clock
+from kb import clock, mail
 from kb.auth import verification
 from kb.auth.models import SignedInSession, User
 from kb.extensions import db
@@ -189,3 +189,30 @@ def test_reset_links_use_the_configured_address_not_the_request_host(app, client
     (message,) = mailbox.deliver()
     assert "https://commonground.example.org/reset-password/" in mailbox.text_of(message)
     assert "evil.example.com" not in message.as_string()
+
+
+def test_a_stranger_costs_the_same_work_as_a_member_and_gets_nothing(client, mailbox, member):
+    """The time a reset takes must not tell members from strangers: both sign a link, write the message
+    and queue it. The stranger's is of a kind the sender drops, and no operator's count includes it."""
+    for address in ("sam@example.org", "nobody@example.org"):
+        ask_for_reset(client, address).close()  # the response went out: the outbox has been sent
+    rows = {row.to_address: row for row in db.session.scalars(select(MailOutbox))}
+    assert set(rows) == {"sam@example.org", "nobody@example.org"}
+    assert rows["sam@example.org"].kind == "reset_password" and rows["nobody@example.org"].kind == "reset_no_account"
+    assert [message["To"] for message in mailbox.messages] == ["sam@example.org"]
+    assert mail.backlog()["sent_last_week"] == 1
+
+    ask_for_reset(client, "Nobody@Example.org")  # queued, not yet swept
+    (waiting,) = db.session.scalars(select(MailOutbox).where(MailOutbox.sent_at.is_(None)))
+    assert waiting.kind == "reset_no_account" and waiting.to_address == "nobody@example.org"
+    assert "/reset-password/" in waiting.body_text and waiting.subject == "Reset your Common Ground password"
+    assert mail.backlog()["waiting"] == 0
+    # Asking too often stops the work for a stranger's address as for a member's: the limit says nothing.
+    ask_for_reset(client, "nobody@example.org")
+    ask_for_reset(client, "nobody@example.org")
+    assert db.session.scalar(select(func.count(MailOutbox.id)).where(
+        MailOutbox.to_address == "nobody@example.org")) == verification.MAILS_PER_HOUR
+    # Its link names no account, should it ever be read: it opens nothing.
+    link = waiting.body_text.split("/reset-password/")[1].split()[0]
+    opened = client.get(f"/reset-password/{link}")
+    assert opened.status_code == 400 and verification.GONE in opened.get_data(as_text=True)
