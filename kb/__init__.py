@@ -9,7 +9,7 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from kb import errors, http, mail, security_headers, templating
+from kb import errors, http, mail, security_headers, site_address, templating
 from kb.api import bp as api_bp
 from kb.auth import bp as auth_bp
 from kb.board import bp as board_bp
@@ -37,7 +37,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     settings = load_settings()
     configure_logging(settings.log_level)
 
-    app = Flask(
+    app = site_address.SiteFlask(
         __name__,
         instance_path=str(settings.instance_dir),
         template_folder=str(PROJECT_ROOT / "templates"),
@@ -72,6 +72,7 @@ def _register_blueprints(app: Flask) -> None:
     register_request_logging(app)
     errors.register(app)
     http.register(app)
+    site_address.register(app)
     security_headers.register(app)
     templating.register(app)
     mail.register(app)

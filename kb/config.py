@@ -56,6 +56,7 @@ class Settings:
     trusted_proxies: int = 0
     mail_url: MailUrl | None = None
     site_url: str = "http://127.0.0.1:5000"
+    site_url_set: bool = False  # named in the environment: then requests for other hosts are refused
     mail_sender: str = "Common Ground <noreply@localhost>"
     premoderation_posts: int = 3
     flags_to_hide: int = 3
@@ -87,6 +88,7 @@ class Settings:
             "KB_TRUSTED_PROXIES": self.trusted_proxies,
             "KB_MAIL_URL": self.mail_url,
             "KB_SITE_URL": self.site_url,
+            "KB_SITE_URL_SET": self.site_url_set,
             "KB_MAIL_SENDER": self.mail_sender,
             "KB_PREMODERATION_POSTS": self.premoderation_posts,
             "KB_FLAGS_TO_HIDE": self.flags_to_hide,
@@ -178,8 +180,8 @@ def parse_mail_url(raw: str, project_root: Path = PROJECT_ROOT) -> MailUrl:
 
 
 def validate_site_url(raw: str) -> str:
-    """The site's own address, for links in mail: never taken from a request's Host header, which
-    anyone can write (a reset link pointing elsewhere would hand over the account)."""
+    """The site's own address, for every absolute link (kb/site_address.py): never taken from a
+    request's Host header, which anyone can write (a reset link pointing elsewhere would hand over the account)."""
     parts = urlsplit(raw.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise ConfigError(f"KB_SITE_URL must be the site's address, like https://commonground.example.org; got {raw!r}")
@@ -255,6 +257,7 @@ def load_settings(environ: dict | None = None) -> Settings:
         mail_url=(parse_mail_url(env["KB_MAIL_URL"]) if env.get("KB_MAIL_URL", "").strip()
                   else MailUrl("file", folder=instance_dir / "mail")),
         site_url=validate_site_url(env.get("KB_SITE_URL") or "http://127.0.0.1:5000"),
+        site_url_set=bool((env.get("KB_SITE_URL") or "").strip()),
         mail_sender=env.get("KB_MAIL_SENDER") or "Common Ground <noreply@localhost>",
         # 0 switches pre-moderation off.
         premoderation_posts=parse_positive_int("KB_PREMODERATION_POSTS", env.get("KB_PREMODERATION_POSTS", "3"), 0),

@@ -32,7 +32,7 @@ from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, delet
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from kb import clock
+from kb import clock, site_address
 from kb.common.text import one_line
 from kb.config import MailUrl
 from kb.extensions import db
@@ -90,8 +90,7 @@ class MailOutbox(db.Model):
 def absolute_url(endpoint: str, **values) -> str:
     """A link for a message, on the site's configured address (KB_SITE_URL), never on the Host
     header of the request that happened to queue it."""
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["KB_SITE_URL"] + path
+    return site_address.external_url(endpoint, **values)
 
 
 def queue(to: str, kind: str, subject: str, user=None, unsubscribe_url: str | None = None, template: str = "",

@@ -100,3 +100,10 @@ def test_https_setting_makes_cookies_secure(tmp_path, monkeypatch, database_url)
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_naming_the_site_address_turns_on_the_host_check(tmp_path):
+    unset = load_settings({"KB_INSTANCE_DIR": str(tmp_path)})
+    assert (unset.site_url, unset.site_url_set) == ("http://127.0.0.1:5000", False)
+    named = load_settings({"KB_INSTANCE_DIR": str(tmp_path), "KB_SITE_URL": "https://cg.example.org/"})
+    assert (named.site_url, named.site_url_set) == ("https://cg.example.org", True)

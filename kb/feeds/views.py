@@ -8,6 +8,7 @@ from datetime import UTC
 
 from flask import Response, abort, redirect, request, url_for
 
+from kb import site_address
 from kb.feeds import atom, bp, service
 from kb.feeds.service import Feed
 from kb.search.service import chosen_filters
@@ -32,7 +33,7 @@ def atom_response(feed: Feed | None, page_url: str, **query) -> Response:
     if feed is None:
         abort(404)
     self_url = url_for(request.endpoint, **(request.view_args or {}), **query, _external=True)
-    body = atom.render(feed, self_url=self_url, page_url=page_url, site_root=request.url_root)
+    body = atom.render(feed, self_url=self_url, page_url=page_url, site_root=site_address.site_root())
     response = Response(body, content_type=atom.CONTENT_TYPE)
     response.last_modified = feed.updated.replace(tzinfo=UTC)
     response.add_etag()

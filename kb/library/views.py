@@ -11,6 +11,7 @@ from dataclasses import asdict
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from kb import site_address
 from kb.common.csv_export import csv_download
 from kb.common.vocabulary import REGIONS, SECTOR_LABELS
 from kb.http import id_argument, page_argument, query_arguments
@@ -110,7 +111,7 @@ def export():
         return moved
     items = queries.all_published(pages.kind, filters)
     return csv_download(exports.filename_for(pages, filters.active()), exports.columns_for(pages),
-                        exports.rows(pages, items, request.url_root))
+                        exports.rows(pages, items, site_address.site_root()))
 
 
 @bp.route("/case-studies/<id:item_id>", endpoint="show_case_study", defaults={"slug": ""})

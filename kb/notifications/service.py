@@ -16,7 +16,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import delete, select
 
-from kb import clock, mail
+from kb import clock, mail, site_address
 from kb.auth import links
 from kb.auth.models import User
 from kb.common.text import one_line
@@ -170,7 +170,7 @@ def tell(user: User | None, kind: Kind, title: str, path: str, themes: Iterable[
         return
     themes = ", ".join(themes)[:THEMES_MAX]
     title, summary = one_line(title)[:TITLE_MAX], summary[:SUMMARY_MAX]
-    link = (current_app.config["KB_SITE_URL"] + path)[:LINK_MAX]
+    link = site_address.absolute(path)[:LINK_MAX]
     if frequency == Frequency.IMMEDIATE:
         mail.queue(user.email, "notification", SUBJECTS[kind].format(title=title), user=user,
                    unsubscribe_url=unsubscribe_url(user, [kind]), name=user.display_name,

@@ -74,7 +74,9 @@ def live_server(seeded):
     server.daemon_threads = False
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    address = f"http://127.0.0.1:{server.server_port}"
+    seeded.config["KB_SITE_URL"] = address  # its links (an invitation's, say) lead back to it
+    yield address
     server.shutdown()
     server.server_close()
     thread.join(timeout=10)

@@ -30,7 +30,7 @@ def addresses_on(client, url: str) -> list[str]:
         listed = LISTED_ADDRESS.findall(html)
         if listed == previous:
             break
-        found += [f"http://localhost{address}" for address in listed]
+        found += [f"http://127.0.0.1:5000{address}" for address in listed]
         previous = listed
     return found
 

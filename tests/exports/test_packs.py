@@ -60,7 +60,8 @@ def test_a_theme_pack_holds_the_checklist_then_each_published_item_in_full(clien
     contents = html[html.index('id="contents-heading"'):html.index('class="pack-page')]
     for item in (case_study, lesson):
         assert f'href="#item-{item.id}"' in contents
-        address = f"http://localhost/{'case-studies' if item.kind == 'case study' else 'lessons'}/{item.id}-{item.slug}"
+        prefix = "case-studies" if item.kind == "case study" else "lessons"
+        address = f"http://127.0.0.1:5000/{prefix}/{item.id}-{item.slug}"
         assert contents.count(address) == 1 and html.count(address) == 2  # in the contents and on its page
 
 
@@ -97,7 +98,7 @@ def test_a_collection_pack_keeps_the_order_and_shows_only_what_the_reader_may_se
     assert "https://example.org/guide" in html and "A guide from elsewhere" in html
     # The board is for members: a visitor learns only that a discussion is there.
     assert "How do you run a compact working group?" not in html
-    assert f"http://localhost/board/t/{thread.id}" in html
+    assert f"http://127.0.0.1:5000/board/t/{thread.id}" in html
     member_view = text_of(sign_in(app.test_client(), writer).get(f"/collections/{collection.id}/pack"))
     assert "How do you run a compact working group?" in member_view
 

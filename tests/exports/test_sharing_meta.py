@@ -37,7 +37,7 @@ def test_a_case_study_page_carries_its_title_summary_and_whole_address(client, s
     meta = meta_of(client, f"/case-studies/{item.id}")  # an address without the slug, which redirects
     assert meta["og:title"] == "Joint training for councillors & charities"
     assert meta["og:description"] == meta["description"] == item.summary
-    assert meta["og:url"] == meta["canonical"] == f"http://localhost/case-studies/{item.id}-{item.slug}"
+    assert meta["og:url"] == meta["canonical"] == f"http://127.0.0.1:5000/case-studies/{item.id}-{item.slug}"
     assert meta["og:type"] == "article"
 
 
@@ -49,18 +49,18 @@ def test_a_lesson_without_a_summary_is_described_by_the_start_of_its_text(client
     assert meta["og:description"].startswith("Shared criteria made joint decisions quick.")
     assert len(meta["og:description"]) <= 203 and "**" not in meta["og:description"]
     assert meta["description"] == meta["og:description"]
-    assert meta["og:url"] == f"http://localhost/lessons/{lesson.id}-{lesson.slug}"
+    assert meta["og:url"] == f"http://127.0.0.1:5000/lessons/{lesson.id}-{lesson.slug}"
 
 
 def test_a_theme_page_and_a_collection_page_are_described_too(client, seeded):
     meta = meta_of(client, "/themes/funding-it-better")
     assert meta["og:title"] == "Funding it better"
     assert meta["og:description"] and meta["og:description"] == meta["description"]
-    assert meta["og:url"] == "http://localhost/themes/funding-it-better" and meta["og:type"] == "website"
+    assert meta["og:url"] == "http://127.0.0.1:5000/themes/funding-it-better" and meta["og:type"] == "website"
 
     collection = collections.save(None, "Starting a partnership", "Where to begin, in five readings.", None,
                                   by=make_user(role=Role.MODERATOR))
     meta = meta_of(client, f"/collections/{collection.id}-{collection.slug}")
     assert meta["og:title"] == "Starting a partnership"
     assert meta["og:description"] == "Where to begin, in five readings."
-    assert meta["og:url"] == f"http://localhost/collections/{collection.id}-{collection.slug}"
+    assert meta["og:url"] == f"http://127.0.0.1:5000/collections/{collection.id}-{collection.slug}"

@@ -45,8 +45,8 @@ def test_the_sitemap_lists_the_public_pages_and_published_items_with_their_dates
     for path in ("/", "/themes", "/about", "/themes/funding-it-better", "/case-studies", "/lessons", "/collections",
                  f"/case-studies/{case_study.id}-{case_study.slug}", f"/lessons/{lesson.id}-{lesson.slug}",
                  f"/collections/{collection.id}-{collection.slug}"):
-        assert f"http://localhost{path}" in pages, path
-    assert pages[f"http://localhost/case-studies/{case_study.id}-{case_study.slug}"].startswith(
+        assert f"http://127.0.0.1:5000{path}" in pages, path
+    assert pages[f"http://127.0.0.1:5000/case-studies/{case_study.id}-{case_study.slug}"].startswith(
         case_study.published_at.strftime("%Y-%m-%d"))
     listed = " ".join(pages)
     assert draft.slug not in listed and submitted.slug not in listed
@@ -69,9 +69,9 @@ def test_board_threads_are_listed_only_when_visitors_may_read_the_board(app, cli
 
     app.config["KB_BOARD_PUBLIC"] = True
     listed = sitemap_of(client)
-    assert "http://localhost/board" in listed and "http://localhost/board/general" in listed
-    assert f"http://localhost/board/t/{thread.id}-{thread.slug}" in listed
-    assert listed[f"http://localhost/board/t/{thread.id}-{thread.slug}"] is not None
+    assert "http://127.0.0.1:5000/board" in listed and "http://127.0.0.1:5000/board/general" in listed
+    assert f"http://127.0.0.1:5000/board/t/{thread.id}-{thread.slug}" in listed
+    assert listed[f"http://127.0.0.1:5000/board/t/{thread.id}-{thread.slug}"] is not None
     assert held.slug not in " ".join(listed)
 
 
@@ -80,7 +80,7 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_private_area
     assert response.status_code == 200 and response.mimetype == "text/plain"
     lines = response.get_data(as_text=True).splitlines()
     assert lines[0] == "User-agent: *"
-    assert "Sitemap: http://localhost/sitemap.xml" in lines
+    assert "Sitemap: http://127.0.0.1:5000/sitemap.xml" in lines
     for area in ("/account", "/my/", "/moderation", "/admin", "/login"):
         assert f"Disallow: {area}" in lines
     assert "Disallow: /" not in lines  # the rest of the site stays open

@@ -42,8 +42,8 @@ def test_a_category_feed_holds_its_threads_as_visitors_see_them(client, browser_
         for word in ("qzhiddenzq", "qzheldzq", "qzheldbodyzq", "qzreplyzq"):
             assert word not in feed.text
     entry = feed.entry("How do you run a compact group?")
-    assert entry.id == f"http://localhost/board/t/{visible.thread.id}"
-    assert entry.link == f"http://localhost/board/t/{visible.thread.id}-{visible.thread.slug}"
+    assert entry.id == f"http://127.0.0.1:5000/board/t/{visible.thread.id}"
+    assert entry.link == f"http://127.0.0.1:5000/board/t/{visible.thread.id}-{visible.thread.slug}"
     assert entry.author == "Mina Member" and "<strong>monthly</strong>" in entry.content[0].value
     assert feed.entry("A thread whose opening was hidden").summary == "The opening post is not shown."
     assert feed.parsed.feed.title == "General: new threads on the Common Ground board"
@@ -71,7 +71,7 @@ def test_a_collection_feed_lists_what_its_page_shows_a_visitor(client, browser_o
     assert feed.entry("The Suffolk gateway").summary == "The classic."
     outside = feed.entry("Full cost recovery guide")
     assert outside.link == "https://example.org/fcr" and outside.summary == "Outside guidance."
-    assert outside.id == f"http://localhost/collections/{collection.id}#entry-{collection.entries[3].id}"
+    assert outside.id == f"http://127.0.0.1:5000/collections/{collection.id}#entry-{collection.entries[3].id}"
     assert client.get("/feeds/collections/999999.atom").status_code == 404
     assert client.get("/feeds/collections/99999999999999999999.atom").status_code == 404
 

@@ -60,8 +60,8 @@ def test_entries_carry_a_permanent_id_the_approved_html_an_author_and_dates(clie
                      tags=["grants"])
     clock.freeze(None)
     entry = read_feed(client, "/feeds/latest.atom").entry("A single gateway for grants")
-    assert entry.id == f"http://localhost/case-studies/{item.id}"
-    assert entry.link == f"http://localhost/case-studies/{item.id}-{item.slug}"
+    assert entry.id == f"http://127.0.0.1:5000/case-studies/{item.id}"
+    assert entry.link == f"http://127.0.0.1:5000/case-studies/{item.id}-{item.slug}"
     assert entry.author == "Asha Author"
     assert entry.summary == "One way to apply."
     assert entry.updated == entry.published == "2026-03-02T09:30:00Z"
@@ -114,7 +114,7 @@ def test_a_theme_feed_holds_the_themes_published_work(client, author, moderator)
     assert "Pooled budgets in Suffolk" in feed.titles and "Training together" not in feed.titles
     assert "qzdraftzq" not in feed.text
     assert all("funding-it-better" in {tag.term for tag in entry.tags} for entry in feed.entries)
-    assert feed.parsed.feed.link == "http://localhost/themes/funding-it-better"
+    assert feed.parsed.feed.link == "http://127.0.0.1:5000/themes/funding-it-better"
     assert client.get("/feeds/themes/no-such-theme.atom").status_code == 404
 
 

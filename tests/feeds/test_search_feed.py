@@ -36,11 +36,11 @@ def test_a_search_feed_holds_the_newest_published_matches(client, browser_of, au
         assert feed.titles == ["Pooled budgets need one accountable body", "Pooled budgets for youth work"]
         assert "qzdraftzq" not in feed.text and "qzsubmittedzq" not in feed.text
     assert feed.parsed.feed.title == "Search results for “pooled budgets” on Common Ground"
-    assert feed.parsed.feed.link == "http://localhost/search?q=pooled+budgets"
+    assert feed.parsed.feed.link == "http://127.0.0.1:5000/search?q=pooled+budgets"
 
     themed = read_feed(client, "/feeds/search.atom?q=pooled&theme=funding-it-better")
     assert themed.titles == ["Pooled budgets for youth work"]
-    assert themed.parsed.feed.link == "http://localhost/search?q=pooled&theme=funding-it-better"
+    assert themed.parsed.feed.link == "http://127.0.0.1:5000/search?q=pooled&theme=funding-it-better"
 
 
 def test_the_feed_reads_items_again_so_a_lagging_index_cannot_leak(client, author, moderator):
