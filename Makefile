@@ -7,18 +7,27 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 4
 
-.PHONY: run dev setup test lint browser bench clean
+# make check's part of the suite: the tests that run in seconds (about a minute together on 2 cores).
+# The browser journeys, the whole-site harness, the API conformance run, the two-server test and the
+# slower feature folders wait for `make test`.
+CHECK_TESTS := tests/test_structure.py tests/test_config.py tests/test_markup.py tests/test_templating.py \
+	tests/test_security_headers.py tests/test_mail.py tests/test_migrations.py \
+	tests/themes tests/library tests/moderation tests/collections tests/exports tests/notifications tests/ops
 
-# The stamp files make a second `make run` reuse the venv instead of reinstalling.
+.PHONY: run dev setup test check lint format browser bench clean
+
+# The stamp files make a second `make run` reuse the venv instead of reinstalling; a change to the
+# dependencies or to their pins installs again. constraints.txt pins every package to the versions
+# the suite last passed with (see CONTRIBUTING.md, "Dependencies").
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $@ $(VENV)/.installed
 
 setup: $(VENV)/.installed
@@ -54,6 +63,15 @@ browser:
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format .
+
+# The fast loop while you work: lint, then the quick tests on SQLite only, stopping at the first failure.
+check: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	KB_TEST_POSTGRES_URL= $(BIN)/pytest -q -x $(CHECK_TESTS)
 
 test: $(VENV)/.installed-test browser lint
 	$(BIN)/pytest
