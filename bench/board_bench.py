@@ -38,13 +38,14 @@ def fill(thread_count: int, posts_per_thread: int) -> dict:
     """Rows written straight through SQLAlchemy Core (no outbox: this bench is about pages)."""
     from sqlalchemy import insert, select
 
-    from kb import clock, create_app
+    from kb import create_app
     from kb.auth.models import Role, User
     from kb.auth.service import Profile, create_account
     from kb.auth.sessions import start_session
     from kb.board.models import BoardCategory, BoardPost, BoardThread
-    from kb.extensions import db
-    from kb.markup import render_markdown
+    from kb.platform import clock
+    from kb.platform.extensions import db
+    from kb.platform.markup import render_markdown
 
     app = create_app()
     rng = random.Random(2026)

@@ -11,9 +11,9 @@ import sys
 from kb import create_app
 from kb.auth.models import Role
 from kb.auth.service import Profile, create_account
-from kb.common.vocabulary import REGIONS
 from kb.library import service
 from kb.library.models import Kind
+from kb.platform.vocabulary import REGIONS
 from kb.themes.models import THEME_SLUGS
 
 

@@ -41,8 +41,8 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from kb import create_app  # noqa: E402
-from kb.common.vocabulary import REGIONS  # noqa: E402
-from kb.extensions import db  # noqa: E402
+from kb.platform.extensions import db  # noqa: E402
+from kb.platform.vocabulary import REGIONS  # noqa: E402
 from kb.search import service as search  # noqa: E402
 from kb.search.documents import PUBLIC, DocumentProvider, SearchDocument, register_provider  # noqa: E402
 from kb.search.outbox import SearchOutbox  # noqa: E402

@@ -30,13 +30,17 @@ os.environ["KB_SECRET_KEY"] = "test-secret-key-that-is-long-enough"
 os.environ.pop("KB_DATABASE_URL", None)
 os.environ.pop("KB_SEARCH_DIR", None)
 
-from kb import clock, create_app, mail  # noqa: E402
-from kb.config import MailUrl  # noqa: E402
-from kb.extensions import db  # noqa: E402
+from kb import create_app  # noqa: E402
+from kb.app.config import MailUrl  # noqa: E402
+from kb.app.seeding import load_seed  # noqa: E402
+from kb.platform import (
+    clock,
+    mail,  # noqa: E402
+)
+from kb.platform.extensions import db  # noqa: E402
 from kb.search.backends import close_all as close_search_backends  # noqa: E402
 from kb.search.backends.postgres_backend import TABLES as POSTGRES_SEARCH_TABLES  # noqa: E402
 from kb.search.store import ensure_index  # noqa: E402
-from kb.seeding import load_seed  # noqa: E402
 
 POSTGRES_URL = os.environ.get("KB_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])

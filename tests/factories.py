@@ -8,14 +8,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from kb import clock
 from kb.auth.models import Role, User
 from kb.auth.service import Profile, create_account
 from kb.board import service as board
 from kb.board.models import BoardCategory, BoardThread
-from kb.extensions import db
 from kb.library import service as library
 from kb.library.models import Kind, LibraryItem
+from kb.platform import clock
+from kb.platform.extensions import db
 
 PASSWORD = "correct horse battery"
 _numbers = itertools.count(1)

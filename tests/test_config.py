@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kb import create_app
-from kb.config import ConfigError, load_settings
+from kb.app.config import ConfigError, load_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

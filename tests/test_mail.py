@@ -1,4 +1,4 @@
-"""kb/mail.py: messages are queued in the caller's transaction, leave through a real SMTP server (or
+"""kb/platform/mail.py: messages are queued in the caller's transaction, leave through a real SMTP server (or
 as .eml files), with plain text and HTML, are retried with growing waits and sent once only."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from kb import clock, mail
-from kb.config import ConfigError, MailUrl, parse_mail_url
-from kb.extensions import db
-from kb.mail import MailOutbox
+from kb.app.config import ConfigError, MailUrl, parse_mail_url
+from kb.platform import clock, mail
+from kb.platform.extensions import db
+from kb.platform.mail import MailOutbox
 
 NOW = datetime(2026, 11, 28, 9, 0)
 

@@ -1,6 +1,6 @@
 """Markdown is rendered with only the allowed elements, whatever the source holds."""
 
-from kb.markup import render_markdown
+from kb.platform.markup import render_markdown
 
 
 def test_allowed_markdown_renders():
@@ -17,7 +17,7 @@ def test_anything_else_is_removed_or_escaped():
 
 
 def test_headings_move_one_level_down_for_a_page_that_titles_the_text_itself():
-    from kb.markup import headings_one_level_down, render_markdown
+    from kb.platform.markup import headings_one_level_down, render_markdown
 
     html = render_markdown("# Top\n\n## Context\n\n###### Deepest\n\nText with <h2> written out.")
     moved = str(headings_one_level_down(html))

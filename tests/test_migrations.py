@@ -9,10 +9,11 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import CreateTable
 
-from kb import create_app, mail
+from kb import create_app
 from kb.auth.models import User
-from kb.extensions import db
 from kb.ops.health import migration_heads
+from kb.platform import mail
+from kb.platform.extensions import db
 from kb.search.backends.postgres_backend import TABLES as POSTGRES_SEARCH_TABLES
 from tests.factories import make_user
 
@@ -112,7 +113,7 @@ def test_the_upgrade_to_autoincrement_keeps_rows_and_links_and_skips_ids_known_t
 
 
 def test_titles_and_names_saved_with_line_breaks_are_put_on_one_line(tmp_path):
-    """Rows saved before every one-line field went through kb.common.text.one_line."""
+    """Rows saved before every one-line field went through kb.platform.text.one_line."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'scratch.sqlite3'}"})
     with app.app_context():
         upgrade(revision="0024")

@@ -6,7 +6,7 @@ import pytest
 from flask import render_template_string
 
 from kb import create_app
-from kb.extensions import db
+from kb.platform.extensions import db
 
 EXPECTED = {
     "X-Frame-Options": "DENY",

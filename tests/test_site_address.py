@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from kb.extensions import db
 from kb.partnerships import service as partnerships
 from kb.partnerships.models import Partnership
+from kb.platform.extensions import db
 from tests.conftest import sign_in
 from tests.factories import make_item, make_user
 

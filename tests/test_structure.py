@@ -1,12 +1,13 @@
-"""The shape of kb/, read from its imports: no module reaches for another's private names, and the
-feature packages depend on each other in one direction only (STYLE.md, "The shape")."""
+"""The shape of kb/, read from its imports (docs/architecture.md): three layers, the app shell (kb.app)
+above the features above the platform (kb.platform); no module reaches for another's private names;
+the feature packages depend on each other in one direction only, through what each offers."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
-from kb.http import LARGEST_ID, IdConverter
+from kb.platform.http import LARGEST_ID, IdConverter
 
 KB = Path(__file__).resolve().parent.parent / "kb"
 FEATURES = {"auth", "themes", "library", "search", "board", "moderation", "collections", "feeds", "ops", "packs",
@@ -18,12 +19,23 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+def type_checking_only(tree: ast.AST) -> set[int]:
+    """The ids of import nodes under `if TYPE_CHECKING:`: names for annotations, never run."""
+    return {id(node) for block in ast.walk(tree)
+            if isinstance(block, ast.If) and isinstance(block.test, ast.Name) and block.test.id == "TYPE_CHECKING"
+            for statement in block.body for node in ast.walk(statement)}
+
+
 def imports() -> list[tuple[str, int, str, list[str]]]:
-    """(module, line, imported module, imported names) for every import of kb code in kb/."""
+    """(module, line, imported module, imported names) for every import of kb code in kb/ that runs."""
     found = []
     for path in sorted(KB.rglob("*.py")):
         module = module_name(path)
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        annotations_only = type_checking_only(tree)
+        for node in ast.walk(tree):
+            if id(node) in annotations_only:
+                continue
             if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "kb":
                 found.append((module, node.lineno, node.module, [alias.name for alias in node.names]))
             elif isinstance(node, ast.Import):
@@ -81,7 +93,7 @@ PUBLIC = {
     "board": {"models", "service", "moderation", "queries", "rules", "reviewables"},
     "search": {"service", "documents"},  # documents: how a feature registers what it indexes
     "collections": {"models", "service"},
-    "moderation": {"models", "service"},
+    "moderation": set(),  # the queue reads the others' reviewables; nothing imports it
     "feeds": set(),  # nothing: pages link to feeds through the feed_link template global
     "ops": set(),
     "packs": set(),  # gathers from themes, library, collections and the board; nothing imports it
@@ -144,9 +156,74 @@ def test_the_checks_see_a_cycle_and_a_private_import():
 
 
 def test_every_route_that_takes_a_database_id_uses_the_id_converter(app):
-    # One converter bounds every id (kb/http.py): a number too large for the database answers 404.
+    # One converter bounds every id (kb/platform/http.py): a number too large for the database answers 404.
     loose = [f"{rule.rule} ({name})" for rule in app.url_map.iter_rules()
              for name, converter in rule._converters.items()
              if (name.endswith("_id") or name == "number") and not isinstance(converter, IdConverter)]
     assert loose == []
     assert app.test_client().get(f"/case-studies/{LARGEST_ID + 1}").status_code == 404
+
+
+# The layers, from the top: a module may import its own layer and those below it, never above.
+LAYERS = {"app": 2, "feature": 1, "platform": 0}
+
+
+def layer_of(module: str) -> str | None:
+    parts = module.split(".")
+    if len(parts) < 2:
+        return "app"  # kb itself: the package re-exports the factory
+    if parts[1] in ("app", "platform"):
+        return parts[1]
+    return "feature" if parts[1] in FEATURES else None
+
+
+def layer_breaches(found_imports) -> list[str]:
+    breaches = []
+    for module, line, imported, names in found_imports:
+        targets = [f"kb.{name}" for name in names] if imported == "kb" else [imported]
+        for target in targets:
+            source, reached = layer_of(module), layer_of(target)
+            if source and reached and LAYERS[reached] > LAYERS[source]:
+                breaches.append(f"{module}:{line} ({source}) imports {target} ({reached})")
+    return breaches
+
+
+def test_each_layer_imports_only_its_own_and_those_below():
+    """The platform imports no feature and not the shell; no feature imports the shell."""
+    assert layer_breaches(imports()) == []
+
+
+def test_kb_holds_the_shell_the_platform_and_the_features_and_nothing_loose():
+    loose_modules = sorted(path.name for path in KB.glob("*.py") if path.name != "__init__.py")
+    assert loose_modules == [], "a module belongs to the shell (kb/app), the platform (kb/platform) or a feature"
+    packages = {path.name for path in KB.iterdir() if (path / "__init__.py").exists()}
+    assert packages == FEATURES | {"app", "platform"}
+
+
+def test_every_module_a_feature_offers_exists():
+    missing = [f"kb.{feature}.{module}" for feature, modules in PUBLIC.items() for module in modules
+               if not (KB / feature / f"{module}.py").exists() and not (KB / feature / module / "__init__.py").exists()]
+    assert missing == []
+
+
+def test_the_layer_check_sees_a_breach():
+    assert layer_breaches([("kb.platform.audit", 1, "kb.auth.models", ["User"]),
+                           ("kb.library.views", 2, "kb.app.templating", ["long_date"]),
+                           ("kb.library.views", 3, "kb.platform", ["clock"])]) == [
+        "kb.platform.audit:1 (platform) imports kb.auth.models (feature)",
+        "kb.library.views:2 (feature) imports kb.app.templating (app)"]
+    tree = ast.parse("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from kb.auth.models import User\n")
+    assert len(type_checking_only(tree)) == 2  # the import and its alias
+
+
+ARCHITECTURE = KB.parent / "docs" / "architecture.md"
+
+
+def test_the_code_map_in_the_docs_names_every_package_and_only_those():
+    """docs/architecture.md's code map: a line "- `kb/<package>/` ..." for each package, kept true."""
+    import re
+
+    mapped = set(re.findall(r"^- `kb/([\w/]+?)/`", ARCHITECTURE.read_text(encoding="utf-8"), flags=re.M))
+    packages = {str(path.parent.relative_to(KB)) for path in KB.rglob("__init__.py") if path.parent != KB}
+    assert sorted(packages - mapped) == [], "add these to the code map in docs/architecture.md"
+    assert sorted(mapped - packages) == [], "the code map names packages that are gone"

@@ -20,7 +20,7 @@ def test_unusual_addresses_are_built_the_usual_way(app):
 
 
 def test_counts_read_as_people_say_them():
-    from kb.common.text import member_name, plural
+    from kb.platform.text import member_name, plural
 
     assert [plural(count, "post") for count in (0, 1, 2)] == ["0 posts", "1 post", "2 posts"]
     assert plural(3, "reply", "replies") == "3 replies"

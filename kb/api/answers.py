@@ -9,7 +9,7 @@ from http import HTTPStatus
 from flask import Response, request
 from werkzeug.exceptions import BadRequest
 
-from kb.extensions import db
+from kb.platform.extensions import db
 
 PROBLEM_TYPE = "application/problem+json"
 # Anchors on the docs page that explain the problems the API names itself.

@@ -17,9 +17,9 @@ from datetime import UTC
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
-from kb import clock
 from kb.api.models import ADDRESS_MAX, ApiRequestCount
-from kb.extensions import db
+from kb.platform import clock
+from kb.platform.extensions import db
 
 WINDOW_SECONDS = 60
 UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}

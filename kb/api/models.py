@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kb.extensions import db
+from kb.platform.extensions import db
 
 ADDRESS_MAX = 45  # the longest written IPv6 address, as login_attempts keeps them
 

@@ -12,12 +12,12 @@ from urllib.parse import urlencode
 from kb.board import rules as board_rules
 from kb.collections import service as collections
 from kb.collections.models import Collection, CollectionEntry
-from kb.common.vocabulary import REGIONS, SECTOR_LABELS
-from kb.extensions import db
 from kb.library import queries, rules
 from kb.library.kinds import ADDRESS_PREFIXES, ALL_KINDS, BY_PREFIX, CASE_STUDIES, LESSONS, KindPages, item_path
 from kb.library.models import Kind, LibraryItem, Outcome, Status
 from kb.library.queries import Filters
+from kb.platform.extensions import db
+from kb.platform.vocabulary import REGIONS, SECTOR_LABELS
 from kb.search import service as search_service
 from kb.themes import service as themes
 from kb.themes.models import Theme

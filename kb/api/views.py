@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import current_app, render_template, request
 
-from kb import errors
 from kb.api import bp, document, limits, parameters, service
 from kb.api.answers import (
     RATE_LIMITED,
@@ -17,11 +16,12 @@ from kb.api.answers import (
     problem_for_error,
 )
 from kb.library.kinds import CASE_STUDIES, LESSONS
+from kb.platform.http import answer_errors_under
 
 
 @bp.record_once
 def answer_errors_as_problems(state) -> None:
-    errors.answer_errors_under(state.app, bp.url_prefix + "/", problem_for_error)
+    answer_errors_under(state.app, bp.url_prefix + "/", problem_for_error)
 
 
 @bp.before_request

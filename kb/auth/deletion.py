@@ -1,12 +1,12 @@
 """Deleting an account: the member asks, with their password, and the site forgets them.
 
 What happens, in one transaction (all of it, or nothing):
-- every feature's eraser runs (kb.erasure): drafts, unpublished work, pending edits, reading marks,
+- every feature's eraser runs (kb.platform.erasure): drafts, unpublished work, pending edits, reading marks,
   watches, reports and partnership memberships go; what others could see stays credited to
   "a former member", or goes too if the member chose that; health-check answers stay counted,
   tied to nobody;
 - mail to the member (sent or waiting) and the record of log-in attempts on the account go;
-- the audit log keeps every entry, naming the member "a former member" (kb.audit.forget_member),
+- the audit log keeps every entry, naming the member "a former member" (kb.platform.audit.forget_member),
   and records the deletion itself;
 - the account row goes, and with it (the database's cascades) every signed-in session and
   notification. Links already mailed (verification, reset) name an account that no longer exists,
@@ -18,11 +18,11 @@ from __future__ import annotations
 from sqlalchemy import delete, func, or_, select
 from werkzeug.security import check_password_hash
 
-from kb import audit, erasure
 from kb.auth.models import LoginAttempt, Role, User
 from kb.auth.service import AuthError, WrongPassword
-from kb.extensions import db
-from kb.mail import MailOutbox
+from kb.platform import audit, erasure
+from kb.platform.extensions import db
+from kb.platform.mail import MailOutbox
 
 
 class CannotDelete(AuthError):

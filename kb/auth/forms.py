@@ -16,9 +16,9 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Leng
 
 from kb.auth.models import EMAIL_MAX, NAME_MAX, ORGANISATION_MAX, SUSPENSION_REASON_MAX
 from kb.auth.service import PASSWORD_MAX, PASSWORD_MIN
-from kb.common.fields import LineField, MomentField
-from kb.common.text import strip, unix_newlines
-from kb.common.vocabulary import REGION_CHOICES, SECTOR_CHOICES
+from kb.platform.fields import LineField, MomentField
+from kb.platform.text import strip, unix_newlines
+from kb.platform.vocabulary import REGION_CHOICES, SECTOR_CHOICES
 
 
 def email_field(label: str = "Email address") -> EmailField:

@@ -16,13 +16,13 @@ from flask import current_app
 from sqlalchemy import DateTime, Index, String, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kb import clock
 from kb.auth.service import AuthError
-from kb.common.locks import one_writer_at_a_time
-from kb.extensions import db
+from kb.platform import clock
+from kb.platform.extensions import db
+from kb.platform.locks import one_writer_at_a_time
 
 WINDOW = timedelta(hours=1)
-LOCK_KEYS = 8_000_000_000_000  # advisory lock keys from here: one per address and form (kb.common.locks)
+LOCK_KEYS = 8_000_000_000_000  # advisory lock keys from here: one per address and form (kb.platform.locks)
 # What each form's requests are counted as; the two forms have a limit each.
 REGISTER = "register"
 FORGOT_PASSWORD = "forgot-password"

@@ -9,9 +9,9 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kb import clock
-from kb.common.vocabulary import SECTOR_LABELS, Sector
-from kb.extensions import db
+from kb.platform import clock
+from kb.platform.extensions import db
+from kb.platform.vocabulary import SECTOR_LABELS, Sector
 
 
 class Role(StrEnum):

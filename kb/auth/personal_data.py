@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 
 from kb.auth.models import LoginAttempt, SignedInSession, User
-from kb.extensions import db
-from kb.mail import MailOutbox
-from kb.notify import Notification
-from kb.personal_data import iso, register_part
+from kb.platform.extensions import db
+from kb.platform.inbox import Notification
+from kb.platform.mail import MailOutbox
+from kb.platform.personal_data import iso, register_part
 
 
 def profile(user: User) -> dict:

@@ -12,13 +12,13 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from kb import audit, clock
 from kb.auth import sessions
 from kb.auth.models import SUSPENSION_REASON_MAX, LoginAttempt, Role, SignedInSession, User
-from kb.common.text import one_line
-from kb.common.vocabulary import REGIONS, Sector
-from kb.extensions import db
-from kb.notify import notify
+from kb.platform import audit, clock
+from kb.platform.extensions import db
+from kb.platform.inbox import notify
+from kb.platform.text import one_line
+from kb.platform.vocabulary import REGIONS, Sector
 
 DEFAULT_HASH_METHOD = "scrypt"
 PASSWORD_MIN = 10

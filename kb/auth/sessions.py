@@ -17,9 +17,9 @@ from flask import current_app
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from kb import clock
 from kb.auth.models import DEVICE_MAX, SignedInSession, User
-from kb.extensions import db
+from kb.platform import clock
+from kb.platform.extensions import db
 
 # A browser that was not asked to remember the member is signed out after a day without a visit.
 IDLE_LIMIT = timedelta(hours=24)

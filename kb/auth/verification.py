@@ -21,7 +21,6 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
-from kb import clock, mail
 from kb.auth import links, sessions
 from kb.auth.models import SignedInSession, User
 from kb.auth.service import (
@@ -34,7 +33,8 @@ from kb.auth.service import (
     hash_password,
     normalise_email,
 )
-from kb.extensions import db
+from kb.platform import clock, mail
+from kb.platform.extensions import db
 
 VERIFY_FOR = timedelta(hours=48)
 RESET_FOR = timedelta(hours=1)
@@ -65,7 +65,7 @@ class TooManyMails(AuthError):
 
 
 class ClockSigner(TimestampSigner):
-    """Token timestamps from kb.clock, so tests move time instead of waiting two days."""
+    """Token timestamps from kb.platform.clock, so tests move time instead of waiting two days."""
 
     def get_timestamp(self) -> int:
         return int(clock.now().replace(tzinfo=UTC).timestamp())

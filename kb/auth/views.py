@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user, user_loaded_from_cookie
 
-from kb import notify, personal_data
 from kb.auth import bp, ip_limits, service, sessions, verification
 from kb.auth.forms import ForgotPasswordForm, LoginForm, PasswordForm, ProfileForm, RegisterForm, ResetPasswordForm
 from kb.auth.models import SignedInSession, User
 from kb.auth.service import AccountSuspended, AuthError, LoginThrottled, Profile
-from kb.common.text import plural
-from kb.extensions import login_manager
-from kb.http import wants_json
+from kb.platform import inbox, personal_data
+from kb.platform.extensions import login_manager
+from kb.platform.http import wants_json
+from kb.platform.text import plural
 
 INVALID = 422  # the form is re-shown with its errors and what was typed
 
@@ -35,7 +35,7 @@ def next_page(default_endpoint: str = "themes.home") -> str:
 def load_user(secret: str):
     # Flask-Login hands over what the session cookie (or the remember-me cookie) holds: the secret
     # of a signed-in session. The navigation's unread count is read in the same query.
-    found = sessions.signed_in_with(secret, notify.unread_count_of(User.id))
+    found = sessions.signed_in_with(secret, inbox.unread_count_of(User.id))
     if found is None:
         # Ended elsewhere or expired: forget the dead secret (both cookies hold the same one), so
         # later requests do not look it up again.
@@ -309,20 +309,20 @@ def notification_count():
             return 0
         if request.method == "GET" and "unread_notifications_when_loaded" in g:
             return g.unread_notifications_when_loaded  # GET pages send no notifications: still right
-        return notify.unread_count(current_user)
+        return inbox.unread_count(current_user)
     return {"unread_notifications": unread}
 
 
 @bp.route("/my/notifications")
 @login_required
 def notifications():
-    return render_template("auth/notifications.html", notifications=notify.recent(current_user))
+    return render_template("auth/notifications.html", notifications=inbox.recent(current_user))
 
 
 @bp.route("/my/notifications/read", methods=["POST"])
 @login_required
 def mark_notifications_read():
-    changed = notify.mark_all_read(current_user)
+    changed = inbox.mark_all_read(current_user)
     flash("All notifications are marked as read." if changed else "There was nothing unread.", "success")
     return redirect(url_for("auth.notifications"))
 

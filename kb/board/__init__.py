@@ -5,8 +5,8 @@ from flask import Blueprint
 from kb.board import erasure
 from kb.board.personal_data import board as personal_data_of
 from kb.board.search_documents import PROVIDER
-from kb.erasure import register_eraser
-from kb.personal_data import register_part
+from kb.platform.erasure import register_eraser
+from kb.platform.personal_data import register_part
 from kb.search.documents import register_provider
 
 bp = Blueprint("board", __name__)

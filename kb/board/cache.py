@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from kb.auth.models import User
 from kb.board.models import BoardCategory, BoardPost, BoardThread
-from kb.extensions import db
+from kb.platform.extensions import db
 from kb.themes.models import Theme
 
 THE_ROW = 1

@@ -1,4 +1,4 @@
-"""The board's part of deleting an account (kb.erasure).
+"""The board's part of deleting an account (kb.platform.erasure).
 
 Reading marks, watches and reports go with the account (the database's cascades). Posts nobody
 else could see (held, hidden, or removed by their author) lose their text and earlier versions, and
@@ -19,9 +19,9 @@ from sqlalchemy import select
 from kb.auth.models import User
 from kb.board.models import BoardPost, BoardThread, PostState
 from kb.board.service import link_mentions
-from kb.common.text import member_name
-from kb.extensions import db
-from kb.markup import render_markdown
+from kb.platform.extensions import db
+from kb.platform.markup import render_markdown
+from kb.platform.text import member_name
 
 REMOVED_REASON = "Removed when its author deleted their account."
 

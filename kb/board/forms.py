@@ -19,8 +19,8 @@ from kb.board.models import (
     WORD_MAX,
     FlagReason,
 )
-from kb.common.fields import LineField, ListedRadioField, ListedSelectField
-from kb.common.text import strip, unix_newlines
+from kb.platform.fields import LineField, ListedRadioField, ListedSelectField
+from kb.platform.text import strip, unix_newlines
 
 
 def post_body(label: str = "Your post"):

@@ -9,9 +9,9 @@ from enum import StrEnum
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kb import clock
 from kb.auth.models import User
-from kb.extensions import db
+from kb.platform import clock
+from kb.platform.extensions import db
 from kb.themes.models import Theme
 
 CATEGORY_TITLE_MAX = 80
@@ -133,7 +133,7 @@ class BoardPost(db.Model):
 
     @property
     def revision_number(self) -> int:
-        """How many times it was edited: the version a moderator's decision form carries (kb.versions)."""
+        """How many times it was edited: the version a moderator's decision form carries (kb.platform.versions)."""
         return len(self.revisions)
 
 

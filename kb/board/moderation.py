@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from kb import audit, clock, versions
 from kb.auth import service as accounts
 from kb.auth.models import User
 from kb.board import rules
@@ -25,10 +24,11 @@ from kb.board.models import (
 )
 from kb.board.service import FLAG_HIDDEN_REASON, BoardError, NotAllowed, make_visible
 from kb.board.watch_mail import tell_author_of_decision
-from kb.common.text import one_line, plural, slugify
-from kb.extensions import db
-from kb.notify import notify
-from kb.ordering import at_the_end, move_within
+from kb.platform import audit, clock, versions
+from kb.platform.extensions import db
+from kb.platform.inbox import notify
+from kb.platform.ordering import at_the_end, move_within
+from kb.platform.text import one_line, plural, slugify
 
 
 def _require_moderator(by: User) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from kb import versions
 from kb.auth.forms import SuspendForm
 from kb.auth.models import User
 from kb.board import bp, moderation, queries, rules
@@ -13,8 +12,9 @@ from kb.board.forms import CategoryForm, MoveForm, ReasonForm, WatchedWordForm
 from kb.board.models import BoardCategory, WatchedWord
 from kb.board.service import BoardError
 from kb.board.views import INVALID, permalink_target, post_or_404, thread_or_404, thread_url
-from kb.extensions import db
-from kb.permissions import moderator_required
+from kb.platform import versions
+from kb.platform.extensions import db
+from kb.platform.permissions import moderator_required
 
 
 def carried_out(action, success: str, back: str):

@@ -9,8 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from kb.auth.models import User
 from kb.board.models import BoardPost, BoardThread, PostFlag, ThreadRead, ThreadWatch
-from kb.extensions import db
-from kb.personal_data import iso
+from kb.platform.extensions import db
+from kb.platform.personal_data import iso
 
 
 def thread_named(thread: BoardThread) -> dict:

@@ -21,9 +21,9 @@ from kb.board.models import (
     ThreadWatch,
     WatchedWord,
 )
-from kb.common.pagination import Page
-from kb.common.text import member_name
-from kb.extensions import db
+from kb.platform.extensions import db
+from kb.platform.pagination import Page
+from kb.platform.text import member_name
 
 POSTS_PER_PAGE = 20
 THREADS_PER_PAGE = 20

@@ -1,4 +1,4 @@
-"""The board's decisions, each written once (see kb/reviewable.py): a held post waits for approval,
+"""The board's decisions, each written once (see kb/platform/reviewable.py): a held post waits for approval,
 a reported post for its reports to be upheld or dismissed. The moderation queue and its templates
 render from these."""
 
@@ -8,13 +8,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from kb import clock
 from kb.board import moderation
 from kb.board.models import BoardPost, PostFlag, PostState
 from kb.board.service import BoardError
-from kb.common.text import member_name
-from kb.extensions import db
-from kb.reviewable import BulkChoice, Decision, Reviewable
+from kb.platform import clock
+from kb.platform.extensions import db
+from kb.platform.reviewable import BulkChoice, Decision, Reviewable
+from kb.platform.text import member_name
 
 SPAMMER_SUSPENSION = timedelta(days=365)
 REMOVED_SPAMMER = ("Suspended {author} for a year and hid everything they posted. "

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from flask import current_app
 
-from kb import clock
 from kb.auth.service import why_unverified
 from kb.board.models import BoardCategory, BoardPost, BoardThread, PostState
-from kb.common.text import plural
+from kb.platform import clock
+from kb.platform.text import plural
 
 AUTHOR_EDITABLE = (PostState.VISIBLE, PostState.HELD)
 

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from sqlalchemy import func, select
 
 from kb.board.models import BoardPost, BoardThread, PostState
-from kb.extensions import db
-from kb.markup import plain_text
+from kb.platform.extensions import db
+from kb.platform.markup import plain_text
 from kb.search.documents import MEMBERS, DocumentProvider, SearchDocument
 
 CONTENT_TYPE = "board thread"

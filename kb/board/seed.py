@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from kb import clock
 from kb.board.models import BoardCategory
-from kb.extensions import db
+from kb.platform import clock
+from kb.platform.extensions import db
 from kb.themes.models import Theme
 
 ANNOUNCEMENTS = ("announcements", "Announcements", "News from the moderators and the site. Only moderators "

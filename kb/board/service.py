@@ -11,7 +11,6 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from kb import audit, clock
 from kb.auth.models import User
 from kb.board import rules
 from kb.board.models import (
@@ -28,12 +27,13 @@ from kb.board.models import (
     WatchedWord,
 )
 from kb.board.watch_mail import tell_watchers
-from kb.common.locks import one_writer_at_a_time
-from kb.common.text import one_line, slugify
-from kb.extensions import db
 from kb.library.kinds import ADDRESS_PREFIXES, BY_PREFIX, item_path
 from kb.library.models import LibraryItem, Status
-from kb.markup import render_markdown
+from kb.platform import audit, clock
+from kb.platform.extensions import db
+from kb.platform.locks import one_writer_at_a_time
+from kb.platform.markup import render_markdown
+from kb.platform.text import one_line, slugify
 
 FLAG_HIDDEN_REASON = "Hidden after reports from several members, until a moderator looks at it."
 # A case study or lesson address pasted on its own (not already inside a Markdown link).

@@ -13,10 +13,10 @@ from kb.board import bp, queries, rules, service
 from kb.board.forms import EditPostForm, FlagForm, MoveForm, ReplyForm, ThreadForm
 from kb.board.models import BoardPost, BoardThread, PostState
 from kb.board.service import BoardError, RateLimited
-from kb.common.text import member_name
-from kb.http import LARGEST_ID, id_argument, page_argument, query_arguments
 from kb.library.models import Kind, Status
 from kb.library.queries import get_item
+from kb.platform.http import LARGEST_ID, id_argument, page_argument, query_arguments
+from kb.platform.text import member_name
 
 INVALID = 422
 

@@ -7,10 +7,10 @@ from sqlalchemy import func, select
 
 from kb.auth.models import User
 from kb.board.models import BoardPost, ThreadWatch
-from kb.common.text import member_name
-from kb.extensions import db
-from kb.markup import plain_text
 from kb.notifications.service import Kind, tell, tell_many
+from kb.platform.extensions import db
+from kb.platform.markup import plain_text
+from kb.platform.text import member_name
 
 EXCERPT = 200
 

@@ -3,7 +3,7 @@
 from flask import Blueprint
 
 from kb.collections.personal_data import collections
-from kb.personal_data import register_part
+from kb.platform.personal_data import register_part
 
 bp = Blueprint("collections", __name__)
 # A member's data download lists the collections they made.

@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kb import clock
 from kb.board.models import BoardThread
-from kb.extensions import db
 from kb.library.models import LibraryItem
+from kb.platform import clock
+from kb.platform.extensions import db
 from kb.themes.models import Theme
 
 TITLE_MAX = 150

@@ -7,8 +7,8 @@ from sqlalchemy.orm import selectinload
 
 from kb.auth.models import User
 from kb.collections.models import Collection
-from kb.extensions import db
-from kb.personal_data import iso
+from kb.platform.extensions import db
+from kb.platform.personal_data import iso
 
 
 def collections(user: User) -> list[dict]:

@@ -8,15 +8,15 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from kb import audit, clock
 from kb.auth.models import User
 from kb.board.models import BoardThread
 from kb.collections.models import NOTE_MAX, TITLE_MAX, Collection, CollectionEntry
-from kb.common.text import one_line, slugify
-from kb.extensions import db
 from kb.library.kinds import ADDRESS_PREFIXES, item_path
 from kb.library.models import LibraryItem, Status
-from kb.ordering import at_the_end, move_within
+from kb.platform import audit, clock
+from kb.platform.extensions import db
+from kb.platform.ordering import at_the_end, move_within
+from kb.platform.text import one_line, slugify
 from kb.themes.models import Theme
 
 # "/case-studies/12-title", "/lessons/7", "/board/t/3-title", with or without the site's host.

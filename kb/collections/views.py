@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from kb.collections import bp, service
 from kb.collections.models import Collection, CollectionEntry
-from kb.extensions import db
-from kb.permissions import moderator_required
+from kb.platform.extensions import db
+from kb.platform.permissions import moderator_required
 from kb.themes.service import get_theme, list_themes
 
 

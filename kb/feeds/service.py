@@ -19,14 +19,14 @@ from kb.board import queries as board_queries
 from kb.board import rules as board_rules
 from kb.board.models import BoardPost, BoardThread
 from kb.collections.models import Collection, CollectionEntry
-from kb.common.text import member_name
-from kb.extensions import db
 from kb.library import queries as library_queries
 from kb.library import rules as library_rules
 from kb.library.kinds import item_path, pages_for
 from kb.library.models import LibraryItem, Status
 from kb.library.tags import current_name, is_public
-from kb.markup import plain_text
+from kb.platform.extensions import db
+from kb.platform.markup import plain_text
+from kb.platform.text import member_name
 from kb.search.documents import providers
 from kb.search.service import FILTER_PARAMETERS, SearchRequest, parse, search, visibilities_for
 from kb.themes.service import get_theme

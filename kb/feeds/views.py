@@ -8,9 +8,9 @@ from datetime import UTC
 
 from flask import Response, abort, redirect, request, url_for
 
-from kb import site_address
 from kb.feeds import atom, bp, service
 from kb.feeds.service import Feed
+from kb.platform import site_address
 from kb.search.service import chosen_filters
 
 

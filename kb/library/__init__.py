@@ -2,11 +2,11 @@
 
 from flask import Blueprint
 
-from kb.erasure import register_eraser
 from kb.library import erasure, personal_data
 from kb.library.search_documents import PROVIDER
 from kb.library.theme_sections import SECTIONS
-from kb.personal_data import register_part
+from kb.platform.erasure import register_eraser
+from kb.platform.personal_data import register_part
 from kb.search.documents import register_provider
 from kb.themes.sections import register_sections
 

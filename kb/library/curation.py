@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
-from kb import clock
 from kb.auth.models import User
-from kb.extensions import db
 from kb.library import rules
 from kb.library.decisions import record_decision
 from kb.library.kinds import ADDRESS_PREFIXES
 from kb.library.models import LibraryItem, Status
 from kb.library.service import InvalidTransition, LibraryError
+from kb.platform import clock
+from kb.platform.extensions import db
 
 VERIFIED_NOTE_MAX = 500
 

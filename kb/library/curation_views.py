@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from kb.extensions import db
 from kb.library import bp, featuring, tags
 from kb.library.models import FeaturedItem, Tag
 from kb.library.service import LibraryError
-from kb.permissions import moderator_required
+from kb.platform.extensions import db
+from kb.platform.permissions import moderator_required
 from kb.themes.service import list_themes
 
 

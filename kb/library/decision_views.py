@@ -7,13 +7,13 @@ from __future__ import annotations
 from flask import flash, redirect, request
 from flask_login import current_user
 
-from kb import audit, versions
 from kb.library import bp, curation, featuring, reviewables
 from kb.library.forms import DECISION_FORM, panel_forms
 from kb.library.service import InvalidTransition, LibraryError
 from kb.library.views import INVALID, item_url, render_item, visible_item_or_404
-from kb.permissions import moderator_required
-from kb.reviewable import ChangedSinceShown
+from kb.platform import audit, versions
+from kb.platform.permissions import moderator_required
+from kb.platform.reviewable import ChangedSinceShown
 
 
 @bp.route("/case-studies/<id:item_id>/decide", endpoint="decide_case_study", methods=["POST"])

@@ -3,12 +3,12 @@ the site, and by email as they chose), in the same transaction as the decision i
 
 from __future__ import annotations
 
-from kb import audit
 from kb.auth.models import User
 from kb.library.kinds import item_path
 from kb.library.models import LibraryItem
 from kb.notifications.service import Kind, tell
-from kb.notify import notify
+from kb.platform import audit
+from kb.platform.inbox import notify
 
 # What the author is told, by action; {kind} and {title} are filled in.
 MESSAGES = {

@@ -1,4 +1,4 @@
-"""The library's part of deleting an account (kb.erasure): a former member's case studies and lessons.
+"""The library's part of deleting an account (kb.platform.erasure): a former member's case studies and lessons.
 
 Drafts, submissions, rejected items and pending edits were never anyone else's to read: they go.
 Published (and archived) items stay, credited to "a former member" (the author is simply gone, as
@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from kb.auth.models import User
-from kb.extensions import db
 from kb.library.models import LibraryItem, RevisionState, Status
+from kb.platform.extensions import db
 
 SEEN_BY_OTHERS = (Status.PUBLISHED.value, Status.ARCHIVED.value)
 

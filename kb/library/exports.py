@@ -1,6 +1,6 @@
 """A filtered list of case studies or lessons as spreadsheet rows: the columns a reader of the list
 page sees, with each item's full address. Only published items ever reach here (queries.all_published);
-the escaping against spreadsheet formulas is kb/common/csv_export's."""
+the escaping against spreadsheet formulas is kb/platform/csv_export's."""
 
 from __future__ import annotations
 

@@ -7,13 +7,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from kb import audit, clock
 from kb.auth.models import User
-from kb.extensions import db
 from kb.library import rules
 from kb.library.models import FeaturedItem, LibraryItem, Status
 from kb.library.service import InvalidTransition, LibraryError
-from kb.ordering import at_the_end, move_within
+from kb.platform import audit, clock
+from kb.platform.extensions import db
+from kb.platform.ordering import at_the_end, move_within
 from kb.themes.models import Theme
 
 

@@ -9,13 +9,13 @@ from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from kb import clock
-from kb.common.fields import CheckboxesField, LineField, ListedRadioField, ListedSelectField
-from kb.common.text import strip, unix_newlines
-from kb.common.vocabulary import REGION_CHOICES, SECTOR_CHOICES
 from kb.library.curation import VERIFIED_NOTE_MAX
 from kb.library.models import BODY_MAX, LESSON_BODY_MAX, SUMMARY_MAX, TITLE_MAX, TITLE_MIN, Outcome, Status
 from kb.library.service import ItemFields, normalise_tags
+from kb.platform import clock
+from kb.platform.fields import CheckboxesField, LineField, ListedRadioField, ListedSelectField
+from kb.platform.text import strip, unix_newlines
+from kb.platform.vocabulary import REGION_CHOICES, SECTOR_CHOICES
 
 # Pre-filled in a new case study's body: the sections readers find most useful.
 CASE_STUDY_TEMPLATE = """## Context

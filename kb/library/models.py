@@ -25,10 +25,10 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kb import clock
 from kb.auth.models import User
-from kb.common.text import member_name
-from kb.extensions import db
+from kb.platform import clock
+from kb.platform.extensions import db
+from kb.platform.text import member_name
 from kb.themes.models import Theme
 
 TITLE_MIN, TITLE_MAX = 5, 200

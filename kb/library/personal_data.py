@@ -7,10 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from kb.auth.models import User
-from kb.extensions import db
 from kb.library.kinds import item_path
 from kb.library.models import ItemRevision, LibraryItem
-from kb.personal_data import iso
+from kb.platform.extensions import db
+from kb.platform.personal_data import iso
 
 
 def revision(row: ItemRevision, user: User) -> dict:

@@ -10,9 +10,9 @@ from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from kb.auth.models import User
-from kb.common.pagination import Page
-from kb.extensions import db
 from kb.library.models import ItemRevision, Kind, LibraryItem, Status, Tag, item_tags, item_themes
+from kb.platform.extensions import db
+from kb.platform.pagination import Page
 from kb.themes.models import Theme
 
 PAGE_SIZE = 20

@@ -1,13 +1,13 @@
-"""The library's decisions, each written once (see kb/reviewable.py): a submission and a pending edit
+"""The library's decisions, each written once (see kb/platform/reviewable.py): a submission and a pending edit
 wait in the moderation queue; a published item's curation (archive, verify, superseded) is decided
 from its page. The queue, the item page and their templates render from these."""
 
 from __future__ import annotations
 
-from kb.common.text import member_name
 from kb.library import curation, service
 from kb.library.models import LibraryItem, Status
-from kb.reviewable import BulkChoice, Decision, Reviewable
+from kb.platform.reviewable import BulkChoice, Decision, Reviewable
+from kb.platform.text import member_name
 
 APPROVE_SELECTED = BulkChoice("approve", "Approve the selected")
 REJECT_SELECTED = BulkChoice("reject", "Reject the selected", "warning")

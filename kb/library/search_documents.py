@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from kb.extensions import db
 from kb.library.kinds import item_path
 from kb.library.models import LibraryItem, Status
-from kb.markup import plain_text
+from kb.platform.extensions import db
+from kb.platform.markup import plain_text
 from kb.search.documents import PUBLIC, UNPUBLISHED, DocumentProvider, SearchDocument
 
 VISIBLE_TO_ALL = (Status.PUBLISHED.value, Status.ARCHIVED.value)

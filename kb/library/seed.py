@@ -8,11 +8,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from kb import clock
-from kb.common.seed_files import SeedError, SeedReport, require
-from kb.extensions import db
 from kb.library.models import Kind, LibraryItem, Outcome, Status
 from kb.library.service import ItemFields, apply_fields, cleaned, fields_of, record_revision
+from kb.platform import clock
+from kb.platform.extensions import db
+from kb.platform.seed_files import SeedError, SeedReport, require
 
 LEAFLET_CREDIT = "Local Partnerships Taskforce"
 

@@ -8,10 +8,7 @@ from dataclasses import asdict, dataclass, field, replace
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from kb import clock, versions
 from kb.auth.models import User
-from kb.common.text import one_line, slugify, unix_newlines
-from kb.extensions import db
 from kb.library import rules
 from kb.library.decisions import record_decision
 from kb.library.kinds import item_path
@@ -25,8 +22,11 @@ from kb.library.models import (
     Status,
     Tag,
 )
-from kb.markup import render_markdown
 from kb.notifications import service as email_notifications
+from kb.platform import clock, versions
+from kb.platform.extensions import db
+from kb.platform.markup import render_markdown
+from kb.platform.text import one_line, slugify, unix_newlines
 from kb.themes.models import Theme
 
 

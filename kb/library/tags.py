@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from sqlalchemy import delete, func, select
 
-from kb import audit
 from kb.auth.models import User
-from kb.common.text import one_line, plural
-from kb.extensions import db
 from kb.library import rules
 from kb.library.models import TAG_MAX, LibraryItem, Status, Tag, TagAlias, item_tags
 from kb.library.service import LibraryError, NotAllowed
+from kb.platform import audit
+from kb.platform.extensions import db
+from kb.platform.text import one_line, plural
 
 
 def tags_with_counts() -> list[tuple[Tag, int]]:

@@ -11,16 +11,16 @@ from dataclasses import asdict
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from kb import site_address
-from kb.common.csv_export import csv_download
-from kb.common.vocabulary import REGIONS, SECTOR_LABELS
-from kb.http import id_argument, page_argument, query_arguments
 from kb.library import bp, exports, history, queries, reviewables, rules, service, tags
 from kb.library.forms import CASE_STUDY_TEMPLATE, CaseStudyForm, LessonForm, PanelForms, panel_forms
 from kb.library.kinds import ALL_KINDS, BY_KIND, CASE_STUDIES, LESSONS, KindPages, pages_for
 from kb.library.models import LibraryItem, Outcome, RevisionState, Status
 from kb.library.queries import Filters
 from kb.library.service import LibraryError, StaleEdit
+from kb.platform import site_address
+from kb.platform.csv_export import csv_download
+from kb.platform.http import id_argument, page_argument, query_arguments
+from kb.platform.vocabulary import REGIONS, SECTOR_LABELS
 from kb.themes.service import list_themes
 
 INVALID = 422

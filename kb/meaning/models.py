@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kb.extensions import db
+from kb.platform.extensions import db
 
 # The visibility of a tombstone: a document that left the index. Its row stays (with no vector) so
 # that every process's store learns of the removal from the revision alone (kb.meaning.store).

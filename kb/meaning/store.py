@@ -16,9 +16,9 @@ import numpy as np
 from flask import current_app
 from sqlalchemy import func, select
 
-from kb.extensions import db
 from kb.meaning.embedding import DIMENSIONS
 from kb.meaning.models import REMOVED, DocumentVector
+from kb.platform.extensions import db
 
 
 @dataclass

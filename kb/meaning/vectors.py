@@ -10,10 +10,10 @@ from collections.abc import Callable
 import numpy as np
 from sqlalchemy import func, select, update
 
-from kb.common.locks import one_writer_at_a_time
-from kb.extensions import db
 from kb.meaning import embedding
 from kb.meaning.models import REMOVED, DocumentVector
+from kb.platform.extensions import db
+from kb.platform.locks import one_writer_at_a_time
 from kb.search.documents import IndexListener, SearchDocument, document_for_key, document_key, providers
 
 log = logging.getLogger("kb.meaning")

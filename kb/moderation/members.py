@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
-from kb import audit
 from kb.auth.models import Role, User
 from kb.board.models import BoardPost, PostFlag, PostState
-from kb.common.text import one_line
-from kb.extensions import db
 from kb.library.models import LibraryItem, Status
+from kb.platform import audit
+from kb.platform.extensions import db
+from kb.platform.text import one_line
 
 PAGE_SIZE = 25
 

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kb import clock
-from kb.extensions import db
+from kb.platform import clock
+from kb.platform.extensions import db
 
 REASON_TEXT_MAX = 300
 

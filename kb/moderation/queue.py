@@ -13,15 +13,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from kb import audit
 from kb.auth.models import User
 from kb.board import queries as board_queries
 from kb.board import reviewables as board_reviewables
 from kb.board import rules as board_rules
 from kb.board import service as board_service
 from kb.board.models import FLAG_LABELS, BoardPost, BoardThread, PostFlag, PostState
-from kb.common.pagination import Page
-from kb.extensions import db
 from kb.library import history, service
 from kb.library import queries as library_queries
 from kb.library import reviewables as library_reviewables
@@ -29,7 +26,10 @@ from kb.library.models import ItemRevision, LibraryItem, RevisionState
 from kb.moderation import members
 from kb.moderation.models import ReasonUse
 from kb.moderation.reasons import ReasonError, chosen_reason
-from kb.reviewable import (
+from kb.platform import audit
+from kb.platform.extensions import db
+from kb.platform.pagination import Page
+from kb.platform.reviewable import (
     NEEDS_A_REASON,
     BulkChoice,
     ChangedSinceShown,

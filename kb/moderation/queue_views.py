@@ -6,12 +6,12 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from kb import versions
-from kb.extensions import db
-from kb.http import page_argument
 from kb.moderation import bp, queue, reasons
 from kb.moderation.models import ReasonUse, SavedReason
-from kb.permissions import moderator_required
+from kb.platform import versions
+from kb.platform.extensions import db
+from kb.platform.http import page_argument
+from kb.platform.permissions import moderator_required
 from kb.themes.service import list_themes
 
 INVALID = 422

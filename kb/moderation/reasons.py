@@ -8,12 +8,12 @@ from pathlib import Path
 import yaml
 from sqlalchemy import func, select
 
-from kb import audit, clock
 from kb.auth.models import User
-from kb.common.text import one_line
-from kb.extensions import db
 from kb.moderation.models import REASON_TEXT_MAX, ReasonUse, SavedReason
-from kb.ordering import at_the_end, move_within
+from kb.platform import audit, clock
+from kb.platform.extensions import db
+from kb.platform.ordering import at_the_end, move_within
+from kb.platform.text import one_line
 
 REASON_MAX = 500  # what the audit log and a hidden post keep
 

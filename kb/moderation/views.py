@@ -8,19 +8,19 @@ from datetime import date
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from kb import audit, clock
 from kb.auth.forms import SuspendForm
 from kb.auth.models import Role, User
 from kb.board import moderation as board_moderation
 from kb.board import reviewables as board_reviewables
 from kb.board import rules as board_rules
 from kb.board.service import BoardError
-from kb.common.csv_export import csv_download
-from kb.common.text import plural
-from kb.extensions import db
-from kb.http import page_argument, query_arguments
 from kb.moderation import bp, members
-from kb.permissions import admin_required, moderator_required
+from kb.platform import audit, clock
+from kb.platform.csv_export import csv_download
+from kb.platform.extensions import db
+from kb.platform.http import page_argument, query_arguments
+from kb.platform.permissions import admin_required, moderator_required
+from kb.platform.text import plural
 
 LOG_PAGE_SIZE = 50
 LOG_FILTERS = ("moderator", "action", "target", "since", "until")

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
 
-from kb import clock, mail
 from kb.auth.models import User
-from kb.common.text import plural
-from kb.extensions import db
 from kb.notifications.models import KIND_LABELS, DigestEntry, Frequency, Kind, NotificationSettings
 from kb.notifications.service import may_be_mailed, unsubscribe_url
+from kb.platform import clock, mail
+from kb.platform.extensions import db
+from kb.platform.text import plural
 
 DAYS_BETWEEN = {Frequency.DAILY: 1, Frequency.WEEKLY: 7}
 LAST_SENT = {Frequency.DAILY: "last_daily_digest_at", Frequency.WEEKLY: "last_weekly_digest_at"}

@@ -6,8 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from kb.common.fields import CheckboxesField, ListedRadioField
 from kb.notifications.models import FREQUENCY_LABELS, KIND_LABELS, Frequency, Kind
+from kb.platform.fields import CheckboxesField, ListedRadioField
 
 FREQUENCY_CHOICES = [SelectChoice(frequency.value, label) for frequency, label in FREQUENCY_LABELS.items()]
 

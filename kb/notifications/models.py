@@ -8,8 +8,8 @@ from enum import StrEnum
 from sqlalchemy import DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kb import clock
-from kb.extensions import db
+from kb.platform import clock
+from kb.platform.extensions import db
 
 TITLE_MAX = 300
 THEMES_MAX = 300

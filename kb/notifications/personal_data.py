@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from kb.extensions import db
 from kb.notifications.models import DigestEntry, Kind, NotificationTheme
 from kb.notifications.service import settings_of
-from kb.personal_data import iso, register_part
+from kb.platform.extensions import db
+from kb.platform.personal_data import iso, register_part
 from kb.themes.models import Theme
 
 

@@ -1,7 +1,7 @@
 """Email notifications: what each member chose, and the events features report.
 
 An event reported here is added to the caller's transaction, like an in-app notification: a member
-who asked to hear at once gets one mail in the outbox (kb.mail), sent after the commit and never
+who asked to hear at once gets one mail in the outbox (kb.platform.mail), sent after the commit and never
 inside the request; a member who asked for a digest gets an entry that `flask kb mail digests`
 collects (kb.notifications.digests). Members who have not verified their address, or are
 suspended, are mailed nothing.
@@ -16,11 +16,8 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import delete, select
 
-from kb import clock, mail, site_address
 from kb.auth import links
 from kb.auth.models import User
-from kb.common.text import one_line
-from kb.extensions import db
 from kb.notifications.models import (
     KIND_LABELS,
     LINK_MAX,
@@ -33,6 +30,9 @@ from kb.notifications.models import (
     NotificationSettings,
     NotificationTheme,
 )
+from kb.platform import clock, mail, site_address
+from kb.platform.extensions import db
+from kb.platform.text import one_line
 
 # An unsubscribe link works this long: people unsubscribe from mail they kept for months.
 UNSUBSCRIBE_FOR = timedelta(days=365)
@@ -114,7 +114,7 @@ EXPIRED_LINK = ("This link to stop emails has expired: links last a year. Log in
 
 
 class _ClockSigner(TimestampSigner):
-    """Token timestamps from kb.clock, so tests move time instead of waiting a year."""
+    """Token timestamps from kb.platform.clock, so tests move time instead of waiting a year."""
 
     def get_timestamp(self) -> int:
         return int(clock.now().replace(tzinfo=UTC).timestamp())

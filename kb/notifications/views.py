@@ -7,10 +7,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from kb.extensions import csrf
 from kb.notifications import bp, service
 from kb.notifications.forms import NotificationSettingsForm
 from kb.notifications.models import KIND_LABELS, Frequency
+from kb.platform.extensions import csrf
 from kb.themes.service import list_themes
 
 INVALID = 422

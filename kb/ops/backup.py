@@ -26,9 +26,9 @@ from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from kb import clock
-from kb.extensions import db
 from kb.ops.health import MIGRATIONS_DIR
+from kb.platform import clock
+from kb.platform.extensions import db
 
 FORMAT = "common-ground-backup/1"
 MANIFEST = "manifest.json"

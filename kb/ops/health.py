@@ -16,10 +16,10 @@ from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from kb import mail
-from kb.common.text import plural
-from kb.config import PROJECT_ROOT
-from kb.extensions import db
+from kb.platform import mail
+from kb.platform.extensions import db
+from kb.platform.settings import PROJECT_ROOT
+from kb.platform.text import plural
 from kb.search import service as search
 
 OUTBOX_STALE_SECONDS = 300

@@ -17,9 +17,9 @@ from sqlalchemy.orm import selectinload
 from kb.board import rules as board_rules
 from kb.board.models import BoardThread
 from kb.collections.models import Collection, CollectionEntry
-from kb.extensions import db
 from kb.library import queries as library_queries
 from kb.library.models import Kind, LibraryItem, Status
+from kb.platform.extensions import db
 from kb.themes.models import Theme
 from kb.themes.service import get_theme
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import abort, render_template, url_for
 from flask_login import current_user
 
-from kb import clock
-from kb.markup import headings_one_level_down
 from kb.packs import bp, service
+from kb.platform import clock
+from kb.platform.markup import headings_one_level_down
 
 # Each item's title is an h2 in a pack, so the headings of its text move one level down.
 bp.add_app_template_filter(headings_one_level_down, "headings_one_level_down")

@@ -2,10 +2,10 @@
 
 from flask import Blueprint
 
-from kb.erasure import register_eraser
 from kb.partnerships import erasure
 from kb.partnerships.personal_data import partnerships
-from kb.personal_data import register_part
+from kb.platform.erasure import register_eraser
+from kb.platform.personal_data import register_part
 
 bp = Blueprint("partnerships", __name__)
 # A member's data download holds their memberships, invitations and their own health-check answers.

@@ -8,10 +8,10 @@ from wtforms import DateField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from kb.common.fields import LineField, ListedSelectField
-from kb.common.text import strip, unix_newlines
 from kb.partnerships.action_models import ACTION_NOTE_MAX, ACTION_STATUS_LABELS, ACTION_TITLE_MAX, OWNER_ROLE_MAX
 from kb.partnerships.actions import ActionFields
+from kb.platform.fields import LineField, ListedSelectField
+from kb.platform.text import strip, unix_newlines
 
 
 class DueDateField(DateField):

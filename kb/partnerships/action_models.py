@@ -12,10 +12,10 @@ from enum import StrEnum
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kb import clock
 from kb.auth.models import User
-from kb.extensions import db
 from kb.partnerships.models import HealthCheckRound
+from kb.platform import clock
+from kb.platform.extensions import db
 from kb.themes.models import ChecklistPair, Theme
 
 ACTION_TITLE_MAX = 200

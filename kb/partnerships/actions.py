@@ -28,10 +28,7 @@ from datetime import date
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
-from kb import clock
 from kb.auth.models import User
-from kb.common.text import one_line
-from kb.extensions import db
 from kb.partnerships.action_models import (
     ACTION_NOTE_MAX,
     ACTION_STATUS_LABELS,
@@ -52,7 +49,10 @@ from kb.partnerships.service import (
     membership_of,
     why_unverified,
 )
-from kb.templating import long_date
+from kb.platform import clock
+from kb.platform.dates import long_date
+from kb.platform.extensions import db
+from kb.platform.text import one_line
 from kb.themes.models import ChecklistPair, Theme
 
 

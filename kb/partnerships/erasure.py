@@ -1,4 +1,4 @@
-"""The partnerships' part of deleting an account (kb.erasure).
+"""The partnerships' part of deleting an account (kb.platform.erasure).
 
 Memberships go with the account (the database's cascade). Health-check answers stay counted: a
 closed round's figures, which the partnership may already have acted on, must not change because
@@ -17,8 +17,8 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 
 from kb.auth.models import User
-from kb.extensions import db
 from kb.partnerships.models import Answer, FormerRespondent, HealthCheckRound, Membership, Partnership, ThemeTrend
+from kb.platform.extensions import db
 
 
 def _others_in(partnership_id: int, user: User, coordinators_only: bool = False) -> int:

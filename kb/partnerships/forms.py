@@ -8,11 +8,11 @@ from wtforms import DateField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from kb.common.fields import LineField, ListedRadioField, ListedSelectField
-from kb.common.text import strip, unix_newlines
-from kb.common.vocabulary import REGION_CHOICES
 from kb.partnerships.models import DESCRIPTION_MAX, MEMBER_SECTOR_LABELS, NAME_MAX, ROUND_NAME_MAX
 from kb.partnerships.service import INVITATION_DAYS
+from kb.platform.fields import LineField, ListedRadioField, ListedSelectField
+from kb.platform.text import strip, unix_newlines
+from kb.platform.vocabulary import REGION_CHOICES
 
 
 class DayField(DateField):

@@ -12,10 +12,10 @@ from enum import StrEnum
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kb import clock
 from kb.auth.models import User
-from kb.common.vocabulary import SECTOR_LABELS, Sector
-from kb.extensions import db
+from kb.platform import clock
+from kb.platform.extensions import db
+from kb.platform.vocabulary import SECTOR_LABELS, Sector
 from kb.themes.models import ChecklistPair, Theme
 
 NAME_MAX = 150

@@ -6,13 +6,13 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from kb.common.csv_export import csv_download
-from kb.common.text import plural, slugify
-from kb.common.vocabulary import SECTOR_LABELS
-from kb.extensions import db
 from kb.partnerships import bp, organisations, service
 from kb.partnerships.models import ORGANISATION_KINDS, Organisation
 from kb.partnerships.views import INVALID, partnership_or_404, refused
+from kb.platform.csv_export import csv_download
+from kb.platform.extensions import db
+from kb.platform.text import plural, slugify
+from kb.platform.vocabulary import SECTOR_LABELS
 
 
 def chosen_filters() -> tuple[str, str]:

@@ -10,10 +10,6 @@ from dataclasses import astuple, dataclass
 from sqlalchemy import func, select
 
 from kb.auth.models import User
-from kb.common.csv_export import FORMULA_STARTS
-from kb.common.text import one_line, plural
-from kb.common.vocabulary import SECTOR_LABELS
-from kb.extensions import db
 from kb.partnerships.models import (
     ACTIVITY_MAX,
     AREA_MAX,
@@ -25,6 +21,10 @@ from kb.partnerships.models import (
     Partnership,
 )
 from kb.partnerships.service import NotAllowed, NotFound, PartnershipError, is_coordinator
+from kb.platform.csv_export import FORMULA_STARTS
+from kb.platform.extensions import db
+from kb.platform.text import one_line, plural
+from kb.platform.vocabulary import SECTOR_LABELS
 
 CSV_HEADER = ("name", "sector", "kind", "area", "website", "what they do", "contact role")
 IMPORT_ROWS_MAX = 2_000

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from kb.auth.models import User
-from kb.extensions import db
 from kb.partnerships.action_models import HealthCheckAction, PriorityVote
 from kb.partnerships.models import (
     Answer,
@@ -18,7 +17,8 @@ from kb.partnerships.models import (
     Partnership,
     ThemeTrend,
 )
-from kb.personal_data import iso
+from kb.platform.extensions import db
+from kb.platform.personal_data import iso
 
 
 def health_check_of(round_: HealthCheckRound) -> dict:

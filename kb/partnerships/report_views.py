@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask import abort, current_app, render_template
 from flask_login import login_required
 
-from kb import clock
-from kb.common.csv_export import csv_download
-from kb.common.text import slugify
 from kb.partnerships import bp, exports, result_charts, results, trends
 from kb.partnerships.views import round_or_404
+from kb.platform import clock
+from kb.platform.csv_export import csv_download
+from kb.platform.text import slugify
 
 bp.add_app_template_global(result_charts.sector_gap_chart, "sector_gap_chart")
 bp.add_app_template_global(result_charts.trend_chart, "trend_chart")

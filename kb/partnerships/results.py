@@ -19,9 +19,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from kb import clock
 from kb.collections.service import for_theme as collections_for_theme
-from kb.extensions import db
 from kb.library.kinds import item_path
 from kb.library.models import Kind
 from kb.library.queries import latest_for_theme, newest_published
@@ -36,6 +34,8 @@ from kb.partnerships.models import (
     Trend,
 )
 from kb.partnerships.tally import Tally
+from kb.platform import clock
+from kb.platform.extensions import db
 from kb.themes.models import ChecklistPair, Theme
 
 AWARENESS_GAP_RATE = 25  # per cent answering "don't know"

@@ -19,11 +19,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from kb import clock
 from kb.auth.models import User
-from kb.common.text import one_line
-from kb.common.vocabulary import REGIONS
-from kb.extensions import db
 from kb.partnerships.models import (
     COMMENT_MAX,
     DESCRIPTION_MAX,
@@ -40,6 +36,10 @@ from kb.partnerships.models import (
     Trend,
     wording_key,
 )
+from kb.platform import clock
+from kb.platform.extensions import db
+from kb.platform.text import one_line
+from kb.platform.vocabulary import REGIONS
 from kb.themes.models import ChecklistPair, Theme
 
 INVITATION_DAYS = (7, 14, 30)

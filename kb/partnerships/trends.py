@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from kb import clock
-from kb.extensions import db
 from kb.partnerships.disclosure import Rule, Shown, pooled
 from kb.partnerships.models import Answer, HealthCheckRound, Membership
 from kb.partnerships.tally import Tally
+from kb.platform import clock
+from kb.platform.extensions import db
 from kb.themes.models import Theme
 
 ROUNDS_COMPARED = 3

@@ -6,9 +6,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from kb import clock
 from kb.auth.service import AFTER_VERIFYING
-from kb.extensions import db
 from kb.partnerships import bp, results, service, trends
 from kb.partnerships.chart import share_chart
 from kb.partnerships.forms import InvitationForm, JoinForm, PartnershipForm, RoundForm
@@ -21,6 +19,8 @@ from kb.partnerships.models import (
     Membership,
     Rating,
 )
+from kb.platform import clock
+from kb.platform.extensions import db
 from kb.themes.service import get_theme, list_themes
 
 INVALID = 422

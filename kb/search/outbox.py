@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy import DateTime, String, delete, event, func, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from kb import clock
-from kb.extensions import db
+from kb.platform import clock
+from kb.platform.extensions import db
 from kb.search.documents import keys_for_changed
 
 log = logging.getLogger("kb.search")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from flask import current_app
 
-from kb.common.vocabulary import SECTOR_LABELS
-from kb.extensions import db
+from kb.platform.extensions import db
+from kb.platform.vocabulary import SECTOR_LABELS
 from kb.search import backends, documents, outbox
 from kb.search.backends import IndexBusy, IndexUnavailable
 from kb.search.documents import (

@@ -9,8 +9,8 @@ from flask import current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from kb.extensions import db
-from kb.http import page_argument, query_arguments
+from kb.platform.extensions import db
+from kb.platform.http import page_argument, query_arguments
 from kb.search import bp, outbox, service
 from kb.search.highlight import snippet
 from kb.search.query import parse

@@ -12,8 +12,8 @@ from kb.board import rules as board_rules
 from kb.board.models import BoardCategory, BoardThread
 from kb.collections.models import Collection
 from kb.collections.service import all_collections
-from kb.extensions import db
 from kb.library.models import LibraryItem, Status
+from kb.platform.extensions import db
 from kb.themes.models import Theme
 from kb.themes.service import list_themes
 

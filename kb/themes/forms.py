@@ -6,8 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from kb.common.fields import LineField
-from kb.common.text import strip
+from kb.platform.fields import LineField
+from kb.platform.text import strip
 from kb.themes.resources import ResourceFields
 
 

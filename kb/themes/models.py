@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kb.extensions import db
+from kb.platform.extensions import db
 
 # The leaflet's five areas for action, in its order. Slugs are part of public URLs: never change them.
 THEME_SLUGS = (

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from kb import audit
 from kb.auth.models import User
-from kb.common.text import one_line
-from kb.extensions import db
-from kb.ordering import at_the_end
+from kb.platform import audit
+from kb.platform.extensions import db
+from kb.platform.ordering import at_the_end
+from kb.platform.text import one_line
 from kb.themes.models import Theme, ThemeResource
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 
 from sqlalchemy import func, select
 
-from kb.extensions import db
+from kb.platform.extensions import db
 from kb.search.documents import PUBLIC, DocumentProvider, SearchDocument
 from kb.themes.models import ChecklistPair, SupportingAction, Theme, ThemeResource
 

@@ -1,12 +1,12 @@
 """The themes and the leaflet's other texts (facts, the taskforce), loaded from seed_content/ by
-`flask kb seed` (kb/seeding.py runs every feature's seed in one transaction)."""
+`flask kb seed` (kb/app/seeding.py runs every feature's seed in one transaction)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from kb.common.seed_files import KEPT, SeedError, SeedReport, read_yaml, remove_beyond, require, upsert
-from kb.extensions import db
+from kb.platform.extensions import db
+from kb.platform.seed_files import KEPT, SeedError, SeedReport, read_yaml, remove_beyond, require, upsert
 from kb.themes.models import (
     THEME_SLUGS,
     ChecklistPair,

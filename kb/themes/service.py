@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from kb.extensions import db
+from kb.platform.extensions import db
 from kb.themes.models import Fact, SiteText, TaskforceOrganisation, Theme
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from kb import clock
-from kb.extensions import db
-from kb.permissions import moderator_required
+from kb.platform import clock
+from kb.platform.extensions import db
+from kb.platform.permissions import moderator_required
 from kb.themes import bp, resources, sections, service
 from kb.themes.forms import ResourceForm
 from kb.themes.models import Theme, ThemeResource

@@ -1,6 +1,6 @@
 """audit log append-only in the database: triggers refuse UPDATE and DELETE on audit_log
 
-The application already refuses to flush a change to an audit entry (kb.audit); these triggers make
+The application already refuses to flush a change to an audit entry (kb.platform.audit); these triggers make
 the database refuse it too, whoever connects. One change is let through: an entry's actor_id
 becoming NULL and nothing else, which is what the foreign key's ON DELETE SET NULL does when an
 account is removed (actor_name keeps who it was).

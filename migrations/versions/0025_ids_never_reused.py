@@ -5,7 +5,7 @@ last row deleted goes to the next row. Ids are held outside their rows (addresse
 mail, the audit log, search documents), so a deleted member's unsubscribe link changed the next
 member's settings, and moderation history about a deleted member's posts showed on the next
 member's. With AUTOINCREMENT SQLite keeps the highest id ever handed out (in sqlite_sequence) and
-never goes below it. The models ask for it on every table (kb/extensions.py).
+never goes below it. The models ask for it on every table (kb/platform/extensions.py).
 
 On SQLite each table is rebuilt from its own definition with the keyword added (SQLite cannot add it
 in place): created under another name, rows copied with their ids, the old table dropped, the new
@@ -50,7 +50,7 @@ TABLES = (
     'tags', 'taskforce_organisations', 'theme_resources', 'themes', 'users',
 )
 
-# Ids of rows that may be gone, as the audit log names them (its target_type, kb.audit.record's callers)...
+# Ids of rows that may be gone, as the audit log names them (its target_type, kb.platform.audit.record's callers)...
 AUDIT_TARGETS = {
     'member': 'users', 'board post': 'board_posts', 'board thread': 'board_threads',
     'board category': 'board_categories', 'watched word': 'board_watched_words', 'saved reason': 'saved_reasons',

@@ -3,7 +3,7 @@
 Until now a case study's or lesson's title, a member's name and a few other one-line fields were
 only trimmed at their ends, so a line break sent in one was stored. A title with a line break in a
 mail's Subject made the message impossible to build. Every such field now goes through one
-normaliser (kb.common.text.one_line) before it is stored; this puts the rows saved before on one
+normaliser (kb.platform.text.one_line) before it is stored; this puts the rows saved before on one
 line too. Library items and board threads whose title changed are queued for the search index.
 
 Nothing to undo on the way down: the values stay on one line.
@@ -25,7 +25,7 @@ down_revision = '0025'
 branch_labels = None
 depends_on = None
 
-# A copy of kb.common.text.one_line as it is today: a migration must not change when the
+# A copy of kb.platform.text.one_line as it is today: a migration must not change when the
 # application's code does.
 BREAKS_AND_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 

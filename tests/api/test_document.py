@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 from openapi_spec_validator import validate
 
 from kb.api.document import openapi_document, resolve
-from kb.common.vocabulary import REGIONS, SECTOR_LABELS
-from kb.http import LARGEST_PAGE
 from kb.library.models import TAG_MAX, Outcome
+from kb.platform.http import LARGEST_PAGE
+from kb.platform.vocabulary import REGIONS, SECTOR_LABELS
 from kb.search import service as search_service
 from kb.themes.models import THEME_SLUGS
 

@@ -8,10 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from kb.extensions import db
 from kb.library import service as library
 from kb.library import tags
 from kb.library.models import Kind, LibraryItem, Tag
+from kb.platform.extensions import db
 from tests.conftest import sign_in
 from tests.factories import make_item
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from kb import clock, create_app
-from kb.extensions import db
+from kb import create_app
+from kb.platform import clock
+from kb.platform.extensions import db
 from tests.api.conftest import CheckedClient
 from tests.factories import make_item
 

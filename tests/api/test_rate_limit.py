@@ -8,10 +8,10 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from kb import clock
 from kb.api import limits
 from kb.api.models import ApiRequestCount
-from kb.extensions import db
+from kb.platform import clock
+from kb.platform.extensions import db
 from tests.api.conftest import CheckedClient
 from tests.conftest import build_test_app
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from kb.auth.models import User
-from kb.extensions import db
+from kb.platform.extensions import db
 from tests.conftest import csrf_token_from
 from tests.factories import PASSWORD, make_user
 

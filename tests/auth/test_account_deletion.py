@@ -8,21 +8,21 @@ import pytest
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import DatabaseError
 
-from kb import notify
-from kb.audit import AuditEntry
 from kb.auth import deletion
 from kb.auth.models import LoginAttempt, Role, SignedInSession, User
 from kb.auth.service import find_user_by_email
 from kb.board import service as board
 from kb.board.models import BoardPost, BoardThread, ThreadWatch
-from kb.extensions import db
 from kb.library import service as library
 from kb.library.kinds import item_path
 from kb.library.models import LibraryItem
-from kb.mail import MailOutbox
-from kb.notify import Notification
 from kb.partnerships import service as partnerships
 from kb.partnerships.models import Answer, Membership
+from kb.platform import inbox
+from kb.platform.audit import AuditEntry
+from kb.platform.extensions import db
+from kb.platform.inbox import Notification
+from kb.platform.mail import MailOutbox
 from kb.search import service as search
 from kb.themes.models import Theme
 from tests.conftest import PASSWORD, Auth, form_token, sign_in
@@ -47,7 +47,7 @@ def leaver(seeded):
     my_post = board.reply(others_thread, "My yakety words on funding", by=me)
     my_thread = make_thread(me, title="A thread nobody answered at all")
     board.watch(me, others_thread)
-    notify.notify(me, "Your case study was published")
+    inbox.notify(me, "Your case study was published")
     db.session.commit()
     partnership = partnerships.register_partnership("Stratford Partnership", "West Midlands", "", "public body",
                                                     by=me)

@@ -4,9 +4,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from kb import clock
 from kb.auth.models import User
-from kb.extensions import db
+from kb.platform import clock
+from kb.platform.extensions import db
 from tests.factories import make_user
 
 
@@ -74,11 +74,11 @@ def test_unsuspend_lets_the_member_back_in(runner, auth):
 
 def test_a_suspension_from_the_command_line_is_logged_and_told_like_one_from_the_site(runner):
     """One suspension service: the operator's suspension reaches the audit log and the member."""
-    from kb import audit, notify
+    from kb.platform import audit, inbox
 
     member = make_user(email="told@example.org")
     runner.invoke(args=["kb", "suspend", "told@example.org", "--until", "2099-01-01", "--reason", "Cooling off"])
     runner.invoke(args=["kb", "unsuspend", "told@example.org"])
     logged = [(entry.action, entry.actor_name) for entry in audit.entries(audit.LogFilter(), limit=None)]
     assert logged == [("unsuspend member", "the system"), ("suspend member", "the system")]
-    assert "Cooling off" in notify.recent(member)[0].message
+    assert "Cooling off" in inbox.recent(member)[0].message

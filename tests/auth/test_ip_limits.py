@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from kb import clock
 from kb.auth.ip_limits import (
     FORGOT_PASSWORD,
     REGISTER,
@@ -20,8 +19,9 @@ from kb.auth.ip_limits import (
     requests_counted,
 )
 from kb.auth.models import User
-from kb.extensions import db
-from kb.mail import MailOutbox
+from kb.platform import clock
+from kb.platform.extensions import db
+from kb.platform.mail import MailOutbox
 from tests.conftest import build_test_app, form_token
 from tests.factories import make_user
 

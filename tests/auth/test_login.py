@@ -4,10 +4,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from kb import clock, create_app
+from kb import create_app
 from kb.auth import service
 from kb.auth.models import LoginAttempt
-from kb.extensions import db
+from kb.platform import clock
+from kb.platform.extensions import db
 from tests.conftest import csrf_token_from
 from tests.factories import PASSWORD, make_user
 

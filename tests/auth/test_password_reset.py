@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from kb import clock, mail
 from kb.auth import verification
 from kb.auth.models import SignedInSession, User
-from kb.extensions import db
-from kb.mail import MailOutbox
+from kb.platform import clock, mail
+from kb.platform.extensions import db
+from kb.platform.mail import MailOutbox
 from tests.conftest import PASSWORD, Auth, form_token, sign_in
 from tests.factories import make_user
 

@@ -11,13 +11,13 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
-from kb import notify
 from kb.auth.models import Role
 from kb.board import service as board
 from kb.board.models import BoardPost
-from kb.extensions import db
 from kb.library import service as library
 from kb.partnerships import service as partnerships
+from kb.platform import inbox
+from kb.platform.extensions import db
 from kb.themes.models import Theme
 from tests.conftest import sign_in
 from tests.factories import make_item, make_thread, make_user
@@ -51,7 +51,7 @@ def member_with_history(seeded):
     theirs = board.reply(thread, "Otto's private musings on grants", by=other)
     board.flag_post(theirs, by=me, reason="off-topic", note="Nothing to do with funding")
     board.watch(me, thread)
-    notify.notify(me, "Your lesson was published")
+    inbox.notify(me, "Your lesson was published")
     db.session.commit()
     partnership = partnerships.register_partnership("Stratford Partnership", "West Midlands", "", "public body",
                                                     by=me)

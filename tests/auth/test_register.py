@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from kb.auth.models import User
-from kb.extensions import db
+from kb.platform.extensions import db
 from tests.conftest import csrf_token_from
 from tests.factories import make_user
 

@@ -5,10 +5,10 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import event, func, select
 
-from kb import clock
 from kb.auth.models import SignedInSession
 from kb.auth.sessions import describe_device, hash_secret
-from kb.extensions import db
+from kb.platform import clock
+from kb.platform.extensions import db
 from tests.conftest import Auth, csrf_token_from
 from tests.factories import PASSWORD, make_user
 

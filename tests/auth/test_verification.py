@@ -9,12 +9,12 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
-from kb import clock
 from kb.auth import deletion, verification
 from kb.auth.models import User
 from kb.board.models import BoardPost, BoardThread
-from kb.extensions import db
 from kb.library.models import LibraryItem, Status
+from kb.platform import clock
+from kb.platform.extensions import db
 from tests.conftest import form_token, sign_in
 from tests.factories import make_thread, make_user
 from tests.library.conftest import CASE_STUDY_FORM, post

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from kb.auth.models import Role
 from kb.board.models import BoardPost, BoardThread
-from kb.extensions import db
+from kb.platform.extensions import db
 from tests.conftest import sign_in
 from tests.factories import category_named, make_user
 from tests.library.conftest import post

@@ -5,7 +5,7 @@ import re
 
 from kb.auth.models import User
 from kb.board.models import BoardPost, PostState
-from kb.extensions import db
+from kb.platform.extensions import db
 from tests.board.conftest import post, posts_in, start, the_thread
 
 

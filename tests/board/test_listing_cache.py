@@ -8,7 +8,7 @@ from sqlalchemy import event
 
 from kb.board import cache, queries
 from kb.board.models import BoardCategory
-from kb.extensions import db
+from kb.platform.extensions import db
 from tests.board.conftest import category, post, posts_in, start, the_thread
 
 

@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from kb import clock
-from kb.audit import AuditEntry, AuditLogIsAppendOnly
 from kb.board.models import PostState
-from kb.extensions import db
+from kb.platform import clock
+from kb.platform.audit import AuditEntry, AuditLogIsAppendOnly
+from kb.platform.extensions import db
 from tests.board.conftest import category, post, posts_in, start, texts, the_thread
 
 

@@ -11,11 +11,12 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from kb import clock, create_app
+from kb import create_app
 from kb.auth.models import User
 from kb.board import service as board_service
 from kb.board.models import BoardPost, BoardThread
-from kb.extensions import db
+from kb.platform import clock
+from kb.platform.extensions import db
 from tests.factories import make_thread
 
 

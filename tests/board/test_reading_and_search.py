@@ -3,9 +3,9 @@ members, and never showing what the thread page would not."""
 
 from datetime import datetime
 
-from kb import clock
 from kb.board.models import ThreadRead
-from kb.extensions import db
+from kb.platform import clock
+from kb.platform.extensions import db
 from kb.search import service as search
 from tests.board.conftest import post, posts_in, start, the_thread
 from tests.factories import make_thread

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from kb.board.models import BoardPost, BoardThread
-from kb.extensions import db
+from kb.platform.extensions import db
 from tests.board.conftest import post, posts_in, start, the_thread
 from tests.library.test_input import XSS_PAYLOADS, executable_markup
 

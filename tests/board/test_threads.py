@@ -6,8 +6,8 @@ import re
 from sqlalchemy import select
 
 from kb.board.models import BoardThread
-from kb.extensions import db
 from kb.library.models import LibraryItem
+from kb.platform.extensions import db
 from tests.board.conftest import category, post, posts_in, start, texts, the_thread
 from tests.factories import make_thread
 

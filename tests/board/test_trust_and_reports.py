@@ -5,10 +5,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from kb import clock
 from kb.auth.models import Role
 from kb.board.models import PostFlag, PostState
-from kb.extensions import db
+from kb.platform import clock
+from kb.platform.extensions import db
 from tests.board.conftest import post, posts_in, start, the_thread
 from tests.factories import make_user
 

@@ -16,12 +16,12 @@ from pathlib import Path
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from kb import clock
 from kb.auth.models import Role
 from kb.auth.service import find_user_by_email
-from kb.extensions import db
 from kb.library.kinds import item_path
 from kb.notifications.digests import send_digests
+from kb.platform import clock
+from kb.platform.extensions import db
 from kb.themes.models import Theme
 from tests.browser.conftest import assert_accessible
 from tests.factories import make_item, make_user

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from kb import clock
 from kb.auth.models import Role
 from kb.board import moderation, service
 from kb.board.models import BoardCategory
-from kb.extensions import db
+from kb.platform import clock
+from kb.platform.extensions import db
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_case_study_journey import log_in
 from tests.factories import make_user

@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from kb import clock
-from kb.extensions import db
 from kb.partnerships import service
 from kb.partnerships.models import HealthCheckRound, Partnership
+from kb.platform import clock
+from kb.platform.extensions import db
 from kb.themes.models import Theme
 from tests.browser.conftest import assert_accessible
 from tests.conftest import form_token, sign_in

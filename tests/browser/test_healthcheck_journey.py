@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from kb.auth import verification
-from kb.extensions import db
 from kb.partnerships import service
 from kb.partnerships.models import HealthCheckRound, Partnership
+from kb.platform.extensions import db
 from kb.themes.models import Theme
 from tests.browser.conftest import assert_accessible
 from tests.factories import make_user

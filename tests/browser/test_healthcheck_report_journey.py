@@ -7,9 +7,9 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from kb import clock
 from kb.partnerships import service
 from kb.partnerships.models import Partnership
+from kb.platform import clock
 from tests.browser.conftest import assert_accessible
 from tests.factories import make_user
 from tests.partnerships.conftest import PUBLIC, VOLUNTARY, answer_pair, join_as, themes

@@ -6,8 +6,8 @@ import re
 from kb.board import service as board
 from kb.board.queries import category_by_slug
 from kb.collections.models import Collection
-from kb.extensions import db
 from kb.library import service as library
+from kb.platform.extensions import db
 from tests.factories import make_item
 from tests.library.conftest import post
 

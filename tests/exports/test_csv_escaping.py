@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from kb.common.csv_export import csv_text, safe_cell
+from kb.platform.csv_export import csv_text, safe_cell
 
 
 @pytest.mark.parametrize("value", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])

@@ -6,7 +6,7 @@ import feedparser
 import pytest
 
 from kb.auth.models import Role
-from kb.extensions import db
+from kb.platform.extensions import db
 from tests.factories import make_user
 from tests.library.conftest import author, browser_of, moderator  # noqa: F401 (fixtures)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from kb import clock
-from kb.extensions import db
 from kb.library import service as library
 from kb.library import tags
 from kb.library.models import Kind, Tag
+from kb.platform import clock
+from kb.platform.extensions import db
 from tests.conftest import sign_in
 from tests.factories import make_item
 from tests.feeds.conftest import read_feed

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb import clock
 from kb.board import service as board
-from kb.extensions import db
 from kb.library.models import Kind, Status
+from kb.platform import clock
+from kb.platform.extensions import db
 from kb.search import service as search
 from kb.search.documents import PUBLIC
 from tests.factories import category_named, make_item

@@ -5,10 +5,10 @@ import re
 
 from sqlalchemy import select
 
+from kb.app.seeding import load_seed
 from kb.auth.models import Role
-from kb.extensions import db
 from kb.library.models import Kind, LibraryItem
-from kb.seeding import load_seed
+from kb.platform.extensions import db
 from tests.conftest import SEED_DIR
 from tests.factories import make_item, make_user
 from tests.library.conftest import LESSON_FORM, post

@@ -3,8 +3,8 @@ checked; the badge shows in lists, on the page and in search results."""
 
 import re
 
-from kb.extensions import db
 from kb.library.models import Kind, LibraryItem
+from kb.platform.extensions import db
 from kb.search import service as search
 from tests.factories import make_item
 from tests.library.conftest import post

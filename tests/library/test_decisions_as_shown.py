@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from kb.extensions import db
 from kb.library import service
 from kb.library.models import Kind, LibraryItem
+from kb.platform.extensions import db
 from tests.factories import item_fields, make_item
 from tests.library.conftest import post
 

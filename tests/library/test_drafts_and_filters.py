@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from kb import clock
-from kb.extensions import db
 from kb.library.models import Kind, LibraryItem
+from kb.platform import clock
+from kb.platform.extensions import db
 from tests.factories import make_item
 from tests.library.conftest import CASE_STUDY_FORM, post
 from tests.library.test_browse_and_lessons import titles

@@ -2,8 +2,8 @@
 
 import re
 
-from kb.extensions import db
 from kb.library.models import LibraryItem
+from kb.platform.extensions import db
 from tests.factories import make_item, make_user
 from tests.library.conftest import post
 

@@ -5,9 +5,9 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import select
 
-from kb.extensions import db
 from kb.library import service
 from kb.library.models import Kind, LibraryItem
+from kb.platform.extensions import db
 from tests.factories import make_item
 from tests.library.conftest import CASE_STUDY_FORM, LESSON_FORM, post
 

@@ -3,10 +3,10 @@ navigation; library decisions are written to the audit log too."""
 
 from sqlalchemy import select
 
-from kb.audit import AuditEntry
 from kb.auth.models import Role
-from kb.extensions import db
 from kb.library.models import LibraryItem
+from kb.platform.audit import AuditEntry
+from kb.platform.extensions import db
 from tests.factories import make_item, make_user
 from tests.library.conftest import post
 

@@ -4,9 +4,9 @@ import re
 
 from sqlalchemy import select
 
-from kb.extensions import db
+from kb.app.seeding import load_seed
 from kb.library.models import ItemRevision, Kind, LibraryItem
-from kb.seeding import load_seed
+from kb.platform.extensions import db
 from tests.conftest import SEED_DIR
 from tests.factories import make_item
 from tests.library.conftest import post

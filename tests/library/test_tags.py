@@ -1,8 +1,8 @@
 """Moderators rename and merge tags: items keep their tagging, old tag addresses redirect, and
 search follows."""
 
-from kb.extensions import db
 from kb.library.models import LibraryItem, Tag
+from kb.platform.extensions import db
 from kb.search import service as search
 from tests.factories import make_item
 from tests.library.conftest import post

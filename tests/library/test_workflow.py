@@ -4,8 +4,8 @@ import re
 
 from sqlalchemy import select
 
-from kb.extensions import db
 from kb.library.models import ItemRevision, LibraryItem
+from kb.platform.extensions import db
 from tests.factories import make_item, make_user
 from tests.library.conftest import CASE_STUDY_FORM, post
 

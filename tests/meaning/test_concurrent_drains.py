@@ -8,9 +8,9 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from kb.extensions import db
 from kb.meaning.models import DocumentVector
 from kb.meaning.vectors import store_vectors
+from kb.platform.extensions import db
 from kb.search.documents import PUBLIC, SearchDocument
 
 

@@ -11,12 +11,12 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from kb.auth.models import Role
-from kb.extensions import db
 from kb.library.models import Kind
 from kb.meaning import embedding
 from kb.meaning import service as meaning
 from kb.meaning.models import REMOVED, DocumentVector
 from kb.meaning.store import VectorStore
+from kb.platform.extensions import db
 from kb.search import service as search
 from kb.search.results import Hit, SearchOutcome
 from tests.conftest import sign_in

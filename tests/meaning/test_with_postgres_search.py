@@ -4,9 +4,9 @@ committed until the new index is whole) keep the vectors too, and /describe find
 import pytest
 from sqlalchemy import func, select, text
 
-from kb import clock
-from kb.extensions import db
 from kb.meaning.models import REMOVED, DocumentVector
+from kb.platform import clock
+from kb.platform.extensions import db
 from kb.search import service as search
 from tests.conftest import build_test_app, tear_down
 from tests.factories import make_user

@@ -4,9 +4,9 @@ import csv
 import io
 from datetime import datetime
 
-from kb import audit, clock
 from kb.auth.models import Role
-from kb.extensions import db
+from kb.platform import audit, clock
+from kb.platform.extensions import db
 from tests.conftest import sign_in
 from tests.factories import make_user
 

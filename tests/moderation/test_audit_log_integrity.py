@@ -8,14 +8,14 @@ from markupsafe import escape
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from kb import audit
-from kb.audit import AuditEntry
 from kb.auth.models import Role
 from kb.collections import service as collections
 from kb.collections.models import CollectionEntry
-from kb.extensions import db
 from kb.library import featuring
 from kb.library.models import FeaturedItem
+from kb.platform import audit
+from kb.platform.audit import AuditEntry
+from kb.platform.extensions import db
 from kb.themes.models import Theme, ThemeResource
 from tests.factories import make_item, make_user
 from tests.library.conftest import post

@@ -5,10 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from kb import clock
 from kb.auth.models import Role, User
 from kb.board import moderation
-from kb.extensions import db
+from kb.platform import clock
+from kb.platform.extensions import db
 from tests.factories import make_user
 from tests.library.conftest import post
 from tests.moderation.test_audit_log import logged_in

@@ -1,10 +1,10 @@
 """Members as moderators and admins see them: search, record, history, roles."""
 
-from kb import audit
 from kb.auth import deletion
 from kb.auth.models import Role, User
 from kb.board import moderation, service
-from kb.extensions import db
+from kb.platform import audit
+from kb.platform.extensions import db
 from tests.board.conftest import category
 from tests.factories import PASSWORD, make_user
 from tests.library.conftest import post

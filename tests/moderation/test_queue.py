@@ -7,15 +7,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from kb import audit, clock, notify
 from kb.auth.models import Role
 from kb.board import service as board
 from kb.board.models import BoardPost, PostFlag, PostState
 from kb.board.queries import category_by_slug
-from kb.extensions import db
 from kb.library import service as library
 from kb.library.models import LibraryItem
 from kb.moderation.models import SavedReason
+from kb.platform import audit, clock, inbox
+from kb.platform.extensions import db
 from tests.factories import item_fields, make_item, make_user
 from tests.library.conftest import post
 from tests.moderation.test_audit_log import logged_in
@@ -111,7 +111,7 @@ def test_deciding_inline_changes_the_item_tells_the_author_and_is_logged(seeded,
     assert "Published “Volunteer passports”." in text_of(mo.get("/moderation"))
     db.session.refresh(item)
     assert item.status == "published"
-    assert "has been published" in notify.recent(cast["asha"])[0].message
+    assert "has been published" in inbox.recent(cast["asha"])[0].message
     assert audit.latest_for("case study", item.id).action == "publish"
 
 
@@ -196,7 +196,7 @@ def test_reports_are_upheld_or_dismissed_and_a_spammer_removed(seeded, cast):
     assert upheld.state == PostState.HIDDEN and upheld.state_reason == "Advertising"
     assert {flag.resolution for flag in db.session.scalars(select(PostFlag).where(PostFlag.post_id == upheld.id))} \
         == {"upheld"}
-    assert "hid your post" in notify.recent(spammer)[0].message
+    assert "hid your post" in inbox.recent(spammer)[0].message
 
     another = reported_post(spammer, [make_user()], body="More pens")
     post(mo, f"/moderation/reports/{another.id}", {"decision": "remove_spammer", "reason": "Spam account"})
@@ -312,7 +312,7 @@ def test_removing_a_spammer_also_closes_reports_that_already_hid_a_post(seeded, 
     mo = logged_in(seeded, cast["mo"])
     post(mo, f"/moderation/reports/{hidden.id}", {"decision": "remove_spammer", "reason": "Selling pens"})
     assert "No open reports." in text_of(mo.get("/moderation/reports"))
-    assert "Your account is suspended" in notify.recent(spammer)[0].message
+    assert "Your account is suspended" in inbox.recent(spammer)[0].message
     post(mo, f"/admin/members/{spammer.id}/restore")
     db.session.refresh(hidden)
     assert hidden.state == PostState.VISIBLE and not spammer.is_suspended()
@@ -340,7 +340,7 @@ def test_a_submission_changed_since_the_queue_was_shown_is_not_decided(seeded, c
     post(mo, f"/moderation/submissions/{item.id}", {"decision": "decline_edit", "reason": "Too vague",
                                                    "revision": str(item.revision_number)})
     db.session.refresh(item)
-    assert not item.has_pending_edit and "was declined" in notify.recent(cast["asha"])[0].message
+    assert not item.has_pending_edit and "was declined" in inbox.recent(cast["asha"])[0].message
 
 
 def test_bulk_decisions_on_posts(seeded, cast):

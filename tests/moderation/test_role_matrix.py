@@ -6,17 +6,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from kb import clock
 from kb.auth.models import Role
 from kb.board import service as board
 from kb.board.models import BoardCategory, WatchedWord
 from kb.board.queries import category_by_slug
 from kb.collections import service as collections
-from kb.extensions import db
 from kb.library import featuring
 from kb.library.models import FeaturedItem, Kind, Tag
 from kb.moderation.models import SavedReason
-from kb.permissions import required_role
+from kb.platform import clock
+from kb.platform.extensions import db
+from kb.platform.permissions import required_role
 from kb.themes.models import ThemeResource
 from tests.conftest import sign_in
 from tests.factories import make_item, make_user

@@ -8,11 +8,11 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from kb import clock
 from kb.auth.models import Role
-from kb.extensions import db
 from kb.notifications import service
 from kb.notifications.models import DigestEntry, Frequency, Kind
+from kb.platform import clock
+from kb.platform.extensions import db
 from kb.themes.models import Theme
 from tests.factories import make_user
 

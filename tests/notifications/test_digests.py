@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from kb import clock
 from kb.board import service as board
-from kb.extensions import db
 from kb.notifications import digests
 from kb.notifications.models import DigestEntry
+from kb.platform import clock
+from kb.platform.extensions import db
 from tests.factories import category_named, make_item
 from tests.notifications.conftest import MONDAY, choose, theme_title, waiting_for
 

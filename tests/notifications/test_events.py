@@ -7,14 +7,14 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from kb import clock
 from kb.auth import verification
 from kb.board import moderation
 from kb.board import service as board
-from kb.extensions import db
 from kb.library import service as library
-from kb.mail import MailOutbox
 from kb.notifications.models import Kind
+from kb.platform import clock
+from kb.platform.extensions import db
+from kb.platform.mail import MailOutbox
 from tests.factories import category_named, make_item, make_user
 from tests.notifications.conftest import choose, theme_title, waiting_for
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from kb import clock
 from kb.auth import deletion
 from kb.auth.models import User
 from kb.board import service as board
-from kb.extensions import db
 from kb.notifications import service
 from kb.notifications.models import Frequency, Kind
-from kb.personal_data import everything_about
+from kb.platform import clock
+from kb.platform.extensions import db
+from kb.platform.personal_data import everything_about
 from tests.conftest import PASSWORD, form_token, sign_in
 from tests.factories import category_named, make_user
 from tests.notifications.conftest import choose, theme_id_of, theme_title, waiting_for

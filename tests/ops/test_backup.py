@@ -15,13 +15,13 @@ from flask_migrate import upgrade
 from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
-from kb.extensions import db
+from kb.app.seeding import load_seed
 from kb.ops import backup as backups
 from kb.ops.health import MIGRATIONS_DIR
+from kb.platform.extensions import db
 from kb.search import service as search
 from kb.search.backends import close_all as close_search_backends
 from kb.search.store import ensure_index
-from kb.seeding import load_seed
 from tests.conftest import POSTGRES_URL, SEED_DIR, build_test_app
 from tests.databases import brand_new_database
 

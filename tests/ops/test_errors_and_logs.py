@@ -7,7 +7,7 @@ import pytest
 from flask import abort
 
 from kb.auth.models import User
-from kb.extensions import db
+from kb.platform.extensions import db
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def test_unexpected_error_shows_the_500_page_with_a_reference_and_logs_the_trace
     assert "Sorry, there is a problem with the service" in page
     assert request_id in page
     assert "kaboom" not in page
-    failure = next(record for record in kb_log.records if record.name == "kb.errors")
+    failure = next(record for record in kb_log.records if record.name == "kb.app.errors")
     assert failure.exc_info and "kaboom" in str(failure.exc_info[1])
     assert failure.request_id == request_id
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from sqlalchemy import select, text
 
-from kb import clock, mail
-from kb.extensions import db
 from kb.ops import health
+from kb.platform import clock, mail
+from kb.platform.extensions import db
 from kb.search.outbox import SearchOutbox
 from kb.search.store import ensure_index
 

@@ -3,7 +3,7 @@
 from sqlalchemy import text
 
 from kb.auth.models import Role
-from kb.extensions import db
+from kb.platform.extensions import db
 from tests.conftest import sign_in, tear_down
 from tests.factories import make_user
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from kb.extensions import db
 from kb.partnerships import service
 from kb.partnerships.models import Partnership
+from kb.platform.extensions import db
 from kb.themes.models import Theme
 from tests.conftest import form_token, sign_in
 from tests.factories import make_user

@@ -24,10 +24,10 @@ from fractions import Fraction
 from flask import current_app
 from sqlalchemy import update
 
-from kb import clock
-from kb.extensions import db
 from kb.partnerships import service
 from kb.partnerships.models import POSITIVE, SCALE, Answer, Rating
+from kb.platform import clock
+from kb.platform.extensions import db
 from tests.partnerships.conftest import PUBLIC, VOLUNTARY, join_as, themes
 
 OTHER = "other"

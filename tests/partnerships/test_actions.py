@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from kb import clock
-from kb.extensions import db
 from kb.partnerships import actions, service
 from kb.partnerships.action_models import HealthCheckAction
+from kb.platform import clock
+from kb.platform.extensions import db
 from tests.factories import make_user
 from tests.partnerships.conftest import post, themes
 

@@ -7,12 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from kb import clock
+from kb.app.config import ConfigError, load_settings
 from kb.auth.models import Role
-from kb.config import ConfigError, load_settings
-from kb.extensions import db
 from kb.partnerships import service
 from kb.partnerships.models import Invitation, Membership, Partnership
+from kb.platform import clock
+from kb.platform.extensions import db
 from tests.factories import make_user
 from tests.partnerships.conftest import PUBLIC, VOLUNTARY, join_as, post
 

@@ -11,12 +11,12 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import func, select
 
-from kb import clock
 from kb.auth import deletion
-from kb.extensions import db
 from kb.partnerships import actions, service
 from kb.partnerships.action_models import PriorityVote
 from kb.partnerships.personal_data import partnerships as personal_data
+from kb.platform import clock
+from kb.platform.extensions import db
 from tests.conftest import form_token
 from tests.factories import PASSWORD, make_user
 from tests.partnerships.conftest import PUBLIC, join_as, post, themes

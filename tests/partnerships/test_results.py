@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from kb.auth import deletion
-from kb.extensions import db
 from kb.partnerships import service
 from kb.partnerships.models import Answer, Membership, Rating
 from kb.partnerships.results import round_results
 from kb.partnerships.tally import Tally
+from kb.platform.extensions import db
 from tests.conftest import PASSWORD
 from tests.factories import make_item, make_user
 from tests.partnerships.conftest import PUBLIC, VOLUNTARY, answer_pair, join_as, post, themes

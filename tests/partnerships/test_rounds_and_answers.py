@@ -8,10 +8,10 @@ from datetime import date, timedelta
 import pytest
 from markupsafe import escape
 
-from kb import clock
-from kb.extensions import db
 from kb.partnerships import service
 from kb.partnerships.models import Answer, HealthCheckRound, ThemeTrend
+from kb.platform import clock
+from kb.platform.extensions import db
 from tests.factories import make_user
 from tests.partnerships.conftest import PUBLIC, join_as, post, themes
 

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from kb.auth import verification
-from kb.extensions import db
 from kb.partnerships import actions, service
 from kb.partnerships.action_models import PriorityVote
 from kb.partnerships.models import Answer, Membership, Partnership
+from kb.platform.extensions import db
 from tests.factories import make_user
 from tests.partnerships.conftest import PUBLIC, VOLUNTARY, post, themes
 

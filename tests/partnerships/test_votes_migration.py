@@ -6,10 +6,10 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
 from kb import create_app
-from kb.extensions import db
 from kb.partnerships import service
 from kb.partnerships.action_models import PriorityTally, PriorityVote
 from kb.partnerships.models import Answer, HealthCheckRound, Membership
+from kb.platform.extensions import db
 from kb.themes.models import ChecklistPair, Theme
 from tests.factories import make_user
 

@@ -5,9 +5,9 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
 
 from kb import create_app
-from kb.extensions import db
 from kb.partnerships import service
 from kb.partnerships.models import Answer, wording_key
+from kb.platform.extensions import db
 from kb.themes.models import ChecklistPair, Theme
 from tests.factories import make_user
 

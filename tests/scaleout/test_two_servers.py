@@ -18,9 +18,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from kb import create_app
+from kb.app.seeding import load_seed
 from kb.auth.models import Role
-from kb.extensions import db
-from kb.seeding import load_seed
+from kb.platform.extensions import db
 from tests.conftest import FAST_HASHING, PASSWORD, SEED_DIR
 from tests.factories import make_user
 from tests.scaleout.servers import (

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from kb.auth.models import Role
-from kb.extensions import db
 from kb.library.models import Kind, LibraryItem
+from kb.platform.extensions import db
 from kb.search import documents
 from kb.search import service as search
 from kb.themes.search_documents import PROVIDERS as THEME_PROVIDERS
@@ -27,7 +27,7 @@ def search_backend(request, database_url) -> str:
 @pytest.fixture
 def app(database_url, search_dir, search_backend):
     """The app of tests/conftest.py, with the search backend of this run."""
-    from kb import clock
+    from kb.platform import clock
     app = build_test_app(database_url, search_dir, search_backend)
     with app.app_context():
         yield app

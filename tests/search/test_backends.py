@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text as text_
 
 from kb import create_app
-from kb.config import ConfigError, load_settings
+from kb.app.config import ConfigError, load_settings
 from kb.search import service as search
 from tests.search.conftest import results, titles
 
@@ -91,7 +91,7 @@ def test_only_punctuation_finds_nothing_and_says_how_it_was_read(client, corpus)
 def test_postgres_builds_the_tsquery_from_the_parts(app, search_backend):
     if search_backend != "postgres":
         pytest.skip("the tsquery is the PostgreSQL backend's")
-    from kb.extensions import db
+    from kb.platform.extensions import db
     from kb.search.backends.postgres_query import tsquery_text
     whole, groups = tsquery_text(db.session, search.parse('"joint sessions" partn* OR trainers -councillors'),
                                  any_words=False)
@@ -104,7 +104,7 @@ def test_postgres_builds_the_tsquery_from_the_parts(app, search_backend):
 def test_the_search_table_is_made_only_on_postgresql(app, database_url):
     from sqlalchemy import inspect
 
-    from kb.extensions import db
+    from kb.platform.extensions import db
     with db.engine.connect() as connection:
         tables = set(inspect(connection).get_table_names())
     expected = database_url.startswith("postgresql")
@@ -114,7 +114,7 @@ def test_the_search_table_is_made_only_on_postgresql(app, database_url):
 def test_the_vocabulary_holds_words_of_public_documents_only(client, publish, themes_only, search_backend):
     if search_backend != "postgres":
         pytest.skip("the vocabulary table is the PostgreSQL backend's")
-    from kb.extensions import db
+    from kb.platform.extensions import db
     publish("Zephyrine approach")
     publish("Quixotical draft", status="draft")
     words = set(db.session.execute(text_("SELECT word FROM search_vocabulary")).scalars())

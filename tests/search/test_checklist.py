@@ -7,7 +7,7 @@ import re
 import pytest
 
 from kb.auth.models import Role
-from kb.extensions import db
+from kb.platform.extensions import db
 from kb.search import service as search
 from kb.themes.models import ThemeResource
 from tests.conftest import sign_in

@@ -6,7 +6,7 @@ import threading
 
 from sqlalchemy import func, select
 
-from kb.extensions import db
+from kb.platform.extensions import db
 from kb.search import documents
 from kb.search import service as search
 from kb.search.outbox import SearchOutbox

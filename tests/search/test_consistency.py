@@ -13,9 +13,9 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
 
 from kb import create_app
-from kb.extensions import db
 from kb.library import service as library
 from kb.library.models import LibraryItem
+from kb.platform.extensions import db
 from kb.search import outbox
 from kb.search import service as search
 from kb.search.backends.postgres_backend import WRITE_LOCK

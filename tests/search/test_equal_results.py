@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from kb import clock
+from kb.platform import clock
 from kb.search import service as search
 from kb.search.results import SearchRequest
 from kb.search.service import visibilities_for

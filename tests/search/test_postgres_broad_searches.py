@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from kb import clock
+from kb.platform import clock
 from kb.search import service as search
 from kb.search.backends import postgres_query
 from kb.search.documents import PUBLIC

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from kb import clock
-from kb.http import CleanArguments, CleanRequest
+from kb.app.seeding import load_seed
+from kb.platform import clock
+from kb.platform.http import CleanArguments, CleanRequest
 from kb.search.store import ensure_index
-from kb.seeding import load_seed
 from tests.conftest import SEED_DIR, build_test_app, sign_in, tear_down
 from tests.site.harness import ROLES, Site, build_site
 

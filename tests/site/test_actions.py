@@ -12,8 +12,8 @@ from werkzeug.routing import Rule
 from werkzeug.routing.converters import AnyConverter
 
 from kb.auth.models import User
-from kb.extensions import db
-from kb.permissions import required_role
+from kb.platform.extensions import db
+from kb.platform.permissions import required_role
 from tests.conftest import csrf_token_from
 from tests.site.conftest import WALKS
 from tests.site.harness import ROLES

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
-from kb.extensions import db
+from kb.platform.extensions import db
 from tests.site.conftest import WALKS
 from tests.site.harness import Form
 

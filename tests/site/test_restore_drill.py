@@ -8,8 +8,8 @@ from __future__ import annotations
 import difflib
 import re
 
-from kb import clock
-from kb.extensions import db
+from kb.platform import clock
+from kb.platform.extensions import db
 from kb.search import service as search
 from kb.search.backends import close_all as close_search_backends
 from kb.search.store import ensure_index

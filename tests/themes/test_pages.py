@@ -5,7 +5,7 @@ from datetime import datetime
 
 import pytest
 
-from kb import clock
+from kb.platform import clock
 
 THEMES = {
     "improving-understanding": ("Improving understanding", 5),

@@ -1,8 +1,8 @@
 """Moderators curate each theme's reading list; the seed then leaves it alone."""
 
+from kb.app.seeding import load_seed
 from kb.auth.models import Role
-from kb.extensions import db
-from kb.seeding import load_seed
+from kb.platform.extensions import db
 from kb.themes.models import Theme, ThemeResource
 from tests.conftest import SEED_DIR, sign_in
 from tests.factories import make_user

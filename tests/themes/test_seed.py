@@ -5,8 +5,8 @@ import shutil
 import pytest
 from sqlalchemy import func, select
 
-from kb.extensions import db
 from kb.library.models import LibraryItem
+from kb.platform.extensions import db
 from kb.themes.models import ChecklistPair, Fact, TaskforceOrganisation, Theme
 from tests.conftest import SEED_DIR
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from kb.config import ConfigError
+from kb.platform.settings import ConfigError
 
 WHOOSH = "whoosh"
 POSTGRES = "postgres"

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from kb.extensions import db
+from kb.platform.extensions import db
 from kb.search.backends import IndexUnavailable, postgres_query
 from kb.search.documents import PUBLIC, VOCABULARY_WORD, SearchDocument, document_for_key
 from kb.search.results import SearchOutcome, SearchRequest

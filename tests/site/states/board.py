@@ -8,11 +8,11 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from kb import clock
 from kb.board import moderation
 from kb.board import service as board
 from kb.board.models import BoardCategory, WatchedWord
-from kb.extensions import db
+from kb.platform import clock
+from kb.platform.extensions import db
 from tests.site.harness import MEMBERS_ONLY, MODERATORS, MODERATORS_ONLY, SIGNED_IN, Site, registers_states
 
 # The board is for members unless KB_BOARD_PUBLIC is set: its titles are secret from visitors.

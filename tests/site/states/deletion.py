@@ -14,8 +14,8 @@ from kb.auth import deletion
 from kb.auth.models import Role
 from kb.board import moderation
 from kb.board import service as board
-from kb.extensions import db
 from kb.library.models import Kind
+from kb.platform.extensions import db
 from tests.conftest import PASSWORD
 from tests.factories import make_item, make_user
 from tests.site.harness import MEMBERS_ONLY, MODERATORS, PUBLIC, Site, registers_states

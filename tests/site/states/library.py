@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from kb.extensions import db
 from kb.library import curation, featuring
 from kb.library import service as library
 from kb.library.models import FeaturedItem, Kind, LibraryItem, Tag
+from kb.platform.extensions import db
 from kb.search import service as search
 from tests.site.harness import EVERYONE, MODERATORS, PUBLIC, SIGNED_IN, Site, registers_states
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from kb.board.models import BoardThread
-from kb.extensions import db
 from kb.library.models import LibraryItem, Status
+from kb.platform.extensions import db
 from kb.themes.models import ChecklistPair
 from tests.site.harness import PUBLIC, SIGNED_IN, Site, registers_states
 

@@ -9,9 +9,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from kb import clock
-from kb.extensions import db
 from kb.partnerships import actions, organisations, service
+from kb.platform import clock
+from kb.platform.extensions import db
 from kb.themes.models import Theme
 from tests.factories import make_user
 from tests.site.harness import MEMBERS_ONLY, PUBLIC, Site, registers_states

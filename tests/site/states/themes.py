@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from kb.extensions import db
+from kb.platform.extensions import db
 from kb.themes import resources
 from kb.themes.models import Theme
 from tests.site.harness import MODERATORS, MODERATORS_ONLY, PUBLIC, Site, registers_states

@@ -6,11 +6,11 @@ from wtforms import DateTimeLocalField, RadioField, SelectField, SelectMultipleF
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from kb.common.text import one_line
+from kb.platform.text import one_line
 
 
 class LineField(StringField):
-    """A one-line text box (a title, a name): what arrives is put on one line (kb.common.text.one_line)
+    """A one-line text box (a title, a name): what arrives is put on one line (kb.platform.text.one_line)
     before any validator or filter of the form's own sees it. A browser's text box holds no line
     break, but a paste from elsewhere, a script or an old browser can send one."""
 

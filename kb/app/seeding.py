@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kb.board.seed import seed_categories
-from kb.common.seed_files import SeedError, SeedReport, read_yaml
-from kb.extensions import db
 from kb.library.seed import seed_theme_case_study
 from kb.moderation.reasons import seed_saved_reasons
+from kb.platform.extensions import db
+from kb.platform.seed_files import SeedError, SeedReport, read_yaml
 from kb.themes.models import THEME_SLUGS
 from kb.themes.seed import seed_facts, seed_taskforce, seed_theme
 

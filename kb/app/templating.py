@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from flask import Flask, has_request_context, request
 from markupsafe import Markup
 
-from kb.common.text import member_name, plural
-from kb.markup import markdown_filter, plain_text
-
-
-def long_date(moment: datetime | None) -> str:
-    """'3 December 2026', the GOV.UK style for dates."""
-    return f"{moment.day} {moment:%B %Y}" if moment else ""
-
-
-def date_and_time(moment: datetime | None) -> str:
-    return f"{moment:%H:%M} UTC on {long_date(moment)}" if moment else ""
+from kb.platform.dates import date_and_time, long_date
+from kb.platform.markup import markdown_filter, plain_text
+from kb.platform.text import member_name, plural
 
 
 def field_attributes(described: str = "", **attributes) -> dict:

@@ -5,13 +5,16 @@ decision it reports was committed. (Email comes later, from the same calls.)"""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import DateTime, ForeignKey, Index, String, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kb import clock
-from kb.auth.models import User
-from kb.extensions import db
+from kb.platform import clock
+from kb.platform.extensions import db
+
+if TYPE_CHECKING:  # the member is the accounts feature's: named here, never imported at run time
+    from kb.auth.models import User
 
 MESSAGE_MAX = 500
 KEPT = 100  # the newest notifications shown on the page

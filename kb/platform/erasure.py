@@ -1,6 +1,6 @@
 """Forgetting a member who deletes their account (UK GDPR article 17), feature by feature.
 
-Nothing here knows the features, as with the data download (kb.personal_data): each feature
+Nothing here knows the features, as with the data download (kb.platform.personal_data): each feature
 registers an eraser, `erase(user, remove_published)`, that removes or anonymises that member's rows
 in the caller's transaction, before the account row itself goes (kb.auth.deletion). An eraser:
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kb import versions
+from kb.platform import versions
 
 NEEDS_A_REASON = "Give a reason, or choose a saved one: the author is shown it and it is kept in the audit log."
 

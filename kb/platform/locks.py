@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import Table, false, text, update
 
-from kb.extensions import db
+from kb.platform.extensions import db
 
 
 def one_writer_at_a_time(key: int, table: Table) -> None:

@@ -1,6 +1,6 @@
 """Settings read from KB_* environment variables, with safe defaults and validation.
 
-Every setting is listed in README.md; a bad value stops the app at start-up with a message that
+Every setting is listed in docs/running.md; a bad value stops the app at start-up with a message that
 names the setting, rather than failing later inside a request.
 """
 
@@ -16,30 +16,14 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from kb.platform.settings import PROJECT_ROOT, ConfigError, MailUrl
+
 DEFAULT_INSTANCE_DIR = PROJECT_ROOT / "instance"
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR"}
 SEARCH_BACKENDS = ("whoosh", "postgres")
-
-
-class ConfigError(Exception):
-    """A setting is missing, malformed or points at something unusable."""
-
-
-@dataclass(frozen=True)
-class MailUrl:
-    """Where mail goes (KB_MAIL_URL): an SMTP server, or a folder of .eml files."""
-
-    scheme: str  # "smtp" or "file"
-    host: str = ""
-    port: int = 25
-    username: str = ""
-    password: str = ""
-    starttls: bool = False
-    folder: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -180,7 +164,7 @@ def parse_mail_url(raw: str, project_root: Path = PROJECT_ROOT) -> MailUrl:
 
 
 def validate_site_url(raw: str) -> str:
-    """The site's own address, for every absolute link (kb/site_address.py): never taken from a
+    """The site's own address, for every absolute link (kb/platform/site_address.py): never taken from a
     request's Host header, which anyone can write (a reset link pointing elsewhere would hand over the account)."""
     parts = urlsplit(raw.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:

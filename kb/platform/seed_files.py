@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
-from kb.extensions import db
+from kb.platform.extensions import db
 
 CREATED, UPDATED, UNCHANGED, REMOVED = "created", "updated", "unchanged", "removed"
 KEPT = "kept"  # differs from the file, but edited on the site since, so left alone

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from kb.extensions import db
-from kb.http import wants_json
 from kb.ops.logs import current_request_id
+from kb.platform.extensions import db
+from kb.platform.http import ERROR_ANSWERS, wants_json
 
-log = logging.getLogger("kb.errors")
+log = logging.getLogger("kb.app.errors")
 
 # Title and a plain-English explanation for each status a visitor may meet.
 EXPLANATIONS = {
@@ -44,14 +43,10 @@ CSRF_EXPLANATION = (
 )
 
 
-def answer_errors_under(app: Flask, prefix: str, answer: Callable[[int, str | None], object]) -> None:
-    """Errors at addresses under `prefix` are answered by `answer(status, detail)` instead of a page:
-    how a feature with its own error format (the API's problem+json) takes over its part of the site."""
-    app.extensions.setdefault("kb_error_answers", {})[prefix] = answer
 
 
 def error_response(status: int, detail: str | None = None):
-    for prefix, answer in current_app.extensions.get("kb_error_answers", {}).items():
+    for prefix, answer in current_app.extensions.get(ERROR_ANSWERS, {}).items():
         if request.path.startswith(prefix):
             return answer(status, detail)
     title, explanation = EXPLANATIONS.get(status, (f"Error {status}", "The request could not be completed."))

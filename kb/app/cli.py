@@ -12,19 +12,19 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask.cli import with_appcontext
 
-from kb import mail
+from kb.app.seeding import load_seed
 from kb.auth import service as accounts
 from kb.auth.models import Role
-from kb.common.seed_files import SeedError
-from kb.common.text import plural
-from kb.common.vocabulary import REGIONS, Sector
-from kb.config import PROJECT_ROOT
 from kb.meaning import vectors as meaning_vectors
 from kb.notifications import digests
 from kb.ops import backup as backups
 from kb.ops import health
+from kb.platform import mail
+from kb.platform.seed_files import SeedError
+from kb.platform.settings import PROJECT_ROOT
+from kb.platform.text import plural
+from kb.platform.vocabulary import REGIONS, Sector
 from kb.search import service as search
-from kb.seeding import load_seed
 
 SEED_DIR = PROJECT_ROOT / "seed_content"
 

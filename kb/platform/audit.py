@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, event, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from kb import clock
-from kb.auth.models import User
-from kb.common.text import member_name
-from kb.extensions import db
+from kb.platform import clock
+from kb.platform.extensions import db
+from kb.platform.text import member_name
+
+if TYPE_CHECKING:  # the member is the accounts feature's: named here, never imported at run time
+    from kb.auth.models import User
 
 REASON_MAX = 500
 

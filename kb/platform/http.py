@@ -1,6 +1,8 @@
 """Small helpers about the request that several features share, and the request class that
 cleans what visitors send before any feature reads it."""
 
+from collections.abc import Callable
+
 from flask import Flask, abort, request
 from flask.wrappers import Request
 from werkzeug.datastructures import ImmutableMultiDict
@@ -78,3 +80,13 @@ def query_arguments(*names: str) -> dict[str, str]:
     """Only the named query arguments, for building links: an unexpected argument (say one named
     like url_for's own keywords) never reaches url_for."""
     return {name: request.args[name] for name in names if request.args.get(name)}
+
+
+ERROR_ANSWERS = "kb_error_answers"  # app.extensions key: address prefix -> answer(status, detail)
+
+
+def answer_errors_under(app: Flask, prefix: str, answer: Callable[[int, str | None], object]) -> None:
+    """Errors at addresses under `prefix` are answered by `answer(status, detail)` instead of a page:
+    how a feature with its own error format (the API's problem+json) takes over its part of the site
+    (the app shell's error handlers, kb/app/errors.py, ask here first)."""
+    app.extensions.setdefault(ERROR_ANSWERS, {})[prefix] = answer

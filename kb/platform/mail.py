@@ -32,12 +32,12 @@ from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, delet
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from kb import clock, site_address
-from kb.common.text import one_line
-from kb.config import MailUrl
-from kb.extensions import db
+from kb.platform import clock, site_address
+from kb.platform.extensions import db
+from kb.platform.settings import MailUrl
+from kb.platform.text import one_line
 
-log = logging.getLogger("kb.mail")
+log = logging.getLogger("kb.platform.mail")
 
 SUBJECT_MAX = 200
 ERROR_MAX = 500

@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 from flask import render_template
 
-from kb import clock
+from kb.platform import clock
 
 JSON_NAME = "common-ground-data.json"
 HTML_NAME = "common-ground-data.html"
