@@ -34,8 +34,8 @@ from kb.meaning.store import VectorStore, vector_store  # noqa: E402
 from kb.meaning.vectors import LISTENER, rebuild_vectors  # noqa: E402
 from kb.search import documents as documents_module  # noqa: E402
 from kb.search import service as search  # noqa: E402
+from kb.search.backends.whoosh.store import ensure_index  # noqa: E402
 from kb.search.documents import DocumentProvider, register_provider  # noqa: E402
-from kb.search.store import ensure_index  # noqa: E402
 
 SITUATIONS = [
     "our council keeps giving one-year grants and the charities spend all their time bidding",

@@ -44,11 +44,11 @@ from kb import create_app  # noqa: E402
 from kb.platform.extensions import db  # noqa: E402
 from kb.platform.vocabulary import REGIONS  # noqa: E402
 from kb.search import service as search  # noqa: E402
+from kb.search.backends.whoosh.store import ensure_index  # noqa: E402
 from kb.search.documents import PUBLIC, DocumentProvider, SearchDocument, register_provider  # noqa: E402
 from kb.search.outbox import SearchOutbox  # noqa: E402
 from kb.search.query import parse  # noqa: E402
 from kb.search.results import SearchRequest  # noqa: E402
-from kb.search.store import ensure_index  # noqa: E402
 from kb.search.views import result_snippet  # noqa: E402
 from kb.themes.models import THEME_SLUGS  # noqa: E402
 

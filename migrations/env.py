@@ -5,7 +5,7 @@ import logging
 from alembic import context
 from flask import current_app
 
-from kb.search.backends.postgres_backend import TABLES as POSTGRES_SEARCH_TABLES
+from kb.search.backends.postgres.backend import TABLES as POSTGRES_SEARCH_TABLES
 
 log = logging.getLogger("kb.migrations")
 config = context.config

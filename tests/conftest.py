@@ -39,8 +39,8 @@ from kb.platform import (
 )
 from kb.platform.extensions import db  # noqa: E402
 from kb.search.backends import close_all as close_search_backends  # noqa: E402
-from kb.search.backends.postgres_backend import TABLES as POSTGRES_SEARCH_TABLES  # noqa: E402
-from kb.search.store import ensure_index  # noqa: E402
+from kb.search.backends.postgres.backend import TABLES as POSTGRES_SEARCH_TABLES  # noqa: E402
+from kb.search.backends.whoosh.store import ensure_index  # noqa: E402
 
 POSTGRES_URL = os.environ.get("KB_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])

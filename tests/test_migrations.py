@@ -14,7 +14,7 @@ from kb.auth.models import User
 from kb.ops.health import migration_heads
 from kb.platform import mail
 from kb.platform.extensions import db
-from kb.search.backends.postgres_backend import TABLES as POSTGRES_SEARCH_TABLES
+from kb.search.backends.postgres.backend import TABLES as POSTGRES_SEARCH_TABLES
 from tests.factories import make_user
 
 

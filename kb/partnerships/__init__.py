@@ -13,4 +13,8 @@ bp.record_once(lambda state: register_part("partnerships", "Your partnerships an
 # Deleting an account: memberships go; health-check answers stay counted, tied to nobody.
 bp.record_once(lambda state: register_eraser("partnerships", erasure.erase, erasure.reason_to_wait))
 
-from kb.partnerships import action_views, organisation_views, report_views, views  # noqa: E402,F401,I001  (routes attach themselves to bp)
+# The routes attach themselves to bp.
+from kb.partnerships import views  # noqa: E402,F401,I001
+from kb.partnerships.actions import views as action_views  # noqa: E402,F401,I001
+from kb.partnerships.organisations import views as organisation_views  # noqa: E402,F401,I001
+from kb.partnerships.results import views as report_views  # noqa: E402,F401,I001

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from kb.auth.models import User
-from kb.partnerships.action_models import HealthCheckAction, PriorityVote
+from kb.partnerships.actions.models import HealthCheckAction, PriorityVote
 from kb.partnerships.models import (
     Answer,
     HealthCheckRound,

@@ -2,7 +2,7 @@
 
 Only members see a partnership (to anyone else it does not exist); only coordinators open and
 close rounds and manage invitations; a member answers for themself only, on the scale, while the
-round is open. Results are worked out in kb/partnerships/results.py.
+round is open. Results are worked out in kb/partnerships/results/service.py.
 
 Only accounts whose email address is verified register a partnership, join one, answer or vote:
 figures are shown once enough people have answered, and a few made-up accounts answering as
@@ -269,7 +269,7 @@ def open_round(partnership: Partnership, name: str, closes_on: date | None, by: 
     if still_open:
         raise PartnershipError(f"Close the round {still_open[0].name} before opening another.")
     # A new round closes the earlier round's priority vote: its counts are frozen in the same commit.
-    from kb.partnerships.actions import freeze_votes  # actions builds on this module's rules
+    from kb.partnerships.actions.service import freeze_votes  # actions builds on this module's rules
 
     for earlier in partnership.rounds:
         if earlier.voting_closed_at is None:

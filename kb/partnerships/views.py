@@ -7,8 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_required
 
 from kb.auth.service import AFTER_VERIFYING
-from kb.partnerships import bp, results, service, trends
-from kb.partnerships.chart import share_chart
+from kb.partnerships import bp, service
 from kb.partnerships.forms import InvitationForm, JoinForm, PartnershipForm, RoundForm
 from kb.partnerships.models import (
     MEMBER_SECTOR_LABELS,
@@ -19,6 +18,9 @@ from kb.partnerships.models import (
     Membership,
     Rating,
 )
+from kb.partnerships.results import service as results
+from kb.partnerships.results import trends
+from kb.partnerships.results.chart import share_chart
 from kb.platform import clock
 from kb.platform.extensions import db
 from kb.themes.service import get_theme, list_themes

@@ -21,7 +21,7 @@ from kb.ops.health import MIGRATIONS_DIR
 from kb.platform.extensions import db
 from kb.search import service as search
 from kb.search.backends import close_all as close_search_backends
-from kb.search.store import ensure_index
+from kb.search.backends.whoosh.store import ensure_index
 from tests.conftest import POSTGRES_URL, SEED_DIR, build_test_app
 from tests.databases import brand_new_database
 

@@ -9,8 +9,8 @@ from sqlalchemy import select, text
 from kb.ops import health
 from kb.platform import clock, mail
 from kb.platform.extensions import db
+from kb.search.backends.whoosh.store import ensure_index
 from kb.search.outbox import SearchOutbox
-from kb.search.store import ensure_index
 
 
 def test_healthy_when_database_migrations_and_index_are_fine(app, client):

@@ -10,7 +10,7 @@ Whoever reads the pages then cannot tell the two apart, so nothing shown determi
 
 A figure with no witness is reported, unless it lies inside a larger group of at least the minimum
 whose answers all agree (all positive, or none): a figure about that group says the same of everyone
-in it, and that is the only determination kb/partnerships/disclosure.py accepts (see its docstring).
+in it, and that is the only determination kb/partnerships/results/disclosure.py accepts (see its docstring).
 """
 
 from __future__ import annotations

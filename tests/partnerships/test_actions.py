@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from kb.partnerships import actions, service
-from kb.partnerships.action_models import HealthCheckAction
+from kb.partnerships import service
+from kb.partnerships.actions import service as actions
+from kb.partnerships.actions.models import HealthCheckAction
 from kb.platform import clock
 from kb.platform.extensions import db
 from tests.factories import make_user

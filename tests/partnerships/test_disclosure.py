@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kb.partnerships.models import Rating
-from kb.partnerships.results import round_results
-from kb.partnerships.trends import round_trends
+from kb.partnerships.results.service import round_results
+from kb.partnerships.results.trends import round_trends
 from tests.partnerships.conftest import PUBLIC, VOLUNTARY
 from tests.partnerships.disclosure_check import OTHER, Cell, Plan, build, determined, without_witness
 

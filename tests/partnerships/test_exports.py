@@ -16,7 +16,7 @@ import pytest
 from kb.auth.models import Role
 from kb.collections import service as collections
 from kb.partnerships import service
-from kb.partnerships.results import round_results
+from kb.partnerships.results.service import round_results
 from tests.factories import make_item, make_user
 from tests.partnerships.conftest import PUBLIC, VOLUNTARY, answer_pair, join_as, themes
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 
 from kb.auth.models import Role
-from kb.partnerships import organisations
 from kb.partnerships.models import Organisation
+from kb.partnerships.organisations import service as organisations
 from kb.platform.extensions import db
 from tests.factories import make_user
 from tests.partnerships.conftest import VOLUNTARY, join_as, post

@@ -12,8 +12,9 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from kb.auth import deletion
-from kb.partnerships import actions, service
-from kb.partnerships.action_models import PriorityVote
+from kb.partnerships import service
+from kb.partnerships.actions import service as actions
+from kb.partnerships.actions.models import PriorityVote
 from kb.partnerships.personal_data import partnerships as personal_data
 from kb.platform import clock
 from kb.platform.extensions import db

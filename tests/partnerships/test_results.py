@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from kb.auth import deletion
 from kb.partnerships import service
 from kb.partnerships.models import Answer, Membership, Rating
-from kb.partnerships.results import round_results
-from kb.partnerships.tally import Tally
+from kb.partnerships.results.service import round_results
+from kb.partnerships.results.tally import Tally
 from kb.platform.extensions import db
 from tests.conftest import PASSWORD
 from tests.factories import make_item, make_user

@@ -11,8 +11,8 @@ from datetime import datetime
 import pytest
 
 from kb.partnerships import service
-from kb.partnerships.results import round_results
-from kb.partnerships.trends import round_trends, rounds_compared
+from kb.partnerships.results.service import round_results
+from kb.partnerships.results.trends import round_trends, rounds_compared
 from kb.platform import clock
 from kb.platform.extensions import db
 from tests.partnerships.conftest import PUBLIC, VOLUNTARY, answer_pair, join_as, themes

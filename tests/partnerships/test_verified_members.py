@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from kb.auth import verification
-from kb.partnerships import actions, service
-from kb.partnerships.action_models import PriorityVote
+from kb.partnerships import service
+from kb.partnerships.actions import service as actions
+from kb.partnerships.actions.models import PriorityVote
 from kb.partnerships.models import Answer, Membership, Partnership
 from kb.platform.extensions import db
 from tests.factories import make_user

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from kb import create_app
 from kb.partnerships import service
-from kb.partnerships.action_models import PriorityTally, PriorityVote
+from kb.partnerships.actions.models import PriorityTally, PriorityVote
 from kb.partnerships.models import Answer, HealthCheckRound, Membership
 from kb.platform.extensions import db
 from kb.themes.models import ChecklistPair, Theme

@@ -92,7 +92,7 @@ def test_postgres_builds_the_tsquery_from_the_parts(app, search_backend):
     if search_backend != "postgres":
         pytest.skip("the tsquery is the PostgreSQL backend's")
     from kb.platform.extensions import db
-    from kb.search.backends.postgres_query import tsquery_text
+    from kb.search.backends.postgres.query import tsquery_text
     whole, groups = tsquery_text(db.session, search.parse('"joint sessions" partn* OR trainers -councillors'),
                                  any_words=False)
     assert whole == "'joint' <-> 'session' & ( 'partn':* | 'trainer' ) & !'councillor'"

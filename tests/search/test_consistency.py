@@ -18,8 +18,8 @@ from kb.library.models import LibraryItem
 from kb.platform.extensions import db
 from kb.search import outbox
 from kb.search import service as search
-from kb.search.backends.postgres_backend import WRITE_LOCK
-from kb.search.store import INDEX_NAME, make_current
+from kb.search.backends.postgres.backend import WRITE_LOCK
+from kb.search.backends.whoosh.store import INDEX_NAME, make_current
 from tests.conftest import csrf_token_from, sign_in
 from tests.search.conftest import results, titles
 
@@ -95,7 +95,7 @@ def test_a_rolled_back_change_never_reaches_the_index(client, publish, people, t
 def another_writer(search_backend):
     """Another process holds the index's write lock: Whoosh's file lock, or PostgreSQL's advisory lock."""
     if search_backend == "whoosh":
-        from kb.search.store import open_index
+        from kb.search.backends.whoosh.store import open_index
         writer = open_index(search.search_dir()).writer()
         try:
             yield

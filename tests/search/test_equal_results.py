@@ -70,8 +70,8 @@ def test_newest_first_puts_what_has_no_date_last(client, publish, seeded):
 def test_undated_documents_go_last_whichever_segment_holds_them(tmp_path):
     # A segment whose documents all lack a date (a rebuild's process may be given only checklist
     # items) has no date column: its documents are still undated, not dated at zero.
-    from kb.search.engine import Engine
-    from kb.search.store import ensure_index, open_index
+    from kb.search.backends.whoosh.engine import Engine
+    from kb.search.backends.whoosh.store import ensure_index, open_index
     ensure_index(tmp_path)
     index = open_index(tmp_path)
     for documents in ([("checklist_pair:2", None), ("library_item:1", datetime(2020, 1, 1))],

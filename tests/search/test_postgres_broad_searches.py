@@ -1,7 +1,7 @@
 """PostgreSQL's ways through a search that matches many documents.
 
 At 50,000 documents a common word matches tens of thousands, and the backend takes shortcuts
-(kb/search/backends/postgres_query.py): it ranks in full only the best candidates (matches in the
+(kb/search/backends/postgres/query.py): it ranks in full only the best candidates (matches in the
 title, summary or tags first, then the newest of the rest), and a newest-first page either walks the
 dates' index or sorts the matches. These tests make the shortcuts apply to a small site, by
 lowering their thresholds, and check that people see the same pages as the exact way shows them.
@@ -13,7 +13,7 @@ import pytest
 
 from kb.platform import clock
 from kb.search import service as search
-from kb.search.backends import postgres_query
+from kb.search.backends.postgres import query as postgres_query
 from kb.search.documents import PUBLIC
 from kb.search.query import parse
 from kb.search.results import SearchRequest

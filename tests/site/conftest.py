@@ -7,7 +7,7 @@ import pytest
 from kb.app.seeding import load_seed
 from kb.platform import clock
 from kb.platform.http import CleanArguments, CleanRequest
-from kb.search.store import ensure_index
+from kb.search.backends.whoosh.store import ensure_index
 from tests.conftest import SEED_DIR, build_test_app, sign_in, tear_down
 from tests.site.harness import ROLES, Site, build_site
 

@@ -12,7 +12,7 @@ from kb.platform import clock
 from kb.platform.extensions import db
 from kb.search import service as search
 from kb.search.backends import close_all as close_search_backends
-from kb.search.store import ensure_index
+from kb.search.backends.whoosh.store import ensure_index
 from tests.conftest import build_test_app, empty_tables
 from tests.databases import brand_new_database
 from tests.site.harness import text_of

@@ -53,10 +53,10 @@ def current():
     if name == POSTGRES:
         key = POSTGRES
         if key not in backends:
-            from kb.search.backends.postgres_backend import PostgresBackend
+            from kb.search.backends.postgres.backend import PostgresBackend
             backends[key] = PostgresBackend()
         return backends[key]
-    from kb.search.backends.whoosh_backend import WhooshBackend
+    from kb.search.backends.whoosh.backend import WhooshBackend
     key = (WHOOSH, current_app.config["KB_SEARCH_DIR"])
     if key not in backends:
         backends[key] = WhooshBackend(current_app.config["KB_SEARCH_DIR"])

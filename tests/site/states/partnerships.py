@@ -9,7 +9,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from kb.partnerships import actions, organisations, service
+from kb.partnerships import service
+from kb.partnerships.actions import service as actions
+from kb.partnerships.organisations import service as organisations
 from kb.platform import clock
 from kb.platform.extensions import db
 from kb.themes.models import Theme

@@ -1,4 +1,4 @@
-"""A closed round's results, worked out on the server as kb/partnerships/disclosure.py allows: a
+"""A closed round's results, worked out on the server as kb/partnerships/results/disclosure.py allows: a
 figure it withholds is never worked out for a page, so it cannot reach one.
 
 - Nothing while the round is open, nothing below the minimum of respondents
@@ -24,7 +24,6 @@ from kb.library.kinds import item_path
 from kb.library.models import Kind
 from kb.library.queries import latest_for_theme, newest_published
 from kb.library.tags import tags_with_counts
-from kb.partnerships.disclosure import PUBLIC, VOLUNTARY, Rule, Shown, pooled
 from kb.partnerships.models import (
     Answer,
     FormerRespondent,
@@ -33,7 +32,8 @@ from kb.partnerships.models import (
     ThemeTrend,
     Trend,
 )
-from kb.partnerships.tally import Tally
+from kb.partnerships.results.disclosure import PUBLIC, VOLUNTARY, Rule, Shown, pooled
+from kb.partnerships.results.tally import Tally
 from kb.platform import clock
 from kb.platform.extensions import db
 from kb.themes.models import ChecklistPair, Theme

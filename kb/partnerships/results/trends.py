@@ -1,5 +1,5 @@
 """Change over a partnership's last three closed rounds, per theme and per item, under the same
-rule as a round's results (kb/partnerships/disclosure.py): a round with fewer respondents than the
+rule as a round's results (kb/partnerships/results/disclosure.py): a round with fewer respondents than the
 minimum shows nothing, a share needs that many answers on the scale, a theme's share pools only its
 items' shares that are shown in that round, and a change is worked out only between shares that
 are both shown (for a theme: pooling the items shown in both rounds), so it gives none away.
@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from kb.partnerships.disclosure import Rule, Shown, pooled
 from kb.partnerships.models import Answer, HealthCheckRound, Membership
-from kb.partnerships.tally import Tally
+from kb.partnerships.results.disclosure import Rule, Shown, pooled
+from kb.partnerships.results.tally import Tally
 from kb.platform import clock
 from kb.platform.extensions import db
 from kb.themes.models import Theme

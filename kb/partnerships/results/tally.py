@@ -1,5 +1,5 @@
 """Counts of the ratings a group of answers gave, and the arithmetic of the figures worked out from
-them. Which groups' figures may be shown is kb/partnerships/disclosure.py's to say."""
+them. Which groups' figures may be shown is kb/partnerships/results/disclosure.py's to say."""
 
 from __future__ import annotations
 

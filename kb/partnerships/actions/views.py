@@ -7,9 +7,10 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from kb.partnerships import actions, bp, service
-from kb.partnerships.action_forms import ActionForm
-from kb.partnerships.action_models import PRIORITY_PICKS
+from kb.partnerships import bp, service
+from kb.partnerships.actions import service as actions
+from kb.partnerships.actions.forms import ActionForm
+from kb.partnerships.actions.models import PRIORITY_PICKS
 from kb.partnerships.views import INVALID, refused, round_or_404
 from kb.platform import clock
 from kb.themes.service import list_themes

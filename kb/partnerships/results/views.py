@@ -6,7 +6,10 @@ from __future__ import annotations
 from flask import abort, current_app, render_template
 from flask_login import login_required
 
-from kb.partnerships import bp, exports, result_charts, results, trends
+from kb.partnerships import bp
+from kb.partnerships.results import charts as result_charts
+from kb.partnerships.results import exports, trends
+from kb.partnerships.results import service as results
 from kb.partnerships.views import round_or_404
 from kb.platform import clock
 from kb.platform.csv_export import csv_download

@@ -45,7 +45,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kb.partnerships.tally import Tally
+from kb.partnerships.results.tally import Tally
 from kb.platform.vocabulary import Sector
 
 PUBLIC, VOLUNTARY = Sector.PUBLIC_BODY.value, Sector.VOLUNTARY_OR_COMMUNITY.value

@@ -11,7 +11,7 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from kb.search.segments import generic_postings, mask_to_flags, matcher_blocks, w3_blocks
+from kb.search.backends.whoosh.segments import generic_postings, mask_to_flags, matcher_blocks, w3_blocks
 
 FIELD = "text"  # the one analysed field: title, summary, tags and body, weighted by repetition
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from kb.partnerships.chart import ROUND_COLOURS, SECTOR_COLOURS, Bar, grouped_chart, points
-from kb.partnerships.results import RoundResults
-from kb.partnerships.trends import RoundTrends
+from kb.partnerships.results.chart import ROUND_COLOURS, SECTOR_COLOURS, Bar, grouped_chart, points
+from kb.partnerships.results.service import RoundResults
+from kb.partnerships.results.trends import RoundTrends
 
 
 def sector_gap_chart(results: RoundResults) -> Markup:
     """Public bodies beside the voluntary sector for each theme; nothing at all unless the round's
-    respondents may be split by sector (kb/partnerships/disclosure.py)."""
+    respondents may be split by sector (kb/partnerships/results/disclosure.py)."""
     if not results.sectors_shown or not results.themes:
         return Markup("")
     groups = []

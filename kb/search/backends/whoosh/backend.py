@@ -1,4 +1,4 @@
-"""The Whoosh backend: an index on disk in KB_SEARCH_DIR, read by kb.search.engine and written here.
+"""The Whoosh backend: an index on disk in KB_SEARCH_DIR, read by its engine (engine.py) and written here.
 
 Writers take Whoosh's file lock without waiting (a drain that finds it taken leaves its rows in the
 outbox for the next one); a rebuild writes a new folder and swaps it in atomically.
@@ -15,10 +15,8 @@ from whoosh.index import EmptyIndexError, LockError
 from whoosh.writing import MERGE_SMALL
 
 from kb.search.backends import IndexBusy
-from kb.search.documents import SearchDocument, document_for_key
-from kb.search.engine import Engine
-from kb.search.results import SearchOutcome, SearchRequest
-from kb.search.store import (
+from kb.search.backends.whoosh.engine import Engine
+from kb.search.backends.whoosh.store import (
     built_with_current_schema,
     current_index_dir,
     ensure_index,
@@ -29,6 +27,8 @@ from kb.search.store import (
     open_index,
     remove_unused,
 )
+from kb.search.documents import SearchDocument, document_for_key
+from kb.search.results import SearchOutcome, SearchRequest
 
 log = logging.getLogger("kb.search")
 REBUILD_PROCESSES = min(2, os.cpu_count() or 1)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from kb.partnerships import bp, organisations, service
+from kb.partnerships import bp, service
 from kb.partnerships.models import ORGANISATION_KINDS, Organisation
+from kb.partnerships.organisations import service as organisations
 from kb.partnerships.views import INVALID, partnership_or_404, refused
 from kb.platform.csv_export import csv_download
 from kb.platform.extensions import db

@@ -4,8 +4,8 @@ the numbers come from results.py and trends.py, which never work them out."""
 
 from __future__ import annotations
 
-from kb.partnerships.results import RoundResults
-from kb.partnerships.trends import RoundTrends
+from kb.partnerships.results.service import RoundResults
+from kb.partnerships.results.trends import RoundTrends
 
 CSV_HEADER = ("Theme", "Item", "Do", "Positive (%)", "Spread", "Don't know (%)", "Public body positive (%)",
               "Voluntary or community positive (%)", "Sector gap (points)", "Gap of 20 or more",

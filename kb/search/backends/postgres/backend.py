@@ -17,7 +17,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from kb.platform.extensions import db
-from kb.search.backends import IndexUnavailable, postgres_query
+from kb.search.backends import IndexUnavailable
+from kb.search.backends.postgres import query as postgres_query
 from kb.search.documents import PUBLIC, VOCABULARY_WORD, SearchDocument, document_for_key
 from kb.search.results import SearchOutcome, SearchRequest
 

@@ -29,7 +29,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from kb.auth.models import User
-from kb.partnerships.action_models import (
+from kb.partnerships.actions.models import (
     ACTION_NOTE_MAX,
     ACTION_STATUS_LABELS,
     ACTION_TITLE_MAX,

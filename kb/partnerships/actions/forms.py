@@ -8,8 +8,8 @@ from wtforms import DateField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from kb.partnerships.action_models import ACTION_NOTE_MAX, ACTION_STATUS_LABELS, ACTION_TITLE_MAX, OWNER_ROLE_MAX
-from kb.partnerships.actions import ActionFields
+from kb.partnerships.actions.models import ACTION_NOTE_MAX, ACTION_STATUS_LABELS, ACTION_TITLE_MAX, OWNER_ROLE_MAX
+from kb.partnerships.actions.service import ActionFields
 from kb.platform.fields import LineField, ListedSelectField
 from kb.platform.text import strip, unix_newlines
 

@@ -18,10 +18,8 @@ from pathlib import Path
 
 from whoosh.searching import Searcher
 
-from kb.search.query import ParsedQuery, Part
-from kb.search.ranking import FIELD, postings, top_scored
-from kb.search.results import Hit, SearchOutcome, SearchRequest
-from kb.search.segments import (
+from kb.search.backends.whoosh.ranking import FIELD, postings, top_scored
+from kb.search.backends.whoosh.segments import (
     flags_to_mask,
     generic_postings,
     length_bytes,
@@ -29,7 +27,9 @@ from kb.search.segments import (
     mask_to_flags,
     numeric_column,
 )
-from kb.search.store import ANALYZER, SCHEMA, current_index_dir, open_index
+from kb.search.backends.whoosh.store import ANALYZER, SCHEMA, current_index_dir, open_index
+from kb.search.query import ParsedQuery, Part
+from kb.search.results import Hit, SearchOutcome, SearchRequest
 
 PREFIX_EXPANSIONS = 8
 UNDATED = SCHEMA["published_at"].column_type._default
