@@ -227,3 +227,13 @@ def test_the_code_map_in_the_docs_names_every_package_and_only_those():
     packages = {str(path.parent.relative_to(KB)) for path in KB.rglob("__init__.py") if path.parent != KB}
     assert sorted(packages - mapped) == [], "add these to the code map in docs/architecture.md"
     assert sorted(mapped - packages) == [], "the code map names packages that are gone"
+
+
+def test_who_is_a_moderator_is_written_once():
+    """One rule (kb/platform/permissions.py) for views, services, rules modules and templates."""
+    copies = [f"{path.relative_to(KB)}:{node.lineno} {node.name}" for path in sorted(KB.rglob("*.py"))
+              if path != KB / "platform" / "permissions.py"
+              for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+              if isinstance(node, ast.FunctionDef) and node.name.strip("_") in ("is_moderator", "require_moderator")
+              and not any(isinstance(d, ast.Name) and d.id == "property" for d in node.decorator_list)]
+    assert copies == []

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from kb.platform.dates import date_and_time, long_date
 from kb.platform.markup import markdown_filter, plain_text
+from kb.platform.permissions import is_moderator
 from kb.platform.text import member_name, plural
 
 
@@ -70,6 +71,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(date_and_time, "date_and_time")
     app.add_template_filter(plural, "plural")
     app.add_template_global(member_name)
+    app.add_template_global(is_moderator)
 
     @app.context_processor
     def navigation():

@@ -24,16 +24,12 @@ from kb.board.models import (
 )
 from kb.board.service import FLAG_HIDDEN_REASON, BoardError, NotAllowed, make_visible
 from kb.board.watch_mail import tell_author_of_decision
-from kb.platform import audit, clock, versions
+from kb.platform import audit, clock
 from kb.platform.extensions import db
 from kb.platform.inbox import notify
 from kb.platform.ordering import at_the_end, move_within
+from kb.platform.permissions import require_moderator
 from kb.platform.text import one_line, plural, slugify
-
-
-def _require_moderator(by: User) -> None:
-    if not rules.is_moderator(by):
-        raise NotAllowed("Only moderators can do that.")
 
 
 def _required_reason(reason: str, what: str) -> str:
@@ -60,20 +56,12 @@ def _tell_author(post: BoardPost, by: User, message: str) -> None:
         tell_author_of_decision(post, message)
 
 
-def check_as_shown(post: BoardPost, seen_revision: int | None) -> None:
-    """Refuse a decision on a post edited since the moderator was shown it."""
-    refusal = versions.changed_since_shown(seen_revision, post.revision_number, f"The post in “{post.thread.title}”")
-    if refusal:
-        raise BoardError(refusal)
-
-
-def approve_post(post: BoardPost, by: User, commit: bool = True, seen_revision: int | None = None) -> None:
-    """A held post becomes visible; if it opens a thread, the thread appears too. With
-    seen_revision, only the version the moderator was shown is approved."""
-    _require_moderator(by)
+def approve_post(post: BoardPost, by: User, commit: bool = True) -> None:
+    """A held post becomes visible; if it opens a thread, the thread appears too. (A moderator decides
+    through kb/board/reviewables.py, which first checks that this is the version they were shown.)"""
+    require_moderator(by, NotAllowed)
     if post.state != PostState.HELD:
         raise BoardError("This post is not waiting for approval any more: " + _last_decision(post))
-    check_as_shown(post, seen_revision)
     make_visible(post)
     if post.thread.author_id == post.author_id and not post.thread.approved:
         post.thread.approved = True
@@ -83,9 +71,9 @@ def approve_post(post: BoardPost, by: User, commit: bool = True, seen_revision: 
         db.session.commit()
 
 
-def approve_and_trust(post: BoardPost, by: User, seen_revision: int | None = None) -> None:
+def approve_and_trust(post: BoardPost, by: User) -> None:
     """Approve a held post, and let its author post without pre-moderation from now on."""
-    approve_post(post, by, commit=False, seen_revision=seen_revision)
+    approve_post(post, by, commit=False)
     author = post.author
     if author is not None and not author.trusted:
         author.trusted = True
@@ -95,7 +83,7 @@ def approve_and_trust(post: BoardPost, by: User, seen_revision: int | None = Non
 
 def hide_post(post: BoardPost, by: User, reason: str) -> None:
     """Hide a post (held, visible or hidden by flags) with a reason; open flags on it are upheld."""
-    _require_moderator(by)
+    require_moderator(by, NotAllowed)
     reason = _required_reason(reason, "hiding it")
     if post.state == PostState.REMOVED:
         raise BoardError("Its author has removed this post.")
@@ -110,7 +98,7 @@ def hide_post(post: BoardPost, by: User, reason: str) -> None:
 
 
 def unhide_post(post: BoardPost, by: User) -> None:
-    _require_moderator(by)
+    require_moderator(by, NotAllowed)
     if post.state != PostState.HIDDEN:
         raise BoardError("This post is not hidden.")
     _resolve_flags(post, by, "dismissed")
@@ -123,7 +111,7 @@ def unhide_post(post: BoardPost, by: User) -> None:
 
 def dismiss_flags(post: BoardPost, by: User) -> None:
     """The reports were wrong: they are closed, and a post hidden by them comes back."""
-    _require_moderator(by)
+    require_moderator(by, NotAllowed)
     dismissed = _resolve_flags(post, by, "dismissed")
     if not dismissed:
         raise BoardError("There are no open reports on this post any more: " + _last_decision(post))
@@ -137,7 +125,7 @@ def dismiss_flags(post: BoardPost, by: User) -> None:
 
 def set_thread_flag(thread: BoardThread, by: User, name: str, value: bool) -> None:
     """Lock/unlock or pin/unpin."""
-    _require_moderator(by)
+    require_moderator(by, NotAllowed)
     if getattr(thread, name) == value:
         raise BoardError(f"This thread is already {'' if value else 'not '}{name}.")
     setattr(thread, name, value)
@@ -148,7 +136,7 @@ def set_thread_flag(thread: BoardThread, by: User, name: str, value: bool) -> No
 
 
 def move_thread(thread: BoardThread, to: BoardCategory, by: User) -> None:
-    _require_moderator(by)
+    require_moderator(by, NotAllowed)
     if thread.category_id == to.id:
         raise BoardError("The thread is already in that category.")
     before = thread.category.title
@@ -159,7 +147,7 @@ def move_thread(thread: BoardThread, to: BoardCategory, by: User) -> None:
 
 def suspend_member(member: User, by: User, until: datetime, reason: str, commit: bool = True) -> None:
     """They can still read, but cannot post or report, and are told why and until when."""
-    _require_moderator(by)
+    require_moderator(by, NotAllowed)
     if not rules.can_suspend(by, member):
         raise NotAllowed(rules.why_cannot_act_on(by, member))
     try:
@@ -169,7 +157,7 @@ def suspend_member(member: User, by: User, until: datetime, reason: str, commit:
 
 
 def lift_suspension(member: User, by: User) -> None:
-    _require_moderator(by)
+    require_moderator(by, NotAllowed)
     if not rules.can_lift_suspension(by, member):
         raise NotAllowed(rules.why_cannot_act_on(by, member))
     try:
@@ -191,7 +179,7 @@ def _category_fields(title: str, description: str) -> tuple[str, str]:
 
 
 def add_category(title: str, description: str, by: User, moderators_only: bool = False) -> BoardCategory:
-    _require_moderator(by)
+    require_moderator(by, NotAllowed)
     title, description = _category_fields(title, description)
     slug = slugify(title)
     if db.session.scalar(select(BoardCategory.id).where(
@@ -208,7 +196,7 @@ def add_category(title: str, description: str, by: User, moderators_only: bool =
 
 def update_category(category: BoardCategory, title: str, description: str, by: User) -> None:
     """Rename or describe. The address (slug) stays, so links to the category keep working."""
-    _require_moderator(by)
+    require_moderator(by, NotAllowed)
     title, description = _category_fields(title, description)
     if (title, description) == (category.title, category.description):
         return
@@ -221,7 +209,7 @@ def update_category(category: BoardCategory, title: str, description: str, by: U
 
 def move_category(category: BoardCategory, by: User, step: int) -> None:
     """Swap with the neighbour above (step -1) or below (step 1)."""
-    _require_moderator(by)
+    require_moderator(by, NotAllowed)
     ordered = list(db.session.scalars(select(BoardCategory).order_by(BoardCategory.position, BoardCategory.id)))
     if not move_within(ordered, category, step):
         raise BoardError(at_the_end(step))
@@ -231,7 +219,7 @@ def move_category(category: BoardCategory, by: User, step: int) -> None:
 
 
 def add_watched_word(word: str, by: User) -> WatchedWord:
-    _require_moderator(by)
+    require_moderator(by, NotAllowed)
     word = one_line(word or "").lower()
     if not 2 <= len(word) <= WORD_MAX:
         raise BoardError(f"A watched word must be 2 to {WORD_MAX} characters long.")
@@ -245,7 +233,7 @@ def add_watched_word(word: str, by: User) -> WatchedWord:
 
 
 def remove_watched_word(entry: WatchedWord, by: User) -> None:
-    _require_moderator(by)
+    require_moderator(by, NotAllowed)
     audit.record(by, "remove watched word", "watched word", entry.id, entry.word)
     db.session.delete(entry)
     db.session.commit()
@@ -265,7 +253,7 @@ SPAM_REASON = "Removed as spam by a moderator."
 def remove_spammer(member: User, by: User, until: datetime, reason: str) -> int:
     """Suspend the member and hide every post of theirs that others could see or that waits, in one
     step that restore_spammer undoes. Returns how many posts were hidden."""
-    _require_moderator(by)
+    require_moderator(by, NotAllowed)
     if not rules.can_remove_spammer(by, member):
         raise NotAllowed("Moderators and admins cannot be removed as spammers.")
     suspend_member(member, by, until, reason, commit=False)
@@ -283,7 +271,7 @@ def remove_spammer(member: User, by: User, until: datetime, reason: str) -> int:
 
 def restore_spammer(member: User, by: User) -> int:
     """Undo remove_spammer: lift the suspension and show again the posts it hid."""
-    _require_moderator(by)
+    require_moderator(by, NotAllowed)
     if not rules.can_restore_member(by, member):
         raise NotAllowed(rules.why_cannot_act_on(by, member))
     restored = 0

@@ -10,11 +10,13 @@ from kb.auth.models import User
 from kb.board import bp, moderation, queries, rules
 from kb.board.forms import CategoryForm, MoveForm, ReasonForm, WatchedWordForm
 from kb.board.models import BoardCategory, WatchedWord
+from kb.board.reviewables import HELD_POST, HIDDEN_POST, REPORTED_POST
 from kb.board.service import BoardError
 from kb.board.views import INVALID, permalink_target, post_or_404, thread_or_404, thread_url
 from kb.platform import versions
 from kb.platform.extensions import db
 from kb.platform.permissions import moderator_required
+from kb.platform.reviewable import ChangedSinceShown, Reviewable
 
 
 def carried_out(action, success: str, back: str):
@@ -29,26 +31,31 @@ def carried_out(action, success: str, back: str):
 
 
 # --- posts -------------------------------------------------------------------------------------
+# A decision from the post's own page goes through the same Reviewable as the queue's
+# (kb/board/reviewables.py): the version check, the action, its audit entry, the author told, and
+# what the moderator is told, each written once.
+
+def decided(post, reviewable: Reviewable, name: str, reason: str = ""):
+    """Take `reviewable`'s decision `name` on the post; a refusal is a message, not an error."""
+    decision = reviewable.decision(name)
+    seen = versions.seen_revision(request.form.get(versions.FIELD))
+    try:
+        flash(reviewable.perform(post, decision, current_user, reason, seen), "success")
+    except (ChangedSinceShown, *reviewable.refused) as error:
+        flash(str(error), "error")
+    return redirect(permalink_target(post))
+
 
 @bp.route("/board/p/<id:post_id>/approve", methods=["POST"])
 @moderator_required
 def approve_post(post_id: int):
-    post = post_or_404(post_id)
-    seen = versions.seen_revision(request.form.get(versions.FIELD))
-    return carried_out(lambda: moderation.approve_post(post, current_user, seen_revision=seen),
-                       "Approved: everyone can see it now.",
-                       permalink_target(post))
+    return decided(post_or_404(post_id), HELD_POST, "approve")
 
 
 @bp.route("/board/p/<id:post_id>/approve-and-trust", methods=["POST"])
 @moderator_required
 def approve_and_trust(post_id: int):
-    post = post_or_404(post_id)
-    name = post.author.display_name if post.author else "the author"
-    seen = versions.seen_revision(request.form.get(versions.FIELD))
-    return carried_out(lambda: moderation.approve_and_trust(post, current_user, seen_revision=seen),
-                       f"Approved, and {name}'s posts no longer wait for approval.",
-                       permalink_target(post))
+    return decided(post_or_404(post_id), HELD_POST, "approve_and_trust")
 
 
 @bp.route("/board/p/<id:post_id>/hide", methods=["GET", "POST"])
@@ -60,29 +67,27 @@ def hide_post(post_id: int):
         return render_template("board/hide_post.html", post=post, form=form)
     if not form.validate_on_submit():
         return render_template("board/hide_post.html", post=post, form=form), INVALID
+    decision = HELD_POST.decision("hide")
     try:
-        moderation.hide_post(post, current_user, form.reason.data)
-    except BoardError as error:
+        message = HELD_POST.perform(post, decision, current_user, form.reason.data,
+                                    versions.seen_revision(request.form.get(versions.FIELD)))
+    except (ChangedSinceShown, *HELD_POST.refused) as error:
         form.form_errors.append(str(error))
         return render_template("board/hide_post.html", post=post, form=form), INVALID
-    flash("The post is hidden. Its place in the thread shows your reason.", "success")
+    flash(message, "success")
     return redirect(permalink_target(post))
 
 
 @bp.route("/board/p/<id:post_id>/unhide", methods=["POST"])
 @moderator_required
 def unhide_post(post_id: int):
-    post = post_or_404(post_id)
-    return carried_out(lambda: moderation.unhide_post(post, current_user), "The post is visible again.",
-                       permalink_target(post))
+    return decided(post_or_404(post_id), HIDDEN_POST, "unhide")
 
 
 @bp.route("/board/p/<id:post_id>/dismiss-reports", methods=["POST"])
 @moderator_required
 def dismiss_reports(post_id: int):
-    post = post_or_404(post_id)
-    return carried_out(lambda: moderation.dismiss_flags(post, current_user),
-                       "The reports are dismissed and the post stays.", permalink_target(post))
+    return decided(post_or_404(post_id), REPORTED_POST, "dismiss")
 
 
 # --- threads -----------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from kb.board.models import (
 )
 from kb.platform.extensions import db
 from kb.platform.pagination import Page
+from kb.platform.permissions import is_moderator
 from kb.platform.text import member_name
 
 POSTS_PER_PAGE = 20
@@ -188,7 +189,7 @@ def _shown_posts(thread: BoardThread, viewer):
     """The posts this person sees in the thread, placeholders included: held posts only for their
     author and moderators (a held post sets off nothing for anyone else)."""
     query = select(BoardPost).where(BoardPost.thread_id == thread.id)
-    if rules.is_moderator(viewer):
+    if is_moderator(viewer):
         return query
     if rules.signed_in(viewer):
         return query.where(or_(BoardPost.state != PostState.HELD.value, BoardPost.author_id == viewer.id))
@@ -214,7 +215,7 @@ def posts_of(thread: BoardThread, viewer, number: int = 1) -> Page:
         rows = posts_and_total(number) if total else []
     posts = [post for post, _ in rows]
     flags = {}
-    if rules.is_moderator(viewer) and posts:
+    if is_moderator(viewer) and posts:
         flags = dict(db.session.execute(select(PostFlag.post_id, func.count(PostFlag.id)).where(
             PostFlag.post_id.in_([post.id for post in posts]), PostFlag.resolution.is_(None))
             .group_by(PostFlag.post_id)).all())

@@ -66,3 +66,10 @@ REPORTED_POST = _post_kind("reported post", (
              bulk=BulkChoice("dismiss", "Dismiss reports on the selected", "secondary")),
     REMOVE_SPAMMER,
 ), is_waiting=has_open_reports)
+
+# Not in the queue: a hidden post waits for nothing, but bringing it back is a decision like the others,
+# taken from the post's page.
+HIDDEN_POST = _post_kind("hidden post", (
+    Decision("unhide", "Show again", lambda post, by, _reason: moderation.unhide_post(post, by),
+             "The post in “{title}” is visible again.", style="secondary"),
+), is_waiting=lambda post: post.state == PostState.HIDDEN)

@@ -9,6 +9,7 @@ from flask import current_app
 from kb.auth.service import why_unverified
 from kb.board.models import BoardCategory, BoardPost, BoardThread, PostState
 from kb.platform import clock
+from kb.platform.permissions import is_moderator
 from kb.platform.text import plural
 
 AUTHOR_EDITABLE = (PostState.VISIBLE, PostState.HELD)
@@ -16,10 +17,6 @@ AUTHOR_EDITABLE = (PostState.VISIBLE, PostState.HELD)
 
 def signed_in(user) -> bool:
     return bool(getattr(user, "is_authenticated", False))
-
-
-def is_moderator(user) -> bool:
-    return signed_in(user) and user.is_moderator
 
 
 def is_author(user, post: BoardPost) -> bool:

@@ -16,6 +16,7 @@ from kb.board.service import BoardError, RateLimited
 from kb.library.models import Kind, Status
 from kb.library.queries import get_item
 from kb.platform.http import LARGEST_ID, id_argument, page_argument, query_arguments
+from kb.platform.permissions import is_moderator
 from kb.platform.text import member_name
 
 INVALID = 422
@@ -187,7 +188,7 @@ def render_thread(thread: BoardThread, reply_form: ReplyForm, marks: queries.Mem
             shown.append(thread.last_activity_at)
         service.mark_read(current_user, thread, max(shown) if shown else None, marks.read_at)
     move_form = None
-    if rules.is_moderator(current_user):
+    if is_moderator(current_user):
         move_form = MoveForm(category=thread.category.slug)
         move_form.category.choices = [(category.slug, category.title) for category in queries.categories()]
     return render_template("board/thread.html", thread=thread, page=page, reply_form=reply_form,

@@ -16,6 +16,7 @@ from kb.library.models import LibraryItem, Status
 from kb.platform import audit, clock
 from kb.platform.extensions import db
 from kb.platform.ordering import at_the_end, move_within
+from kb.platform.permissions import require_moderator
 from kb.platform.text import one_line, slugify
 from kb.themes.models import Theme
 
@@ -25,11 +26,6 @@ LOCAL_ADDRESS = re.compile(rf"^(?:https?://[^/\s]+)?/({ADDRESS_PREFIXES}|board/t
 
 class CollectionError(Exception):
     """A rule said no; the message is written for the person at the keyboard."""
-
-
-def _require_moderator(by: User) -> None:
-    if not (getattr(by, "is_authenticated", False) and by.is_moderator):
-        raise CollectionError("Only moderators make collections.")
 
 
 def all_collections() -> list[Collection]:
@@ -44,7 +40,7 @@ def for_theme(theme: Theme) -> list[Collection]:
 
 
 def save(collection: Collection | None, title: str, introduction: str, theme: Theme | None, by: User) -> Collection:
-    _require_moderator(by)
+    require_moderator(by, CollectionError, "Only moderators make collections.")
     title = one_line(title or "")
     if not 3 <= len(title) <= TITLE_MAX:
         raise CollectionError(f"The title must be 3 to {TITLE_MAX} characters long.")
@@ -64,7 +60,7 @@ def save(collection: Collection | None, title: str, introduction: str, theme: Th
 def add_entry(collection: Collection, address: str, note: str, by: User, title: str = "") -> CollectionEntry:
     """Add a published case study or lesson, a visible board thread (by its address), or an
     external resource (a web address with a title)."""
-    _require_moderator(by)
+    require_moderator(by, CollectionError, "Only moderators make collections.")
     address, note = one_line(address or ""), (note or "").strip()
     if len(note) > NOTE_MAX:
         raise CollectionError(f"Keep the note to {NOTE_MAX} characters or fewer.")
@@ -106,7 +102,7 @@ def described(entry: CollectionEntry) -> str:
 
 
 def remove_entry(entry: CollectionEntry, by: User) -> None:
-    _require_moderator(by)
+    require_moderator(by, CollectionError, "Only moderators make collections.")
     collection = entry.collection
     # The row goes: the log says what it was, so it still reads right afterwards.
     audit.record(by, "remove from collection", "collection", collection.id, collection.title,
@@ -118,7 +114,7 @@ def remove_entry(entry: CollectionEntry, by: User) -> None:
 
 
 def move_entry(entry: CollectionEntry, step: int, by: User) -> None:
-    _require_moderator(by)
+    require_moderator(by, CollectionError, "Only moderators make collections.")
     if not move_within(list(entry.collection.entries), entry, step):
         raise CollectionError(at_the_end(step))
     audit.record(by, "reorder collection", "collection", entry.collection.id, entry.collection.title,

@@ -8,12 +8,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from kb.auth.models import User
-from kb.library import rules
 from kb.library.models import FeaturedItem, LibraryItem, Status
 from kb.library.service import InvalidTransition, LibraryError
 from kb.platform import audit, clock
 from kb.platform.extensions import db
 from kb.platform.ordering import at_the_end, move_within
+from kb.platform.permissions import is_moderator
 from kb.themes.models import Theme
 
 
@@ -36,7 +36,7 @@ def featured(theme: Theme | None, published_only: bool = True) -> list[FeaturedI
 
 
 def feature(item: LibraryItem, theme: Theme | None, by: User) -> None:
-    if not (rules.is_moderator(by) and item.status == Status.PUBLISHED):
+    if not (is_moderator(by) and item.status == Status.PUBLISHED):
         raise InvalidTransition("Only published items can be featured, and only by a moderator.")
     if theme is not None and theme not in item.themes:
         raise LibraryError("An item can only be featured on the page of one of its themes.")
@@ -55,7 +55,7 @@ def feature(item: LibraryItem, theme: Theme | None, by: User) -> None:
 
 
 def unfeature(entry: FeaturedItem, by: User) -> None:
-    if not rules.is_moderator(by):
+    if not is_moderator(by):
         raise InvalidTransition("Only moderators change what is featured.")
     # The entry's row goes; the log keeps which item it was and where, in words.
     audit.record(by, "unfeature", entry.item.kind, entry.item_id, entry.item.title,
@@ -66,7 +66,7 @@ def unfeature(entry: FeaturedItem, by: User) -> None:
 
 def move(entry: FeaturedItem, by: User, step: int) -> None:
     """Swap with the neighbour above (-1) or below (1) in the same place."""
-    if not rules.is_moderator(by):
+    if not is_moderator(by):
         raise InvalidTransition("Only moderators change what is featured.")
     if not move_within(featured(entry.theme, published_only=False), entry, step):
         raise LibraryError(at_the_end(step))

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from kb.auth.service import why_unverified
 from kb.library.models import Kind, LibraryItem, Status
+from kb.platform.permissions import is_moderator
 
 EDITABLE_BY_AUTHOR = (Status.DRAFT, Status.CHANGES_REQUESTED)
 PUBLIC = (Status.PUBLISHED, Status.ARCHIVED)
 AWAITING_REVIEW = (Status.SUBMITTED, Status.RESUBMITTED)
-
-
-def is_moderator(user) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_moderator)
 
 
 def is_author(user, item: LibraryItem) -> bool:

@@ -23,7 +23,7 @@ from kb.library.models import (
     Tag,
 )
 from kb.notifications import service as email_notifications
-from kb.platform import clock, versions
+from kb.platform import clock
 from kb.platform.extensions import db
 from kb.platform.markup import render_markdown
 from kb.platform.text import one_line, slugify, unix_newlines
@@ -40,10 +40,6 @@ class NotAllowed(LibraryError):
 
 class InvalidTransition(LibraryError):
     pass
-
-
-class ChangedSinceShown(LibraryError):
-    """The item changed after the moderator was shown it; nothing was decided."""
 
 
 class StaleEdit(LibraryError):
@@ -265,13 +261,6 @@ def _propose_edit(item: LibraryItem, fields: ItemFields, by: User, note: str) ->
     record_revision(item, by, note or "Edit proposed", snapshot=snapshot, state=RevisionState.PENDING)
     item.has_pending_edit = True
     item.awaiting_since = clock.now()
-
-
-def check_as_shown(item: LibraryItem, seen_revision: int | None) -> None:
-    """A moderator's decision applies to the revision they were shown: refuse it if there is a newer one."""
-    refusal = versions.changed_since_shown(seen_revision, item.revision_number, f"“{item.title}”")
-    if refusal:
-        raise ChangedSinceShown(refusal)
 
 
 def approve_edit(item: LibraryItem, by: User, note: str = "") -> None:

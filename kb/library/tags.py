@@ -6,11 +6,11 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 
 from kb.auth.models import User
-from kb.library import rules
 from kb.library.models import TAG_MAX, LibraryItem, Status, Tag, TagAlias, item_tags
 from kb.library.service import LibraryError, NotAllowed
 from kb.platform import audit
 from kb.platform.extensions import db
+from kb.platform.permissions import is_moderator
 from kb.platform.text import one_line, plural
 
 
@@ -48,7 +48,7 @@ def _items_of(tag: Tag) -> list[LibraryItem]:
 
 def rename_or_merge(tag: Tag, new_name: str, by: User) -> str:
     """Rename the tag; if the new name is another tag already, merge into it. Returns what happened."""
-    if not rules.is_moderator(by):
+    if not is_moderator(by):
         raise NotAllowed("Only moderators rename or merge tags.")
     new_name = one_line(new_name or "").lower()
     if not new_name or len(new_name) > TAG_MAX:

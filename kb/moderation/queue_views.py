@@ -11,7 +11,7 @@ from kb.moderation.models import ReasonUse, SavedReason
 from kb.platform import versions
 from kb.platform.extensions import db
 from kb.platform.http import page_argument
-from kb.platform.permissions import moderator_required
+from kb.platform.permissions import is_moderator, moderator_required
 from kb.themes.service import list_themes
 
 INVALID = 422
@@ -22,7 +22,7 @@ TAB = "<any(submissions, held, reports):tab>"
 def moderation_count():
     # Moderators see how much is waiting in the navigation; nobody else pays for the counting.
     def waiting_total() -> int:
-        if not (current_user.is_authenticated and current_user.is_moderator):
+        if not is_moderator(current_user):
             return 0
         return sum(waiting_counts().values())
     return {"moderation_waiting": waiting_total}

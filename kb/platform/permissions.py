@@ -1,5 +1,7 @@
-"""Decorators for the roles every feature shares: anonymous visitors are sent to log in (scripts
-get 401 from the login manager), members who may not are refused with 403.
+"""The roles every feature shares, asked one way: `is_moderator(user)` (anyone: a visitor, a former
+member (None) or a member), `require_moderator(user, refusal)` in a service, and the decorators for
+views: anonymous visitors are sent to log in (scripts get 401 from the login manager), members who
+may not are refused with 403.
 
 Each decorator records the role on the view it returns (`required_role`), so the tests read who may
 act from the routes themselves instead of from a list kept by hand."""
@@ -10,6 +12,27 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
+
+ONLY_MODERATORS = "Only moderators can do that."
+
+
+def is_signed_in(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def is_moderator(user) -> bool:
+    """A signed-in moderator or admin; a visitor, or nobody (a former member), is not."""
+    return is_signed_in(user) and user.is_moderator
+
+
+def is_admin(user) -> bool:
+    return is_signed_in(user) and user.is_admin
+
+
+def require_moderator(user, refusal: type[Exception], message: str = ONLY_MODERATORS) -> None:
+    """In a service: refuse with the feature's own error unless a moderator is acting."""
+    if not is_moderator(user):
+        raise refusal(message)
 
 
 def _requires(role: str, allowed):
@@ -25,8 +48,8 @@ def _requires(role: str, allowed):
     return decorator
 
 
-moderator_required = _requires("moderator", lambda user: user.is_moderator)
-admin_required = _requires("admin", lambda user: user.is_admin)
+moderator_required = _requires("moderator", is_moderator)
+admin_required = _requires("admin", is_admin)
 
 
 def required_role(view) -> str | None:

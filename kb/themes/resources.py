@@ -12,6 +12,7 @@ from kb.auth.models import User
 from kb.platform import audit
 from kb.platform.extensions import db
 from kb.platform.ordering import at_the_end
+from kb.platform.permissions import require_moderator
 from kb.platform.text import one_line
 from kb.themes.models import Theme, ThemeResource
 
@@ -28,11 +29,6 @@ class ResourceFields:
     publisher: str = ""
 
 
-def _require_moderator(by: User) -> None:
-    if not (getattr(by, "is_authenticated", False) and by.is_moderator):
-        raise ResourceError("Only moderators change the reading lists.")
-
-
 def _apply(resource: ThemeResource, fields: ResourceFields) -> None:
     resource.title = one_line(fields.title)
     resource.url = one_line(fields.url)
@@ -46,7 +42,7 @@ def resources_of(theme: Theme) -> list[ThemeResource]:
 
 
 def add(theme: Theme, fields: ResourceFields, by: User) -> ThemeResource:
-    _require_moderator(by)
+    require_moderator(by, ResourceError, "Only moderators change the reading lists.")
     last = db.session.scalar(select(func.max(ThemeResource.position)).where(ThemeResource.theme_id == theme.id))
     resource = ThemeResource(theme_id=theme.id, position=(last or 0) + 1)
     _apply(resource, fields)
@@ -59,7 +55,7 @@ def add(theme: Theme, fields: ResourceFields, by: User) -> ThemeResource:
 
 
 def update(resource: ThemeResource, fields: ResourceFields, by: User) -> None:
-    _require_moderator(by)
+    require_moderator(by, ResourceError, "Only moderators change the reading lists.")
     _apply(resource, fields)
     resource.theme.resources_curated = True
     audit.record(by, "edit resource", "resource", resource.id, resource.title, f"on {resource.theme.title}")
@@ -67,7 +63,7 @@ def update(resource: ThemeResource, fields: ResourceFields, by: User) -> None:
 
 
 def set_retired(resource: ThemeResource, retired: bool, by: User) -> None:
-    _require_moderator(by)
+    require_moderator(by, ResourceError, "Only moderators change the reading lists.")
     if resource.retired == retired:
         raise ResourceError("It is already " + ("retired." if retired else "on the theme page."))
     resource.retired = retired
@@ -79,7 +75,7 @@ def set_retired(resource: ThemeResource, retired: bool, by: User) -> None:
 
 def move(resource: ThemeResource, step: int, by: User) -> None:
     """Swap with the neighbour above (-1) or below (1)."""
-    _require_moderator(by)
+    require_moderator(by, ResourceError, "Only moderators change the reading lists.")
     listed = resources_of(resource.theme)
     index = listed.index(resource)
     if not 0 <= index + step < len(listed):

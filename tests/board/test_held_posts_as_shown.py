@@ -75,3 +75,34 @@ def test_a_trusted_members_edit_stays_visible(board, people, client_of):
     post(client_of(people["mod"]), f"/board/p/{held.id}/approve")
     post(ben, f"/board/p/{held.id}/edit", {"body": "A small correction"})
     assert fresh(held.id).state == PostState.VISIBLE
+
+
+def what_a_decision_leaves(board, people, client_of, title: str, decide) -> tuple:
+    """The audit entry, the author's in-app message and the moderator's flash a decision leaves."""
+    from sqlalchemy import select
+
+    from kb.platform.audit import AuditEntry
+    from kb.platform.inbox import Notification
+
+    board.config["KB_PREMODERATION_POSTS"] = 3
+    ben, mod = client_of(people["ben"]), client_of(people["mod"])
+    start(ben, title=title, body="How do we start a compact?")
+    held = posts_in(the_thread(title))[0]
+    told = mod.get(decide(mod, held).headers["Location"]).get_data(as_text=True)
+    entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    note = db.session.scalars(select(Notification).where(Notification.user_id == people["ben"].id)
+                              .order_by(Notification.id.desc())).first()
+    flash = re.search(r"Approved the post in “[^”]+”", told)
+    return (entry.action, entry.target_type, note.message.replace(title, "T"),
+            flash.group(0).replace(title, "T") if flash else None)
+
+
+def test_approving_from_the_post_page_is_the_same_decision_as_from_the_queue(board, people, client_of):
+    """One pipeline: the same audit entry, the same words to the author and to the moderator."""
+    from_page = what_a_decision_leaves(board, people, client_of, "Asked on the page",
+                                       lambda mod, held: post(mod, f"/board/p/{held.id}/approve"))
+    from_queue = what_a_decision_leaves(board, people, client_of, "Asked in the queue",
+                                        lambda mod, held: post(mod, f"/moderation/held/{held.id}",
+                                                               {"decision": "approve"}))
+    assert from_page == from_queue
+    assert from_page[0] == "approve post" and from_page[3] == "Approved the post in “T”"
