@@ -14,7 +14,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from kb.auth import sessions
 from kb.auth.models import SUSPENSION_REASON_MAX, LoginAttempt, Role, SignedInSession, User
-from kb.platform import audit, clock
+from kb.platform import audit, clock, mail
+from kb.platform.dates import date_and_time
 from kb.platform.extensions import db
 from kb.platform.inbox import notify
 from kb.platform.text import one_line
@@ -274,10 +275,12 @@ def set_role(email: str, role: Role) -> User:
     return user
 
 
-def suspend_member(member: User, until: datetime, reason: str, by: User | None, commit: bool = True) -> None:
-    """The one way an account is suspended, from a moderator's page or the command line (`by` None:
-    the operator). The member can still read but not post or report, is told why and until when,
-    and the audit log records it. Who may suspend whom is the caller's rule to check."""
+def suspend_member(member: User, *, until: datetime, reason: str, by: User | None, commit: bool = True) -> None:
+    """The one way an account is suspended, from the members pages, a removal as spammer or the
+    command line (`by` None: the operator). The member can still read but not post or report, is
+    told why and until when (in-app, and by mail if their address is verified: an account matter, not
+    a notification they can turn off), and the audit log records it. Who may suspend whom is the
+    caller's rule to check."""
     reason = (reason or "").strip()
     if not reason:
         raise AuthError("Give the reason for the suspension: the member is shown it.")
@@ -286,18 +289,26 @@ def suspend_member(member: User, until: datetime, reason: str, by: User | None, 
     member.suspended_until, member.suspension_reason = until, reason[:SUSPENSION_REASON_MAX]
     audit.record(by, "suspend member", "member", member.id, member.display_name,
                  f"until {until:%Y-%m-%d %H:%M} UTC: {reason}")
-    notify(member, f"Your account is suspended until {until:%H:%M} UTC on {until.day} {until:%B %Y}: you can "
-                   f"read but not post or report posts. Reason: {reason[:SUSPENSION_REASON_MAX]}")
+    when = date_and_time(until)
+    notify(member, f"Your account is suspended until {when}: you can read but not post or report posts. "
+                   f"Reason: {reason[:SUSPENSION_REASON_MAX]}")
+    if member.email_verified:
+        mail.queue(member.email, "account_suspended", "Your Common Ground account is suspended", user=member,
+                   name=member.display_name, until=when, reason=reason[:SUSPENSION_REASON_MAX])
     if commit:
         db.session.commit()
 
 
-def lift_member_suspension(member: User, by: User | None) -> None:
-    """End a suspension early, recorded in the audit log."""
+def lift_member_suspension(member: User, *, by: User | None) -> None:
+    """End a suspension early, recorded in the audit log; the member is told they can post again."""
     if not member.is_suspended():
         raise AuthError("This member is not suspended.")
     member.suspended_until = member.suspension_reason = None
     audit.record(by, "unsuspend member", "member", member.id, member.display_name)
+    notify(member, "Your suspension has been lifted: you can post and report posts again.")
+    if member.email_verified:
+        mail.queue(member.email, "account_restored", "You can post on Common Ground again", user=member,
+                   name=member.display_name)
     db.session.commit()
 
 
@@ -306,7 +317,7 @@ def suspend(email: str, until: datetime, reason: str) -> User:
     user = find_user_by_email(email)
     if user is None:
         raise UserNotFound(email)
-    suspend_member(user, until, reason, by=None)
+    suspend_member(user, until=until, reason=reason, by=None)
     return user
 
 

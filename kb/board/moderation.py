@@ -145,27 +145,6 @@ def move_thread(thread: BoardThread, to: BoardCategory, by: User) -> None:
     db.session.commit()
 
 
-def suspend_member(member: User, by: User, until: datetime, reason: str, commit: bool = True) -> None:
-    """They can still read, but cannot post or report, and are told why and until when."""
-    require_moderator(by, NotAllowed)
-    if not rules.can_suspend(by, member):
-        raise NotAllowed(rules.why_cannot_act_on(by, member))
-    try:
-        accounts.suspend_member(member, until, reason, by=by, commit=commit)
-    except accounts.AuthError as error:
-        raise BoardError(str(error)) from None
-
-
-def lift_suspension(member: User, by: User) -> None:
-    require_moderator(by, NotAllowed)
-    if not rules.can_lift_suspension(by, member):
-        raise NotAllowed(rules.why_cannot_act_on(by, member))
-    try:
-        accounts.lift_member_suspension(member, by=by)
-    except accounts.AuthError as error:
-        raise BoardError(str(error)) from None
-
-
 # --- categories and watched words --------------------------------------------------------------
 
 def _category_fields(title: str, description: str) -> tuple[str, str]:
@@ -256,7 +235,10 @@ def remove_spammer(member: User, by: User, until: datetime, reason: str) -> int:
     require_moderator(by, NotAllowed)
     if not rules.can_remove_spammer(by, member):
         raise NotAllowed("Moderators and admins cannot be removed as spammers.")
-    suspend_member(member, by, until, reason, commit=False)
+    try:
+        accounts.suspend_member(member, until=until, reason=reason, by=by, commit=False)
+    except accounts.AuthError as error:
+        raise BoardError(str(error)) from None
     hidden = 0
     hidden_by_reports = (BoardPost.state == PostState.HIDDEN.value) & BoardPost.state_changed_by_id.is_(None)
     for post in db.session.scalars(select(BoardPost).where(BoardPost.author_id == member.id, or_(

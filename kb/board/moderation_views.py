@@ -5,9 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from kb.auth.forms import SuspendForm
-from kb.auth.models import User
-from kb.board import bp, moderation, queries, rules
+from kb.board import bp, moderation, queries
 from kb.board.forms import CategoryForm, MoveForm, ReasonForm, WatchedWordForm
 from kb.board.models import BoardCategory, WatchedWord
 from kb.board.reviewables import HELD_POST, HIDDEN_POST, REPORTED_POST
@@ -136,36 +134,19 @@ def move_thread(thread_id: int):
                        thread_url(thread))
 
 
-# --- members -----------------------------------------------------------------------------------
+# --- members: their pages moved to /admin/members/<id>/ (kb/moderation/views.py) ------------------
 
 @bp.route("/moderation/members/<id:user_id>/suspend", methods=["GET", "POST"])
 @moderator_required
 def suspend_member(user_id: int):
-    member = db.session.get(User, user_id) or abort(404)
-    form = SuspendForm()
-    if request.method == "POST" and not rules.can_suspend(current_user, member):
-        abort(403)
-    if request.method == "POST" and form.validate_on_submit():
-        try:
-            moderation.suspend_member(member, current_user, form.until.data, form.reason.data)
-        except BoardError as error:
-            form.form_errors.append(str(error))
-        else:
-            flash(f"{member.display_name} is suspended until {form.until.data:%H:%M} UTC on "
-                  f"{form.until.data.day} {form.until.data:%B %Y}.", "success")
-            return redirect(url_for("board.suspend_member", user_id=member.id))
-    status = INVALID if request.method == "POST" else 200
-    return render_template("board/suspend.html", member=member, form=form), status
+    # 308 keeps a POST a POST, with its form and token, for a page opened before the move.
+    return redirect(url_for("moderation.suspend_member", user_id=user_id), code=308)
 
 
 @bp.route("/moderation/members/<id:user_id>/unsuspend", methods=["POST"])
 @moderator_required
 def unsuspend_member(user_id: int):
-    member = db.session.get(User, user_id) or abort(404)
-    if not rules.can_lift_suspension(current_user, member):
-        abort(403)
-    return carried_out(lambda: moderation.lift_suspension(member, current_user),
-                       f"{member.display_name} can post again.", url_for("board.suspend_member", user_id=member.id))
+    return redirect(url_for("moderation.lift_suspension", user_id=user_id), code=308)
 
 
 # --- categories and watched words --------------------------------------------------------------

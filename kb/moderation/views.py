@@ -8,6 +8,7 @@ from datetime import date
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from kb.auth import service as accounts
 from kb.auth.forms import SuspendForm
 from kb.auth.models import Role, User
 from kb.board import moderation as board_moderation
@@ -17,6 +18,7 @@ from kb.board.service import BoardError
 from kb.moderation import bp, members
 from kb.platform import audit, clock
 from kb.platform.csv_export import csv_download
+from kb.platform.dates import date_and_time
 from kb.platform.extensions import db
 from kb.platform.http import page_argument, query_arguments
 from kb.platform.permissions import admin_required, moderator_required
@@ -114,6 +116,40 @@ def render_member(person: User, spam_form: SuspendForm | None = None, status: in
     return render_template("moderation/member.html", member=person, record=members.record_of(person),
                            items=members.contributions_of(person), history=members.moderation_history(person),
                            roles=[role.value for role in Role], spam_form=spam_form), status
+
+
+@bp.route("/admin/members/<id:user_id>/suspend", methods=["GET", "POST"])
+@moderator_required
+def suspend_member(user_id: int):
+    person = db.session.get(User, user_id) or abort(404)
+    form = SuspendForm()
+    if request.method == "POST" and not board_rules.can_suspend(current_user, person):
+        abort(403)
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            accounts.suspend_member(person, until=form.until.data, reason=form.reason.data, by=current_user)
+        except accounts.AuthError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(f"{person.display_name} is suspended until {date_and_time(form.until.data)}.", "success")
+            return redirect(url_for("moderation.suspend_member", user_id=person.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("moderation/suspend.html", member=person, form=form), status
+
+
+@bp.route("/admin/members/<id:user_id>/unsuspend", methods=["POST"])
+@moderator_required
+def lift_suspension(user_id: int):
+    person = db.session.get(User, user_id) or abort(404)
+    if not board_rules.can_lift_suspension(current_user, person):
+        abort(403)
+    try:
+        accounts.lift_member_suspension(person, by=current_user)
+    except accounts.AuthError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"{person.display_name} can post again.", "success")
+    return redirect(url_for("moderation.suspend_member", user_id=person.id))
 
 
 @bp.route("/admin/members/<id:user_id>/remove-spammer", methods=["POST"])

@@ -151,13 +151,13 @@ def test_a_suspended_member_is_signed_out_told_why_and_cannot_post_or_report(boa
     start(ann)
     thread = the_thread()
     until = (clock.now() + timedelta(days=7)).replace(second=0, microsecond=0)
-    response = post(mod, f"/moderation/members/{people['ben'].id}/suspend",
+    response = post(mod, f"/admin/members/{people['ben'].id}/suspend",
                     {"until": until.strftime("%Y-%m-%dT%H:%M"), "reason": ""})
     assert response.status_code == 422 and "Give the reason" in response.get_data(as_text=True)
-    response = post(mod, f"/moderation/members/{people['ben'].id}/suspend",
+    response = post(mod, f"/admin/members/{people['ben'].id}/suspend",
                     {"until": "next tuesday", "reason": "Repeated personal attacks"})
     assert response.status_code == 422 and "Enter the date and time" in response.get_data(as_text=True)
-    post(mod, f"/moderation/members/{people['ben'].id}/suspend",
+    post(mod, f"/admin/members/{people['ben'].id}/suspend",
          {"until": until.strftime("%Y-%m-%dT%H:%M"), "reason": "Repeated personal attacks"})
     # The suspension takes effect at once: the member is signed out and told why and until when.
     board.config["KB_BOARD_PUBLIC"] = True
@@ -168,8 +168,29 @@ def test_a_suspended_member_is_signed_out_told_why_and_cannot_post_or_report(boa
     assert response.status_code in (302, 400) and len(posts_in(thread)) == 1
     log = mod.get("/moderation/log").get_data(as_text=True)
     assert "Suspend member" in log and "Repeated personal attacks" in log
-    post(mod, f"/moderation/members/{people['ben'].id}/unsuspend")
+    post(mod, f"/admin/members/{people['ben'].id}/unsuspend")
     assert post(client_of(people["ben"]), f"/board/t/{thread.id}/reply", {"body": "Back again"}).status_code == 302
+
+
+def test_a_suspended_member_is_told_by_mail_as_well_and_again_when_it_is_lifted(board, people, client_of, mailbox):
+    mod = client_of(people["mod"])
+    until = (clock.now() + timedelta(days=7)).replace(second=0, microsecond=0)
+    post(mod, f"/admin/members/{people['ben'].id}/suspend",
+         {"until": until.strftime("%Y-%m-%dT%H:%M"), "reason": "Repeated personal attacks"})
+    (suspended,) = mailbox.deliver()
+    assert suspended["To"] == people["ben"].email and "suspended" in suspended["Subject"]
+    assert "Repeated personal attacks" in mailbox.text_of(suspended)
+    post(mod, f"/admin/members/{people['ben'].id}/unsuspend")
+    (lifted,) = mailbox.deliver()
+    assert lifted["To"] == people["ben"].email and "post on the discussion board" in mailbox.text_of(lifted)
+
+
+def test_the_suspend_page_moved_to_the_members_pages_and_its_old_address_follows(board, people, client_of):
+    mod = client_of(people["mod"])
+    old = mod.get(f"/moderation/members/{people['ben'].id}/suspend")
+    assert old.status_code == 308 and old.headers["Location"].endswith(f"/admin/members/{people['ben'].id}/suspend")
+    kept = post(mod, f"/moderation/members/{people['ben'].id}/unsuspend")
+    assert kept.status_code == 308 and kept.headers["Location"].endswith(f"/admin/members/{people['ben'].id}/unsuspend")
 
 
 def test_a_suspended_account_still_signed_in_elsewhere_cannot_post(people, client_of):

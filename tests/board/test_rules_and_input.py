@@ -58,7 +58,7 @@ def test_members_cannot_take_moderator_actions(people, client_of, client):
     actions = [f"/board/p/{first.id}/approve", f"/board/p/{first.id}/hide", f"/board/p/{first.id}/unhide",
                f"/board/p/{first.id}/dismiss-reports", f"/board/t/{thread.id}/lock", f"/board/t/{thread.id}/unlock",
                f"/board/t/{thread.id}/pin", f"/board/t/{thread.id}/unpin", f"/board/t/{thread.id}/move",
-               f"/moderation/members/{people['ann'].id}/suspend", f"/moderation/members/{people['ann'].id}/unsuspend",
+               f"/admin/members/{people['ann'].id}/suspend", f"/admin/members/{people['ann'].id}/unsuspend",
                "/moderation/board/categories", "/moderation/watched-words"]
     for url in actions:
         assert post(ben, url, {"reason": "x", "category": "general"}).status_code == 403, url

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from kb.auth import service as accounts
 from kb.auth.models import Role, User
 from kb.board import moderation
 from kb.platform import clock
@@ -25,7 +26,7 @@ def staff(seeded):
 
 
 def suspended_by_an_admin(member: User, admin: User) -> User:
-    moderation.suspend_member(member, admin, clock.now() + timedelta(days=7), "Cooling off")
+    accounts.suspend_member(member, until=clock.now() + timedelta(days=7), reason="Cooling off", by=admin)
     return member
 
 
@@ -37,13 +38,13 @@ def still_suspended(member: User) -> bool:
 def test_a_moderator_cannot_lift_the_suspension_of_a_moderator_or_admin(seeded, staff, target):
     member = suspended_by_an_admin(staff[target], staff["ada"])
     mo = logged_in(seeded, staff["mo"])
-    page = mo.get(f"/moderation/members/{member.id}/suspend").get_data(as_text=True)
+    page = mo.get(f"/admin/members/{member.id}/suspend").get_data(as_text=True)
     assert "Lift the suspension" not in page and "Only an admin can" in page
-    assert post(mo, f"/moderation/members/{member.id}/unsuspend").status_code == 403
+    assert post(mo, f"/admin/members/{member.id}/unsuspend").status_code == 403
     assert still_suspended(member)
     ada = logged_in(seeded, staff["ada"])
-    assert "Lift the suspension" in ada.get(f"/moderation/members/{member.id}/suspend").get_data(as_text=True)
-    post(ada, f"/moderation/members/{member.id}/unsuspend")
+    assert "Lift the suspension" in ada.get(f"/admin/members/{member.id}/suspend").get_data(as_text=True)
+    post(ada, f"/admin/members/{member.id}/unsuspend")
     assert not still_suspended(member)
 
 
@@ -62,9 +63,9 @@ def test_a_moderator_cannot_suspend_or_remove_as_spammer_a_moderator_or_admin(se
     member = staff[target]
     mo = logged_in(seeded, staff["mo"])
     page = mo.get(f"/admin/members/{member.id}").get_data(as_text=True)
-    assert "Remove as a spammer" not in page and f"/moderation/members/{member.id}/suspend\"" not in page
-    assert "Only an admin can" in mo.get(f"/moderation/members/{member.id}/suspend").get_data(as_text=True)
-    response = post(mo, f"/moderation/members/{member.id}/suspend", {"until": UNTIL, "reason": "Disagreement"})
+    assert "Remove as a spammer" not in page and f"/admin/members/{member.id}/suspend\"" not in page
+    assert "Only an admin can" in mo.get(f"/admin/members/{member.id}/suspend").get_data(as_text=True)
+    response = post(mo, f"/admin/members/{member.id}/suspend", {"until": UNTIL, "reason": "Disagreement"})
     assert response.status_code == 403
     response = post(mo, f"/admin/members/{member.id}/remove-spammer",
                     {"spam-until": UNTIL, "spam-reason": "Disagreement"})
@@ -74,9 +75,9 @@ def test_a_moderator_cannot_suspend_or_remove_as_spammer_a_moderator_or_admin(se
 
 def test_an_admin_suspends_and_lifts_a_moderators_suspension_but_never_their_own(seeded, staff):
     ada = logged_in(seeded, staff["ada"])
-    post(ada, f"/moderation/members/{staff['max'].id}/suspend", {"until": UNTIL, "reason": "Cooling off"})
+    post(ada, f"/admin/members/{staff['max'].id}/suspend", {"until": UNTIL, "reason": "Cooling off"})
     assert still_suspended(staff["max"])
-    response = post(ada, f"/moderation/members/{staff['ada'].id}/suspend", {"until": UNTIL, "reason": "Me"})
+    response = post(ada, f"/admin/members/{staff['ada'].id}/suspend", {"until": UNTIL, "reason": "Me"})
     assert response.status_code == 403 and not still_suspended(staff["ada"])
 
 

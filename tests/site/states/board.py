@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from kb.auth import service as accounts
 from kb.board import moderation
 from kb.board import service as board
 from kb.board.models import BoardCategory, WatchedWord
@@ -81,7 +82,7 @@ def board_states(site: Site) -> None:
     current_app.config["KB_PREMODERATION_POSTS"] = was
     moderation.remove_spammer(spammer, by=moderator, until=clock.now() + timedelta(days=365), reason="Spam.")
     suspended = site.person("suspended")
-    moderation.suspend_member(suspended, by=moderator, until=clock.now() + timedelta(days=7),
+    accounts.suspend_member(suspended, by=moderator, until=clock.now() + timedelta(days=7),
                               reason=f"Cooling off {site.secret('suspension reason', MODERATORS)}")
     moderation.add_watched_word(site.secret("watched word", MODERATORS), by=moderator)
     site.refs.update(members_thread=thread, held_post=held)
@@ -107,8 +108,10 @@ def board_states(site: Site) -> None:
                                                "moderator": 200, "admin": 200})
     site.page(f"/board/p/{reported.id}/hide", MODERATORS_ONLY)
     for person in (suspended, spammer, author):
-        site.page(f"/moderation/members/{person.id}/suspend", MODERATORS_ONLY)
+        site.page(f"/admin/members/{person.id}/suspend", MODERATORS_ONLY)
         site.page(f"/admin/members/{person.id}", MODERATORS_ONLY)
+    # The address the suspend page had before it joined the members pages still leads there.
+    site.page(f"/moderation/members/{suspended.id}/suspend", {**MODERATORS_ONLY, "moderator": 308, "admin": 308})
     site.page(f"/moderation/board/categories/{general.id}", MODERATORS_ONLY)
     site.page("/moderation/board/categories", MODERATORS_ONLY)
     site.page("/moderation/watched-words", MODERATORS_ONLY)
@@ -118,7 +121,7 @@ def board_states(site: Site) -> None:
     site.form(f"/board/p/{opening.id}/edit", "member")
     site.form(f"/board/p/{reported.id}/flag", "author")
     site.form(f"/board/p/{reported.id}/hide", "moderator")
-    site.form(f"/moderation/members/{site.people['author'].id}/suspend", "moderator")
+    site.form(f"/admin/members/{site.people['author'].id}/suspend", "moderator")
     site.form("/moderation/board/categories", "moderator")
     site.form(f"/moderation/board/categories/{general.id}", "moderator")
     site.form("/moderation/watched-words", "moderator")
