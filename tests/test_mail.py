@@ -21,16 +21,22 @@ NOW = datetime(2026, 11, 28, 9, 0)
 
 
 def queue_one(to="priya@example.org", **extra) -> MailOutbox:
-    row = mail.queue(to, "reset_password", "Reset your Common Ground password", name="Priya <b>Shah</b>",
-                     link="https://example.org/reset-password/abc", minutes=60, **extra)
+    row = mail.queue(
+        to,
+        "reset_password",
+        "Reset your Common Ground password",
+        name="Priya <b>Shah</b>",
+        link="https://example.org/reset-password/abc",
+        minutes=60,
+        **extra,
+    )
     db.session.commit()
     return row
 
 
 def test_mail_urls_are_read_with_their_parts(tmp_path):
     smtp = parse_mail_url("smtp://sam%40x:p%3Ass@mail.example.org:587?starttls=1")
-    assert smtp == MailUrl("smtp", host="mail.example.org", port=587, username="sam@x", password="p:ss",
-                           starttls=True)
+    assert smtp == MailUrl("smtp", host="mail.example.org", port=587, username="sam@x", password="p:ss", starttls=True)
     assert parse_mail_url("smtp://localhost").port == 25
     assert parse_mail_url("file://instance/mail", project_root=tmp_path).folder == tmp_path / "instance" / "mail"
     assert parse_mail_url("file:///var/mail/kb").folder == Path("/var/mail/kb")
@@ -163,8 +169,13 @@ def test_waits_grow_to_a_limit_and_a_message_is_given_up_in_the_end(app):
         clock.freeze(clock.now() + mail.LONGEST_WAIT)
     row = db.session.scalar(select(MailOutbox))
     assert row.failed_at is not None and row.attempts == mail.MAX_ATTEMPTS
-    assert mail.backlog() | {"oldest_seconds": 0} == {"waiting": 0, "retrying": 0, "given_up": 1,
-                                                      "sent_last_week": 0, "oldest_seconds": 0}
+    assert mail.backlog() | {"oldest_seconds": 0} == {
+        "waiting": 0,
+        "retrying": 0,
+        "given_up": 1,
+        "sent_last_week": 0,
+        "oldest_seconds": 0,
+    }
 
 
 def test_the_default_writes_eml_files_a_newcomer_can_open(app, tmp_path):
@@ -228,8 +239,10 @@ def test_a_subject_stored_with_a_line_break_goes_out_on_one_line(app, mailbox):
     db.session.commit()
     [message] = mailbox.deliver()
     assert message["Subject"] == "New case study: “Joint training for councillors”"
-    assert mail.queue("a@example.org", "reset_password", "Two\u2028lines", name="A", link="x", minutes=60
-                      ).subject == "Two lines"
+    assert (
+        mail.queue("a@example.org", "reset_password", "Two\u2028lines", name="A", link="x", minutes=60).subject
+        == "Two lines"
+    )
 
 
 def test_mail_send_reports_a_failed_message_in_one_line_and_succeeds(app, runner, mailbox):

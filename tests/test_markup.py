@@ -5,8 +5,15 @@ from kb.platform.markup import render_markdown
 
 def test_allowed_markdown_renders():
     html = render_markdown("## Heading\n\n- **bold** and *em*\n\n> quote\n\n`code`\n\n| a | b |\n|---|---|\n| 1 | 2 |")
-    for fragment in ("<h2>Heading</h2>", "<strong>bold</strong>", "<em>em</em>", "<blockquote>", "<code>code</code>",
-                     "<table>", "<td>1</td>"):
+    for fragment in (
+        "<h2>Heading</h2>",
+        "<strong>bold</strong>",
+        "<em>em</em>",
+        "<blockquote>",
+        "<code>code</code>",
+        "<table>",
+        "<td>1</td>",
+    ):
         assert fragment in html
 
 

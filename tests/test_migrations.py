@@ -25,8 +25,9 @@ def _not_search_tables(_object, name, type_, reflected, _compare_to):
 
 def test_models_and_migrations_do_not_drift(app):
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True,
-                                                               "include_object": _not_search_tables})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": _not_search_tables}
+        )
         differences = compare_metadata(context, db.metadata)
     assert differences == [], "run `flask db migrate` and review the new revision"
 
@@ -65,8 +66,11 @@ def test_no_table_hands_out_an_id_twice(app):
     numbered = [table for table in db.metadata.sorted_tables if _numbered_by_id(table)]
     assert len(numbered) > 30
     assert [table.name for table in numbered if "AUTOINCREMENT" not in made[table.name]] == []
-    assert [table.name for table in numbered
-            if "AUTOINCREMENT" not in str(CreateTable(table).compile(dialect=sqlite.dialect()))] == []
+    assert [
+        table.name
+        for table in numbered
+        if "AUTOINCREMENT" not in str(CreateTable(table).compile(dialect=sqlite.dialect()))
+    ] == []
 
 
 def test_the_upgrade_to_autoincrement_keeps_rows_and_links_and_skips_ids_known_to_be_used(tmp_path):
@@ -75,20 +79,35 @@ def test_the_upgrade_to_autoincrement_keeps_rows_and_links_and_skips_ids_known_t
         upgrade(revision="0024")
         with db.engine.begin() as connection:
             for number in (1, 2, 3):
-                connection.execute(text(
-                    "INSERT INTO users (id, email, display_name, organisation, sector, role, password_hash, "
-                    "created_at) VALUES (:id, :email, 'Someone', '', 'other', 'member', 'x', '2026-01-01')"),
-                    {"id": number, "email": f"person{number}@example.org"})
-            connection.execute(text("INSERT INTO notifications (user_id, message, link, created_at) "
-                                    "VALUES (2, 'Your case study was published', '/', '2026-01-02')"))
+                connection.execute(
+                    text(
+                        "INSERT INTO users (id, email, display_name, organisation, sector, role, password_hash, "
+                        "created_at) VALUES (:id, :email, 'Someone', '', 'other', 'member', 'x', '2026-01-01')"
+                    ),
+                    {"id": number, "email": f"person{number}@example.org"},
+                )
+            connection.execute(
+                text(
+                    "INSERT INTO notifications (user_id, message, link, created_at) "
+                    "VALUES (2, 'Your case study was published', '/', '2026-01-02')"
+                )
+            )
             connection.execute(text("DELETE FROM users WHERE id = 3"))
             # A post and a case study that are gone, still named by the audit log and a removed search document.
-            connection.execute(text("INSERT INTO audit_log (actor_id, actor_name, action, target_type, target_id, "
-                                    "target_label, reason, created_at) VALUES (1, 'Someone', 'hide post', "
-                                    "'board post', 40, 'A thread', '', '2026-01-03')"))
-            connection.execute(text("INSERT INTO document_vectors (doc_key, content_type, visibility, themes, "
-                                    "fingerprint, vector, revision) VALUES ('library_item:70', 'case_study', "
-                                    "'removed', '', '', x'', 1)"))
+            connection.execute(
+                text(
+                    "INSERT INTO audit_log (actor_id, actor_name, action, target_type, target_id, "
+                    "target_label, reason, created_at) VALUES (1, 'Someone', 'hide post', "
+                    "'board post', 40, 'A thread', '', '2026-01-03')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO document_vectors (doc_key, content_type, visibility, themes, "
+                    "fingerprint, vector, revision) VALUES ('library_item:70', 'case_study', "
+                    "'removed', '', '', x'', 1)"
+                )
+            )
         upgrade()
         with db.engine.begin() as connection:
             assert connection.execute(text("SELECT id FROM users ORDER BY id")).scalars().all() == [1, 2]
@@ -97,14 +116,20 @@ def test_the_upgrade_to_autoincrement_keeps_rows_and_links_and_skips_ids_known_t
             assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
             sequences = dict(connection.execute(text("SELECT name, seq FROM sqlite_sequence")).all())
             assert (sequences["users"], sequences["board_posts"], sequences["library_items"]) == (2, 40, 70)
-            connection.execute(text(
-                "INSERT INTO users (email, display_name, organisation, sector, role, password_hash, created_at) "
-                "VALUES ('new@example.org', 'New', '', 'other', 'member', 'x', '2026-02-01')"))
+            connection.execute(
+                text(
+                    "INSERT INTO users (email, display_name, organisation, sector, role, password_hash, created_at) "
+                    "VALUES ('new@example.org', 'New', '', 'other', 'member', 'x', '2026-02-01')"
+                )
+            )
             connection.execute(text("DELETE FROM users WHERE email = 'new@example.org'"))
         with db.engine.begin() as connection:
-            connection.execute(text(
-                "INSERT INTO users (email, display_name, organisation, sector, role, password_hash, created_at) "
-                "VALUES ('newer@example.org', 'Newer', '', 'other', 'member', 'x', '2026-02-02')"))
+            connection.execute(
+                text(
+                    "INSERT INTO users (email, display_name, organisation, sector, role, password_hash, created_at) "
+                    "VALUES ('newer@example.org', 'Newer', '', 'other', 'member', 'x', '2026-02-02')"
+                )
+            )
             assert connection.execute(text("SELECT id FROM users WHERE email = 'newer@example.org'")).scalar() == 4
         # The audit log's triggers came back with its table: it still refuses deletions.
         with pytest.raises(DBAPIError, match="never changed or removed"), db.engine.begin() as connection:
@@ -122,10 +147,13 @@ def test_titles_and_names_saved_with_line_breaks_are_put_on_one_line(tmp_path):
         db.session.commit()
         message_id = message.id
         with db.engine.begin() as connection:
-            connection.execute(text("UPDATE users SET display_name = :name, organisation = :organisation"),
-                               {"name": "Sam\r\nOkafor", "organisation": "Forum\u2028North"})
-            connection.execute(text("UPDATE mail_outbox SET subject = :subject"),
-                               {"subject": "New case study: “Joint\ntraining”"})
+            connection.execute(
+                text("UPDATE users SET display_name = :name, organisation = :organisation"),
+                {"name": "Sam\r\nOkafor", "organisation": "Forum\u2028North"},
+            )
+            connection.execute(
+                text("UPDATE mail_outbox SET subject = :subject"), {"subject": "New case study: “Joint\ntraining”"}
+            )
         db.session.remove()
         upgrade()
         user = db.session.get(User, user_id)

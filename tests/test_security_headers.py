@@ -13,8 +13,10 @@ EXPECTED = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
-POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-          "base-uri 'none'; object-src 'none'; frame-ancestors 'none'")
+POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "base-uri 'none'; object-src 'none'; frame-ancestors 'none'"
+)
 
 
 @pytest.fixture
@@ -40,15 +42,18 @@ def assert_secured(response):
     assert "Strict-Transport-Security" not in response.headers
 
 
-@pytest.mark.parametrize(("path", "status"), [
-    ("/", 200),                               # an HTML page
-    ("/healthz", None),                       # JSON (200, or 503 in a test without an index drained)
-    ("/search.json?q=partnership", 200),      # JSON for scripts
-    ("/no-such-page", 404),                   # an error page
-    ("/static/css/site.css", 200),            # a static file
-    ("/account", 302),                        # a redirect
-    ("/test-only/fails", 500),                # an unexpected error
-])
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/", 200),  # an HTML page
+        ("/healthz", None),  # JSON (200, or 503 in a test without an index drained)
+        ("/search.json?q=partnership", 200),  # JSON for scripts
+        ("/no-such-page", 404),  # an error page
+        ("/static/css/site.css", 200),  # a static file
+        ("/account", 302),  # a redirect
+        ("/test-only/fails", 500),  # an unexpected error
+    ],
+)
 def test_every_kind_of_response_carries_the_headers(app_with_test_routes, path, status):
     response = app_with_test_routes.test_client().get(path)
     response.close()  # the headers stay readable; a static file's handle is released
@@ -79,8 +84,7 @@ def test_a_page_that_asks_for_a_nonce_gets_it_in_its_policy_only(app_with_test_r
 
 
 def test_strict_transport_security_only_when_served_over_https(database_url, search_dir):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": str(search_dir),
-                      "KB_HTTPS": True})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": str(search_dir), "KB_HTTPS": True})
     response = app.test_client().get("/about")  # in a context of its own, which puts its connection back
     with app.app_context():
         db.engine.dispose()

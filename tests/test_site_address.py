@@ -25,8 +25,18 @@ def as_evil(client, url: str):
     return client.get(url, base_url=EVIL)
 
 
-@pytest.mark.parametrize("url", ["/feeds/latest.atom", "/feeds/themes/funding-it-better.atom", "/sitemap.xml",
-                                 "/robots.txt", "/case-studies.csv", "/lessons.csv", "/feeds/tags/grants.atom"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/feeds/latest.atom",
+        "/feeds/themes/funding-it-better.atom",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/case-studies.csv",
+        "/lessons.csv",
+        "/feeds/tags/grants.atom",
+    ],
+)
 def test_links_for_readers_and_crawlers_name_the_site_not_the_host_asked(site, client, url):
     author = make_user(email="author@example.org")
     make_item(author, title="Grants made simple", tags=["grants"], theme_slugs=["funding-it-better"])
@@ -39,8 +49,9 @@ def test_links_for_readers_and_crawlers_name_the_site_not_the_host_asked(site, c
 
 def test_an_invitation_link_names_the_site_not_the_host_asked(site, client):
     coordinator = make_user(email="coordinator@example.org")
-    partnership = partnerships.register_partnership("Stratford Partnership", "West Midlands", "Councils.",
-                                                    "public body", by=coordinator)
+    partnership = partnerships.register_partnership(
+        "Stratford Partnership", "West Midlands", "Councils.", "public body", by=coordinator
+    )
     invitation = partnerships.create_invitation(partnership, 14, by=coordinator)
     sign_in(client, coordinator)
     # The same browser, asking by another name (the cookie follows, as a proxy would pass it on).

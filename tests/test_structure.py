@@ -10,8 +10,23 @@ from pathlib import Path
 from kb.platform.http import LARGEST_ID, IdConverter
 
 KB = Path(__file__).resolve().parent.parent / "kb"
-FEATURES = {"auth", "themes", "library", "search", "board", "moderation", "collections", "feeds", "ops", "packs",
-            "sitemap", "api", "partnerships", "notifications", "meaning"}
+FEATURES = {
+    "auth",
+    "themes",
+    "library",
+    "search",
+    "board",
+    "moderation",
+    "collections",
+    "feeds",
+    "ops",
+    "packs",
+    "sitemap",
+    "api",
+    "partnerships",
+    "notifications",
+    "meaning",
+}
 
 
 def module_name(path: Path) -> str:
@@ -21,9 +36,13 @@ def module_name(path: Path) -> str:
 
 def type_checking_only(tree: ast.AST) -> set[int]:
     """The ids of import nodes under `if TYPE_CHECKING:`: names for annotations, never run."""
-    return {id(node) for block in ast.walk(tree)
-            if isinstance(block, ast.If) and isinstance(block.test, ast.Name) and block.test.id == "TYPE_CHECKING"
-            for statement in block.body for node in ast.walk(statement)}
+    return {
+        id(node)
+        for block in ast.walk(tree)
+        if isinstance(block, ast.If) and isinstance(block.test, ast.Name) and block.test.id == "TYPE_CHECKING"
+        for statement in block.body
+        for node in ast.walk(statement)
+    }
 
 
 def imports() -> list[tuple[str, int, str, list[str]]]:
@@ -39,8 +58,9 @@ def imports() -> list[tuple[str, int, str, list[str]]]:
             if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "kb":
                 found.append((module, node.lineno, node.module, [alias.name for alias in node.names]))
             elif isinstance(node, ast.Import):
-                found += [(module, node.lineno, alias.name, []) for alias in node.names
-                          if alias.name.split(".")[0] == "kb"]
+                found += [
+                    (module, node.lineno, alias.name, []) for alias in node.names if alias.name.split(".")[0] == "kb"
+                ]
     return found
 
 
@@ -124,42 +144,55 @@ def reached_modules() -> list[tuple[str, str, str]]:
 
 
 def test_features_reach_each_other_only_through_what_they_offer():
-    outside = [f"{where} imports kb.{feature}.{module}" for where, feature, module in reached_modules()
-               if module not in PUBLIC[feature]]
+    outside = [
+        f"{where} imports kb.{feature}.{module}"
+        for where, feature, module in reached_modules()
+        if module not in PUBLIC[feature]
+    ]
     assert outside == [], "use the feature's service, or add the module to PUBLIC with the reason"
     assert set(PUBLIC) == FEATURES
 
 
 def test_no_module_imports_another_modules_private_names():
-    private = [f"{module}:{line} imports {name} from {imported}"
-               for module, line, imported, names in imports()
-               for name in names if name.startswith("_")]
+    private = [
+        f"{module}:{line} imports {name} from {imported}"
+        for module, line, imported, names in imports()
+        for name in names
+        if name.startswith("_")
+    ]
     assert private == [], "give these a public name in the feature's service surface"
 
 
 def test_feature_packages_depend_on_each_other_in_one_direction():
     edges = feature_edges()
     found = cycles(edges)
-    where = {" -> ".join(cycle): [place for pair in zip(cycle, cycle[1:], strict=False) for place in edges[pair]]
-             for cycle in found}
+    where = {
+        " -> ".join(cycle): [place for pair in zip(cycle, cycle[1:], strict=False) for place in edges[pair]]
+        for cycle in found
+    }
     assert found == [], f"import cycles between features: {where}"
 
 
 def test_the_checks_see_a_cycle_and_a_private_import():
     # The checks above pass on kb/; make sure they would fail on a tangle.
     assert cycles({("themes", "library"): [], ("library", "search"): [], ("search", "themes"): []}) == [
-        ["library", "search", "themes", "library"]]
+        ["library", "search", "themes", "library"]
+    ]
     assert ("library", "themes") in feature_edges()
-    assert ("kb.moderation.queue", "board", "reviewables") in {(where.split(":")[0], feature, module)
-                                                             for where, feature, module in reached_modules()}
+    assert ("kb.moderation.queue", "board", "reviewables") in {
+        (where.split(":")[0], feature, module) for where, feature, module in reached_modules()
+    }
     assert any(name == "db" for _module, _line, _imported, names in imports() for name in names)
 
 
 def test_every_route_that_takes_a_database_id_uses_the_id_converter(app):
     # One converter bounds every id (kb/platform/http.py): a number too large for the database answers 404.
-    loose = [f"{rule.rule} ({name})" for rule in app.url_map.iter_rules()
-             for name, converter in rule._converters.items()
-             if (name.endswith("_id") or name == "number") and not isinstance(converter, IdConverter)]
+    loose = [
+        f"{rule.rule} ({name})"
+        for rule in app.url_map.iter_rules()
+        for name, converter in rule._converters.items()
+        if (name.endswith("_id") or name == "number") and not isinstance(converter, IdConverter)
+    ]
     assert loose == []
     assert app.test_client().get(f"/case-studies/{LARGEST_ID + 1}").status_code == 404
 
@@ -201,17 +234,26 @@ def test_kb_holds_the_shell_the_platform_and_the_features_and_nothing_loose():
 
 
 def test_every_module_a_feature_offers_exists():
-    missing = [f"kb.{feature}.{module}" for feature, modules in PUBLIC.items() for module in modules
-               if not (KB / feature / f"{module}.py").exists() and not (KB / feature / module / "__init__.py").exists()]
+    missing = [
+        f"kb.{feature}.{module}"
+        for feature, modules in PUBLIC.items()
+        for module in modules
+        if not (KB / feature / f"{module}.py").exists() and not (KB / feature / module / "__init__.py").exists()
+    ]
     assert missing == []
 
 
 def test_the_layer_check_sees_a_breach():
-    assert layer_breaches([("kb.platform.audit", 1, "kb.auth.models", ["User"]),
-                           ("kb.library.views", 2, "kb.app.templating", ["long_date"]),
-                           ("kb.library.views", 3, "kb.platform", ["clock"])]) == [
+    assert layer_breaches(
+        [
+            ("kb.platform.audit", 1, "kb.auth.models", ["User"]),
+            ("kb.library.views", 2, "kb.app.templating", ["long_date"]),
+            ("kb.library.views", 3, "kb.platform", ["clock"]),
+        ]
+    ) == [
         "kb.platform.audit:1 (platform) imports kb.auth.models (feature)",
-        "kb.library.views:2 (feature) imports kb.app.templating (app)"]
+        "kb.library.views:2 (feature) imports kb.app.templating (app)",
+    ]
     tree = ast.parse("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from kb.auth.models import User\n")
     assert len(type_checking_only(tree)) == 2  # the import and its alias
 
@@ -231,9 +273,13 @@ def test_the_code_map_in_the_docs_names_every_package_and_only_those():
 
 def test_who_is_a_moderator_is_written_once():
     """One rule (kb/platform/permissions.py) for views, services, rules modules and templates."""
-    copies = [f"{path.relative_to(KB)}:{node.lineno} {node.name}" for path in sorted(KB.rglob("*.py"))
-              if path != KB / "platform" / "permissions.py"
-              for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-              if isinstance(node, ast.FunctionDef) and node.name.strip("_") in ("is_moderator", "require_moderator")
-              and not any(isinstance(d, ast.Name) and d.id == "property" for d in node.decorator_list)]
+    copies = [
+        f"{path.relative_to(KB)}:{node.lineno} {node.name}"
+        for path in sorted(KB.rglob("*.py"))
+        if path != KB / "platform" / "permissions.py"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef)
+        and node.name.strip("_") in ("is_moderator", "require_moderator")
+        and not any(isinstance(d, ast.Name) and d.id == "property" for d in node.decorator_list)
+    ]
     assert copies == []

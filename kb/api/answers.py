@@ -43,8 +43,9 @@ def json_answer(document, mimetype: str = "application/json") -> Response:
     return response.make_conditional(request)
 
 
-def problem(status: int, detail: str | None = None, problem_type: str = "about:blank",
-            headers: dict | None = None, **extra) -> Response:
+def problem(
+    status: int, detail: str | None = None, problem_type: str = "about:blank", headers: dict | None = None, **extra
+) -> Response:
     """An RFC 9457 problem document. With the type about:blank the title is the status's own phrase.
     The request's id, to quote when asking about an error, is in the X-Request-ID header of every answer."""
     # A failed statement leaves the transaction unusable on PostgreSQL: end it (a 500 may follow one).
@@ -53,8 +54,14 @@ def problem(status: int, detail: str | None = None, problem_type: str = "about:b
         phrase = HTTPStatus(status).phrase
     except ValueError:
         phrase = f"Error {status}"
-    document = {"type": problem_type, "title": phrase, "status": status,
-                "detail": detail or phrase, "instance": request.path, **extra}
+    document = {
+        "type": problem_type,
+        "title": phrase,
+        "status": status,
+        "detail": detail or phrase,
+        "instance": request.path,
+        **extra,
+    }
     response = Response(_json_bytes(document), status=status, mimetype=PROBLEM_TYPE)
     response.headers.update(headers or {})
     return response
@@ -73,8 +80,12 @@ def problem_for_error(status: int, detail: str | None) -> Response:
 
 
 def invalid_parameters(error: InvalidParameters) -> Response:
-    return problem(400, error.description, INVALID_PARAMETERS,
-                   invalid_params=[{"name": name, "reason": reason} for name, reason in error.invalid.items()])
+    return problem(
+        400,
+        error.description,
+        INVALID_PARAMETERS,
+        invalid_params=[{"name": name, "reason": reason} for name, reason in error.invalid.items()],
+    )
 
 
 def add_cors_headers(response: Response) -> Response:

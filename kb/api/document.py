@@ -60,9 +60,16 @@ def allowed_values(schema: dict) -> str:
         return ", ".join(str(value) for value in schema["enum"] if value is not None)
     if "const" in schema:
         return str(schema["const"])
-    bounds = [f"{label} {schema[key]}" for key, label in (("minimum", "from"), ("maximum", "to"),
-                                                          ("maxLength", "at most characters:"),
-                                                          ("pattern", "matching")) if key in schema]
+    bounds = [
+        f"{label} {schema[key]}"
+        for key, label in (
+            ("minimum", "from"),
+            ("maximum", "to"),
+            ("maxLength", "at most characters:"),
+            ("pattern", "matching"),
+        )
+        if key in schema
+    ]
     if "default" in schema:
         bounds.append(f"default {schema['default']}")
     return "; ".join(bounds)
@@ -107,8 +114,13 @@ class Shape:
 def _parameter_row(parameter: dict, document: dict) -> Row:
     parameter = resolve(parameter, document)
     schema = parameter.get("schema", {})
-    return Row(f"{parameter['name']} ({parameter['in']})", type_in_words(schema, document),
-               bool(parameter.get("required")), allowed_values(schema), parameter.get("description", ""))
+    return Row(
+        f"{parameter['name']} ({parameter['in']})",
+        type_in_words(schema, document),
+        bool(parameter.get("required")),
+        allowed_values(schema),
+        parameter.get("description", ""),
+    )
 
 
 def _response_row(status: str, response: dict, document: dict) -> Row:
@@ -116,8 +128,13 @@ def _response_row(status: str, response: dict, document: dict) -> Row:
     content = response.get("content", {})
     shapes = [f"{media}: {type_in_words(body.get('schema', {}), document)}" for media, body in content.items()]
     headers = ", ".join(response.get("headers", {}))
-    return Row(status, "; ".join(shapes) or "no body", False, f"headers: {headers}" if headers else "",
-               response.get("description", ""))
+    return Row(
+        status,
+        "; ".join(shapes) or "no body",
+        False,
+        f"headers: {headers}" if headers else "",
+        response.get("description", ""),
+    )
 
 
 def sections() -> list[Section]:
@@ -130,13 +147,19 @@ def sections() -> list[Section]:
             if operation is None:
                 continue
             section = by_tag.setdefault(operation["tags"][0], Section(operation["tags"][0], ""))
-            section.operations.append(Operation(
-                anchor=operation["operationId"], method=method.upper(), path=path,
-                summary=operation.get("summary", ""), description=operation.get("description", ""),
-                parameters=[_parameter_row(parameter, document) for parameter in operation.get("parameters", [])],
-                responses=[_response_row(status, response, document)
-                           for status, response in operation["responses"].items()],
-            ))
+            section.operations.append(
+                Operation(
+                    anchor=operation["operationId"],
+                    method=method.upper(),
+                    path=path,
+                    summary=operation.get("summary", ""),
+                    description=operation.get("description", ""),
+                    parameters=[_parameter_row(parameter, document) for parameter in operation.get("parameters", [])],
+                    responses=[
+                        _response_row(status, response, document) for status, response in operation["responses"].items()
+                    ],
+                )
+            )
     return [section for section in by_tag.values() if section.operations]
 
 
@@ -146,11 +169,20 @@ def shapes() -> list[Shape]:
     found = []
     for name, schema in document["components"]["schemas"].items():
         required = set(schema.get("required", []))
-        rows = [Row(prop, type_in_words(sub, document), prop in required, allowed_values(sub),
-                    sub.get("description", "")) for prop, sub in schema.get("properties", {}).items()]
+        rows = [
+            Row(prop, type_in_words(sub, document), prop in required, allowed_values(sub), sub.get("description", ""))
+            for prop, sub in schema.get("properties", {}).items()
+        ]
         kind = "object" if "allOf" in schema else type_in_words(schema, document)
-        found.append(Shape(name, kind, schema.get("description", ""),
-                           [ref_name(part) for part in schema.get("allOf", []) if ref_name(part)], rows))
+        found.append(
+            Shape(
+                name,
+                kind,
+                schema.get("description", ""),
+                [ref_name(part) for part in schema.get("allOf", []) if ref_name(part)],
+                rows,
+            )
+        )
     return found
 
 
@@ -160,8 +192,11 @@ def query_parameters(path: str) -> dict[str, dict]:
     each name with its schema."""
     document = _loaded()
     parameters = (resolve(parameter, document) for parameter in document["paths"][path]["get"].get("parameters", []))
-    return {parameter["name"]: resolve(parameter.get("schema", {}), document)
-            for parameter in parameters if parameter["in"] == "query"}
+    return {
+        parameter["name"]: resolve(parameter.get("schema", {}), document)
+        for parameter in parameters
+        if parameter["in"] == "query"
+    }
 
 
 def servers() -> list[str]:

@@ -70,15 +70,20 @@ def _commit_without_waiting_for_the_disk(connection) -> Iterator[None]:
 def _count_one(connection, address: str, window: int) -> int:
     table = ApiRequestCount.__table__
     upsert = UPSERTS[connection.dialect.name](table).values(address=address, window_minute=window, requests=1)
-    upsert = upsert.on_conflict_do_update(index_elements=[table.c.address, table.c.window_minute],
-                                          set_={"requests": table.c.requests + 1})
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[table.c.address, table.c.window_minute], set_={"requests": table.c.requests + 1}
+    )
     return connection.execute(upsert.returning(table.c.requests)).scalar_one()
 
 
 def _forget_windows_before(connection, window: int) -> None:
     # Rows another worker is deleting at this moment are skipped (PostgreSQL; SQLite has one writer
     # at a time), so two workers pruning together never wait on, or deadlock with, each other.
-    ended = (select(ApiRequestCount.address, ApiRequestCount.window_minute)
-             .where(ApiRequestCount.window_minute < window).with_for_update(skip_locked=True))
-    connection.execute(delete(ApiRequestCount).where(
-        tuple_(ApiRequestCount.address, ApiRequestCount.window_minute).in_(ended)))
+    ended = (
+        select(ApiRequestCount.address, ApiRequestCount.window_minute)
+        .where(ApiRequestCount.window_minute < window)
+        .with_for_update(skip_locked=True)
+    )
+    connection.execute(
+        delete(ApiRequestCount).where(tuple_(ApiRequestCount.address, ApiRequestCount.window_minute).in_(ended))
+    )

@@ -79,14 +79,29 @@ def _current_tag(sent: str | None) -> str | None:
 def list_filters(path: str) -> tuple[Filters, int]:
     """The filters and page of the case study or lesson list at `path`."""
     values = arguments(path)
-    filters = Filters(theme=values["theme"], region=values["region"], sector=values["sector"],
-                      tag=_current_tag(values["tag"]), outcome=values.get("outcome"))
+    filters = Filters(
+        theme=values["theme"],
+        region=values["region"],
+        sector=values["sector"],
+        tag=_current_tag(values["tag"]),
+        outcome=values.get("outcome"),
+    )
     return filters, values["page"]
 
 
 def search_question() -> SearchQuestion:
     values = arguments("/search")
-    filters = {"type": values["type"], "theme": values["theme"], "region": values["region"],
-               "sector": values["sector"], "tag": _current_tag(values["tag"]), "year": values["year"]}
-    return SearchQuestion(text=values["q"] or "", filters={name: value for name, value in filters.items() if value},
-                          sort=values["sort"], page=values["page"])
+    filters = {
+        "type": values["type"],
+        "theme": values["theme"],
+        "region": values["region"],
+        "sector": values["sector"],
+        "tag": _current_tag(values["tag"]),
+        "year": values["year"],
+    }
+    return SearchQuestion(
+        text=values["q"] or "",
+        filters={name: value for name, value in filters.items() if value},
+        sort=values["sort"],
+        page=values["page"],
+    )

@@ -37,6 +37,7 @@ class NotFound(Exception):
 
 # --- addresses: built here, and only here -------------------------------------------------------
 
+
 def item_api_path(item: LibraryItem) -> str:
     return PREFIX + item_path(item, with_slug=False)
 
@@ -57,19 +58,30 @@ def list_path(pages: KindPages, **arguments) -> str:
 
 def page_links(path_for_page, number: int, pages: int) -> dict:
     """self, first, last, prev and next (null at the ends), from a function giving a page's address."""
-    return {"self": path_for_page(number), "first": path_for_page(1), "last": path_for_page(pages),
-            "prev": path_for_page(number - 1) if number > 1 else None,
-            "next": path_for_page(number + 1) if number < pages else None}
+    return {
+        "self": path_for_page(number),
+        "first": path_for_page(1),
+        "last": path_for_page(pages),
+        "prev": path_for_page(number - 1) if number > 1 else None,
+        "next": path_for_page(number + 1) if number < pages else None,
+    }
 
 
 def api_index(title: str, version: str) -> dict:
     """The API's front door: each resource's list, the document and its page."""
     return {
-        "title": title, "version": version,
-        "resources": {"case_studies": list_path(CASE_STUDIES), "lessons": list_path(LESSONS),
-                      "themes": f"{PREFIX}/themes", "collections": f"{PREFIX}/collections", "tags": f"{PREFIX}/tags",
-                      "search": f"{PREFIX}/search"},
-        "openapi": f"{PREFIX}/openapi.json", "documentation": f"{PREFIX}/docs",
+        "title": title,
+        "version": version,
+        "resources": {
+            "case_studies": list_path(CASE_STUDIES),
+            "lessons": list_path(LESSONS),
+            "themes": f"{PREFIX}/themes",
+            "collections": f"{PREFIX}/collections",
+            "tags": f"{PREFIX}/tags",
+            "search": f"{PREFIX}/search",
+        },
+        "openapi": f"{PREFIX}/openapi.json",
+        "documentation": f"{PREFIX}/docs",
     }
 
 
@@ -80,9 +92,15 @@ def moment(value: datetime | None) -> str | None:
 
 # --- case studies and lessons -------------------------------------------------------------------
 
+
 def item_link(item: LibraryItem) -> dict:
-    return {"id": item.id, "kind": item.kind, "title": item.title, "url": item_api_path(item),
-            "html_url": item_path(item)}
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "title": item.title,
+        "url": item_api_path(item),
+        "html_url": item_path(item),
+    }
 
 
 def theme_link(theme: Theme) -> dict:
@@ -92,14 +110,22 @@ def theme_link(theme: Theme) -> dict:
 def item_summary(item: LibraryItem) -> dict:
     superseded = item.superseded_by is not None and item.superseded_by.status == Status.PUBLISHED
     return {
-        "id": item.id, "kind": item.kind, "title": item.title, "slug": item.slug, "summary": item.summary or "",
-        "themes": [theme_link(theme) for theme in item.themes], "tags": [tag.name for tag in item.tags],
+        "id": item.id,
+        "kind": item.kind,
+        "title": item.title,
+        "slug": item.slug,
+        "summary": item.summary or "",
+        "themes": [theme_link(theme) for theme in item.themes],
+        "tags": [tag.name for tag in item.tags],
         "region": item.region if item.kind == Kind.CASE_STUDY else None,
         "sectors": list(item.sectors or []) if item.kind == Kind.CASE_STUDY else [],
         "outcome": item.outcome if item.kind == Kind.LESSON else None,
-        "credit": item.credit, "published_at": moment(item.published_at),
-        "verified": item.verified_at is not None, "superseded": superseded,
-        "url": item_api_path(item), "html_url": item_path(item),
+        "credit": item.credit,
+        "published_at": moment(item.published_at),
+        "verified": item.verified_at is not None,
+        "superseded": superseded,
+        "url": item_api_path(item),
+        "html_url": item_path(item),
     }
 
 
@@ -115,8 +141,12 @@ def item_detail(pages: KindPages, item_id: int) -> dict:
         raise NotFound(f"There is no {pages.singular} with the id {item_id}.")
     # The item's own columns hold the approved text: a proposed edit waits in its revisions.
     detail = {
-        **item_summary(item), "status": item.status, "body_html": item.body_html, "body_markdown": item.body,
-        "locality": item.locality or "", "organisations": list(item.organisations or []),
+        **item_summary(item),
+        "status": item.status,
+        "body_html": item.body_html,
+        "body_markdown": item.body,
+        "locality": item.locality or "",
+        "organisations": list(item.organisations or []),
         "year_started": item.year_started,
         "verified_note": item.verified_note if item.verified_at is not None else None,
         "superseded_by": _published_link(item.superseded_by),
@@ -149,8 +179,13 @@ def item_list(pages: KindPages, filters: Filters, page_number: int) -> dict:
         facets["outcome"] = _options(counts["outcome"], {outcome: outcome for outcome in OUTCOMES})
     chosen = filters.active()
     return {
-        "items": [item_summary(item) for item in page.items], "total": page.total, "page": page.number,
-        "pages": page.pages, "page_size": queries.PAGE_SIZE, "filters": chosen, "facets": facets,
+        "items": [item_summary(item) for item in page.items],
+        "total": page.total,
+        "page": page.number,
+        "pages": page.pages,
+        "page_size": queries.PAGE_SIZE,
+        "filters": chosen,
+        "facets": facets,
         "links": page_links(lambda number: list_path(pages, **chosen, page=number), page.number, page.pages),
     }
 
@@ -159,18 +194,31 @@ def tag_list() -> dict:
     """Every tag on a published item, with how many published case studies and lessons carry it."""
     counted = {pages.key: queries.facet_counts(pages.kind, Filters(), [], [])["tag"] for pages in ALL_KINDS}
     names = sorted(set(counted[CASE_STUDIES.key]) | set(counted[LESSONS.key]))
-    return {"tags": [{
-        "name": name, "case_studies": counted[CASE_STUDIES.key].get(name, 0),
-        "lessons": counted[LESSONS.key].get(name, 0),
-        "links": {"case_studies": list_path(CASE_STUDIES, tag=name), "lessons": list_path(LESSONS, tag=name)},
-    } for name in names]}
+    return {
+        "tags": [
+            {
+                "name": name,
+                "case_studies": counted[CASE_STUDIES.key].get(name, 0),
+                "lessons": counted[LESSONS.key].get(name, 0),
+                "links": {"case_studies": list_path(CASE_STUDIES, tag=name), "lessons": list_path(LESSONS, tag=name)},
+            }
+            for name in names
+        ]
+    }
 
 
 # --- themes ------------------------------------------------------------------------------------
 
+
 def theme_summary(theme: Theme) -> dict:
-    return {"slug": theme.slug, "title": theme.title, "position": theme.position, "summary": theme.summary,
-            "url": theme_api_path(theme.slug), "html_url": f"/themes/{theme.slug}"}
+    return {
+        "slug": theme.slug,
+        "title": theme.title,
+        "position": theme.position,
+        "summary": theme.summary,
+        "url": theme_api_path(theme.slug),
+        "html_url": f"/themes/{theme.slug}",
+    }
 
 
 def theme_list() -> dict:
@@ -178,8 +226,12 @@ def theme_list() -> dict:
 
 
 def collection_link(collection: Collection) -> dict:
-    return {"id": collection.id, "title": collection.title, "url": collection_api_path(collection),
-            "html_url": f"/collections/{collection.id}-{collection.slug}"}
+    return {
+        "id": collection.id,
+        "title": collection.title,
+        "url": collection_api_path(collection),
+        "html_url": f"/collections/{collection.id}-{collection.slug}",
+    }
 
 
 def theme_detail(slug: str) -> dict:
@@ -188,27 +240,46 @@ def theme_detail(slug: str) -> dict:
     if theme is None:
         raise NotFound(f"There is no theme called “{slug}”.")
     return {
-        **theme_summary(theme), "aim": theme.aim,
+        **theme_summary(theme),
+        "aim": theme.aim,
         "checklist": [{"do": pair.do_text, "dont": pair.dont_text} for pair in theme.checklist],
-        "supporting_actions": [{"action": action.action, "owners": list(action.owners or [])}
-                               for action in theme.supporting_actions],
+        "supporting_actions": [
+            {"action": action.action, "owners": list(action.owners or [])} for action in theme.supporting_actions
+        ],
         # Retired entries are for moderators, who may bring them back; visitors never see them.
-        "resources": [{"title": resource.title, "url": resource.url, "publisher": resource.publisher,
-                       "description": resource.description} for resource in theme.resources if not resource.retired],
+        "resources": [
+            {
+                "title": resource.title,
+                "url": resource.url,
+                "publisher": resource.publisher,
+                "description": resource.description,
+            }
+            for resource in theme.resources
+            if not resource.retired
+        ],
         "collections": [collection_link(collection) for collection in collections.for_theme(theme)],
-        "counts": {"case_studies": queries.count_for_theme(theme, Kind.CASE_STUDY),
-                   "lessons": queries.count_for_theme(theme, Kind.LESSON)},
-        "links": {"case_studies": list_path(CASE_STUDIES, theme=theme.slug),
-                  "lessons": list_path(LESSONS, theme=theme.slug)},
+        "counts": {
+            "case_studies": queries.count_for_theme(theme, Kind.CASE_STUDY),
+            "lessons": queries.count_for_theme(theme, Kind.LESSON),
+        },
+        "links": {
+            "case_studies": list_path(CASE_STUDIES, theme=theme.slug),
+            "lessons": list_path(LESSONS, theme=theme.slug),
+        },
     }
 
 
 # --- collections -------------------------------------------------------------------------------
 
+
 def collection_summary(collection: Collection) -> dict:
-    return {**collection_link(collection), "slug": collection.slug, "introduction": collection.introduction or "",
-            "theme": theme_link(collection.theme) if collection.theme else None,
-            "entry_count": len(collection.entries)}
+    return {
+        **collection_link(collection),
+        "slug": collection.slug,
+        "introduction": collection.introduction or "",
+        "theme": theme_link(collection.theme) if collection.theme else None,
+        "entry_count": len(collection.entries),
+    }
 
 
 def collection_list() -> dict:
@@ -217,18 +288,31 @@ def collection_list() -> dict:
 
 def collection_entry(entry: CollectionEntry) -> dict:
     """An entry as a visitor sees it: a members-only thread or a page gone are there, but unnamed."""
-    shown = {"position": entry.position, "note": entry.note or "", "available": False, "archived": False,
-             "title": None, "url": None, "html_url": None}
+    shown = {
+        "position": entry.position,
+        "note": entry.note or "",
+        "available": False,
+        "archived": False,
+        "title": None,
+        "url": None,
+        "html_url": None,
+    }
     if entry.item is not None:
         shown["type"] = entry.item.kind
         if rules.can_view(None, entry.item):
-            shown.update(available=True, archived=entry.item.status == Status.ARCHIVED, title=entry.item.title,
-                         url=item_api_path(entry.item), html_url=item_path(entry.item))
+            shown.update(
+                available=True,
+                archived=entry.item.status == Status.ARCHIVED,
+                title=entry.item.title,
+                url=item_api_path(entry.item),
+                html_url=item_path(entry.item),
+            )
     elif entry.thread is not None:
         shown["type"] = "board thread"
         if board_rules.can_read_board(None) and board_rules.can_see_thread(None, entry.thread):
-            shown.update(available=True, title=entry.thread.title,
-                         html_url=f"/board/t/{entry.thread.id}-{entry.thread.slug}")
+            shown.update(
+                available=True, title=entry.thread.title, html_url=f"/board/t/{entry.thread.id}-{entry.thread.slug}"
+            )
     elif entry.external_url:
         shown.update(type="web page", available=True, title=entry.external_title, html_url=entry.external_url)
     else:
@@ -245,6 +329,7 @@ def collection_detail(collection_id: int) -> dict:
 
 # --- search ------------------------------------------------------------------------------------
 
+
 @dataclass
 class SearchQuestion:
     text: str = ""
@@ -255,8 +340,11 @@ class SearchQuestion:
 
 def _search_path(question: SearchQuestion, number: int) -> str:
     arguments = {"q": question.text, **(question.filters or {}), "sort": question.sort, "page": number}
-    chosen = {name: value for name, value in arguments.items() if value and (name, value) not in
-              {("sort", "relevance"), ("page", 1)}}
+    chosen = {
+        name: value
+        for name, value in arguments.items()
+        if value and (name, value) not in {("sort", "relevance"), ("page", 1)}
+    }
     return f"{PREFIX}/search" + (f"?{urlencode(chosen)}" if chosen else "")
 
 
@@ -274,28 +362,48 @@ def search(question: SearchQuestion) -> dict:
     visibilities = search_service.visibilities_for(None)
     chosen = question.filters or {}
     request = search_service.SearchRequest(
-        parsed=parsed, visibilities=visibilities, sort=question.sort, page=question.page,
+        parsed=parsed,
+        visibilities=visibilities,
+        sort=question.sort,
+        page=question.page,
         page_size=SEARCH_PAGE_SIZE,
-        filters={search_service.FILTER_PARAMETERS[name]: value for name, value in chosen.items()})
+        filters={search_service.FILTER_PARAMETERS[name]: value for name, value in chosen.items()},
+    )
     answered = search_service.answer(request)
     outcome = answered.outcome
     if question.page > outcome.pages:
         raise NotFound(f"There are {outcome.pages} pages of results; page {question.page} is past the last.")
     labels = search_service.facet_labels()
     return {
-        "query": question.text, "read_as": parsed.display() if parsed.adjusted else None,
-        "notice": answered.notice, "suggestion": answered.suggestion, "sort": question.sort,
-        "filters": dict(chosen), "total": outcome.total, "page": outcome.page, "pages": outcome.pages,
-        "results": [{
-            "type": hit.fields.get("content_type"), "title": hit.fields.get("title") or "",
-            "summary": hit.fields.get("summary") or "", "url": _api_path_of_result(hit.fields.get("url")),
-            "html_url": hit.fields.get("url"),
-            "themes": [slug for slug in (hit.fields.get("themes") or "").split(",") if slug],
-            "region": hit.fields.get("region") or None, "verified": bool(hit.fields.get("verified")),
-            "published_at": moment(hit.fields.get("published_at")),
-        } for hit in outcome.hits],
-        "facets": {name: [{"value": value, "label": labels.get(name, {}).get(value, value), "count": count}
-                          for value, count in outcome.facets[field]]
-                   for name, field in search_service.FILTER_PARAMETERS.items()},
+        "query": question.text,
+        "read_as": parsed.display() if parsed.adjusted else None,
+        "notice": answered.notice,
+        "suggestion": answered.suggestion,
+        "sort": question.sort,
+        "filters": dict(chosen),
+        "total": outcome.total,
+        "page": outcome.page,
+        "pages": outcome.pages,
+        "results": [
+            {
+                "type": hit.fields.get("content_type"),
+                "title": hit.fields.get("title") or "",
+                "summary": hit.fields.get("summary") or "",
+                "url": _api_path_of_result(hit.fields.get("url")),
+                "html_url": hit.fields.get("url"),
+                "themes": [slug for slug in (hit.fields.get("themes") or "").split(",") if slug],
+                "region": hit.fields.get("region") or None,
+                "verified": bool(hit.fields.get("verified")),
+                "published_at": moment(hit.fields.get("published_at")),
+            }
+            for hit in outcome.hits
+        ],
+        "facets": {
+            name: [
+                {"value": value, "label": labels.get(name, {}).get(value, value), "count": count}
+                for value, count in outcome.facets[field]
+            ]
+            for name, field in search_service.FILTER_PARAMETERS.items()
+        },
         "links": page_links(lambda number: _search_path(question, number), outcome.page, outcome.pages),
     }

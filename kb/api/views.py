@@ -30,9 +30,12 @@ def limit_each_address():
     per_minute = current_app.config["KB_API_RATE_PER_MINUTE"]
     verdict = limits.check(request.remote_addr or "unknown", per_minute)
     if not verdict.allowed:
-        return problem(429, f"This address may make {per_minute} requests a minute; "
-                            f"try again in {verdict.retry_after} seconds.", RATE_LIMITED,
-                       headers={"Retry-After": str(verdict.retry_after)})
+        return problem(
+            429,
+            f"This address may make {per_minute} requests a minute; try again in {verdict.retry_after} seconds.",
+            RATE_LIMITED,
+            headers={"Retry-After": str(verdict.retry_after)},
+        )
     return None
 
 
@@ -66,9 +69,14 @@ def openapi_json():
 
 @bp.route("/docs")
 def docs():
-    return render_template("api/docs.html", info=document.info(), servers=document.servers(),
-                           sections=document.sections(), shapes=document.shapes(),
-                           rate_per_minute=current_app.config["KB_API_RATE_PER_MINUTE"])
+    return render_template(
+        "api/docs.html",
+        info=document.info(),
+        servers=document.servers(),
+        sections=document.sections(),
+        shapes=document.shapes(),
+        rate_per_minute=current_app.config["KB_API_RATE_PER_MINUTE"],
+    )
 
 
 @bp.route("/case-studies")

@@ -35,8 +35,13 @@ def kb_group() -> None:
 
 
 @kb_group.command("seed")
-@click.option("--directory", type=click.Path(file_okay=False, path_type=Path), default=SEED_DIR,
-              show_default=True, help="Where the seed YAML files are.")
+@click.option(
+    "--directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=SEED_DIR,
+    show_default=True,
+    help="Where the seed YAML files are.",
+)
 @with_appcontext
 def seed(directory: Path) -> None:
     """Load the leaflet's content from seed_content/ (safe to run again)."""
@@ -79,12 +84,12 @@ def check_email(email: str) -> str:
 
 @kb_group.command("create-user")
 @click.argument("email")
-@click.option("--role", type=click.Choice([role.value for role in Role]), default=Role.MEMBER.value,
-              show_default=True)
+@click.option("--role", type=click.Choice([role.value for role in Role]), default=Role.MEMBER.value, show_default=True)
 @click.option("--name", "display_name", help="Display name (default: the part of the email before @).")
 @click.option("--organisation", default="", help="Organisation the person works for.")
-@click.option("--sector", type=click.Choice([sector.value for sector in Sector]), default=Sector.OTHER.value,
-              show_default=True)
+@click.option(
+    "--sector", type=click.Choice([sector.value for sector in Sector]), default=Sector.OTHER.value, show_default=True
+)
 @click.option("--region", type=click.Choice(REGIONS), default=None)
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
 @with_appcontext
@@ -118,8 +123,13 @@ def set_role(email: str, role: str) -> None:
 
 @kb_group.command("suspend")
 @click.argument("email")
-@click.option("--until", "until", required=True, type=click.DateTime(["%Y-%m-%d", "%Y-%m-%d %H:%M"]),
-              help="When the suspension ends (UTC), e.g. 2026-12-31 or '2026-12-31 17:00'.")
+@click.option(
+    "--until",
+    "until",
+    required=True,
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%d %H:%M"]),
+    help="When the suspension ends (UTC), e.g. 2026-12-31 or '2026-12-31 17:00'.",
+)
 @click.option("--reason", required=True, help="Why; the member is shown this.")
 @with_appcontext
 def suspend(email: str, until: datetime, reason: str) -> None:
@@ -165,6 +175,7 @@ def index_init() -> None:
 
 def _rebuild_with_progress() -> None:
     with click.progressbar(length=1, label="Indexing", show_pos=True) as bar:
+
         def progress(done: int, total: int) -> None:
             bar.length = total
             bar.update(done - bar.pos)
@@ -188,6 +199,7 @@ def index_rebuild() -> None:
 def index_vectors() -> None:
     """Recompute every document's meaning vector (after changing the embedding model, say)."""
     with click.progressbar(length=1, label="Embedding", show_pos=True) as bar:
+
         def progress(done: int, total: int) -> None:
             bar.length = total
             bar.update(done - bar.pos)
@@ -236,10 +248,13 @@ def index_check() -> None:
 
 # --- backup and restore -----------------------------------------------------------------------
 
+
 def describe(manifest: backups.Manifest) -> str:
     rows = sum(manifest.rows.values())
-    return (f"{manifest.backend} database at schema {manifest.revision or '(none)'}, made {manifest.created_at}, "
-            f"{rows:,} rows in {len(manifest.rows)} tables")
+    return (
+        f"{manifest.backend} database at schema {manifest.revision or '(none)'}, made {manifest.created_at}, "
+        f"{rows:,} rows in {len(manifest.rows)} tables"
+    )
 
 
 @kb_group.group("mail")
@@ -253,8 +268,10 @@ def send_and_report() -> None:
     result = mail.send_due(log_failures=False)
     for line in result.failures:
         click.echo(line, err=True)
-    click.echo(f"Sent {result.sent}; {result.failed} failed ({result.failed - result.given_up} to be retried, "
-               f"{result.given_up} given up); {result.waiting} waiting.")
+    click.echo(
+        f"Sent {result.sent}; {result.failed} failed ({result.failed - result.given_up} to be retried, "
+        f"{result.given_up} given up); {result.waiting} waiting."
+    )
 
 
 @mail_group.command("send")
@@ -269,14 +286,17 @@ def mail_send() -> None:
 def mail_digests() -> None:
     """Queue the daily and weekly digests that are due, then send the mail that is due (cron it daily)."""
     with click.progressbar(length=1, label="Members with new items", show_pos=True) as bar:
+
         def progress(done: int, total: int) -> None:
             bar.length = total
             bar.update(done - bar.pos)
 
         run = digests.send_digests(progress)
-    click.echo(f"{plural(run.members, 'member')} with new items: {plural(run.digests, 'digest')} queued, listing "
-               f"{plural(run.items, 'item')}; {run.not_due} not due yet; {run.not_mailed} not mailed (address "
-               "unverified, or suspended).")
+    click.echo(
+        f"{plural(run.members, 'member')} with new items: {plural(run.digests, 'digest')} queued, listing "
+        f"{plural(run.items, 'item')}; {run.not_due} not due yet; {run.not_mailed} not mailed (address "
+        "unverified, or suspended)."
+    )
     send_and_report()
 
 
@@ -287,12 +307,16 @@ def mail_status() -> None:
     check = health.check_mail_outbox()
     click.echo("mail: ok" if check["ok"] else f"mail: degraded: {check['error']}")
     backlog = mail.backlog()
-    click.echo(f"waiting: {backlog['waiting']} (oldest {backlog['oldest_seconds']} s), of which retrying: "
-               f"{backlog['retrying']}")
+    click.echo(
+        f"waiting: {backlog['waiting']} (oldest {backlog['oldest_seconds']} s), of which retrying: "
+        f"{backlog['retrying']}"
+    )
     click.echo(f"given up after {mail.MAX_ATTEMPTS} attempts in the last week: {backlog['given_up']}")
     for row in mail.given_up_lately():
-        click.echo(f"  mail {row.id} ({row.kind}) to {row.to_address!r}, given up {row.failed_at:%Y-%m-%d %H:%M} UTC: "
-                   f"{row.last_error}")
+        click.echo(
+            f"  mail {row.id} ({row.kind}) to {row.to_address!r}, given up {row.failed_at:%Y-%m-%d %H:%M} UTC: "
+            f"{row.last_error}"
+        )
     click.echo(f"sent in the last week: {backlog['sent_last_week']}")
 
 
@@ -331,8 +355,9 @@ def restore(path: Path, force: bool) -> None:
     except backups.BackupError as error:
         raise click.ClickException(f"{error} Nothing was changed.") from None
     except backups.RestoreFailed as error:
-        raise click.ClickException(f"{error}. The database is incomplete: fix the cause and restore again "
-                                   "with --force.") from None
+        raise click.ClickException(
+            f"{error}. The database is incomplete: fix the cause and restore again with --force."
+        ) from None
     click.echo(f"Restored {describe(manifest)}.")
     now = backups.row_counts()
     differences = {table: (count, now.get(table)) for table, count in manifest.rows.items() if now.get(table) != count}

@@ -141,7 +141,7 @@ def parse_mail_url(raw: str, project_root: Path = PROJECT_ROOT) -> MailUrl:
     raw = raw.strip()
     example = "use smtp://user:password@host:587?starttls=1 or file://instance/mail"
     if raw.startswith("file://"):
-        folder = Path(unquote(raw[len("file://"):]))
+        folder = Path(unquote(raw[len("file://") :]))
         if not str(folder).strip() or str(folder) == ".":
             raise ConfigError(f"KB_MAIL_URL names no folder: {raw!r}; {example}")
         return MailUrl("file", folder=folder if folder.is_absolute() else project_root / folder)
@@ -159,8 +159,14 @@ def parse_mail_url(raw: str, project_root: Path = PROJECT_ROOT) -> MailUrl:
     if unknown:
         raise ConfigError(f"KB_MAIL_URL has unknown options {', '.join(sorted(unknown))}; only starttls=1 is read")
     starttls = parse_bool("KB_MAIL_URL's starttls", query.get("starttls", ["0"])[-1])
-    return MailUrl("smtp", host=parts.hostname, port=port, username=unquote(parts.username or ""),
-                   password=unquote(parts.password or ""), starttls=starttls)
+    return MailUrl(
+        "smtp",
+        host=parts.hostname,
+        port=port,
+        username=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        starttls=starttls,
+    )
 
 
 def validate_site_url(raw: str) -> str:
@@ -216,8 +222,10 @@ def load_settings(environ: dict | None = None) -> Settings:
     if search_backend not in SEARCH_BACKENDS:
         raise ConfigError(f"KB_SEARCH_BACKEND must be one of {', '.join(SEARCH_BACKENDS)}; got {search_backend!r}")
     if search_backend == "postgres" and not database_url.startswith("postgresql"):
-        raise ConfigError("KB_SEARCH_BACKEND=postgres needs a PostgreSQL database in KB_DATABASE_URL; "
-                          "use KB_SEARCH_BACKEND=whoosh with SQLite")
+        raise ConfigError(
+            "KB_SEARCH_BACKEND=postgres needs a PostgreSQL database in KB_DATABASE_URL; "
+            "use KB_SEARCH_BACKEND=whoosh with SQLite"
+        )
 
     log_level = (env.get("KB_LOG_LEVEL") or "INFO").strip().upper()
     if log_level not in LOG_LEVELS:
@@ -233,13 +241,14 @@ def load_settings(environ: dict | None = None) -> Settings:
         https=parse_bool("KB_HTTPS", env.get("KB_HTTPS", "0")),
         log_level=log_level,
         login_max_failures=parse_positive_int("KB_LOGIN_MAX_FAILURES", env.get("KB_LOGIN_MAX_FAILURES", "5")),
-        login_window_minutes=parse_positive_int(
-            "KB_LOGIN_WINDOW_MINUTES", env.get("KB_LOGIN_WINDOW_MINUTES", "15")
-        ),
+        login_window_minutes=parse_positive_int("KB_LOGIN_WINDOW_MINUTES", env.get("KB_LOGIN_WINDOW_MINUTES", "15")),
         # 0: X-Forwarded-For is ignored, since anyone can write it; N: the N proxies in front are believed.
         trusted_proxies=parse_positive_int("KB_TRUSTED_PROXIES", env.get("KB_TRUSTED_PROXIES", "0"), 0),
-        mail_url=(parse_mail_url(env["KB_MAIL_URL"]) if env.get("KB_MAIL_URL", "").strip()
-                  else MailUrl("file", folder=instance_dir / "mail")),
+        mail_url=(
+            parse_mail_url(env["KB_MAIL_URL"])
+            if env.get("KB_MAIL_URL", "").strip()
+            else MailUrl("file", folder=instance_dir / "mail")
+        ),
         site_url=validate_site_url(env.get("KB_SITE_URL") or "http://127.0.0.1:5000"),
         site_url_set=bool((env.get("KB_SITE_URL") or "").strip()),
         mail_sender=env.get("KB_MAIL_SENDER") or "Common Ground <noreply@localhost>",
@@ -248,16 +257,19 @@ def load_settings(environ: dict | None = None) -> Settings:
         flags_to_hide=parse_positive_int("KB_FLAGS_TO_HIDE", env.get("KB_FLAGS_TO_HIDE", "3")),
         posts_per_minute=parse_positive_int("KB_POSTS_PER_MINUTE", env.get("KB_POSTS_PER_MINUTE", "10")),
         new_member_posts_per_minute=parse_positive_int(
-            "KB_NEW_MEMBER_POSTS_PER_MINUTE", env.get("KB_NEW_MEMBER_POSTS_PER_MINUTE", "3")),
+            "KB_NEW_MEMBER_POSTS_PER_MINUTE", env.get("KB_NEW_MEMBER_POSTS_PER_MINUTE", "3")
+        ),
         healthz_token=env.get("KB_HEALTHZ_TOKEN", "").strip(),
         # 0 lets a report count from an account's first day.
         reporter_min_account_days=parse_positive_int(
-            "KB_REPORTER_MIN_ACCOUNT_DAYS", env.get("KB_REPORTER_MIN_ACCOUNT_DAYS", "2"), 0),
+            "KB_REPORTER_MIN_ACCOUNT_DAYS", env.get("KB_REPORTER_MIN_ACCOUNT_DAYS", "2"), 0
+        ),
         reports_per_hour=parse_positive_int("KB_REPORTS_PER_HOUR", env.get("KB_REPORTS_PER_HOUR", "10")),
         # Registrations, and forgotten-password requests, from one network address in an hour (each).
         mail_requests_per_ip=parse_positive_int("KB_MAIL_REQUESTS_PER_IP", env.get("KB_MAIL_REQUESTS_PER_IP", "20")),
         api_rate_per_minute=parse_positive_int("KB_API_RATE_PER_MINUTE", env.get("KB_API_RATE_PER_MINUTE", "120")),
         # Fewer than 3 people would let one person's answers be worked out from a health-check's results.
         healthcheck_min_respondents=parse_positive_int(
-            "KB_HEALTHCHECK_MIN_RESPONDENTS", env.get("KB_HEALTHCHECK_MIN_RESPONDENTS", "5"), 3),
+            "KB_HEALTHCHECK_MIN_RESPONDENTS", env.get("KB_HEALTHCHECK_MIN_RESPONDENTS", "5"), 3
+        ),
     )

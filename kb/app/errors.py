@@ -17,19 +17,30 @@ log = logging.getLogger("kb.app.errors")
 
 # Title and a plain-English explanation for each status a visitor may meet.
 EXPLANATIONS = {
-    400: ("Something was wrong with that request", "The page could not understand what was sent. "
-          "Go back, check what you entered and try again."),
+    400: (
+        "Something was wrong with that request",
+        "The page could not understand what was sent. Go back, check what you entered and try again.",
+    ),
     401: ("You need to log in", "Log in to use this."),
-    403: ("You do not have permission to do that", "Your account cannot see or change this. "
-          "If you think it should, ask a moderator."),
-    404: ("Page not found", "If you typed the web address, check it is correct. "
-          "If you pasted it, check you copied the whole address. The page may also have been moved or removed."),
-    405: ("That action is not available here", "This address does not accept that kind of request. "
-          "Use the links and buttons on the site instead."),
+    403: (
+        "You do not have permission to do that",
+        "Your account cannot see or change this. If you think it should, ask a moderator.",
+    ),
+    404: (
+        "Page not found",
+        "If you typed the web address, check it is correct. "
+        "If you pasted it, check you copied the whole address. The page may also have been moved or removed.",
+    ),
+    405: (
+        "That action is not available here",
+        "This address does not accept that kind of request. Use the links and buttons on the site instead.",
+    ),
     413: ("What you sent is too large", "Make it smaller and try again."),
     429: ("Too many requests", "You have done that too often in a short time. Wait a few minutes and try again."),
-    500: ("Sorry, there is a problem with the service", "Something went wrong on our side. "
-          "What you were doing has not been saved. Try again later."),
+    500: (
+        "Sorry, there is a problem with the service",
+        "Something went wrong on our side. What you were doing has not been saved. Try again later.",
+    ),
 }
 
 PLAIN_ERROR_PAGE = """<!doctype html>
@@ -41,8 +52,6 @@ CSRF_EXPLANATION = (
     "The form was missing its security token or the token had expired, so nothing was changed. "
     "Go back, reload the page and submit the form again."
 )
-
-
 
 
 def error_response(status: int, detail: str | None = None):

@@ -25,8 +25,20 @@ CONTENT_SECURITY_POLICY = {
 # Features the site never uses, switched off so that nothing embedded in a page can ask for them.
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
-    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "serial", "bluetooth",
-                    "magnetometer", "gyroscope", "accelerometer", "interest-cohort", "browsing-topics")
+    for feature in (
+        "camera",
+        "microphone",
+        "geolocation",
+        "payment",
+        "usb",
+        "serial",
+        "bluetooth",
+        "magnetometer",
+        "gyroscope",
+        "accelerometer",
+        "interest-cohort",
+        "browsing-topics",
+    )
 )
 
 # Two years, the figure browsers' preload lists ask for; sent only when the site is served over HTTPS.

@@ -33,10 +33,12 @@ def load_seed(directory: Path, progress: Callable[[str], None] = lambda line: No
     if len(theme_files) != len(THEME_SLUGS):
         raise SeedError(f"{directory / 'themes'} should hold {len(THEME_SLUGS)} theme files, found {len(theme_files)}")
     steps = [(f"theme {path.stem}", seed_theme_file, path) for path in theme_files]
-    steps += [("did-you-know facts", seed_facts, directory / "facts.yaml"),
-              ("taskforce and leaflet", seed_taskforce, directory / "taskforce.yaml"),
-              ("board categories", lambda _path, report: seed_categories(report), None),
-              ("moderators' saved reasons", seed_saved_reasons, directory / "saved_reasons.yaml")]
+    steps += [
+        ("did-you-know facts", seed_facts, directory / "facts.yaml"),
+        ("taskforce and leaflet", seed_taskforce, directory / "taskforce.yaml"),
+        ("board categories", lambda _path, report: seed_categories(report), None),
+        ("moderators' saved reasons", seed_saved_reasons, directory / "saved_reasons.yaml"),
+    ]
     try:
         for number, (label, load, path) in enumerate(steps, start=1):
             before = report.counts.copy()

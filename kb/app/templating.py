@@ -34,11 +34,18 @@ def remembering_url_for(app: Flask):
     built: dict[tuple, str] = {}
 
     def url_for(endpoint: str, **values) -> str:
-        if (not has_request_context() or endpoint.startswith(".")
-                or not all(type(value) in (str, int) and not name.startswith("_") for name, value in values.items())):
+        if (
+            not has_request_context()
+            or endpoint.startswith(".")
+            or not all(type(value) in (str, int) and not name.startswith("_") for name, value in values.items())
+        ):
             return app.url_for(endpoint, **values)
-        key = (request.script_root, request.host, endpoint,
-               tuple(sorted((name, type(value), value) for name, value in values.items())))
+        key = (
+            request.script_root,
+            request.host,
+            endpoint,
+            tuple(sorted((name, type(value), value) for name, value in values.items())),
+        )
         address = built.get(key)
         if address is None:
             address = app.url_for(endpoint, **values)
@@ -57,8 +64,9 @@ def headings_from(html: str, level: int) -> Markup:
     """Sanitised HTML with its headings moved down so that its h2 becomes h<level> (at most h6): for
     text shown inside a section of a page, keeping the page's heading order."""
     shift = level - 2
-    return Markup(HEADING_TAG.sub(lambda tag: f"<{tag.group(1)}h{min(6, max(1, int(tag.group(2)) + shift))}",
-                                  str(html)))
+    return Markup(
+        HEADING_TAG.sub(lambda tag: f"<{tag.group(1)}h{min(6, max(1, int(tag.group(2)) + shift))}", str(html))
+    )
 
 
 def register(app: Flask) -> None:

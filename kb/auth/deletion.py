@@ -34,9 +34,11 @@ def why_cannot_delete(user: User) -> str | None:
     if user.is_admin:
         admins = db.session.scalar(select(func.count(User.id)).where(User.role == Role.ADMIN.value))
         if admins <= 1:
-            return ("You are the site's only admin, so your account cannot be deleted yet: the site would have "
-                    "nobody to manage roles. Make another member an admin first (on their page under Members), then "
-                    "come back.")
+            return (
+                "You are the site's only admin, so your account cannot be deleted yet: the site would have "
+                "nobody to manage roles. Make another member an admin first (on their page under Members), then "
+                "come back."
+            )
     reasons = erasure.reasons_to_wait(user)
     return reasons[0] if reasons else None
 
@@ -51,13 +53,21 @@ def delete_account(user: User, password: str, remove_published: bool) -> None:
         raise CannotDelete(reason)
     user_id, address = user.id, user.email
     erasure.erase_member(user, remove_published)
-    db.session.execute(delete(MailOutbox).where(or_(MailOutbox.user_id == user_id, MailOutbox.to_address == address))
-                       .execution_options(synchronize_session=False))
-    db.session.execute(delete(LoginAttempt).where(or_(LoginAttempt.user_id == user_id, LoginAttempt.email == address))
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        delete(MailOutbox)
+        .where(or_(MailOutbox.user_id == user_id, MailOutbox.to_address == address))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        delete(LoginAttempt)
+        .where(or_(LoginAttempt.user_id == user_id, LoginAttempt.email == address))
+        .execution_options(synchronize_session=False)
+    )
     audit.forget_member(user_id)
     audit.record_account_deleted(
-        "Their published work was removed too." if remove_published
-        else "Their published work stays, credited to a former member.")
+        "Their published work was removed too."
+        if remove_published
+        else "Their published work stays, credited to a former member."
+    )
     db.session.delete(user)
     db.session.commit()

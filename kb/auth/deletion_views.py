@@ -21,16 +21,19 @@ class DeleteAccountForm(FlaskForm):
     field_order = ("published", "current_password")  # the error summary lists errors in this order
     published = RadioField(
         "What should happen to what you published?",
-        choices=[SelectChoice(KEEP, "Keep my published case studies, lessons and posts, credited to “a former member”"),
-                 SelectChoice(REMOVE, "Remove them too")],
+        choices=[
+            SelectChoice(KEEP, "Keep my published case studies, lessons and posts, credited to “a former member”"),
+            SelectChoice(REMOVE, "Remove them too"),
+        ],
         validators=[InputRequired("Choose whether to keep or remove what you published")],
     )
     current_password = PasswordField("Your password", validators=[InputRequired("Enter your password")])
 
 
 def render_page(form: DeleteAccountForm, status: int = 200):
-    return render_template("auth/delete_account.html", form=form,
-                           cannot=deletion.why_cannot_delete(current_user)), status
+    return render_template(
+        "auth/delete_account.html", form=form, cannot=deletion.why_cannot_delete(current_user)
+    ), status
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])

@@ -128,8 +128,18 @@ class SuspendForm(FlaskForm):
     """A moderator suspends a member (kb/auth/service.py suspend_member): from the board or the hub."""
 
     field_order = ("until", "reason")
-    until = MomentField("Suspended until (UTC)", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                        validators=[InputRequired("Enter when the suspension ends, as a date and time")])
-    reason = TextAreaField("Reason (the member is shown it)", filters=[unix_newlines, strip], validators=[
-        DataRequired("Give the reason for the suspension"),
-        Length(max=SUSPENSION_REASON_MAX, message=f"Keep the reason to {SUSPENSION_REASON_MAX} characters or fewer")])
+    until = MomentField(
+        "Suspended until (UTC)",
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[InputRequired("Enter when the suspension ends, as a date and time")],
+    )
+    reason = TextAreaField(
+        "Reason (the member is shown it)",
+        filters=[unix_newlines, strip],
+        validators=[
+            DataRequired("Give the reason for the suspension"),
+            Length(
+                max=SUSPENSION_REASON_MAX, message=f"Keep the reason to {SUSPENSION_REASON_MAX} characters or fewer"
+            ),
+        ],
+    )

@@ -47,7 +47,8 @@ class TooManyRequests(AuthError):
         super().__init__(
             "Too many requests have come from your network in the last hour, so we have not sent anything. "
             f"Try again after {until:%H:%M} UTC. If you share a network (an office, a library), someone else "
-            "there may have been using this form.")
+            "there may have been using this form."
+        )
 
 
 def limit_per_hour() -> int:
@@ -64,9 +65,14 @@ def count_request(ip_address: str, purpose: str) -> None:
     now = clock.now()
     recent = db.session.scalars(
         select(MailRequest.requested_at)
-        .where(MailRequest.ip_address == ip_address, MailRequest.purpose == purpose,
-               MailRequest.requested_at > now - WINDOW)
-        .order_by(MailRequest.requested_at.desc()).limit(limit_per_hour())).all()
+        .where(
+            MailRequest.ip_address == ip_address,
+            MailRequest.purpose == purpose,
+            MailRequest.requested_at > now - WINDOW,
+        )
+        .order_by(MailRequest.requested_at.desc())
+        .limit(limit_per_hour())
+    ).all()
     if len(recent) >= limit_per_hour():
         raise TooManyRequests(until=recent[-1] + WINDOW)
     db.session.add(MailRequest(ip_address=ip_address, purpose=purpose, requested_at=now))
@@ -82,6 +88,10 @@ def one_at_a_time(ip_address: str, purpose: str) -> None:
 
 def requests_counted(ip_address: str, purpose: str) -> int:
     """Requests from the address in the last hour (for tests and the operator)."""
-    return db.session.scalar(select(func.count(MailRequest.id)).where(
-        MailRequest.ip_address == ip_address, MailRequest.purpose == purpose,
-        MailRequest.requested_at > clock.now() - WINDOW))
+    return db.session.scalar(
+        select(func.count(MailRequest.id)).where(
+            MailRequest.ip_address == ip_address,
+            MailRequest.purpose == purpose,
+            MailRequest.requested_at > clock.now() - WINDOW,
+        )
+    )

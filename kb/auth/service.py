@@ -110,8 +110,9 @@ class Profile:
     region: str | None
 
 
-def create_account(email: str, password: str, profile: Profile, role: Role = Role.MEMBER,
-                   verified: bool = True, commit: bool = True) -> User:
+def create_account(
+    email: str, password: str, profile: Profile, role: Role = Role.MEMBER, verified: bool = True, commit: bool = True
+) -> User:
     """A new account; raises EmailTaken when the address (in any letter case) is in use.
 
     Accounts an operator makes (`flask kb create-user`) count as verified; registration on the
@@ -159,8 +160,10 @@ def why_unverified(user, to: str) -> str | None:
     verified. `to` says what they tried: "submit for review", "post on the board"."""
     if not getattr(user, "is_authenticated", False) or user.email_verified:
         return None
-    return (f"Verify your email address to {to}: follow the link we sent to {user.email}. "
-            "It has not arrived? Ask for it again on your account page. Until then you can read and save drafts.")
+    return (
+        f"Verify your email address to {to}: follow the link we sent to {user.email}. "
+        "It has not arrived? Ask for it again on your account page. Until then you can read and save drafts."
+    )
 
 
 def throttled_until(email: str, ip_address: str, before: int | None = None) -> datetime | None:
@@ -205,8 +208,9 @@ def _record_attempt(email: str, ip_address: str) -> LoginAttempt:
     the same moment (on other workers or machines) then each count those recorded ahead of them,
     so a burst of parallel guesses cannot all slip under the limit."""
     now = clock.now()
-    attempt = LoginAttempt(email=normalise_email(email)[:254], ip_address=ip_address[:45], user_id=None,
-                           succeeded=False, attempted_at=now)
+    attempt = LoginAttempt(
+        email=normalise_email(email)[:254], ip_address=ip_address[:45], user_id=None, succeeded=False, attempted_at=now
+    )
     db.session.add(attempt)
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < now - ATTEMPTS_KEPT_FOR))
     db.session.commit()
@@ -256,8 +260,9 @@ def update_profile(user: User, email: str, profile: Profile, current_password: s
     return asked_for
 
 
-def change_password(user: User, current_password: str, new_password: str,
-                    keeping: SignedInSession | None = None) -> None:
+def change_password(
+    user: User, current_password: str, new_password: str, keeping: SignedInSession | None = None
+) -> None:
     """Set a new password and sign the account out of every browser but `keeping` (the one in use)."""
     if not check_password_hash(user.password_hash, current_password):
         raise WrongPassword()
@@ -287,14 +292,25 @@ def suspend_member(member: User, *, until: datetime, reason: str, by: User | Non
     if until <= clock.now():
         raise AuthError("The end of the suspension must be in the future.")
     member.suspended_until, member.suspension_reason = until, reason[:SUSPENSION_REASON_MAX]
-    audit.record(by, "suspend member", "member", member.id, member.display_name,
-                 f"until {until:%Y-%m-%d %H:%M} UTC: {reason}")
+    audit.record(
+        by, "suspend member", "member", member.id, member.display_name, f"until {until:%Y-%m-%d %H:%M} UTC: {reason}"
+    )
     when = date_and_time(until)
-    notify(member, f"Your account is suspended until {when}: you can read but not post or report posts. "
-                   f"Reason: {reason[:SUSPENSION_REASON_MAX]}")
+    notify(
+        member,
+        f"Your account is suspended until {when}: you can read but not post or report posts. "
+        f"Reason: {reason[:SUSPENSION_REASON_MAX]}",
+    )
     if member.email_verified:
-        mail.queue(member.email, "account_suspended", "Your Common Ground account is suspended", user=member,
-                   name=member.display_name, until=when, reason=reason[:SUSPENSION_REASON_MAX])
+        mail.queue(
+            member.email,
+            "account_suspended",
+            "Your Common Ground account is suspended",
+            user=member,
+            name=member.display_name,
+            until=when,
+            reason=reason[:SUSPENSION_REASON_MAX],
+        )
     if commit:
         db.session.commit()
 
@@ -307,8 +323,13 @@ def lift_member_suspension(member: User, *, by: User | None) -> None:
     audit.record(by, "unsuspend member", "member", member.id, member.display_name)
     notify(member, "Your suspension has been lifted: you can post and report posts again.")
     if member.email_verified:
-        mail.queue(member.email, "account_restored", "You can post on Common Ground again", user=member,
-                   name=member.display_name)
+        mail.queue(
+            member.email,
+            "account_restored",
+            "You can post on Common Ground again",
+            user=member,
+            name=member.display_name,
+        )
     db.session.commit()
 
 

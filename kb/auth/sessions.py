@@ -47,10 +47,17 @@ def start_session(user: User, user_agent: str, remembered: bool = False) -> str:
     Also clears away sessions that have expired, so the table holds only live ones and a few more."""
     now = clock.now()
     secret = secrets.token_urlsafe(32)
-    db.session.add(SignedInSession(
-        user_id=user.id, secret_hash=hash_secret(secret), device=describe_device(user_agent),
-        remembered=remembered, signed_in_at=now, last_seen_at=now, expires_at=now + _lifetime(remembered),
-    ))
+    db.session.add(
+        SignedInSession(
+            user_id=user.id,
+            secret_hash=hash_secret(secret),
+            device=describe_device(user_agent),
+            remembered=remembered,
+            signed_in_at=now,
+            last_seen_at=now,
+            expires_at=now + _lifetime(remembered),
+        )
+    )
     db.session.execute(delete(SignedInSession).where(SignedInSession.expires_at <= now))
     db.session.commit()
     return secret
@@ -79,8 +86,11 @@ def _note_seen(signed_in: SignedInSession, now: datetime) -> None:
     expires_at = now + _lifetime(signed_in.remembered)
     # In a transaction of its own: the request's work is neither committed early nor expired by it.
     with db.engine.begin() as connection:
-        connection.execute(update(SignedInSession).where(SignedInSession.id == signed_in.id)
-                           .values(last_seen_at=now, expires_at=expires_at))
+        connection.execute(
+            update(SignedInSession)
+            .where(SignedInSession.id == signed_in.id)
+            .values(last_seen_at=now, expires_at=expires_at)
+        )
     set_committed_value(signed_in, "last_seen_at", now)
     set_committed_value(signed_in, "expires_at", expires_at)
 
@@ -122,18 +132,33 @@ def end_other_sessions(user: User, keeping: SignedInSession | None = None, commi
 
 def sessions_of(user: User) -> list[SignedInSession]:
     """The member's live sessions, the most recently seen first."""
-    return list(db.session.scalars(
-        select(SignedInSession)
-        .where(SignedInSession.user_id == user.id, SignedInSession.expires_at > clock.now())
-        .order_by(SignedInSession.last_seen_at.desc(), SignedInSession.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(SignedInSession)
+            .where(SignedInSession.user_id == user.id, SignedInSession.expires_at > clock.now())
+            .order_by(SignedInSession.last_seen_at.desc(), SignedInSession.id.desc())
+        )
+    )
 
 
 # Order matters: Edge and Opera also say "Chrome", Chrome also says "Safari".
-BROWSERS = (("Edge", r"Edg(e|A|iOS)?/"), ("Opera", r"OPR/|Opera"), ("Samsung Internet", r"SamsungBrowser/"),
-            ("Firefox", r"Firefox/|FxiOS/"), ("Chrome", r"Chrome/|CriOS/|Chromium/"), ("Safari", r"Safari/"))
-SYSTEMS = (("iPhone", r"iPhone"), ("iPad", r"iPad"), ("Android", r"Android"), ("Windows", r"Windows"),
-           ("ChromeOS", r"CrOS"), ("macOS", r"Macintosh|Mac OS X"), ("Linux", r"Linux"))
+BROWSERS = (
+    ("Edge", r"Edg(e|A|iOS)?/"),
+    ("Opera", r"OPR/|Opera"),
+    ("Samsung Internet", r"SamsungBrowser/"),
+    ("Firefox", r"Firefox/|FxiOS/"),
+    ("Chrome", r"Chrome/|CriOS/|Chromium/"),
+    ("Safari", r"Safari/"),
+)
+SYSTEMS = (
+    ("iPhone", r"iPhone"),
+    ("iPad", r"iPad"),
+    ("Android", r"Android"),
+    ("Windows", r"Windows"),
+    ("ChromeOS", r"CrOS"),
+    ("macOS", r"Macintosh|Mac OS X"),
+    ("Linux", r"Linux"),
+)
 
 
 def describe_device(user_agent: str) -> str:

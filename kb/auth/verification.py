@@ -60,8 +60,10 @@ class LinkUsed(LinkProblem):
 
 class TooManyMails(AuthError):
     def __init__(self) -> None:
-        super().__init__(f"We have already sent you {MAILS_PER_HOUR} links in the last hour. Check your inbox "
-                         "and spam folder, or ask again in an hour.")
+        super().__init__(
+            f"We have already sent you {MAILS_PER_HOUR} links in the last hour. Check your inbox "
+            "and spam folder, or ask again in an hour."
+        )
 
 
 class ClockSigner(TimestampSigner):
@@ -83,8 +85,9 @@ def _read(purpose: str, token: str, lifetime: timedelta, invalid: str, expired: 
     if not token or len(token) > TOKEN_MAX:
         raise LinkProblem(invalid)
     try:
-        data, signed_at = _serializer(purpose).loads(token, max_age=int(lifetime.total_seconds()),
-                                                     return_timestamp=True)
+        data, signed_at = _serializer(purpose).loads(
+            token, max_age=int(lifetime.total_seconds()), return_timestamp=True
+        )
     except SignatureExpired:
         raise LinkExpired(expired) from None
     except (BadSignature, UnicodeError, ValueError):
@@ -103,10 +106,14 @@ def _too_many(to: str, kinds: tuple[str, ...]) -> bool:
 
 # --- verifying an address -------------------------------------------------------------------------
 
-INVALID_VERIFY = ("This link to verify an email address is not valid: it may have been copied only in part. "
-                  "Copy the whole link from the email, or ask for a new one on your account page.")
-EXPIRED_VERIFY = ("This link to verify your email address has expired: links last 48 hours. Log in and ask "
-                  "for a new one on your account page.")
+INVALID_VERIFY = (
+    "This link to verify an email address is not valid: it may have been copied only in part. "
+    "Copy the whole link from the email, or ask for a new one on your account page."
+)
+EXPIRED_VERIFY = (
+    "This link to verify your email address has expired: links last 48 hours. Log in and ask "
+    "for a new one on your account page."
+)
 
 
 def verification_link(user: User) -> str:
@@ -116,8 +123,15 @@ def verification_link(user: User) -> str:
 
 
 def _queue_verification(user: User) -> None:
-    mail.queue(user.email, "verify_email", "Verify your email address for Common Ground", user=user,
-               name=user.display_name, link=verification_link(user), hours=48)
+    mail.queue(
+        user.email,
+        "verify_email",
+        "Verify your email address for Common Ground",
+        user=user,
+        name=user.display_name,
+        link=verification_link(user),
+        hours=48,
+    )
 
 
 def register(email: str, password: str, profile: Profile) -> None:
@@ -135,9 +149,16 @@ def register(email: str, password: str, profile: Profile) -> None:
         return
     hash_password(password)  # the same work as a new account, so the answer's timing tells nothing
     if not _too_many(existing.email, RESET_MAILS):
-        mail.queue(existing.email, "account_exists", "You already have a Common Ground account", user=existing,
-                   name=existing.display_name, reset_link=reset_link(existing),
-                   login_link=mail.absolute_url("auth.login"), minutes=60)
+        mail.queue(
+            existing.email,
+            "account_exists",
+            "You already have a Common Ground account",
+            user=existing,
+            name=existing.display_name,
+            reset_link=reset_link(existing),
+            login_link=mail.absolute_url("auth.login"),
+            minutes=60,
+        )
         db.session.commit()
 
 
@@ -159,13 +180,27 @@ def ask_to_change_email(user: User, new_email: str) -> None:
         raise TooManyMails()
     owner = find_user_by_email(new_email)
     if owner is not None:
-        mail.queue(owner.email, "account_exists", "You already have a Common Ground account", user=owner,
-                   name=owner.display_name, reset_link=reset_link(owner),
-                   login_link=mail.absolute_url("auth.login"), minutes=60)
+        mail.queue(
+            owner.email,
+            "account_exists",
+            "You already have a Common Ground account",
+            user=owner,
+            name=owner.display_name,
+            reset_link=reset_link(owner),
+            login_link=mail.absolute_url("auth.login"),
+            minutes=60,
+        )
     else:
         token = _serializer("verify-email").dumps(links.stamped(user, e=new_email, c=user.email))
-        mail.queue(new_email, "change_email", "Confirm your new email address for Common Ground", user=user,
-                   name=user.display_name, link=mail.absolute_url("auth.verify_email", token=token), hours=48)
+        mail.queue(
+            new_email,
+            "change_email",
+            "Confirm your new email address for Common Ground",
+            user=user,
+            name=user.display_name,
+            link=mail.absolute_url("auth.verify_email", token=token),
+            hours=48,
+        )
     db.session.commit()
 
 
@@ -183,14 +218,22 @@ def verify_email(token: str) -> User:
         db.session.commit()
         return user
     if data.get("c") != user.email:
-        raise LinkProblem("This link is for an email address your account no longer uses, so it does nothing now. "
-                          "To change your address, ask again on your account page.")
+        raise LinkProblem(
+            "This link is for an email address your account no longer uses, so it does nothing now. "
+            "To change your address, ask again on your account page."
+        )
     if email_in_use(address, except_user=user):
         raise LinkProblem("Another account now uses this email address, so yours cannot change to it.")
     old_address = user.email
     user.email, user.email_verified_at = address, clock.now()
-    mail.queue(old_address, "email_changed", "Your Common Ground email address has changed", user=user,
-               name=user.display_name, new_address=address)
+    mail.queue(
+        old_address,
+        "email_changed",
+        "Your Common Ground email address has changed",
+        user=user,
+        name=user.display_name,
+        new_address=address,
+    )
     try:
         db.session.commit()
     except IntegrityError:
@@ -201,11 +244,15 @@ def verify_email(token: str) -> User:
 
 # --- resetting a forgotten password ---------------------------------------------------------------
 
-INVALID_RESET = ("This link to reset your password is not valid: it may have been copied only in part. "
-                 "Copy the whole link from the email, or ask for a new one.")
+INVALID_RESET = (
+    "This link to reset your password is not valid: it may have been copied only in part. "
+    "Copy the whole link from the email, or ask for a new one."
+)
 EXPIRED_RESET = "This link to reset your password has expired: links last an hour. Ask for a new one."
-USED_RESET = ("This link to reset your password has been used, or your password has changed since it was sent, "
-              "so it does nothing now. Ask for a new one if you need to.")
+USED_RESET = (
+    "This link to reset your password has been used, or your password has changed since it was sent, "
+    "so it does nothing now. Ask for a new one if you need to."
+)
 
 
 def _password_fingerprint(user: User) -> str:
@@ -239,8 +286,16 @@ def request_password_reset(email: str) -> None:
         kind, name, link = "reset_no_account", "", _reset_link(NO_ACCOUNT)
     else:
         kind, name, link = "reset_password", user.display_name, reset_link(user)
-    mail.queue(to, kind, "Reset your Common Ground password", user=user, template="reset_password",
-               name=name, link=link, minutes=60)
+    mail.queue(
+        to,
+        kind,
+        "Reset your Common Ground password",
+        user=user,
+        template="reset_password",
+        name=name,
+        link=link,
+        minutes=60,
+    )
     db.session.commit()
 
 

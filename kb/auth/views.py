@@ -122,8 +122,11 @@ def verify_email(token: str):
     except verification.LinkProblem as error:
         status = 410 if isinstance(error, verification.LinkExpired | verification.LinkUsed) else 400
         return render_template("auth/link_problem.html", message=str(error), purpose="verify"), status
-    flash(f"Thank you: {user.email} is verified. You can now submit your work, post on the board, report "
-          "posts and take part in partnerships.", "success")
+    flash(
+        f"Thank you: {user.email} is verified. You can now submit your work, post on the board, report "
+        "posts and take part in partnerships.",
+        "success",
+    )
     if current_user.is_authenticated and current_user.id == user.id:
         back = session.pop(service.AFTER_VERIFYING, None)
         return redirect(back if service.is_safe_next(back) else url_for("auth.account"))
@@ -173,8 +176,10 @@ def reset_password(token: str):
             verification.reset_password(token, form.password.data, keeping=current_signed_in_session())
         except verification.LinkProblem as error:  # used in another tab a moment ago
             return render_template("auth/link_problem.html", message=str(error), purpose="reset"), 410
-        flash("Your password has been changed, and every browser that was logged in to your account has been "
-              "logged out.", "success")
+        flash(
+            "Your password has been changed, and every browser that was logged in to your account has been logged out.",
+            "success",
+        )
         if current_user.is_authenticated:
             return redirect(url_for("auth.account"))
         flash("Log in with your new password.", "info")
@@ -222,8 +227,13 @@ def render_account(profile_form=None, password_form=None, status: int = 200):
     if password_form is None:
         password_form = PasswordForm(prefix="password", formdata=None)
     return (
-        render_template("auth/account.html", profile_form=profile_form, password_form=password_form,
-                        devices=sessions.sessions_of(current_user), this_device=current_signed_in_session()),
+        render_template(
+            "auth/account.html",
+            profile_form=profile_form,
+            password_form=password_form,
+            devices=sessions.sessions_of(current_user),
+            this_device=current_signed_in_session(),
+        ),
         status,
     )
 
@@ -240,8 +250,9 @@ def update_profile():
     form = ProfileForm(prefix="profile")
     if form.validate_on_submit():
         try:
-            new_address = service.update_profile(current_user, form.email.data, profile_from(form),
-                                                 form.current_password.data)
+            new_address = service.update_profile(
+                current_user, form.email.data, profile_from(form), form.current_password.data
+            )
             if new_address:
                 verification.ask_to_change_email(current_user, new_address)
         except service.WrongPassword as error:
@@ -253,8 +264,11 @@ def update_profile():
         else:
             flash("Your profile has been updated.", "success")
             if new_address:
-                flash(f"We have sent a link to {new_address}. Your email address changes to it when you follow "
-                      "the link, within 48 hours; until then we keep using the one you have now.", "info")
+                flash(
+                    f"We have sent a link to {new_address}. Your email address changes to it when you follow "
+                    "the link, within 48 hours; until then we keep using the one you have now.",
+                    "info",
+                )
             return redirect(url_for("auth.account"))
     return render_account(profile_form=form, status=INVALID)
 
@@ -265,13 +279,13 @@ def change_password():
     form = PasswordForm(prefix="password")
     if form.validate_on_submit():
         try:
-            service.change_password(current_user, form.current_password.data, form.password.data,
-                                    keeping=current_signed_in_session())
+            service.change_password(
+                current_user, form.current_password.data, form.password.data, keeping=current_signed_in_session()
+            )
         except service.WrongPassword as error:
             form.current_password.errors.append(str(error))
         else:
-            flash("Your password has been changed. Other browsers using your account have been logged out.",
-                  "success")
+            flash("Your password has been changed. Other browsers using your account have been logged out.", "success")
             return redirect(url_for("auth.account"))
     return render_account(password_form=form, status=INVALID)
 
@@ -310,6 +324,7 @@ def notification_count():
         if request.method == "GET" and "unread_notifications_when_loaded" in g:
             return g.unread_notifications_when_loaded  # GET pages send no notifications: still right
         return inbox.unread_count(current_user)
+
     return {"unread_notifications": unread}
 
 

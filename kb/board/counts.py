@@ -15,11 +15,17 @@ from kb.board.models import BoardPost, BoardThread, PostState
 
 @event.listens_for(Session, "after_flush")
 def _recount_changed_threads(session: Session, _flush_context) -> None:
-    thread_ids = {obj.thread_id for obj in (*session.new, *session.dirty, *session.deleted)
-                  if isinstance(obj, BoardPost) and obj.thread_id is not None}
+    thread_ids = {
+        obj.thread_id
+        for obj in (*session.new, *session.dirty, *session.deleted)
+        if isinstance(obj, BoardPost) and obj.thread_id is not None
+    }
     for thread_id in sorted(thread_ids):
-        visible = (select(func.count(BoardPost.id))
-                   .where(BoardPost.thread_id == thread_id, BoardPost.state == PostState.VISIBLE.value)
-                   .scalar_subquery())
-        session.connection().execute(update(BoardThread).where(BoardThread.id == thread_id)
-                                     .values(visible_posts=visible))
+        visible = (
+            select(func.count(BoardPost.id))
+            .where(BoardPost.thread_id == thread_id, BoardPost.state == PostState.VISIBLE.value)
+            .scalar_subquery()
+        )
+        session.connection().execute(
+            update(BoardThread).where(BoardThread.id == thread_id).values(visible_posts=visible)
+        )

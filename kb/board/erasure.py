@@ -51,8 +51,9 @@ def _unname_quotes_of(user: User, post_ids: list[int]) -> None:
 
 def erase(user: User, remove_published: bool) -> None:
     for thread in db.session.scalars(select(BoardThread).where(BoardThread.author_id == user.id)).all():
-        others = db.session.scalar(select(BoardPost.id).where(
-            BoardPost.thread_id == thread.id, BoardPost.author_id != user.id).limit(1))
+        others = db.session.scalar(
+            select(BoardPost.id).where(BoardPost.thread_id == thread.id, BoardPost.author_id != user.id).limit(1)
+        )
         if others is None and (remove_published or not thread.approved):
             db.session.delete(thread)  # its posts with it (the database's cascade)
             db.session.flush()

@@ -80,8 +80,7 @@ class BoardThread(db.Model):
     approved: Mapped[bool] = mapped_column(Boolean, default=True)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
-    case_study_id: Mapped[int | None] = mapped_column(
-        ForeignKey("library_items.id", ondelete="SET NULL"), unique=True)
+    case_study_id: Mapped[int | None] = mapped_column(ForeignKey("library_items.id", ondelete="SET NULL"), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     # When a post last became visible to everyone (held posts count from their approval).
     last_activity_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
@@ -125,7 +124,8 @@ class BoardPost(db.Model):
     thread: Mapped[BoardThread] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     revisions: Mapped[list[PostRevision]] = relationship(
-        back_populates="post", order_by="PostRevision.id", cascade="all, delete-orphan")
+        back_populates="post", order_by="PostRevision.id", cascade="all, delete-orphan"
+    )
 
     @property
     def is_visible(self) -> bool:

@@ -41,7 +41,8 @@ def _required_reason(reason: str, what: str) -> str:
 
 def _resolve_flags(post: BoardPost, by: User, resolution: str) -> int:
     return db.session.execute(
-        update(PostFlag).where(PostFlag.post_id == post.id, PostFlag.resolution.is_(None))
+        update(PostFlag)
+        .where(PostFlag.post_id == post.id, PostFlag.resolution.is_(None))
         .values(resolution=resolution, resolved_by_id=by.id, resolved_at=clock.now())
     ).rowcount
 
@@ -91,8 +92,14 @@ def hide_post(post: BoardPost, by: User, reason: str) -> None:
         raise BoardError("This post is already hidden: " + _last_decision(post))
     post.state, post.state_reason, post.state_changed_by_id = PostState.HIDDEN.value, reason, by.id
     upheld = _resolve_flags(post, by, "upheld")
-    audit.record(by, "hide post", "board post", post.id, post.thread.title,
-                 reason + (f" ({plural(upheld, 'report')} upheld)" if upheld else ""))
+    audit.record(
+        by,
+        "hide post",
+        "board post",
+        post.id,
+        post.thread.title,
+        reason + (f" ({plural(upheld, 'report')} upheld)" if upheld else ""),
+    )
     _tell_author(post, by, f"A moderator hid your post in “{post.thread.title}”. Reason: {reason}")
     db.session.commit()
 
@@ -117,8 +124,12 @@ def dismiss_flags(post: BoardPost, by: User) -> None:
         raise BoardError("There are no open reports on this post any more: " + _last_decision(post))
     if post.state == PostState.HIDDEN and post.state_reason == FLAG_HIDDEN_REASON:
         make_visible(post)
-        _tell_author(post, by, f"A moderator looked at the reports on your post in “{post.thread.title}” and "
-                               "found nothing wrong: it is visible again.")
+        _tell_author(
+            post,
+            by,
+            f"A moderator looked at the reports on your post in “{post.thread.title}” and "
+            "found nothing wrong: it is visible again.",
+        )
     audit.record(by, "dismiss reports", "board post", post.id, post.thread.title, f"{dismissed} report(s)")
     db.session.commit()
 
@@ -129,8 +140,12 @@ def set_thread_flag(thread: BoardThread, by: User, name: str, value: bool) -> No
     if getattr(thread, name) == value:
         raise BoardError(f"This thread is already {'' if value else 'not '}{name}.")
     setattr(thread, name, value)
-    action = {("locked", True): "lock thread", ("locked", False): "unlock thread",
-              ("pinned", True): "pin thread", ("pinned", False): "unpin thread"}[(name, value)]
+    action = {
+        ("locked", True): "lock thread",
+        ("locked", False): "unlock thread",
+        ("pinned", True): "pin thread",
+        ("pinned", False): "unpin thread",
+    }[(name, value)]
     audit.record(by, action, "board thread", thread.id, thread.title)
     db.session.commit()
 
@@ -147,6 +162,7 @@ def move_thread(thread: BoardThread, to: BoardCategory, by: User) -> None:
 
 # --- categories and watched words --------------------------------------------------------------
 
+
 def _category_fields(title: str, description: str) -> tuple[str, str]:
     title = one_line(title or "")
     if not 3 <= len(title) <= CATEGORY_TITLE_MAX:
@@ -161,12 +177,21 @@ def add_category(title: str, description: str, by: User, moderators_only: bool =
     require_moderator(by, NotAllowed)
     title, description = _category_fields(title, description)
     slug = slugify(title)
-    if db.session.scalar(select(BoardCategory.id).where(
-            (BoardCategory.slug == slug) | (func.lower(BoardCategory.title) == title.lower()))):
+    if db.session.scalar(
+        select(BoardCategory.id).where(
+            (BoardCategory.slug == slug) | (func.lower(BoardCategory.title) == title.lower())
+        )
+    ):
         raise BoardError("There is already a category with that name.")
     position = (db.session.scalar(select(func.max(BoardCategory.position))) or 0) + 1
-    category = BoardCategory(slug=slug, title=title, description=description, position=position,
-                             moderators_only=moderators_only, created_at=clock.now())
+    category = BoardCategory(
+        slug=slug,
+        title=title,
+        description=description,
+        position=position,
+        moderators_only=moderators_only,
+        created_at=clock.now(),
+    )
     db.session.add(category)
     audit.record(by, "add category", "board category", None, title)
     _commit_or_explain("There is already a category with that name.")
@@ -181,8 +206,14 @@ def update_category(category: BoardCategory, title: str, description: str, by: U
         return
     before = category.title
     category.title, category.description = title, description
-    audit.record(by, "edit category", "board category", category.id, title,
-                 f"renamed from {before}" if before != title else "description changed")
+    audit.record(
+        by,
+        "edit category",
+        "board category",
+        category.id,
+        title,
+        f"renamed from {before}" if before != title else "description changed",
+    )
     db.session.commit()
 
 
@@ -192,8 +223,14 @@ def move_category(category: BoardCategory, by: User, step: int) -> None:
     ordered = list(db.session.scalars(select(BoardCategory).order_by(BoardCategory.position, BoardCategory.id)))
     if not move_within(ordered, category, step):
         raise BoardError(at_the_end(step))
-    audit.record(by, "reorder categories", "board category", category.id, category.title,
-                 "moved up" if step < 0 else "moved down")
+    audit.record(
+        by,
+        "reorder categories",
+        "board category",
+        category.id,
+        category.title,
+        "moved up" if step < 0 else "moved down",
+    )
     db.session.commit()
 
 
@@ -241,8 +278,12 @@ def remove_spammer(member: User, by: User, until: datetime, reason: str) -> int:
         raise BoardError(str(error)) from None
     hidden = 0
     hidden_by_reports = (BoardPost.state == PostState.HIDDEN.value) & BoardPost.state_changed_by_id.is_(None)
-    for post in db.session.scalars(select(BoardPost).where(BoardPost.author_id == member.id, or_(
-            BoardPost.state.in_([PostState.VISIBLE.value, PostState.HELD.value]), hidden_by_reports))):
+    for post in db.session.scalars(
+        select(BoardPost).where(
+            BoardPost.author_id == member.id,
+            or_(BoardPost.state.in_([PostState.VISIBLE.value, PostState.HELD.value]), hidden_by_reports),
+        )
+    ):
         post.state, post.state_reason, post.state_changed_by_id = PostState.HIDDEN.value, SPAM_REASON, by.id
         _resolve_flags(post, by, "upheld")
         hidden += 1
@@ -257,9 +298,13 @@ def restore_spammer(member: User, by: User) -> int:
     if not rules.can_restore_member(by, member):
         raise NotAllowed(rules.why_cannot_act_on(by, member))
     restored = 0
-    for post in db.session.scalars(select(BoardPost).where(
-            BoardPost.author_id == member.id, BoardPost.state == PostState.HIDDEN.value,
-            BoardPost.state_reason == SPAM_REASON)):
+    for post in db.session.scalars(
+        select(BoardPost).where(
+            BoardPost.author_id == member.id,
+            BoardPost.state == PostState.HIDDEN.value,
+            BoardPost.state_reason == SPAM_REASON,
+        )
+    ):
         if post.visible_since is None:
             post.state, post.state_reason = PostState.HELD.value, "Restored after a removal as spam; waiting again."
         else:

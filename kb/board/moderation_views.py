@@ -33,6 +33,7 @@ def carried_out(action, success: str, back: str):
 # (kb/board/reviewables.py): the version check, the action, its audit entry, the author told, and
 # what the moderator is told, each written once.
 
+
 def decided(post, reviewable: Reviewable, name: str, reason: str = ""):
     """Take `reviewable`'s decision `name` on the post; a refusal is a message, not an error."""
     decision = reviewable.decision(name)
@@ -67,8 +68,9 @@ def hide_post(post_id: int):
         return render_template("board/hide_post.html", post=post, form=form), INVALID
     decision = HELD_POST.decision("hide")
     try:
-        message = HELD_POST.perform(post, decision, current_user, form.reason.data,
-                                    versions.seen_revision(request.form.get(versions.FIELD)))
+        message = HELD_POST.perform(
+            post, decision, current_user, form.reason.data, versions.seen_revision(request.form.get(versions.FIELD))
+        )
     except (ChangedSinceShown, *HELD_POST.refused) as error:
         form.form_errors.append(str(error))
         return render_template("board/hide_post.html", post=post, form=form), INVALID
@@ -90,10 +92,12 @@ def dismiss_reports(post_id: int):
 
 # --- threads -----------------------------------------------------------------------------------
 
+
 def _thread_action(thread_id: int, name: str, value: bool, success: str):
     thread = thread_or_404(thread_id)
-    return carried_out(lambda: moderation.set_thread_flag(thread, current_user, name, value), success,
-                       thread_url(thread))
+    return carried_out(
+        lambda: moderation.set_thread_flag(thread, current_user, name, value), success, thread_url(thread)
+    )
 
 
 @bp.route("/board/t/<id:thread_id>/lock", methods=["POST"])
@@ -130,11 +134,13 @@ def move_thread(thread_id: int):
         flash(form.category.errors[0] if form.category.errors else "Choose a category from the list.", "error")
         return redirect(thread_url(thread))
     to = queries.category_by_slug(form.category.data)
-    return carried_out(lambda: moderation.move_thread(thread, to, current_user), f"Moved to {to.title}.",
-                       thread_url(thread))
+    return carried_out(
+        lambda: moderation.move_thread(thread, to, current_user), f"Moved to {to.title}.", thread_url(thread)
+    )
 
 
 # --- members: their pages moved to /admin/members/<id>/ (kb/moderation/views.py) ------------------
+
 
 @bp.route("/moderation/members/<id:user_id>/suspend", methods=["GET", "POST"])
 @moderator_required
@@ -151,14 +157,16 @@ def unsuspend_member(user_id: int):
 
 # --- categories and watched words --------------------------------------------------------------
 
+
 @bp.route("/moderation/board/categories", methods=["GET", "POST"])
 @moderator_required
 def manage_categories():
     form = CategoryForm(prefix="new")
     if request.method == "POST" and form.validate_on_submit():
         try:
-            category = moderation.add_category(form.title.data, form.description.data, current_user,
-                                               moderators_only=form.moderators_only.data)
+            category = moderation.add_category(
+                form.title.data, form.description.data, current_user, moderators_only=form.moderators_only.data
+            )
         except BoardError as error:
             form.form_errors.append(str(error))
         else:
@@ -190,8 +198,11 @@ def edit_category(category_id: int):
 def reorder_category(category_id: int):
     category = db.session.get(BoardCategory, category_id) or abort(404)
     step = -1 if request.form.get("direction") == "up" else 1
-    return carried_out(lambda: moderation.move_category(category, current_user, step), "Order saved.",
-                       url_for("board.manage_categories"))
+    return carried_out(
+        lambda: moderation.move_category(category, current_user, step),
+        "Order saved.",
+        url_for("board.manage_categories"),
+    )
 
 
 @bp.route("/moderation/watched-words", methods=["GET", "POST"])

@@ -36,6 +36,7 @@ FORMER_MEMBER = member_name(None, capitalised=True)  # rows carry names, not mem
 # Listings are kept between requests (kb.board.cache), so they hold plain values, never ORM objects
 # that belong to one request's session.
 
+
 @dataclass(frozen=True)
 class ThemeLink:
     slug: str
@@ -92,8 +93,9 @@ def category_for_theme(theme_id: int) -> BoardCategory | None:
 
 def _category_info(category: BoardCategory) -> CategoryInfo:
     theme = ThemeLink(category.theme.slug, category.theme.title) if category.theme else None
-    return CategoryInfo(category.id, category.slug, category.title, category.description, category.moderators_only,
-                        theme)
+    return CategoryInfo(
+        category.id, category.slug, category.title, category.description, category.moderators_only, theme
+    )
 
 
 _Author, _LastPoster = aliased(User), aliased(User)
@@ -101,18 +103,38 @@ _Author, _LastPoster = aliased(User), aliased(User)
 
 def _thread_rows(*conditions) -> Select:
     """The columns a listing shows for each thread, names included, without loading ORM objects."""
-    return (select(BoardThread.id, BoardThread.slug, BoardThread.title, BoardThread.pinned, BoardThread.locked,
-                   _Author.display_name, BoardThread.visible_posts, _LastPoster.display_name,
-                   BoardThread.last_activity_at, BoardThread.category_id)
-            .outerjoin(_Author, _Author.id == BoardThread.author_id)
-            .outerjoin(_LastPoster, _LastPoster.id == BoardThread.last_poster_id)
-            .where(BoardThread.approved.is_(True), *conditions))
+    return (
+        select(
+            BoardThread.id,
+            BoardThread.slug,
+            BoardThread.title,
+            BoardThread.pinned,
+            BoardThread.locked,
+            _Author.display_name,
+            BoardThread.visible_posts,
+            _LastPoster.display_name,
+            BoardThread.last_activity_at,
+            BoardThread.category_id,
+        )
+        .outerjoin(_Author, _Author.id == BoardThread.author_id)
+        .outerjoin(_LastPoster, _LastPoster.id == BoardThread.last_poster_id)
+        .where(BoardThread.approved.is_(True), *conditions)
+    )
 
 
 def _thread_row(row) -> ThreadRow:
     (thread_id, slug, title, pinned, locked, author, visible_posts, last_poster, last_activity_at, _) = row
-    return ThreadRow(thread_id, slug, title, pinned, locked, author or FORMER_MEMBER, max(visible_posts - 1, 0),
-                     last_poster or FORMER_MEMBER, last_activity_at)
+    return ThreadRow(
+        thread_id,
+        slug,
+        title,
+        pinned,
+        locked,
+        author or FORMER_MEMBER,
+        max(visible_posts - 1, 0),
+        last_poster or FORMER_MEMBER,
+        last_activity_at,
+    )
 
 
 def overview() -> list[CategorySummary]:
@@ -122,27 +144,49 @@ def overview() -> list[CategorySummary]:
 def _overview() -> list[CategorySummary]:
     """Every category with its thread and post counts and its latest activity, in three small
     queries: the counts come from one pass over an index, the latest threads by their keys."""
-    listed = list(db.session.scalars(select(BoardCategory).order_by(BoardCategory.position, BoardCategory.id)
-                                     .options(joinedload(BoardCategory.theme))))
-    counted = {category_id: (threads, posts or 0, newest) for category_id, threads, posts, newest in db.session.execute(
-        select(BoardThread.category_id, func.count(), func.sum(BoardThread.visible_posts),
-               func.max(BoardThread.last_activity_at))
-        .where(BoardThread.approved.is_(True)).group_by(BoardThread.category_id))}
+    listed = list(
+        db.session.scalars(
+            select(BoardCategory)
+            .order_by(BoardCategory.position, BoardCategory.id)
+            .options(joinedload(BoardCategory.theme))
+        )
+    )
+    counted = {
+        category_id: (threads, posts or 0, newest)
+        for category_id, threads, posts, newest in db.session.execute(
+            select(
+                BoardThread.category_id,
+                func.count(),
+                func.sum(BoardThread.visible_posts),
+                func.max(BoardThread.last_activity_at),
+            )
+            .where(BoardThread.approved.is_(True))
+            .group_by(BoardThread.category_id)
+        )
+    }
     latest = {}
     if counted:
         keys = [(category_id, newest) for category_id, (_, _, newest) in counted.items()]
-        for row in db.session.execute(_thread_rows(
-                tuple_(BoardThread.category_id, BoardThread.last_activity_at).in_(keys))):
+        for row in db.session.execute(
+            _thread_rows(tuple_(BoardThread.category_id, BoardThread.last_activity_at).in_(keys))
+        ):
             latest.setdefault(row.category_id, _thread_row(row))
-    return [CategorySummary(_category_info(category), *counted.get(category.id, (0, 0, None))[:2],
-                            latest.get(category.id)) for category in listed]
+    return [
+        CategorySummary(_category_info(category), *counted.get(category.id, (0, 0, None))[:2], latest.get(category.id))
+        for category in listed
+    ]
 
 
 def _read_marks(viewer, thread_ids: list[int]) -> dict[int, datetime]:
     if not rules.signed_in(viewer) or not thread_ids:
         return {}
-    return dict(db.session.execute(select(ThreadRead.thread_id, ThreadRead.read_at).where(
-        ThreadRead.user_id == viewer.id, ThreadRead.thread_id.in_(thread_ids))).all())
+    return dict(
+        db.session.execute(
+            select(ThreadRead.thread_id, ThreadRead.read_at).where(
+                ThreadRead.user_id == viewer.id, ThreadRead.thread_id.in_(thread_ids)
+            )
+        ).all()
+    )
 
 
 def category_listing(slug: str, viewer, number: int = 1) -> tuple[CategoryInfo, Page] | None:
@@ -161,24 +205,30 @@ def category_listing(slug: str, viewer, number: int = 1) -> tuple[CategoryInfo, 
 
 
 def _category_listing(slug: str, number: int) -> tuple[CategoryInfo, Page] | None:
-    category = db.session.scalar(select(BoardCategory).where(BoardCategory.slug == slug)
-                                 .options(joinedload(BoardCategory.theme)))
+    category = db.session.scalar(
+        select(BoardCategory).where(BoardCategory.slug == slug).options(joinedload(BoardCategory.theme))
+    )
     if category is None:
         return None
-    total = db.session.scalar(select(func.count(BoardThread.id)).where(
-        BoardThread.category_id == category.id, BoardThread.approved.is_(True)))
+    total = db.session.scalar(
+        select(func.count(BoardThread.id)).where(BoardThread.category_id == category.id, BoardThread.approved.is_(True))
+    )
     number, pages = _paged(total, number, THREADS_PER_PAGE)
     rows = db.session.execute(
         _thread_rows(BoardThread.category_id == category.id)
         .order_by(BoardThread.pinned.desc(), BoardThread.last_activity_at.desc(), BoardThread.id.desc())
-        .offset((number - 1) * THREADS_PER_PAGE).limit(THREADS_PER_PAGE))
-    return _category_info(category), Page(items=[_thread_row(row) for row in rows], total=total, number=number,
-                                          pages=pages)
+        .offset((number - 1) * THREADS_PER_PAGE)
+        .limit(THREADS_PER_PAGE)
+    )
+    return _category_info(category), Page(
+        items=[_thread_row(row) for row in rows], total=total, number=number, pages=pages
+    )
 
 
 def get_thread(thread_id: int) -> BoardThread | None:
-    return db.session.scalar(select(BoardThread).where(BoardThread.id == thread_id)
-                             .options(joinedload(BoardThread.category)))
+    return db.session.scalar(
+        select(BoardThread).where(BoardThread.id == thread_id).options(joinedload(BoardThread.category))
+    )
 
 
 def get_post(post_id: int) -> BoardPost | None:
@@ -201,9 +251,13 @@ def posts_of(thread: BoardThread, viewer, number: int = 1) -> Page:
 
     def posts_and_total(number: int) -> list:
         # Each row carries the count of all the posts shown, so a page costs one query, not two.
-        return db.session.execute(shown.add_columns(func.count().over()).order_by(BoardPost.id)
-                                  .offset((number - 1) * POSTS_PER_PAGE).limit(POSTS_PER_PAGE)
-                                  .options(joinedload(BoardPost.author))).all()
+        return db.session.execute(
+            shown.add_columns(func.count().over())
+            .order_by(BoardPost.id)
+            .offset((number - 1) * POSTS_PER_PAGE)
+            .limit(POSTS_PER_PAGE)
+            .options(joinedload(BoardPost.author))
+        ).all()
 
     rows = posts_and_total(max(1, number))
     if rows:
@@ -216,15 +270,20 @@ def posts_of(thread: BoardThread, viewer, number: int = 1) -> Page:
     posts = [post for post, _ in rows]
     flags = {}
     if is_moderator(viewer) and posts:
-        flags = dict(db.session.execute(select(PostFlag.post_id, func.count(PostFlag.id)).where(
-            PostFlag.post_id.in_([post.id for post in posts]), PostFlag.resolution.is_(None))
-            .group_by(PostFlag.post_id)).all())
+        flags = dict(
+            db.session.execute(
+                select(PostFlag.post_id, func.count(PostFlag.id))
+                .where(PostFlag.post_id.in_([post.id for post in posts]), PostFlag.resolution.is_(None))
+                .group_by(PostFlag.post_id)
+            ).all()
+        )
     return Page(items=posts, total=total, number=number, pages=pages, extra={"open_flags": flags})
 
 
 def page_of_post(post: BoardPost, viewer) -> int:
-    before = db.session.scalar(select(func.count()).select_from(
-        _shown_posts(post.thread, viewer).where(BoardPost.id < post.id).subquery()))
+    before = db.session.scalar(
+        select(func.count()).select_from(_shown_posts(post.thread, viewer).where(BoardPost.id < post.id).subquery())
+    )
     return before // POSTS_PER_PAGE + 1
 
 
@@ -238,10 +297,14 @@ NO_MARKS = MemberMarks(None, False)
 
 
 def _marks_columns(viewer, thread_id):
-    read_at = select(ThreadRead.read_at).where(
-        ThreadRead.user_id == viewer.id, ThreadRead.thread_id == thread_id).scalar_subquery()
-    watching = select(ThreadWatch.user_id).where(
-        ThreadWatch.user_id == viewer.id, ThreadWatch.thread_id == thread_id).exists()
+    read_at = (
+        select(ThreadRead.read_at)
+        .where(ThreadRead.user_id == viewer.id, ThreadRead.thread_id == thread_id)
+        .scalar_subquery()
+    )
+    watching = (
+        select(ThreadWatch.user_id).where(ThreadWatch.user_id == viewer.id, ThreadWatch.thread_id == thread_id).exists()
+    )
     return read_at, watching
 
 
@@ -249,8 +312,11 @@ def thread_with_marks(thread_id: int, viewer) -> tuple[BoardThread | None, Membe
     """The thread and the member's marks on it in one round trip (the thread page's first query)."""
     if not rules.signed_in(viewer):
         return get_thread(thread_id), NO_MARKS
-    row = db.session.execute(select(BoardThread, *_marks_columns(viewer, BoardThread.id))
-                             .where(BoardThread.id == thread_id).options(joinedload(BoardThread.category))).first()
+    row = db.session.execute(
+        select(BoardThread, *_marks_columns(viewer, BoardThread.id))
+        .where(BoardThread.id == thread_id)
+        .options(joinedload(BoardThread.category))
+    ).first()
     if row is None:
         return None, NO_MARKS
     thread, read_at, watching = row
@@ -261,41 +327,64 @@ def first_unread_post(thread: BoardThread, viewer, marks: MemberMarks) -> BoardP
     """Where to open a thread the member has read before: the first post visible since then."""
     if not rules.signed_in(viewer) or marks.read_at is None or marks.read_at >= thread.last_activity_at:
         return None  # first visit, or nothing new: no need to look for a post
-    return db.session.scalar(select(BoardPost).where(
-        BoardPost.thread_id == thread.id, BoardPost.state == PostState.VISIBLE.value,
-        BoardPost.visible_since > marks.read_at).order_by(BoardPost.id).limit(1))
+    return db.session.scalar(
+        select(BoardPost)
+        .where(
+            BoardPost.thread_id == thread.id,
+            BoardPost.state == PostState.VISIBLE.value,
+            BoardPost.visible_since > marks.read_at,
+        )
+        .order_by(BoardPost.id)
+        .limit(1)
+    )
 
 
 def watched_threads(user) -> list[tuple[BoardThread, int]]:
     """Threads the member watches, each with how many posts appeared since they last read it."""
     since = func.coalesce(ThreadRead.read_at, ThreadWatch.created_at)
-    new_posts = (select(func.count(BoardPost.id)).where(
-        BoardPost.thread_id == BoardThread.id, BoardPost.state == PostState.VISIBLE.value,
-        BoardPost.visible_since > since).correlate(BoardThread, ThreadRead, ThreadWatch).scalar_subquery())
+    new_posts = (
+        select(func.count(BoardPost.id))
+        .where(
+            BoardPost.thread_id == BoardThread.id,
+            BoardPost.state == PostState.VISIBLE.value,
+            BoardPost.visible_since > since,
+        )
+        .correlate(BoardThread, ThreadRead, ThreadWatch)
+        .scalar_subquery()
+    )
     rows = db.session.execute(
-        select(BoardThread, new_posts).join(ThreadWatch, and_(ThreadWatch.thread_id == BoardThread.id,
-                                                                ThreadWatch.user_id == user.id))
+        select(BoardThread, new_posts)
+        .join(ThreadWatch, and_(ThreadWatch.thread_id == BoardThread.id, ThreadWatch.user_id == user.id))
         .outerjoin(ThreadRead, and_(ThreadRead.thread_id == BoardThread.id, ThreadRead.user_id == user.id))
         .where(BoardThread.approved.is_(True))
         .order_by(BoardThread.last_activity_at.desc())
-        .options(selectinload(BoardThread.category), selectinload(BoardThread.last_poster))).all()
+        .options(selectinload(BoardThread.category), selectinload(BoardThread.last_poster))
+    ).all()
     return [(thread, count) for thread, count in rows]
 
 
 def newest_threads(category: BoardCategory, limit: int) -> list[BoardThread]:
     """The category's threads that everyone who reads the board may see, newest first."""
-    return list(db.session.scalars(
-        select(BoardThread).where(BoardThread.category_id == category.id, BoardThread.approved.is_(True))
-        .order_by(BoardThread.created_at.desc(), BoardThread.id.desc()).limit(limit)
-        .options(selectinload(BoardThread.author))))
+    return list(
+        db.session.scalars(
+            select(BoardThread)
+            .where(BoardThread.category_id == category.id, BoardThread.approved.is_(True))
+            .order_by(BoardThread.created_at.desc(), BoardThread.id.desc())
+            .limit(limit)
+            .options(selectinload(BoardThread.author))
+        )
+    )
 
 
 def opening_posts(threads: list[BoardThread]) -> dict[int, BoardPost]:
     """Each thread's first post, by thread id, in one query whatever the number of threads."""
     if not threads:
         return {}
-    first_ids = select(func.min(BoardPost.id)).where(BoardPost.thread_id.in_([thread.id for thread in threads])) \
+    first_ids = (
+        select(func.min(BoardPost.id))
+        .where(BoardPost.thread_id.in_([thread.id for thread in threads]))
         .group_by(BoardPost.thread_id)
+    )
     return {post.thread_id: post for post in db.session.scalars(select(BoardPost).where(BoardPost.id.in_(first_ids)))}
 
 
@@ -304,6 +393,7 @@ def thread_for_case_study(case_study_id: int) -> BoardThread | None:
 
 
 # --- for moderators ----------------------------------------------------------------------------
+
 
 def held_count() -> int:
     return db.session.scalar(select(func.count(BoardPost.id)).where(BoardPost.state == PostState.HELD.value))

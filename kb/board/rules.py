@@ -34,9 +34,11 @@ def why_cannot_post(user) -> str | None:
         return "Log in to take part in the discussion."
     if user.is_suspended():
         until = user.suspended_until
-        return (f"Your account is suspended until {until:%H:%M} UTC on {until.day} {until:%B %Y}, so you can read "
-                f"but not post or report posts. Reason given by the moderators: "
-                f"{user.suspension_reason or 'none recorded'}")
+        return (
+            f"Your account is suspended until {until:%H:%M} UTC on {until.day} {until:%B %Y}, so you can read "
+            f"but not post or report posts. Reason given by the moderators: "
+            f"{user.suspension_reason or 'none recorded'}"
+        )
     return why_unverified(user, "post on the board or report posts")
 
 
@@ -69,8 +71,7 @@ def can_see_post_text(user, post: BoardPost) -> bool:
 def can_edit_post(user, post: BoardPost) -> bool:
     if is_moderator(user):
         return post.state != PostState.REMOVED
-    return (is_author(user, post) and post.state in AUTHOR_EDITABLE and can_post(user)
-            and not post.thread.locked)
+    return is_author(user, post) and post.state in AUTHOR_EDITABLE and can_post(user) and not post.thread.locked
 
 
 def edit_needs_reason(user, post: BoardPost) -> bool:
@@ -91,6 +92,7 @@ def can_see_history(user, post: BoardPost) -> bool:
 
 
 # --- reports: trust before power ---------------------------------------------------------------
+
 
 def can_be_hidden_by_reports(post: BoardPost) -> bool:
     """Reports never hide a moderator's or an admin's post: it waits in the reports queue instead,
@@ -117,6 +119,7 @@ def why_report_does_not_count(user, in_pre_moderation: bool) -> str | None:
 
 
 # --- acting on members -------------------------------------------------------------------------
+
 
 def _may_act_on(actor, member) -> bool:
     """Moderators act on members; only admins act on moderators and admins."""

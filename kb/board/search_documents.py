@@ -22,8 +22,11 @@ def document(thread_id: int) -> SearchDocument | None:
     thread = db.session.get(BoardThread, thread_id)
     if thread is None or not thread.approved:
         return None
-    posts = db.session.scalars(select(BoardPost.body_html).where(
-        BoardPost.thread_id == thread.id, BoardPost.state == PostState.VISIBLE.value).order_by(BoardPost.id)).all()
+    posts = db.session.scalars(
+        select(BoardPost.body_html)
+        .where(BoardPost.thread_id == thread.id, BoardPost.state == PostState.VISIBLE.value)
+        .order_by(BoardPost.id)
+    ).all()
     texts = [plain_text(html) for html in posts]
     theme = thread.category.theme
     return SearchDocument(
@@ -43,16 +46,21 @@ def document(thread_id: int) -> SearchDocument | None:
 
 
 def all_ids() -> Iterator[int]:
-    return iter(db.session.scalars(select(BoardThread.id).where(BoardThread.approved.is_(True))
-                                   .order_by(BoardThread.id)).all())
+    return iter(
+        db.session.scalars(select(BoardThread.id).where(BoardThread.approved.is_(True)).order_by(BoardThread.id)).all()
+    )
 
 
 def count_by_type() -> dict[str, int]:
-    return {CONTENT_TYPE: db.session.scalar(select(func.count(BoardThread.id))
-                                            .where(BoardThread.approved.is_(True)))}
+    return {CONTENT_TYPE: db.session.scalar(select(func.count(BoardThread.id)).where(BoardThread.approved.is_(True)))}
 
 
-PROVIDER = DocumentProvider(key_prefix="board_thread", model=BoardThread, document=document, all_ids=all_ids,
-                            count_by_type=count_by_type,
-                            # A change to a post changes its thread's document.
-                            related=((BoardPost, lambda post: post.thread_id),))
+PROVIDER = DocumentProvider(
+    key_prefix="board_thread",
+    model=BoardThread,
+    document=document,
+    all_ids=all_ids,
+    count_by_type=count_by_type,
+    # A change to a post changes its thread's document.
+    related=((BoardPost, lambda post: post.thread_id),),
+)

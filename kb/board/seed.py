@@ -10,8 +10,11 @@ from kb.platform import clock
 from kb.platform.extensions import db
 from kb.themes.models import Theme
 
-ANNOUNCEMENTS = ("announcements", "Announcements", "News from the moderators and the site. Only moderators "
-                 "start threads here; everyone can reply.")
+ANNOUNCEMENTS = (
+    "announcements",
+    "Announcements",
+    "News from the moderators and the site. Only moderators start threads here; everyone can reply.",
+)
 GENERAL = ("general", "General", "Anything about local partnership working that does not fit one theme.")
 
 
@@ -19,8 +22,10 @@ def starting_categories() -> list[dict]:
     themes = db.session.scalars(select(Theme).order_by(Theme.position)).all()
     slug, title, description = ANNOUNCEMENTS
     wanted = [{"slug": slug, "title": title, "description": description, "moderators_only": True}]
-    wanted += [{"slug": theme.slug, "title": theme.title, "description": theme.summary, "theme_id": theme.id}
-               for theme in themes]
+    wanted += [
+        {"slug": theme.slug, "title": theme.title, "description": theme.summary, "theme_id": theme.id}
+        for theme in themes
+    ]
     slug, title, description = GENERAL
     wanted.append({"slug": slug, "title": title, "description": description})
     return wanted

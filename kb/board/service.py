@@ -61,9 +61,11 @@ def _setting(name: str) -> int:
 
 # --- posting -----------------------------------------------------------------------------------
 
+
 def approved_post_count(user: User) -> int:
-    return db.session.scalar(select(func.count(BoardPost.id)).where(
-        BoardPost.author_id == user.id, BoardPost.visible_since.is_not(None)))
+    return db.session.scalar(
+        select(func.count(BoardPost.id)).where(BoardPost.author_id == user.id, BoardPost.visible_since.is_not(None))
+    )
 
 
 def in_pre_moderation(user: User) -> bool:
@@ -78,10 +80,17 @@ def why_reports_do_not_count(reporters: list[User]) -> dict[int, str]:
     """For each reporter whose reports do not count toward hiding a post, why not (by user id).
     One query however many reporters are asked about."""
     ids = [reporter.id for reporter in reporters if not (reporter.is_moderator or reporter.trusted)]
-    approved = dict(db.session.execute(
-        select(BoardPost.author_id, func.count(BoardPost.id))
-        .where(BoardPost.author_id.in_(ids), BoardPost.visible_since.is_not(None))
-        .group_by(BoardPost.author_id)).all()) if ids else {}
+    approved = (
+        dict(
+            db.session.execute(
+                select(BoardPost.author_id, func.count(BoardPost.id))
+                .where(BoardPost.author_id.in_(ids), BoardPost.visible_since.is_not(None))
+                .group_by(BoardPost.author_id)
+            ).all()
+        )
+        if ids
+        else {}
+    )
     reasons = {}
     for reporter in reporters:
         waiting = reporter.id in ids and approved.get(reporter.id, 0) < _setting("KB_PREMODERATION_POSTS")
@@ -121,22 +130,32 @@ def check_rate(user: User) -> None:
     database so the limit holds across gunicorn workers."""
     _one_writer_at_a_time(user)
     limit = _setting("KB_NEW_MEMBER_POSTS_PER_MINUTE" if in_pre_moderation(user) else "KB_POSTS_PER_MINUTE")
-    recent = db.session.scalar(select(func.count(BoardPost.id)).where(
-        BoardPost.author_id == user.id, BoardPost.created_at > clock.now() - timedelta(minutes=1)))
+    recent = db.session.scalar(
+        select(func.count(BoardPost.id)).where(
+            BoardPost.author_id == user.id, BoardPost.created_at > clock.now() - timedelta(minutes=1)
+        )
+    )
     if recent >= limit:
-        raise RateLimited(f"You have posted {recent} times in the last minute, which is the most allowed. "
-                          "Wait a minute and send it again: your text is kept below.")
+        raise RateLimited(
+            f"You have posted {recent} times in the last minute, which is the most allowed. "
+            "Wait a minute and send it again: your text is kept below."
+        )
 
 
 def link_mentions(body: str) -> str:
     """A pasted case study or lesson address becomes a link titled with the item's title."""
+
     def titled(match: re.Match) -> str:
         item = db.session.get(LibraryItem, int(match.group(2)))
-        if item is None or item.kind != BY_PREFIX[match.group(1)].kind or (
-                item.status not in (Status.PUBLISHED, Status.ARCHIVED)):
+        if (
+            item is None
+            or item.kind != BY_PREFIX[match.group(1)].kind
+            or (item.status not in (Status.PUBLISHED, Status.ARCHIVED))
+        ):
             return match.group(0)
         title = re.sub(r"([\\\[\]*_`])", r"\\\1", item.title)
         return f"[{title}]({item_path(item)})"
+
     return MENTION.sub(titled, body)
 
 
@@ -177,19 +196,28 @@ def check_title(title: str) -> str:
     return title
 
 
-def start_thread(category: BoardCategory, title: str, body: str, by: User,
-                 case_study: LibraryItem | None = None) -> BoardPost:
+def start_thread(
+    category: BoardCategory, title: str, body: str, by: User, case_study: LibraryItem | None = None
+) -> BoardPost:
     """A new thread and its opening post. Returns the post (held or visible)."""
     if not rules.can_start_thread_in(by, category):
         raise NotAllowed(rules.why_cannot_post(by) or "Only moderators start threads in this category.")
     title = check_title(title)
     if case_study is not None and db.session.scalar(
-            select(BoardThread.id).where(BoardThread.case_study_id == case_study.id)):
+        select(BoardThread.id).where(BoardThread.case_study_id == case_study.id)
+    ):
         raise BoardError("This case study already has a discussion thread: reply there instead.")
     # Not added to the session yet: adding the post adds it, after the post's checks have run.
-    thread = BoardThread(category=category, title=title, slug=slugify(title), author=by, created_at=clock.now(),
-                         last_activity_at=clock.now(), last_poster=by,
-                         case_study_id=case_study.id if case_study else None)
+    thread = BoardThread(
+        category=category,
+        title=title,
+        slug=slugify(title),
+        author=by,
+        created_at=clock.now(),
+        last_activity_at=clock.now(),
+        last_poster=by,
+        case_study_id=case_study.id if case_study else None,
+    )
     post = _new_post(thread, body, by)
     thread.approved = post.is_visible
     db.session.add(ThreadWatch(user_id=by.id, thread=thread, created_at=clock.now()))
@@ -247,11 +275,16 @@ def check_report_rate(user: User) -> None:
     """At most KB_REPORTS_PER_HOUR reports an hour, counted in the database like posting."""
     _one_writer_at_a_time(user)
     limit = _setting("KB_REPORTS_PER_HOUR")
-    recent = db.session.scalar(select(func.count(PostFlag.id)).where(
-        PostFlag.flagger_id == user.id, PostFlag.created_at > clock.now() - timedelta(hours=1)))
+    recent = db.session.scalar(
+        select(func.count(PostFlag.id)).where(
+            PostFlag.flagger_id == user.id, PostFlag.created_at > clock.now() - timedelta(hours=1)
+        )
+    )
     if recent >= limit:
-        raise RateLimited(f"You have sent {recent} reports in the last hour, which is the most allowed. "
-                          "Try again later: what you wrote is kept below.")
+        raise RateLimited(
+            f"You have sent {recent} reports in the last hour, which is the most allowed. "
+            "Try again later: what you wrote is kept below."
+        )
 
 
 def flag_post(post: BoardPost, by: User, reason: str, note: str = "") -> bool:
@@ -262,11 +295,17 @@ def flag_post(post: BoardPost, by: User, reason: str, note: str = "") -> bool:
     if db.session.scalar(select(PostFlag.id).where(PostFlag.post_id == post.id, PostFlag.flagger_id == by.id)):
         raise BoardError("You have already reported this post. A moderator will look at it.")
     check_report_rate(by)
-    db.session.add(PostFlag(post_id=post.id, flagger_id=by.id, reason=reason, note=(note or "").strip(),
-                            created_at=clock.now()))
+    db.session.add(
+        PostFlag(post_id=post.id, flagger_id=by.id, reason=reason, note=(note or "").strip(), created_at=clock.now())
+    )
     db.session.flush()
-    reporters = list(db.session.scalars(select(User).join(PostFlag, PostFlag.flagger_id == User.id).where(
-        PostFlag.post_id == post.id, PostFlag.resolution.is_(None))))
+    reporters = list(
+        db.session.scalars(
+            select(User)
+            .join(PostFlag, PostFlag.flagger_id == User.id)
+            .where(PostFlag.post_id == post.id, PostFlag.resolution.is_(None))
+        )
+    )
     counting = len(reporters) - len(why_reports_do_not_count(reporters))
     hidden = rules.can_be_hidden_by_reports(post) and counting >= _setting("KB_FLAGS_TO_HIDE")
     if hidden:
@@ -281,6 +320,7 @@ def flag_post(post: BoardPost, by: User, reason: str, note: str = "") -> bool:
 
 # --- reading marks and watching ----------------------------------------------------------------
 
+
 def mark_read(user: User, thread: BoardThread, up_to, read_before) -> None:
     """Move the member's read mark forward to up_to; read_before is where it stood (None: never
     opened), as the page already read it, so no query is needed to find out."""
@@ -289,9 +329,11 @@ def mark_read(user: User, thread: BoardThread, up_to, read_before) -> None:
     if read_before is None:
         db.session.add(ThreadRead(user_id=user.id, thread_id=thread.id, read_at=up_to))
     else:
-        db.session.execute(update(ThreadRead).where(
-            ThreadRead.user_id == user.id, ThreadRead.thread_id == thread.id, ThreadRead.read_at < up_to)
-            .values(read_at=up_to))
+        db.session.execute(
+            update(ThreadRead)
+            .where(ThreadRead.user_id == user.id, ThreadRead.thread_id == thread.id, ThreadRead.read_at < up_to)
+            .values(read_at=up_to)
+        )
     try:
         db.session.commit()
     except IntegrityError:

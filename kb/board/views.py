@@ -24,11 +24,13 @@ INVALID = 422
 
 def board_reader(view):
     """Reading needs an account unless KB_BOARD_PUBLIC is set: anonymous visitors go to log in."""
+
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not rules.can_read_board(current_user):
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
+
     return wrapped
 
 
@@ -98,8 +100,9 @@ def category(slug: str):
 
 
 def render_new_thread(form: ThreadForm, case_study=None, status: int = 200):
-    return render_template("board/new_thread.html", form=form, case_study=case_study,
-                           cannot_post=rules.why_cannot_post(current_user)), status
+    return render_template(
+        "board/new_thread.html", form=form, case_study=case_study, cannot_post=rules.why_cannot_post(current_user)
+    ), status
 
 
 def startable_categories():
@@ -123,8 +126,13 @@ def new_thread():
     if not form.validate_on_submit():
         return render_new_thread(form, case_study, INVALID)
     try:
-        post = service.start_thread(queries.category_by_slug(form.category.data), form.title.data, form.body.data,
-                                    by=current_user, case_study=case_study)
+        post = service.start_thread(
+            queries.category_by_slug(form.category.data),
+            form.title.data,
+            form.body.data,
+            by=current_user,
+            case_study=case_study,
+        )
     except RateLimited as error:
         form.form_errors.append(str(error))
         return render_new_thread(form, case_study, 429)
@@ -139,8 +147,11 @@ def flash_posted(post: BoardPost) -> None:
     if post.is_visible:
         flash("Posted.", "success")
     else:
-        flash(f"Thank you. Your post is awaiting approval: {post.state_reason} Until then only you and the "
-              "moderators can see it.", "info")
+        flash(
+            f"Thank you. Your post is awaiting approval: {post.state_reason} Until then only you and the "
+            "moderators can see it.",
+            "info",
+        )
 
 
 @bp.route("/board/discuss/<id:case_study_id>")
@@ -156,8 +167,9 @@ def discuss_case_study(case_study_id: int):
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=request.path))
     category = case_study.themes and queries.category_for_theme(case_study.themes[0].id)
-    return redirect(url_for("board.new_thread", case_study=case_study.id,
-                            category=category.slug if category else "general"))
+    return redirect(
+        url_for("board.new_thread", case_study=case_study.id, category=category.slug if category else "general")
+    )
 
 
 @bp.route("/board/t/<id:thread_id>", defaults={"slug": ""})
@@ -191,9 +203,15 @@ def render_thread(thread: BoardThread, reply_form: ReplyForm, marks: queries.Mem
     if is_moderator(current_user):
         move_form = MoveForm(category=thread.category.slug)
         move_form.category.choices = [(category.slug, category.title) for category in queries.categories()]
-    return render_template("board/thread.html", thread=thread, page=page, reply_form=reply_form,
-                           move_form=move_form, watching=marks.watching,
-                           cannot_post=rules.why_cannot_post(current_user)), status
+    return render_template(
+        "board/thread.html",
+        thread=thread,
+        page=page,
+        reply_form=reply_form,
+        move_form=move_form,
+        watching=marks.watching,
+        cannot_post=rules.why_cannot_post(current_user),
+    ), status
 
 
 def permalink_target(post: BoardPost) -> str:
@@ -215,8 +233,9 @@ def reply(thread_id: int):
         quoted = queries.get_post(id_argument("quote") or 0)
         if quoted is not None and quoted.thread_id == thread.id and quoted.is_visible:
             form.body.data = quote_of(quoted)
-        return render_template("board/reply.html", thread=thread, form=form,
-                               cannot_post=rules.why_cannot_post(current_user))
+        return render_template(
+            "board/reply.html", thread=thread, form=form, cannot_post=rules.why_cannot_post(current_user)
+        )
     if not form.validate_on_submit():
         return render_template("board/reply.html", thread=thread, form=form), INVALID
     try:
@@ -224,8 +243,9 @@ def reply(thread_id: int):
     except BoardError as error:
         form.form_errors.append(str(error))
         status = 429 if isinstance(error, RateLimited) else INVALID
-        return render_template("board/reply.html", thread=thread, form=form,
-                               cannot_post=rules.why_cannot_post(current_user)), status
+        return render_template(
+            "board/reply.html", thread=thread, form=form, cannot_post=rules.why_cannot_post(current_user)
+        ), status
     flash_posted(post)
     return redirect(permalink_target(post))
 
@@ -253,8 +273,12 @@ def edit_post(post_id: int):
     except BoardError as error:
         form.form_errors.append(str(error))
         return render_template("board/edit_post.html", post=post, form=form), INVALID
-    flash("Your changes have been saved." if post.is_visible else
-          "Saved. The post is awaiting a moderator's approval before others see it.", "success")
+    flash(
+        "Your changes have been saved."
+        if post.is_visible
+        else "Saved. The post is awaiting a moderator's approval before others see it.",
+        "success",
+    )
     return redirect(permalink_target(post))
 
 
@@ -296,8 +320,11 @@ def flag_post(post_id: int):
     except BoardError as error:
         flash(str(error), "error")
         return redirect(permalink_target(post))
-    flash("Thank you for reporting it. " + ("It is now hidden until a moderator looks at it." if hidden else
-                                           "A moderator will look at it."), "success")
+    flash(
+        "Thank you for reporting it. "
+        + ("It is now hidden until a moderator looks at it." if hidden else "A moderator will look at it."),
+        "success",
+    )
     return redirect(permalink_target(post))
 
 

@@ -22,7 +22,7 @@ def _themes(post: BoardPost) -> list[str]:
 
 def _excerpt(post: BoardPost) -> str:
     text = " ".join(plain_text(post.body_html).split())
-    return text if len(text) <= EXCERPT else text[:EXCERPT - 1].rsplit(" ", 1)[0] + "…"
+    return text if len(text) <= EXCERPT else text[: EXCERPT - 1].rsplit(" ", 1)[0] + "…"
 
 
 def tell_watchers(post: BoardPost) -> None:
@@ -34,10 +34,20 @@ def tell_watchers(post: BoardPost) -> None:
     opening = db.session.scalar(select(func.min(BoardPost.id)).where(BoardPost.thread_id == thread.id))
     if opening == post.id:
         return  # a new thread, not a reply
-    watchers = db.session.scalars(select(User).join(ThreadWatch, ThreadWatch.user_id == User.id).where(
-        ThreadWatch.thread_id == thread.id, User.id != post.author_id).order_by(User.id))
-    tell_many(list(watchers), Kind.REPLIES, thread.title, f"/board/p/{post.id}", _themes(post),
-              summary=f"{member_name(post.author, capitalised=True)} replied: {_excerpt(post)}")
+    watchers = db.session.scalars(
+        select(User)
+        .join(ThreadWatch, ThreadWatch.user_id == User.id)
+        .where(ThreadWatch.thread_id == thread.id, User.id != post.author_id)
+        .order_by(User.id)
+    )
+    tell_many(
+        list(watchers),
+        Kind.REPLIES,
+        thread.title,
+        f"/board/p/{post.id}",
+        _themes(post),
+        summary=f"{member_name(post.author, capitalised=True)} replied: {_excerpt(post)}",
+    )
 
 
 def tell_author_of_decision(post: BoardPost, message: str) -> None:

@@ -31,7 +31,8 @@ class Collection(db.Model):
 
     theme: Mapped[Theme | None] = relationship()
     entries: Mapped[list[CollectionEntry]] = relationship(
-        back_populates="collection", order_by="CollectionEntry.position", cascade="all, delete-orphan")
+        back_populates="collection", order_by="CollectionEntry.position", cascade="all, delete-orphan"
+    )
 
     def path(self) -> str:
         """The collection's address on this site (it redirects to the one with the slug), for links made

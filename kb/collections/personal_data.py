@@ -12,7 +12,19 @@ from kb.platform.personal_data import iso
 
 
 def collections(user: User) -> list[dict]:
-    rows = db.session.scalars(select(Collection).where(Collection.created_by_id == user.id)
-                              .options(selectinload(Collection.theme)).order_by(Collection.id))
-    return [{"title": row.title, "address": row.path(), "introduction": row.introduction,
-             "theme": row.theme.title if row.theme else None, "created_at": iso(row.created_at)} for row in rows]
+    rows = db.session.scalars(
+        select(Collection)
+        .where(Collection.created_by_id == user.id)
+        .options(selectinload(Collection.theme))
+        .order_by(Collection.id)
+    )
+    return [
+        {
+            "title": row.title,
+            "address": row.path(),
+            "introduction": row.introduction,
+            "theme": row.theme.title if row.theme else None,
+            "created_at": iso(row.created_at),
+        }
+        for row in rows
+    ]

@@ -30,13 +30,19 @@ class CollectionError(Exception):
 
 def all_collections() -> list[Collection]:
     # Lists show each collection's theme and how many entries it holds: load both with it, not one query each.
-    return list(db.session.scalars(select(Collection).order_by(Collection.title)
-                                   .options(selectinload(Collection.entries), selectinload(Collection.theme))))
+    return list(
+        db.session.scalars(
+            select(Collection)
+            .order_by(Collection.title)
+            .options(selectinload(Collection.entries), selectinload(Collection.theme))
+        )
+    )
 
 
 def for_theme(theme: Theme) -> list[Collection]:
-    return list(db.session.scalars(select(Collection).where(Collection.theme_id == theme.id)
-                                   .order_by(Collection.title)))
+    return list(
+        db.session.scalars(select(Collection).where(Collection.theme_id == theme.id).order_by(Collection.title))
+    )
 
 
 def save(collection: Collection | None, title: str, introduction: str, theme: Theme | None, by: User) -> Collection:
@@ -82,8 +88,10 @@ def add_entry(collection: Collection, address: str, note: str, by: User, title: 
             raise CollectionError("Give the external resource a title.")
         entry.external_url, entry.external_title, label = address, title[:300], title
     else:
-        raise CollectionError("Enter the address of a case study, lesson or board thread on this site, or a web "
-                              "address starting with https://.")
+        raise CollectionError(
+            "Enter the address of a case study, lesson or board thread on this site, or a web "
+            "address starting with https://."
+        )
     collection.entries.append(entry)
     audit.record(by, "add to collection", "collection", collection.id, collection.title, label[:200])
     db.session.commit()
@@ -105,8 +113,9 @@ def remove_entry(entry: CollectionEntry, by: User) -> None:
     require_moderator(by, CollectionError, "Only moderators make collections.")
     collection = entry.collection
     # The row goes: the log says what it was, so it still reads right afterwards.
-    audit.record(by, "remove from collection", "collection", collection.id, collection.title,
-                 f"removed {described(entry)}")
+    audit.record(
+        by, "remove from collection", "collection", collection.id, collection.title, f"removed {described(entry)}"
+    )
     collection.entries.remove(entry)
     for position, each in enumerate(collection.entries, start=1):
         each.position = position
@@ -117,6 +126,12 @@ def move_entry(entry: CollectionEntry, step: int, by: User) -> None:
     require_moderator(by, CollectionError, "Only moderators make collections.")
     if not move_within(list(entry.collection.entries), entry, step):
         raise CollectionError(at_the_end(step))
-    audit.record(by, "reorder collection", "collection", entry.collection.id, entry.collection.title,
-                 f"moved {described(entry)} {'up' if step < 0 else 'down'}")
+    audit.record(
+        by,
+        "reorder collection",
+        "collection",
+        entry.collection.id,
+        entry.collection.title,
+        f"moved {described(entry)} {'up' if step < 0 else 'down'}",
+    )
     db.session.commit()

@@ -40,18 +40,26 @@ def show(collection_id: int, slug: str):
 
 
 def render_form(collection, status=200, values=None, error=None):
-    values = values or {"title": collection.title if collection else "",
-                        "introduction": collection.introduction if collection else "",
-                        "theme": collection.theme.slug if collection and collection.theme else ""}
-    return render_template("collections/form.html", collection=collection, values=values, themes=list_themes(),
-                           error=error), status
+    values = values or {
+        "title": collection.title if collection else "",
+        "introduction": collection.introduction if collection else "",
+        "theme": collection.theme.slug if collection and collection.theme else "",
+    }
+    return render_template(
+        "collections/form.html", collection=collection, values=values, themes=list_themes(), error=error
+    ), status
 
 
 def save_from_form(collection: Collection | None):
     values = {name: request.form.get(name, "") for name in ("title", "introduction", "theme")}
     try:
-        saved = service.save(collection, values["title"], values["introduction"],
-                             get_theme(values["theme"]) if values["theme"] else None, current_user)
+        saved = service.save(
+            collection,
+            values["title"],
+            values["introduction"],
+            get_theme(values["theme"]) if values["theme"] else None,
+            current_user,
+        )
     except service.CollectionError as error:
         return render_form(collection, 422, values, str(error))
     flash("Saved.", "success")
@@ -76,8 +84,13 @@ def edit(collection_id: int):
 def add_entry(collection_id: int):
     collection = collection_or_404(collection_id)
     try:
-        service.add_entry(collection, request.form.get("address", ""), request.form.get("note", ""), current_user,
-                          title=request.form.get("title", ""))
+        service.add_entry(
+            collection,
+            request.form.get("address", ""),
+            request.form.get("note", ""),
+            current_user,
+            title=request.form.get("title", ""),
+        )
     except service.CollectionError as error:
         flash(str(error), "error")
     else:

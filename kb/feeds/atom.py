@@ -38,6 +38,7 @@ def _add(parent: ET.Element, name: str, text: str | None = None, **attributes: s
 def render(feed: Feed, self_url: str, page_url: str, site_root: str) -> bytes:
     """The feed as UTF-8 XML. self_url: the feed's own address (also its id); page_url: the page it
     follows; site_root: the site's address, to which the entries' paths belong."""
+
     def absolute(address: str) -> str:
         return site_root.rstrip("/") + address if address.startswith("/") else address
 

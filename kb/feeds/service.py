@@ -91,6 +91,7 @@ def shortened(text: str, limit: int = SUMMARY_MAX) -> str:
 
 # --- entries -------------------------------------------------------------------------------------
 
+
 def item_entry(item: LibraryItem, note: str = "") -> Entry:
     """A case study or lesson as its page shows it: the approved text, never an edit waiting for review."""
     pages = pages_for(item)
@@ -105,9 +106,11 @@ def item_entry(item: LibraryItem, note: str = "") -> Entry:
         # A lesson has no summary of its own: its first words stand in.
         summary=note or item.summary or shortened(plain_text(item.body_html)),
         content_html=item.body_html,
-        categories=(Category(pages.key, pages.singular.capitalize()),
-                    *(Category(theme.slug, theme.title) for theme in item.themes),
-                    *(Category(tag.name, tag.name) for tag in item.tags)),
+        categories=(
+            Category(pages.key, pages.singular.capitalize()),
+            *(Category(theme.slug, theme.title) for theme in item.themes),
+            *(Category(tag.name, tag.name) for tag in item.tags),
+        ),
     )
 
 
@@ -138,6 +141,7 @@ def threads_shown(threads: list[BoardThread]) -> list[BoardThread]:
 
 
 # --- the feeds -----------------------------------------------------------------------------------
+
 
 def latest_feed() -> Feed:
     return Feed(feed_title("latest"), [item_entry(item) for item in library_queries.newest_published(limit=FEED_SIZE)])
@@ -174,9 +178,14 @@ def collection_feed(collection_id: int) -> Feed | None:
     """The collection's entries an anonymous visitor sees on its page (archived items marked as such),
     the most recently added last, as the list grows."""
     listed = selectinload(Collection.entries)
-    collection = db.session.scalar(select(Collection).where(Collection.id == collection_id).options(
-        listed.selectinload(CollectionEntry.item).options(*ITEM_DISPLAY),
-        listed.selectinload(CollectionEntry.thread).selectinload(BoardThread.author)))
+    collection = db.session.scalar(
+        select(Collection)
+        .where(Collection.id == collection_id)
+        .options(
+            listed.selectinload(CollectionEntry.item).options(*ITEM_DISPLAY),
+            listed.selectinload(CollectionEntry.thread).selectinload(BoardThread.author),
+        )
+    )
     if collection is None:
         return None
     threads = threads_shown([entry.thread for entry in collection.entries if entry.thread is not None])
@@ -188,9 +197,15 @@ def collection_feed(collection_id: int) -> Feed | None:
         elif entry.thread is not None and entry.thread in threads:
             entries.append(thread_entry(entry.thread, openings.get(entry.thread.id), note=entry.note))
         elif entry.external_url:
-            entries.append(Entry(id=f"{collection.path()}#entry-{entry.id}", link=entry.external_url,
-                                 title=entry.external_title or entry.external_url, updated=collection.created_at,
-                                 summary=entry.note))
+            entries.append(
+                Entry(
+                    id=f"{collection.path()}#entry-{entry.id}",
+                    link=entry.external_url,
+                    title=entry.external_title or entry.external_url,
+                    updated=collection.created_at,
+                    summary=entry.note,
+                )
+            )
     return Feed(feed_title("collection", collection.title), entries[-FEED_SIZE:])
 
 
@@ -203,18 +218,25 @@ def board_category_feed(slug: str) -> Feed | None:
         return None
     threads = threads_shown(board_queries.newest_threads(category, FEED_SIZE))
     openings = board_queries.opening_posts(threads)
-    return Feed(feed_title("board_category", category.title),
-                [thread_entry(thread, openings.get(thread.id)) for thread in threads])
+    return Feed(
+        feed_title("board_category", category.title),
+        [thread_entry(thread, openings.get(thread.id)) for thread in threads],
+    )
 
 
 def search_feed(text: str, filters: dict[str, str]) -> Feed:
     """A saved search that comes to the reader: the newest matches an anonymous visitor may find.
     Each match is read again from the database and checked against the rules, so a change the index
     has not caught up with yet cannot carry an unpublished item into a feed."""
-    outcome = search(SearchRequest(
-        parsed=parse(text), visibilities=visibilities_for(ANONYMOUS),
-        filters={FILTER_PARAMETERS[name]: value for name, value in filters.items() if name in FILTER_PARAMETERS},
-        sort="newest", page_size=FEED_SIZE))
+    outcome = search(
+        SearchRequest(
+            parsed=parse(text),
+            visibilities=visibilities_for(ANONYMOUS),
+            filters={FILTER_PARAMETERS[name]: value for name, value in filters.items() if name in FILTER_PARAMETERS},
+            sort="newest",
+            page_size=FEED_SIZE,
+        )
+    )
     keys = [hit.fields.get("doc_id", "") for hit in outcome.hits]
     return Feed(feed_title("search", text), entries_for_documents(keys))
 
@@ -227,12 +249,26 @@ def entries_for_documents(keys: list[str]) -> list[Entry]:
         prefix, _, row_id = key.partition(":")
         if prefix in models and row_id.isdecimal():
             found.append((models[prefix], int(row_id)))
-    items = {item.id: item for item in db.session.scalars(
-        select(LibraryItem).where(LibraryItem.id.in_([row_id for model, row_id in found if model is LibraryItem]))
-        .options(*ITEM_DISPLAY))}
-    threads = {thread.id: thread for thread in threads_shown(list(db.session.scalars(
-        select(BoardThread).where(BoardThread.id.in_([row_id for model, row_id in found if model is BoardThread]))
-        .options(selectinload(BoardThread.author)))))}
+    items = {
+        item.id: item
+        for item in db.session.scalars(
+            select(LibraryItem)
+            .where(LibraryItem.id.in_([row_id for model, row_id in found if model is LibraryItem]))
+            .options(*ITEM_DISPLAY)
+        )
+    }
+    threads = {
+        thread.id: thread
+        for thread in threads_shown(
+            list(
+                db.session.scalars(
+                    select(BoardThread)
+                    .where(BoardThread.id.in_([row_id for model, row_id in found if model is BoardThread]))
+                    .options(selectinload(BoardThread.author))
+                )
+            )
+        )
+    }
     openings = board_queries.opening_posts(list(threads.values()))
     entries = []
     for model, row_id in found:

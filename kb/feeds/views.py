@@ -61,8 +61,9 @@ def tag(name: str):
 
 @bp.route("/feeds/collections/<id:collection_id>.atom")
 def collection(collection_id: int):
-    return atom_response(service.collection_feed(collection_id),
-                         url_for("collections.show", collection_id=collection_id, _external=True))
+    return atom_response(
+        service.collection_feed(collection_id), url_for("collections.show", collection_id=collection_id, _external=True)
+    )
 
 
 @bp.route("/feeds/board/<slug>.atom")
@@ -75,5 +76,6 @@ def search():
     text = request.args.get("q", "")
     filters = chosen_filters(request.args)
     query = {"q": text, **filters} if text else filters
-    return atom_response(service.search_feed(text, filters),
-                         url_for("search.search_page", **query, _external=True), **query)
+    return atom_response(
+        service.search_feed(text, filters), url_for("search.search_page", **query, _external=True), **query
+    )

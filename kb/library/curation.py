@@ -49,8 +49,9 @@ def supersede(item: LibraryItem, by: User, replacement_address: str) -> LibraryI
     match = ITEM_ADDRESS.search((replacement_address or "").strip())
     replacement = db.session.get(LibraryItem, int(match.group(1))) if match else None
     if replacement is None or replacement.status != Status.PUBLISHED:
-        raise LibraryError("Give the address of a published case study or lesson, for example "
-                           "/case-studies/12-a-newer-approach.")
+        raise LibraryError(
+            "Give the address of a published case study or lesson, for example /case-studies/12-a-newer-approach."
+        )
     if replacement.id == item.id:
         raise LibraryError("An item cannot be superseded by itself.")
     item.superseded_by_id = replacement.id

@@ -33,8 +33,9 @@ def decide(item_id: int):
     if not form.validate_on_submit():
         return render_item(item, forms, status=INVALID)
     try:
-        message = reviewable.perform(item, decision, current_user, form.note.data or "",
-                                     versions.seen_revision(request.form.get(versions.FIELD)))
+        message = reviewable.perform(
+            item, decision, current_user, form.note.data or "", versions.seen_revision(request.form.get(versions.FIELD))
+        )
     except ChangedSinceShown as error:
         # The page again, as it is now, with the note kept: the moderator decides on what is there.
         form.form_errors.append(str(error))

@@ -32,5 +32,11 @@ def record_decision(item: LibraryItem, by: User, action: str, note: str = "") ->
         message = MESSAGES[action].format(kind=item.kind, title=item.title)
         message += f" Moderator's note: {note}" if note else ""
         notify(item.author, message, link=item_path(item))
-        tell(item.author, Kind.DECISIONS, item.title, item_path(item), [theme.title for theme in item.themes],
-             summary=message)
+        tell(
+            item.author,
+            Kind.DECISIONS,
+            item.title,
+            item_path(item),
+            [theme.title for theme in item.themes],
+            summary=message,
+        )

@@ -19,8 +19,9 @@ SEEN_BY_OTHERS = (Status.PUBLISHED.value, Status.ARCHIVED.value)
 
 
 def erase(user: User, remove_published: bool) -> None:
-    items = db.session.scalars(select(LibraryItem).where(LibraryItem.author_id == user.id)
-                               .options(selectinload(LibraryItem.revisions))).all()
+    items = db.session.scalars(
+        select(LibraryItem).where(LibraryItem.author_id == user.id).options(selectinload(LibraryItem.revisions))
+    ).all()
     for item in items:
         if remove_published or item.status not in SEEN_BY_OTHERS:
             db.session.delete(item)  # its revisions with it; the database clears the places that named it

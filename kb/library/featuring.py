@@ -26,10 +26,16 @@ def _at(theme: Theme | None):
 
 
 def featured(theme: Theme | None, published_only: bool = True) -> list[FeaturedItem]:
-    query = (select(FeaturedItem).join(FeaturedItem.item).where(_at(theme))
-             .order_by(FeaturedItem.position, FeaturedItem.id)
-             .options(selectinload(FeaturedItem.item).selectinload(LibraryItem.themes),
-                      selectinload(FeaturedItem.item).selectinload(LibraryItem.author)))
+    query = (
+        select(FeaturedItem)
+        .join(FeaturedItem.item)
+        .where(_at(theme))
+        .order_by(FeaturedItem.position, FeaturedItem.id)
+        .options(
+            selectinload(FeaturedItem.item).selectinload(LibraryItem.themes),
+            selectinload(FeaturedItem.item).selectinload(LibraryItem.author),
+        )
+    )
     if published_only:
         query = query.where(LibraryItem.status == Status.PUBLISHED.value)
     return list(db.session.scalars(query))
@@ -44,8 +50,15 @@ def feature(item: LibraryItem, theme: Theme | None, by: User) -> None:
     if db.session.scalar(select(FeaturedItem.id).where(FeaturedItem.item_id == item.id, _at(theme))):
         raise LibraryError(f"It is already featured on {place_name(theme)}.")
     last = db.session.scalar(select(func.max(FeaturedItem.position)).where(_at(theme))) or 0
-    db.session.add(FeaturedItem(item_id=item.id, theme_id=theme.id if theme else None, position=last + 1,
-                                added_by_id=by.id, created_at=clock.now()))
+    db.session.add(
+        FeaturedItem(
+            item_id=item.id,
+            theme_id=theme.id if theme else None,
+            position=last + 1,
+            added_by_id=by.id,
+            created_at=clock.now(),
+        )
+    )
     audit.record(by, "feature", item.kind, item.id, item.title, f"on {place_name(theme)}")
     try:
         db.session.commit()
@@ -58,8 +71,14 @@ def unfeature(entry: FeaturedItem, by: User) -> None:
     if not is_moderator(by):
         raise InvalidTransition("Only moderators change what is featured.")
     # The entry's row goes; the log keeps which item it was and where, in words.
-    audit.record(by, "unfeature", entry.item.kind, entry.item_id, entry.item.title,
-                 f"removed “{entry.item.title}” from {place_name(entry.theme)}")
+    audit.record(
+        by,
+        "unfeature",
+        entry.item.kind,
+        entry.item_id,
+        entry.item.title,
+        f"removed “{entry.item.title}” from {place_name(entry.theme)}",
+    )
     db.session.delete(entry)
     db.session.commit()
 
@@ -70,6 +89,12 @@ def move(entry: FeaturedItem, by: User, step: int) -> None:
         raise InvalidTransition("Only moderators change what is featured.")
     if not move_within(featured(entry.theme, published_only=False), entry, step):
         raise LibraryError(at_the_end(step))
-    audit.record(by, "reorder featured items", entry.item.kind, entry.item_id, entry.item.title,
-                 f"moved {'up' if step < 0 else 'down'} on {place_name(entry.theme)}")
+    audit.record(
+        by,
+        "reorder featured items",
+        entry.item.kind,
+        entry.item_id,
+        entry.item.title,
+        f"moved {'up' if step < 0 else 'down'} on {place_name(entry.theme)}",
+    )
     db.session.commit()

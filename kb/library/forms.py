@@ -52,15 +52,21 @@ def valid_tag_list(form, field):
 class ItemForm(FlaskForm):
     """The fields every kind has."""
 
-    title = LineField("Title", validators=[
-        DataRequired("Enter a title"),
-        Length(min=TITLE_MIN, max=TITLE_MAX, message=f"Title must be {TITLE_MIN} to {TITLE_MAX} characters long"),
-    ])
-    themes = CheckboxesField("Themes", validators=[DataRequired("Choose at least one theme")],
-                             invalid_message="Choose themes from the list")
+    title = LineField(
+        "Title",
+        validators=[
+            DataRequired("Enter a title"),
+            Length(min=TITLE_MIN, max=TITLE_MAX, message=f"Title must be {TITLE_MIN} to {TITLE_MAX} characters long"),
+        ],
+    )
+    themes = CheckboxesField(
+        "Themes", validators=[DataRequired("Choose at least one theme")], invalid_message="Choose themes from the list"
+    )
     tags = LineField("Tags", validators=[valid_tag_list])
-    note = LineField("What did you change? (optional)",
-                       validators=[Length(max=300, message="Keep the note to 300 characters or fewer")])
+    note = LineField(
+        "What did you change? (optional)",
+        validators=[Length(max=300, message="Keep the note to 300 characters or fewer")],
+    )
     revision = HiddenField()
     creation_token = HiddenField()
 
@@ -74,7 +80,8 @@ class ItemForm(FlaskForm):
             field = self._fields.get(name)
             if field is not None:
                 field.validators = [Optional()] + [
-                    rule for rule in field.validators if not isinstance(rule, DataRequired | InputRequired)]
+                    rule for rule in field.validators if not isinstance(rule, DataRequired | InputRequired)
+                ]
 
     def opened_at_revision(self) -> int:
         try:
@@ -83,8 +90,11 @@ class ItemForm(FlaskForm):
             return -1
 
     def common_fields(self) -> dict:
-        return {"title": self.title.data, "theme_slugs": list(self.themes.data or []),
-                "tags": normalise_tags(self.tags.data or "")}
+        return {
+            "title": self.title.data,
+            "theme_slugs": list(self.themes.data or []),
+            "tags": normalise_tags(self.tags.data or ""),
+        }
 
     def fill_common(self, fields: ItemFields, revision: int) -> None:
         self.title.data = fields.title
@@ -94,27 +104,56 @@ class ItemForm(FlaskForm):
 
 
 class CaseStudyForm(ItemForm):
-    summary = TextAreaField("Summary", filters=[unix_newlines, strip], validators=[
-        DataRequired("Enter a short summary"),
-        Length(max=SUMMARY_MAX, message=f"Summary must be {SUMMARY_MAX} characters or fewer"),
-    ])
-    body = TextAreaField("The case study", filters=[unix_newlines], validators=[
-        DataRequired("Write the case study"),
-        Length(max=BODY_MAX, message=f"The case study must be {BODY_MAX:,} characters or fewer"),
-    ])
-    region = ListedSelectField("Region", choices=[SelectChoice("", "Not specific to one region")] + REGION_CHOICES[1:],
-                               validate_choice=True, default="", invalid_message="Choose a region from the list")
-    locality = LineField("Locality",
-                           validators=[Length(max=120, message="Locality must be 120 characters or fewer")])
-    sectors = CheckboxesField("Sectors involved", choices=SECTOR_CHOICES,
-                              invalid_message="Choose sectors from the list")
-    organisations = TextAreaField("Organisations involved", filters=[unix_newlines], validators=[
-        Length(max=3000, message="List at most 3,000 characters of organisations")])
-    year_started = YearField("Year the work started", validators=[
-        Optional(), NumberRange(min=1900, message="Enter a year from 1900 onwards")])
+    summary = TextAreaField(
+        "Summary",
+        filters=[unix_newlines, strip],
+        validators=[
+            DataRequired("Enter a short summary"),
+            Length(max=SUMMARY_MAX, message=f"Summary must be {SUMMARY_MAX} characters or fewer"),
+        ],
+    )
+    body = TextAreaField(
+        "The case study",
+        filters=[unix_newlines],
+        validators=[
+            DataRequired("Write the case study"),
+            Length(max=BODY_MAX, message=f"The case study must be {BODY_MAX:,} characters or fewer"),
+        ],
+    )
+    region = ListedSelectField(
+        "Region",
+        choices=[SelectChoice("", "Not specific to one region")] + REGION_CHOICES[1:],
+        validate_choice=True,
+        default="",
+        invalid_message="Choose a region from the list",
+    )
+    locality = LineField("Locality", validators=[Length(max=120, message="Locality must be 120 characters or fewer")])
+    sectors = CheckboxesField(
+        "Sectors involved", choices=SECTOR_CHOICES, invalid_message="Choose sectors from the list"
+    )
+    organisations = TextAreaField(
+        "Organisations involved",
+        filters=[unix_newlines],
+        validators=[Length(max=3000, message="List at most 3,000 characters of organisations")],
+    )
+    year_started = YearField(
+        "Year the work started",
+        validators=[Optional(), NumberRange(min=1900, message="Enter a year from 1900 onwards")],
+    )
 
-    field_order = ("title", "summary", "themes", "body", "region", "locality", "sectors", "organisations",
-                   "year_started", "tags", "note")
+    field_order = (
+        "title",
+        "summary",
+        "themes",
+        "body",
+        "region",
+        "locality",
+        "sectors",
+        "organisations",
+        "year_started",
+        "tags",
+        "note",
+    )
 
     def validate_year_started(self, field):
         if field.data and field.data > clock.now().year:
@@ -122,9 +161,13 @@ class CaseStudyForm(ItemForm):
 
     def to_fields(self) -> ItemFields:
         return ItemFields(
-            **self.common_fields(), summary=self.summary.data, body=self.body.data,
-            region=self.region.data or None, locality=self.locality.data or "",
-            sectors=list(self.sectors.data or []), organisations=(self.organisations.data or "").splitlines(),
+            **self.common_fields(),
+            summary=self.summary.data,
+            body=self.body.data,
+            region=self.region.data or None,
+            locality=self.locality.data or "",
+            sectors=list(self.sectors.data or []),
+            organisations=(self.organisations.data or "").splitlines(),
             year_started=self.year_started.data,
         )
 
@@ -140,16 +183,27 @@ class CaseStudyForm(ItemForm):
 
 
 class LessonForm(ItemForm):
-    outcome = ListedRadioField("What happened?", invalid_message="Say whether it worked well or didn't work", choices=[
-        SelectChoice(Outcome.WORKED_WELL.value, "It worked well (a Do)"),
-        SelectChoice(Outcome.DID_NOT_WORK.value, "It didn't work (a Don't)"),
-    ], validators=[InputRequired("Say whether it worked well or didn't work")], validate_choice=True)
-    body = TextAreaField("The lesson", filters=[unix_newlines], validators=[
-        DataRequired("Write the lesson"),
-        Length(max=LESSON_BODY_MAX, message=f"The lesson must be {LESSON_BODY_MAX:,} characters or fewer"),
-    ])
-    source_case_study = ListedSelectField("From which case study?", validate_choice=True, default="",
-                                          invalid_message="Choose a case study from the list")
+    outcome = ListedRadioField(
+        "What happened?",
+        invalid_message="Say whether it worked well or didn't work",
+        choices=[
+            SelectChoice(Outcome.WORKED_WELL.value, "It worked well (a Do)"),
+            SelectChoice(Outcome.DID_NOT_WORK.value, "It didn't work (a Don't)"),
+        ],
+        validators=[InputRequired("Say whether it worked well or didn't work")],
+        validate_choice=True,
+    )
+    body = TextAreaField(
+        "The lesson",
+        filters=[unix_newlines],
+        validators=[
+            DataRequired("Write the lesson"),
+            Length(max=LESSON_BODY_MAX, message=f"The lesson must be {LESSON_BODY_MAX:,} characters or fewer"),
+        ],
+    )
+    source_case_study = ListedSelectField(
+        "From which case study?", validate_choice=True, default="", invalid_message="Choose a case study from the list"
+    )
 
     field_order = ("title", "outcome", "body", "themes", "source_case_study", "tags", "note")
 
@@ -162,8 +216,12 @@ class LessonForm(ItemForm):
 
     def to_fields(self) -> ItemFields:
         source = self.source_case_study.data
-        return ItemFields(**self.common_fields(), body=self.body.data, outcome=self.outcome.data,
-                          source_case_study_id=int(source) if source else None)
+        return ItemFields(
+            **self.common_fields(),
+            body=self.body.data,
+            outcome=self.outcome.data,
+            source_case_study_id=int(source) if source else None,
+        )
 
     def fill_from(self, fields: ItemFields, revision: int) -> None:
         self.fill_common(fields, revision)
@@ -178,20 +236,33 @@ NOTE_TOO_LONG = "Keep the note to 2,000 characters or fewer"
 class DecisionForm(FlaskForm):
     """A moderator's note with a decision on a submission or an edit (kb/library/reviewables.py)."""
 
-    note = TextAreaField("Note to the author", filters=[unix_newlines, strip],
-                         validators=[Length(max=2000, message=NOTE_TOO_LONG)])
+    note = TextAreaField(
+        "Note to the author", filters=[unix_newlines, strip], validators=[Length(max=2000, message=NOTE_TOO_LONG)]
+    )
 
 
 # The item page holds several moderation forms at once; each field has its own id.
 class VerifyForm(FlaskForm):
-    note = TextAreaField("What was checked", id="verify-note", filters=[unix_newlines, strip], validators=[
-        Length(max=VERIFIED_NOTE_MAX, message=f"Keep the note on what was checked to {VERIFIED_NOTE_MAX} "
-                                              "characters or fewer")])
+    note = TextAreaField(
+        "What was checked",
+        id="verify-note",
+        filters=[unix_newlines, strip],
+        validators=[
+            Length(
+                max=VERIFIED_NOTE_MAX,
+                message=f"Keep the note on what was checked to {VERIFIED_NOTE_MAX} characters or fewer",
+            )
+        ],
+    )
 
 
 class ArchiveForm(FlaskForm):
-    note = TextAreaField("Reason for archiving", id="archive-note", filters=[unix_newlines, strip],
-                         validators=[Length(max=2000, message=NOTE_TOO_LONG)])
+    note = TextAreaField(
+        "Reason for archiving",
+        id="archive-note",
+        filters=[unix_newlines, strip],
+        validators=[Length(max=2000, message=NOTE_TOO_LONG)],
+    )
 
 
 class FeatureForm(FlaskForm):
@@ -199,8 +270,11 @@ class FeatureForm(FlaskForm):
 
 
 class SupersedeForm(FlaskForm):
-    replacement = LineField("Superseded by", id="supersede-with",
-                              validators=[Length(max=500, message="That is too long to be an address on this site")])
+    replacement = LineField(
+        "Superseded by",
+        id="supersede-with",
+        validators=[Length(max=500, message="That is too long to be an address on this site")],
+    )
 
 
 @dataclass
@@ -230,8 +304,15 @@ DECISION_FORM = {"verify": "verify", "archive": "archive"}
 def panel_forms(item, sent: str | None = None) -> PanelForms:
     def build(name: str, form_class: type[FlaskForm]) -> FlaskForm:
         return form_class() if name == sent else form_class(formdata=None)
-    forms = PanelForms(build("review", DecisionForm), build("verify", VerifyForm), build("archive", ArchiveForm),
-                       build("feature", FeatureForm), build("supersede", SupersedeForm))
+
+    forms = PanelForms(
+        build("review", DecisionForm),
+        build("verify", VerifyForm),
+        build("archive", ArchiveForm),
+        build("feature", FeatureForm),
+        build("supersede", SupersedeForm),
+    )
     forms.feature.place.choices = [("home", "The home page")] + [
-        (theme.slug, f"The {theme.title} page") for theme in item.themes]
+        (theme.slug, f"The {theme.title} page") for theme in item.themes
+    ]
     return forms

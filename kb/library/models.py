@@ -163,14 +163,17 @@ class LibraryItem(db.Model):
     def awaiting_review(self) -> bool:
         """Waiting for a moderator: a submission, or a published item with a proposed edit."""
         return self.status in (Status.SUBMITTED, Status.RESUBMITTED) or (
-            self.status == Status.PUBLISHED and self.has_pending_edit)
+            self.status == Status.PUBLISHED and self.has_pending_edit
+        )
 
     @awaiting_review.inplace.expression
     @classmethod
     def _awaiting_review_in_sql(cls):
         # The same rule for queries (the queue's list and count); keep the two together.
-        return or_(cls.status.in_([Status.SUBMITTED.value, Status.RESUBMITTED.value]),
-                   (cls.status == Status.PUBLISHED.value) & cls.has_pending_edit.is_(True))
+        return or_(
+            cls.status.in_([Status.SUBMITTED.value, Status.RESUBMITTED.value]),
+            (cls.status == Status.PUBLISHED.value) & cls.has_pending_edit.is_(True),
+        )
 
     @property
     def credit(self) -> str:

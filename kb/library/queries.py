@@ -31,14 +31,15 @@ class Filters:
 
 
 def _with_display_data(query):
-    return query.options(selectinload(LibraryItem.themes), selectinload(LibraryItem.tags),
-                         selectinload(LibraryItem.author))
+    return query.options(
+        selectinload(LibraryItem.themes), selectinload(LibraryItem.tags), selectinload(LibraryItem.author)
+    )
 
 
 def get_item(kind: Kind, item_id: int) -> LibraryItem | None:
-    return db.session.scalar(_with_display_data(
-        select(LibraryItem).where(LibraryItem.id == item_id, LibraryItem.kind == kind.value)
-    ))
+    return db.session.scalar(
+        _with_display_data(select(LibraryItem).where(LibraryItem.id == item_id, LibraryItem.kind == kind.value))
+    )
 
 
 def _has_sector(sector: str):
@@ -108,30 +109,39 @@ def count_for_theme(theme: Theme, kind: Kind) -> int:
 
 
 def lessons_from(case_study: LibraryItem) -> list[LibraryItem]:
-    return list(db.session.scalars(_with_display_data(_newest_first(
-        _published(Kind.LESSON, Filters()).where(LibraryItem.source_case_study_id == case_study.id)
-    ))))
+    return list(
+        db.session.scalars(
+            _with_display_data(
+                _newest_first(
+                    _published(Kind.LESSON, Filters()).where(LibraryItem.source_case_study_id == case_study.id)
+                )
+            )
+        )
+    )
 
 
 def revision_labels() -> dict:
     """Readable names for the ids and slugs kept in revisions, for comparing them."""
     themes = db.session.scalars(select(Theme).order_by(Theme.position))
-    return {"theme_slugs": {theme.slug: theme.title for theme in themes},
-            "source_case_study_id": {str(item.id): item.title for item in published_case_studies()}}
+    return {
+        "theme_slugs": {theme.slug: theme.title for theme in themes},
+        "source_case_study_id": {str(item.id): item.title for item in published_case_studies()},
+    }
 
 
 def published_case_studies() -> list[LibraryItem]:
     """For the "which case study did this lesson come from?" choice."""
-    return list(db.session.scalars(
-        _published(Kind.CASE_STUDY, Filters()).order_by(LibraryItem.title)
-    ))
+    return list(db.session.scalars(_published(Kind.CASE_STUDY, Filters()).order_by(LibraryItem.title)))
 
 
 def contributions_of(user: User) -> list[LibraryItem]:
-    return list(db.session.scalars(
-        select(LibraryItem).where(LibraryItem.author_id == user.id)
-        .order_by(LibraryItem.updated_at.desc(), LibraryItem.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(LibraryItem)
+            .where(LibraryItem.author_id == user.id)
+            .order_by(LibraryItem.updated_at.desc(), LibraryItem.id.desc())
+        )
+    )
 
 
 def awaiting_review_count() -> int:
@@ -140,60 +150,92 @@ def awaiting_review_count() -> int:
 
 def awaiting_review(limit: int | None = None, offset: int = 0) -> list[LibraryItem]:
     """Submissions and pending edits of published items, oldest first."""
-    return list(db.session.scalars(_with_display_data(
-        select(LibraryItem)
-        .where(LibraryItem.awaiting_review).order_by(LibraryItem.awaiting_since, LibraryItem.id)
-        .offset(offset).limit(limit)
-    )))
+    return list(
+        db.session.scalars(
+            _with_display_data(
+                select(LibraryItem)
+                .where(LibraryItem.awaiting_review)
+                .order_by(LibraryItem.awaiting_since, LibraryItem.id)
+                .offset(offset)
+                .limit(limit)
+            )
+        )
+    )
 
 
 def revisions_of(item: LibraryItem) -> list[ItemRevision]:
-    return list(db.session.scalars(
-        select(ItemRevision).where(ItemRevision.item_id == item.id)
-        .options(selectinload(ItemRevision.saved_by)).order_by(ItemRevision.number.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(ItemRevision)
+            .where(ItemRevision.item_id == item.id)
+            .options(selectinload(ItemRevision.saved_by))
+            .order_by(ItemRevision.number.desc())
+        )
+    )
 
 
 def revision(item: LibraryItem, number: int) -> ItemRevision | None:
-    return db.session.scalar(select(ItemRevision).where(ItemRevision.item_id == item.id,
-                                                        ItemRevision.number == number))
+    return db.session.scalar(select(ItemRevision).where(ItemRevision.item_id == item.id, ItemRevision.number == number))
 
 
 def facet_counts(kind: Kind, filters: Filters, sectors: list[str], outcomes: list[str]) -> dict[str, dict[str, int]]:
     """How many published items each filter option would show, given the other filters chosen."""
+
     def without(name: str):
         return _published(kind, Filters(**{**asdict(filters), name: None})).subquery()
 
     themed = without("theme")
-    counts = {"theme": dict(db.session.execute(
-        select(Theme.slug, func.count()).select_from(themed)
-        .join(item_themes, item_themes.c.item_id == themed.c.id).join(Theme, Theme.id == item_themes.c.theme_id)
-        .group_by(Theme.slug)
-    ).all())}
+    counts = {
+        "theme": dict(
+            db.session.execute(
+                select(Theme.slug, func.count())
+                .select_from(themed)
+                .join(item_themes, item_themes.c.item_id == themed.c.id)
+                .join(Theme, Theme.id == item_themes.c.theme_id)
+                .group_by(Theme.slug)
+            ).all()
+        )
+    }
     regional = without("region")
     if kind == Kind.LESSON:
         source = aliased(LibraryItem)
-        region_counts = (select(source.region, func.count()).select_from(regional)
-                         .join(source, source.id == regional.c.source_case_study_id)
-                         .where(source.region.is_not(None)).group_by(source.region))
+        region_counts = (
+            select(source.region, func.count())
+            .select_from(regional)
+            .join(source, source.id == regional.c.source_case_study_id)
+            .where(source.region.is_not(None))
+            .group_by(source.region)
+        )
     else:
-        region_counts = (select(regional.c.region, func.count()).where(regional.c.region.is_not(None))
-                         .group_by(regional.c.region))
+        region_counts = (
+            select(regional.c.region, func.count()).where(regional.c.region.is_not(None)).group_by(regional.c.region)
+        )
     counts["region"] = dict(db.session.execute(region_counts).all())
     tagged = without("tag")
-    counts["tag"] = dict(db.session.execute(
-        select(Tag.name, func.count()).select_from(tagged)
-        .join(item_tags, item_tags.c.item_id == tagged.c.id).join(Tag, Tag.id == item_tags.c.tag_id)
-        .group_by(Tag.name).order_by(Tag.name)
-    ).all())
+    counts["tag"] = dict(
+        db.session.execute(
+            select(Tag.name, func.count())
+            .select_from(tagged)
+            .join(item_tags, item_tags.c.item_id == tagged.c.id)
+            .join(Tag, Tag.id == item_tags.c.tag_id)
+            .group_by(Tag.name)
+            .order_by(Tag.name)
+        ).all()
+    )
     counts["sector"] = {
-        sector: db.session.scalar(select(func.count()).select_from(
-            _published(kind, Filters(**{**asdict(filters), "sector": sector})).subquery()))
+        sector: db.session.scalar(
+            select(func.count()).select_from(
+                _published(kind, Filters(**{**asdict(filters), "sector": sector})).subquery()
+            )
+        )
         for sector in sectors
     }
     counts["outcome"] = {
-        outcome: db.session.scalar(select(func.count()).select_from(
-            _published(kind, Filters(**{**asdict(filters), "outcome": outcome})).subquery()))
+        outcome: db.session.scalar(
+            select(func.count()).select_from(
+                _published(kind, Filters(**{**asdict(filters), "outcome": outcome})).subquery()
+            )
+        )
         for outcome in outcomes
     }
     return counts

@@ -30,43 +30,112 @@ def _author(item: LibraryItem) -> str:
 
 
 def _library_kind(name: str, decisions: tuple[Decision, ...], is_waiting, reason_hint: str) -> Reviewable:
-    return Reviewable(name, decisions, is_waiting, _described, _kind_of, _title, _author, reason_hint,
-                      refused=(service.LibraryError,), raced=(service.InvalidTransition, service.StaleEdit),
-                      waiting_for="review")
+    return Reviewable(
+        name,
+        decisions,
+        is_waiting,
+        _described,
+        _kind_of,
+        _title,
+        _author,
+        reason_hint,
+        refused=(service.LibraryError,),
+        raced=(service.InvalidTransition, service.StaleEdit),
+        waiting_for="review",
+    )
 
 
-SUBMISSION = _library_kind("submission", (
-    Decision("publish", "Publish", service.publish, "Published “{title}”.", bulk=APPROVE_SELECTED),
-    Decision("request_changes", "Request changes", service.request_changes,
-             "Sent “{title}” back to its author with your note.", needs_reason=True, style="secondary"),
-    Decision("reject", "Reject", service.reject, "Rejected “{title}”. Its author can see your reason.",
-             needs_reason=True, style="warning", bulk=REJECT_SELECTED),
-), is_waiting=lambda item: item.status in (Status.SUBMITTED, Status.RESUBMITTED),
-    reason_hint="Required when you request changes or reject; the author sees it.")
+SUBMISSION = _library_kind(
+    "submission",
+    (
+        Decision("publish", "Publish", service.publish, "Published “{title}”.", bulk=APPROVE_SELECTED),
+        Decision(
+            "request_changes",
+            "Request changes",
+            service.request_changes,
+            "Sent “{title}” back to its author with your note.",
+            needs_reason=True,
+            style="secondary",
+        ),
+        Decision(
+            "reject",
+            "Reject",
+            service.reject,
+            "Rejected “{title}”. Its author can see your reason.",
+            needs_reason=True,
+            style="warning",
+            bulk=REJECT_SELECTED,
+        ),
+    ),
+    is_waiting=lambda item: item.status in (Status.SUBMITTED, Status.RESUBMITTED),
+    reason_hint="Required when you request changes or reject; the author sees it.",
+)
 
-PENDING_EDIT = _library_kind("pending edit", (
-    Decision("approve_edit", "Approve the edit", service.approve_edit,
-             "Approved the edit of “{title}”: it is published.", bulk=APPROVE_SELECTED),
-    Decision("decline_edit", "Decline the edit", service.decline_edit,
-             "Declined the edit of “{title}”. Its author can see your note.", needs_reason=True,
-             style="secondary", bulk=REJECT_SELECTED),
-), is_waiting=lambda item: item.status == Status.PUBLISHED and item.has_pending_edit,
-    reason_hint="Required when you decline the edit; the author sees it.")
+PENDING_EDIT = _library_kind(
+    "pending edit",
+    (
+        Decision(
+            "approve_edit",
+            "Approve the edit",
+            service.approve_edit,
+            "Approved the edit of “{title}”: it is published.",
+            bulk=APPROVE_SELECTED,
+        ),
+        Decision(
+            "decline_edit",
+            "Decline the edit",
+            service.decline_edit,
+            "Declined the edit of “{title}”. Its author can see your note.",
+            needs_reason=True,
+            style="secondary",
+            bulk=REJECT_SELECTED,
+        ),
+    ),
+    is_waiting=lambda item: item.status == Status.PUBLISHED and item.has_pending_edit,
+    reason_hint="Required when you decline the edit; the author sees it.",
+)
 
 # Never in the queue: taken on a published item's page, each from its own small form.
-CURATION = _library_kind("published item", (
-    Decision("verify", "Mark as verified good practice", curation.verify,
-             "Marked “{title}” as verified good practice.", needs_reason=True, style="secondary",
-             offered=lambda item: item.verified_at is None),
-    Decision("unverify", "Remove the “verified” mark", curation.unverify,
-             "“{title}” is no longer marked as verified.", style="secondary",
-             offered=lambda item: item.verified_at is not None),
-    Decision("unsupersede", "It is not superseded after all", curation.clear_supersession,
-             "“{title}” is no longer marked as superseded.", style="secondary",
-             offered=lambda item: item.superseded_by_id is not None),
-    Decision("archive", "Archive", service.archive, "Archived “{title}”. It stays readable, marked as archived.",
-             needs_reason=True, style="secondary"),
-), is_waiting=lambda item: item.status == Status.PUBLISHED, reason_hint="Readers see it on the archived page.")
+CURATION = _library_kind(
+    "published item",
+    (
+        Decision(
+            "verify",
+            "Mark as verified good practice",
+            curation.verify,
+            "Marked “{title}” as verified good practice.",
+            needs_reason=True,
+            style="secondary",
+            offered=lambda item: item.verified_at is None,
+        ),
+        Decision(
+            "unverify",
+            "Remove the “verified” mark",
+            curation.unverify,
+            "“{title}” is no longer marked as verified.",
+            style="secondary",
+            offered=lambda item: item.verified_at is not None,
+        ),
+        Decision(
+            "unsupersede",
+            "It is not superseded after all",
+            curation.clear_supersession,
+            "“{title}” is no longer marked as superseded.",
+            style="secondary",
+            offered=lambda item: item.superseded_by_id is not None,
+        ),
+        Decision(
+            "archive",
+            "Archive",
+            service.archive,
+            "Archived “{title}”. It stays readable, marked as archived.",
+            needs_reason=True,
+            style="secondary",
+        ),
+    ),
+    is_waiting=lambda item: item.status == Status.PUBLISHED,
+    reason_hint="Readers see it on the archived page.",
+)
 
 IN_THE_QUEUE = (SUBMISSION, PENDING_EDIT)
 ON_THE_ITEM_PAGE = (SUBMISSION, PENDING_EDIT, CURATION)

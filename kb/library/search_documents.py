@@ -18,7 +18,8 @@ VISIBLE_TO_ALL = (Status.PUBLISHED.value, Status.ARCHIVED.value)
 
 def document(item_id: int) -> SearchDocument | None:
     item = db.session.scalar(
-        select(LibraryItem).where(LibraryItem.id == item_id)
+        select(LibraryItem)
+        .where(LibraryItem.id == item_id)
         .options(selectinload(LibraryItem.themes), selectinload(LibraryItem.tags))
     )
     if item is None:
@@ -52,5 +53,6 @@ def count_by_type() -> dict[str, int]:
     return dict(db.session.execute(select(LibraryItem.kind, func.count()).group_by(LibraryItem.kind)).all())
 
 
-PROVIDER = DocumentProvider(key_prefix="library_item", model=LibraryItem, document=document,
-                            all_ids=all_ids, count_by_type=count_by_type)
+PROVIDER = DocumentProvider(
+    key_prefix="library_item", model=LibraryItem, document=document, all_ids=all_ids, count_by_type=count_by_type
+)

@@ -26,9 +26,15 @@ def seed_item(key: str, fields: ItemFields, kind: Kind = Kind.CASE_STUDY) -> str
     (edited on the site, so left as it is)."""
     item = seeded_item(key)
     if item is None:
-        item = LibraryItem(kind=kind.value, seed_key=key, credited_to=LEAFLET_CREDIT,
-                           status=Status.PUBLISHED.value, has_pending_edit=False,
-                           created_at=clock.now(), published_at=clock.now())
+        item = LibraryItem(
+            kind=kind.value,
+            seed_key=key,
+            credited_to=LEAFLET_CREDIT,
+            status=Status.PUBLISHED.value,
+            has_pending_edit=False,
+            created_at=clock.now(),
+            published_at=clock.now(),
+        )
         apply_fields(item, fields)
         db.session.add(item)
         record_revision(item, None, "Loaded from the leaflet (seed_content)")
@@ -66,6 +72,17 @@ def seed_theme_case_study(item: dict, theme_slug: str, path: Path, report: SeedR
         outcome = require(lesson, "outcome", path)
         if outcome not in set(Outcome):
             raise SeedError(f"{path}: a lesson's outcome must be one of: {', '.join(Outcome)} (not {outcome!r})")
-        report.add(seed_item(f"{key}-lesson-{require(lesson, 'number', path, int)}", ItemFields(
-            title=require(lesson, "title", path), body=require(lesson, "body", path), theme_slugs=[theme_slug],
-            tags=["leaflet lesson"], outcome=outcome, source_case_study_id=seeded_item(key).id), kind=Kind.LESSON))
+        report.add(
+            seed_item(
+                f"{key}-lesson-{require(lesson, 'number', path, int)}",
+                ItemFields(
+                    title=require(lesson, "title", path),
+                    body=require(lesson, "body", path),
+                    theme_slugs=[theme_slug],
+                    tags=["leaflet lesson"],
+                    outcome=outcome,
+                    source_case_study_id=seeded_item(key).id,
+                ),
+                kind=Kind.LESSON,
+            )
+        )

@@ -90,12 +90,22 @@ def normalise_tags(raw: str) -> list[str]:
 def snapshot_of(item: LibraryItem) -> dict:
     """The item's fields as plain data, as revisions store them."""
     return {
-        **asdict(ItemFields(
-            title=item.title, body=item.body, theme_slugs=[theme.slug for theme in item.themes],
-            summary=item.summary, tags=[tag.name for tag in item.tags], region=item.region,
-            locality=item.locality, sectors=list(item.sectors), organisations=list(item.organisations),
-            year_started=item.year_started, outcome=item.outcome, source_case_study_id=item.source_case_study_id,
-        )),
+        **asdict(
+            ItemFields(
+                title=item.title,
+                body=item.body,
+                theme_slugs=[theme.slug for theme in item.themes],
+                summary=item.summary,
+                tags=[tag.name for tag in item.tags],
+                region=item.region,
+                locality=item.locality,
+                sectors=list(item.sectors),
+                organisations=list(item.organisations),
+                year_started=item.year_started,
+                outcome=item.outcome,
+                source_case_study_id=item.source_case_study_id,
+            )
+        ),
         "status": item.status,
     }
 
@@ -108,7 +118,8 @@ def pending_edit(item: LibraryItem) -> ItemRevision | None:
     return db.session.scalar(
         select(ItemRevision)
         .where(ItemRevision.item_id == item.id, ItemRevision.state == RevisionState.PENDING.value)
-        .order_by(ItemRevision.number.desc()).limit(1)
+        .order_by(ItemRevision.number.desc())
+        .limit(1)
     )
 
 
@@ -181,25 +192,43 @@ def apply_fields(item: LibraryItem, fields: ItemFields) -> None:
     item.updated_at = clock.now()
 
 
-def record_revision(item: LibraryItem, by: User | None, note: str, snapshot: dict | None = None,
-                    state: RevisionState = RevisionState.SAVED) -> ItemRevision:
+def record_revision(
+    item: LibraryItem,
+    by: User | None,
+    note: str,
+    snapshot: dict | None = None,
+    state: RevisionState = RevisionState.SAVED,
+) -> ItemRevision:
     """Add the next numbered revision: the item as it now is, or the given snapshot (a pending edit)."""
     item.revision_number = (item.revision_number or 0) + 1
-    revision = ItemRevision(number=item.revision_number, saved_by=by, note=one_line(note)[:300], state=state.value,
-                            snapshot=snapshot or snapshot_of(item), saved_at=clock.now())
+    revision = ItemRevision(
+        number=item.revision_number,
+        saved_by=by,
+        note=one_line(note)[:300],
+        state=state.value,
+        snapshot=snapshot or snapshot_of(item),
+        saved_at=clock.now(),
+    )
     item.revisions.append(revision)
     return revision
 
 
-def start_item(kind: Kind, fields: ItemFields, by: User, note: str = "", creation_token: str | None = None
-               ) -> LibraryItem:
+def start_item(
+    kind: Kind, fields: ItemFields, by: User, note: str = "", creation_token: str | None = None
+) -> LibraryItem:
     """A new draft by a signed-in member. The same form posted twice (same token) gives one item."""
     if creation_token:
         existing = db.session.scalar(select(LibraryItem).where(LibraryItem.creation_token == creation_token))
         if existing is not None and existing.author_id == by.id:
             return existing
-    item = LibraryItem(kind=kind.value, author=by, status=Status.DRAFT.value, created_at=clock.now(),
-                       has_pending_edit=False, creation_token=creation_token or None)
+    item = LibraryItem(
+        kind=kind.value,
+        author=by,
+        status=Status.DRAFT.value,
+        created_at=clock.now(),
+        has_pending_edit=False,
+        creation_token=creation_token or None,
+    )
     apply_fields(item, fields)
     db.session.add(item)
     record_revision(item, by, note or "First draft")
@@ -247,8 +276,9 @@ def _same_fields(snapshot: dict, fields: ItemFields) -> bool:
 
 
 def _supersede_pending(item: LibraryItem) -> None:
-    for earlier in db.session.scalars(select(ItemRevision).where(
-            ItemRevision.item_id == item.id, ItemRevision.state == RevisionState.PENDING.value)):
+    for earlier in db.session.scalars(
+        select(ItemRevision).where(ItemRevision.item_id == item.id, ItemRevision.state == RevisionState.PENDING.value)
+    ):
         earlier.state = RevisionState.SUPERSEDED.value
 
 
@@ -298,7 +328,8 @@ def last_declined_edit(item: LibraryItem) -> ItemRevision | None:
     latest = db.session.scalar(
         select(ItemRevision)
         .where(ItemRevision.item_id == item.id, ItemRevision.state != RevisionState.SAVED.value)
-        .order_by(ItemRevision.number.desc()).limit(1)
+        .order_by(ItemRevision.number.desc())
+        .limit(1)
     )
     return latest if latest is not None and latest.state == RevisionState.DECLINED.value else None
 
@@ -307,12 +338,12 @@ def restore_revision(item: LibraryItem, number: int, by: User) -> bool:
     """Make an old revision current again, as a new revision. True when live, False when pending."""
     if not rules.can_restore(by, item):
         raise NotAllowed("You cannot restore revisions of this.")
-    old = db.session.scalar(select(ItemRevision).where(ItemRevision.item_id == item.id,
-                                                       ItemRevision.number == number))
+    old = db.session.scalar(select(ItemRevision).where(ItemRevision.item_id == item.id, ItemRevision.number == number))
     if old is None:
         raise LibraryError(f"There is no revision {number}.")
-    return save_item(item, ItemFields.from_snapshot(old.snapshot), by, item.revision_number,
-                     note=f"Restored revision {number}")
+    return save_item(
+        item, ItemFields.from_snapshot(old.snapshot), by, item.revision_number, note=f"Restored revision {number}"
+    )
 
 
 def _move(item: LibraryItem, to: Status, by: User, note: str) -> None:
@@ -326,13 +357,18 @@ def _move(item: LibraryItem, to: Status, by: User, note: str) -> None:
 
 def submit_for_review(item: LibraryItem, by: User) -> None:
     if not rules.can_submit(by, item):
-        raise InvalidTransition(rules.why_cannot_submit(by)
-                                or "Only the author can submit a draft, or something sent back for changes.")
+        raise InvalidTransition(
+            rules.why_cannot_submit(by) or "Only the author can submit a draft, or something sent back for changes."
+        )
     _check_complete(item)
     again = item.status == Status.CHANGES_REQUESTED
     item.submitted_at = item.awaiting_since = clock.now()
-    _move(item, Status.RESUBMITTED if again else Status.SUBMITTED, by,
-          "Resubmitted for review" if again else "Submitted for review")
+    _move(
+        item,
+        Status.RESUBMITTED if again else Status.SUBMITTED,
+        by,
+        "Resubmitted for review" if again else "Submitted for review",
+    )
 
 
 def publish(item: LibraryItem, by: User, note: str = "") -> None:
@@ -345,13 +381,19 @@ def publish(item: LibraryItem, by: User, note: str = "") -> None:
     if item.kind == Kind.CASE_STUDY:
         # In the publishing transaction: the mail exists exactly when the case study is public.
         email_notifications.case_study_published(
-            item.title, item_path(item), [theme.id for theme in item.themes], [theme.title for theme in item.themes],
-            summary=item.summary or "", author_id=item.author_id)
+            item.title,
+            item_path(item),
+            [theme.id for theme in item.themes],
+            [theme.title for theme in item.themes],
+            summary=item.summary or "",
+            author_id=item.author_id,
+        )
     _move(item, Status.PUBLISHED, by, "Published" + (f": {note.strip()}" if note.strip() else ""))
 
 
-def _decide_with_note(item: LibraryItem, by: User, note: str, allowed, to: Status, refused: str,
-                      missing: str, label: str, action: str) -> None:
+def _decide_with_note(
+    item: LibraryItem, by: User, note: str, allowed, to: Status, refused: str, missing: str, label: str, action: str
+) -> None:
     """A decision the author (or reader) must be told the reason for."""
     if not allowed(by, item):
         raise InvalidTransition(refused)
@@ -363,21 +405,42 @@ def _decide_with_note(item: LibraryItem, by: User, note: str, allowed, to: Statu
 
 
 def request_changes(item: LibraryItem, by: User, note: str) -> None:
-    _decide_with_note(item, by, note, rules.can_review, Status.CHANGES_REQUESTED,
-                      refused="Only something submitted can be sent back, and only by a moderator.",
-                      missing="Say what needs to change: the author is shown your note.",
-                      label="Changes requested", action="request changes")
+    _decide_with_note(
+        item,
+        by,
+        note,
+        rules.can_review,
+        Status.CHANGES_REQUESTED,
+        refused="Only something submitted can be sent back, and only by a moderator.",
+        missing="Say what needs to change: the author is shown your note.",
+        label="Changes requested",
+        action="request changes",
+    )
 
 
 def reject(item: LibraryItem, by: User, reason: str) -> None:
-    _decide_with_note(item, by, reason, rules.can_review, Status.REJECTED,
-                      refused="Only something submitted can be rejected, and only by a moderator.",
-                      missing="Give the reason for rejecting it: the author is shown it.",
-                      label="Rejected", action="reject")
+    _decide_with_note(
+        item,
+        by,
+        reason,
+        rules.can_review,
+        Status.REJECTED,
+        refused="Only something submitted can be rejected, and only by a moderator.",
+        missing="Give the reason for rejecting it: the author is shown it.",
+        label="Rejected",
+        action="reject",
+    )
 
 
 def archive(item: LibraryItem, by: User, reason: str) -> None:
-    _decide_with_note(item, by, reason, rules.can_archive, Status.ARCHIVED,
-                      refused="Only something published can be archived, and only by a moderator.",
-                      missing="Give the reason for archiving it: readers are shown it.",
-                      label="Archived", action="archive")
+    _decide_with_note(
+        item,
+        by,
+        reason,
+        rules.can_archive,
+        Status.ARCHIVED,
+        refused="Only something published can be archived, and only by a moderator.",
+        missing="Give the reason for archiving it: readers are shown it.",
+        label="Archived",
+        action="archive",
+    )

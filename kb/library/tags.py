@@ -15,16 +15,27 @@ from kb.platform.text import one_line, plural
 
 
 def tags_with_counts() -> list[tuple[Tag, int]]:
-    return list(db.session.execute(
-        select(Tag, func.count(item_tags.c.item_id)).outerjoin(item_tags, item_tags.c.tag_id == Tag.id)
-        .group_by(Tag.id).order_by(Tag.name)).all())
+    return list(
+        db.session.execute(
+            select(Tag, func.count(item_tags.c.item_id))
+            .outerjoin(item_tags, item_tags.c.tag_id == Tag.id)
+            .group_by(Tag.id)
+            .order_by(Tag.name)
+        ).all()
+    )
 
 
 def is_public(name: str) -> bool:
     """Whether a visitor may learn that the tag exists: some published item carries it. A tag used
     only on drafts answers like a tag nobody ever wrote (its feed, its list, its old names)."""
-    return db.session.scalar(select(LibraryItem.id).where(
-        LibraryItem.status == Status.PUBLISHED.value, LibraryItem.tags.any(Tag.name == name)).limit(1)) is not None
+    return (
+        db.session.scalar(
+            select(LibraryItem.id)
+            .where(LibraryItem.status == Status.PUBLISHED.value, LibraryItem.tags.any(Tag.name == name))
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def current_name(name: str) -> str | None:

@@ -61,6 +61,7 @@ def visible_item_or_404(item_id: int) -> LibraryItem:
 
 def requested_filters(pages: KindPages, themes) -> Filters:
     """The list's filters from the query string; an unknown value filters nothing."""
+
     def listed(name: str, allowed) -> str | None:
         value = request.args.get(name) or None
         return value if value in allowed else None
@@ -94,8 +95,15 @@ def index():
     labels = {theme.slug: theme.title for theme in themes} | dict(SECTOR_LABELS)
     outcomes = [outcome.value for outcome in Outcome] if pages is LESSONS else []
     return render_template(
-        "library/index.html", pages=pages, page=page, filters=filters, themes=themes, regions=REGIONS,
-        sectors=SECTOR_LABELS, outcomes=outcomes, labels=labels,
+        "library/index.html",
+        pages=pages,
+        page=page,
+        filters=filters,
+        themes=themes,
+        regions=REGIONS,
+        sectors=SECTOR_LABELS,
+        outcomes=outcomes,
+        labels=labels,
         counts=queries.facet_counts(pages.kind, filters, list(SECTOR_LABELS), outcomes),
     )
 
@@ -110,8 +118,11 @@ def export():
     if moved := renamed_tag_redirect(f"library.export_{pages.key}", filters):
         return moved
     items = queries.all_published(pages.kind, filters)
-    return csv_download(exports.filename_for(pages, filters.active()), exports.columns_for(pages),
-                        exports.rows(pages, items, site_address.site_root()))
+    return csv_download(
+        exports.filename_for(pages, filters.active()),
+        exports.columns_for(pages),
+        exports.rows(pages, items, site_address.site_root()),
+    )
 
 
 @bp.route("/case-studies/<id:item_id>", endpoint="show_case_study", defaults={"slug": ""})
@@ -134,17 +145,26 @@ def render_item(item: LibraryItem, forms: PanelForms, status: int = 200):
         declined = service.last_declined_edit(item)
     changes = history.compare(service.snapshot_of(item), pending.snapshot, queries.revision_labels()) if pending else []
     return render_template(
-        f"library/show_{pages.key}.html", pages=pages, item=item, moderation_forms=forms,
-        pending=pending, pending_changes=changes, declined=declined,
+        f"library/show_{pages.key}.html",
+        pages=pages,
+        item=item,
+        moderation_forms=forms,
+        pending=pending,
+        pending_changes=changes,
+        declined=declined,
         lessons=queries.lessons_from(item) if pages is CASE_STUDIES else [],
     ), status
 
 
 def render_form(pages: KindPages, form, item: LibraryItem | None = None, status: int = 200, stale=None):
-    stale_changes = history.compare(stale, {**asdict(form.to_fields()), "status": stale.get("status")},
-                                    queries.revision_labels()) if stale else []
-    return render_template("library/form.html", pages=pages, form=form, item=item, stale=stale,
-                           stale_changes=stale_changes), status
+    stale_changes = (
+        history.compare(stale, {**asdict(form.to_fields()), "status": stale.get("status")}, queries.revision_labels())
+        if stale
+        else []
+    )
+    return render_template(
+        "library/form.html", pages=pages, form=form, item=item, stale=stale, stale_changes=stale_changes
+    ), status
 
 
 def prepared_form(pages: KindPages, item: LibraryItem | None = None):
@@ -183,8 +203,13 @@ def new():
     if not form.validate_on_submit():
         return render_form(pages, form, status=INVALID)
     try:
-        item = service.start_item(pages.kind, form.to_fields(), by=current_user, note=form.note.data,
-                                  creation_token=(form.creation_token.data or "")[:40] or None)
+        item = service.start_item(
+            pages.kind,
+            form.to_fields(),
+            by=current_user,
+            note=form.note.data,
+            creation_token=(form.creation_token.data or "")[:40] or None,
+        )
         if request.form.get("intent") == "submit" and rules.can_submit(current_user, item):
             submit_or_publish(item)
         else:
@@ -228,11 +253,14 @@ def edit(item_id: int):
     if not form.validate_on_submit():
         return render_form(pages, form, item, status=INVALID)
     try:
-        live = service.save_item(item, form.to_fields(), by=current_user,
-                                 opened_at_revision=form.opened_at_revision(), note=form.note.data)
+        live = service.save_item(
+            item, form.to_fields(), by=current_user, opened_at_revision=form.opened_at_revision(), note=form.note.data
+        )
         if not live:
-            flash("Your edit has been sent to the moderators. Readers see the published text until it is "
-                  "approved.", "success")
+            flash(
+                "Your edit has been sent to the moderators. Readers see the published text until it is approved.",
+                "success",
+            )
         elif request.form.get("intent") == "submit" and rules.can_submit(current_user, item):
             submit_or_publish(item)
         else:
@@ -278,12 +306,17 @@ def compare(item_id: int):
         return redirect(item_url(item, "history"))
     if older.number > newer.number:
         older, newer = newer, older
-    return render_template("library/compare.html", pages=pages, item=item, older=older, newer=newer,
-                           changes=history.compare(older.snapshot, newer.snapshot, queries.revision_labels()))
+    return render_template(
+        "library/compare.html",
+        pages=pages,
+        item=item,
+        older=older,
+        newer=newer,
+        changes=history.compare(older.snapshot, newer.snapshot, queries.revision_labels()),
+    )
 
 
-@bp.route("/case-studies/<id:item_id>/revisions/<id:number>/restore", endpoint="restore_case_study",
-          methods=["POST"])
+@bp.route("/case-studies/<id:item_id>/revisions/<id:number>/restore", endpoint="restore_case_study", methods=["POST"])
 @bp.route("/lessons/<id:item_id>/revisions/<id:number>/restore", endpoint="restore_lesson", methods=["POST"])
 @login_required
 def restore(item_id: int, number: int):
@@ -295,8 +328,7 @@ def restore(item_id: int, number: int):
     except LibraryError as error:
         flash(str(error), "error")
         return redirect(item_url(item, "history"))
-    flash(f"Revision {number} has been restored" + ("." if live else " as an edit waiting for review."),
-          "success")
+    flash(f"Revision {number} has been restored" + ("." if live else " as an edit waiting for review."), "success")
     return redirect(item_url(item))
 
 

@@ -29,8 +29,9 @@ def model():
                 import wordllama
 
                 package = Path(wordllama.__file__).parent
-                _model = wordllama.WordLlama.load(config="l2_supercat", dim=DIMENSIONS, cache_dir=package,
-                                                  disable_download=True)
+                _model = wordllama.WordLlama.load(
+                    config="l2_supercat", dim=DIMENSIONS, cache_dir=package, disable_download=True
+                )
     return _model
 
 
@@ -45,8 +46,9 @@ def embed(texts: list[str]) -> np.ndarray:
 
 def text_of(document) -> str:
     """What a document means: its title, summary, tags and body, as a reader meets them."""
-    return "\n".join(part for part in (document.title, document.summary, " ".join(document.tags), document.body)
-                     if part)
+    return "\n".join(
+        part for part in (document.title, document.summary, " ".join(document.tags), document.body) if part
+    )
 
 
 def fingerprint(text: str) -> str:

@@ -9,8 +9,7 @@ K = 60
 
 def fuse(rankings: list[tuple[list[str], float]], k: int = K) -> list[tuple[str, float]]:
     """rankings: (keys best first, weight) pairs -> (key, fused score), best first; ties keep first-seen order."""
-    return fuse_ranks([({key: rank for rank, key in enumerate(keys, start=1)}, weight)
-                       for keys, weight in rankings], k)
+    return fuse_ranks([({key: rank for rank, key in enumerate(keys, start=1)}, weight) for keys, weight in rankings], k)
 
 
 def fuse_ranks(rankings: list[tuple[dict[str, int], float]], k: int = K) -> list[tuple[str, float]]:

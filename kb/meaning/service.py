@@ -25,15 +25,100 @@ CANDIDATES = 50  # from each ranking, before fusion
 LONGEST_DESCRIPTION = 2000
 # Words that say nothing about a situation; the keyword engine keeps them (phrases need them), so a
 # description is searched without them or every document would match on "the".
-_STOP_WORDS = frozenset([
-    "a", "about", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "but",
-    "by", "can", "could", "did", "do", "does", "doing", "for", "from", "had", "has", "have", "he", "her",
-    "his", "how", "i", "if", "in", "into", "is", "it", "its", "just", "keep", "keeps", "me", "more", "most",
-    "my", "no", "not", "of", "on", "once", "only", "or", "our", "ours", "out", "over", "so", "some", "such",
-    "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "too",
-    "up", "us", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "why", "will",
-    "with", "would", "you", "your",
-])
+_STOP_WORDS = frozenset(
+    [
+        "a",
+        "about",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "just",
+        "keep",
+        "keeps",
+        "me",
+        "more",
+        "most",
+        "my",
+        "no",
+        "not",
+        "of",
+        "on",
+        "once",
+        "only",
+        "or",
+        "our",
+        "ours",
+        "out",
+        "over",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "too",
+        "up",
+        "us",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+    ]
+)
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 # In an ordinary search the words lead: meaning only reorders what the words found, at half weight.
 SEARCH_MEANING_WEIGHT = 0.5
@@ -66,8 +151,9 @@ def keyword_ranking(text: str, visibilities: set[str], limit: int = CANDIDATES) 
     words = keyword_words(text)
     if not words:
         return []
-    request = search.SearchRequest(parsed=search.parse(" ".join(words)), visibilities=visibilities,
-                                   any_words=True, page_size=limit)
+    request = search.SearchRequest(
+        parsed=search.parse(" ".join(words)), visibilities=visibilities, any_words=True, page_size=limit
+    )
     return [hit.fields["doc_id"] for hit in search.search(request).hits]
 
 
@@ -87,8 +173,9 @@ def _visible_document(key: str, visibilities: set[str]) -> SearchDocument | None
     return document if document is not None and document.visibility in visibilities else None
 
 
-def _explain(query: np.ndarray, keys: list[str], visibilities: set[str], limit: int,
-             by_words: set[str] = frozenset()) -> list[Match]:
+def _explain(
+    query: np.ndarray, keys: list[str], visibilities: set[str], limit: int, by_words: set[str] = frozenset()
+) -> list[Match]:
     theme_titles = search.facet_labels().get("theme", {})
     shown: list[tuple[str, SearchDocument, list[str]]] = []
     for key in keys:
@@ -102,10 +189,17 @@ def _explain(query: np.ndarray, keys: list[str], visibilities: set[str], limit: 
     closeness = embedding.embed([sentence for _, _, sentences in shown for sentence in sentences]) @ query
     matches, start = [], 0
     for key, document, sentences in shown:
-        best = int(np.argmax(closeness[start:start + len(sentences)]))
+        best = int(np.argmax(closeness[start : start + len(sentences)]))
         start += len(sentences)
-        matches.append(Match(key, document, sentences[best],
-                             [(slug, theme_titles.get(slug, slug)) for slug in document.themes], key in by_words))
+        matches.append(
+            Match(
+                key,
+                document,
+                sentences[best],
+                [(slug, theme_titles.get(slug, slug)) for slug in document.themes],
+                key in by_words,
+            )
+        )
     return matches
 
 

@@ -51,9 +51,15 @@ class VectorStore:
         with self.lock:
             if newest < self.revision:  # the table was emptied and refilled (a restore): start again
                 self.__init__()
-            rows = db.session.execute(select(
-                DocumentVector.doc_key, DocumentVector.content_type, DocumentVector.visibility,
-                DocumentVector.themes, DocumentVector.vector).where(DocumentVector.revision > self.revision)).all()
+            rows = db.session.execute(
+                select(
+                    DocumentVector.doc_key,
+                    DocumentVector.content_type,
+                    DocumentVector.visibility,
+                    DocumentVector.themes,
+                    DocumentVector.vector,
+                ).where(DocumentVector.revision > self.revision)
+            ).all()
             self._apply(rows)
             self.revision = newest
 
@@ -77,10 +83,12 @@ class VectorStore:
             self.position.update({row.doc_key: start + offset for offset, row in enumerate(new_rows)})
             added = np.frombuffer(b"".join(row.vector for row in new_rows), dtype=np.float32)
             self.matrix = np.vstack([self.matrix, added.reshape(len(new_rows), DIMENSIONS)])
-            self.visibility = np.concatenate([self.visibility, np.array(
-                [self._code(row.visibility) for row in new_rows], dtype=np.int16)])
-            self.content_type = np.concatenate([self.content_type, np.array(
-                [self._code(row.content_type) for row in new_rows], dtype=np.int16)])
+            self.visibility = np.concatenate(
+                [self.visibility, np.array([self._code(row.visibility) for row in new_rows], dtype=np.int16)]
+            )
+            self.content_type = np.concatenate(
+                [self.content_type, np.array([self._code(row.content_type) for row in new_rows], dtype=np.int16)]
+            )
             self.themes += [frozenset(filter(None, row.themes.split(","))) for row in new_rows]
 
     def vector_of(self, key: str) -> np.ndarray | None:
@@ -93,8 +101,15 @@ class VectorStore:
             return None
         return next(value for value, code in self.codes.items() if code == self.visibility[index])
 
-    def nearest(self, query: np.ndarray, visibilities: set[str], limit: int, content_type: str | None = None,
-                theme: str | None = None, leave_out: str | None = None) -> list[Neighbour]:
+    def nearest(
+        self,
+        query: np.ndarray,
+        visibilities: set[str],
+        limit: int,
+        content_type: str | None = None,
+        theme: str | None = None,
+        leave_out: str | None = None,
+    ) -> list[Neighbour]:
         """The closest documents the visitor may see, most similar first."""
         if not self.keys:
             return []
@@ -119,8 +134,11 @@ class VectorStore:
 
     def similarity(self, query: np.ndarray, keys: list[str]) -> dict[str, float]:
         """How close each of these documents is to the query (documents without a vector left out)."""
-        indexes = [(key, self.position[key]) for key in keys if key in self.position and self.visibility[
-            self.position[key]] != 0]
+        indexes = [
+            (key, self.position[key])
+            for key in keys
+            if key in self.position and self.visibility[self.position[key]] != 0
+        ]
         if not indexes:
             return {}
         scores = self.matrix[[index for _, index in indexes]] @ query

@@ -40,11 +40,15 @@ def store_vectors(batch: dict[str, SearchDocument | None], recompute: bool = Fal
         return 0
     _one_writer_at_a_time()
     keys = list(batch)
-    existing = {row.doc_key: row for row in db.session.scalars(
-        select(DocumentVector).where(DocumentVector.doc_key.in_(keys)))}
+    existing = {
+        row.doc_key: row for row in db.session.scalars(select(DocumentVector).where(DocumentVector.doc_key.in_(keys)))
+    }
     revision = _next_revision()
-    gone = [key for key, document in batch.items()
-            if document is None and key in existing and existing[key].visibility != REMOVED]
+    gone = [
+        key
+        for key, document in batch.items()
+        if document is None and key in existing and existing[key].visibility != REMOVED
+    ]
     if gone:
         _bury(gone, revision)
     texts = {key: embedding.text_of(document) for key, document in batch.items() if document is not None}
@@ -55,8 +59,11 @@ def store_vectors(batch: dict[str, SearchDocument | None], recompute: bool = Fal
         if document is None:
             continue
         row = existing.get(key)
-        described = {"content_type": document.content_type, "visibility": document.visibility,
-                     "themes": ",".join(document.themes)[:400]}
+        described = {
+            "content_type": document.content_type,
+            "visibility": document.visibility,
+            "themes": ",".join(document.themes)[:400],
+        }
         if row is None:
             row = DocumentVector(doc_key=key, fingerprint="", vector=b"", revision=revision, **described)
             db.session.add(row)
@@ -75,15 +82,21 @@ def store_vectors(batch: dict[str, SearchDocument | None], recompute: bool = Fal
 def _bury(keys: list[str], revision: int) -> None:
     """Leave tombstones: each process's store sees the removal by its revision (kb.meaning.store)."""
     for start in range(0, len(keys), 500):
-        db.session.execute(update(DocumentVector).where(DocumentVector.doc_key.in_(keys[start:start + 500]))
-                           .values(visibility=REMOVED, vector=b"", fingerprint="", revision=revision))
+        db.session.execute(
+            update(DocumentVector)
+            .where(DocumentVector.doc_key.in_(keys[start : start + 500]))
+            .values(visibility=REMOVED, vector=b"", fingerprint="", revision=revision)
+        )
 
 
 def forget_all_but(keys: set[str]) -> None:
     """After a rebuild: vectors of documents no longer in the index go."""
     _one_writer_at_a_time()
-    stale = [key for key in db.session.scalars(select(DocumentVector.doc_key).where(
-        DocumentVector.visibility != REMOVED)) if key not in keys]
+    stale = [
+        key
+        for key in db.session.scalars(select(DocumentVector.doc_key).where(DocumentVector.visibility != REMOVED))
+        if key not in keys
+    ]
     if stale:
         _bury(stale, _next_revision())
     db.session.commit()
@@ -99,7 +112,7 @@ def rebuild_vectors(progress: Callable[[int, int], None] = lambda done, total: N
     keys = [document_key(provider, row_id) for provider in providers() for row_id in provider.all_ids()]
     started = time.monotonic()
     for start in range(0, len(keys), BATCH):
-        chunk = keys[start:start + BATCH]
+        chunk = keys[start : start + BATCH]
         store_vectors({key: document_for_key(key) for key in chunk}, recompute=True)
         db.session.commit()
         db.session.expire_all()

@@ -38,13 +38,21 @@ def find_members(text: str = "", number: int = 1) -> tuple[list[User], int, int,
     text = one_line(text or "")[:100]
     if text:
         pattern = f"%{text.lower()}%"
-        query = query.where(or_(func.lower(User.display_name).like(pattern), User.email.like(pattern),
-                                func.lower(User.organisation).like(pattern)))
+        query = query.where(
+            or_(
+                func.lower(User.display_name).like(pattern),
+                User.email.like(pattern),
+                func.lower(User.organisation).like(pattern),
+            )
+        )
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     pages = max(1, math.ceil(total / PAGE_SIZE))
     number = min(max(1, number), pages)
-    members = list(db.session.scalars(query.order_by(func.lower(User.display_name), User.id)
-                                      .offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
+    members = list(
+        db.session.scalars(
+            query.order_by(func.lower(User.display_name), User.id).offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+        )
+    )
     return members, total, number, pages
 
 
@@ -63,22 +71,42 @@ def records_of(member_ids: list[int]) -> dict[int, MemberRecord]:
 
     items = select(LibraryItem.author_id, func.count(LibraryItem.id))
     posts = select(BoardPost.author_id, func.count(BoardPost.id))
-    published = counted(LibraryItem.author_id, items.where(
-        LibraryItem.status.in_([Status.PUBLISHED.value, Status.ARCHIVED.value])))
+    published = counted(
+        LibraryItem.author_id, items.where(LibraryItem.status.in_([Status.PUBLISHED.value, Status.ARCHIVED.value]))
+    )
     rejected = counted(LibraryItem.author_id, items.where(LibraryItem.status == Status.REJECTED.value))
     visible = counted(BoardPost.author_id, posts.where(BoardPost.state == PostState.VISIBLE.value))
-    hidden = counted(BoardPost.author_id, posts.where(BoardPost.state == PostState.HIDDEN.value,
-                                                      BoardPost.state_changed_by_id.is_not(None)))
-    upheld = counted(BoardPost.author_id, select(BoardPost.author_id, func.count(func.distinct(PostFlag.post_id)))
-                     .join(PostFlag.post).where(PostFlag.resolution == "upheld"))
-    return {member_id: MemberRecord(published=published.get(member_id, 0), rejected=rejected.get(member_id, 0),
-                                    posts=visible.get(member_id, 0), posts_hidden=hidden.get(member_id, 0),
-                                    reports_upheld=upheld.get(member_id, 0)) for member_id in ids}
+    hidden = counted(
+        BoardPost.author_id,
+        posts.where(BoardPost.state == PostState.HIDDEN.value, BoardPost.state_changed_by_id.is_not(None)),
+    )
+    upheld = counted(
+        BoardPost.author_id,
+        select(BoardPost.author_id, func.count(func.distinct(PostFlag.post_id)))
+        .join(PostFlag.post)
+        .where(PostFlag.resolution == "upheld"),
+    )
+    return {
+        member_id: MemberRecord(
+            published=published.get(member_id, 0),
+            rejected=rejected.get(member_id, 0),
+            posts=visible.get(member_id, 0),
+            posts_hidden=hidden.get(member_id, 0),
+            reports_upheld=upheld.get(member_id, 0),
+        )
+        for member_id in ids
+    }
 
 
 def contributions_of(member: User) -> list[LibraryItem]:
-    return list(db.session.scalars(select(LibraryItem).where(LibraryItem.author_id == member.id)
-                                   .order_by(LibraryItem.updated_at.desc()).limit(50)))
+    return list(
+        db.session.scalars(
+            select(LibraryItem)
+            .where(LibraryItem.author_id == member.id)
+            .order_by(LibraryItem.updated_at.desc())
+            .limit(50)
+        )
+    )
 
 
 def moderation_history(member: User, limit: int = 50) -> list[audit.AuditEntry]:
@@ -86,11 +114,18 @@ def moderation_history(member: User, limit: int = 50) -> list[audit.AuditEntry]:
     entry = audit.AuditEntry
     posts = select(BoardPost.id).where(BoardPost.author_id == member.id)
     items = select(LibraryItem.id).where(LibraryItem.author_id == member.id)
-    return list(db.session.scalars(select(entry).where(
-        ((entry.target_type == "member") & (entry.target_id == member.id))
-        | ((entry.target_type == "board post") & entry.target_id.in_(posts))
-        | (entry.target_type.in_(["case study", "lesson"]) & entry.target_id.in_(items)))
-        .order_by(entry.id.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(entry)
+            .where(
+                ((entry.target_type == "member") & (entry.target_id == member.id))
+                | ((entry.target_type == "board post") & entry.target_id.in_(posts))
+                | (entry.target_type.in_(["case study", "lesson"]) & entry.target_id.in_(items))
+            )
+            .order_by(entry.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def change_role(member: User, role: Role, by: User) -> None:

@@ -71,25 +71,56 @@ class Tab:
     bulk_hint: str = ""
 
     def decision_named(self, name: str) -> tuple[Reviewable, Decision] | None:
-        return next(((reviewable, reviewable.decision(name)) for reviewable in self.reviewables
-                     if reviewable.decision(name) is not None), None)
+        return next(
+            (
+                (reviewable, reviewable.decision(name))
+                for reviewable in self.reviewables
+                if reviewable.decision(name) is not None
+            ),
+            None,
+        )
 
     @property
     def bulk_choices(self) -> list[BulkChoice]:
         return bulk_choices(self.reviewables)
 
 
-TABS = {tab.key: tab for tab in (
-    Tab("submissions", "Submissions and edits", ReasonUse.SUBMISSIONS, "Nothing is waiting for review.",
-        LibraryItem, library_reviewables.IN_THE_QUEUE, library_reviewables.for_queue_entry,
-        "Needed to request changes, reject or decline: the author is shown it. Optional when you publish.",
-        "Approving publishes a submission, or publishes an edit; rejecting declines an edit."),
-    Tab("held", "Held posts", ReasonUse.POSTS, "No posts are waiting for approval.", BoardPost,
-        (board_reviewables.HELD_POST,), lambda _post: board_reviewables.HELD_POST, board_reviewables.REASON_HINT),
-    Tab("reports", "Reported posts", ReasonUse.POSTS, "No open reports.", BoardPost,
-        (board_reviewables.REPORTED_POST,), lambda _post: board_reviewables.REPORTED_POST,
-        board_reviewables.REASON_HINT),
-)}
+TABS = {
+    tab.key: tab
+    for tab in (
+        Tab(
+            "submissions",
+            "Submissions and edits",
+            ReasonUse.SUBMISSIONS,
+            "Nothing is waiting for review.",
+            LibraryItem,
+            library_reviewables.IN_THE_QUEUE,
+            library_reviewables.for_queue_entry,
+            "Needed to request changes, reject or decline: the author is shown it. Optional when you publish.",
+            "Approving publishes a submission, or publishes an edit; rejecting declines an edit.",
+        ),
+        Tab(
+            "held",
+            "Held posts",
+            ReasonUse.POSTS,
+            "No posts are waiting for approval.",
+            BoardPost,
+            (board_reviewables.HELD_POST,),
+            lambda _post: board_reviewables.HELD_POST,
+            board_reviewables.REASON_HINT,
+        ),
+        Tab(
+            "reports",
+            "Reported posts",
+            ReasonUse.POSTS,
+            "No open reports.",
+            BoardPost,
+            (board_reviewables.REPORTED_POST,),
+            lambda _post: board_reviewables.REPORTED_POST,
+            board_reviewables.REASON_HINT,
+        ),
+    )
+}
 
 
 @dataclass
@@ -110,8 +141,11 @@ class Entry:
 
 
 def counts() -> dict[str, int]:
-    return {"submissions": library_queries.awaiting_review_count(), "held": board_queries.held_count(),
-            "reports": board_queries.reported_count()}
+    return {
+        "submissions": library_queries.awaiting_review_count(),
+        "held": board_queries.held_count(),
+        "reports": board_queries.reported_count(),
+    }
 
 
 def _paged(total: int, number: int) -> tuple[int, int, int]:
@@ -134,31 +168,47 @@ def submissions(number: int = 1) -> Page:
     items = library_queries.awaiting_review(limit=PAGE_SIZE, offset=offset)
     pending = _pending_edits([item.id for item in items if item.has_pending_edit])
     labels = library_queries.revision_labels() if pending else {}
-    entries = [Entry(item, changes=history.compare(service.snapshot_of(item), pending[item.id].snapshot, labels)
-                     if item.id in pending else []) for item in items]
+    entries = [
+        Entry(
+            item,
+            changes=history.compare(service.snapshot_of(item), pending[item.id].snapshot, labels)
+            if item.id in pending
+            else [],
+        )
+        for item in items
+    ]
     return Page(_with_records(entries), total, number, pages)
 
 
 def _pending_edits(item_ids: list[int]) -> dict[int, ItemRevision]:
     """The latest proposed edit of each item, in one query for the whole page."""
     latest: dict[int, ItemRevision] = {}
-    for revision in db.session.scalars(select(ItemRevision).where(
-            ItemRevision.item_id.in_(item_ids), ItemRevision.state == RevisionState.PENDING.value)
-            .order_by(ItemRevision.number)):
+    for revision in db.session.scalars(
+        select(ItemRevision)
+        .where(ItemRevision.item_id.in_(item_ids), ItemRevision.state == RevisionState.PENDING.value)
+        .order_by(ItemRevision.number)
+    ):
         latest[revision.item_id] = revision
     return latest
 
 
 def _post_options(query):
-    return query.options(selectinload(BoardPost.author), selectinload(BoardPost.revisions),
-                         selectinload(BoardPost.thread).selectinload(BoardThread.category))
+    return query.options(
+        selectinload(BoardPost.author),
+        selectinload(BoardPost.revisions),
+        selectinload(BoardPost.thread).selectinload(BoardThread.category),
+    )
 
 
 def held(number: int = 1) -> Page:
     total = board_queries.held_count()
     number, pages, offset = _paged(total, number)
-    posts = db.session.scalars(_post_options(select(BoardPost).where(BoardPost.state == PostState.HELD.value))
-                               .order_by(BoardPost.created_at, BoardPost.id).offset(offset).limit(PAGE_SIZE))
+    posts = db.session.scalars(
+        _post_options(select(BoardPost).where(BoardPost.state == PostState.HELD.value))
+        .order_by(BoardPost.created_at, BoardPost.id)
+        .offset(offset)
+        .limit(PAGE_SIZE)
+    )
     return Page(_with_records([Entry(post) for post in posts]), total, number, pages)
 
 
@@ -167,22 +217,35 @@ def reports(number: int = 1) -> Page:
     total = board_queries.reported_count()
     number, pages, offset = _paged(total, number)
     open_flags = PostFlag.resolution.is_(None)
-    ranked = list(db.session.execute(
-        select(PostFlag.post_id).where(open_flags).group_by(PostFlag.post_id)
-        .order_by(func.count(PostFlag.id).desc(), func.min(PostFlag.created_at), PostFlag.post_id)
-        .offset(offset).limit(PAGE_SIZE)).scalars())
-    posts = {post.id: post for post in db.session.scalars(_post_options(
-        select(BoardPost).where(BoardPost.id.in_(ranked))))}
+    ranked = list(
+        db.session.execute(
+            select(PostFlag.post_id)
+            .where(open_flags)
+            .group_by(PostFlag.post_id)
+            .order_by(func.count(PostFlag.id).desc(), func.min(PostFlag.created_at), PostFlag.post_id)
+            .offset(offset)
+            .limit(PAGE_SIZE)
+        ).scalars()
+    )
+    posts = {
+        post.id: post for post in db.session.scalars(_post_options(select(BoardPost).where(BoardPost.id.in_(ranked))))
+    }
     entries = {post_id: Entry(posts[post_id]) for post_id in ranked if post_id in posts}
-    for flag in db.session.scalars(select(PostFlag).where(open_flags, PostFlag.post_id.in_(list(entries)))
-                                   .options(selectinload(PostFlag.flagger)).order_by(PostFlag.created_at)):
+    for flag in db.session.scalars(
+        select(PostFlag)
+        .where(open_flags, PostFlag.post_id.in_(list(entries)))
+        .options(selectinload(PostFlag.flagger))
+        .order_by(PostFlag.created_at)
+    ):
         entries[flag.post_id].flags.append(flag)
     uncounted = board_service.why_reports_do_not_count(
-        list({flag.flagger_id: flag.flagger for entry in entries.values() for flag in entry.flags}.values()))
+        list({flag.flagger_id: flag.flagger for entry in entries.values() for flag in entry.flags}.values())
+    )
     for entry in entries.values():
         entry.reports_can_hide = board_rules.can_be_hidden_by_reports(entry.subject)
-        entry.uncounted_reporters = {flag.flagger_id: uncounted[flag.flagger_id] for flag in entry.flags
-                                     if flag.flagger_id in uncounted}
+        entry.uncounted_reporters = {
+            flag.flagger_id: uncounted[flag.flagger_id] for flag in entry.flags if flag.flagger_id in uncounted
+        }
     return Page(_with_records(list(entries.values())), total, number, pages)
 
 
@@ -191,8 +254,16 @@ PAGES: dict[str, Callable[[int], Page]] = {"submissions": submissions, "held": h
 
 # --- decisions --------------------------------------------------------------------------------
 
-def decide(tab: str, subject_id: int, decision: str, by: User, saved_reason: str = "", typed: str = "",
-           seen_revision: int | None = None) -> str:
+
+def decide(
+    tab: str,
+    subject_id: int,
+    decision: str,
+    by: User,
+    saved_reason: str = "",
+    typed: str = "",
+    seen_revision: int | None = None,
+) -> str:
     """Take one decision; returns what to tell the moderator, or raises QueueError changing nothing.
 
     The entry is locked while it is decided (on PostgreSQL), so of two moderators deciding at once
@@ -210,16 +281,19 @@ def decide(tab: str, subject_id: int, decision: str, by: User, saved_reason: str
         raise QueueError(GONE)
     described = reviewable.described_first(subject)
     if not reviewable.is_waiting(subject):
-        raise QueueError(f"{described} is not waiting for {reviewable.waiting_for} any more: "
-                         + audit.who_decided(reviewable.audit_kind(subject), subject.id))
+        raise QueueError(
+            f"{described} is not waiting for {reviewable.waiting_for} any more: "
+            + audit.who_decided(reviewable.audit_kind(subject), subject.id)
+        )
     try:
         return reviewable.perform(subject, chosen, by, reason, seen_revision, shown=SHOWN)
     except ChangedSinceShown as error:
         raise QueueError(str(error)) from None
     except reviewable.raced:
         db.session.rollback()
-        raise QueueError(f"{described} was decided meanwhile: "
-                         + audit.who_decided(reviewable.audit_kind(subject), subject.id)) from None
+        raise QueueError(
+            f"{described} was decided meanwhile: " + audit.who_decided(reviewable.audit_kind(subject), subject.id)
+        ) from None
     except reviewable.refused as error:
         if chosen.needs_reason and not reason:
             raise NeedsInput(NEEDS_A_REASON) from None
@@ -232,8 +306,15 @@ class BulkOutcome:
     refused: list[str] = field(default_factory=list)
 
 
-def decide_many(tab: str, subject_ids: list[int], choice: str, by: User, saved_reason: str = "",
-                typed: str = "", seen_revisions: dict[int, int] | None = None) -> BulkOutcome:
+def decide_many(
+    tab: str,
+    subject_ids: list[int],
+    choice: str,
+    by: User,
+    saved_reason: str = "",
+    typed: str = "",
+    seen_revisions: dict[int, int] | None = None,
+) -> BulkOutcome:
     """The same bulk choice on each selected entry, one transaction each: one refusal stops no other.
     Each entry takes the decision the choice means for its kind ("approve" publishes a submission and
     approves an edit). seen_revisions holds the revision of each entry as the queue showed it."""
@@ -256,8 +337,16 @@ def decide_many(tab: str, subject_ids: list[int], choice: str, by: User, saved_r
             if subject is None:
                 raise QueueError(GONE)
             decision = TABS[tab].entry_kind(subject).bulk_decision(choice)
-            outcome.done.append(decide(tab, subject_id, decision.name, by, typed=reason,
-                                       seen_revision=(seen_revisions or {}).get(subject_id)))
+            outcome.done.append(
+                decide(
+                    tab,
+                    subject_id,
+                    decision.name,
+                    by,
+                    typed=reason,
+                    seen_revision=(seen_revisions or {}).get(subject_id),
+                )
+            )
         except QueueError as error:
             db.session.rollback()  # leave nothing of this entry behind, and release its lock
             outcome.refused.append(str(error))

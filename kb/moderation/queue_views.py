@@ -25,6 +25,7 @@ def moderation_count():
         if not is_moderator(current_user):
             return 0
         return sum(waiting_counts().values())
+
     return {"moderation_waiting": waiting_total}
 
 
@@ -38,9 +39,17 @@ def waiting_counts() -> dict[str, int]:
 def render_queue(tab: str, failed: dict | None = None, status: int = 200):
     """A tab of the queue; `failed` carries a refused decision's message and what was typed for it."""
     page = queue.PAGES[tab](page_argument())
-    return render_template("moderation/queue.html", tab=queue.TABS[tab], tabs=queue.TABS.values(),
-                           counts=waiting_counts(), page=page, saved=reasons.saved_reasons(queue.TABS[tab].reasons),
-                           themes=list_themes(), report_reasons=queue.REPORT_REASONS, failed=failed or {}), status
+    return render_template(
+        "moderation/queue.html",
+        tab=queue.TABS[tab],
+        tabs=queue.TABS.values(),
+        counts=waiting_counts(),
+        page=page,
+        saved=reasons.saved_reasons(queue.TABS[tab].reasons),
+        themes=list_themes(),
+        report_reasons=queue.REPORT_REASONS,
+        failed=failed or {},
+    ), status
 
 
 @bp.route("/moderation", defaults={"tab": "submissions"})
@@ -64,13 +73,23 @@ def number_from(value: str) -> int | None:
 def decide(tab: str, subject_id: int):
     typed, saved = request.form.get("reason", ""), request.form.get("saved_reason", "")
     try:
-        message = queue.decide(tab, subject_id, request.form.get("decision", ""), current_user, saved, typed,
-                               seen_revision=versions.seen_revision(request.form.get(versions.FIELD)))
+        message = queue.decide(
+            tab,
+            subject_id,
+            request.form.get("decision", ""),
+            current_user,
+            saved,
+            typed,
+            seen_revision=versions.seen_revision(request.form.get(versions.FIELD)),
+        )
     except queue.NeedsInput as error:
         # The entry again, with the message beside it and the reason as it was typed.
         key = f"{tab}-{subject_id}"
-        return render_queue(tab, {"key": key, "message": str(error), "reason": typed, "saved": saved,
-                                  "target": f"reason-{key}"}, INVALID)
+        return render_queue(
+            tab,
+            {"key": key, "message": str(error), "reason": typed, "saved": saved, "target": f"reason-{key}"},
+            INVALID,
+        )
     except queue.QueueError as error:
         flash(str(error), "error")  # decided already, changed, or gone: the queue shows it as it is now
     else:
@@ -93,13 +112,28 @@ def decide_selected(tab: str):
     selected = [number for number in map(number_from, request.form.getlist("selected")) if number is not None]
     typed, saved = request.form.get("reason", ""), request.form.get("saved_reason", "")
     try:
-        outcome = queue.decide_many(tab, selected, request.form.get("decision", ""), current_user, saved, typed,
-                                    {number: versions.seen_revision(request.form.get(f"{versions.FIELD}-{number}"))
-                                     for number in selected})
+        outcome = queue.decide_many(
+            tab,
+            selected,
+            request.form.get("decision", ""),
+            current_user,
+            saved,
+            typed,
+            {number: versions.seen_revision(request.form.get(f"{versions.FIELD}-{number}")) for number in selected},
+        )
     except queue.NeedsInput as error:
-        return render_queue(tab, {"key": "bulk", "message": str(error), "reason": typed, "saved": saved,
-                                  "selected": selected,
-                                  "target": f"bulk-{tab}" if error.field == "selection" else "reason-bulk"}, INVALID)
+        return render_queue(
+            tab,
+            {
+                "key": "bulk",
+                "message": str(error),
+                "reason": typed,
+                "saved": saved,
+                "selected": selected,
+                "target": f"bulk-{tab}" if error.field == "selection" else "reason-bulk",
+            },
+            INVALID,
+        )
     except queue.QueueError as error:
         flash(str(error), "error")
         return back_to(tab)
@@ -113,9 +147,11 @@ def decide_selected(tab: str):
 
 # --- saved reasons ------------------------------------------------------------------------------
 
+
 def render_reasons(failed: dict | None = None, status: int = 200):
-    return render_template("moderation/reasons.html", lists=reasons.all_saved_reasons(), uses=list(ReasonUse),
-                           failed=failed or {}), status
+    return render_template(
+        "moderation/reasons.html", lists=reasons.all_saved_reasons(), uses=list(ReasonUse), failed=failed or {}
+    ), status
 
 
 @bp.route("/moderation/reasons", methods=["GET", "POST"])
@@ -127,8 +163,10 @@ def saved_reasons():
     try:
         used_for = ReasonUse(request.form.get("used_for", ""))
     except ValueError:
-        return render_reasons({"message": "Choose which queue the reason is for.", "text": text,
-                               "target": "used-for-submissions"}, INVALID)
+        return render_reasons(
+            {"message": "Choose which queue the reason is for.", "text": text, "target": "used-for-submissions"},
+            INVALID,
+        )
     try:
         reasons.add_reason(used_for, text, current_user)
     except reasons.ReasonError as error:
@@ -137,8 +175,7 @@ def saved_reasons():
     return redirect(url_for("moderation.saved_reasons"))
 
 
-@bp.route("/moderation/reasons/<id:reason_id>/<any(up, down, remove):action>",
-          methods=["POST"])
+@bp.route("/moderation/reasons/<id:reason_id>/<any(up, down, remove):action>", methods=["POST"])
 @moderator_required
 def change_saved_reason(reason_id: int, action: str):
     reason = db.session.get(SavedReason, reason_id)

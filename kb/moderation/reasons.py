@@ -23,8 +23,13 @@ class ReasonError(Exception):
 
 
 def saved_reasons(used_for: ReasonUse) -> list[SavedReason]:
-    return list(db.session.scalars(select(SavedReason).where(SavedReason.used_for == used_for.value)
-                                   .order_by(SavedReason.position, SavedReason.id)))
+    return list(
+        db.session.scalars(
+            select(SavedReason)
+            .where(SavedReason.used_for == used_for.value)
+            .order_by(SavedReason.position, SavedReason.id)
+        )
+    )
 
 
 def all_saved_reasons() -> dict[ReasonUse, list[SavedReason]]:
@@ -37,8 +42,9 @@ def add_reason(used_for: ReasonUse, text: str, by: User) -> SavedReason:
         raise ReasonError(f"A saved reason must be 3 to {REASON_TEXT_MAX} characters long.")
     if any(reason.text.lower() == text.lower() for reason in saved_reasons(used_for)):
         raise ReasonError("That reason is already on the list.")
-    position = (db.session.scalar(select(func.max(SavedReason.position))
-                                  .where(SavedReason.used_for == used_for.value)) or 0) + 1
+    position = (
+        db.session.scalar(select(func.max(SavedReason.position)).where(SavedReason.used_for == used_for.value)) or 0
+    ) + 1
     reason = SavedReason(used_for=used_for.value, text=text, position=position, created_at=clock.now())
     db.session.add(reason)
     audit.record(by, "add saved reason", "saved reason", None, text[:200], f"for {used_for.value}")
@@ -50,8 +56,14 @@ def move_reason(reason: SavedReason, by: User, step: int) -> None:
     ordered = saved_reasons(ReasonUse(reason.used_for))
     if not move_within(ordered, reason, step):
         raise ReasonError(at_the_end(step))
-    audit.record(by, "reorder saved reasons", "saved reason", reason.id, reason.text[:200],
-                 "moved up" if step < 0 else "moved down")
+    audit.record(
+        by,
+        "reorder saved reasons",
+        "saved reason",
+        reason.id,
+        reason.text[:200],
+        "moved up" if step < 0 else "moved down",
+    )
     db.session.commit()
 
 

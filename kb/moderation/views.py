@@ -44,9 +44,13 @@ def log_filter() -> tuple[audit.LogFilter, dict[str, str]]:
     since, errors["since"] = parsed_date("since")
     until, errors["until"] = parsed_date("until")
     actor = request.args.get("moderator", "")
-    chosen = audit.LogFilter(actor_id=int(actor) if actor.isdecimal() and len(actor) < 10 else None,
-                             action=request.args.get("action") or None,
-                             target_type=request.args.get("target") or None, since=since, until=until)
+    chosen = audit.LogFilter(
+        actor_id=int(actor) if actor.isdecimal() and len(actor) < 10 else None,
+        action=request.args.get("action") or None,
+        target_type=request.args.get("target") or None,
+        since=since,
+        until=until,
+    )
     return chosen, {name: message for name, message in errors.items() if message}
 
 
@@ -58,10 +62,15 @@ def audit_log():
     pages = max(1, -(-total // LOG_PAGE_SIZE))
     number = min(max(1, page_argument()), pages)
     arguments = query_arguments(*LOG_FILTERS)
-    return render_template("moderation/audit_log.html", entries=audit.entries(
-        chosen, LOG_PAGE_SIZE, (number - 1) * LOG_PAGE_SIZE), choices=audit.choices(), chosen=chosen,
-        errors=errors, arguments=arguments, page={"number": number, "pages": pages, "total": total}), \
-        400 if errors else 200
+    return render_template(
+        "moderation/audit_log.html",
+        entries=audit.entries(chosen, LOG_PAGE_SIZE, (number - 1) * LOG_PAGE_SIZE),
+        choices=audit.choices(),
+        chosen=chosen,
+        errors=errors,
+        arguments=arguments,
+        page={"number": number, "pages": pages, "total": total},
+    ), 400 if errors else 200
 
 
 @bp.route("/moderation/log.csv")
@@ -70,22 +79,35 @@ def audit_log_csv():
     chosen, errors = log_filter()
     if errors:
         return Response("; ".join(errors.values()) + "\n", status=400, mimetype="text/plain")
-    return csv_download("audit-log.csv", (
-        "when (UTC)", "moderator", "action", "target type", "target id", "target", "reason or detail"), (
-        (entry.created_at.isoformat(sep=" ", timespec="seconds"), entry.actor_name, entry.action,
-         entry.target_type, entry.target_id, entry.target_label, entry.reason)
-        for entry in audit.entries(chosen, limit=None)))
+    return csv_download(
+        "audit-log.csv",
+        ("when (UTC)", "moderator", "action", "target type", "target id", "target", "reason or detail"),
+        (
+            (
+                entry.created_at.isoformat(sep=" ", timespec="seconds"),
+                entry.actor_name,
+                entry.action,
+                entry.target_type,
+                entry.target_id,
+                entry.target_label,
+                entry.reason,
+            )
+            for entry in audit.entries(chosen, limit=None)
+        ),
+    )
 
 
 # --- members -------------------------------------------------------------------------------------
+
 
 @bp.route("/admin/members")
 @moderator_required
 def members_index():
     text = request.args.get("q", "")
     found, total, number, pages = members.find_members(text, page_argument())
-    return render_template("moderation/members.html", members=found, q=text,
-                           page={"number": number, "pages": pages, "total": total})
+    return render_template(
+        "moderation/members.html", members=found, q=text, page={"number": number, "pages": pages, "total": total}
+    )
 
 
 @bp.route("/admin/members/<id:user_id>")
@@ -113,9 +135,15 @@ def render_member(person: User, spam_form: SuspendForm | None = None, status: in
     if spam_form is None:
         spam_form = SuspendForm(prefix="spam")
         spam_form.until.data = (clock.now() + board_reviewables.SPAMMER_SUSPENSION).replace(second=0, microsecond=0)
-    return render_template("moderation/member.html", member=person, record=members.record_of(person),
-                           items=members.contributions_of(person), history=members.moderation_history(person),
-                           roles=[role.value for role in Role], spam_form=spam_form), status
+    return render_template(
+        "moderation/member.html",
+        member=person,
+        record=members.record_of(person),
+        items=members.contributions_of(person),
+        history=members.moderation_history(person),
+        roles=[role.value for role in Role],
+        spam_form=spam_form,
+    ), status
 
 
 @bp.route("/admin/members/<id:user_id>/suspend", methods=["GET", "POST"])
@@ -166,8 +194,9 @@ def remove_spammer(user_id: int):
     except BoardError as error:
         form.form_errors.append(str(error))
         return render_member(person, form, 422)
-    flash(f"{person.display_name} is suspended and {plural(hidden, 'post')} hidden. "
-          "“Restore” below undoes it.", "success")
+    flash(
+        f"{person.display_name} is suspended and {plural(hidden, 'post')} hidden. “Restore” below undoes it.", "success"
+    )
     return redirect(url_for("moderation.member", user_id=person.id))
 
 
@@ -182,6 +211,5 @@ def restore_member(user_id: int):
     except BoardError as error:
         flash(str(error), "error")
     else:
-        flash(f"{person.display_name} can post again; {plural(restored, 'post')} restored.",
-              "success")
+        flash(f"{person.display_name} can post again; {plural(restored, 'post')} restored.", "success")
     return redirect(url_for("moderation.member", user_id=person.id))

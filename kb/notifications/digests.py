@@ -51,9 +51,18 @@ def _queue_digest(user: User, frequency: Frequency, entries: list[DigestEntry]) 
     sections = [(KIND_LABELS[kind], [entry for entry in entries if entry.kind == kind]) for kind in kinds]
     word = "daily" if frequency == Frequency.DAILY else "weekly"
     count = plural(len(entries), "new item")
-    mail.queue(user.email, "digest", f"Your {word} Common Ground digest: {count}", user=user,
-               unsubscribe_url=unsubscribe_url(user, kinds), name=user.display_name, word=word,
-               sections=sections, count=count, settings_url=mail.absolute_url("notifications.settings"))
+    mail.queue(
+        user.email,
+        "digest",
+        f"Your {word} Common Ground digest: {count}",
+        user=user,
+        unsubscribe_url=unsubscribe_url(user, kinds),
+        name=user.display_name,
+        word=word,
+        sections=sections,
+        count=count,
+        settings_url=mail.absolute_url("notifications.settings"),
+    )
 
 
 def _claim(entries: list[DigestEntry]) -> bool:
@@ -61,8 +70,12 @@ def _claim(entries: list[DigestEntry]) -> bool:
     one changes every row, and the other sends nothing."""
     now = clock.now()
     ids = [entry.id for entry in entries]
-    claimed = db.session.execute(update(DigestEntry).where(DigestEntry.id.in_(ids), DigestEntry.sent_at.is_(None))
-                                 .values(sent_at=now).execution_options(synchronize_session=False)).rowcount
+    claimed = db.session.execute(
+        update(DigestEntry)
+        .where(DigestEntry.id.in_(ids), DigestEntry.sent_at.is_(None))
+        .values(sent_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     for entry in entries:
         entry.sent_at = now
     return claimed == len(ids)
@@ -74,8 +87,13 @@ def digest_for(user: User, run: DigestRun) -> None:
     if settings is None:
         settings = NotificationSettings(user_id=user.id, updated_at=clock.now())
         db.session.add(settings)
-    waiting = list(db.session.scalars(select(DigestEntry).where(
-        DigestEntry.user_id == user.id, DigestEntry.sent_at.is_(None)).order_by(DigestEntry.id)))
+    waiting = list(
+        db.session.scalars(
+            select(DigestEntry)
+            .where(DigestEntry.user_id == user.id, DigestEntry.sent_at.is_(None))
+            .order_by(DigestEntry.id)
+        )
+    )
     by_frequency: dict[Frequency, list[DigestEntry]] = {}
     for entry in waiting:
         by_frequency.setdefault(_digest_frequency(settings, entry.kind), []).append(entry)
@@ -105,8 +123,11 @@ def send_digests(progress: Callable[[int, int], None] | None = None) -> DigestRu
     """Queue every digest that is due, member by member (each in its own transaction, so a run
     stopped half-way loses nothing and sends nothing twice)."""
     run = DigestRun()
-    member_ids = list(db.session.scalars(select(DigestEntry.user_id).where(DigestEntry.sent_at.is_(None))
-                                         .distinct().order_by(DigestEntry.user_id)))
+    member_ids = list(
+        db.session.scalars(
+            select(DigestEntry.user_id).where(DigestEntry.sent_at.is_(None)).distinct().order_by(DigestEntry.user_id)
+        )
+    )
     run.members = len(member_ids)
     for done, member_id in enumerate(member_ids, start=1):
         user = db.session.get(User, member_id)

@@ -15,7 +15,8 @@ FREQUENCY_CHOICES = [SelectChoice(frequency.value, label) for frequency, label i
 def frequency_field(kind: Kind) -> ListedRadioField:
     what = KIND_LABELS[kind].lower()
     return ListedRadioField(
-        KIND_LABELS[kind], choices=FREQUENCY_CHOICES,
+        KIND_LABELS[kind],
+        choices=FREQUENCY_CHOICES,
         validators=[InputRequired(f"Choose how often to be emailed about {what}")],
         invalid_message=f"Choose one of the listed options for {what}",
     )
@@ -37,8 +38,9 @@ class NotificationSettingsForm(FlaskForm):
     decisions = frequency_field(Kind.DECISIONS)
     case_studies = frequency_field(Kind.CASE_STUDIES)
     field_order = ("replies", "decisions", "case_studies", "themes")
-    themes = ThemeCheckboxes("Themes for new case studies", coerce=int, choices=[],
-                             invalid_message="Choose themes from the list")
+    themes = ThemeCheckboxes(
+        "Themes for new case studies", coerce=int, choices=[], invalid_message="Choose themes from the list"
+    )
 
     def frequencies(self) -> dict[Kind, Frequency]:
         return {kind: Frequency(getattr(self, kind.value).data) for kind in Kind}

@@ -14,10 +14,17 @@ from kb.themes.models import Theme
 
 def email_notifications(user) -> dict:
     settings = settings_of(user)
-    themes = db.session.scalars(select(Theme.title).join(NotificationTheme, NotificationTheme.theme_id == Theme.id)
-                                .where(NotificationTheme.user_id == user.id).order_by(Theme.position))
-    waiting = db.session.scalars(select(DigestEntry).where(DigestEntry.user_id == user.id,
-                                                           DigestEntry.sent_at.is_(None)).order_by(DigestEntry.id))
+    themes = db.session.scalars(
+        select(Theme.title)
+        .join(NotificationTheme, NotificationTheme.theme_id == Theme.id)
+        .where(NotificationTheme.user_id == user.id)
+        .order_by(Theme.position)
+    )
+    waiting = db.session.scalars(
+        select(DigestEntry)
+        .where(DigestEntry.user_id == user.id, DigestEntry.sent_at.is_(None))
+        .order_by(DigestEntry.id)
+    )
     return {
         "how_often": {kind.value: settings.frequency(kind).value for kind in Kind},
         "themes_for_new_case_studies": list(themes),
@@ -26,8 +33,15 @@ def email_notifications(user) -> dict:
         # Without the summaries: a reply's holds another member's name and words, which are not
         # this member's data (the link leads to them).
         "waiting_for_next_digest": [
-            {"kind": entry.kind, "title": entry.title, "themes": entry.themes, "link": entry.link,
-             "created_at": iso(entry.created_at)} for entry in waiting],
+            {
+                "kind": entry.kind,
+                "title": entry.title,
+                "themes": entry.themes,
+                "link": entry.link,
+                "created_at": iso(entry.created_at),
+            }
+            for entry in waiting
+        ],
     }
 
 

@@ -46,6 +46,7 @@ SUBJECTS = {
 
 # --- choices ----------------------------------------------------------------------------------
 
+
 def settings_of(user: User) -> NotificationSettings:
     """The member's choices; the defaults (not yet stored) when they never chose."""
     found = db.session.get(NotificationSettings, user.id)
@@ -53,8 +54,13 @@ def settings_of(user: User) -> NotificationSettings:
 
 
 def chosen_theme_ids(user: User) -> list[int]:
-    return list(db.session.scalars(select(NotificationTheme.theme_id).where(NotificationTheme.user_id == user.id)
-                                   .order_by(NotificationTheme.theme_id)))
+    return list(
+        db.session.scalars(
+            select(NotificationTheme.theme_id)
+            .where(NotificationTheme.user_id == user.id)
+            .order_by(NotificationTheme.theme_id)
+        )
+    )
 
 
 def _stored_settings(user: User) -> NotificationSettings:
@@ -91,12 +97,17 @@ def turn_off(user: User, kinds: Iterable[Kind]) -> None:
 
 def _drop_waiting(user: User, kinds: list[Kind]) -> None:
     if kinds:
-        db.session.execute(delete(DigestEntry).where(
-            DigestEntry.user_id == user.id, DigestEntry.sent_at.is_(None),
-            DigestEntry.kind.in_([kind.value for kind in kinds])))
+        db.session.execute(
+            delete(DigestEntry).where(
+                DigestEntry.user_id == user.id,
+                DigestEntry.sent_at.is_(None),
+                DigestEntry.kind.in_([kind.value for kind in kinds]),
+            )
+        )
 
 
 # --- unsubscribe links ------------------------------------------------------------------------
+
 
 class UnsubscribeProblem(Exception):
     """A link that cannot be used; the message says why and what to do instead."""
@@ -106,11 +117,15 @@ class UnsubscribeExpired(UnsubscribeProblem):
     pass
 
 
-INVALID_LINK = ("This link to stop emails is not valid: it may have been copied only in part, or changed. Copy the "
-                "whole link from the email, or log in and choose what you are sent on your account's "
-                "email notifications page.")
-EXPIRED_LINK = ("This link to stop emails has expired: links last a year. Log in and turn the emails off on your "
-                "account's email notifications page.")
+INVALID_LINK = (
+    "This link to stop emails is not valid: it may have been copied only in part, or changed. Copy the "
+    "whole link from the email, or log in and choose what you are sent on your account's "
+    "email notifications page."
+)
+EXPIRED_LINK = (
+    "This link to stop emails has expired: links last a year. Log in and turn the emails off on your "
+    "account's email notifications page."
+)
 
 
 class _ClockSigner(TimestampSigner):
@@ -135,8 +150,9 @@ def read_unsubscribe(token: str) -> tuple[User, list[Kind]]:
     if not token or len(token) > TOKEN_MAX:
         raise UnsubscribeProblem(INVALID_LINK)
     try:
-        data, signed_at = _serializer().loads(token, max_age=int(UNSUBSCRIBE_FOR.total_seconds()),
-                                              return_timestamp=True)
+        data, signed_at = _serializer().loads(
+            token, max_age=int(UNSUBSCRIBE_FOR.total_seconds()), return_timestamp=True
+        )
     except SignatureExpired:
         raise UnsubscribeExpired(EXPIRED_LINK) from None
     except (BadSignature, UnicodeError, ValueError):
@@ -155,12 +171,20 @@ def read_unsubscribe(token: str) -> tuple[User, list[Kind]]:
 
 # --- events -----------------------------------------------------------------------------------
 
+
 def may_be_mailed(user: User | None) -> bool:
     return user is not None and user.email_verified and not user.is_suspended()
 
 
-def tell(user: User | None, kind: Kind, title: str, path: str, themes: Iterable[str] = (), summary: str = "",
-         frequency: Frequency | None = None) -> None:
+def tell(
+    user: User | None,
+    kind: Kind,
+    title: str,
+    path: str,
+    themes: Iterable[str] = (),
+    summary: str = "",
+    frequency: Frequency | None = None,
+) -> None:
     """Report one event to one member, as they chose: a mail now, an entry for their digest, or
     nothing. `path` is the item's address on the site; `themes` its theme titles."""
     if not may_be_mailed(user):
@@ -172,31 +196,61 @@ def tell(user: User | None, kind: Kind, title: str, path: str, themes: Iterable[
     title, summary = one_line(title)[:TITLE_MAX], summary[:SUMMARY_MAX]
     link = site_address.absolute(path)[:LINK_MAX]
     if frequency == Frequency.IMMEDIATE:
-        mail.queue(user.email, "notification", SUBJECTS[kind].format(title=title), user=user,
-                   unsubscribe_url=unsubscribe_url(user, [kind]), name=user.display_name,
-                   kind_label=KIND_LABELS[kind], title=title, themes=themes, link=link, summary=summary,
-                   settings_url=mail.absolute_url("notifications.settings"))
+        mail.queue(
+            user.email,
+            "notification",
+            SUBJECTS[kind].format(title=title),
+            user=user,
+            unsubscribe_url=unsubscribe_url(user, [kind]),
+            name=user.display_name,
+            kind_label=KIND_LABELS[kind],
+            title=title,
+            themes=themes,
+            link=link,
+            summary=summary,
+            settings_url=mail.absolute_url("notifications.settings"),
+        )
         return
-    db.session.add(DigestEntry(user_id=user.id, kind=kind.value, title=title, themes=themes, link=link,
-                               summary=summary, created_at=clock.now()))
+    db.session.add(
+        DigestEntry(
+            user_id=user.id,
+            kind=kind.value,
+            title=title,
+            themes=themes,
+            link=link,
+            summary=summary,
+            created_at=clock.now(),
+        )
+    )
 
 
-def tell_many(users: Iterable[User], kind: Kind, title: str, path: str, themes: Iterable[str] = (),
-              summary: str = "") -> None:
+def tell_many(
+    users: Iterable[User], kind: Kind, title: str, path: str, themes: Iterable[str] = (), summary: str = ""
+) -> None:
     """The same event for several members (the watchers of a thread), their choices read in one query."""
     users = [user for user in users if may_be_mailed(user)]
     if not users:
         return
-    stored = {row.user_id: row for row in db.session.scalars(select(NotificationSettings).where(
-        NotificationSettings.user_id.in_([user.id for user in users])))}
+    stored = {
+        row.user_id: row
+        for row in db.session.scalars(
+            select(NotificationSettings).where(NotificationSettings.user_id.in_([user.id for user in users]))
+        )
+    }
     themes = list(themes)
     for user in users:
         chosen = stored.get(user.id) or NotificationSettings(user_id=user.id)
         tell(user, kind, title, path, themes, summary, frequency=chosen.frequency(kind))
 
 
-def case_study_published(title: str, path: str, theme_ids: Iterable[int], theme_titles: Iterable[str],
-                         summary: str = "", author_id: int | None = None) -> None:
+def case_study_published(
+    title: str,
+    path: str,
+    theme_ids: Iterable[int],
+    theme_titles: Iterable[str],
+    summary: str = "",
+    author_id: int | None = None,
+) -> None:
     """A case study everyone may now read: tell the members who chose one of its themes (not its
     author, who hears of the decision itself)."""
     theme_ids = list(theme_ids)
@@ -204,5 +258,6 @@ def case_study_published(title: str, path: str, theme_ids: Iterable[int], theme_
         return
     interested = select(NotificationTheme.user_id).where(NotificationTheme.theme_id.in_(theme_ids))
     members = db.session.scalars(select(User).where(User.id.in_(interested)).order_by(User.id))
-    tell_many([member for member in members if member.id != author_id], Kind.CASE_STUDIES, title, path,
-              theme_titles, summary)
+    tell_many(
+        [member for member in members if member.id != author_id], Kind.CASE_STUDIES, title, path, theme_titles, summary
+    )

@@ -18,8 +18,12 @@ INVALID = 422
 
 def settings_form(formdata=None) -> NotificationSettingsForm:
     settings = service.settings_of(current_user)
-    data = {"replies": settings.replies, "decisions": settings.decisions, "case_studies": settings.case_studies,
-            "themes": service.chosen_theme_ids(current_user)}
+    data = {
+        "replies": settings.replies,
+        "decisions": settings.decisions,
+        "case_studies": settings.case_studies,
+        "themes": service.chosen_theme_ids(current_user),
+    }
     form = NotificationSettingsForm(data=data) if formdata is None else NotificationSettingsForm()
     form.themes.choices = [SelectChoice(theme.id, theme.title) for theme in list_themes()]
     return form

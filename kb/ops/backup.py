@@ -78,8 +78,10 @@ def current_revision() -> str | None:
 def row_counts() -> dict[str, int]:
     """Rows in each of the app's tables: recorded at backup, compared after a restore."""
     with db.engine.connect() as connection:
-        return {table.name: connection.scalar(select(func.count()).select_from(table))
-                for table in db.metadata.sorted_tables}
+        return {
+            table.name: connection.scalar(select(func.count()).select_from(table))
+            for table in db.metadata.sorted_tables
+        }
 
 
 def sha256_of(path: Path) -> str:
@@ -115,8 +117,10 @@ def current_schema() -> str:
 
 def require_tool(tool: str) -> None:
     if shutil.which(tool) is None:
-        raise BackupError(f"`{tool}` is not installed: install the PostgreSQL client tools "
-                          f"(Debian: apt-get install postgresql-client) and try again.")
+        raise BackupError(
+            f"`{tool}` is not installed: install the PostgreSQL client tools "
+            f"(Debian: apt-get install postgresql-client) and try again."
+        )
 
 
 def run_tool(arguments: list[str], failure: type[Exception] = BackupError) -> str:
@@ -133,15 +137,27 @@ def copy_database(into: Path, progress: Progress) -> None:
         source, copy = sqlite3.connect(sqlite_path()), sqlite3.connect(into)
         try:
             # The online backup API copies a consistent snapshot while other connections write.
-            source.backup(copy, pages=256, progress=lambda _status, remaining, total: progress(
-                f"Copied {total - remaining} of {total} pages"))
+            source.backup(
+                copy,
+                pages=256,
+                progress=lambda _status, remaining, total: progress(f"Copied {total - remaining} of {total} pages"),
+            )
         finally:
             copy.close()
             source.close()
     else:
         progress(f"pg_dump of schema {current_schema()}")
-        run_tool(["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
-                  f"--schema={current_schema()}", f"--file={into}", libpq_url()])
+        run_tool(
+            [
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                f"--schema={current_schema()}",
+                f"--file={into}",
+                libpq_url(),
+            ]
+        )
 
 
 def backup(path: Path, progress: Progress = lambda line: None) -> Manifest:
@@ -152,9 +168,14 @@ def backup(path: Path, progress: Progress = lambda line: None) -> Manifest:
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / DATA[backend()]
         copy_database(data, progress)
-        manifest = Manifest(format=FORMAT, backend=backend(), revision=current_revision(),
-                            created_at=clock.now().isoformat(timespec="seconds"), sha256=sha256_of(data),
-                            rows=row_counts())
+        manifest = Manifest(
+            format=FORMAT,
+            backend=backend(),
+            revision=current_revision(),
+            created_at=clock.now().isoformat(timespec="seconds"),
+            sha256=sha256_of(data),
+            rows=row_counts(),
+        )
         partial = path.with_name(path.name + ".partial")
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(MANIFEST, json.dumps(manifest.__dict__, indent=2))
@@ -186,8 +207,11 @@ def known_revisions() -> set[str]:
 def is_empty() -> bool:
     with db.engine.connect() as connection:
         tables = set(inspect(connection).get_table_names())
-        return not any(connection.scalar(select(func.count()).select_from(table)) for table in db.metadata.sorted_tables
-                       if table.name in tables)
+        return not any(
+            connection.scalar(select(func.count()).select_from(table))
+            for table in db.metadata.sorted_tables
+            if table.name in tables
+        )
 
 
 def create_extensions(connection) -> None:
@@ -203,21 +227,29 @@ def ensure_extensions() -> None:
             create_extensions(connection)
     except DBAPIError as error:
         reason = str(error.orig).splitlines()[0] if error.orig else type(error).__name__
-        statements = " ".join(f"CREATE EXTENSION IF NOT EXISTS {name} WITH SCHEMA {schema};"
-                              for name, schema in EXTENSIONS.items())
-        raise BackupError(f"Restore could not create the PostgreSQL extensions the site needs "
-                          f"({', '.join(EXTENSIONS)}): {reason}. Ask the database's administrator to run "
-                          f"`{statements}` in database {db.engine.url.database}, then restore again.") from None
+        statements = " ".join(
+            f"CREATE EXTENSION IF NOT EXISTS {name} WITH SCHEMA {schema};" for name, schema in EXTENSIONS.items()
+        )
+        raise BackupError(
+            f"Restore could not create the PostgreSQL extensions the site needs "
+            f"({', '.join(EXTENSIONS)}): {reason}. Ask the database's administrator to run "
+            f"`{statements}` in database {db.engine.url.database}, then restore again."
+        ) from None
 
 
 def restore_postgresql(data: Path, progress: Progress) -> None:
     schema = current_schema()
     contents = run_tool(["pg_restore", "--list", str(data)]).splitlines()
-    dumped_schemas = {line.split()[5]: line for line in contents
-                      if not line.startswith(";") and len(line.split()) >= 6 and line.split()[3:5] == ["SCHEMA", "-"]}
+    dumped_schemas = {
+        line.split()[5]: line
+        for line in contents
+        if not line.startswith(";") and len(line.split()) >= 6 and line.split()[3:5] == ["SCHEMA", "-"]
+    }
     if dumped_schemas and schema not in dumped_schemas:
-        raise BackupError(f"The backup holds schema {', '.join(dumped_schemas)}, and this site's database uses "
-                          f"schema {schema}: set the search_path in KB_DATABASE_URL to the backup's schema.")
+        raise BackupError(
+            f"The backup holds schema {', '.join(dumped_schemas)}, and this site's database uses "
+            f"schema {schema}: set the search_path in KB_DATABASE_URL to the backup's schema."
+        )
     ensure_extensions()
     try:
         with db.engine.begin() as connection:
@@ -233,8 +265,19 @@ def restore_postgresql(data: Path, progress: Progress) -> None:
     listed = data.with_name("restore.list")
     listed.write_text("\n".join(line for line in contents if line != dumped_schemas.get(schema)) + "\n")
     progress(f"pg_restore into schema {schema}")
-    run_tool(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
-              f"--use-list={listed}", f"--dbname={libpq_url()}", str(data)], failure=RestoreFailed)
+    run_tool(
+        [
+            "pg_restore",
+            "--no-owner",
+            "--no-privileges",
+            "--exit-on-error",
+            "--single-transaction",
+            f"--use-list={listed}",
+            f"--dbname={libpq_url()}",
+            str(data),
+        ],
+        failure=RestoreFailed,
+    )
 
 
 def restore(path: Path, force: bool = False, progress: Progress = lambda line: None) -> Manifest:
@@ -245,11 +288,15 @@ def restore(path: Path, force: bool = False, progress: Progress = lambda line: N
     if manifest.backend != backend():
         raise BackupError(f"This is a backup of a {manifest.backend} database; this site uses {backend()}.")
     if manifest.revision and manifest.revision not in known_revisions():
-        raise BackupError(f"The backup comes from a newer version of Common Ground (schema {manifest.revision}): "
-                          "upgrade this installation first.")
+        raise BackupError(
+            f"The backup comes from a newer version of Common Ground (schema {manifest.revision}): "
+            "upgrade this installation first."
+        )
     if not force and not is_empty():
-        raise BackupError("The database already holds data: restore into an empty database, or add --force to "
-                          "replace everything in it with the backup.")
+        raise BackupError(
+            "The database already holds data: restore into an empty database, or add --force to "
+            "replace everything in it with the backup."
+        )
     if manifest.backend == "postgresql":
         require_tool("pg_restore")
     db.session.remove()

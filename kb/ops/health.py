@@ -40,8 +40,10 @@ def check_database() -> dict:
             current = set(MigrationContext.configure(connection).get_current_heads())
     except SQLAlchemyError as error:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        return {"database": {"ok": False, "error": reason},
-                "migrations": {"ok": False, "error": "database unreachable"}}
+        return {
+            "database": {"ok": False, "error": reason},
+            "migrations": {"ok": False, "error": "database unreachable"},
+        }
     heads = migration_heads()
     migrations = {"ok": current == heads, "current": sorted(current), "head": sorted(heads)}
     if current != heads:
@@ -74,8 +76,9 @@ def check_mail_outbox() -> dict:
     if backlog["oldest_seconds"] >= OUTBOX_STALE_SECONDS:
         problems.append(f"mail has waited {round(backlog['oldest_seconds'] / 60)} minutes to be sent")
     if backlog["given_up"]:
-        problems.append(f"{plural(backlog['given_up'], 'message')} given up in the last week after "
-                        f"{mail.MAX_ATTEMPTS} attempts")
+        problems.append(
+            f"{plural(backlog['given_up'], 'message')} given up in the last week after {mail.MAX_ATTEMPTS} attempts"
+        )
     if problems:
         return {"ok": False, **report, "error": "; ".join(problems) + " (see `flask kb mail status`)"}
     return {"ok": True, **report}

@@ -70,17 +70,28 @@ def theme_pack(slug: str) -> Pack | None:
     if theme is None:
         return None
     items = _published_on_theme(theme, Kind.CASE_STUDY) + _published_on_theme(theme, Kind.LESSON)
-    return Pack(title=theme.title, introduction=theme.summary, theme=theme,
-                entries=[PackEntry(EntryKind.ITEM, item=item) for item in items])
+    return Pack(
+        title=theme.title,
+        introduction=theme.summary,
+        theme=theme,
+        entries=[PackEntry(EntryKind.ITEM, item=item) for item in items],
+    )
 
 
 def _collection_with_entries(collection_id: int) -> Collection | None:
     item = selectinload(Collection.entries).selectinload(CollectionEntry.item)
-    return db.session.scalar(select(Collection).where(Collection.id == collection_id).options(
-        item.selectinload(LibraryItem.themes), item.selectinload(LibraryItem.tags),
-        item.selectinload(LibraryItem.author), item.selectinload(LibraryItem.source_case_study),
-        selectinload(Collection.entries).selectinload(CollectionEntry.thread),
-        selectinload(Collection.theme)))
+    return db.session.scalar(
+        select(Collection)
+        .where(Collection.id == collection_id)
+        .options(
+            item.selectinload(LibraryItem.themes),
+            item.selectinload(LibraryItem.tags),
+            item.selectinload(LibraryItem.author),
+            item.selectinload(LibraryItem.source_case_study),
+            selectinload(Collection.entries).selectinload(CollectionEntry.thread),
+            selectinload(Collection.theme),
+        )
+    )
 
 
 def _entry_for(entry: CollectionEntry, reader) -> PackEntry:
@@ -94,8 +105,9 @@ def _entry_for(entry: CollectionEntry, reader) -> PackEntry:
             return PackEntry(EntryKind.THREAD, entry.note, thread=entry.thread, title=entry.thread.title)
         return PackEntry(EntryKind.MEMBERS_THREAD, entry.note, thread=entry.thread)
     if entry.external_url:
-        return PackEntry(EntryKind.EXTERNAL, entry.note, title=entry.external_title or entry.external_url,
-                         url=entry.external_url)
+        return PackEntry(
+            EntryKind.EXTERNAL, entry.note, title=entry.external_title or entry.external_url, url=entry.external_url
+        )
     return PackEntry(EntryKind.GONE, entry.note)
 
 
@@ -105,5 +117,10 @@ def collection_pack(collection_id: int, reader) -> Pack | None:
     if collection is None:
         return None
     theme = get_theme(collection.theme.slug) if collection.theme else None
-    return Pack(title=collection.title, introduction=collection.introduction, theme=theme, collection=collection,
-                entries=[_entry_for(entry, reader) for entry in collection.entries])
+    return Pack(
+        title=collection.title,
+        introduction=collection.introduction,
+        theme=theme,
+        collection=collection,
+        entries=[_entry_for(entry, reader) for entry in collection.entries],
+    )

@@ -17,13 +17,22 @@ bp.add_app_template_filter(headings_one_level_down, "headings_one_level_down")
 @bp.route("/themes/<slug>/pack")
 def theme_pack(slug: str):
     pack = service.theme_pack(slug) or abort(404)
-    return render_template("packs/pack.html", pack=pack, today=clock.now(), kind_of_pack="theme",
-                           back=(pack.title, url_for("themes.show", slug=slug)))
+    return render_template(
+        "packs/pack.html",
+        pack=pack,
+        today=clock.now(),
+        kind_of_pack="theme",
+        back=(pack.title, url_for("themes.show", slug=slug)),
+    )
 
 
 @bp.route("/collections/<id:collection_id>/pack")
 def collection_pack(collection_id: int):
     pack = service.collection_pack(collection_id, current_user) or abort(404)
-    return render_template("packs/pack.html", pack=pack, today=clock.now(), kind_of_pack="collection",
-                           back=(pack.title, url_for("collections.show", collection_id=collection_id,
-                                                      slug=pack.collection.slug)))
+    return render_template(
+        "packs/pack.html",
+        pack=pack,
+        today=clock.now(),
+        kind_of_pack="collection",
+        back=(pack.title, url_for("collections.show", collection_id=collection_id, slug=pack.collection.slug)),
+    )

@@ -22,20 +22,24 @@ from kb.platform.extensions import db
 
 
 def _others_in(partnership_id: int, user: User, coordinators_only: bool = False) -> int:
-    query = select(func.count(Membership.id)).where(Membership.partnership_id == partnership_id,
-                                                    Membership.user_id != user.id)
+    query = select(func.count(Membership.id)).where(
+        Membership.partnership_id == partnership_id, Membership.user_id != user.id
+    )
     if coordinators_only:
         query = query.where(Membership.is_coordinator.is_(True))
     return db.session.scalar(query)
 
 
 def reason_to_wait(user: User) -> str | None:
-    for membership in db.session.scalars(select(Membership).where(Membership.user_id == user.id,
-                                                                  Membership.is_coordinator.is_(True))):
+    for membership in db.session.scalars(
+        select(Membership).where(Membership.user_id == user.id, Membership.is_coordinator.is_(True))
+    ):
         pid = membership.partnership_id
         if _others_in(pid, user) and not _others_in(pid, user, coordinators_only=True):
-            return (f"You are the only coordinator of “{membership.partnership.name}”. Make another of its members "
-                    "a coordinator on the partnership's page first, so it is not left without one.")
+            return (
+                f"You are the only coordinator of “{membership.partnership.name}”. Make another of its members "
+                "a coordinator on the partnership's page first, so it is not left without one."
+            )
     return None
 
 
@@ -43,20 +47,32 @@ def erase(user: User, _remove_published: bool) -> None:
     rounds = db.session.execute(
         select(HealthCheckRound.id, Membership.sector)
         .join(Answer, Answer.round_id == HealthCheckRound.id)
-        .join(Membership, (Membership.partnership_id == HealthCheckRound.partnership_id)
-              & (Membership.user_id == user.id), isouter=True)
-        .where(Answer.user_id == user.id).distinct()).all()
+        .join(
+            Membership,
+            (Membership.partnership_id == HealthCheckRound.partnership_id) & (Membership.user_id == user.id),
+            isouter=True,
+        )
+        .where(Answer.user_id == user.id)
+        .distinct()
+    ).all()
     for round_id, sector in rounds:
         if sector is None:
             continue  # answered, then left the partnership: the results already leave these out
         respondent = FormerRespondent(round_id=round_id, sector=sector)
         db.session.add(respondent)
         db.session.flush()
-        db.session.execute(update(Answer).where(Answer.round_id == round_id, Answer.user_id == user.id)
-                           .values(user_id=None, former_respondent_id=respondent.id)
-                           .execution_options(synchronize_session=False))
-    db.session.execute(update(ThemeTrend).where(ThemeTrend.user_id == user.id).values(user_id=None)
-                       .execution_options(synchronize_session=False))
+        db.session.execute(
+            update(Answer)
+            .where(Answer.round_id == round_id, Answer.user_id == user.id)
+            .values(user_id=None, former_respondent_id=respondent.id)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.execute(
+        update(ThemeTrend)
+        .where(ThemeTrend.user_id == user.id)
+        .values(user_id=None)
+        .execution_options(synchronize_session=False)
+    )
     for membership in db.session.scalars(select(Membership).where(Membership.user_id == user.id)).all():
         if not _others_in(membership.partnership_id, user):
             db.session.delete(db.session.get(Partnership, membership.partnership_id))

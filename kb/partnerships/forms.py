@@ -29,20 +29,36 @@ SECTOR_CHOICES = [SelectChoice(value, label) for value, label in MEMBER_SECTOR_L
 
 
 def sector_field() -> ListedRadioField:
-    return ListedRadioField("The sector you answer for", choices=SECTOR_CHOICES,
-                            validators=[InputRequired("Choose the sector you answer for")],
-                            invalid_message="Choose the sector you answer for")
+    return ListedRadioField(
+        "The sector you answer for",
+        choices=SECTOR_CHOICES,
+        validators=[InputRequired("Choose the sector you answer for")],
+        invalid_message="Choose the sector you answer for",
+    )
 
 
 class PartnershipForm(FlaskForm):
     field_order = ("name", "region", "description", "sector")  # the error summary's order
-    name = LineField("Name of the partnership", validators=[
-        DataRequired("Enter the partnership's name"),
-        Length(min=3, max=NAME_MAX, message=f"The name must be 3 to {NAME_MAX} characters long")])
-    region = ListedSelectField("Region", choices=REGION_CHOICES, validators=[
-        DataRequired("Choose the partnership's region")], invalid_message="Choose the partnership's region")
-    description = TextAreaField("Description (optional)", filters=[unix_newlines, strip], validators=[
-        Length(max=DESCRIPTION_MAX, message=f"Keep the description to {DESCRIPTION_MAX} characters or fewer")])
+    name = LineField(
+        "Name of the partnership",
+        validators=[
+            DataRequired("Enter the partnership's name"),
+            Length(min=3, max=NAME_MAX, message=f"The name must be 3 to {NAME_MAX} characters long"),
+        ],
+    )
+    region = ListedSelectField(
+        "Region",
+        choices=REGION_CHOICES,
+        validators=[DataRequired("Choose the partnership's region")],
+        invalid_message="Choose the partnership's region",
+    )
+    description = TextAreaField(
+        "Description (optional)",
+        filters=[unix_newlines, strip],
+        validators=[
+            Length(max=DESCRIPTION_MAX, message=f"Keep the description to {DESCRIPTION_MAX} characters or fewer")
+        ],
+    )
     sector = sector_field()
 
 
@@ -53,13 +69,21 @@ class JoinForm(FlaskForm):
 
 class InvitationForm(FlaskForm):
     field_order = ("days",)
-    days = ListedSelectField("The link works for", default="14", invalid_message="Choose how long the link works",
-                             choices=[SelectChoice(str(days), f"{days} days") for days in INVITATION_DAYS])
+    days = ListedSelectField(
+        "The link works for",
+        default="14",
+        invalid_message="Choose how long the link works",
+        choices=[SelectChoice(str(days), f"{days} days") for days in INVITATION_DAYS],
+    )
 
 
 class RoundForm(FlaskForm):
     field_order = ("name", "closes_on")
-    name = LineField("Name of the round", validators=[
-        DataRequired("Give the round a name, for example 2026"),
-        Length(max=ROUND_NAME_MAX, message=f"Keep the name to {ROUND_NAME_MAX} characters or fewer")])
+    name = LineField(
+        "Name of the round",
+        validators=[
+            DataRequired("Give the round a name, for example 2026"),
+            Length(max=ROUND_NAME_MAX, message=f"Keep the name to {ROUND_NAME_MAX} characters or fewer"),
+        ],
+    )
     closes_on = DayField("Closing date (optional)", validators=[Optional()])

@@ -75,9 +75,11 @@ class Partnership(db.Model):
     amber_from: Mapped[int | None] = mapped_column(Integer)
 
     memberships: Mapped[list[Membership]] = relationship(
-        back_populates="partnership", order_by="Membership.id", cascade="all, delete-orphan")
+        back_populates="partnership", order_by="Membership.id", cascade="all, delete-orphan"
+    )
     rounds: Mapped[list[HealthCheckRound]] = relationship(
-        back_populates="partnership", order_by="HealthCheckRound.id.desc()", cascade="all, delete-orphan")
+        back_populates="partnership", order_by="HealthCheckRound.id.desc()", cascade="all, delete-orphan"
+    )
 
 
 class Membership(db.Model):
@@ -180,7 +182,8 @@ class Answer(db.Model):
     # None once the member deleted their account: former_respondent_id then says whose answers these were.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     former_respondent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("healthcheck_former_respondents.id", ondelete="CASCADE"), index=True)
+        ForeignKey("healthcheck_former_respondents.id", ondelete="CASCADE"), index=True
+    )
     pair_id: Mapped[int] = mapped_column(ForeignKey("checklist_pairs.id", ondelete="CASCADE"))
     rating: Mapped[str] = mapped_column(String(20))
     comment: Mapped[str] = mapped_column(Text, default="")
@@ -208,8 +211,20 @@ class ThemeTrend(db.Model):
 
 
 # What kind of body an organisation on a partnership's map is (the list, and "other").
-ORGANISATION_KINDS = ("council", "health body", "police", "fire and rescue", "school or college", "charity",
-                      "community group", "faith group", "social enterprise", "infrastructure body", "funder", "other")
+ORGANISATION_KINDS = (
+    "council",
+    "health body",
+    "police",
+    "fire and rescue",
+    "school or college",
+    "charity",
+    "community group",
+    "faith group",
+    "social enterprise",
+    "infrastructure body",
+    "funder",
+    "other",
+)
 ORGANISATION_NAME_MAX = 200
 AREA_MAX = 120
 WEBSITE_MAX = 300

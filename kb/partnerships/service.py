@@ -71,11 +71,13 @@ class InvitationUnusable(PartnershipError):
 
 # ---- who may do what -------------------------------------------------------------------------
 
+
 def membership_of(user: User, partnership: Partnership) -> Membership | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    return db.session.scalar(select(Membership).where(Membership.partnership_id == partnership.id,
-                                                      Membership.user_id == user.id))
+    return db.session.scalar(
+        select(Membership).where(Membership.partnership_id == partnership.id, Membership.user_id == user.id)
+    )
 
 
 def is_member(user: User, partnership: Partnership) -> bool:
@@ -106,8 +108,10 @@ def why_unverified(user: User, to: str) -> str | None:
     """None when `user` may take part; otherwise what to do first. `to`: what they tried."""
     if not getattr(user, "is_authenticated", False) or user.email_verified:
         return None
-    return (f"Verify your email address to {to}: follow the link we sent to {user.email}. It has not arrived? "
-            "Ask for it again on your account page.")
+    return (
+        f"Verify your email address to {to}: follow the link we sent to {user.email}. It has not arrived? "
+        "Ask for it again on your account page."
+    )
 
 
 def _require_verified(user: User, to: str) -> None:
@@ -123,15 +127,24 @@ def _require_coordinator(user: User, partnership: Partnership) -> None:
 
 # ---- partnerships and members ----------------------------------------------------------------
 
+
 def partnerships_of(user: User) -> list[Partnership]:
-    return list(db.session.scalars(
-        select(Partnership).join(Membership).where(Membership.user_id == user.id).order_by(Partnership.name)))
+    return list(
+        db.session.scalars(
+            select(Partnership).join(Membership).where(Membership.user_id == user.id).order_by(Partnership.name)
+        )
+    )
 
 
 def members_of(partnership: Partnership) -> list[Membership]:
-    return list(db.session.scalars(
-        select(Membership).where(Membership.partnership_id == partnership.id)
-        .options(selectinload(Membership.user)).order_by(Membership.id)))
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .where(Membership.partnership_id == partnership.id)
+            .options(selectinload(Membership.user))
+            .order_by(Membership.id)
+        )
+    )
 
 
 def _check_sector(sector: str) -> str:
@@ -151,10 +164,12 @@ def register_partnership(name: str, region: str, description: str, sector: str, 
     description = (description or "").strip()
     if len(description) > DESCRIPTION_MAX:
         raise PartnershipError(f"Keep the description to {DESCRIPTION_MAX} characters or fewer.")
-    partnership = Partnership(name=name, region=region, description=description, created_by_id=by.id,
-                              created_at=clock.now())
-    partnership.memberships.append(Membership(user_id=by.id, sector=_check_sector(sector), is_coordinator=True,
-                                              joined_at=clock.now()))
+    partnership = Partnership(
+        name=name, region=region, description=description, created_by_id=by.id, created_at=clock.now()
+    )
+    partnership.memberships.append(
+        Membership(user_id=by.id, sector=_check_sector(sector), is_coordinator=True, joined_at=clock.now())
+    )
     db.session.add(partnership)
     db.session.commit()
     return partnership
@@ -178,8 +193,9 @@ def set_bands(partnership: Partnership, green_from: str, amber_from: str, by: Us
         db.session.commit()
         return
     if not (green_from.isdecimal() and amber_from.isdecimal() and len(green_from) <= 3 and len(amber_from) <= 3):
-        raise PartnershipError("Give both cut-offs as whole numbers from 1 to 100, or leave both empty.",
-                               field="green_from")
+        raise PartnershipError(
+            "Give both cut-offs as whole numbers from 1 to 100, or leave both empty.", field="green_from"
+        )
     green, amber = int(green_from), int(amber_from)
     if not 0 < amber < green <= 100:
         raise PartnershipError("Amber must start below green, both between 1 and 100.", field="amber_from")
@@ -188,7 +204,7 @@ def set_bands(partnership: Partnership, green_from: str, amber_from: str, by: Us
 
 
 def band_of(share: float | None, partnership: Partnership) -> str:
-    """"green", "amber", "red", or "" when the partnership chose no bands or the share is withheld."""
+    """ "green", "amber", "red", or "" when the partnership chose no bands or the share is withheld."""
     if share is None or partnership.green_from is None or partnership.amber_from is None:
         return ""
     return "green" if share >= partnership.green_from else "amber" if share >= partnership.amber_from else "red"
@@ -196,13 +212,19 @@ def band_of(share: float | None, partnership: Partnership) -> str:
 
 # ---- invitations -------------------------------------------------------------------------------
 
+
 def create_invitation(partnership: Partnership, days: int, by: User) -> Invitation:
     _require_coordinator(by, partnership)
     if days not in INVITATION_DAYS:
         raise PartnershipError("Choose how long the link works: 7, 14 or 30 days.")
     now = clock.now()
-    invitation = Invitation(partnership_id=partnership.id, token=secrets.token_urlsafe(24), created_by_id=by.id,
-                            created_at=now, expires_at=now + timedelta(days=days))
+    invitation = Invitation(
+        partnership_id=partnership.id,
+        token=secrets.token_urlsafe(24),
+        created_by_id=by.id,
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
     db.session.add(invitation)
     db.session.commit()
     return invitation
@@ -212,9 +234,17 @@ def invitations_of(partnership: Partnership, by: User) -> list[Invitation]:
     """The links still working, newest first: for coordinators only."""
     if not is_coordinator(by, partnership):
         return []
-    return list(db.session.scalars(
-        select(Invitation).where(Invitation.partnership_id == partnership.id, Invitation.revoked_at.is_(None),
-                                 Invitation.expires_at > clock.now()).order_by(Invitation.id.desc())))
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .where(
+                Invitation.partnership_id == partnership.id,
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > clock.now(),
+            )
+            .order_by(Invitation.id.desc())
+        )
+    )
 
 
 def revoke_invitation(invitation: Invitation, by: User) -> None:
@@ -229,14 +259,19 @@ def invitation_by_token(token: str) -> Invitation:
     """The invitation, if it can still be used; otherwise an error that says why not."""
     invitation = db.session.scalar(select(Invitation).where(Invitation.token == token)) if len(token) <= 64 else None
     if invitation is None:
-        raise NotFound("This invitation link is not recognised. Check you copied the whole address, "
-                       "or ask the partnership's coordinator for a new link.")
+        raise NotFound(
+            "This invitation link is not recognised. Check you copied the whole address, "
+            "or ask the partnership's coordinator for a new link."
+        )
     if invitation.revoked_at is not None:
-        raise InvitationUnusable("This invitation link was withdrawn by the partnership's coordinator. "
-                                 "Ask them for a new link.")
+        raise InvitationUnusable(
+            "This invitation link was withdrawn by the partnership's coordinator. Ask them for a new link."
+        )
     if invitation.expires_at <= clock.now():
-        raise InvitationUnusable(f"This invitation link expired on {invitation.expires_at:%d %B %Y}. "
-                                 "Ask the partnership's coordinator for a new link.")
+        raise InvitationUnusable(
+            f"This invitation link expired on {invitation.expires_at:%d %B %Y}. "
+            "Ask the partnership's coordinator for a new link."
+        )
     return invitation
 
 
@@ -247,14 +282,16 @@ def join(invitation: Invitation, sector: str, by: User) -> Membership:
     sector = _check_sector(sector)
     if is_member(by, invitation.partnership):
         raise PartnershipError("You are already a member of this partnership.")
-    membership = Membership(partnership_id=invitation.partnership_id, user_id=by.id, sector=sector,
-                            joined_at=clock.now())
+    membership = Membership(
+        partnership_id=invitation.partnership_id, user_id=by.id, sector=sector, joined_at=clock.now()
+    )
     db.session.add(membership)
     db.session.commit()
     return membership
 
 
 # ---- rounds ------------------------------------------------------------------------------------
+
 
 def open_round(partnership: Partnership, name: str, closes_on: date | None, by: User) -> HealthCheckRound:
     _require_coordinator(by, partnership)
@@ -274,8 +311,9 @@ def open_round(partnership: Partnership, name: str, closes_on: date | None, by: 
     for earlier in partnership.rounds:
         if earlier.voting_closed_at is None:
             freeze_votes(earlier)
-    health_check = HealthCheckRound(partnership_id=partnership.id, name=name, closes_on=closes_on,
-                                    opened_at=clock.now())
+    health_check = HealthCheckRound(
+        partnership_id=partnership.id, name=name, closes_on=closes_on, opened_at=clock.now()
+    )
     db.session.add(health_check)
     db.session.commit()
     return health_check
@@ -291,6 +329,7 @@ def close_round(health_check: HealthCheckRound, by: User) -> None:
 
 # ---- answers -----------------------------------------------------------------------------------
 
+
 @dataclass
 class ItemAnswer:
     """What the form sent for one pair: a rating (or "" for none yet) and a comment."""
@@ -301,17 +340,26 @@ class ItemAnswer:
 
 def answers_of(health_check: HealthCheckRound, member: User) -> dict[int, Answer]:
     """A member's own answers, by pair id: for their own form only."""
-    return {answer.pair_id: answer for answer in db.session.scalars(
-        select(Answer).where(Answer.round_id == health_check.id, Answer.user_id == member.id))}
+    return {
+        answer.pair_id: answer
+        for answer in db.session.scalars(
+            select(Answer).where(Answer.round_id == health_check.id, Answer.user_id == member.id)
+        )
+    }
 
 
 def trends_of(health_check: HealthCheckRound, member: User) -> dict[int, str]:
-    return {trend.theme_id: trend.trend for trend in db.session.scalars(
-        select(ThemeTrend).where(ThemeTrend.round_id == health_check.id, ThemeTrend.user_id == member.id))}
+    return {
+        trend.theme_id: trend.trend
+        for trend in db.session.scalars(
+            select(ThemeTrend).where(ThemeTrend.round_id == health_check.id, ThemeTrend.user_id == member.id)
+        )
+    }
 
 
-def save_theme_answers(health_check: HealthCheckRound, theme: Theme, answers: dict[int, ItemAnswer], trend: str,
-                       member: User, by: User) -> int:
+def save_theme_answers(
+    health_check: HealthCheckRound, theme: Theme, answers: dict[int, ItemAnswer], trend: str, member: User, by: User
+) -> int:
     """Save `member`'s answers to one theme's pairs and their view of the trend. Everything is
     checked before anything is written: a refused form changes nothing. Returns how many items
     now have an answer."""
@@ -330,17 +378,19 @@ def save_theme_answers(health_check: HealthCheckRound, theme: Theme, answers: di
     for number, pair in enumerate(theme.checklist, start=1):
         given = answers.get(pair.id, ItemAnswer())
         if given.rating and given.rating not in allowed:
-            raise PartnershipError(f"Item {number}: choose one of the answers on the scale, or don't know.",
-                                   field=f"rating-{pair.id}-0")
+            raise PartnershipError(
+                f"Item {number}: choose one of the answers on the scale, or don't know.", field=f"rating-{pair.id}-0"
+            )
         if len(given.comment.strip()) > COMMENT_MAX:
-            raise PartnershipError(f"Item {number}: keep the comment to {COMMENT_MAX} characters or fewer.",
-                                   field=f"comment-{pair.id}")
+            raise PartnershipError(
+                f"Item {number}: keep the comment to {COMMENT_MAX} characters or fewer.", field=f"comment-{pair.id}"
+            )
         if given.comment.strip() and not given.rating and pair.id not in saved:
-            raise PartnershipError(f"Item {number}: choose an answer to go with your comment.",
-                                   field=f"rating-{pair.id}-0")
+            raise PartnershipError(
+                f"Item {number}: choose an answer to go with your comment.", field=f"rating-{pair.id}-0"
+            )
     if trend and trend not in {choice.value for choice in Trend}:
-        raise PartnershipError("Choose better, the same or worse, or leave the question unanswered.",
-                               field="trend-0")
+        raise PartnershipError("Choose better, the same or worse, or leave the question unanswered.", field="trend-0")
 
     for pair_id, given in answers.items():
         existing = saved.get(pair_id)
@@ -354,8 +404,11 @@ def save_theme_answers(health_check: HealthCheckRound, theme: Theme, answers: di
         existing.wording = wording_key(pairs[pair_id].do_text, pairs[pair_id].dont_text)
         existing.updated_at = clock.now()
     if trend:
-        row = db.session.scalar(select(ThemeTrend).where(
-            ThemeTrend.round_id == health_check.id, ThemeTrend.user_id == member.id, ThemeTrend.theme_id == theme.id))
+        row = db.session.scalar(
+            select(ThemeTrend).where(
+                ThemeTrend.round_id == health_check.id, ThemeTrend.user_id == member.id, ThemeTrend.theme_id == theme.id
+            )
+        )
         if row is None:
             db.session.add(ThemeTrend(round_id=health_check.id, user_id=member.id, theme_id=theme.id, trend=trend))
         else:
@@ -367,13 +420,18 @@ def save_theme_answers(health_check: HealthCheckRound, theme: Theme, answers: di
 def answered_per_theme(health_check: HealthCheckRound, member: User) -> dict[int, int]:
     """How many of each theme's items the member has answered (their own progress)."""
     rows = db.session.execute(
-        select(ChecklistPair.theme_id, func.count(Answer.id)).join(Answer, Answer.pair_id == ChecklistPair.id)
-        .where(Answer.round_id == health_check.id, Answer.user_id == member.id).group_by(ChecklistPair.theme_id))
+        select(ChecklistPair.theme_id, func.count(Answer.id))
+        .join(Answer, Answer.pair_id == ChecklistPair.id)
+        .where(Answer.round_id == health_check.id, Answer.user_id == member.id)
+        .group_by(ChecklistPair.theme_id)
+    )
     return dict(rows.all())
 
 
 def respondent_count(health_check: HealthCheckRound) -> int:
     # Former members count too (kb.partnerships.erasure): COUNT(DISTINCT) leaves out the NULLs.
-    return db.session.scalar(select(func.count(func.distinct(Answer.user_id))
-                                    + func.count(func.distinct(Answer.former_respondent_id)))
-                             .where(Answer.round_id == health_check.id))
+    return db.session.scalar(
+        select(
+            func.count(func.distinct(Answer.user_id)) + func.count(func.distinct(Answer.former_respondent_id))
+        ).where(Answer.round_id == health_check.id)
+    )

@@ -48,8 +48,9 @@ def round_or_404(round_id: int) -> HealthCheckRound:
 
 @bp.app_template_global()
 def chart_for(theme_result) -> str:
-    rows = [(f"Item {item.number}", item.figures.share)
-            for item in sorted(theme_result.items, key=lambda item: item.number)]
+    rows = [
+        (f"Item {item.number}", item.figures.share) for item in sorted(theme_result.items, key=lambda item: item.number)
+    ]
     title = f"{theme_result.theme.title}: share of positive answers for each item (withheld figures have no bar)"
     return share_chart(f"chart-{theme_result.theme.slug}", title, rows, results.WEAK_SHARE)
 
@@ -73,27 +74,33 @@ def new():
         form.sector.data = current_user.sector
     if form.validate_on_submit():
         try:
-            partnership = service.register_partnership(form.name.data, form.region.data, form.description.data,
-                                                       form.sector.data, by=current_user)
+            partnership = service.register_partnership(
+                form.name.data, form.region.data, form.description.data, form.sector.data, by=current_user
+            )
         except service.PartnershipError as error:
             form.form_errors.append(str(error))
         else:
-            flash("Your partnership is registered. You are its coordinator: invite its members with a link.",
-                  "success")
+            flash("Your partnership is registered. You are its coordinator: invite its members with a link.", "success")
             return redirect(url_for("partnerships.show", partnership_id=partnership.id))
     status = INVALID if form.errors or form.form_errors else 200
-    return render_template("partnerships/new.html", form=form,
-                           unverified=service.why_unverified(current_user, "register a partnership")), status
+    return render_template(
+        "partnerships/new.html", form=form, unverified=service.why_unverified(current_user, "register a partnership")
+    ), status
 
 
 def render_partnership(partnership, invitation_form=None, round_form=None, status=200, bands=None):
     bands = bands or {"green_from": partnership.green_from or "", "amber_from": partnership.amber_from or ""}
     return render_template(
-        "partnerships/show.html", partnership=partnership, members=service.members_of(partnership),
+        "partnerships/show.html",
+        partnership=partnership,
+        members=service.members_of(partnership),
         coordinator=service.is_coordinator(current_user, partnership),
         invitations=service.invitations_of(partnership, current_user),
-        invitation_form=invitation_form or InvitationForm(), round_form=round_form or RoundForm(formdata=None),
-        bands=bands, now=clock.now()), status
+        invitation_form=invitation_form or InvitationForm(),
+        round_form=round_form or RoundForm(formdata=None),
+        bands=bands,
+        now=clock.now(),
+    ), status
 
 
 @bp.route("/partnerships/<id:partnership_id>")
@@ -151,8 +158,9 @@ def join(token: str):
     try:
         invitation = service.invitation_by_token(token)
     except service.PartnershipError as error:
-        return render_template("partnerships/invitation_unusable.html", message=str(error),
-                               status=error.status), error.status
+        return render_template(
+            "partnerships/invitation_unusable.html", message=str(error), status=error.status
+        ), error.status
     partnership = invitation.partnership
     if service.is_member(current_user, partnership):
         return redirect(url_for("partnerships.show", partnership_id=partnership.id))
@@ -160,8 +168,14 @@ def join(token: str):
     if unverified:
         # Back to this link once the address is verified (in this browser): the invitation is not lost.
         session[AFTER_VERIFYING] = request.path
-        return render_template("partnerships/join.html", form=None, partnership=partnership, token=token,
-                               invitation=invitation, unverified=unverified), 403 if request.method == "POST" else 200
+        return render_template(
+            "partnerships/join.html",
+            form=None,
+            partnership=partnership,
+            token=token,
+            invitation=invitation,
+            unverified=unverified,
+        ), 403 if request.method == "POST" else 200
     form = JoinForm()
     if request.method == "GET" and current_user.sector in MEMBER_SECTOR_LABELS:
         form.sector.data = current_user.sector
@@ -174,8 +188,9 @@ def join(token: str):
             flash(f"You have joined {partnership.name}.", "success")
             return redirect(url_for("partnerships.show", partnership_id=partnership.id))
     status = INVALID if form.errors or form.form_errors else 200
-    return render_template("partnerships/join.html", form=form, partnership=partnership, token=token,
-                           invitation=invitation), status
+    return render_template(
+        "partnerships/join.html", form=form, partnership=partnership, token=token, invitation=invitation
+    ), status
 
 
 @bp.route("/partnerships/<id:partnership_id>/rounds", methods=["POST"])
@@ -201,8 +216,9 @@ def open_round(partnership_id: int):
 def set_bands(partnership_id: int):
     partnership = partnership_or_404(partnership_id)
     try:
-        service.set_bands(partnership, request.form.get("green_from", ""), request.form.get("amber_from", ""),
-                          by=current_user)
+        service.set_bands(
+            partnership, request.form.get("green_from", ""), request.form.get("amber_from", ""), by=current_user
+        )
     except service.NotAllowed as error:
         refused(error)
     except service.PartnershipError as error:
@@ -232,18 +248,27 @@ def show_round(round_id: int):
     health_check = round_or_404(round_id)
     minimum = current_app.config["KB_HEALTHCHECK_MIN_RESPONDENTS"]
     return render_template(
-        "partnerships/round.html", health_check=health_check, partnership=health_check.partnership,
-        is_open=health_check.is_open(clock.now()), themes=list_themes(),
+        "partnerships/round.html",
+        health_check=health_check,
+        partnership=health_check.partnership,
+        is_open=health_check.is_open(clock.now()),
+        themes=list_themes(),
         answered=service.answered_per_theme(health_check, current_user),
         coordinator=service.is_coordinator(current_user, health_check.partnership),
-        results=results.round_results(health_check, minimum), trends=trends.round_trends(health_check, minimum),
-        minimum=minimum, unverified=service.why_unverified(current_user, "answer the health-check"))
+        results=results.round_results(health_check, minimum),
+        trends=trends.round_trends(health_check, minimum),
+        minimum=minimum,
+        unverified=service.why_unverified(current_user, "answer the health-check"),
+    )
 
 
 def answers_from_form(theme) -> dict[int, service.ItemAnswer]:
-    return {pair.id: service.ItemAnswer(request.form.get(f"rating-{pair.id}", ""),
-                                        request.form.get(f"comment-{pair.id}", ""))
-            for pair in theme.checklist}
+    return {
+        pair.id: service.ItemAnswer(
+            request.form.get(f"rating-{pair.id}", ""), request.form.get(f"comment-{pair.id}", "")
+        )
+        for pair in theme.checklist
+    }
 
 
 @bp.route("/partnerships/rounds/<id:round_id>/themes/<slug>", methods=["GET", "POST"])
@@ -256,8 +281,14 @@ def answer_theme(round_id: int, slug: str):
     error = None
     if request.method == "POST":
         try:
-            service.save_theme_answers(health_check, theme, answers_from_form(theme), request.form.get("trend", ""),
-                                       member=current_user, by=current_user)
+            service.save_theme_answers(
+                health_check,
+                theme,
+                answers_from_form(theme),
+                request.form.get("trend", ""),
+                member=current_user,
+                by=current_user,
+            )
         except service.PartnershipError as refusal:
             if refusal.status != INVALID:
                 refused(refusal)
@@ -268,13 +299,24 @@ def answer_theme(round_id: int, slug: str):
                 return redirect(url_for("partnerships.answer_theme", round_id=health_check.id, slug=following.slug))
             return redirect(url_for("partnerships.show_round", round_id=health_check.id))
     saved = service.answers_of(health_check, current_user)
-    values = ({pair_id: service.ItemAnswer(answer.rating, answer.comment) for pair_id, answer in saved.items()}
-              if error is None else answers_from_form(theme))
+    values = (
+        {pair_id: service.ItemAnswer(answer.rating, answer.comment) for pair_id, answer in saved.items()}
+        if error is None
+        else answers_from_form(theme)
+    )
     trend = request.form.get("trend", "") if error else service.trends_of(health_check, current_user).get(theme.id, "")
     return render_template(
-        "partnerships/answer.html", health_check=health_check, partnership=health_check.partnership, theme=theme,
-        themes=themes, values=values, trend=trend, error=error, is_open=health_check.is_open(clock.now()),
+        "partnerships/answer.html",
+        health_check=health_check,
+        partnership=health_check.partnership,
+        theme=theme,
+        themes=themes,
+        values=values,
+        trend=trend,
+        error=error,
+        is_open=health_check.is_open(clock.now()),
         unverified=service.why_unverified(current_user, "answer the health-check"),
         ratings=[(rating.value, label) for rating, label in RATING_LABELS.items()],
         trends=[(choice.value, label) for choice, label in TREND_LABELS.items()],
-        dont_know=Rating.DONT_KNOW.value), INVALID if error else 200
+        dont_know=Rating.DONT_KNOW.value,
+    ), INVALID if error else 200

@@ -54,12 +54,20 @@ def _refuse_changes_to_the_log(session: Session, _context, _instances) -> None:
             raise AuditLogIsAppendOnly("audit log entries can be added, never changed or removed")
 
 
-def record(actor: User | None, action: str, target_type: str, target_id: int | None, target_label: str = "",
-           reason: str = "") -> AuditEntry:
+def record(
+    actor: User | None, action: str, target_type: str, target_id: int | None, target_label: str = "", reason: str = ""
+) -> AuditEntry:
     """Add an entry to the caller's transaction: it commits (or rolls back) with the action itself."""
-    entry = AuditEntry(actor=actor, actor_name=actor.display_name if actor else "the system", action=action,
-                       target_type=target_type, target_id=target_id, target_label=target_label[:200],
-                       reason=(reason or "")[:REASON_MAX], created_at=clock.now())
+    entry = AuditEntry(
+        actor=actor,
+        actor_name=actor.display_name if actor else "the system",
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        target_label=target_label[:200],
+        reason=(reason or "")[:REASON_MAX],
+        created_at=clock.now(),
+    )
     db.session.add(entry)
     return entry
 
@@ -71,10 +79,18 @@ def forget_member(user_id: int) -> None:
     stay. These are plain UPDATE statements, the only ones the database's triggers let through
     (migration 0021)."""
     former = member_name(None)
-    db.session.execute(update(AuditEntry).where(AuditEntry.actor_id == user_id)
-                       .values(actor_id=None, actor_name=former).execution_options(synchronize_session=False))
-    db.session.execute(update(AuditEntry).where(AuditEntry.target_type == "member", AuditEntry.target_id == user_id)
-                       .values(target_id=None, target_label=former).execution_options(synchronize_session=False))
+    db.session.execute(
+        update(AuditEntry)
+        .where(AuditEntry.actor_id == user_id)
+        .values(actor_id=None, actor_name=former)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(AuditEntry)
+        .where(AuditEntry.target_type == "member", AuditEntry.target_id == user_id)
+        .values(target_id=None, target_label=former)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def record_account_deleted(reason: str) -> AuditEntry:
@@ -122,23 +138,30 @@ def choices() -> dict[str, list]:
     """The moderators, actions and target types that appear in the log, for the filter form."""
     return {
         "actions": list(db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action))),
-        "targets": list(db.session.scalars(select(AuditEntry.target_type).distinct()
-                                           .order_by(AuditEntry.target_type))),
-        "actors": list(db.session.execute(select(AuditEntry.actor_id, func.max(AuditEntry.actor_name))
-                                          .where(AuditEntry.actor_id.is_not(None))
-                                          .group_by(AuditEntry.actor_id).order_by(func.max(AuditEntry.actor_name)))),
+        "targets": list(db.session.scalars(select(AuditEntry.target_type).distinct().order_by(AuditEntry.target_type))),
+        "actors": list(
+            db.session.execute(
+                select(AuditEntry.actor_id, func.max(AuditEntry.actor_name))
+                .where(AuditEntry.actor_id.is_not(None))
+                .group_by(AuditEntry.actor_id)
+                .order_by(func.max(AuditEntry.actor_name))
+            )
+        ),
     }
 
 
 def latest_for(target_type: str, target_id: int) -> AuditEntry | None:
     """The most recent decision on one thing: what a second moderator arriving late is told."""
-    return db.session.scalar(select(AuditEntry).where(AuditEntry.target_type == target_type,
-                                                      AuditEntry.target_id == target_id)
-                             .order_by(AuditEntry.id.desc()).limit(1))
+    return db.session.scalar(
+        select(AuditEntry)
+        .where(AuditEntry.target_type == target_type, AuditEntry.target_id == target_id)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
 
 
 def who_decided(target_type: str, target_id: int) -> str:
-    """"Mo chose “publish” at 14:02 UTC on 25 November 2026.", for the moderator who arrives second."""
+    """ "Mo chose “publish” at 14:02 UTC on 25 November 2026.", for the moderator who arrives second."""
     entry = latest_for(target_type, target_id)
     if entry is None:
         return "it was decided already."

@@ -37,5 +37,8 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> str:
 
 def csv_download(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> Response:
     """A UTF-8 CSV attachment with a header row, every cell escaped."""
-    return Response(csv_text(header, rows).encode(UTF8_WITH_MARK), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        csv_text(header, rows).encode(UTF8_WITH_MARK),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

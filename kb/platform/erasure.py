@@ -33,8 +33,9 @@ class Eraser:
 _erasers: dict[str, Eraser] = {}
 
 
-def register_eraser(name: str, erase: Callable[[object, bool], None],
-                    reason_to_wait: Callable[[object], str | None] | None = None) -> None:
+def register_eraser(
+    name: str, erase: Callable[[object, bool], None], reason_to_wait: Callable[[object], str | None] | None = None
+) -> None:
     """Add a feature's eraser; registering the same name again replaces it."""
     _erasers[name] = Eraser(name, erase, reason_to_wait)
 

@@ -36,8 +36,9 @@ def notify(user: User | None, message: str, link: str = "") -> None:
     """Tell a member something in-app. Nobody to tell (a former member) is not an error."""
     if user is None:
         return
-    db.session.add(Notification(user_id=user.id, message=message[:MESSAGE_MAX], link=link[:300],
-                                created_at=clock.now()))
+    db.session.add(
+        Notification(user_id=user.id, message=message[:MESSAGE_MAX], link=link[:300], created_at=clock.now())
+    )
 
 
 def unread_count(user: User) -> int:
@@ -47,17 +48,26 @@ def unread_count(user: User) -> int:
 def unread_count_of(user_id):
     """The count as a scalar subquery, so it can be read in the same query as the member (user_id
     may be a column)."""
-    return (select(func.count(Notification.id))
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery())
+    return (
+        select(func.count(Notification.id))
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .scalar_subquery()
+    )
 
 
 def recent(user: User) -> list[Notification]:
-    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
-                                   .order_by(Notification.id.desc()).limit(KEPT)))
+    return list(
+        db.session.scalars(
+            select(Notification).where(Notification.user_id == user.id).order_by(Notification.id.desc()).limit(KEPT)
+        )
+    )
 
 
 def mark_all_read(user: User) -> int:
-    changed = db.session.execute(update(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=clock.now())).rowcount
+    changed = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=clock.now())
+    ).rowcount
     db.session.commit()
     return changed

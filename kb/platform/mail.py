@@ -87,29 +87,40 @@ class MailOutbox(db.Model):
 
 # --- writing messages -----------------------------------------------------------------------------
 
+
 def absolute_url(endpoint: str, **values) -> str:
     """A link for a message, on the site's configured address (KB_SITE_URL), never on the Host
     header of the request that happened to queue it."""
     return site_address.external_url(endpoint, **values)
 
 
-def queue(to: str, kind: str, subject: str, user=None, unsubscribe_url: str | None = None, template: str = "",
-          **context) -> MailOutbox:
+def queue(
+    to: str, kind: str, subject: str, user=None, unsubscribe_url: str | None = None, template: str = "", **context
+) -> MailOutbox:
     """Render templates/mail/<template or kind>.txt and .html and add the message to the caller's transaction.
 
     `unsubscribe_url` marks a notification: it gets an unsubscribe link in both parts and the
     List-Unsubscribe headers."""
     template = template or kind
     subject = one_line(subject)[:SUBJECT_MAX]
-    context = {**context, "subject": subject, "unsubscribe_url": unsubscribe_url,
-               "site_url": current_app.config["KB_SITE_URL"]}
+    context = {
+        **context,
+        "subject": subject,
+        "unsubscribe_url": unsubscribe_url,
+        "site_url": current_app.config["KB_SITE_URL"],
+    }
     now = clock.now()
     message = MailOutbox(
-        kind=kind, to_address=to, subject=subject,
+        kind=kind,
+        to_address=to,
+        subject=subject,
         body_text=render_template(f"mail/{template}.txt", **context),
         body_html=render_template(f"mail/{template}.html", **context),
-        unsubscribe_url=unsubscribe_url, user_id=user.id if user is not None else None,
-        created_at=now, next_attempt_at=now, attempts=0,
+        unsubscribe_url=unsubscribe_url,
+        user_id=user.id if user is not None else None,
+        created_at=now,
+        next_attempt_at=now,
+        attempts=0,
     )
     db.session.add(message)
     db.session.info["mail_queued"] = True
@@ -118,8 +129,11 @@ def queue(to: str, kind: str, subject: str, user=None, unsubscribe_url: str | No
 
 def sent_recently(to: str, kinds: tuple[str, ...], within: timedelta) -> int:
     """How many messages of these kinds were queued for an address lately (for rate limits)."""
-    return db.session.scalar(select(func.count(MailOutbox.id)).where(
-        MailOutbox.to_address == to, MailOutbox.kind.in_(kinds), MailOutbox.created_at > clock.now() - within))
+    return db.session.scalar(
+        select(func.count(MailOutbox.id)).where(
+            MailOutbox.to_address == to, MailOutbox.kind.in_(kinds), MailOutbox.created_at > clock.now() - within
+        )
+    )
 
 
 def build_message(row: MailOutbox, sender: str) -> EmailMessage:
@@ -144,6 +158,7 @@ def build_message(row: MailOutbox, sender: str) -> EmailMessage:
 
 
 # --- carrying messages ----------------------------------------------------------------------------
+
 
 class FileMailer:
     """Writes each message as an .eml file: the default, so `make run` needs no mail server."""
@@ -187,9 +202,14 @@ def mailer() -> FileMailer | SmtpMailer:
 
 # --- the outbox -----------------------------------------------------------------------------------
 
+
 def _due(now: datetime):
-    return (MailOutbox.sent_at.is_(None), MailOutbox.failed_at.is_(None), MailOutbox.next_attempt_at <= now,
-            or_(MailOutbox.claimed_until.is_(None), MailOutbox.claimed_until < now))
+    return (
+        MailOutbox.sent_at.is_(None),
+        MailOutbox.failed_at.is_(None),
+        MailOutbox.next_attempt_at <= now,
+        or_(MailOutbox.claimed_until.is_(None), MailOutbox.claimed_until < now),
+    )
 
 
 def claim(limit: int = BATCH) -> list[MailOutbox]:
@@ -200,16 +220,19 @@ def claim(limit: int = BATCH) -> list[MailOutbox]:
     write lock at once, instead of upgrading a read lock (which SQLite may refuse)."""
     now = clock.now()
     token = secrets.token_hex(16)
-    chosen = (select(MailOutbox.id).where(*_due(now)).order_by(MailOutbox.id).limit(limit)
-              .with_for_update(skip_locked=True))
-    claimed = db.session.execute(update(MailOutbox).where(MailOutbox.id.in_(chosen), *_due(now))
-                                 .values(claim_token=token, claimed_until=now + CLAIM_LEASE)
-                                 .execution_options(synchronize_session=False)).rowcount
+    chosen = (
+        select(MailOutbox.id).where(*_due(now)).order_by(MailOutbox.id).limit(limit).with_for_update(skip_locked=True)
+    )
+    claimed = db.session.execute(
+        update(MailOutbox)
+        .where(MailOutbox.id.in_(chosen), *_due(now))
+        .values(claim_token=token, claimed_until=now + CLAIM_LEASE)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     db.session.commit()
     if not claimed:
         return []
-    return list(db.session.scalars(select(MailOutbox).where(MailOutbox.claim_token == token)
-                                   .order_by(MailOutbox.id)))
+    return list(db.session.scalars(select(MailOutbox).where(MailOutbox.claim_token == token).order_by(MailOutbox.id)))
 
 
 def retry_wait(attempts: int) -> timedelta:
@@ -329,23 +352,38 @@ def backlog() -> dict:
     now = clock.now()
     unsent = (MailOutbox.sent_at.is_(None), MailOutbox.failed_at.is_(None), MailOutbox.kind.not_in(WITHHELD_KINDS))
     waiting, oldest = db.session.execute(
-        select(func.count(MailOutbox.id), func.min(MailOutbox.created_at)).where(*unsent)).one()
+        select(func.count(MailOutbox.id), func.min(MailOutbox.created_at)).where(*unsent)
+    ).one()
     retrying = db.session.scalar(select(func.count(MailOutbox.id)).where(*unsent, MailOutbox.attempts > 0))
-    given_up = db.session.scalar(select(func.count(MailOutbox.id)).where(
-        MailOutbox.failed_at > now - GIVEN_UP_REPORTED_FOR))
-    sent = db.session.scalar(select(func.count(MailOutbox.id)).where(
-        MailOutbox.sent_at.is_not(None), MailOutbox.kind.not_in(WITHHELD_KINDS)))
-    return {"waiting": waiting, "retrying": retrying, "given_up": given_up, "sent_last_week": sent,
-            "oldest_seconds": round((now - oldest).total_seconds(), 1) if oldest else 0.0}
+    given_up = db.session.scalar(
+        select(func.count(MailOutbox.id)).where(MailOutbox.failed_at > now - GIVEN_UP_REPORTED_FOR)
+    )
+    sent = db.session.scalar(
+        select(func.count(MailOutbox.id)).where(MailOutbox.sent_at.is_not(None), MailOutbox.kind.not_in(WITHHELD_KINDS))
+    )
+    return {
+        "waiting": waiting,
+        "retrying": retrying,
+        "given_up": given_up,
+        "sent_last_week": sent,
+        "oldest_seconds": round((now - oldest).total_seconds(), 1) if oldest else 0.0,
+    }
 
 
 def given_up_lately(limit: int = 10) -> list[MailOutbox]:
     """The messages most recently given up (in the last week), with why, for the operator."""
-    return list(db.session.scalars(select(MailOutbox).where(MailOutbox.failed_at > clock.now() - GIVEN_UP_REPORTED_FOR)
-                                   .order_by(MailOutbox.failed_at.desc(), MailOutbox.id.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(MailOutbox)
+            .where(MailOutbox.failed_at > clock.now() - GIVEN_UP_REPORTED_FOR)
+            .order_by(MailOutbox.failed_at.desc(), MailOutbox.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 # --- sending after the response -------------------------------------------------------------------
+
 
 @event.listens_for(Session, "after_commit")
 def _note_queued(session: Session) -> None:
@@ -373,10 +411,10 @@ def register(app: Flask) -> None:
                 db.session.rollback()
                 wanted = False
         if wanted:
+
             def send_in_context():
                 with app.app_context():
                     send_quietly()
 
             response.call_on_close(send_in_context)
         return response
-

@@ -43,8 +43,10 @@ def _requires(role: str, allowed):
             if not allowed(current_user):
                 abort(403)
             return view(*args, **kwargs)
+
         wrapped.required_role = role
         return wrapped
+
     return decorator
 
 
@@ -53,7 +55,7 @@ admin_required = _requires("admin", is_admin)
 
 
 def required_role(view) -> str | None:
-    """"moderator" or "admin" when one of these decorators guards the view (however deeply wrapped)."""
+    """ "moderator" or "admin" when one of these decorators guards the view (however deeply wrapped)."""
     while view is not None:
         role = getattr(view, "required_role", None)
         if role:

@@ -83,12 +83,20 @@ class Reviewable:
         """The decision a bulk button means for this kind ("approve" publishes a submission, approves an edit)."""
         return next((decision for decision in self.decisions if decision.bulk and decision.bulk.name == choice), None)
 
-    def perform(self, subject: Any, decision: Decision, by: Any, reason: str, seen_revision: int | None,
-                shown: str = "you were shown it") -> str:
+    def perform(
+        self,
+        subject: Any,
+        decision: Decision,
+        by: Any,
+        reason: str,
+        seen_revision: int | None,
+        shown: str = "you were shown it",
+    ) -> str:
         """Take the decision on the version the moderator was shown; returns what to tell them.
         A form that carried no version (an older page, a script) is not checked."""
-        refusal = versions.changed_since_shown(seen_revision, subject.revision_number, self.described_first(subject),
-                                             shown)
+        refusal = versions.changed_since_shown(
+            seen_revision, subject.revision_number, self.described_first(subject), shown
+        )
         if refusal:
             raise ChangedSinceShown(refusal)
         decision.perform(subject, by, reason)
@@ -106,5 +114,9 @@ def bulk_choices(reviewables: tuple[Reviewable, ...]) -> list[BulkChoice]:
 
 
 def bulk_needs_reason(reviewables: tuple[Reviewable, ...], choice: str) -> bool:
-    return any(decision.needs_reason for reviewable in reviewables for decision in reviewable.decisions
-               if decision.bulk and decision.bulk.name == choice)
+    return any(
+        decision.needs_reason
+        for reviewable in reviewables
+        for decision in reviewable.decisions
+        if decision.bulk and decision.bulk.name == choice
+    )

@@ -37,8 +37,9 @@ class SeedReport:
     def summary(self) -> str:
         checked = sum(self.counts.values())
         if not self.changed:
-            kept = (f" {self.counts[KEPT]} records edited on the site were kept as they are."
-                    if self.counts[KEPT] else "")
+            kept = (
+                f" {self.counts[KEPT]} records edited on the site were kept as they are." if self.counts[KEPT] else ""
+            )
             return f"Nothing to change: the database already matches seed_content/ ({checked} records checked).{kept}"
         parts = ", ".join(f"{self.counts[o]} {o}" for o in (CREATED, UPDATED, REMOVED, UNCHANGED))
         kept = f" {self.counts[KEPT]} kept as edited on the site." if self.counts[KEPT] else ""

@@ -40,12 +40,21 @@ class SiteFlask(flask.Flask):
     """Flask whose external links (url_for's `_external=True`, in code and templates) are built on
     KB_SITE_URL."""
 
-    def url_for(self, endpoint: str, *, _anchor: str | None = None, _method: str | None = None,
-                _scheme: str | None = None, _external: bool | None = None, **values) -> str:
+    def url_for(
+        self,
+        endpoint: str,
+        *,
+        _anchor: str | None = None,
+        _method: str | None = None,
+        _scheme: str | None = None,
+        _external: bool | None = None,
+        **values,
+    ) -> str:
         if _external:
             return external_url(endpoint, _anchor=_anchor, _method=_method, **values)
-        return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme,
-                               _external=_external, **values)
+        return super().url_for(
+            endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external, **values
+        )
 
 
 def _site_host(app: flask.Flask) -> str:

@@ -47,12 +47,23 @@ class SearchDocument:
         headline = f"{self.title} {self.summary} {' '.join(self.tags)}"
         vocabulary = " ".join(sorted({word.lower() for word in VOCABULARY_WORD.findall(headline)}))
         values = {
-            "doc_id": self.doc_id, "content_type": self.content_type, "title": self.title, "text": searched,
+            "doc_id": self.doc_id,
+            "content_type": self.content_type,
+            "title": self.title,
+            "text": searched,
             "vocabulary": vocabulary,
-            "summary": self.summary, "body": self.body,
-            "tags": ",".join(self.tags), "themes": ",".join(self.themes), "region": self.region,
-            "sectors": ",".join(self.sectors), "visibility": self.visibility, "status": self.status,
-            "outcome": self.outcome, "verified": self.verified, "featured": self.featured, "url": self.url,
+            "summary": self.summary,
+            "body": self.body,
+            "tags": ",".join(self.tags),
+            "themes": ",".join(self.themes),
+            "region": self.region,
+            "sectors": ",".join(self.sectors),
+            "visibility": self.visibility,
+            "status": self.status,
+            "outcome": self.outcome,
+            "verified": self.verified,
+            "featured": self.featured,
+            "url": self.url,
             "published_year": str(self.published_at.year) if self.published_at else "",
         }
         if self.published_at:
@@ -100,8 +111,10 @@ def register_facet_labels(parameter: str, labels: Callable[[], dict[str, str]]) 
 
 
 def facet_labels() -> dict[str, dict[str, str]]:
-    return {parameter: {value: label for labels in sources for value, label in labels().items()}
-            for parameter, sources in _facet_labels.items()}
+    return {
+        parameter: {value: label for labels in sources for value, label in labels().items()}
+        for parameter, sources in _facet_labels.items()
+    }
 
 
 def keys_for_changed(obj: object) -> list[str]:

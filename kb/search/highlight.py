@@ -37,13 +37,13 @@ def snippet(text: str, stems: set[str], length: int = SNIPPET_WORDS) -> Markup:
             if right - left > best_count:
                 best, best_count = left, right - left
         start = max(0, hits[best] - 4)
-    window = words[start:start + length]
+    window = words[start : start + length]
     marked = {index for index in hits if start <= index < start + length}
     begin, end = window[0].start(), window[-1].end()
     pieces, cursor = [], begin
     for offset, match in enumerate(window, start=start):
         if offset in marked:
-            pieces.append(escape(text[cursor:match.start()]))
+            pieces.append(escape(text[cursor : match.start()]))
             pieces.append(Markup("<mark>") + escape(match.group()) + Markup("</mark>"))
             cursor = match.end()
     pieces.append(escape(text[cursor:end]))

@@ -31,15 +31,34 @@ from kb.search.documents import (
 from kb.search.query import ParsedQuery, parse
 from kb.search.results import SearchOutcome, SearchRequest
 
-__all__ = ["SearchRequest", "parse", "search", "answer", "Answer", "facet_labels", "index_document",
-           "remove_document", "rebuild", "drain", "IndexBusy", "IndexUnavailable", "FILTER_PARAMETERS",
-           "chosen_filters"]
+__all__ = [
+    "SearchRequest",
+    "parse",
+    "search",
+    "answer",
+    "Answer",
+    "facet_labels",
+    "index_document",
+    "remove_document",
+    "rebuild",
+    "drain",
+    "IndexBusy",
+    "IndexUnavailable",
+    "FILTER_PARAMETERS",
+    "chosen_filters",
+]
 log = logging.getLogger("kb.search")
 DRAIN_BATCH = 200
 # URL parameter -> index field. Every filter is a plain GET parameter, so every view has its URL
 # (the search page, and the feed that follows a search).
-FILTER_PARAMETERS = {"type": "content_type", "theme": "themes", "region": "region", "sector": "sectors",
-                     "tag": "tags", "year": "published_year"}
+FILTER_PARAMETERS = {
+    "type": "content_type",
+    "theme": "themes",
+    "region": "region",
+    "sector": "sectors",
+    "tag": "tags",
+    "year": "published_year",
+}
 
 
 def search_dir() -> Path:
@@ -57,8 +76,12 @@ def facet_labels() -> dict[str, dict[str, str]]:
     return {
         **registered,
         "sector": {value: label for value, label in SECTOR_LABELS.items()},
-        "type": {"case study": "Case study", "lesson": "Lesson", "board thread": "Board thread",
-                 **registered.get("type", {})},
+        "type": {
+            "case study": "Case study",
+            "lesson": "Lesson",
+            "board thread": "Board thread",
+            **registered.get("type", {}),
+        },
     }
 
 
@@ -111,8 +134,11 @@ def answer(request: SearchRequest) -> Answer:
         suggestion = suggest(request.parsed, request.visibilities)
     if suggestion:
         # Only offer a correction that finds more.
-        corrected = search(SearchRequest(parsed=parse(suggestion), visibilities=request.visibilities,
-                                         filters=request.filters, page_size=1))
+        corrected = search(
+            SearchRequest(
+                parsed=parse(suggestion), visibilities=request.visibilities, filters=request.filters, page_size=1
+            )
+        )
         suggestion = suggestion if corrected.total > outcome.total else None
     return Answer(outcome, notice, suggestion)
 
@@ -128,6 +154,7 @@ def suggest(parsed: ParsedQuery, visibilities: set[str]) -> str | None:
 
 
 # --- writing ---------------------------------------------------------------------------------
+
 
 def index_document(document: SearchDocument) -> None:
     """Put one document in the index now (waits for the lock). Features use the outbox instead."""
@@ -164,7 +191,7 @@ def drain(budget_seconds: float | None = None) -> DrainResult:
             result.busy = True
             break
         for listener in documents.index_listeners():  # e.g. the meaning vectors (kb.meaning), kept in
-            listener.changed(written)                 # the transaction that forgets the rows
+            listener.changed(written)  # the transaction that forgets the rows
         outbox.forget_rows(row_ids)
         result.indexed += len(row_ids)
         if stopwatch.expired():

@@ -16,8 +16,14 @@ from kb.search.highlight import snippet
 from kb.search.query import parse
 from kb.search.results import SearchOutcome, SearchRequest
 
-FACET_TITLES = {"type": "Type", "theme": "Theme", "region": "Region", "sector": "Sector", "tag": "Tag",
-                "year": "Year published"}
+FACET_TITLES = {
+    "type": "Type",
+    "theme": "Theme",
+    "region": "Region",
+    "sector": "Sector",
+    "tag": "Tag",
+    "year": "Year published",
+}
 SWEEP_EVERY_SECONDS = 10
 
 
@@ -38,8 +44,9 @@ def run_search() -> SearchPage:
     parsed = parse(text)
     filters = service.chosen_filters(request.args)
     sort = "newest" if request.args.get("sort") == "newest" else "relevance"
-    include_unpublished = request.args.get("unpublished") == "1" and current_user.is_authenticated \
-        and current_user.is_moderator
+    include_unpublished = (
+        request.args.get("unpublished") == "1" and current_user.is_authenticated and current_user.is_moderator
+    )
     search_request = SearchRequest(
         parsed=parsed,
         visibilities=service.visibilities_for(current_user, include_unpublished),
@@ -48,9 +55,16 @@ def run_search() -> SearchPage:
         page=page_argument(),
     )
     answered = service.answer(search_request)
-    return SearchPage(text=text, read_as=parsed.display() if parsed.adjusted else None, notice=answered.notice,
-                      suggestion=answered.suggestion, outcome=answered.outcome, filters=filters, sort=sort,
-                      include_unpublished=include_unpublished)
+    return SearchPage(
+        text=text,
+        read_as=parsed.display() if parsed.adjusted else None,
+        notice=answered.notice,
+        suggestion=answered.suggestion,
+        outcome=answered.outcome,
+        filters=filters,
+        sort=sort,
+        include_unpublished=include_unpublished,
+    )
 
 
 def result_snippet(fields: dict, stems: set[str]):
@@ -66,8 +80,15 @@ def search_page():
     page = run_search()
     # Links keep what the search asked for, and nothing else that came in the query string.
     links = query_arguments("q", *service.FILTER_PARAMETERS, "sort", "unpublished")
-    return render_template("search/results.html", page=page, labels=service.facet_labels(), titles=FACET_TITLES,
-                           parameters=service.FILTER_PARAMETERS, snippet_for=result_snippet, links=links)
+    return render_template(
+        "search/results.html",
+        page=page,
+        labels=service.facet_labels(),
+        titles=FACET_TITLES,
+        parameters=service.FILTER_PARAMETERS,
+        snippet_for=result_snippet,
+        links=links,
+    )
 
 
 @bp.route("/search.json")
@@ -101,8 +122,10 @@ def search_json():
             for hit in outcome.hits
         ],
         "facets": {
-            name: [{"value": value, "label": labels.get(name, {}).get(value, value), "count": count}
-                   for value, count in outcome.facets[field]]
+            name: [
+                {"value": value, "label": labels.get(name, {}).get(value, value), "count": count}
+                for value, count in outcome.facets[field]
+            ]
             for name, field in service.FILTER_PARAMETERS.items()
         },
     }
@@ -123,6 +146,7 @@ def drain_after_response(response):
             db.session.rollback()  # the database is having trouble; the page already says so
             due = False
     if due:
+
         def drain_in_context():
             with app.app_context():
                 service.drain_quietly()

@@ -36,24 +36,44 @@ def public_pages() -> PublicPages:
     grown past the file's limit drops its oldest threads and items rather than its newest."""
     themes, collections = list_themes(), all_collections()
     room = MOST_ADDRESSES - FIXED_PAGES - len(themes) - len(collections)
-    items = list(db.session.scalars(
-        select(LibraryItem).where(LibraryItem.status == Status.PUBLISHED.value)
-        .order_by(LibraryItem.published_at.desc(), LibraryItem.id.desc()).limit(room)))
+    items = list(
+        db.session.scalars(
+            select(LibraryItem)
+            .where(LibraryItem.status == Status.PUBLISHED.value)
+            .order_by(LibraryItem.published_at.desc(), LibraryItem.id.desc())
+            .limit(room)
+        )
+    )
     room -= len(items)
     categories, threads = [], []
     if board_rules.can_read_board(None):  # as a visitor with no account
-        categories = list(db.session.scalars(select(BoardCategory).order_by(BoardCategory.position,
-                                                                             BoardCategory.id)))
-        threads = list(db.session.scalars(
-            select(BoardThread).where(BoardThread.approved.is_(True))
-            .order_by(BoardThread.last_activity_at.desc(), BoardThread.id.desc())
-            .limit(max(room - len(categories), 0))))
+        categories = list(db.session.scalars(select(BoardCategory).order_by(BoardCategory.position, BoardCategory.id)))
+        threads = list(
+            db.session.scalars(
+                select(BoardThread)
+                .where(BoardThread.approved.is_(True))
+                .order_by(BoardThread.last_activity_at.desc(), BoardThread.id.desc())
+                .limit(max(room - len(categories), 0))
+            )
+        )
     return PublicPages(themes, items, collections, categories, threads)
 
 
 # Areas that are private, or pages that only repeat what the sitemap lists (search results, forms).
-DISALLOWED = ("/account", "/my/", "/moderation", "/admin", "/login", "/register", "/logout", "/search",
-              "/case-studies/new", "/lessons/new", "/board/new", "/partnerships")
+DISALLOWED = (
+    "/account",
+    "/my/",
+    "/moderation",
+    "/admin",
+    "/login",
+    "/register",
+    "/logout",
+    "/search",
+    "/case-studies/new",
+    "/lessons/new",
+    "/board/new",
+    "/partnerships",
+)
 
 
 def robots_txt(sitemap_address: str) -> str:

@@ -12,14 +12,28 @@ from kb.themes.resources import ResourceFields
 
 
 class ResourceForm(FlaskForm):
-    title = LineField("Title", validators=[
-        DataRequired("Enter the resource's title"), Length(max=300, message="Keep the title to 300 characters")])
-    url = LineField("Web address", validators=[
-        DataRequired("Enter the web address"), Length(max=1000, message="Keep the address to 1,000 characters")])
-    description = TextAreaField("Description (optional)", filters=[strip], validators=[
-        Length(max=500, message="Keep the description to 500 characters or fewer")])
-    publisher = LineField("Publisher (optional)", validators=[
-        Length(max=200, message="Keep the publisher to 200 characters or fewer")])
+    title = LineField(
+        "Title",
+        validators=[
+            DataRequired("Enter the resource's title"),
+            Length(max=300, message="Keep the title to 300 characters"),
+        ],
+    )
+    url = LineField(
+        "Web address",
+        validators=[
+            DataRequired("Enter the web address"),
+            Length(max=1000, message="Keep the address to 1,000 characters"),
+        ],
+    )
+    description = TextAreaField(
+        "Description (optional)",
+        filters=[strip],
+        validators=[Length(max=500, message="Keep the description to 500 characters or fewer")],
+    )
+    publisher = LineField(
+        "Publisher (optional)", validators=[Length(max=200, message="Keep the publisher to 200 characters or fewer")]
+    )
 
     field_order = ("title", "url", "description", "publisher")
 

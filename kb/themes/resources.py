@@ -37,8 +37,11 @@ def _apply(resource: ThemeResource, fields: ResourceFields) -> None:
 
 
 def resources_of(theme: Theme) -> list[ThemeResource]:
-    return list(db.session.scalars(select(ThemeResource).where(ThemeResource.theme_id == theme.id)
-                                   .order_by(ThemeResource.position)))
+    return list(
+        db.session.scalars(
+            select(ThemeResource).where(ThemeResource.theme_id == theme.id).order_by(ThemeResource.position)
+        )
+    )
 
 
 def add(theme: Theme, fields: ResourceFields, by: User) -> ThemeResource:
@@ -68,8 +71,14 @@ def set_retired(resource: ThemeResource, retired: bool, by: User) -> None:
         raise ResourceError("It is already " + ("retired." if retired else "on the theme page."))
     resource.retired = retired
     resource.theme.resources_curated = True
-    audit.record(by, "retire resource" if retired else "restore resource", "resource", resource.id, resource.title,
-                 f"on {resource.theme.title}")
+    audit.record(
+        by,
+        "retire resource" if retired else "restore resource",
+        "resource",
+        resource.id,
+        resource.title,
+        f"on {resource.theme.title}",
+    )
     db.session.commit()
 
 
@@ -89,6 +98,12 @@ def move(resource: ThemeResource, step: int, by: User) -> None:
     db.session.flush()
     resource.position = theirs
     resource.theme.resources_curated = True
-    audit.record(by, "reorder reading list", "resource", resource.id, resource.title,
-                 f"moved {'up' if step < 0 else 'down'} on {resource.theme.title}")
+    audit.record(
+        by,
+        "reorder reading list",
+        "resource",
+        resource.id,
+        resource.title,
+        f"moved {'up' if step < 0 else 'down'} on {resource.theme.title}",
+    )
     db.session.commit()

@@ -42,15 +42,23 @@ def seed_theme(data: dict, path: Path, report: SeedReport) -> Theme:
     for position, pair in enumerate(checklist, start=1):
         if not isinstance(pair, dict) or not pair.get("do") or not pair.get("dont"):
             raise SeedError(f"{path}: checklist item {position} needs both 'do' and 'dont'")
-        upsert(ChecklistPair, {"theme_id": theme.id, "position": position},
-               {"do_text": pair["do"].strip(), "dont_text": pair["dont"].strip()}, report)
+        upsert(
+            ChecklistPair,
+            {"theme_id": theme.id, "position": position},
+            {"do_text": pair["do"].strip(), "dont_text": pair["dont"].strip()},
+            report,
+        )
     remove_beyond(ChecklistPair, {"theme_id": theme.id}, len(checklist), report)
 
     actions = data.get("supporting_actions") or []
     for position, item in enumerate(actions, start=1):
         action = require(item, "action", path)
-        upsert(SupportingAction, {"theme_id": theme.id, "position": position},
-               {"action": action, "owners": [str(owner).strip() for owner in item.get("owners") or []]}, report)
+        upsert(
+            SupportingAction,
+            {"theme_id": theme.id, "position": position},
+            {"action": action, "owners": [str(owner).strip() for owner in item.get("owners") or []]},
+            report,
+        )
     remove_beyond(SupportingAction, {"theme_id": theme.id}, len(actions), report)
 
     resources = data.get("resources") or []
@@ -62,9 +70,12 @@ def seed_theme(data: dict, path: Path, report: SeedReport) -> Theme:
         report.add(KEPT)  # moderators have curated this theme's reading list on the site: theirs wins
     else:
         for position, item in enumerate(resources, start=1):
-            upsert(ThemeResource, {"theme_id": theme.id, "position": position},
-                   {"title": require(item, "title", path), "url": item["url"], "publisher": item.get("publisher")},
-                   report)
+            upsert(
+                ThemeResource,
+                {"theme_id": theme.id, "position": position},
+                {"title": require(item, "title", path), "url": item["url"], "publisher": item.get("publisher")},
+                report,
+            )
         remove_beyond(ThemeResource, {"theme_id": theme.id}, len(resources), report)
 
     return theme

@@ -35,7 +35,10 @@ def show(slug: str):
         abort(404)
     previous_theme, next_theme = service.neighbours(theme)
     return render_template(
-        "themes/theme.html", theme=theme, previous_theme=previous_theme, next_theme=next_theme,
+        "themes/theme.html",
+        theme=theme,
+        previous_theme=previous_theme,
+        next_theme=next_theme,
         **sections.for_theme(theme),
     )
 
@@ -54,13 +57,15 @@ def about():
 
 # --- moderators curate each theme's reading list ----------------------------------------------
 
+
 def theme_or_404(slug: str) -> Theme:
     return service.get_theme(slug) or abort(404)
 
 
 def render_resources(theme: Theme, form: ResourceForm, status: int = 200):
-    return render_template("themes/resources.html", theme=theme, resources=resources.resources_of(theme),
-                           form=form), status
+    return render_template(
+        "themes/resources.html", theme=theme, resources=resources.resources_of(theme), form=form
+    ), status
 
 
 @bp.route("/moderation/themes/<slug>/resources", methods=["GET", "POST"])
@@ -90,12 +95,12 @@ def edit_resource(resource_id: int):
         resources.update(resource, form.to_fields(), current_user)
         flash("Saved.", "success")
         return redirect(url_for("themes.manage_resources", slug=resource.theme.slug))
-    return render_template("themes/edit_resource.html", resource=resource, form=form), \
-        422 if request.method == "POST" else 200
+    return render_template(
+        "themes/edit_resource.html", resource=resource, form=form
+    ), 422 if request.method == "POST" else 200
 
 
-@bp.route("/moderation/resources/<id:resource_id>/<any(up, down, retire, restore):change>",
-          methods=["POST"])
+@bp.route("/moderation/resources/<id:resource_id>/<any(up, down, retire, restore):change>", methods=["POST"])
 @moderator_required
 def change_resource(resource_id: int, change: str):
     resource = resource_or_404(resource_id)

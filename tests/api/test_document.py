@@ -29,8 +29,11 @@ def test_the_document_is_served_as_json(app, api):
 
 
 def test_every_route_is_in_the_document_and_every_path_has_a_route(app):
-    routes = {re.sub(r"<(?:\w+:)?\w*?(id|slug)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
-              for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")}
+    routes = {
+        re.sub(r"<(?:\w+:)?\w*?(id|slug)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("api.")
+    }
     assert routes == set(openapi_document()["paths"])
 
 
@@ -42,8 +45,11 @@ def test_the_documents_choices_are_the_sites(app):
     assert parameters["outcome"]["schema"]["enum"] == [outcome.value for outcome in Outcome]
     assert parameters["tag"]["schema"]["maxLength"] == TAG_MAX
     assert parameters["page"]["schema"]["maximum"] == LARGEST_PAGE
-    search_type = next(parameter for parameter in openapi_document()["paths"]["/search"]["get"]["parameters"]
-                       if parameter.get("name") == "type")
+    search_type = next(
+        parameter
+        for parameter in openapi_document()["paths"]["/search"]["get"]["parameters"]
+        if parameter.get("name") == "type"
+    )
     assert search_type["schema"]["enum"] == list(search_service.facet_labels()["type"])
 
 

@@ -52,8 +52,12 @@ def test_lists_and_items_hold_only_published_work_even_for_a_moderator(only_ours
 
 
 def test_a_published_item_shows_its_approved_text_while_an_edit_waits(only_ours, api, people):
-    item = make_item(people["author"], title="Joint commissioning in Leeds", body="The approved words.",
-                     moderator=people["moderator"])
+    item = make_item(
+        people["author"],
+        title="Joint commissioning in Leeds",
+        body="The approved words.",
+        moderator=people["moderator"],
+    )
     proposal = library.fields_of(item)
     proposal.body = "A proposed change nobody approved yet"
     library.save_item(item, proposal, by=people["author"], opened_at_revision=item.revision_number)
@@ -64,8 +68,13 @@ def test_a_published_item_shows_its_approved_text_while_an_edit_waits(only_ours,
 
 def test_a_case_study_lists_its_lessons_and_a_lesson_names_its_case_study(only_ours, api, people):
     case_study = make_item(people["author"], title="Shared grants gateway", moderator=people["moderator"])
-    lesson = make_item(people["author"], Kind.LESSON, title="One gateway cut the paperwork",
-                       source_case_study_id=case_study.id, moderator=people["moderator"])
+    lesson = make_item(
+        people["author"],
+        Kind.LESSON,
+        title="One gateway cut the paperwork",
+        source_case_study_id=case_study.id,
+        moderator=people["moderator"],
+    )
     assert [each["id"] for each in api.get(f"{LIST}/{case_study.id}").get_json()["lessons"]] == [lesson.id]
     shown = api.get(f"/api/v1/lessons/{lesson.id}").get_json()
     assert shown["source_case_study"]["url"] == f"{LIST}/{case_study.id}" and shown["outcome"] == "worked well"
@@ -76,19 +85,32 @@ def test_a_case_study_lists_its_lessons_and_a_lesson_names_its_case_study(only_o
 
 def test_filters_and_their_facet_counts_match_the_site(only_ours, api, people):
     author, moderator = people["author"], people["moderator"]
-    make_item(author, title="Compact work in Leeds", region="Yorkshire and the Humber", tags=["compact"],
-              theme_slugs=["improving-understanding"], moderator=moderator)
-    make_item(author, title="Funding work in London", region="London", tags=["funding", "compact"],
-              theme_slugs=["funding-it-better"], sectors=["social enterprise"], moderator=moderator)
-    make_item(author, title="A draft about Leeds", region="Yorkshire and the Humber", tags=["compact"],
-              status="draft")
+    make_item(
+        author,
+        title="Compact work in Leeds",
+        region="Yorkshire and the Humber",
+        tags=["compact"],
+        theme_slugs=["improving-understanding"],
+        moderator=moderator,
+    )
+    make_item(
+        author,
+        title="Funding work in London",
+        region="London",
+        tags=["funding", "compact"],
+        theme_slugs=["funding-it-better"],
+        sectors=["social enterprise"],
+        moderator=moderator,
+    )
+    make_item(author, title="A draft about Leeds", region="Yorkshire and the Humber", tags=["compact"], status="draft")
     assert titles(api, f"{LIST}?region=London") == ["Funding work in London"]
     assert titles(api, f"{LIST}?tag=COMPACT&theme=improving-understanding") == ["Compact work in Leeds"]
     assert titles(api, f"{LIST}?sector=social+enterprise") == ["Funding work in London"]
     answer = api.get(f"{LIST}?tag=compact").get_json()
     assert answer["filters"] == {"tag": "compact"} and answer["total"] == 2
-    counts = {name: {option["value"]: option["count"] for option in options}
-              for name, options in answer["facets"].items()}
+    counts = {
+        name: {option["value"]: option["count"] for option in options} for name, options in answer["facets"].items()
+    }
     assert counts["region"]["London"] == 1 and counts["region"]["Yorkshire and the Humber"] == 1
     assert counts["theme"]["funding-it-better"] == 1 and counts["tag"] == {"compact": 2, "funding": 1}
     assert counts["region"]["Wales"] == 0 and "outcome" not in counts
@@ -97,14 +119,14 @@ def test_filters_and_their_facet_counts_match_the_site(only_ours, api, people):
 def test_lessons_filter_by_outcome_and_by_the_region_of_their_case_study(only_ours, api, people):
     author, moderator = people["author"], people["moderator"]
     source = make_item(author, title="Work in Wales", region="Wales", moderator=moderator)
-    make_item(author, Kind.LESSON, title="Welsh lesson that worked", source_case_study_id=source.id,
-              moderator=moderator)
+    make_item(
+        author, Kind.LESSON, title="Welsh lesson that worked", source_case_study_id=source.id, moderator=moderator
+    )
     make_item(author, Kind.LESSON, title="Lesson that did not work", outcome="didn't work", moderator=moderator)
     assert titles(api, "/api/v1/lessons?region=Wales") == ["Welsh lesson that worked"]
     assert titles(api, "/api/v1/lessons?outcome=didn%27t+work") == ["Lesson that did not work"]
     facets = api.get("/api/v1/lessons").get_json()["facets"]
-    assert {option["value"]: option["count"] for option in facets["outcome"]} == {"worked well": 1,
-                                                                                  "didn't work": 1}
+    assert {option["value"]: option["count"] for option in facets["outcome"]} == {"worked well": 1, "didn't work": 1}
 
 
 def test_an_old_tag_name_finds_the_tag_it_became(only_ours, api, people):
@@ -121,9 +143,13 @@ def test_pages_link_to_each_other(only_ours, api, people):
         make_item(people["author"], title=f"Case study number {number:02}", moderator=people["moderator"])
     first = api.get(f"{LIST}?region=London").get_json()
     assert (first["total"], first["pages"], len(first["items"])) == (23, 2, 20)
-    assert first["links"] == {"self": f"{LIST}?region=London", "first": f"{LIST}?region=London",
-                              "last": f"{LIST}?region=London&page=2", "prev": None,
-                              "next": f"{LIST}?region=London&page=2"}
+    assert first["links"] == {
+        "self": f"{LIST}?region=London",
+        "first": f"{LIST}?region=London",
+        "last": f"{LIST}?region=London&page=2",
+        "prev": None,
+        "next": f"{LIST}?region=London&page=2",
+    }
     second = api.get(first["links"]["next"]).get_json()
     assert len(second["items"]) == 3 and second["links"]["next"] is None
     assert second["links"]["prev"] == f"{LIST}?region=London"
@@ -132,13 +158,22 @@ def test_pages_link_to_each_other(only_ours, api, people):
     assert past.status_code == 404 and "past the last" in past.get_json()["detail"]
 
 
-@pytest.mark.parametrize("query, names", [
-    ("page=-1", ["page"]), ("page=1000000000000000000000", ["page"]), ("page=abc", ["page"]), ("page=0", ["page"]),
-    ("theme=not-a-theme&region=Atlantis", ["theme", "region"]), ("sector=%00", ["sector"]),
-    ("tag=" + "x" * 41, ["tag"]), ("region=London%00", ["region"]),
-    # An empty value is a value: the document allows no empty theme or page.
-    ("theme=&page=", ["theme", "page"]), ("region=London&region=Wales", ["region"]),
-])
+@pytest.mark.parametrize(
+    "query, names",
+    [
+        ("page=-1", ["page"]),
+        ("page=1000000000000000000000", ["page"]),
+        ("page=abc", ["page"]),
+        ("page=0", ["page"]),
+        ("theme=not-a-theme&region=Atlantis", ["theme", "region"]),
+        ("sector=%00", ["sector"]),
+        ("tag=" + "x" * 41, ["tag"]),
+        ("region=London%00", ["region"]),
+        # An empty value is a value: the document allows no empty theme or page.
+        ("theme=&page=", ["theme", "page"]),
+        ("region=London&region=Wales", ["region"]),
+    ],
+)
 def test_odd_parameters_are_refused_with_a_problem_naming_them(seeded, api, query, names):
     response = api.get(f"{LIST}?{query}")
     assert response.status_code == 400 and response.mimetype == "application/problem+json"
@@ -152,8 +187,18 @@ def test_an_unknown_parameter_or_an_empty_tag_changes_nothing(seeded, api):
     assert api.get(f"{LIST}?tag=%00").get_json()["total"] == 0
 
 
-@pytest.mark.parametrize("address", [f"{LIST}/999999", f"{LIST}/2147483648", f"{LIST}/10000000000000000000000",
-                                     f"{LIST}/-1", "/api/v1/lessons/0", "/api/v1/nowhere", f"{LIST}/1%00"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        f"{LIST}/999999",
+        f"{LIST}/2147483648",
+        f"{LIST}/10000000000000000000000",
+        f"{LIST}/-1",
+        "/api/v1/lessons/0",
+        "/api/v1/nowhere",
+        f"{LIST}/1%00",
+    ],
+)
 def test_addresses_that_hold_nothing_answer_404_problems(seeded, api, address):
     response = api.get(address)
     assert response.status_code == 404 and response.mimetype == "application/problem+json"
@@ -161,9 +206,11 @@ def test_addresses_that_hold_nothing_answer_404_problems(seeded, api, address):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(address=st.sampled_from([LIST, "/api/v1/lessons", "/api/v1/search"]),
-       name=st.sampled_from(["page", "theme", "region", "sector", "tag", "outcome", "q", "type", "year", "sort"]),
-       value=st.text(max_size=60))
+@given(
+    address=st.sampled_from([LIST, "/api/v1/lessons", "/api/v1/search"]),
+    name=st.sampled_from(["page", "theme", "region", "sector", "tag", "outcome", "q", "type", "year", "sort"]),
+    value=st.text(max_size=60),
+)
 def test_any_value_of_any_parameter_gets_an_answer_the_document_describes(seeded, api, address, name, value):
     # The api client fails the test on an answer the document does not describe; a 5xx is never one.
     seeded.config["KB_API_RATE_PER_MINUTE"] = 10_000  # the examples come faster than any visitor may ask

@@ -44,9 +44,14 @@ def test_any_site_may_read_the_api_from_a_browser(seeded, api):
 
 
 def test_a_preflight_for_a_conditional_get_is_answered(seeded, client):
-    response = client.options(LIST, headers={"Origin": "https://elsewhere.example",
-                                             "Access-Control-Request-Method": "GET",
-                                             "Access-Control-Request-Headers": "if-none-match"})
+    response = client.options(
+        LIST,
+        headers={
+            "Origin": "https://elsewhere.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match",
+        },
+    )
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "GET" in response.headers["Access-Control-Allow-Methods"]
@@ -88,13 +93,20 @@ def test_too_many_requests_from_one_address_wait_for_the_next_minute(seeded, api
     assert api.get("/api/v1/themes").status_code == 200
 
 
-def test_behind_a_trusted_proxy_each_visitor_is_counted_by_their_own_address(seeded, database_url, search_dir,
-                                                                           openapi):
-    proxied = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": str(search_dir),
-                          "TESTING": True, "KB_TRUSTED_PROXIES": 1, "KB_API_RATE_PER_MINUTE": 2})
+def test_behind_a_trusted_proxy_each_visitor_is_counted_by_their_own_address(seeded, database_url, search_dir, openapi):
+    proxied = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "KB_SEARCH_DIR": str(search_dir),
+            "TESTING": True,
+            "KB_TRUSTED_PROXIES": 1,
+            "KB_API_RATE_PER_MINUTE": 2,
+        }
+    )
     api = CheckedClient(proxied.test_client(), openapi)
     clock.freeze(datetime(2026, 11, 28, 10, 0, 0))
     try:
+
         def from_visitor(address: str) -> int:
             # The proxy at 127.0.0.1 appends the address it saw; what a client wrote before that is not believed.
             return api.get("/api/v1/themes", headers={"X-Forwarded-For": f"203.0.113.99, {address}"}).status_code

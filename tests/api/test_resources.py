@@ -20,8 +20,9 @@ def test_the_five_themes_in_the_leaflets_order(seeded, api):
 
 def test_a_theme_has_its_aim_checklist_actions_and_current_reading(seeded, api, people):
     theme = get_theme("funding-it-better")
-    retired = resources.add(theme, resources.ResourceFields(title="Retired guidance", url="https://example.org/old"),
-                            by=people["moderator"])
+    retired = resources.add(
+        theme, resources.ResourceFields(title="Retired guidance", url="https://example.org/old"), by=people["moderator"]
+    )
     resources.set_retired(retired, True, by=people["moderator"])
     shown = api.get("/api/v1/themes/funding-it-better").get_json()
     assert shown["aim"] == theme.aim
@@ -41,8 +42,7 @@ def test_a_collection_shows_what_visitors_may_see_of_its_entries(seeded, api, pe
     moderator = people["moderator"]
     kept = make_item(people["author"], title="Case study archived after it was added", moderator=moderator)
     thread = make_thread(moderator, title="A members-only discussion of grants")
-    collection = collections.save(None, "Starting out", "Where to begin.", get_theme("funding-it-better"),
-                                  by=moderator)
+    collection = collections.save(None, "Starting out", "Where to begin.", get_theme("funding-it-better"), by=moderator)
     collections.add_entry(collection, f"/case-studies/{kept.id}", "Still useful.", by=moderator)
     collections.add_entry(collection, f"/board/t/{thread.id}", "A good discussion.", by=moderator)
     collections.add_entry(collection, "https://example.org/guide", "", by=moderator, title="A guide")
@@ -53,8 +53,16 @@ def test_a_collection_shows_what_visitors_may_see_of_its_entries(seeded, api, pe
     shown = api.get(listed[0]["url"]).get_json()
     item, board_thread, web_page = shown["entries"]
     assert (item["type"], item["archived"], item["url"]) == ("case study", True, f"/api/v1/case-studies/{kept.id}")
-    assert board_thread == {"position": 2, "type": "board thread", "available": False, "archived": False,
-                            "title": None, "url": None, "html_url": None, "note": "A good discussion."}
+    assert board_thread == {
+        "position": 2,
+        "type": "board thread",
+        "available": False,
+        "archived": False,
+        "title": None,
+        "url": None,
+        "html_url": None,
+        "note": "A good discussion.",
+    }
     assert (web_page["title"], web_page["html_url"]) == ("A guide", "https://example.org/guide")
     # A signed-in member sees the same: the API serves the public view.
     sign_in(api.client, people["author"])
@@ -63,15 +71,21 @@ def test_a_collection_shows_what_visitors_may_see_of_its_entries(seeded, api, pe
     app.config["KB_BOARD_PUBLIC"] = True
     board_thread = api.get(listed[0]["url"]).get_json()["entries"][1]
     assert board_thread["title"] == "A members-only discussion of grants" and board_thread["available"]
-    assert "Starting out" in [each["title"] for each in api.get("/api/v1/themes/funding-it-better")
-                              .get_json()["collections"]]
+    assert "Starting out" in [
+        each["title"] for each in api.get("/api/v1/themes/funding-it-better").get_json()["collections"]
+    ]
     assert api.get("/api/v1/collections/999999").status_code == 404
 
 
 def test_tags_count_only_published_items(seeded, api, people):
     make_item(people["author"], title="Published with a tag", tags=["pooled budgets"], moderator=people["moderator"])
-    make_item(people["author"], Kind.LESSON, title="Lesson with the tag", tags=["pooled budgets"],
-              moderator=people["moderator"])
+    make_item(
+        people["author"],
+        Kind.LESSON,
+        title="Lesson with the tag",
+        tags=["pooled budgets"],
+        moderator=people["moderator"],
+    )
     make_item(people["author"], title="Draft with its own tag", tags=["qzdrafttagzq"], status="draft")
     tags = {tag["name"]: tag for tag in api.get("/api/v1/tags").get_json()["tags"]}
     assert (tags["pooled budgets"]["case_studies"], tags["pooled budgets"]["lessons"]) == (1, 1)
@@ -81,15 +95,18 @@ def test_tags_count_only_published_items(seeded, api, people):
 
 def test_search_finds_published_work_only_with_facets_and_links(seeded, api, people):
     author, moderator = people["author"], people["moderator"]
-    make_item(author, title="Hospital discharge partnership", body="Volunteers help patients home.",
-              moderator=moderator)
+    make_item(
+        author, title="Hospital discharge partnership", body="Volunteers help patients home.", moderator=moderator
+    )
     make_item(author, Kind.LESSON, title="Hospital volunteers need training", moderator=moderator)
     make_item(author, title="Hospital draft qzsecretzq", status="submitted")
     search.drain()
     sign_in(api.client, moderator)  # a moderator asking the API still finds only published work
     found = api.get("/api/v1/search?q=hospital").get_json()
-    assert sorted(result["title"] for result in found["results"]) == ["Hospital discharge partnership",
-                                                                     "Hospital volunteers need training"]
+    assert sorted(result["title"] for result in found["results"]) == [
+        "Hospital discharge partnership",
+        "Hospital volunteers need training",
+    ]
     assert api.get("/api/v1/search?q=qzsecretzq").get_json()["results"] == []
     types = {option["value"]: option["count"] for option in found["facets"]["type"]}
     assert types == {"case study": 1, "lesson": 1}

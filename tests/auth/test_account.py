@@ -45,12 +45,18 @@ def test_editing_the_profile_saves_and_shows_it(client, member):
     assert "Sheffield Black Community Forum" in page
     user = db.session.get(User, member.id)
     assert (user.display_name, user.sector, user.region) == (
-        "Sam Okafor", "voluntary or community organisation", "Yorkshire and the Humber")
+        "Sam Okafor",
+        "voluntary or community organisation",
+        "Yorkshire and the Humber",
+    )
 
 
 def test_profile_errors_keep_what_was_typed(client, member):
-    response = post_form(client, "/account/profile", {**PROFILE, "profile-display_name": "",
-                                                       "profile-organisation": "Typed but not saved"})
+    response = post_form(
+        client,
+        "/account/profile",
+        {**PROFILE, "profile-display_name": "", "profile-organisation": "Typed but not saved"},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert '<a href="#profile-display_name">Enter the name other members will see</a>' in page
@@ -64,8 +70,11 @@ def test_changing_email_needs_the_current_password_and_the_new_address_confirmed
     assert "Your current password is needed to change your email address" in response.get_data(as_text=True)
     assert db.session.get(User, member.id).email == "sam@example.org"
 
-    response = post_form(client, "/account/profile", {**PROFILE, "profile-email": "New@Example.org",
-                                                      "profile-current_password": PASSWORD})
+    response = post_form(
+        client,
+        "/account/profile",
+        {**PROFILE, "profile-email": "New@Example.org", "profile-current_password": PASSWORD},
+    )
     assert response.status_code == 302
     assert db.session.get(User, member.id).email == "sam@example.org"  # until the new one is confirmed
     assert "We have sent a link to new@example.org" in client.get("/account").get_data(as_text=True)
@@ -82,8 +91,11 @@ def test_changing_email_needs_the_current_password_and_the_new_address_confirmed
 
 def test_changing_email_to_one_in_use_says_nothing_of_its_owner(client, member, mailbox):
     make_user(email="taken@example.org")
-    response = post_form(client, "/account/profile", {**PROFILE, "profile-email": "TAKEN@example.org",
-                                                      "profile-current_password": PASSWORD})
+    response = post_form(
+        client,
+        "/account/profile",
+        {**PROFILE, "profile-email": "TAKEN@example.org", "profile-current_password": PASSWORD},
+    )
     assert response.status_code == 302
     assert "We have sent a link to taken@example.org" in client.get("/account").get_data(as_text=True)
     assert db.session.get(User, member.id).email == "sam@example.org"
@@ -94,9 +106,15 @@ def test_changing_email_to_one_in_use_says_nothing_of_its_owner(client, member, 
 
 
 def test_changing_the_password_needs_the_current_one(client, member):
-    response = post_form(client, "/account/password", {"password-current_password": "not it at all",
-                                                       "password-password": "a brand new password",
-                                                       "password-confirm_password": "a brand new password"})
+    response = post_form(
+        client,
+        "/account/password",
+        {
+            "password-current_password": "not it at all",
+            "password-password": "a brand new password",
+            "password-confirm_password": "a brand new password",
+        },
+    )
     assert response.status_code == 422
     assert "Your current password is not right" in response.get_data(as_text=True)
 
@@ -106,9 +124,15 @@ def test_new_password_works_old_one_does_not_and_other_browsers_are_signed_out(a
     type(auth)(other_browser).login("sam@example.org")
     assert other_browser.get("/account").status_code == 200
 
-    response = post_form(client, "/account/password", {"password-current_password": PASSWORD,
-                                                       "password-password": "a brand new password",
-                                                       "password-confirm_password": "a brand new password"})
+    response = post_form(
+        client,
+        "/account/password",
+        {
+            "password-current_password": PASSWORD,
+            "password-password": "a brand new password",
+            "password-confirm_password": "a brand new password",
+        },
+    )
     assert response.status_code == 302
     assert client.get("/account").status_code == 200  # this browser stays logged in
     assert other_browser.get("/account").status_code == 302  # the other one is signed out
@@ -119,9 +143,11 @@ def test_new_password_works_old_one_does_not_and_other_browsers_are_signed_out(a
 
 
 def test_password_fields_are_never_echoed_back(client, member):
-    response = post_form(client, "/account/password", {"password-current_password": PASSWORD,
-                                                       "password-password": "shortpw",
-                                                       "password-confirm_password": "shortpw"})
+    response = post_form(
+        client,
+        "/account/password",
+        {"password-current_password": PASSWORD, "password-password": "shortpw", "password-confirm_password": "shortpw"},
+    )
     page = response.get_data(as_text=True)
     assert "Password must be at least 10 characters long" in page
     assert "shortpw" not in page and PASSWORD not in page
@@ -134,8 +160,11 @@ def test_members_cannot_change_their_own_role_through_the_profile(client, member
 
 def test_a_name_with_a_line_break_is_stored_on_one_line(client, member):
     """Display names go into mail and every page's byline: one line, whatever was sent."""
-    response = post_form(client, "/account/profile", {**PROFILE, "profile-display_name": "Sam\r\nOkafor",
-                                                      "profile-organisation": "Sheffield\u2029Forum\x0b"})
+    response = post_form(
+        client,
+        "/account/profile",
+        {**PROFILE, "profile-display_name": "Sam\r\nOkafor", "profile-organisation": "Sheffield\u2029Forum\x0b"},
+    )
     assert response.status_code == 302
     user = db.session.get(User, member.id)
     assert (user.display_name, user.organisation) == ("Sam Okafor", "Sheffield Forum")

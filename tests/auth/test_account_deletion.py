@@ -49,23 +49,42 @@ def leaver(seeded):
     board.watch(me, others_thread)
     inbox.notify(me, "Your case study was published")
     db.session.commit()
-    partnership = partnerships.register_partnership("Stratford Partnership", "West Midlands", "", "public body",
-                                                    by=me)
+    partnership = partnerships.register_partnership("Stratford Partnership", "West Midlands", "", "public body", by=me)
     round_ = partnerships.open_round(partnership, "2026", None, by=me)
     membership = db.session.scalar(select(Membership).where(Membership.user_id == me.id))
     partnerships.make_coordinator(_join(partnership, other), by=me)
     theme = db.session.scalars(select(Theme).order_by(Theme.position)).first()
     pair = theme.checklist[0]
-    partnerships.save_theme_answers(round_, theme, {pair.id: partnerships.ItemAnswer("mostly", "We map yearly")},
-                                    "", member=me, by=me)
+    partnerships.save_theme_answers(
+        round_, theme, {pair.id: partnerships.ItemAnswer("mostly", "We map yearly")}, "", member=me, by=me
+    )
     search.drain()
     # Ids and addresses read now: the objects themselves expire once the account is deleted.
-    ids = {"me_id": me.id, "item_id": published.id, "item_path": item_path(published), "draft_id": draft.id,
-           "theirs_id": theirs.id, "post_id": my_post.id, "my_thread_id": my_thread.id,
-           "others_thread_path": others_thread.path(), "round_id": round_.id}
-    return {**ids, "me": me, "other": other, "admin": admin, "published": published, "draft": draft, "theirs": theirs,
-            "others_thread": others_thread, "my_post": my_post, "my_thread": my_thread, "round": round_,
-            "membership": membership}
+    ids = {
+        "me_id": me.id,
+        "item_id": published.id,
+        "item_path": item_path(published),
+        "draft_id": draft.id,
+        "theirs_id": theirs.id,
+        "post_id": my_post.id,
+        "my_thread_id": my_thread.id,
+        "others_thread_path": others_thread.path(),
+        "round_id": round_.id,
+    }
+    return {
+        **ids,
+        "me": me,
+        "other": other,
+        "admin": admin,
+        "published": published,
+        "draft": draft,
+        "theirs": theirs,
+        "others_thread": others_thread,
+        "my_post": my_post,
+        "my_thread": my_thread,
+        "round": round_,
+        "membership": membership,
+    }
 
 
 def _join(partnership, person) -> Membership:
@@ -76,8 +95,9 @@ def _join(partnership, person) -> Membership:
 
 
 def delete_account(client, password=PASSWORD, published="keep"):
-    return client.post("/account/delete", data={"csrf_token": form_token(client), "current_password": password,
-                                                "published": published})
+    return client.post(
+        "/account/delete", data={"csrf_token": form_token(client), "current_password": password, "published": published}
+    )
 
 
 def test_the_page_explains_what_happens_and_asks_for_the_password(client, leaver):
@@ -99,19 +119,23 @@ def test_a_wrong_password_changes_nothing(client, leaver):
     assert find_user_by_email("moira@example.org") is not None
     assert db.session.get(LibraryItem, leaver["draft"].id) is not None
     assert client.get("/account").status_code == 200  # still signed in
-    missing_choice = client.post("/account/delete", data={"csrf_token": form_token(client),
-                                                          "current_password": PASSWORD})
+    missing_choice = client.post(
+        "/account/delete", data={"csrf_token": form_token(client), "current_password": PASSWORD}
+    )
     assert missing_choice.status_code == 422 and "Choose whether to keep or remove" in missing_choice.get_data(
-        as_text=True)
+        as_text=True
+    )
     assert find_user_by_email("moira@example.org") is not None
 
 
 def test_keeping_published_work_credits_it_to_a_former_member_everywhere(client, leaver):
     me_id, item_id = leaver["me_id"], leaver["item_id"]
     # Another member quotes the leaver's post, with the attribution the reply form writes.
-    quoting = board.reply(db.session.get(BoardThread, leaver["others_thread"].id),
-                          f"> Their words\n>\n> — [{NAME}](/board/p/{leaver['post_id']})\n\nI agree.",
-                          by=leaver["other"])
+    quoting = board.reply(
+        db.session.get(BoardThread, leaver["others_thread"].id),
+        f"> Their words\n>\n> — [{NAME}](/board/p/{leaver['post_id']})\n\nI agree.",
+        by=leaver["other"],
+    )
     quoting_id = quoting.id
     db.session.commit()
     sign_in(client, leaver["me"])
@@ -126,14 +150,16 @@ def test_keeping_published_work_credits_it_to_a_former_member_everywhere(client,
     # Personal data: gone.
     assert db.session.get(User, me_id) is None
     assert db.session.get(LibraryItem, leaver["draft_id"]) is None
-    for model, column in ((SignedInSession, SignedInSession.user_id), (Notification, Notification.user_id),
-                          (ThreadWatch, ThreadWatch.user_id), (Membership, Membership.user_id),
-                          (LoginAttempt, LoginAttempt.user_id)):
+    for model, column in (
+        (SignedInSession, SignedInSession.user_id),
+        (Notification, Notification.user_id),
+        (ThreadWatch, ThreadWatch.user_id),
+        (Membership, Membership.user_id),
+        (LoginAttempt, LoginAttempt.user_id),
+    ):
         assert db.session.scalar(select(func.count()).select_from(model).where(column == me_id)) == 0, model
-    assert db.session.scalar(select(func.count(MailOutbox.id)).where(
-        MailOutbox.to_address == "moira@example.org")) == 0
-    assert db.session.scalar(select(func.count(LoginAttempt.id)).where(
-        LoginAttempt.email == "moira@example.org")) == 0
+    assert db.session.scalar(select(func.count(MailOutbox.id)).where(MailOutbox.to_address == "moira@example.org")) == 0
+    assert db.session.scalar(select(func.count(LoginAttempt.id)).where(LoginAttempt.email == "moira@example.org")) == 0
 
     # Published work: there, with the name gone, on its page, in search, the feed and the API.
     page = client.get(leaver["item_path"]).get_data(as_text=True)
@@ -175,11 +201,12 @@ def test_the_audit_log_keeps_the_actions_with_the_actor_anonymised(client, leave
 
 def test_the_audit_log_stays_append_only_beyond_the_erasure(app, leaver):
     with db.engine.connect() as connection:
-        for statement in (update(AuditEntry.__table__).values(actor_name="Someone Else"),
-                          update(AuditEntry.__table__).values(actor_id=None, actor_name="Someone Else"),
-                          update(AuditEntry.__table__).values(actor_id=None, actor_name="a former member",
-                                                              reason="rewritten"),
-                          text("DELETE FROM audit_log")):
+        for statement in (
+            update(AuditEntry.__table__).values(actor_name="Someone Else"),
+            update(AuditEntry.__table__).values(actor_id=None, actor_name="Someone Else"),
+            update(AuditEntry.__table__).values(actor_id=None, actor_name="a former member", reason="rewritten"),
+            text("DELETE FROM audit_log"),
+        ):
             with pytest.raises(DatabaseError, match="never changed or removed"), connection.begin():
                 connection.execute(statement)
 
@@ -188,16 +215,31 @@ def test_the_member_cannot_sign_in_again_but_the_address_can_register_afresh(cli
     sign_in(client, leaver["me"])
     assert delete_account(client).status_code == 302
     assert Auth(client).login("moira@example.org").status_code == 422
-    response = client.post("/register", data={
-        "csrf_token": form_token(client), "email": "moira@example.org", "display_name": "Moira Returning",
-        "organisation": "Warwick Council", "sector": "public body", "region": "West Midlands", "password": PASSWORD,
-        "confirm_password": PASSWORD})
+    response = client.post(
+        "/register",
+        data={
+            "csrf_token": form_token(client),
+            "email": "moira@example.org",
+            "display_name": "Moira Returning",
+            "organisation": "Warwick Council",
+            "sector": "public body",
+            "region": "West Midlands",
+            "password": PASSWORD,
+            "confirm_password": PASSWORD,
+        },
+    )
     assert response.status_code == 200 and "Check your email" in response.get_data(as_text=True)
     again = find_user_by_email("moira@example.org")
     assert again is not None and again.display_name == "Moira Returning" and not again.email_verified
     # A new account inherits nothing, even if the database hands it the old id.
-    assert db.session.scalar(select(func.count(AuditEntry.id)).where(
-        AuditEntry.target_type == "member", AuditEntry.target_id == again.id)) == 0
+    assert (
+        db.session.scalar(
+            select(func.count(AuditEntry.id)).where(
+                AuditEntry.target_type == "member", AuditEntry.target_id == again.id
+            )
+        )
+        == 0
+    )
 
 
 def test_a_deleted_members_id_is_not_given_to_the_next_member(client, seeded):
@@ -206,10 +248,19 @@ def test_a_deleted_members_id_is_not_given_to_the_next_member(client, seeded):
     leaving_id = leaving.id
     sign_in(client, leaving)
     assert delete_account(client).status_code == 302
-    response = client.post("/register", data={
-        "csrf_token": form_token(client), "email": "nia@example.org", "display_name": "Nia Newcomer",
-        "organisation": "Warwick Council", "sector": "public body", "region": "West Midlands", "password": PASSWORD,
-        "confirm_password": PASSWORD})
+    response = client.post(
+        "/register",
+        data={
+            "csrf_token": form_token(client),
+            "email": "nia@example.org",
+            "display_name": "Nia Newcomer",
+            "organisation": "Warwick Council",
+            "sector": "public body",
+            "region": "West Midlands",
+            "password": PASSWORD,
+            "confirm_password": PASSWORD,
+        },
+    )
     assert "Check your email" in response.get_data(as_text=True)
     assert find_user_by_email("nia@example.org").id > leaving_id
 
@@ -246,8 +297,7 @@ def test_health_check_answers_stay_counted_but_tied_to_nobody(client, leaver):
 
 
 def test_the_only_coordinator_hands_over_first(client, leaver):
-    db.session.execute(update(Membership).where(Membership.user_id == leaver["other"].id)
-                       .values(is_coordinator=False))
+    db.session.execute(update(Membership).where(Membership.user_id == leaver["other"].id).values(is_coordinator=False))
     db.session.commit()
     sign_in(client, leaver["me"])
     page = client.get("/account/delete").get_data(as_text=True)

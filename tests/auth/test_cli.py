@@ -15,8 +15,10 @@ def user(email):
 
 
 def test_create_admin_with_password_from_stdin(runner, auth):
-    result = runner.invoke(args=["kb", "create-user", "Admin@Example.org", "--role", "admin", "--password-stdin",
-                                 "--name", "Ada Admin"], input="a strong admin password\n")
+    result = runner.invoke(
+        args=["kb", "create-user", "Admin@Example.org", "--role", "admin", "--password-stdin", "--name", "Ada Admin"],
+        input="a strong admin password\n",
+    )
     assert result.exit_code == 0, result.output
     assert "Created admin admin@example.org (Ada Admin)" in result.output
     assert user("admin@example.org").role == "admin"
@@ -24,8 +26,10 @@ def test_create_admin_with_password_from_stdin(runner, auth):
 
 
 def test_create_user_asks_for_the_password_twice(runner):
-    result = runner.invoke(args=["kb", "create-user", "mod@example.org", "--role", "moderator"],
-                           input="a strong password\na strong password\n")
+    result = runner.invoke(
+        args=["kb", "create-user", "mod@example.org", "--role", "moderator"],
+        input="a strong password\na strong password\n",
+    )
     assert result.exit_code == 0, result.output
     assert user("mod@example.org").role == "moderator"
 

@@ -39,15 +39,25 @@ def limited(app):
 
 
 def register(client, email, address=OFFICE, name="Priya Shah"):
-    data = {"csrf_token": form_token(client), "email": email, "display_name": name,
-            "organisation": "Suffolk County Council", "sector": "public body", "region": "East of England",
-            "password": "a long enough password", "confirm_password": "a long enough password"}
+    data = {
+        "csrf_token": form_token(client),
+        "email": email,
+        "display_name": name,
+        "organisation": "Suffolk County Council",
+        "sector": "public body",
+        "region": "East of England",
+        "password": "a long enough password",
+        "confirm_password": "a long enough password",
+    }
     return client.post("/register", data=data, environ_base={"REMOTE_ADDR": address})
 
 
 def forgot(client, email, address=OFFICE):
-    return client.post("/forgot-password", data={"csrf_token": form_token(client), "email": email},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/forgot-password",
+        data={"csrf_token": form_token(client), "email": email},
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
 def mails() -> int:

@@ -47,8 +47,9 @@ def test_remember_me_sets_a_lasting_cookie_only_when_asked(client, auth, member)
     assert remember and "HttpOnly" in remember[0]
 
 
-@pytest.mark.parametrize(("email", "password"), [("sam@example.org", "wrong password!"),
-                                                 ("nobody@example.org", PASSWORD)])
+@pytest.mark.parametrize(
+    ("email", "password"), [("sam@example.org", "wrong password!"), ("nobody@example.org", PASSWORD)]
+)
 def test_wrong_credentials_get_one_message_that_reveals_nothing(client, auth, member, email, password):
     response = auth.login(email, password)
     page = response.get_data(as_text=True)
@@ -65,13 +66,23 @@ def test_pages_that_need_an_account_send_visitors_to_log_in_and_back(client, aut
     assert response.headers["Location"] == "/login?next=/account"
     page = client.get("/login?next=/account").get_data(as_text=True)
     token = csrf_token_from(page)
-    response = client.post("/login", data={"email": "sam@example.org", "password": PASSWORD,
-                                           "next": "/account", "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": "sam@example.org", "password": PASSWORD, "next": "/account", "csrf_token": token}
+    )
     assert response.headers["Location"] == "/account"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example",
-                                    "javascript:alert(1)", "/%0d%0aSet-Cookie:x", "\x00/account"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "/%0d%0aSet-Cookie:x",
+        "\x00/account",
+    ],
+)
 def test_next_never_leaves_the_site(auth, member, target):
     response = auth.login("sam@example.org", next=target)
     assert response.headers["Location"] in ("/", "/%0d%0aSet-Cookie:x")
@@ -122,13 +133,20 @@ def test_a_successful_log_in_clears_the_accounts_count(auth, member):
     auth.logout()
     # The address keeps its own count (4), so use a different address for the next tries.
     for _ in range(4):
-        response = auth.client.post("/login", data={"email": "sam@example.org", "password": "nope nope!",
-                                                    "csrf_token": auth.csrf_token()},
-                                    environ_base={"REMOTE_ADDR": "10.0.0.9"})
+        response = auth.client.post(
+            "/login",
+            data={"email": "sam@example.org", "password": "nope nope!", "csrf_token": auth.csrf_token()},
+            environ_base={"REMOTE_ADDR": "10.0.0.9"},
+        )
         assert response.status_code == 422
-    assert auth.client.post("/login", data={"email": "sam@example.org", "password": PASSWORD,
-                                            "csrf_token": auth.csrf_token()},
-                            environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 302
+    assert (
+        auth.client.post(
+            "/login",
+            data={"email": "sam@example.org", "password": PASSWORD, "csrf_token": auth.csrf_token()},
+            environ_base={"REMOTE_ADDR": "10.0.0.9"},
+        ).status_code
+        == 302
+    )
 
 
 def test_throttling_holds_across_separate_app_processes(app, auth, member, database_url, search_dir):
@@ -143,8 +161,12 @@ def test_throttling_holds_across_separate_app_processes(app, auth, member, datab
 
 def log_in_from(client, address: str, password: str, email: str = "sam@example.org", **request):
     token = csrf_token_from(client.get("/login", **request).get_data(as_text=True))
-    return client.post("/login", data={"email": email, "password": password, "csrf_token": token},
-                       environ_base={"REMOTE_ADDR": address}, **request)
+    return client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": token},
+        environ_base={"REMOTE_ADDR": address},
+        **request,
+    )
 
 
 def test_a_strangers_failures_from_elsewhere_do_not_lock_the_owner_out(app, member):
@@ -158,16 +180,22 @@ def test_a_strangers_failures_from_elsewhere_do_not_lock_the_owner_out(app, memb
 def test_without_trusted_proxies_a_forged_forwarded_address_does_not_dodge_the_count(app, member):
     client = app.test_client()
     for number in range(5):
-        response = log_in_from(client, "192.0.2.10", "wrong password!", email=f"guess{number}@example.org",
-                               headers={"X-Forwarded-For": f"198.51.100.{number}"})
+        response = log_in_from(
+            client,
+            "192.0.2.10",
+            "wrong password!",
+            email=f"guess{number}@example.org",
+            headers={"X-Forwarded-For": f"198.51.100.{number}"},
+        )
         assert response.status_code == 422
     response = log_in_from(client, "192.0.2.10", PASSWORD, headers={"X-Forwarded-For": "198.51.100.99"})
     assert response.status_code == 429
 
 
 def test_behind_one_trusted_proxy_each_client_is_counted_on_its_own(member, database_url, search_dir):
-    behind_proxy = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": str(search_dir),
-                               "KB_TRUSTED_PROXIES": 1})
+    behind_proxy = create_app(
+        {"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": str(search_dir), "KB_TRUSTED_PROXIES": 1}
+    )
     first, second = behind_proxy.test_client(), behind_proxy.test_client()
     proxy = "10.0.0.2"  # every request reaches the app from the proxy's address
     for _ in range(5):
@@ -183,8 +211,9 @@ def test_behind_one_trusted_proxy_each_client_is_counted_on_its_own(member, data
 
 
 def test_suspended_member_cannot_log_in_and_is_told_why_and_until_when(client, auth, member, runner):
-    runner.invoke(args=["kb", "suspend", "sam@example.org", "--until", "2026-12-03 14:00",
-                        "--reason", "Posting adverts"])
+    runner.invoke(
+        args=["kb", "suspend", "sam@example.org", "--until", "2026-12-03 14:00", "--reason", "Posting adverts"]
+    )
     response = auth.login("sam@example.org")
     page = response.get_data(as_text=True)
     assert response.status_code == 422

@@ -25,8 +25,9 @@ def ask_for_reset(client, address: str):
 
 
 def choose_password(client, path: str, password: str = NEW_PASSWORD, confirm: str | None = None):
-    return client.post(path, data={"password": password, "confirm_password": confirm or password,
-                                   "csrf_token": form_token(client)})
+    return client.post(
+        path, data={"password": password, "confirm_password": confirm or password, "csrf_token": form_token(client)}
+    )
 
 
 def reset_link(client, mailbox, address: str = "sam@example.org") -> str:
@@ -90,10 +91,15 @@ def test_the_link_works_once(client, mailbox, member):
 def test_the_link_dies_when_the_password_changes_another_way(client, mailbox, member):
     link = reset_link(client, mailbox)
     sign_in(client, member)
-    client.post("/account/password", data={"password-current_password": PASSWORD,
-                                           "password-password": "changed on the account page",
-                                           "password-confirm_password": "changed on the account page",
-                                           "csrf_token": form_token(client)})
+    client.post(
+        "/account/password",
+        data={
+            "password-current_password": PASSWORD,
+            "password-password": "changed on the account page",
+            "password-confirm_password": "changed on the account page",
+            "csrf_token": form_token(client),
+        },
+    )
     assert client.get(link).status_code == 410
 
 
@@ -109,8 +115,10 @@ def test_the_link_expires_after_an_hour(client, mailbox, member):
     assert db.session.get(User, member.id).password_hash == member.password_hash
 
 
-@pytest.mark.parametrize("change", [lambda t: t[:-3] + "abc", lambda t: t[:20], lambda t: "x" * 5000,
-                                    lambda t: "not.a.token", lambda t: "%00"])
+@pytest.mark.parametrize(
+    "change",
+    [lambda t: t[:-3] + "abc", lambda t: t[:20], lambda t: "x" * 5000, lambda t: "not.a.token", lambda t: "%00"],
+)
 def test_a_tampered_link_explains_itself_and_changes_nothing(client, mailbox, member, change):
     link = reset_link(client, mailbox)
     token = link.rsplit("/", 1)[1]
@@ -124,9 +132,19 @@ def test_a_tampered_link_explains_itself_and_changes_nothing(client, mailbox, me
 
 
 def test_a_token_for_another_purpose_opens_nothing(client, mailbox):
-    client.post("/register", data={"email": "new@example.org", "display_name": "New", "organisation": "Org",
-                                   "sector": "other", "region": "London", "password": NEW_PASSWORD,
-                                   "confirm_password": NEW_PASSWORD, "csrf_token": form_token(client)})
+    client.post(
+        "/register",
+        data={
+            "email": "new@example.org",
+            "display_name": "New",
+            "organisation": "Org",
+            "sector": "other",
+            "region": "London",
+            "password": NEW_PASSWORD,
+            "confirm_password": NEW_PASSWORD,
+            "csrf_token": form_token(client),
+        },
+    )
     (message,) = mailbox.deliver()
     token = mailbox.link_in(message, "/verify-email/").rsplit("/", 1)[1]
     assert client.get(f"/reset-password/{token}").status_code == 400
@@ -210,8 +228,10 @@ def test_a_stranger_costs_the_same_work_as_a_member_and_gets_nothing(client, mai
     # Asking too often stops the work for a stranger's address as for a member's: the limit says nothing.
     ask_for_reset(client, "nobody@example.org")
     ask_for_reset(client, "nobody@example.org")
-    assert db.session.scalar(select(func.count(MailOutbox.id)).where(
-        MailOutbox.to_address == "nobody@example.org")) == verification.MAILS_PER_HOUR
+    assert (
+        db.session.scalar(select(func.count(MailOutbox.id)).where(MailOutbox.to_address == "nobody@example.org"))
+        == verification.MAILS_PER_HOUR
+    )
     # Its link names no account, should it ever be read: it opens nothing.
     link = waiting.body_text.split("/reset-password/")[1].split()[0]
     opened = client.get(f"/reset-password/{link}")

@@ -30,8 +30,7 @@ def download(client) -> tuple[dict, str]:
     assert response.headers["Content-Disposition"].startswith("attachment")
     with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
         assert sorted(archive.namelist()) == ["common-ground-data.html", "common-ground-data.json"]
-        return (json.loads(archive.read("common-ground-data.json")),
-                archive.read("common-ground-data.html").decode())
+        return (json.loads(archive.read("common-ground-data.json")), archive.read("common-ground-data.html").decode())
 
 
 @pytest.fixture
@@ -53,13 +52,13 @@ def member_with_history(seeded):
     board.watch(me, thread)
     inbox.notify(me, "Your lesson was published")
     db.session.commit()
-    partnership = partnerships.register_partnership("Stratford Partnership", "West Midlands", "", "public body",
-                                                    by=me)
+    partnership = partnerships.register_partnership("Stratford Partnership", "West Midlands", "", "public body", by=me)
     round_ = partnerships.open_round(partnership, "2026", None, by=me)
     theme = db.session.scalars(select(Theme).order_by(Theme.position)).first()
     pair = theme.checklist[0]
-    partnerships.save_theme_answers(round_, theme, {pair.id: partnerships.ItemAnswer("mostly", "We map yearly")}, "",
-                                    member=me, by=me)
+    partnerships.save_theme_answers(
+        round_, theme, {pair.id: partnerships.ItemAnswer("mostly", "We map yearly")}, "", member=me, by=me
+    )
     return me, other, theirs
 
 
@@ -78,8 +77,10 @@ def test_the_download_holds_each_part_of_the_members_own_data(client, member_wit
 
     items = {item["title"]: item for item in parts["library"]["data"]}
     assert items["Our <script> plan for joint work"]["status"] == "draft"
-    assert items["Our <script> plan for joint work"]["revisions"][0]["fields"]["title"] == \
-        "Our <script> plan for joint work"
+    assert (
+        items["Our <script> plan for joint work"]["revisions"][0]["fields"]["title"]
+        == "Our <script> plan for joint work"
+    )
     assert items["A plan the moderators turned down"]["moderator_note"] == "Needs the outcome described"
 
     activity = parts["board"]["data"]
@@ -87,8 +88,9 @@ def test_the_download_holds_each_part_of_the_members_own_data(client, member_wit
     assert post["body"] == "My second words on funding"
     assert post["earlier_versions"][0]["body"] == "My first words on funding"
     assert post["thread"]["title"] == "Funding small charities together"
-    assert activity["reports"] == [{**activity["reports"][0], "reason": "off-topic",
-                                    "note": "Nothing to do with funding", "post_id": theirs.id}]
+    assert activity["reports"] == [
+        {**activity["reports"][0], "reason": "off-topic", "note": "Nothing to do with funding", "post_id": theirs.id}
+    ]
     assert activity["watched_threads"][0]["title"] == "Funding small charities together"
 
     assert "Your lesson was published" in [note["message"] for note in parts["notifications"]["data"]]
@@ -115,7 +117,8 @@ def test_the_html_copy_holds_the_same_escaped_with_a_heading_per_part(client, me
     headings = re.findall(r"<h(\d)>([^<]*)</h\d>", html)
     assert headings[0] == ("1", "Your data from Common Ground")
     assert [title for level, title in headings[1:] if level == "2"] == [
-        part["title"] for part in data["parts"].values()]
+        part["title"] for part in data["parts"].values()
+    ]
 
 
 def test_the_page_explains_the_download_and_anonymous_visitors_log_in_first(client, member_with_history):

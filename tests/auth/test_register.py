@@ -51,9 +51,14 @@ def test_empty_form_explains_every_field_and_creates_nothing(client):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "There is a problem" in page
-    for message in ["Enter your email address", "Enter the name other members will see",
-                    "Enter the organisation you work or volunteer for",
-                    "Choose the sector your organisation is in", "Choose your region", "Enter a password"]:
+    for message in [
+        "Enter your email address",
+        "Enter the name other members will see",
+        "Enter the organisation you work or volunteer for",
+        "Choose the sector your organisation is in",
+        "Choose your region",
+        "Enter a password",
+    ]:
         assert message in page
     assert '<a href="#sector-0">' in page  # the summary links to the first radio
     assert db.session.scalar(select(User)) is None
@@ -94,8 +99,9 @@ def test_a_known_address_gets_the_same_answer_and_a_mail_offering_the_reset_link
     known = register(client, email="PRIYA.SHAH@EXAMPLE.ORG")
     stranger = register(client.application.test_client(), email="someone.new@example.org")
     assert known.status_code == stranger.status_code == 200
-    assert (known.get_data(as_text=True).replace("PRIYA.SHAH@EXAMPLE.ORG", "ADDRESS")
-            == stranger.get_data(as_text=True).replace("someone.new@example.org", "ADDRESS"))
+    assert known.get_data(as_text=True).replace("PRIYA.SHAH@EXAMPLE.ORG", "ADDRESS") == stranger.get_data(
+        as_text=True
+    ).replace("someone.new@example.org", "ADDRESS")
     assert "already exists" not in known.get_data(as_text=True)
     assert len(db.session.scalars(select(User)).all()) == 2  # the known address got no second account
     mailbox.deliver()

@@ -14,8 +14,10 @@ from tests.factories import PASSWORD, make_user
 
 NOW = datetime(2026, 11, 25, 10, 0)
 FIREFOX_ON_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
-SAFARI_ON_IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
-                    "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1")
+SAFARI_ON_IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"
+)
 
 
 @pytest.fixture
@@ -269,9 +271,15 @@ def test_signing_out_devices_needs_the_form_token_and_an_account(app, client, me
 def test_changing_the_password_ends_every_other_session(app, member):
     other, here = signed_in(app, SAFARI_ON_IPHONE, remember="y"), signed_in(app)
     token = csrf_token_from(here.get("/account").get_data(as_text=True))
-    here.post("/account/password", data={"password-csrf_token": token, "password-current_password": PASSWORD,
-                                         "password-password": "a brand new password",
-                                         "password-confirm_password": "a brand new password"})
+    here.post(
+        "/account/password",
+        data={
+            "password-csrf_token": token,
+            "password-current_password": PASSWORD,
+            "password-password": "a brand new password",
+            "password-confirm_password": "a brand new password",
+        },
+    )
     assert [row.device for row in rows()] == ["Firefox on Windows"]
     assert is_signed_in(here) and not is_signed_in(other)
 
@@ -291,17 +299,28 @@ def test_a_deleted_account_has_no_sessions_left(app, member):
     assert db.session.scalar(select(func.count(SignedInSession.id))) == 0
 
 
-@pytest.mark.parametrize(("user_agent", "described"), [
-    (FIREFOX_ON_WINDOWS, "Firefox on Windows"),
-    (SAFARI_ON_IPHONE, "Safari on iPhone"),
-    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
-     "Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0", "Edge on macOS"),
-    ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-     "Chrome/131.0.0.0 Mobile Safari/537.36", "Chrome on Android"),
-    ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
-     "Chrome on Linux"),
-    ("curl/8.5.0", "An unrecognised browser"),
-    ("", "An unrecognised browser"),
-])
+@pytest.mark.parametrize(
+    ("user_agent", "described"),
+    [
+        (FIREFOX_ON_WINDOWS, "Firefox on Windows"),
+        (SAFARI_ON_IPHONE, "Safari on iPhone"),
+        (
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
+            "Edge on macOS",
+        ),
+        (
+            "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/131.0.0.0 Mobile Safari/537.36",
+            "Chrome on Android",
+        ),
+        (
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+            "Chrome on Linux",
+        ),
+        ("curl/8.5.0", "An unrecognised browser"),
+        ("", "An unrecognised browser"),
+    ],
+)
 def test_devices_are_described_in_plain_words(user_agent, described):
     assert describe_device(user_agent) == described

@@ -21,9 +21,15 @@ from tests.library.conftest import CASE_STUDY_FORM, post
 
 NOW = datetime(2026, 11, 28, 9, 0)
 PASSWORD = "a long enough password"
-REGISTRATION = {"email": "priya@example.org", "display_name": "Priya Shah", "organisation": "Suffolk County Council",
-                "sector": "public body", "region": "East of England", "password": PASSWORD,
-                "confirm_password": PASSWORD}
+REGISTRATION = {
+    "email": "priya@example.org",
+    "display_name": "Priya Shah",
+    "organisation": "Suffolk County Council",
+    "sector": "public body",
+    "region": "East of England",
+    "password": PASSWORD,
+    "confirm_password": PASSWORD,
+}
 
 
 def register(client, mailbox) -> str:
@@ -152,8 +158,10 @@ def test_an_unverified_member_reads_the_board_but_cannot_post_or_report(seeded, 
 
 
 def test_operators_and_existing_accounts_count_as_verified(app, runner):
-    result = runner.invoke(args=["kb", "create-user", "admin@example.org", "--role", "admin", "--password-stdin"],
-                           input="a long enough password\n")
+    result = runner.invoke(
+        args=["kb", "create-user", "admin@example.org", "--role", "admin", "--password-stdin"],
+        input="a long enough password\n",
+    )
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(User).where(User.email == "admin@example.org")).email_verified
 
@@ -182,8 +190,15 @@ def test_links_mailed_to_a_deleted_account_do_nothing_for_an_account_given_its_i
     old_id, password_hash = leaving.id, leaving.password_hash
     deletion.delete_account(leaving, PASSWORD, remove_published=False)
     # She registers again, with the same password, and (as SQLite did before migration 0025) the same id.
-    db.session.add(User(id=old_id, email="priya@example.org", display_name="Priya Shah", password_hash=password_hash,
-                        created_at=clock.now() + timedelta(hours=1)))
+    db.session.add(
+        User(
+            id=old_id,
+            email="priya@example.org",
+            display_name="Priya Shah",
+            password_hash=password_hash,
+            created_at=clock.now() + timedelta(hours=1),
+        )
+    )
     db.session.commit()
     for link in (verify, reset):
         response = client.get(link)

@@ -61,5 +61,7 @@ def posts_in(thread: BoardThread) -> list[BoardPost]:
 
 
 def texts(page: str) -> list[str]:
-    return [re.sub(r"<[^>]+>", "", body).strip()
-            for body in re.findall(r'<div class="prose post__body[^"]*">(.*?)</div>', page, re.S)]
+    return [
+        re.sub(r"<[^>]+>", "", body).strip()
+        for body in re.findall(r'<div class="prose post__body[^"]*">(.*?)</div>', page, re.S)
+    ]

@@ -36,8 +36,9 @@ def test_a_held_post_edited_since_the_moderator_saw_it_is_not_approved(board, pe
         assert "has changed since you were shown it, so nothing was decided" in page
         assert fresh(held.id).state == PostState.HELD
     assert not db.session.get(User, people["ben"].id).trusted
-    response = post(mod, f"/board/p/{held.id}/approve",
-                    {"revision": re.search(r'name="revision" value="(\d+)"', page).group(1)})
+    response = post(
+        mod, f"/board/p/{held.id}/approve", {"revision": re.search(r'name="revision" value="(\d+)"', page).group(1)}
+    )
     assert fresh(held.id).state == PostState.VISIBLE
 
 
@@ -90,19 +91,29 @@ def what_a_decision_leaves(board, people, client_of, title: str, decide) -> tupl
     held = posts_in(the_thread(title))[0]
     told = mod.get(decide(mod, held).headers["Location"]).get_data(as_text=True)
     entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
-    note = db.session.scalars(select(Notification).where(Notification.user_id == people["ben"].id)
-                              .order_by(Notification.id.desc())).first()
+    note = db.session.scalars(
+        select(Notification).where(Notification.user_id == people["ben"].id).order_by(Notification.id.desc())
+    ).first()
     flash = re.search(r"Approved the post in “[^”]+”", told)
-    return (entry.action, entry.target_type, note.message.replace(title, "T"),
-            flash.group(0).replace(title, "T") if flash else None)
+    return (
+        entry.action,
+        entry.target_type,
+        note.message.replace(title, "T"),
+        flash.group(0).replace(title, "T") if flash else None,
+    )
 
 
 def test_approving_from_the_post_page_is_the_same_decision_as_from_the_queue(board, people, client_of):
     """One pipeline: the same audit entry, the same words to the author and to the moderator."""
-    from_page = what_a_decision_leaves(board, people, client_of, "Asked on the page",
-                                       lambda mod, held: post(mod, f"/board/p/{held.id}/approve"))
-    from_queue = what_a_decision_leaves(board, people, client_of, "Asked in the queue",
-                                        lambda mod, held: post(mod, f"/moderation/held/{held.id}",
-                                                               {"decision": "approve"}))
+    from_page = what_a_decision_leaves(
+        board, people, client_of, "Asked on the page", lambda mod, held: post(mod, f"/board/p/{held.id}/approve")
+    )
+    from_queue = what_a_decision_leaves(
+        board,
+        people,
+        client_of,
+        "Asked in the queue",
+        lambda mod, held: post(mod, f"/moderation/held/{held.id}", {"decision": "approve"}),
+    )
     assert from_page == from_queue
     assert from_page[0] == "approve post" and from_page[3] == "Approved the post in “T”"

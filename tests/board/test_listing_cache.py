@@ -130,8 +130,11 @@ def test_moving_a_thread_moves_it_on_both_listings_at_once(talk):
 def test_renaming_a_category_shows_the_new_name_at_once(talk):
     _, _, ben, mod = talk
     general = category("general")
-    post(mod, f"/moderation/board/categories/{general.id}",
-         {"title": "Open discussion", "description": "Anything about partnerships"})
+    post(
+        mod,
+        f"/moderation/board/categories/{general.id}",
+        {"title": "Open discussion", "description": "Anything about partnerships"},
+    )
     assert "Open discussion" in board_row(ben) and "Anything about partnerships" in board_row(ben)
     page = ben.get("/board/general").get_data(as_text=True)
     assert "<h1>Open discussion</h1>" in page and "Anything about partnerships" in page

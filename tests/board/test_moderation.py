@@ -151,14 +151,21 @@ def test_a_suspended_member_is_signed_out_told_why_and_cannot_post_or_report(boa
     start(ann)
     thread = the_thread()
     until = (clock.now() + timedelta(days=7)).replace(second=0, microsecond=0)
-    response = post(mod, f"/admin/members/{people['ben'].id}/suspend",
-                    {"until": until.strftime("%Y-%m-%dT%H:%M"), "reason": ""})
+    response = post(
+        mod, f"/admin/members/{people['ben'].id}/suspend", {"until": until.strftime("%Y-%m-%dT%H:%M"), "reason": ""}
+    )
     assert response.status_code == 422 and "Give the reason" in response.get_data(as_text=True)
-    response = post(mod, f"/admin/members/{people['ben'].id}/suspend",
-                    {"until": "next tuesday", "reason": "Repeated personal attacks"})
+    response = post(
+        mod,
+        f"/admin/members/{people['ben'].id}/suspend",
+        {"until": "next tuesday", "reason": "Repeated personal attacks"},
+    )
     assert response.status_code == 422 and "Enter the date and time" in response.get_data(as_text=True)
-    post(mod, f"/admin/members/{people['ben'].id}/suspend",
-         {"until": until.strftime("%Y-%m-%dT%H:%M"), "reason": "Repeated personal attacks"})
+    post(
+        mod,
+        f"/admin/members/{people['ben'].id}/suspend",
+        {"until": until.strftime("%Y-%m-%dT%H:%M"), "reason": "Repeated personal attacks"},
+    )
     # The suspension takes effect at once: the member is signed out and told why and until when.
     board.config["KB_BOARD_PUBLIC"] = True
     page = thread_page(ben, thread)
@@ -175,8 +182,11 @@ def test_a_suspended_member_is_signed_out_told_why_and_cannot_post_or_report(boa
 def test_a_suspended_member_is_told_by_mail_as_well_and_again_when_it_is_lifted(board, people, client_of, mailbox):
     mod = client_of(people["mod"])
     until = (clock.now() + timedelta(days=7)).replace(second=0, microsecond=0)
-    post(mod, f"/admin/members/{people['ben'].id}/suspend",
-         {"until": until.strftime("%Y-%m-%dT%H:%M"), "reason": "Repeated personal attacks"})
+    post(
+        mod,
+        f"/admin/members/{people['ben'].id}/suspend",
+        {"until": until.strftime("%Y-%m-%dT%H:%M"), "reason": "Repeated personal attacks"},
+    )
     (suspended,) = mailbox.deliver()
     assert suspended["To"] == people["ben"].email and "suspended" in suspended["Subject"]
     assert "Repeated personal attacks" in mailbox.text_of(suspended)

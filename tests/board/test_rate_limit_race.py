@@ -21,7 +21,8 @@ from tests.factories import make_thread
 
 
 def test_two_replies_at_once_from_two_machines_do_not_both_slip_under_the_limit(
-        board, people, database_url, search_dir):
+    board, people, database_url, search_dir
+):
     board.config["KB_POSTS_PER_MINUTE"] = 2
     ann = people["ann"]
     thread = make_thread(ann, count=1, start_at=datetime(2026, 5, 1, 10, 0))
@@ -29,12 +30,19 @@ def test_two_replies_at_once_from_two_machines_do_not_both_slip_under_the_limit(
     outcome: dict[str, object] = {}
 
     def other_machine():
-        app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": str(search_dir),
-                          "KB_POSTS_PER_MINUTE": 2, "KB_PREMODERATION_POSTS": 0})
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": database_url,
+                "KB_SEARCH_DIR": str(search_dir),
+                "KB_POSTS_PER_MINUTE": 2,
+                "KB_PREMODERATION_POSTS": 0,
+            }
+        )
         with app.app_context():
             try:
-                board_service.reply(db.session.get(BoardThread, thread.id), "From the other machine",
-                            by=db.session.get(User, ann.id))
+                board_service.reply(
+                    db.session.get(BoardThread, thread.id), "From the other machine", by=db.session.get(User, ann.id)
+                )
                 outcome["other"] = "posted"
             except board_service.RateLimited:
                 outcome["other"] = "refused"

@@ -13,14 +13,17 @@ def counts():
     return db.session.scalar(select(func.count(BoardThread.id))), db.session.scalar(select(func.count(BoardPost.id)))
 
 
-@pytest.mark.parametrize(("changes", "message"), [
-    ({"title": ""}, "Enter a title"),
-    ({"title": "Hm"}, "The title must be 5 to 150 characters long"),
-    ({"title": "x" * 151}, "The title must be 5 to 150 characters long"),
-    ({"body": ""}, "Write something to post"),
-    ({"body": "x" * 20_001}, "A post must be 20,000 characters or fewer"),
-    ({"category": "no-such-category"}, "Choose a category from the list"),
-])
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"title": ""}, "Enter a title"),
+        ({"title": "Hm"}, "The title must be 5 to 150 characters long"),
+        ({"title": "x" * 151}, "The title must be 5 to 150 characters long"),
+        ({"body": ""}, "Write something to post"),
+        ({"body": "x" * 20_001}, "A post must be 20,000 characters or fewer"),
+        ({"category": "no-such-category"}, "Choose a category from the list"),
+    ],
+)
 def test_bad_thread_input_is_explained_and_keeps_what_was_typed(people, client_of, changes, message):
     form = {"category": "general", "title": "A perfectly good title", "body": "A body worth keeping", **changes}
     response = post(client_of(people["ann"]), "/board/new", form)
@@ -31,8 +34,9 @@ def test_bad_thread_input_is_explained_and_keeps_what_was_typed(people, client_o
     assert counts() == (0, 0)
 
 
-@pytest.mark.parametrize(("body", "message"), [("", "Write something to post"),
-                                               ("y" * 20_001, "A post must be 20,000 characters or fewer")])
+@pytest.mark.parametrize(
+    ("body", "message"), [("", "Write something to post"), ("y" * 20_001, "A post must be 20,000 characters or fewer")]
+)
 def test_bad_replies_are_explained(people, client_of, body, message):
     start(client_of(people["ann"]))
     response = post(client_of(people["ben"]), f"/board/t/{the_thread().id}/reply", {"body": body})
@@ -55,15 +59,31 @@ def test_members_cannot_take_moderator_actions(people, client_of, client):
     start(ann)
     thread = the_thread()
     first = posts_in(thread)[0]
-    actions = [f"/board/p/{first.id}/approve", f"/board/p/{first.id}/hide", f"/board/p/{first.id}/unhide",
-               f"/board/p/{first.id}/dismiss-reports", f"/board/t/{thread.id}/lock", f"/board/t/{thread.id}/unlock",
-               f"/board/t/{thread.id}/pin", f"/board/t/{thread.id}/unpin", f"/board/t/{thread.id}/move",
-               f"/admin/members/{people['ann'].id}/suspend", f"/admin/members/{people['ann'].id}/unsuspend",
-               "/moderation/board/categories", "/moderation/watched-words"]
+    actions = [
+        f"/board/p/{first.id}/approve",
+        f"/board/p/{first.id}/hide",
+        f"/board/p/{first.id}/unhide",
+        f"/board/p/{first.id}/dismiss-reports",
+        f"/board/t/{thread.id}/lock",
+        f"/board/t/{thread.id}/unlock",
+        f"/board/t/{thread.id}/pin",
+        f"/board/t/{thread.id}/unpin",
+        f"/board/t/{thread.id}/move",
+        f"/admin/members/{people['ann'].id}/suspend",
+        f"/admin/members/{people['ann'].id}/unsuspend",
+        "/moderation/board/categories",
+        "/moderation/watched-words",
+    ]
     for url in actions:
         assert post(ben, url, {"reason": "x", "category": "general"}).status_code == 403, url
-    for url in ("/moderation/held", "/moderation/log", "/moderation/watched-words", "/moderation/board/categories",
-                f"/board/p/{first.id}/history", f"/board/p/{first.id}/hide"):
+    for url in (
+        "/moderation/held",
+        "/moderation/log",
+        "/moderation/watched-words",
+        "/moderation/board/categories",
+        f"/board/p/{first.id}/history",
+        f"/board/p/{first.id}/hide",
+    ):
         assert ben.get(url).status_code == 403, url
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.headers["Location"], url
@@ -86,7 +106,12 @@ def test_no_payload_survives_into_any_board_page(people, client_of):
     post(client_of(people["cat"]), f"/board/t/{thread.id}/reply", {"body": body})
     for viewer in ("ben", "mod"):
         reader = client_of(people[viewer])
-        for url in (f"/board/t/{thread.id}-{thread.slug}", "/board/general", "/board", "/moderation/held",
-                    f"/board/t/{thread.id}/reply?quote={posts_in(thread)[0].id}"):
+        for url in (
+            f"/board/t/{thread.id}-{thread.slug}",
+            "/board/general",
+            "/board",
+            "/moderation/held",
+            f"/board/t/{thread.id}/reply?quote={posts_in(thread)[0].id}",
+        ):
             page = reader.get(url).get_data(as_text=True)
             assert executable_markup(page) == [], (viewer, url)

@@ -68,19 +68,21 @@ def test_threads_are_listed_pinned_first_then_by_latest_activity(people, client_
 def test_threads_show_twenty_posts_a_page_and_permalinks_find_their_page(people, client_of):
     thread = make_thread(people["ann"], 45)
     reader = client_of(people["ben"])
-    assert texts(reader.get(f"/board/t/{thread.id}-{thread.slug}?page=1").get_data(as_text=True))[-1] == \
-        "Post number 20"
+    assert (
+        texts(reader.get(f"/board/t/{thread.id}-{thread.slug}?page=1").get_data(as_text=True))[-1] == "Post number 20"
+    )
     third = reader.get(f"/board/t/{thread.id}-{thread.slug}?page=3").get_data(as_text=True)
     assert texts(third) == [f"Post number {n}" for n in range(41, 46)]
     # Past the last page: the last page; before the first: the first.
     assert texts(reader.get(f"/board/t/{thread.id}-{thread.slug}?page=9").get_data(as_text=True)) == texts(third)
-    assert texts(reader.get(f"/board/t/{thread.id}-{thread.slug}?page=-2").get_data(as_text=True))[0] == \
-        "Post number 1"
+    assert texts(reader.get(f"/board/t/{thread.id}-{thread.slug}?page=-2").get_data(as_text=True))[0] == "Post number 1"
     post_42 = posts_in(thread)[41]
     location = reader.get(f"/board/p/{post_42.id}").headers["Location"]
     assert location == f"/board/t/{thread.id}-{thread.slug}?page=3#post-{post_42.id}"
-    assert reader.get(f"/board/t/{thread.id}-wrong-slug?page=2").headers["Location"] == \
-        f"/board/t/{thread.id}-{thread.slug}?page=2"
+    assert (
+        reader.get(f"/board/t/{thread.id}-wrong-slug?page=2").headers["Location"]
+        == f"/board/t/{thread.id}-{thread.slug}?page=2"
+    )
 
 
 def test_quoting_a_post_fills_the_reply_with_it(people, client_of):
@@ -145,14 +147,25 @@ def test_discuss_this_case_study_opens_its_thread_in_the_themes_category(board, 
     assert response.headers["Location"] == f"/board/new?case_study={item.id}&category=funding-it-better"
     form = ann.get(response.headers["Location"]).get_data(as_text=True)
     assert f'name="case_study" value="{item.id}"' in form
-    post(ann, "/board/new", {"category": "funding-it-better", "title": f"Discussing: {item.title}",
-                             "body": "What would you do differently?", "case_study": str(item.id)})
+    post(
+        ann,
+        "/board/new",
+        {
+            "category": "funding-it-better",
+            "title": f"Discussing: {item.title}",
+            "body": "What would you do differently?",
+            "case_study": str(item.id),
+        },
+    )
     thread = db.session.scalar(select(BoardThread).where(BoardThread.case_study_id == item.id))
     assert thread.category.slug == "funding-it-better"
     assert ann.get(f"/board/discuss/{item.id}").headers["Location"] == f"/board/t/{thread.id}-{thread.slug}"
     # A second thread for the same case study is refused, and the typed text is kept.
-    response = post(ann, "/board/new", {"category": "general", "title": "Another discussion of it",
-                                        "body": "Kept text", "case_study": str(item.id)})
+    response = post(
+        ann,
+        "/board/new",
+        {"category": "general", "title": "Another discussion of it", "body": "Kept text", "case_study": str(item.id)},
+    )
     assert response.status_code == 422 and "already has a discussion thread" in response.get_data(as_text=True)
 
 

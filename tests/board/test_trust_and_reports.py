@@ -31,8 +31,9 @@ def report(client_of, people, target, reason="spam"):
 
 
 def open_reports(target) -> int:
-    return db.session.scalar(select(func.count(PostFlag.id)).where(PostFlag.post_id == target.id,
-                                                                  PostFlag.resolution.is_(None)))
+    return db.session.scalar(
+        select(func.count(PostFlag.id)).where(PostFlag.post_id == target.id, PostFlag.resolution.is_(None))
+    )
 
 
 def test_three_fresh_accounts_do_not_hide_a_moderators_post(board, people, client_of):

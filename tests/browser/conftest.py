@@ -15,8 +15,16 @@ from werkzeug.serving import make_server
 
 from tests.html_checker import SavedPages, checker_command
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
 # Each page's documents as the server sent them, latest last (see html_as_sent).
 _documents: dict = {}
@@ -117,8 +125,9 @@ def html_as_sent(page) -> str:
     """The page's HTML as the server sent it: page.content() is the browser's own serialisation,
     in which a parse error (a form inside a paragraph, an end tag too many) is already repaired.
     The site has no scripts, so the two differ in nothing else."""
-    sent = next((response for response in reversed(_documents.get(page, []))
-                 if response.url == page.url.split("#")[0]), None)
+    sent = next(
+        (response for response in reversed(_documents.get(page, [])) if response.url == page.url.split("#")[0]), None
+    )
     if sent is not None and not 300 <= sent.status < 400:  # a redirect has no body
         try:
             return sent.text()

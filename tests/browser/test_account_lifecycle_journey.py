@@ -93,7 +93,8 @@ def test_register_verify_reset_download_and_delete(page, live_server, mailbox, t
     page.get_by_role("link", name="email notifications").click()
     assert_accessible(page)
     page.get_by_role("group", name="New case studies on the themes you choose").get_by_label(
-        "In a daily digest").check()
+        "In a daily digest"
+    ).check()
     for theme in db.session.scalars(select(Theme)):
         page.get_by_label(theme.title, exact=True).check()
     page.get_by_role("button", name="Save my choices").click()

@@ -55,8 +55,9 @@ def test_held_thread_approved_quoted_reported_and_hidden(browser, page, live_ser
     page.get_by_label("Your first post").fill("We started a compact group in 2019 and it has gone quiet.")
     page.get_by_role("button", name="Start the thread").click()
     expect(page.get_by_role("alert")).to_contain_text("Enter a title")
-    expect(page.get_by_label("Your first post")).to_have_value("We started a compact group in 2019 and it has "
-                                                                "gone quiet.")
+    expect(page.get_by_label("Your first post")).to_have_value(
+        "We started a compact group in 2019 and it has gone quiet."
+    )
     assert_accessible(page)
     page.get_by_label("Title").fill(TITLE)
     page.get_by_role("button", name="Start the thread").click()
@@ -100,7 +101,8 @@ def test_held_thread_approved_quoted_reported_and_hidden(browser, page, live_ser
         reporter.get_by_label("Offensive or abusive").check()
         reporter.get_by_role("button", name="Send report").click()
         expect(reporter.get_by_role("status")).to_contain_text(
-            "now hidden" if number == 3 else "A moderator will look at it")
+            "now hidden" if number == 3 else "A moderator will look at it"
+        )
     page.reload()
     expect(page.locator(".post").last).to_contain_text("until a moderator looks at it")
     expect(page.locator(".post").last).not_to_contain_text("budget line")

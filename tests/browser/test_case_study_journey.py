@@ -34,8 +34,9 @@ def test_submit_review_revise_publish_and_read_the_history(browser, page, live_s
     page.get_by_label("Title").fill(TITLE)
     page.get_by_label("Funding it better").check()
     page.get_by_label("Joining-up policy").check()
-    page.get_by_label("The case study").fill("## Context\n\nEvery funder had its own form.\n\n## What we did\n\n"
-                                             "One gateway and shared criteria.")
+    page.get_by_label("The case study").fill(
+        "## Context\n\nEvery funder had its own form.\n\n## What we did\n\nOne gateway and shared criteria."
+    )
     page.get_by_label("Region").select_option("East of England")
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_role("alert")).to_contain_text("Enter a short summary")
@@ -121,7 +122,8 @@ def test_submit_review_revise_publish_and_read_the_history(browser, page, live_s
     expect(moderator.get_by_role("status")).to_contain_text("Featured on the Funding it better page")
     moderator.get_by_role("link", name="Order what is featured").click()
     expect(moderator.get_by_role("table", name="Featured on the Funding it better page, in order")).to_contain_text(
-        TITLE)
+        TITLE
+    )
     assert_accessible(moderator)
     moderator.goto(f"{live_server}/themes/funding-it-better")
     expect(moderator.locator("#featured-heading + .item-list")).to_contain_text(TITLE)

@@ -55,14 +55,17 @@ def answer_by_form(client, round_id: int, rating: str, only=None) -> None:
     """Post every theme's answer form (or only the themes given), each item at `rating`."""
     for theme in only or themes():
         data = {f"rating-{pair.id}": rating for pair in theme.checklist}
-        response = client.post(f"/partnerships/rounds/{round_id}/themes/{theme.slug}",
-                               data={**data, "csrf_token": form_token(client)})
+        response = client.post(
+            f"/partnerships/rounds/{round_id}/themes/{theme.slug}", data={**data, "csrf_token": form_token(client)}
+        )
         assert response.status_code == 302, response.get_data(as_text=True)
 
 
 def vote_by_form(client, round_id: int, pairs) -> None:
-    response = client.post(f"/partnerships/rounds/{round_id}/priorities",
-                           data={"pair": [str(pair.id) for pair in pairs], "csrf_token": form_token(client)})
+    response = client.post(
+        f"/partnerships/rounds/{round_id}/priorities",
+        data={"pair": [str(pair.id) for pair in pairs], "csrf_token": form_token(client)},
+    )
     assert response.status_code == 302
 
 
@@ -242,7 +245,8 @@ def test_from_results_to_action_and_the_next_round(app, browser, page, live_serv
     expect(page.locator(f"#result-{item_1.id}")).to_contain_text("Before: 2026 40%")
     expect(page.get_by_role("heading", name="Over the rounds 2026, 2027")).to_be_visible()
     expect(page.locator("#chart-trend-title")).to_have_text(
-        "Each theme over the rounds 2026, 2027: share of positive answers")
+        "Each theme over the rounds 2026, 2027: share of positive answers"
+    )
     assert_accessible(page)
     page.goto(f"{live_server}/partnerships/rounds/{first_round.id}")
     expect(page.locator(f"#result-{item_1.id}")).to_contain_text("40%")
@@ -256,8 +260,14 @@ def test_with_four_voluntary_respondents_the_gap_is_shown_nowhere(app, page, liv
     answers = [(join_as(partnership, PUBLIC, coordinator), "consistently") for _ in range(5)]
     answers += [(join_as(partnership, VOLUNTARY, coordinator), "consistently-dont") for _ in range(4)]
     for person, rating in answers:
-        service.save_theme_answers(round_, first_theme, {pair.id: service.ItemAnswer(rating)
-                                                         for pair in first_theme.checklist}, "", person, by=person)
+        service.save_theme_answers(
+            round_,
+            first_theme,
+            {pair.id: service.ItemAnswer(rating) for pair in first_theme.checklist},
+            "",
+            person,
+            by=person,
+        )
     service.close_round(round_, by=coordinator)
     assert db.session.scalar(select(Partnership)).id == partnership.id
 
@@ -266,8 +276,11 @@ def test_with_four_voluntary_respondents_the_gap_is_shown_nowhere(app, page, liv
     # Nine respondents: results are shown, but a 100-point gap between the sectors is not.
     expect(page.locator(f"#result-{first_theme.checklist[0].id}")).to_contain_text("56%")
     expect(page.get_by_text("The public and voluntary sectors' views are not shown side by side")).to_be_visible()
-    for page_url in (f"/partnerships/rounds/{round_.id}", f"/partnerships/rounds/{round_.id}/actions",
-                     f"/partnerships/{partnership.id}"):
+    for page_url in (
+        f"/partnerships/rounds/{round_.id}",
+        f"/partnerships/rounds/{round_.id}/actions",
+        f"/partnerships/{partnership.id}",
+    ):
         page.goto(f"{live_server}{page_url}")
         content = page.content()
         for shown_gap in ("Sector gap", "Gap of 20 or more", "points", "Voluntary or community</th>"):
@@ -279,5 +292,9 @@ def test_with_four_voluntary_respondents_the_gap_is_shown_nowhere(app, page, liv
     rows = list(csv.DictReader(io.StringIO(download.text())))
     assert len(rows) == 25
     for row in rows:
-        assert (row["Public body positive (%)"], row["Voluntary or community positive (%)"],
-                row["Sector gap (points)"], row["Gap of 20 or more"]) == ("", "", "", "")
+        assert (
+            row["Public body positive (%)"],
+            row["Voluntary or community positive (%)"],
+            row["Sector gap (points)"],
+            row["Gap of 20 or more"],
+        ) == ("", "", "", "")

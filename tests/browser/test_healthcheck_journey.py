@@ -135,15 +135,17 @@ def test_a_partnership_runs_its_health_check(browser, page, live_server):
     assert_accessible(page)
     page.get_by_role("link", name="its public directory").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Local organisations: Stratford Local Strategic Partnership")
+        "Local organisations: Stratford Local Strategic Partnership"
+    )
     expect(page.get_by_role("table")).to_contain_text("Stratford CVS")
     assert_accessible(page)
 
 
 def test_an_unverified_member_verifies_and_then_joins_by_the_same_link(page, live_server):
     coordinator = make_user(email="coordinator@example.org", display_name="Cora Coordinator")
-    partnership = service.register_partnership("Stratford Local Strategic Partnership", "West Midlands", "", PUBLIC,
-                                               by=coordinator)
+    partnership = service.register_partnership(
+        "Stratford Local Strategic Partnership", "West Midlands", "", PUBLIC, by=coordinator
+    )
     link = f"/partnerships/join/{service.create_invitation(partnership, 14, by=coordinator).token}"
     newcomer = make_user(email="una@example.org", display_name="Una Unverified", verified=False)
 

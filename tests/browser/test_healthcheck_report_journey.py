@@ -30,8 +30,9 @@ def closed_round(partnership: Partnership, coordinator, name: str, day: int, peo
 
 def test_results_go_to_the_review_meeting(page, live_server):
     coordinator = make_user(email="coordinator@example.org", display_name="Cora Coordinator")
-    partnership = service.register_partnership("Stratford Local Strategic Partnership", "West Midlands", "",
-                                               PUBLIC, by=coordinator)
+    partnership = service.register_partnership(
+        "Stratford Local Strategic Partnership", "West Midlands", "", PUBLIC, by=coordinator
+    )
     public = [coordinator] + [join_as(partnership, PUBLIC, coordinator) for _ in range(4)]
     voluntary = [join_as(partnership, VOLUNTARY, coordinator, email=f"vol{n}@example.org") for n in range(5)]
     everyone = public + voluntary
@@ -59,7 +60,8 @@ def test_results_go_to_the_review_meeting(page, live_server):
 
     page.get_by_role("link", name="Print-ready report for the review meeting").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Health-check 2026: Stratford Local Strategic Partnership")
+        "Health-check 2026: Stratford Local Strategic Partnership"
+    )
     expect(page.get_by_text("10 members of 10")).to_be_visible()
     assert_accessible(page)
     page.emulate_media(media="print")

@@ -52,13 +52,19 @@ def test_print_a_themes_meeting_pack(page, live_server):
 def test_print_a_collections_meeting_pack(page, live_server):
     moderator = make_user(role=Role.MODERATOR)
     writer = make_user(display_name="Wren Writer")
-    collection = collections.save(None, "Starting a partnership", "Where to begin, in two readings.",
-                                  get_theme("improving-understanding"), by=moderator)
+    collection = collections.save(
+        None,
+        "Starting a partnership",
+        "Where to begin, in two readings.",
+        get_theme("improving-understanding"),
+        by=moderator,
+    )
     for title in ("Joint training for councillors", "A shared induction for new trustees"):
         item = make_item(writer, title=title)
         collections.add_entry(collection, f"/case-studies/{item.id}", f"Why: {title.lower()}.", by=moderator)
-    collections.add_entry(collection, "https://example.org/guide", "Outside guidance.", by=moderator,
-                          title="A guide from elsewhere")
+    collections.add_entry(
+        collection, "https://example.org/guide", "Outside guidance.", by=moderator, title="A guide from elsewhere"
+    )
 
     page.goto(f"{live_server}/collections/{collection.id}-{collection.slug}")
     assert_accessible(page)

@@ -35,8 +35,13 @@ def test_a_moderator_clears_a_mixed_queue_and_curates(browser, page, live_server
     make_user(email="mod@example.org", display_name="Mo Moderator", role=Role.MODERATOR)
     readers = [make_user(display_name=f"Reader {number}") for number in range(3)]
     source = make_item(author, title=PUBLISHED, theme_slugs=["joining-up-policy"])
-    make_item(author, status="submitted", title=CASE_STUDY, theme_slugs=["improving-understanding"],
-              body="## What we did\n\nOne passport for every volunteering role in the district.")
+    make_item(
+        author,
+        status="submitted",
+        title=CASE_STUDY,
+        theme_slugs=["improving-understanding"],
+        body="## What we did\n\nOne passport for every volunteering role in the district.",
+    )
     make_item(author, kind=Kind.LESSON, status="submitted", title=LESSON, source_case_study_id=source.id)
     reported(make_user(display_name="Pen Seller"), "Cheap pens", "Buy pens at example.com", readers[:2])
     reported(make_user(display_name="Fair Questioner"), "Compacts", "Is a compact worth it?", readers[2:])
@@ -79,7 +84,8 @@ def test_a_moderator_clears_a_mixed_queue_and_curates(browser, page, live_server
     pens.get_by_role("button", name="Uphold and hide – the post in “Cheap pens”").click()
     expect(moderator.get_by_role("status")).to_contain_text("Upheld the reports")
     moderator.locator(".queue__entry", has_text="Compacts").get_by_role(
-        "button", name="Dismiss the reports – the post in “Compacts”").click()
+        "button", name="Dismiss the reports – the post in “Compacts”"
+    ).click()
     expect(moderator.get_by_role("status")).to_contain_text("Dismissed the reports")
     expect(moderator.get_by_text("No open reports.")).to_be_visible()
     expect(moderator.get_by_role("link", name=re.compile(r"^Moderation$"))).to_be_visible()
@@ -116,9 +122,11 @@ def test_a_moderator_clears_a_mixed_queue_and_curates(browser, page, live_server
     moderator.get_by_label("Introduction").fill("Where councils and charities share volunteers.")
     moderator.get_by_label("Theme (optional)").select_option("improving-understanding")
     moderator.get_by_role("button", name="Save").click()
-    for address, title, note in ((case_study_address, "", "Start here."),
-                                 (f"{live_server}/case-studies/{source.id}-x", "", "A compact refreshed."),
-                                 ("https://www.ncvo.org.uk/", "NCVO", "The national body for volunteering.")):
+    for address, title, note in (
+        (case_study_address, "", "Start here."),
+        (f"{live_server}/case-studies/{source.id}-x", "", "A compact refreshed."),
+        ("https://www.ncvo.org.uk/", "NCVO", "The national body for volunteering."),
+    ):
         moderator.get_by_label("Address", exact=True).fill(address)
         moderator.get_by_label("Title (for a web address only)").fill(title)
         moderator.get_by_label("Note (optional)").fill(note)

@@ -27,7 +27,8 @@ def test_choose_notifications_then_stop_them_from_the_mail_link(page, live_serve
     replies = page.get_by_role("group", name="Replies in threads you watch")
     replies.get_by_label("As it happens: one email each time").check()
     page.get_by_role("group", name="New case studies on the themes you choose").get_by_label(
-        "In a daily digest").check()
+        "In a daily digest"
+    ).check()
     page.get_by_label("Improving understanding").check()
     page.get_by_role("button", name="Save my choices").click()
     expect(page.get_by_role("status").first).to_contain_text("Your email notification choices are saved.")

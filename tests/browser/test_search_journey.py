@@ -15,16 +15,16 @@ def test_search_narrow_open_and_come_back(page, live_server):
     # The leaflet's four case studies about compacts, two lessons drawn from them, and twelve parts
     # of its checklist (Do/Don't pairs, actions and reading) that name the Compact.
     expect(page.get_by_role("heading", level=2, name="18 results for “compact”")).to_be_visible()
-    expect(page.get_by_role("complementary", name="Narrow your search").get_by_role(
-        "link", name="The checklist (12)")).to_be_visible()
+    expect(
+        page.get_by_role("complementary", name="Narrow your search").get_by_role("link", name="The checklist (12)")
+    ).to_be_visible()
     expect(page.locator("mark").first).to_be_visible()
     assert_accessible(page)
 
     filters = page.get_by_role("complementary", name="Narrow your search")
     filters.get_by_role("link", name="Public body (4)").click()
     expect(page.get_by_role("heading", level=2, name="4 results for “compact”")).to_be_visible()
-    page.get_by_role("complementary", name="Narrow your search").get_by_role(
-        "link", name="West Midlands (1)").click()
+    page.get_by_role("complementary", name="Narrow your search").get_by_role("link", name="West Midlands (1)").click()
     expect(page.get_by_role("heading", level=2, name="1 result for “compact”")).to_be_visible()
     expect(page.get_by_role("list", name="Active filters")).to_contain_text("Region: West Midlands")
     assert_accessible(page)

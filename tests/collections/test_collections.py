@@ -17,28 +17,31 @@ def collection_page(client, collection) -> str:
 
 
 def entries(page: str) -> list[str]:
-    return [re.sub(r"<[^>]+>", "", title).strip()
-            for title in re.findall(r'<h2 class="item-card__title">(.*?)</h2>', page, re.S)]
+    return [
+        re.sub(r"<[^>]+>", "", title).strip()
+        for title in re.findall(r'<h2 class="item-card__title">(.*?)</h2>', page, re.S)
+    ]
 
 
 def test_a_moderator_builds_an_ordered_collection_for_a_theme(client, browser_of, author, moderator):
     case_study = make_item(author, title="The Suffolk gateway", theme_slugs=["funding-it-better"])
     draft = make_item(author, status="draft", title="Not published yet")
-    thread = board.start_thread(category_by_slug("general"), "Pricing full cost recovery", "How?",
-                                by=moderator).thread
+    thread = board.start_thread(category_by_slug("general"), "Pricing full cost recovery", "How?", by=moderator).thread
     reviewer = browser_of(moderator)
     response = post(reviewer, "/collections/new", {"title": "Hm"})
     assert response.status_code == 422 and "3 to 150 characters" in response.get_data(as_text=True)
-    post(reviewer, "/collections/new", {"title": "Getting funding right", "introduction": "Start here.",
-                                        "theme": "funding-it-better"})
+    post(
+        reviewer,
+        "/collections/new",
+        {"title": "Getting funding right", "introduction": "Start here.", "theme": "funding-it-better"},
+    )
     collection = db.session.query(Collection).one()
     base = f"/collections/{collection.id}/entries"
     post(reviewer, base, {"address": f"http://localhost/case-studies/{case_study.id}-x", "note": "The classic."})
     post(reviewer, base, {"address": f"/board/t/{thread.id}-{thread.slug}"})
     post(reviewer, base, {"address": "https://example.org/fcr", "title": "Full cost recovery guide"})
     refused = post(reviewer, base, {"address": f"/case-studies/{draft.id}"})
-    assert "Only published case studies and lessons" in reviewer.get(refused.headers["Location"]).get_data(
-        as_text=True)
+    assert "Only published case studies and lessons" in reviewer.get(refused.headers["Location"]).get_data(as_text=True)
     refused = post(reviewer, base, {"address": "https://example.org/untitled"})
     assert "Give the external resource a title" in reviewer.get(refused.headers["Location"]).get_data(as_text=True)
 

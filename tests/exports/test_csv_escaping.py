@@ -8,7 +8,7 @@ import pytest
 from kb.platform.csv_export import csv_text, safe_cell
 
 
-@pytest.mark.parametrize("value", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
+@pytest.mark.parametrize("value", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
 def test_a_cell_that_starts_like_a_formula_is_kept_as_text(value):
     assert safe_cell(value) == "'" + value
 
@@ -33,7 +33,7 @@ def test_a_minus_followed_by_anything_but_digits_is_still_text(value):
 
 
 def test_every_cell_of_a_table_is_escaped_and_quoting_is_the_csv_modules():
-    text = csv_text(["title", "note"], [["=cmd|' /C calc'!A0", "comma, and \"quotes\"\nand a new line"]])
+    text = csv_text(["title", "note"], [["=cmd|' /C calc'!A0", 'comma, and "quotes"\nand a new line']])
     header, row = list(csv.reader(io.StringIO(text)))
     assert header == ["title", "note"]
-    assert row == ["'=cmd|' /C calc'!A0", "comma, and \"quotes\"\nand a new line"]
+    assert row == ["'=cmd|' /C calc'!A0", 'comma, and "quotes"\nand a new line']

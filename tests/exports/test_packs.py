@@ -35,15 +35,25 @@ def text_of(response) -> str:
 
 def printed_items(html: str) -> list[str]:
     """The titles of the items printed in full, in order."""
-    return re.findall(r'<article class="pack-page pack-item"[^>]*>.*?<h2 id="item-\d+-heading">([^<]+)</h2>', html,
-                      re.S)
+    return re.findall(
+        r'<article class="pack-page pack-item"[^>]*>.*?<h2 id="item-\d+-heading">([^<]+)</h2>', html, re.S
+    )
 
 
 def test_a_theme_pack_holds_the_checklist_then_each_published_item_in_full(client, writer):
-    case_study = make_item(writer, title="One gateway for grants", theme_slugs=["funding-it-better"],
-                           body="## Outcomes\n\nGrants decided in three weeks.")
-    lesson = make_item(writer, Kind.LESSON, title="Agree the criteria before the money",
-                       theme_slugs=["funding-it-better"], body="Shared criteria made decisions quick.")
+    case_study = make_item(
+        writer,
+        title="One gateway for grants",
+        theme_slugs=["funding-it-better"],
+        body="## Outcomes\n\nGrants decided in three weeks.",
+    )
+    lesson = make_item(
+        writer,
+        Kind.LESSON,
+        title="Agree the criteria before the money",
+        theme_slugs=["funding-it-better"],
+        body="Shared criteria made decisions quick.",
+    )
     make_item(writer, title="A draft on pooled budgets", theme_slugs=["funding-it-better"], status="draft")
     make_item(writer, title="Elsewhere: joint training", theme_slugs=["improving-understanding"])
 
@@ -57,7 +67,7 @@ def test_a_theme_pack_holds_the_checklist_then_each_published_item_in_full(clien
     assert titles[:1] == ["One gateway for grants"] and "Agree the criteria before the money" in titles
     assert "A draft on pooled budgets" not in html and "Elsewhere: joint training" not in html
     assert "Grants decided in three weeks." in html and "Shared criteria made decisions quick." in html
-    contents = html[html.index('id="contents-heading"'):html.index('class="pack-page')]
+    contents = html[html.index('id="contents-heading"') : html.index('class="pack-page')]
     for item in (case_study, lesson):
         assert f'href="#item-{item.id}"' in contents
         prefix = "case-studies" if item.kind == "case study" else "lessons"
@@ -78,21 +88,28 @@ def test_a_collection_pack_keeps_the_order_and_shows_only_what_the_reader_may_se
     first = make_item(writer, title="Joint training for councillors")
     second = make_item(writer, Kind.LESSON, title="Train together, early", theme_slugs=["improving-understanding"])
     later_archived = make_item(writer, title="The old compact, since replaced")
-    thread = board.start_thread(category_named("general"), "How do you run a compact working group?",
-                                "Tell us.", by=moderator).thread
-    collection = collections.save(None, "Starting a partnership", "Where to begin.",
-                                  get_theme("improving-understanding"), by=moderator)
+    thread = board.start_thread(
+        category_named("general"), "How do you run a compact working group?", "Tell us.", by=moderator
+    ).thread
+    collection = collections.save(
+        None, "Starting a partnership", "Where to begin.", get_theme("improving-understanding"), by=moderator
+    )
     for item, note in ((second, "Read this first."), (first, "The fuller story."), (later_archived, "")):
-        collections.add_entry(collection, f"/{'lessons' if item.kind == 'lesson' else 'case-studies'}/{item.id}",
-                              note, by=moderator)
+        collections.add_entry(
+            collection, f"/{'lessons' if item.kind == 'lesson' else 'case-studies'}/{item.id}", note, by=moderator
+        )
     collections.add_entry(collection, f"/board/t/{thread.id}", "A good discussion.", by=moderator)
-    collections.add_entry(collection, "https://example.org/guide", "Outside guidance.", by=moderator,
-                          title="A guide from elsewhere")
+    collections.add_entry(
+        collection, "https://example.org/guide", "Outside guidance.", by=moderator, title="A guide from elsewhere"
+    )
     library.archive(later_archived, by=moderator, reason="Out of date.")
 
     html = text_of(client.get(f"/collections/{collection.id}/pack"))
-    assert printed_items(html) == ["Train together, early", "Joint training for councillors",
-                                   "The old compact, since replaced"]
+    assert printed_items(html) == [
+        "Train together, early",
+        "Joint training for councillors",
+        "The old compact, since replaced",
+    ]
     assert "Archived: it may be out of date" in html and "Read this first." in html
     assert escape(get_theme("improving-understanding").aim) in html  # the collection's theme's checklist
     assert "https://example.org/guide" in html and "A guide from elsewhere" in html
@@ -103,7 +120,15 @@ def test_a_collection_pack_keeps_the_order_and_shows_only_what_the_reader_may_se
     assert "How do you run a compact working group?" in member_view
 
 
-@pytest.mark.parametrize("url", ["/themes/no-such-theme/pack", "/themes/a%00b/pack", "/collections/999999/pack",
-                                 "/collections/99999999999999999999999/pack", "/collections/abc/pack"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/themes/no-such-theme/pack",
+        "/themes/a%00b/pack",
+        "/collections/999999/pack",
+        "/collections/99999999999999999999999/pack",
+        "/collections/abc/pack",
+    ],
+)
 def test_unknown_themes_and_collections_are_not_found(client, seeded, url):
     assert client.get(url).status_code == 404

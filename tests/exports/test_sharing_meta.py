@@ -32,8 +32,11 @@ def meta_of(client, url: str) -> dict[str, str]:
 
 
 def test_a_case_study_page_carries_its_title_summary_and_whole_address(client, seeded):
-    item = make_item(make_user(), title="Joint training for councillors & charities",
-                     summary="Councillors and charity staff trained together, and stopped talking past each other.")
+    item = make_item(
+        make_user(),
+        title="Joint training for councillors & charities",
+        summary="Councillors and charity staff trained together, and stopped talking past each other.",
+    )
     meta = meta_of(client, f"/case-studies/{item.id}")  # an address without the slug, which redirects
     assert meta["og:title"] == "Joint training for councillors & charities"
     assert meta["og:description"] == meta["description"] == item.summary
@@ -42,8 +45,12 @@ def test_a_case_study_page_carries_its_title_summary_and_whole_address(client, s
 
 
 def test_a_lesson_without_a_summary_is_described_by_the_start_of_its_text(client, seeded):
-    lesson = make_item(make_user(), Kind.LESSON, title="Agree the criteria before the money",
-                       body="**Shared criteria** made joint decisions quick. " + "More words. " * 40)
+    lesson = make_item(
+        make_user(),
+        Kind.LESSON,
+        title="Agree the criteria before the money",
+        body="**Shared criteria** made joint decisions quick. " + "More words. " * 40,
+    )
     meta = meta_of(client, f"/lessons/{lesson.id}-{lesson.slug}")
     assert meta["og:title"] == "Agree the criteria before the money"
     assert meta["og:description"].startswith("Shared criteria made joint decisions quick.")
@@ -58,8 +65,9 @@ def test_a_theme_page_and_a_collection_page_are_described_too(client, seeded):
     assert meta["og:description"] and meta["og:description"] == meta["description"]
     assert meta["og:url"] == "http://127.0.0.1:5000/themes/funding-it-better" and meta["og:type"] == "website"
 
-    collection = collections.save(None, "Starting a partnership", "Where to begin, in five readings.", None,
-                                  by=make_user(role=Role.MODERATOR))
+    collection = collections.save(
+        None, "Starting a partnership", "Where to begin, in five readings.", None, by=make_user(role=Role.MODERATOR)
+    )
     meta = meta_of(client, f"/collections/{collection.id}-{collection.slug}")
     assert meta["og:title"] == "Starting a partnership"
     assert meta["og:description"] == "Where to begin, in five readings."

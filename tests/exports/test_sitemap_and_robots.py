@@ -23,8 +23,10 @@ def sitemap_of(client) -> dict[str, str | None]:
     assert response.status_code == 200 and response.mimetype == "application/xml"
     root = ElementTree.fromstring(response.data)
     assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
-    return {url.findtext("s:loc", namespaces=NS): url.findtext("s:lastmod", namespaces=NS)
-            for url in root.findall("s:url", NS)}
+    return {
+        url.findtext("s:loc", namespaces=NS): url.findtext("s:lastmod", namespaces=NS)
+        for url in root.findall("s:url", NS)
+    }
 
 
 @pytest.fixture
@@ -42,12 +44,22 @@ def test_the_sitemap_lists_the_public_pages_and_published_items_with_their_dates
 
     pages = sitemap_of(client)
 
-    for path in ("/", "/themes", "/about", "/themes/funding-it-better", "/case-studies", "/lessons", "/collections",
-                 f"/case-studies/{case_study.id}-{case_study.slug}", f"/lessons/{lesson.id}-{lesson.slug}",
-                 f"/collections/{collection.id}-{collection.slug}"):
+    for path in (
+        "/",
+        "/themes",
+        "/about",
+        "/themes/funding-it-better",
+        "/case-studies",
+        "/lessons",
+        "/collections",
+        f"/case-studies/{case_study.id}-{case_study.slug}",
+        f"/lessons/{lesson.id}-{lesson.slug}",
+        f"/collections/{collection.id}-{collection.slug}",
+    ):
         assert f"http://127.0.0.1:5000{path}" in pages, path
     assert pages[f"http://127.0.0.1:5000/case-studies/{case_study.id}-{case_study.slug}"].startswith(
-        case_study.published_at.strftime("%Y-%m-%d"))
+        case_study.published_at.strftime("%Y-%m-%d")
+    )
     listed = " ".join(pages)
     assert draft.slug not in listed and submitted.slug not in listed
     assert "/board" not in listed and "/moderation" not in listed and "/account" not in listed
@@ -60,10 +72,12 @@ def test_the_sitemap_is_the_same_for_a_moderator(app, client, moderator):
 
 def test_board_threads_are_listed_only_when_visitors_may_read_the_board(app, client, moderator):
     member = make_user()
-    thread = board.start_thread(category_named("general"), "How do you run a compact working group?", "Tell us.",
-                                by=moderator).thread
-    held = board.start_thread(category_named("general"), "A first thread waiting for approval", "Hello.",
-                              by=member).thread
+    thread = board.start_thread(
+        category_named("general"), "How do you run a compact working group?", "Tell us.", by=moderator
+    ).thread
+    held = board.start_thread(
+        category_named("general"), "A first thread waiting for approval", "Hello.", by=member
+    ).thread
     assert not held.approved
     assert "/board" not in " ".join(sitemap_of(client))
 

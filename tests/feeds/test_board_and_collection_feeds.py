@@ -24,8 +24,7 @@ def test_board_feeds_exist_only_while_the_board_is_public(client, browser_of, me
         assert reader.get("/feeds/board/general.atom").status_code == 404
 
 
-def test_a_category_feed_holds_its_threads_as_visitors_see_them(client, browser_of, public_board, member,
-                                                                 moderator):
+def test_a_category_feed_holds_its_threads_as_visitors_see_them(client, browser_of, public_board, member, moderator):
     general = category_named("general")
     visible = board.start_thread(general, "How do you run a compact group?", "We meet **monthly**.", by=member)
     board.reply(visible.thread, "A reply qzreplyzq stays on the thread page.", by=moderator)
@@ -58,8 +57,9 @@ def test_a_collection_feed_lists_what_its_page_shows_a_visitor(client, browser_o
     collections.add_entry(collection, f"/case-studies/{kept.id}", "The classic.", by=moderator)
     collections.add_entry(collection, f"/case-studies/{later_archived.id}", "", by=moderator)
     collections.add_entry(collection, f"/board/t/{thread.id}", "A good discussion.", by=moderator)
-    collections.add_entry(collection, "https://example.org/fcr", "Outside guidance.", by=moderator,
-                          title="Full cost recovery guide")
+    collections.add_entry(
+        collection, "https://example.org/fcr", "Outside guidance.", by=moderator, title="Full cost recovery guide"
+    )
     library.archive(later_archived, by=moderator, reason="Out of date.")
 
     for reader in (client, browser_of(moderator)):
@@ -77,8 +77,9 @@ def test_a_collection_feed_lists_what_its_page_shows_a_visitor(client, browser_o
 
 
 def test_a_collection_feed_shows_its_threads_when_the_board_is_public(client, public_board, member, moderator):
-    thread = board.start_thread(category_named("general"), "An open discussion", "Everyone may read this.",
-                                by=member).thread
+    thread = board.start_thread(
+        category_named("general"), "An open discussion", "Everyone may read this.", by=member
+    ).thread
     collection = collections.save(None, "Open discussions", "", None, by=moderator)
     collections.add_entry(collection, f"/board/t/{thread.id}", "", by=moderator)
     entry = read_feed(client, f"/feeds/collections/{collection.id}.atom").entry("An open discussion")

@@ -29,8 +29,11 @@ def head_feeds(html: str) -> list[tuple[str, str]]:
 
 
 def subscribe_links(html: str) -> list[str]:
-    return re.findall(r'<a href="([^"]*)" type="application/atom\+xml">Subscribe \(Atom feed\)'
-                      r'<span class="visually-hidden">: [^<]+</span></a>', html)
+    return re.findall(
+        r'<a href="([^"]*)" type="application/atom\+xml">Subscribe \(Atom feed\)'
+        r'<span class="visually-hidden">: [^<]+</span></a>',
+        html,
+    )
 
 
 def test_every_page_with_a_feed_announces_it_and_offers_a_link(client, seeded, author, moderator):
@@ -39,15 +42,23 @@ def test_every_page_with_a_feed_announces_it_and_offers_a_link(client, seeded, a
     pages = {
         "/": ("New case studies and lessons on Common Ground", "/feeds/latest.atom"),
         "/case-studies": ("New case studies and lessons on Common Ground", "/feeds/latest.atom"),
-        "/themes/funding-it-better": ("Funding it better: new case studies and lessons",
-                                      "/feeds/themes/funding-it-better.atom"),
-        "/lessons?theme=funding-it-better": ("Funding it better: new case studies and lessons",
-                                             "/feeds/themes/funding-it-better.atom"),
+        "/themes/funding-it-better": (
+            "Funding it better: new case studies and lessons",
+            "/feeds/themes/funding-it-better.atom",
+        ),
+        "/lessons?theme=funding-it-better": (
+            "Funding it better: new case studies and lessons",
+            "/feeds/themes/funding-it-better.atom",
+        ),
         "/case-studies?tag=grants": ("Case studies and lessons tagged “grants”", "/feeds/tags/grants.atom"),
-        f"/collections/{collection.id}-{collection.slug}": ("Getting funding right: a Common Ground collection",
-                                                          f"/feeds/collections/{collection.id}.atom"),
+        f"/collections/{collection.id}-{collection.slug}": (
+            "Getting funding right: a Common Ground collection",
+            f"/feeds/collections/{collection.id}.atom",
+        ),
         "/search?q=grants&theme=funding-it-better&sort=newest&page=2": (
-            "Search results for “grants” on Common Ground", "/feeds/search.atom?q=grants&amp;theme=funding-it-better"),
+            "Search results for “grants” on Common Ground",
+            "/feeds/search.atom?q=grants&amp;theme=funding-it-better",
+        ),
         "/search": ("Search results on Common Ground", "/feeds/search.atom"),
     }
     for address, (title, feed) in pages.items():

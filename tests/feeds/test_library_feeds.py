@@ -26,8 +26,7 @@ def unpublished_work(author, moderator) -> dict[str, str]:
     sent_back = make_item(author, status="submitted", title="Sent back qzchangeszq")
     library.request_changes(sent_back, by=moderator, note="More, please.")
     words["changes requested"] = "qzchangeszq"
-    edited = make_item(author, title="Published with an edit waiting", body="The approved words.",
-                       moderator=moderator)
+    edited = make_item(author, title="Published with an edit waiting", body="The approved words.", moderator=moderator)
     waiting = library.fields_of(edited)
     waiting.body = "A proposed change qzpendingzq"
     library.save_item(edited, waiting, by=author, opened_at_revision=edited.revision_number)
@@ -38,8 +37,9 @@ def unpublished_work(author, moderator) -> dict[str, str]:
     return words
 
 
-def test_the_latest_feed_holds_published_work_and_nothing_else_even_for_a_moderator(client, browser_of, author,
-                                                                                   moderator):
+def test_the_latest_feed_holds_published_work_and_nothing_else_even_for_a_moderator(
+    client, browser_of, author, moderator
+):
     words = unpublished_work(author, moderator)
     make_item(author, kind=Kind.LESSON, title="Agree the criteria first", moderator=moderator)
     for reader in (client, browser_of(moderator), browser_of(author)):
@@ -55,9 +55,14 @@ def test_the_latest_feed_holds_published_work_and_nothing_else_even_for_a_modera
 
 def test_entries_carry_a_permanent_id_the_approved_html_an_author_and_dates(client, author, moderator):
     clock.freeze(datetime(2026, 3, 2, 9, 30))
-    item = make_item(author, title="A single gateway for grants", summary="One way to apply.",
-                     body="## What we did\n\nOne *gateway*.\n\n<script>alert(1)</script>", moderator=moderator,
-                     tags=["grants"])
+    item = make_item(
+        author,
+        title="A single gateway for grants",
+        summary="One way to apply.",
+        body="## What we did\n\nOne *gateway*.\n\n<script>alert(1)</script>",
+        moderator=moderator,
+        tags=["grants"],
+    )
     clock.freeze(None)
     entry = read_feed(client, "/feeds/latest.atom").entry("A single gateway for grants")
     assert entry.id == f"http://127.0.0.1:5000/case-studies/{item.id}"
@@ -85,12 +90,18 @@ def test_an_author_whose_account_has_gone_is_a_former_member_and_the_leaflet_is_
     feed = read_feed(client, "/feeds/latest.atom")
     assert feed.entry("Written by someone who left").author == "A former member"
     assert {entry.author for entry in feed.entries if entry.title != "Written by someone who left"} == {
-        "Local Partnerships Taskforce"}
+        "Local Partnerships Taskforce"
+    }
 
 
 def test_a_lesson_without_a_summary_is_summarised_by_its_first_words(client, author, moderator):
-    make_item(author, kind=Kind.LESSON, title="Meet before you bid", body="Meeting early " + "saved time. " * 60,
-              moderator=moderator)
+    make_item(
+        author,
+        kind=Kind.LESSON,
+        title="Meet before you bid",
+        body="Meeting early " + "saved time. " * 60,
+        moderator=moderator,
+    )
     summary = read_feed(client, "/feeds/latest.atom").entry("Meet before you bid").summary
     assert summary.startswith("Meeting early saved time.") and summary.endswith("…") and len(summary) <= 301
 

@@ -23,8 +23,13 @@ def test_a_search_feed_holds_the_newest_published_matches(client, browser_of, au
     clock.freeze(datetime(2026, 4, 1, 9, 0))
     make_item(author, title="Pooled budgets for youth work", theme_slugs=["funding-it-better"], moderator=moderator)
     clock.freeze(datetime(2026, 4, 2, 9, 0))
-    make_item(author, kind=Kind.LESSON, title="Pooled budgets need one accountable body",
-              theme_slugs=["joining-up-policy"], moderator=moderator)
+    make_item(
+        author,
+        kind=Kind.LESSON,
+        title="Pooled budgets need one accountable body",
+        theme_slugs=["joining-up-policy"],
+        moderator=moderator,
+    )
     clock.freeze(None)
     make_item(author, status="draft", title="Pooled budgets draft qzdraftzq")
     make_item(author, status="submitted", title="Pooled budgets submitted qzsubmittedzq")
@@ -62,17 +67,32 @@ def test_board_threads_are_in_a_search_feed_only_while_the_board_is_public(clien
     assert read_feed(client, "/feeds/search.atom?q=volunteers").titles == ["Volunteers and pooled budgets"]
 
 
-@pytest.mark.parametrize("query", [
-    "q=%01%02%0b%1b", "q=%00", "q=" + "x" * 10_000, "q=<script>alert(1)</script>&theme=%3Cb%3E",
-    "q=\"unclosed&sort=newest", "q=OR+-+*", "year=-1&tag=%F0%9F%A6%86", "q=a&q=b", "_external=1&endpoint=x",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=%01%02%0b%1b",
+        "q=%00",
+        "q=" + "x" * 10_000,
+        "q=<script>alert(1)</script>&theme=%3Cb%3E",
+        'q="unclosed&sort=newest',
+        "q=OR+-+*",
+        "year=-1&tag=%F0%9F%A6%86",
+        "q=a&q=b",
+        "_external=1&endpoint=x",
+    ],
+)
 def test_odd_searches_give_a_valid_feed(client, seeded, query):
     feed = read_feed(client, f"/feeds/search.atom?{query}")
     assert "<script>" not in feed.text
 
 
-@settings(max_examples=60, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(words=st.text(max_size=80), tag=st.text(min_size=1, max_size=50))
 def test_any_words_or_tag_name_give_a_valid_feed_or_not_found(client, seeded, words, tag):
     # Control characters XML cannot carry at all are dropped from the feed's title, not sent to break it.

@@ -35,9 +35,12 @@ def test_filters_combine_and_each_view_has_its_own_address(client, author):
     make_item(author, title="London health story", region="London", sectors=["social enterprise"])
     make_item(author, title="Welsh grants story", region="Wales", sectors=["public body"], tags=["grants"])
     assert titles(client.get("/case-studies?region=London").get_data(as_text=True)) == [
-        "London health story", "London grants story"]
+        "London health story",
+        "London grants story",
+    ]
     assert titles(client.get("/case-studies?region=London&sector=public+body").get_data(as_text=True)) == [
-        "London grants story"]
+        "London grants story"
+    ]
     page = client.get("/case-studies?tag=GRANTS").get_data(as_text=True)
     assert titles(page) == ["Welsh grants story", "London grants story"]
     assert "2 case studies" in page
@@ -66,8 +69,9 @@ def test_a_lesson_from_a_case_study_is_listed_on_it(client, browser_of, author, 
     form_page = writer.get(f"/lessons/new?from={case_study.id}").get_data(as_text=True)
     assert f'<option selected value="{case_study.id}">' in form_page
     post(writer, "/lessons/new", {**LESSON_FORM, "source_case_study": str(case_study.id), "intent": "submit"})
-    lesson = db.session.scalar(select(LibraryItem).where(LibraryItem.kind == Kind.LESSON.value,
-                                                        LibraryItem.author_id == author.id))
+    lesson = db.session.scalar(
+        select(LibraryItem).where(LibraryItem.kind == Kind.LESSON.value, LibraryItem.author_id == author.id)
+    )
     assert lesson.status == "submitted" and lesson.source_case_study_id == case_study.id
     post(browser_of(moderator), f"/lessons/{lesson.id}/decide", {"decision": "publish", "note": ""})
     page = client.get(f"/case-studies/{case_study.id}-{case_study.slug}").get_data(as_text=True)
@@ -77,10 +81,12 @@ def test_a_lesson_from_a_case_study_is_listed_on_it(client, browser_of, author, 
 
 
 def test_theme_pages_set_what_worked_beside_what_did_not(client, author):
-    make_item(author, kind=Kind.LESSON, title="Pay in advance", outcome="worked well",
-              theme_slugs=["funding-it-better"])
-    make_item(author, kind=Kind.LESSON, title="Six-month grants", outcome="didn't work",
-              theme_slugs=["funding-it-better"])
+    make_item(
+        author, kind=Kind.LESSON, title="Pay in advance", outcome="worked well", theme_slugs=["funding-it-better"]
+    )
+    make_item(
+        author, kind=Kind.LESSON, title="Six-month grants", outcome="didn't work", theme_slugs=["funding-it-better"]
+    )
     page = client.get("/themes/funding-it-better").get_data(as_text=True)
     worked, failed = page.split("Worked well</h3>")[1].split("Didn't work</h3>")
     assert "Pay in advance" in worked and "Six-month grants" not in worked

@@ -18,8 +18,11 @@ def test_a_moderator_verifies_a_case_study_and_readers_see_the_badge(client, bro
     assert response.status_code == 422 and "Say what was checked" in response.get_data(as_text=True)
     assert db.session.get(LibraryItem, item.id).verified_at is None
 
-    post(reviewer, f"/case-studies/{item.id}/decide",
-         {"decision": "verify", "note": "Outcomes confirmed with the CVS in 2026."})
+    post(
+        reviewer,
+        f"/case-studies/{item.id}/decide",
+        {"decision": "verify", "note": "Outcomes confirmed with the CVS in 2026."},
+    )
     page = client.get(f"/case-studies/{item.id}-{item.slug}").get_data(as_text=True)
     assert "Verified good practice" in page and "Outcomes confirmed with the CVS in 2026." in page
     assert "Verified good practice" in client.get("/case-studies").get_data(as_text=True)
@@ -27,7 +30,8 @@ def test_a_moderator_verifies_a_case_study_and_readers_see_the_badge(client, bro
     hit = results(client, "q=suffolk")["results"][0]
     assert hit["verified"] is True
     assert "has been marked as verified good practice" in browser_of(author).get("/my/notifications").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert "Verify" in reviewer.get("/moderation/log").get_data(as_text=True)
 
     post(reviewer, f"/case-studies/{item.id}/decide", {"decision": "unverify"})
@@ -36,13 +40,18 @@ def test_a_moderator_verifies_a_case_study_and_readers_see_the_badge(client, bro
 
 def test_only_moderators_verify_and_only_published_case_studies(browser_of, author, moderator):
     item = make_item(author)
-    assert post(browser_of(author), f"/case-studies/{item.id}/decide",
-                {"decision": "verify", "note": "I checked"}).status_code == 403
+    assert (
+        post(
+            browser_of(author), f"/case-studies/{item.id}/decide", {"decision": "verify", "note": "I checked"}
+        ).status_code
+        == 403
+    )
     lesson = make_item(author, kind=Kind.LESSON, title="A lesson, not a case study")
     reviewer = browser_of(moderator)
     response = post(reviewer, f"/lessons/{lesson.id}/decide", {"decision": "verify", "note": "Checked"})
     assert "Only a published case study can be verified" in reviewer.get(response.headers["Location"]).get_data(
-        as_text=True)
+        as_text=True
+    )
     draft = make_item(author, status="draft", title="Still a draft here")
     post(reviewer, f"/case-studies/{draft.id}/decide", {"decision": "verify", "note": "Checked"})
     assert db.session.get(LibraryItem, draft.id).verified_at is None
@@ -52,8 +61,11 @@ def test_an_outdated_item_points_to_the_one_that_supersedes_it(client, browser_o
     old = make_item(author, title="Grants the old way")
     new = make_item(author, title="Grants the new way")
     reviewer = browser_of(moderator)
-    for address, message in (("", "Give the address of a published"), ("/case-studies/99999", "Give the address"),
-                              (f"/case-studies/{old.id}", "cannot be superseded by itself")):
+    for address, message in (
+        ("", "Give the address of a published"),
+        ("/case-studies/99999", "Give the address"),
+        (f"/case-studies/{old.id}", "cannot be superseded by itself"),
+    ):
         response = post(reviewer, f"/case-studies/{old.id}/supersede", {"replacement": address})
         # Refused beside the box, with the address as typed still in it.
         page = response.get_data(as_text=True)
@@ -61,14 +73,14 @@ def test_an_outdated_item_points_to_the_one_that_supersedes_it(client, browser_o
     post(reviewer, f"/case-studies/{old.id}/supersede", {"replacement": f"http://localhost/case-studies/{new.id}-x"})
     page = client.get(f"/case-studies/{old.id}-{old.slug}").get_data(as_text=True)
     assert f'This has been superseded by <a href="/case-studies/{new.id}-{new.slug}">Grants the new way</a>' in page
-    assert post(browser_of(author), f"/case-studies/{old.id}/supersede",
-                {"replacement": str(new.id)}).status_code == 403
+    assert (
+        post(browser_of(author), f"/case-studies/{old.id}/supersede", {"replacement": str(new.id)}).status_code == 403
+    )
     post(reviewer, f"/case-studies/{old.id}/decide", {"decision": "unsupersede"})
     assert "This has been superseded" not in client.get(f"/case-studies/{old.id}-{old.slug}").get_data(as_text=True)
 
 
-def test_moderators_feature_items_on_the_home_and_theme_pages_in_their_order(client, browser_of, author,
-                                                                             moderator):
+def test_moderators_feature_items_on_the_home_and_theme_pages_in_their_order(client, browser_of, author, moderator):
     first = make_item(author, title="First featured story", theme_slugs=["funding-it-better"])
     second = make_item(author, title="Second featured story", theme_slugs=["funding-it-better"])
     reviewer = browser_of(moderator)

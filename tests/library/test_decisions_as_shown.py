@@ -24,10 +24,15 @@ def test_approving_an_edit_changed_since_the_page_was_shown_is_refused(author, m
     page = mo.get(f"/{prefix}/{item.id}", follow_redirects=True).get_data(as_text=True)
     assert "First proposal." in page
     seen = shown_revision(page)
-    service.save_item(item, item_fields(title="Shared outcomes", body="Second proposal, quite different."), author,
-                      item.revision_number)
-    response = post(mo, f"/{prefix}/{item.id}/decide",
-                    {"decision": "approve_edit", "note": "Looks good", "revision": seen})
+    service.save_item(
+        item,
+        item_fields(title="Shared outcomes", body="Second proposal, quite different."),
+        author,
+        item.revision_number,
+    )
+    response = post(
+        mo, f"/{prefix}/{item.id}/decide", {"decision": "approve_edit", "note": "Looks good", "revision": seen}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "has changed since you were shown it, so nothing was decided" in page
@@ -48,8 +53,12 @@ def test_publishing_a_submission_changed_since_the_page_was_shown_is_refused(aut
     item = make_item(author, status="submitted", title="Joint commissioning")
     mo = browser_of(moderator)
     seen = shown_revision(mo.get(f"/case-studies/{item.id}", follow_redirects=True).get_data(as_text=True))
-    service.save_item(item, item_fields(title="Joint commissioning", body="Rewritten by another moderator."),
-                      moderator, item.revision_number)
+    service.save_item(
+        item,
+        item_fields(title="Joint commissioning", body="Rewritten by another moderator."),
+        moderator,
+        item.revision_number,
+    )
     response = post(mo, f"/case-studies/{item.id}/decide", {"decision": "publish", "revision": seen})
     assert response.status_code == 409 and "has changed since you were shown it" in response.get_data(as_text=True)
     db.session.expire_all()

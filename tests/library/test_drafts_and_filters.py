@@ -20,8 +20,9 @@ def the_item(title: str) -> LibraryItem:
 
 def test_a_draft_can_be_saved_with_only_a_title_but_not_submitted_until_complete(browser_of, author):
     writer = browser_of(author)
-    response = post(writer, "/case-studies/new", {"title": "Notes on our compact so far", "body": "",
-                                                  "intent": "draft"})
+    response = post(
+        writer, "/case-studies/new", {"title": "Notes on our compact so far", "body": "", "intent": "draft"}
+    )
     assert response.status_code == 302
     item = the_item("Notes on our compact so far")
     assert item.status == "draft" and item.themes == [] and item.summary == ""
@@ -47,7 +48,8 @@ def test_a_lesson_draft_may_leave_the_outcome_for_later(browser_of, author):
     lesson = the_item("Something about grants")
     assert lesson.outcome is None
     assert "say whether it worked well or didn&#39;t work" in writer.get(
-        f"/lessons/{lesson.id}-{lesson.slug}").get_data(as_text=True)
+        f"/lessons/{lesson.id}-{lesson.slug}"
+    ).get_data(as_text=True)
     # Submitting straight away still needs everything.
     response = post(writer, "/lessons/new", {"title": "Another one entirely", "intent": "submit"})
     assert response.status_code == 422 and "Say whether it worked well" in response.get_data(as_text=True)

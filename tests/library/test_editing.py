@@ -36,7 +36,7 @@ def test_a_members_edit_of_a_published_item_waits_for_a_moderator(client, browse
 
     reviewer = browser_of(moderator)
     page = reviewer.get(f"/case-studies/{item.id}-{item.slug}").get_data(as_text=True)
-    assert "<del class=\"diff__line\"><span class=\"visually-hidden\">Removed: </span>The original text.</del>" in page
+    assert '<del class="diff__line"><span class="visually-hidden">Removed: </span>The original text.</del>' in page
     assert "The improved text." in page
     post(reviewer, f"/case-studies/{item.id}/decide", {"decision": "approve_edit", "note": ""})
     assert "The improved text." in client.get(f"/case-studies/{item.id}-{item.slug}").get_data(as_text=True)
@@ -71,8 +71,11 @@ def test_a_stale_edit_shows_both_versions_and_overwrites_nothing(browser_of, aut
 def test_history_lists_every_save_and_compares_two(browser_of, author, moderator):
     item = make_item(author, status="draft", body="Line one.\nLine two.")
     writer = browser_of(author)
-    post(writer, f"/case-studies/{item.id}/edit", {**edit_form(writer, item), "body": "Line one.\nLine 2, changed.",
-                                                   "note": "Fixed line two"})
+    post(
+        writer,
+        f"/case-studies/{item.id}/edit",
+        {**edit_form(writer, item), "body": "Line one.\nLine 2, changed.", "note": "Fixed line two"},
+    )
     page = writer.get(f"/case-studies/{item.id}/history").get_data(as_text=True)
     assert "Fixed line two" in page and "First draft" in page
     compare = writer.get(f"/case-studies/{item.id}/history/compare?from=1&to=2").get_data(as_text=True)

@@ -65,12 +65,12 @@ XSS_PAYLOADS = [
     "[click me](javascript:alert(1))",
     "[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
     "<svg onload=alert(1)><circle r=10 /></svg>",
-    "<a href=\"javascript:alert(1)\">link</a>",
-    "<iframe src=\"https://evil.example\"></iframe>",
+    '<a href="javascript:alert(1)">link</a>',
+    '<iframe src="https://evil.example"></iframe>',
     "<<script>script>alert(1)<</script>/script>",
-    "<div style=\"background:url(javascript:alert(1))\">x</div>",
+    '<div style="background:url(javascript:alert(1))">x</div>',
     "![img](javascript:alert(1))",
-    "<object data=\"x.swf\"></object><embed src=x>",
+    '<object data="x.swf"></object><embed src=x>',
     "<details open ontoggle=alert(1)>",
     "[x](JaVaScRiPt:alert(1))",
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
@@ -105,9 +105,14 @@ def executable_markup(html: str) -> list[str]:
 
 @pytest.mark.parametrize("kind", [Kind.CASE_STUDY, Kind.LESSON])
 def test_no_payload_survives_into_any_page(client, author, kind):
-    item = make_item(author, kind=kind, title="Payload carrier", body="\n\n".join(XSS_PAYLOADS),
-                     summary="<script>alert(1)</script>" if kind == Kind.CASE_STUDY else "",
-                     tags=["<script>x</script>"])
+    item = make_item(
+        author,
+        kind=kind,
+        title="Payload carrier",
+        body="\n\n".join(XSS_PAYLOADS),
+        summary="<script>alert(1)</script>" if kind == Kind.CASE_STUDY else "",
+        tags=["<script>x</script>"],
+    )
     prefix = "case-studies" if kind == Kind.CASE_STUDY else "lessons"
     for url in (f"/{prefix}/{item.id}-{item.slug}", f"/{prefix}", "/themes/improving-understanding"):
         page = client.get(url).get_data(as_text=True)
@@ -117,7 +122,10 @@ def test_no_payload_survives_into_any_page(client, author, kind):
 
 def test_the_xss_check_itself_catches_executable_markup():
     assert executable_markup('<p><img src=x onerror="alert(1)"><a href=" javascript:x">a</a></p>') == [
-        "<img>", "img onerror=", "a href= javascript:x"]
+        "<img>",
+        "img onerror=",
+        "a href= javascript:x",
+    ]
 
 
 def test_links_in_user_text_are_marked_nofollow(client, author):
@@ -134,10 +142,11 @@ def test_a_level_one_heading_in_user_text_becomes_level_two(client, author):
 
 def test_line_breaks_count_as_one_character_as_the_text_box_counts_them(browser_of, author):
     body = ("x" * 99 + "\r\n") * 20  # 2,000 characters as the browser counts them, 2,020 as sent
-    response = post(browser_of(author), "/lessons/new", {**LESSON_FORM, "body": body[:2000 + 20 - 2]})
+    response = post(browser_of(author), "/lessons/new", {**LESSON_FORM, "body": body[: 2000 + 20 - 2]})
     assert response.status_code == 302
-    lesson = db.session.scalar(select(LibraryItem).where(LibraryItem.kind == "lesson",
-                                                        LibraryItem.author_id == author.id))
+    lesson = db.session.scalar(
+        select(LibraryItem).where(LibraryItem.kind == "lesson", LibraryItem.author_id == author.id)
+    )
     assert "\r" not in lesson.body
 
 
@@ -154,8 +163,16 @@ def test_the_same_new_form_posted_twice_makes_one_item(browser_of, author):
 def test_a_title_with_a_line_break_is_stored_on_one_line(browser_of, author, url, form):
     """A text box holds one line, but a paste, a script or an old browser can send a break in a title;
     it would reach a mail's Subject (which cannot hold one), feeds and CSV downloads."""
-    response = post(browser_of(author), url, {**form, "title": " Joint work\r\nacross\u2028the\tcounty ",
-                                               "locality": "Ipswich\nand Felixstowe", "intent": "draft"})
+    response = post(
+        browser_of(author),
+        url,
+        {
+            **form,
+            "title": " Joint work\r\nacross\u2028the\tcounty ",
+            "locality": "Ipswich\nand Felixstowe",
+            "intent": "draft",
+        },
+    )
     assert response.status_code == 302
     item = db.session.scalar(select(LibraryItem).where(LibraryItem.author_id == author.id))
     assert item.title == "Joint work across the county"

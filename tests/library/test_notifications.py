@@ -15,8 +15,11 @@ def test_a_moderators_decision_reaches_the_author_with_an_unread_count(browser_o
     item = make_item(author, status="submitted", title="Joint training for councillors")
     writer = browser_of(author)
     assert "unread" not in writer.get("/account").get_data(as_text=True)
-    post(browser_of(moderator), f"/case-studies/{item.id}/decide",
-         {"decision": "request_changes", "note": "Name the partners."})
+    post(
+        browser_of(moderator),
+        f"/case-studies/{item.id}/decide",
+        {"decision": "request_changes", "note": "Name the partners."},
+    )
     page = writer.get("/account").get_data(as_text=True)
     assert '<span class="count-badge">1<span class="visually-hidden"> unread</span></span>' in page
     notes = writer.get("/my/notifications").get_data(as_text=True)

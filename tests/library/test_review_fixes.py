@@ -44,9 +44,14 @@ def test_a_lesson_keeps_its_link_to_a_case_study_that_is_archived(browser_of, au
     post(reviewer, f"/case-studies/{case_study.id}/decide", {"decision": "archive", "note": "Out of date."})
     page = reviewer.get(f"/lessons/{lesson.id}/edit").get_data(as_text=True)
     assert f'<option selected value="{case_study.id}">The gateway case study (archived)</option>' in page
-    form = {"title": "Agree the criteria first", "outcome": "worked well", "body": lesson.body,
-            "themes": ["improving-understanding"], "source_case_study": str(case_study.id),
-            "revision": re.search(r'name="revision" type="hidden" value="(\d+)"', page).group(1)}
+    form = {
+        "title": "Agree the criteria first",
+        "outcome": "worked well",
+        "body": lesson.body,
+        "themes": ["improving-understanding"],
+        "source_case_study": str(case_study.id),
+        "revision": re.search(r'name="revision" type="hidden" value="(\d+)"', page).group(1),
+    }
     assert post(reviewer, f"/lessons/{lesson.id}/edit", form).status_code == 302
     assert db.session.get(LibraryItem, lesson.id).source_case_study_id == case_study.id
 
@@ -71,8 +76,11 @@ def test_a_moderator_editing_a_members_draft_is_offered_save_not_publish(browser
 def test_line_endings_alone_are_not_reported_as_a_change(browser_of, author):
     item = make_item(author, status="draft", body="Line one.\nLine two.")
     writer = browser_of(author)
-    post(writer, f"/case-studies/{item.id}/edit", {**edit_form(writer, item), "body": "Line one.\r\nLine two.",
-                                                   "locality": "York"})
+    post(
+        writer,
+        f"/case-studies/{item.id}/edit",
+        {**edit_form(writer, item), "body": "Line one.\r\nLine two.", "locality": "York"},
+    )
     compare = writer.get(f"/case-studies/{item.id}/history/compare?from=1&to=2").get_data(as_text=True)
     assert "<dt>Locality</dt>" in compare and "<dt>Text</dt>" not in compare
 
@@ -81,8 +89,11 @@ def test_the_author_is_told_on_the_page_when_an_edit_is_declined(browser_of, aut
     item = make_item(author, body="Keep me.")
     writer = browser_of(author)
     post(writer, f"/case-studies/{item.id}/edit", {**edit_form(writer, item), "body": "Changed", "note": "my note"})
-    post(browser_of(moderator), f"/case-studies/{item.id}/decide",
-         {"decision": "decline_edit", "note": "Please cite a source."})
+    post(
+        browser_of(moderator),
+        f"/case-studies/{item.id}/decide",
+        {"decision": "decline_edit", "note": "Please cite a source."},
+    )
     page = writer.get(f"/case-studies/{item.id}-{item.slug}").get_data(as_text=True)
     assert "was declined" in page and "Please cite a source." in page
     declined = db.session.scalar(select(ItemRevision).where(ItemRevision.state == "declined"))
@@ -108,8 +119,9 @@ def test_the_review_queue_dates_a_proposed_edit_from_when_it_was_proposed(browse
 def test_an_over_long_moderator_note_is_explained_and_kept(browser_of, author, moderator):
     item = make_item(author, status="submitted")
     note = "n" * 2001
-    response = post(browser_of(moderator), f"/case-studies/{item.id}/decide",
-                    {"decision": "request_changes", "note": note})
+    response = post(
+        browser_of(moderator), f"/case-studies/{item.id}/decide", {"decision": "request_changes", "note": note}
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Keep the note to 2,000 characters or fewer" in page and note in page

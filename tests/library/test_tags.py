@@ -37,7 +37,8 @@ def test_merging_two_tags_leaves_each_item_with_one(client, browser_of, author, 
     reviewer = browser_of(moderator)
     response = post(reviewer, f"/moderation/tags/{tag_id('grant')}", {"name": "grants"})
     assert "Merged “grant” into “grants” on 2 items" in reviewer.get(response.headers["Location"]).get_data(
-        as_text=True)
+        as_text=True
+    )
     assert tag_names(both) == ["grants"] and tag_names(one) == ["grants"]
     assert db.session.query(Tag).filter_by(name="grant").count() == 0
     assert client.get("/lessons?tag=grant").headers["Location"] == "/lessons?tag=grants"
@@ -47,8 +48,11 @@ def test_renaming_needs_a_moderator_and_a_usable_name(browser_of, author, modera
     make_item(author, tags=["housing"])
     assert post(browser_of(author), f"/moderation/tags/{tag_id('housing')}", {"name": "homes"}).status_code == 403
     reviewer = browser_of(moderator)
-    for name, message in (("", "Enter the new name"), ("x" * 41, "at most 40 characters"),
-                          ("housing", "already its name")):
+    for name, message in (
+        ("", "Enter the new name"),
+        ("x" * 41, "at most 40 characters"),
+        ("housing", "already its name"),
+    ):
         response = post(reviewer, f"/moderation/tags/{tag_id('housing')}", {"name": name})
         assert message in reviewer.get(response.headers["Location"]).get_data(as_text=True)
     response = post(reviewer, "/moderation/tags/999999", {"name": "anything"})

@@ -43,8 +43,11 @@ def test_the_whole_review_cycle(client, browser_of, author, moderator):
     response = post(reviewer, f"/case-studies/{item.id}/decide", {"decision": "request_changes", "note": ""})
     assert response.status_code == 422 and "Say what needs to change" in response.get_data(as_text=True)
     assert the_item().status == "submitted"
-    post(reviewer, f"/case-studies/{item.id}/decide",
-         {"decision": "request_changes", "note": "Please name the outcomes."})
+    post(
+        reviewer,
+        f"/case-studies/{item.id}/decide",
+        {"decision": "request_changes", "note": "Please name the outcomes."},
+    )
     assert the_item().status == "changes requested"
     page = writer.get(f"/case-studies/{item.id}-{item.slug}").get_data(as_text=True)
     assert "Please name the outcomes." in page
@@ -53,9 +56,16 @@ def test_the_whole_review_cycle(client, browser_of, author, moderator):
     # The author revises and resubmits; the moderator publishes.
     edit_page = writer.get(f"/case-studies/{item.id}/edit").get_data(as_text=True)
     revision = re.search(r'name="revision" type="hidden" value="(\d+)"', edit_page).group(1)
-    post(writer, f"/case-studies/{item.id}/edit", {**CASE_STUDY_FORM, "body": CASE_STUDY_FORM["body"] +
-                                                   "\n\nGrants now take 3 weeks, not 12.",
-                                                   "revision": revision, "intent": "submit"})
+    post(
+        writer,
+        f"/case-studies/{item.id}/edit",
+        {
+            **CASE_STUDY_FORM,
+            "body": CASE_STUDY_FORM["body"] + "\n\nGrants now take 3 weeks, not 12.",
+            "revision": revision,
+            "intent": "submit",
+        },
+    )
     assert the_item().status == "resubmitted"
     post(reviewer, f"/case-studies/{item.id}/decide", {"decision": "publish", "note": ""})
     item = the_item()
@@ -81,8 +91,11 @@ def test_rejection_keeps_it_private_and_tells_the_author_why(client, browser_of,
 def test_archived_items_stay_readable_but_leave_the_lists(client, browser_of, author, moderator):
     item = make_item(author)
     assert item.title in client.get("/case-studies").get_data(as_text=True)
-    post(browser_of(moderator), f"/case-studies/{item.id}/decide",
-         {"decision": "archive", "note": "Superseded by the 2010 compact."})
+    post(
+        browser_of(moderator),
+        f"/case-studies/{item.id}/decide",
+        {"decision": "archive", "note": "Superseded by the 2010 compact."},
+    )
     page = client.get(f"/case-studies/{item.id}-{item.slug}").get_data(as_text=True)
     assert "archived" in page and "Superseded by the 2010 compact." in page
     assert item.title not in client.get("/case-studies").get_data(as_text=True)
@@ -98,8 +111,9 @@ def test_who_may_do_what(client, browser_of, author, moderator):
     published = make_item(author, title="A published case study")
     stranger = browser_of(make_user())
     assert stranger.get(f"/case-studies/{published.id}/edit").status_code == 403
-    assert post(stranger, f"/case-studies/{published.id}/decide",
-                {"decision": "archive", "note": "x"}).status_code == 403
+    assert (
+        post(stranger, f"/case-studies/{published.id}/decide", {"decision": "archive", "note": "x"}).status_code == 403
+    )
     assert post(browser_of(author), f"/case-studies/{draft.id}/decide", {"decision": "publish"}).status_code == 403
     assert post(stranger, f"/case-studies/{draft.id}/submit").status_code == 404
     assert stranger.get(f"/case-studies/{published.id}/history").status_code == 403
@@ -114,7 +128,8 @@ def test_decisions_on_the_wrong_state_explain_and_change_nothing(browser_of, aut
     reviewer = browser_of(moderator)
     response = post(reviewer, f"/case-studies/{item.id}/decide", {"decision": "reject", "note": "late"})
     assert "Only something submitted can be rejected" in reviewer.get(response.headers["Location"]).get_data(
-        as_text=True)
+        as_text=True
+    )
     assert the_item(item.title).status == "published"
 
 

@@ -15,11 +15,17 @@ from kb.search.documents import PUBLIC, SearchDocument
 
 
 def document(number: int) -> SearchDocument:
-    return SearchDocument(doc_id=f"library_item:{9000 + number}", content_type="case study",
-                          title=f"Community transport partnership {number}", url=f"/case-studies/{9000 + number}",
-                          visibility=PUBLIC, summary="Volunteer drivers and the council share a fleet.",
-                          body="The council lends its minibuses to volunteer drivers at weekends.",
-                          themes=["joining-up-policy"], published_at=datetime(2026, 3, 1))
+    return SearchDocument(
+        doc_id=f"library_item:{9000 + number}",
+        content_type="case study",
+        title=f"Community transport partnership {number}",
+        url=f"/case-studies/{9000 + number}",
+        visibility=PUBLIC,
+        summary="Volunteer drivers and the council share a fleet.",
+        body="The council lends its minibuses to volunteer drivers at weekends.",
+        themes=["joining-up-policy"],
+        published_at=datetime(2026, 3, 1),
+    )
 
 
 def test_the_second_of_two_drains_at_once_waits_and_writes_after_the_first(app):

@@ -119,8 +119,7 @@ def test_board_threads_are_found_by_members_only(indexed, author, client):
 
 
 def test_describe_explains_each_match_by_its_theme_and_closest_passage(indexed):
-    matches = meaning.describe("the money only arrives months after we have already spent it",
-                               AnonymousUserMixin())
+    matches = meaning.describe("the money only arrives months after we have already spent it", AnonymousUserMixin())
     first = next(match for match in matches if match.document.title.startswith("Do: Aim for payments in advance"))
     assert first.themes == [("funding-it-better", "Funding it better")]
     assert first.passage in (first.document.title, first.document.summary)
@@ -168,8 +167,17 @@ def test_the_home_and_search_pages_offer_the_describe_box(indexed, client):
 
 
 def test_a_rebuild_recomputes_every_vector_and_forgets_the_removed(indexed, author, runner):
-    db.session.add(DocumentVector(doc_key="library_item:999999", content_type="case study", visibility="public",
-                                  themes="", fingerprint="x", vector=b"\0" * 4 * embedding.DIMENSIONS, revision=1))
+    db.session.add(
+        DocumentVector(
+            doc_key="library_item:999999",
+            content_type="case study",
+            visibility="public",
+            themes="",
+            fingerprint="x",
+            vector=b"\0" * 4 * embedding.DIMENSIONS,
+            revision=1,
+        )
+    )
     db.session.commit()
     count = search.rebuild()
     keys = set(db.session.scalars(select(DocumentVector.doc_key).where(DocumentVector.visibility != REMOVED)))
@@ -209,9 +217,14 @@ def test_any_description_gives_a_page(indexed, client, situation):
 
 def ordinary_search_order(scored: list[tuple[object, float]], words: str) -> list[int]:
     """The ids of these items in the order the search page's fused ranking puts them."""
-    outcome = SearchOutcome(hits=[Hit(fields={"doc_id": f"library_item:{item.id}"}, score=score)
-                                  for item, score in scored], total=len(scored), page=1, pages=1, facets={},
-                            matched_terms=set())
+    outcome = SearchOutcome(
+        hits=[Hit(fields={"doc_id": f"library_item:{item.id}"}, score=score) for item, score in scored],
+        total=len(scored),
+        page=1,
+        pages=1,
+        facets={},
+        matched_terms=set(),
+    )
     request = search.SearchRequest(parsed=search.parse(words), visibilities={"public"})
     return [int(hit.fields["doc_id"].split(":")[1]) for hit in meaning.fuse_meaning_into(request, outcome).hits]
 

@@ -25,8 +25,9 @@ def app(database_url, search_dir):
 
 
 def live_vectors() -> int:
-    return db.session.scalar(select(func.count()).select_from(DocumentVector)
-                             .where(DocumentVector.visibility != REMOVED))
+    return db.session.scalar(
+        select(func.count()).select_from(DocumentVector).where(DocumentVector.visibility != REMOVED)
+    )
 
 
 def test_the_drain_and_the_rebuild_keep_the_vectors_with_the_postgres_index(seeded, client):

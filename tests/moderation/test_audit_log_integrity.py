@@ -45,12 +45,15 @@ def run(statement: str, **values) -> None:
         connection.execute(text(statement), values)
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_log SET reason = 'Nothing happened' WHERE id = :id",
-    "UPDATE audit_log SET actor_id = NULL, actor_name = 'Someone else' WHERE id = :id",
-    "DELETE FROM audit_log WHERE id = :id",
-    "DELETE FROM audit_log",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_log SET reason = 'Nothing happened' WHERE id = :id",
+        "UPDATE audit_log SET actor_id = NULL, actor_name = 'Someone else' WHERE id = :id",
+        "DELETE FROM audit_log WHERE id = :id",
+        "DELETE FROM audit_log",
+    ],
+)
 def test_the_database_refuses_to_change_or_delete_an_audit_entry(app, statement):
     entry = an_entry()
     with pytest.raises(DBAPIError, match=REFUSED):
@@ -119,8 +122,9 @@ def test_reordering_a_collection_is_logged_and_a_removal_says_what_it_was(seeded
 
 def test_reordering_a_reading_list_is_logged(seeded, moderator):
     theme = db.session.scalar(select(Theme).where(Theme.slug == "funding-it-better"))
-    second = db.session.scalars(select(ThemeResource).where(ThemeResource.theme_id == theme.id)
-                                .order_by(ThemeResource.position)).all()[1]
+    second = db.session.scalars(
+        select(ThemeResource).where(ThemeResource.theme_id == theme.id).order_by(ThemeResource.position)
+    ).all()[1]
     client = logged_in(seeded, moderator)
     post(client, f"/moderation/resources/{second.id}/up")
     page = log_page(client)

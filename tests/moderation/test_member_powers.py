@@ -19,10 +19,12 @@ UNTIL = "2099-01-01T00:00"
 
 @pytest.fixture
 def staff(seeded):
-    return {"mo": make_user(display_name="Mo Moderator", role=Role.MODERATOR),
-            "max": make_user(display_name="Max Moderator", role=Role.MODERATOR),
-            "ada": make_user(display_name="Ada Admin", role=Role.ADMIN),
-            "abe": make_user(display_name="Abe Admin", role=Role.ADMIN)}
+    return {
+        "mo": make_user(display_name="Mo Moderator", role=Role.MODERATOR),
+        "max": make_user(display_name="Max Moderator", role=Role.MODERATOR),
+        "ada": make_user(display_name="Ada Admin", role=Role.ADMIN),
+        "abe": make_user(display_name="Abe Admin", role=Role.ADMIN),
+    }
 
 
 def suspended_by_an_admin(member: User, admin: User) -> User:
@@ -63,12 +65,13 @@ def test_a_moderator_cannot_suspend_or_remove_as_spammer_a_moderator_or_admin(se
     member = staff[target]
     mo = logged_in(seeded, staff["mo"])
     page = mo.get(f"/admin/members/{member.id}").get_data(as_text=True)
-    assert "Remove as a spammer" not in page and f"/admin/members/{member.id}/suspend\"" not in page
+    assert "Remove as a spammer" not in page and f'/admin/members/{member.id}/suspend"' not in page
     assert "Only an admin can" in mo.get(f"/admin/members/{member.id}/suspend").get_data(as_text=True)
     response = post(mo, f"/admin/members/{member.id}/suspend", {"until": UNTIL, "reason": "Disagreement"})
     assert response.status_code == 403
-    response = post(mo, f"/admin/members/{member.id}/remove-spammer",
-                    {"spam-until": UNTIL, "spam-reason": "Disagreement"})
+    response = post(
+        mo, f"/admin/members/{member.id}/remove-spammer", {"spam-until": UNTIL, "spam-reason": "Disagreement"}
+    )
     assert response.status_code == 403
     assert not still_suspended(member)
 

@@ -19,8 +19,11 @@ def test_moderators_find_members_and_see_their_record_and_history(seeded):
     pens = service.start_thread(category("general"), "Buy our pens today", "Cheap pens", by=sam)
     moderation.hide_post(pens, mod, "Advertising")
     client = logged_in(seeded, mod)
-    for query, expected, absent in (("pens", "Sam Spammer", "Priya"), ("LEEDS", "Priya Practitioner", "Sam"),
-                                    ("sam@pens", "Sam Spammer", "Priya")):
+    for query, expected, absent in (
+        ("pens", "Sam Spammer", "Priya"),
+        ("LEEDS", "Priya Practitioner", "Sam"),
+        ("sam@pens", "Sam Spammer", "Priya"),
+    ):
         page = client.get(f"/admin/members?q={query}").get_data(as_text=True)
         assert expected in page and absent not in page, query
     page = client.get(f"/admin/members/{sam.id}").get_data(as_text=True)

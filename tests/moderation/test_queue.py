@@ -24,10 +24,12 @@ from tests.moderation.test_audit_log import logged_in
 @pytest.fixture
 def cast(seeded):
     seeded.config["KB_PREMODERATION_POSTS"] = 3
-    return {"asha": make_user(display_name="Asha Author", organisation="Northtown CVS"),
-            "ben": make_user(display_name="Ben Newcomer"),
-            "mo": make_user(display_name="Mo Moderator", role=Role.MODERATOR),
-            "ola": make_user(display_name="Ola Other", role=Role.MODERATOR)}
+    return {
+        "asha": make_user(display_name="Asha Author", organisation="Northtown CVS"),
+        "ben": make_user(display_name="Ben Newcomer"),
+        "mo": make_user(display_name="Mo Moderator", role=Role.MODERATOR),
+        "ola": make_user(display_name="Ola Other", role=Role.MODERATOR),
+    }
 
 
 def text_of(response) -> str:
@@ -41,8 +43,9 @@ def held_post(author, body="Hello, how do we start a compact?", title="A newcome
 def reported_post(author, reporters, body="Buy cheap pens at example.com") -> BoardPost:
     trusted = make_user(display_name="Trusted Poster")
     trusted.trusted = True
-    target = board.start_thread(category_by_slug("general"), "Stationery", body,
-                                by=author if author.trusted else trusted)
+    target = board.start_thread(
+        category_by_slug("general"), "Stationery", body, by=author if author.trusted else trusted
+    )
     for number, reporter in enumerate(reporters):
         board.flag_post(target, reporter, "spam" if number else "other", "" if number else "Advertising")
     return target
@@ -56,16 +59,24 @@ def reporter_who_counts():
 
 
 def saved_reason(used_for: str) -> SavedReason:
-    return db.session.scalars(select(SavedReason).where(SavedReason.used_for == used_for)
-                              .order_by(SavedReason.position)).first()
+    return db.session.scalars(
+        select(SavedReason).where(SavedReason.used_for == used_for).order_by(SavedReason.position)
+    ).first()
 
 
 def test_each_tab_counts_its_work_and_shows_what_a_decision_needs(seeded, cast):
-    submitted = make_item(cast["asha"], status="submitted", title="Joint commissioning in Northtown",
-                          body="We pooled budgets.\n\nIt took two years.")
+    submitted = make_item(
+        cast["asha"],
+        status="submitted",
+        title="Joint commissioning in Northtown",
+        body="We pooled budgets.\n\nIt took two years.",
+    )
     make_item(cast["asha"], title="A rejected idea", status="submitted")
-    library.reject(db.session.scalar(select(LibraryItem).where(LibraryItem.title == "A rejected idea")),
-                   cast["mo"], "Not a case study")
+    library.reject(
+        db.session.scalar(select(LibraryItem).where(LibraryItem.title == "A rejected idea")),
+        cast["mo"],
+        "Not a case study",
+    )
     held = held_post(cast["ben"])
     reported_post(make_user(display_name="Spammy"), [make_user(), make_user()])
     mo = logged_in(seeded, cast["mo"])
@@ -94,12 +105,16 @@ def test_each_tab_counts_its_work_and_shows_what_a_decision_needs(seeded, cast):
 
 def test_a_pending_edit_shows_its_changes_against_the_published_text(seeded, cast):
     item = make_item(cast["asha"], title="Shared outcomes framework", body="First line.\nSecond line.")
-    library.save_item(item, item_fields(title="Shared outcomes framework", body="First line.\nA better second line."),
-                      cast["asha"], item.revision_number)
+    library.save_item(
+        item,
+        item_fields(title="Shared outcomes framework", body="First line.\nA better second line."),
+        cast["asha"],
+        item.revision_number,
+    )
     page = text_of(logged_in(seeded, cast["mo"]).get("/moderation"))
     assert "Review of an edit" in page and "Changes proposed to the published text" in page
-    assert "<span class=\"visually-hidden\">Removed: </span>Second line." in page
-    assert "<span class=\"visually-hidden\">Added: </span>A better second line." in page
+    assert '<span class="visually-hidden">Removed: </span>Second line.' in page
+    assert '<span class="visually-hidden">Added: </span>A better second line.' in page
     assert "Approve the edit<span" in page and "Decline the edit<span" in page
 
 
@@ -128,8 +143,11 @@ def test_a_reason_is_required_where_the_author_must_be_told_and_typing_is_kept(s
     assert item.status == "submitted"
 
     reason = saved_reason("submissions")
-    response = post(mo, f"/moderation/submissions/{item.id}",
-                    {"decision": "request_changes", "saved_reason": str(reason.id), "reason": "See paragraph 2."})
+    response = post(
+        mo,
+        f"/moderation/submissions/{item.id}",
+        {"decision": "request_changes", "saved_reason": str(reason.id), "reason": "See paragraph 2."},
+    )
     assert response.status_code == 302
     db.session.refresh(item)
     assert item.status == "changes requested" and item.moderator_note == f"{reason.text} See paragraph 2."
@@ -194,8 +212,9 @@ def test_reports_are_upheld_or_dismissed_and_a_spammer_removed(seeded, cast):
     post(mo, f"/moderation/reports/{upheld.id}", {"decision": "uphold", "reason": "Advertising"})
     db.session.refresh(upheld)
     assert upheld.state == PostState.HIDDEN and upheld.state_reason == "Advertising"
-    assert {flag.resolution for flag in db.session.scalars(select(PostFlag).where(PostFlag.post_id == upheld.id))} \
-        == {"upheld"}
+    assert {flag.resolution for flag in db.session.scalars(select(PostFlag).where(PostFlag.post_id == upheld.id))} == {
+        "upheld"
+    }
     assert "hid your post" in inbox.recent(spammer)[0].message
 
     another = reported_post(spammer, [make_user()], body="More pens")
@@ -214,9 +233,14 @@ def test_bulk_decisions_apply_to_each_selected_entry_and_report_refusals(seeded,
     mo = logged_in(seeded, cast["mo"])
     response = post(mo, "/moderation/submissions/bulk", {"decision": "approve"})
     assert response.status_code == 422 and "Select at least one entry first" in text_of(response)
-    response = mo.post("/moderation/submissions/bulk", data={
-        "decision": "approve", "selected": [str(one.id), str(two.id), str(edited.id)],
-        "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', text_of(mo.get("/moderation"))).group(1)})
+    response = mo.post(
+        "/moderation/submissions/bulk",
+        data={
+            "decision": "approve",
+            "selected": [str(one.id), str(two.id), str(edited.id)],
+            "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', text_of(mo.get("/moderation"))).group(1),
+        },
+    )
     assert response.status_code == 302
     page = text_of(mo.get("/moderation"))
     assert "Published “One”." in page and "Approved the edit of “Edited better”" in page
@@ -231,12 +255,20 @@ def test_bulk_reject_needs_a_reason_and_keeps_the_selection(seeded, cast):
     one = make_item(cast["asha"], status="submitted", title="One")
     mo = logged_in(seeded, cast["mo"])
     token = re.search(r'name="csrf_token" value="([^"]+)"', text_of(mo.get("/moderation"))).group(1)
-    response = mo.post("/moderation/submissions/bulk", data={"decision": "reject", "selected": [str(one.id)],
-                                                             "csrf_token": token})
+    response = mo.post(
+        "/moderation/submissions/bulk", data={"decision": "reject", "selected": [str(one.id)], "csrf_token": token}
+    )
     assert response.status_code == 422 and "Give a reason" in text_of(response)
     assert re.search(rf'value="{one.id}" id="select-submissions-{one.id}"\s+checked', text_of(response))
-    mo.post("/moderation/submissions/bulk", data={"decision": "reject", "selected": [str(one.id)],
-                                                  "reason": "Not about a partnership", "csrf_token": token})
+    mo.post(
+        "/moderation/submissions/bulk",
+        data={
+            "decision": "reject",
+            "selected": [str(one.id)],
+            "reason": "Not about a partnership",
+            "csrf_token": token,
+        },
+    )
     db.session.refresh(one)
     assert one.status == "rejected" and one.moderator_note == "Not about a partnership"
 
@@ -245,11 +277,14 @@ def test_decisions_need_a_moderator_and_a_csrf_token(seeded, cast):
     item = make_item(cast["asha"], status="submitted")
     member = logged_in(seeded, cast["ben"])
     assert post(member, f"/moderation/submissions/{item.id}", {"decision": "publish"}).status_code == 403
-    assert post(member, "/moderation/submissions/bulk", {"decision": "approve", "selected": str(item.id)}
-                ).status_code == 403
+    assert (
+        post(member, "/moderation/submissions/bulk", {"decision": "approve", "selected": str(item.id)}).status_code
+        == 403
+    )
     anonymous = seeded.test_client()
-    assert "/login" in post(anonymous, f"/moderation/submissions/{item.id}", {"decision": "publish"}
-                            ).headers["Location"]
+    assert (
+        "/login" in post(anonymous, f"/moderation/submissions/{item.id}", {"decision": "publish"}).headers["Location"]
+    )
     mo = logged_in(seeded, cast["mo"])
     assert mo.post(f"/moderation/submissions/{item.id}", data={"decision": "publish"}).status_code == 400
     db.session.refresh(item)
@@ -263,20 +298,32 @@ def test_moderators_keep_their_saved_reasons(seeded, cast):
     response = post(mo, "/moderation/reasons", {"used_for": "posts", "text": "x"})
     assert response.status_code == 422 and "3 to 300 characters" in text_of(response)
     post(mo, "/moderation/reasons", {"used_for": "posts", "text": "Repeated the same post in several threads."})
-    assert post(mo, "/moderation/reasons", {"used_for": "posts", "text": "repeated the same post in several "
-                                            "threads."}).status_code == 422
+    assert (
+        post(
+            mo, "/moderation/reasons", {"used_for": "posts", "text": "repeated the same post in several threads."}
+        ).status_code
+        == 422
+    )
     added = db.session.scalar(select(SavedReason).where(SavedReason.text.like("Repeated%")))
     post(mo, f"/moderation/reasons/{added.id}/up")
     db.session.refresh(added)
-    texts = [reason.text for reason in db.session.scalars(select(SavedReason).where(SavedReason.used_for == "posts")
-                                                          .order_by(SavedReason.position))]
+    texts = [
+        reason.text
+        for reason in db.session.scalars(
+            select(SavedReason).where(SavedReason.used_for == "posts").order_by(SavedReason.position)
+        )
+    ]
     assert texts[-2] == added.text
     added_id = added.id
     post(mo, f"/moderation/reasons/{added_id}/remove")
     assert "Repeated the same post" not in text_of(mo.get("/moderation/held"))
     assert audit.latest_for("saved reason", added_id).action == "remove saved reason"
-    assert post(logged_in(seeded, cast["ben"]), "/moderation/reasons", {"used_for": "posts", "text": "Nope nope"}
-                ).status_code == 403
+    assert (
+        post(
+            logged_in(seeded, cast["ben"]), "/moderation/reasons", {"used_for": "posts", "text": "Nope nope"}
+        ).status_code
+        == 403
+    )
 
 
 def test_the_old_queue_addresses_redirect(seeded, cast):
@@ -320,25 +367,35 @@ def test_removing_a_spammer_also_closes_reports_that_already_hid_a_post(seeded, 
 
 def test_a_submission_changed_since_the_queue_was_shown_is_not_decided(seeded, cast):
     item = make_item(cast["asha"], title="Shared outcomes")
-    library.save_item(item, item_fields(title="Shared outcomes", body="First proposal."), cast["asha"],
-                      item.revision_number)
+    library.save_item(
+        item, item_fields(title="Shared outcomes", body="First proposal."), cast["asha"], item.revision_number
+    )
     mo = logged_in(seeded, cast["mo"])
     seen = re.search(r'name="revision" value="(\d+)"', text_of(mo.get("/moderation"))).group(1)
-    library.save_item(item, item_fields(title="Shared outcomes", body="Second proposal, quite different."),
-                      cast["asha"], item.revision_number)
+    library.save_item(
+        item,
+        item_fields(title="Shared outcomes", body="Second proposal, quite different."),
+        cast["asha"],
+        item.revision_number,
+    )
     response = post(mo, f"/moderation/submissions/{item.id}", {"decision": "approve_edit", "revision": seen})
     page = text_of(mo.get(response.headers["Location"]))
     assert "has changed since the queue was shown" in page and "Second proposal, quite different." in page
     db.session.refresh(item)
     assert item.has_pending_edit and "Second proposal" not in item.body
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    mo.post("/moderation/submissions/bulk", data={"decision": "approve", "selected": str(item.id),
-                                                  f"revision-{item.id}": seen, "csrf_token": token})
+    mo.post(
+        "/moderation/submissions/bulk",
+        data={"decision": "approve", "selected": str(item.id), f"revision-{item.id}": seen, "csrf_token": token},
+    )
     assert "has changed since the queue was shown" in text_of(mo.get("/moderation"))
     db.session.refresh(item)
     assert item.has_pending_edit  # in bulk too, what the moderator did not see is not approved
-    post(mo, f"/moderation/submissions/{item.id}", {"decision": "decline_edit", "reason": "Too vague",
-                                                   "revision": str(item.revision_number)})
+    post(
+        mo,
+        f"/moderation/submissions/{item.id}",
+        {"decision": "decline_edit", "reason": "Too vague", "revision": str(item.revision_number)},
+    )
     db.session.refresh(item)
     assert not item.has_pending_edit and "was declined" in inbox.recent(cast["asha"])[0].message
 
@@ -348,10 +405,19 @@ def test_bulk_decisions_on_posts(seeded, cast):
     reported = [reported_post(make_user(display_name=f"Poster {n}"), [make_user()]) for n in range(2)]
     mo = logged_in(seeded, cast["mo"])
     token = re.search(r'name="csrf_token" value="([^"]+)"', text_of(mo.get("/moderation"))).group(1)
-    mo.post("/moderation/held/bulk", data={"decision": "approve", "selected": [str(first.id), str(second.id)],
-                                           "csrf_token": token})
-    mo.post("/moderation/reports/bulk", data={"decision": "uphold", "reason": "Adverts", "csrf_token": token,
-                                              "selected": [str(each.id) for each in reported]})
+    mo.post(
+        "/moderation/held/bulk",
+        data={"decision": "approve", "selected": [str(first.id), str(second.id)], "csrf_token": token},
+    )
+    mo.post(
+        "/moderation/reports/bulk",
+        data={
+            "decision": "uphold",
+            "reason": "Adverts",
+            "csrf_token": token,
+            "selected": [str(each.id) for each in reported],
+        },
+    )
     for each in (first, second):
         db.session.refresh(each)
         assert each.state == PostState.VISIBLE

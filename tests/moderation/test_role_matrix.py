@@ -22,11 +22,23 @@ from tests.conftest import sign_in
 from tests.factories import make_item, make_user
 from tests.library.conftest import post
 
-PAGES = ["/moderation", "/moderation/held", "/moderation/reports", "/moderation/reasons", "/moderation/log",
-         "/moderation/log.csv",
-         "/moderation/featured", "/moderation/tags", "/moderation/watched-words", "/moderation/board/categories",
-         "/admin/members", "/moderation/themes/funding-it-better/resources", "/collections/new",
-         "/admin/members/{member}", "/admin/members/{member}/suspend"]
+PAGES = [
+    "/moderation",
+    "/moderation/held",
+    "/moderation/reports",
+    "/moderation/reasons",
+    "/moderation/log",
+    "/moderation/log.csv",
+    "/moderation/featured",
+    "/moderation/tags",
+    "/moderation/watched-words",
+    "/moderation/board/categories",
+    "/admin/members",
+    "/moderation/themes/funding-it-better/resources",
+    "/collections/new",
+    "/admin/members/{member}",
+    "/admin/members/{member}/suspend",
+]
 EXPECTED = {"anonymous": 302, "member": 403, "suspended member": 302, "moderator": 200, "admin": 200}
 
 
@@ -56,24 +68,51 @@ def test_each_role_gets_the_expected_status_on_every_moderation_page(seeded, rol
 
 # Every moderator action (POST), with the objects it acts on. The last test checks the list is whole.
 ACTIONS = [
-    "/moderation/submissions/{item}", "/moderation/held/{post}", "/moderation/reports/{post}",
-    "/moderation/submissions/bulk", "/moderation/reasons", "/moderation/reasons/{reason}/up",
-    "/case-studies/{item}/decide", "/case-studies/{item}/supersede", "/case-studies/{item}/feature",
-    "/lessons/{lesson}/decide", "/lessons/{lesson}/supersede", "/lessons/{lesson}/feature",
-    "/board/p/{post}/approve", "/board/p/{post}/approve-and-trust", "/board/p/{post}/dismiss-reports",
-    "/board/p/{post}/hide", "/board/p/{post}/unhide", "/board/t/{thread}/lock", "/board/t/{thread}/unlock",
-    "/board/t/{thread}/pin", "/board/t/{thread}/unpin", "/board/t/{thread}/move",
-    "/moderation/board/categories", "/moderation/board/categories/{category}",
-    "/moderation/board/categories/{category}/move", "/moderation/watched-words",
-    "/moderation/watched-words/{word}/remove", "/moderation/featured/{featured}/move",
-    "/moderation/featured/{featured}/remove", "/moderation/tags/{tag}",
-    "/moderation/themes/funding-it-better/resources", "/moderation/resources/{resource}",
-    "/moderation/resources/{resource}/up", "/admin/members/{member}/suspend",
-    "/admin/members/{member}/unsuspend", "/admin/members/{member}/remove-spammer",
-    "/admin/members/{member}/restore", "/admin/members/{member}/role",
-    "/moderation/members/{member}/suspend", "/moderation/members/{member}/unsuspend",  # old addresses: 308
-    "/collections/new", "/collections/{collection}/edit", "/collections/{collection}/entries",
-    "/collections/entries/{entry}/move", "/collections/entries/{entry}/remove",
+    "/moderation/submissions/{item}",
+    "/moderation/held/{post}",
+    "/moderation/reports/{post}",
+    "/moderation/submissions/bulk",
+    "/moderation/reasons",
+    "/moderation/reasons/{reason}/up",
+    "/case-studies/{item}/decide",
+    "/case-studies/{item}/supersede",
+    "/case-studies/{item}/feature",
+    "/lessons/{lesson}/decide",
+    "/lessons/{lesson}/supersede",
+    "/lessons/{lesson}/feature",
+    "/board/p/{post}/approve",
+    "/board/p/{post}/approve-and-trust",
+    "/board/p/{post}/dismiss-reports",
+    "/board/p/{post}/hide",
+    "/board/p/{post}/unhide",
+    "/board/t/{thread}/lock",
+    "/board/t/{thread}/unlock",
+    "/board/t/{thread}/pin",
+    "/board/t/{thread}/unpin",
+    "/board/t/{thread}/move",
+    "/moderation/board/categories",
+    "/moderation/board/categories/{category}",
+    "/moderation/board/categories/{category}/move",
+    "/moderation/watched-words",
+    "/moderation/watched-words/{word}/remove",
+    "/moderation/featured/{featured}/move",
+    "/moderation/featured/{featured}/remove",
+    "/moderation/tags/{tag}",
+    "/moderation/themes/funding-it-better/resources",
+    "/moderation/resources/{resource}",
+    "/moderation/resources/{resource}/up",
+    "/admin/members/{member}/suspend",
+    "/admin/members/{member}/unsuspend",
+    "/admin/members/{member}/remove-spammer",
+    "/admin/members/{member}/restore",
+    "/admin/members/{member}/role",
+    "/moderation/members/{member}/suspend",
+    "/moderation/members/{member}/unsuspend",  # old addresses: 308
+    "/collections/new",
+    "/collections/{collection}/edit",
+    "/collections/{collection}/entries",
+    "/collections/entries/{entry}/move",
+    "/collections/entries/{entry}/remove",
 ]
 ACTION_EXPECTED = {"anonymous": 302, "member": 403, "suspended member": 302}
 
@@ -88,13 +127,25 @@ def things_to_act_on() -> dict[str, int]:
     entry = collections.add_entry(collection, f"/case-studies/{item.id}", "", moderator)
     db.session.add(WatchedWord(word="pens", added_by_id=moderator.id, created_at=clock.now()))
     db.session.commit()
-    first = {model: db.session.scalar(select(model.id).limit(1))
-             for model in (BoardCategory, WatchedWord, FeaturedItem, Tag, SavedReason, ThemeResource)}
-    return {"item": item.id, "lesson": make_item(author, kind=Kind.LESSON).id,
-            "post": thread_post.id, "thread": thread_post.thread_id, "member": author.id,
-            "category": first[BoardCategory], "word": first[WatchedWord], "featured": first[FeaturedItem],
-            "tag": first[Tag], "reason": first[SavedReason], "resource": first[ThemeResource],
-            "collection": collection.id, "entry": entry.id}
+    first = {
+        model: db.session.scalar(select(model.id).limit(1))
+        for model in (BoardCategory, WatchedWord, FeaturedItem, Tag, SavedReason, ThemeResource)
+    }
+    return {
+        "item": item.id,
+        "lesson": make_item(author, kind=Kind.LESSON).id,
+        "post": thread_post.id,
+        "thread": thread_post.thread_id,
+        "member": author.id,
+        "category": first[BoardCategory],
+        "word": first[WatchedWord],
+        "featured": first[FeaturedItem],
+        "tag": first[Tag],
+        "reason": first[SavedReason],
+        "resource": first[ThemeResource],
+        "collection": collection.id,
+        "entry": entry.id,
+    }
 
 
 @pytest.mark.parametrize("role", list(EXPECTED))
@@ -122,15 +173,22 @@ def test_the_action_list_is_every_route_a_moderator_or_admin_declares(app):
     and so does an address here that is no such route (renamed, removed, or open to members)."""
     adapter = app.url_map.bind("localhost")
     listed = {adapter.match(re.sub(r"\{\w+\}", "1", action), method="POST")[0] for action in ACTIONS}
-    declared = {rule.endpoint for rule in app.url_map.iter_rules()
-                if "POST" in rule.methods and required_role(app.view_functions[rule.endpoint])}
+    declared = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if "POST" in rule.methods and required_role(app.view_functions[rule.endpoint])
+    }
     assert {"library.decide_case_study", "library.decide_lesson", "board.approve_post"} <= declared
     assert listed == declared
 
 
 # Acting on members: moderators act on members only; admins act on moderators and admins too.
-MEMBER_ACTIONS = ["/admin/members/{member}/suspend", "/admin/members/{member}/unsuspend",
-                  "/admin/members/{member}/remove-spammer", "/admin/members/{member}/restore"]
+MEMBER_ACTIONS = [
+    "/admin/members/{member}/suspend",
+    "/admin/members/{member}/unsuspend",
+    "/admin/members/{member}/remove-spammer",
+    "/admin/members/{member}/restore",
+]
 NEVER_STAFF = {"/admin/members/{member}/remove-spammer"}
 
 
@@ -143,8 +201,16 @@ def test_only_admins_act_on_moderators_and_admins(seeded, role, target_role):
     client = client_as(seeded, role)
     for action in MEMBER_ACTIONS:
         url = action.format(member=target.id)
-        status = post(client, url, {"until": "2099-01-01T00:00", "reason": "Testing", "spam-until":
-                                    "2099-01-01T00:00", "spam-reason": "Testing"}).status_code
+        status = post(
+            client,
+            url,
+            {
+                "until": "2099-01-01T00:00",
+                "reason": "Testing",
+                "spam-until": "2099-01-01T00:00",
+                "spam-reason": "Testing",
+            },
+        ).status_code
         if role == "moderator" or action in NEVER_STAFF:
             # Nobody removes a moderator or admin as a spammer; moderators cannot act on them at all.
             assert status == 403, (role, url, status)

@@ -53,5 +53,6 @@ def theme_id_of(slug: str) -> int:
 
 
 def waiting_for(user) -> list[DigestEntry]:
-    return list(db.session.scalars(select(DigestEntry).where(DigestEntry.user_id == user.id,
-                                                             DigestEntry.sent_at.is_(None))))
+    return list(
+        db.session.scalars(select(DigestEntry).where(DigestEntry.user_id == user.id, DigestEntry.sent_at.is_(None)))
+    )

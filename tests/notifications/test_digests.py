@@ -24,8 +24,9 @@ def run_at(moment, mailbox) -> list:
 
 def test_a_daily_digest_lists_each_new_item_then_the_next_run_sends_nothing(people, mailbox):
     ann, mod = people["ann"], people["mod"]
-    thread = board.start_thread(category_named("general"), "Sharing a building with a charity", "Any tips?",
-                                by=ann).thread
+    thread = board.start_thread(
+        category_named("general"), "Sharing a building with a charity", "Any tips?", by=ann
+    ).thread
     reply = board.reply(thread, "Agree the heating bills first.", by=people["ben"])
     clock.freeze(MONDAY + timedelta(hours=2))
     item = make_item(ann, title="Shared training for councillors", moderator=mod)
@@ -66,8 +67,9 @@ def test_a_weekly_digest_waits_for_its_week(people, mailbox):
 def test_off_sends_nothing_ever(people, mailbox):
     ann = people["ann"]
     choose(ann, replies="off", decisions="off")
-    thread = board.start_thread(category_named("general"), "Sharing a building with a charity", "Any tips?",
-                                by=ann).thread
+    thread = board.start_thread(
+        category_named("general"), "Sharing a building with a charity", "Any tips?", by=ann
+    ).thread
     board.reply(thread, "Agree the heating bills first.", by=people["ben"])
     make_item(ann, moderator=people["mod"])
     assert waiting_for(ann) == []
@@ -77,8 +79,9 @@ def test_off_sends_nothing_ever(people, mailbox):
 
 def test_turning_a_kind_off_drops_what_waited_for_its_digest(people, mailbox):
     ann = people["ann"]
-    thread = board.start_thread(category_named("general"), "Sharing a building with a charity", "Any tips?",
-                                by=ann).thread
+    thread = board.start_thread(
+        category_named("general"), "Sharing a building with a charity", "Any tips?", by=ann
+    ).thread
     board.reply(thread, "Agree the heating bills first.", by=people["ben"])
     assert len(waiting_for(ann)) == 1
     choose(ann, replies="off")
@@ -87,8 +90,9 @@ def test_turning_a_kind_off_drops_what_waited_for_its_digest(people, mailbox):
 
 
 def test_the_command_shows_progress_and_what_it_did(people, mailbox, runner):
-    thread = board.start_thread(category_named("general"), "Sharing a building with a charity", "Any tips?",
-                                by=people["ann"]).thread
+    thread = board.start_thread(
+        category_named("general"), "Sharing a building with a charity", "Any tips?", by=people["ann"]
+    ).thread
     board.reply(thread, "Agree the heating bills first.", by=people["ben"])
     clock.freeze(MONDAY + timedelta(days=1))
     result = runner.invoke(args=["kb", "mail", "digests"])
@@ -99,12 +103,12 @@ def test_the_command_shows_progress_and_what_it_did(people, mailbox, runner):
     assert [message["To"] for message in mailbox.messages] == ["ann@example.org"]
 
 
-
 def test_two_runs_at_once_send_one_digest(people, mailbox, monkeypatch):
     ann = people["ann"]
     choose(ann)  # the defaults, stored: this run writes nothing before it marks the items
-    thread = board.start_thread(category_named("general"), "Sharing a building with a charity", "Any tips?",
-                                by=ann).thread
+    thread = board.start_thread(
+        category_named("general"), "Sharing a building with a charity", "Any tips?", by=ann
+    ).thread
     board.reply(thread, "Agree the heating bills first.", by=people["ben"])
     clock.freeze(MONDAY + timedelta(days=1))
     due = digests._due
@@ -123,8 +127,9 @@ def test_two_runs_at_once_send_one_digest(people, mailbox, monkeypatch):
 
 def test_a_suspended_members_digest_waits_until_the_suspension_ends(people, mailbox):
     ann = people["ann"]
-    thread = board.start_thread(category_named("general"), "Sharing a building with a charity", "Any tips?",
-                                by=ann).thread
+    thread = board.start_thread(
+        category_named("general"), "Sharing a building with a charity", "Any tips?", by=ann
+    ).thread
     board.reply(thread, "Agree the heating bills first.", by=people["ben"])
     ann.suspended_until = MONDAY + timedelta(days=3)
     db.session.commit()
@@ -137,8 +142,9 @@ def test_a_suspended_members_digest_waits_until_the_suspension_ends(people, mail
 
 def test_items_kept_for_a_digest_go_in_the_daily_one_after_switching_to_each_time(people, mailbox):
     ann = people["ann"]
-    thread = board.start_thread(category_named("general"), "Sharing a building with a charity", "Any tips?",
-                                by=ann).thread
+    thread = board.start_thread(
+        category_named("general"), "Sharing a building with a charity", "Any tips?", by=ann
+    ).thread
     board.reply(thread, "Agree the heating bills first.", by=people["ben"])
     choose(ann, replies="immediate")
     [digest] = run_at(MONDAY + timedelta(days=1), mailbox)

@@ -21,9 +21,12 @@ from tests.notifications.conftest import choose, theme_id_of, theme_title, waiti
 def test_the_settings_page_shows_quiet_defaults_in_labelled_groups(people, client):
     sign_in(client, people["ann"])
     page = client.get("/account/notifications").get_data(as_text=True)
-    assert "<legend class=\"fieldset__legend\">Replies in threads you watch</legend>" in page
-    checked = re.findall(r'<input[^>]*checked[^>]*name="(\w+)"[^>]*value="(\w+)"|'
-                         r'<input[^>]*name="(\w+)"[^>]*value="(\w+)"[^>]*checked', page)
+    assert '<legend class="fieldset__legend">Replies in threads you watch</legend>' in page
+    checked = re.findall(
+        r'<input[^>]*checked[^>]*name="(\w+)"[^>]*value="(\w+)"|'
+        r'<input[^>]*name="(\w+)"[^>]*value="(\w+)"[^>]*checked',
+        page,
+    )
     chosen = {(a or c): (b or d) for a, b, c, d in checked}
     assert chosen == {"replies": "daily", "decisions": "daily", "case_studies": "weekly"}
     assert theme_title("improving-understanding") in page
@@ -34,9 +37,17 @@ def test_saving_choices_and_themes(people, client):
     ann = people["ann"]
     sign_in(client, ann)
     theme_id = theme_id_of("funding-it-better")
-    response = client.post("/account/notifications", data={
-        "csrf_token": form_token(client), "replies": "immediate", "decisions": "off", "case_studies": "daily",
-        "themes": [str(theme_id)]}, follow_redirects=True)
+    response = client.post(
+        "/account/notifications",
+        data={
+            "csrf_token": form_token(client),
+            "replies": "immediate",
+            "decisions": "off",
+            "case_studies": "daily",
+            "themes": [str(theme_id)],
+        },
+        follow_redirects=True,
+    )
     assert "Your email notification choices are saved." in response.get_data(as_text=True)
     settings = service.settings_of(ann)
     assert [settings.frequency(kind) for kind in Kind] == [Frequency.IMMEDIATE, Frequency.OFF, Frequency.DAILY]
@@ -46,26 +57,39 @@ def test_saving_choices_and_themes(people, client):
 def test_unknown_choices_are_refused_with_a_message_and_nothing_changes(people, client):
     ann = people["ann"]
     sign_in(client, ann)
-    response = client.post("/account/notifications", data={
-        "csrf_token": form_token(client), "replies": "hourly", "decisions": "daily", "case_studies": "weekly",
-        "themes": ["999999"]})
+    response = client.post(
+        "/account/notifications",
+        data={
+            "csrf_token": form_token(client),
+            "replies": "hourly",
+            "decisions": "daily",
+            "case_studies": "weekly",
+            "themes": ["999999"],
+        },
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "There is a problem" in page
     assert "Choose one of the listed options for replies in threads you watch" in page
     assert "Choose themes from the list" in page
     assert service.settings_of(ann).frequency(Kind.REPLIES) == Frequency.DAILY
-    not_a_number = client.post("/account/notifications", data={
-        "csrf_token": form_token(client), "replies": "daily", "decisions": "daily", "case_studies": "weekly",
-        "themes": ["funding"]})
+    not_a_number = client.post(
+        "/account/notifications",
+        data={
+            "csrf_token": form_token(client),
+            "replies": "daily",
+            "decisions": "daily",
+            "case_studies": "weekly",
+            "themes": ["funding"],
+        },
+    )
     assert not_a_number.status_code == 422
     assert "Choose themes from the list" in not_a_number.get_data(as_text=True)
 
 
 def test_the_settings_page_refuses_a_post_without_its_form_token(people, client):
     sign_in(client, people["ann"])
-    response = client.post("/account/notifications", data={"replies": "off", "decisions": "off",
-                                                            "case_studies": "off"})
+    response = client.post("/account/notifications", data={"replies": "off", "decisions": "off", "case_studies": "off"})
     assert response.status_code == 400
     assert service.settings_of(people["ann"]).frequency(Kind.REPLIES) == Frequency.DAILY
 
@@ -73,8 +97,9 @@ def test_the_settings_page_refuses_a_post_without_its_form_token(people, client)
 def an_immediate_reply_mail(people, mailbox, ann=None):
     ann = ann or people["ann"]
     choose(ann, replies="immediate")
-    thread = board.start_thread(category_named("general"), "Sharing a building with a charity", "Any tips?",
-                                by=ann).thread
+    thread = board.start_thread(
+        category_named("general"), "Sharing a building with a charity", "Any tips?", by=ann
+    ).thread
     board.reply(thread, "Agree the heating bills first.", by=people["ben"])
     return mailbox.deliver()[0]
 
@@ -103,8 +128,9 @@ def test_one_click_unsubscribe_from_the_mail_header_works_without_a_session(peop
 
 def test_a_digest_link_turns_off_every_kind_it_lists(people, mailbox, client):
     ann = people["ann"]
-    thread = board.start_thread(category_named("general"), "Sharing a building with a charity", "Any tips?",
-                                by=ann).thread
+    thread = board.start_thread(
+        category_named("general"), "Sharing a building with a charity", "Any tips?", by=ann
+    ).thread
     board.reply(thread, "Agree the heating bills first.", by=people["ben"])
     assert len(waiting_for(ann)) == 1
     url = service.unsubscribe_url(ann, [Kind.REPLIES, Kind.DECISIONS])
@@ -131,8 +157,11 @@ def test_a_tampered_or_expired_link_is_explained_and_changes_nothing(people, mai
 def test_my_data_holds_the_choices_and_what_waits_for_a_digest(people, app):
     ann = people["ann"]
     choose(ann, ("funding-it-better",), case_studies="daily")
-    board.reply(board.start_thread(category_named("general"), "Sharing a building with a charity", "Any tips?",
-                                   by=ann).thread, "Agree the heating bills first.", by=people["ben"])
+    board.reply(
+        board.start_thread(category_named("general"), "Sharing a building with a charity", "Any tips?", by=ann).thread,
+        "Agree the heating bills first.",
+        by=people["ben"],
+    )
     part = everything_about(ann)["parts"]["email_notifications"]["data"]
     assert part["how_often"] == {"replies": "daily", "decisions": "daily", "case_studies": "daily"}
     assert part["themes_for_new_case_studies"] == [theme_title("funding-it-better")]
@@ -144,8 +173,9 @@ def test_an_old_unsubscribe_link_does_not_change_a_new_members_settings(people, 
     dee = make_user(email="dee@example.org", display_name="Dee Departing")  # the newest account
     link = mailbox.link_in(an_immediate_reply_mail(people, mailbox, dee), "/notifications/unsubscribe/")
     sign_in(client, dee)
-    client.post("/account/delete", data={"csrf_token": form_token(client), "current_password": PASSWORD,
-                                         "published": "keep"})
+    client.post(
+        "/account/delete", data={"csrf_token": form_token(client), "current_password": PASSWORD, "published": "keep"}
+    )
     nia = make_user(email="nia@example.org", display_name="Nia Newcomer")
     choose(nia, replies="immediate")
     for response in (client.get(link), client.post(link)):
@@ -180,5 +210,7 @@ def test_a_link_names_its_account_not_only_the_accounts_number(people, mailbox, 
         response = client.post(address)
         assert response.status_code == 400 and "This link cannot be used" in response.get_data(as_text=True)
     settings = service.settings_of(nia)
-    assert (settings.frequency(Kind.REPLIES), settings.frequency(Kind.DECISIONS)) == (Frequency.IMMEDIATE,
-                                                                                      Frequency.DAILY)
+    assert (settings.frequency(Kind.REPLIES), settings.frequency(Kind.DECISIONS)) == (
+        Frequency.IMMEDIATE,
+        Frequency.DAILY,
+    )

@@ -63,6 +63,7 @@ def test_a_backup_from_a_newer_version_is_refused(app, seeded, tmp_path):
 
 # --- PostgreSQL: the extensions the schema needs live outside it -------------------------------
 
+
 def test_restore_creates_every_extension_the_migrations_create():
     created = set()
     for migration in MIGRATIONS_DIR.glob("versions/*.py"):
@@ -145,8 +146,10 @@ def test_a_user_who_may_not_create_the_extension_is_told_in_one_line_and_nothing
 @needs_postgres
 def test_a_backup_of_another_schema_is_refused_and_nothing_changes(public_site, tmp_path):
     elsewhere = make_url(public_site.url).update_query_dict({"options": "-csearch_path=elsewhere"})
-    with brand_new_database(elsewhere.render_as_string(hide_password=False), tmp_path) as url, \
-            site_at(url, tmp_path / "search") as app:
+    with (
+        brand_new_database(elsewhere.render_as_string(hide_password=False), tmp_path) as url,
+        site_at(url, tmp_path / "search") as app,
+    ):
         refused = app.test_cli_runner().invoke(args=["kb", "restore", str(public_site.backup)])
         assert refused.exit_code == 1 and "holds schema public" in refused.output, refused.output
         assert "uses schema elsewhere" in refused.output and "Nothing was changed" in refused.output

@@ -40,11 +40,18 @@ def test_wrong_method_is_a_styled_405_that_says_which_methods_are_allowed(client
 
 
 def test_form_without_csrf_token_is_refused_and_changes_nothing(client):
-    response = client.post("/register", data={
-        "email": "no-token@example.org", "display_name": "No Token", "organisation": "Org",
-        "sector": "other", "region": "London", "password": "long enough password",
-        "confirm_password": "long enough password",
-    })
+    response = client.post(
+        "/register",
+        data={
+            "email": "no-token@example.org",
+            "display_name": "No Token",
+            "organisation": "Org",
+            "sector": "other",
+            "region": "London",
+            "password": "long enough password",
+            "confirm_password": "long enough password",
+        },
+    )
     assert response.status_code == 400
     assert "security token" in response.get_data(as_text=True)
     assert db.session.query(User).count() == 0
@@ -58,11 +65,14 @@ def test_scripts_asking_for_json_get_json_errors(client):
     assert body["request_id"] == response.headers["X-Request-ID"]
 
 
-@pytest.mark.parametrize(("status", "heading"), [
-    (400, "Something was wrong with that request"),
-    (403, "You do not have permission to do that"),
-    (429, "Too many requests"),
-])
+@pytest.mark.parametrize(
+    ("status", "heading"),
+    [
+        (400, "Something was wrong with that request"),
+        (403, "You do not have permission to do that"),
+        (429, "Too many requests"),
+    ],
+)
 def test_refusals_are_styled_pages_with_the_sites_navigation(app, status, heading):
     @app.route("/refuse")
     def refuse():

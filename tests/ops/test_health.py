@@ -23,8 +23,13 @@ def test_healthy_when_database_migrations_and_index_are_fine(app, client):
     assert body["checks"]["migrations"]["current"] == body["checks"]["migrations"]["head"]
     assert body["checks"]["search_index"] == {"ok": True, "documents": 0}
     assert body["checks"]["search_outbox"] == {"ok": True, "rows": 0, "oldest_seconds": 0.0}
-    assert body["checks"]["mail_outbox"] == {"ok": True, "waiting": 0, "retrying": 0, "given_up": 0,
-                                             "oldest_seconds": 0.0}
+    assert body["checks"]["mail_outbox"] == {
+        "ok": True,
+        "waiting": 0,
+        "retrying": 0,
+        "given_up": 0,
+        "oldest_seconds": 0.0,
+    }
     assert response.headers["Cache-Control"] == "no-store"
 
 
@@ -33,8 +38,9 @@ def test_mail_backed_up_or_given_up_is_degraded_not_down(app, client, runner):
     balancer at once, though every page still works. The answer stays 200 and says "degraded"."""
     ensure_index(Path(app.config["KB_SEARCH_DIR"]))
     clock.freeze(datetime(2026, 11, 1, 9, 0))
-    mail.queue("sam@example.org", "reset_password", "Reset your password", link="https://example.org/r", minutes=60,
-               name="Sam")
+    mail.queue(
+        "sam@example.org", "reset_password", "Reset your password", link="https://example.org/r", minutes=60, name="Sam"
+    )
     db.session.commit()
     clock.freeze(datetime(2026, 11, 1, 9, 1))
     assert health.check_mail_outbox()["ok"] is True  # waiting a minute is normal
@@ -44,14 +50,21 @@ def test_mail_backed_up_or_given_up_is_degraded_not_down(app, client, runner):
     assert response.status_code == 200
     assert response.get_json()["status"] == "degraded"
     assert response.get_json()["checks"]["mail_outbox"] == {
-        "ok": False, "waiting": 1, "retrying": 0, "given_up": 0, "oldest_seconds": 1800.0,
-        "error": "mail has waited 30 minutes to be sent (see `flask kb mail status`)"}
+        "ok": False,
+        "waiting": 1,
+        "retrying": 0,
+        "given_up": 0,
+        "oldest_seconds": 1800.0,
+        "error": "mail has waited 30 minutes to be sent (see `flask kb mail status`)",
+    }
     elsewhere = client.get("/healthz", environ_base={"REMOTE_ADDR": "203.0.113.7"})
     assert (elsewhere.status_code, elsewhere.get_json()) == (200, {"status": "degraded"})
     status = runner.invoke(args=["kb", "mail", "status"])
     assert status.exit_code == 0
-    assert status.output.splitlines()[0] == "mail: degraded: mail has waited 30 minutes to be sent (see `flask kb " \
-                                            "mail status`)"
+    assert (
+        status.output.splitlines()[0] == "mail: degraded: mail has waited 30 minutes to be sent (see `flask kb "
+        "mail status`)"
+    )
 
     message = db.session.scalar(select(mail.MailOutbox))
     message.failed_at = clock.now()  # given up after its last retry
@@ -60,13 +73,19 @@ def test_mail_backed_up_or_given_up_is_degraded_not_down(app, client, runner):
     response = client.get("/healthz")
     assert (response.status_code, response.get_json()["status"]) == (200, "degraded")
     assert response.get_json()["checks"]["mail_outbox"] == {
-        "ok": False, "waiting": 0, "retrying": 0, "given_up": 1, "oldest_seconds": 0.0,
-        "error": f"1 message given up in the last week after {mail.MAX_ATTEMPTS} attempts (see `flask kb mail "
-                 "status`)"}
+        "ok": False,
+        "waiting": 0,
+        "retrying": 0,
+        "given_up": 1,
+        "oldest_seconds": 0.0,
+        "error": f"1 message given up in the last week after {mail.MAX_ATTEMPTS} attempts (see `flask kb mail status`)",
+    }
     status = runner.invoke(args=["kb", "mail", "status"]).output
     assert status.startswith("mail: degraded: 1 message given up")
-    assert (f"  mail {message.id} (reset_password) to 'sam@example.org', given up 2026-11-01 09:30 UTC: "
-            "SMTPRecipientsRefused: {'sam@example.org': (550, b'No such user')}") in status.splitlines()
+    assert (
+        f"  mail {message.id} (reset_password) to 'sam@example.org', given up 2026-11-01 09:30 UTC: "
+        "SMTPRecipientsRefused: {'sam@example.org': (550, b'No such user')}"
+    ) in status.splitlines()
     clock.freeze(datetime(2026, 11, 8, 9, 31))  # a week on, it is history, not a warning
     assert client.get("/healthz").get_json()["status"] == "ok"
 
@@ -122,8 +141,11 @@ def test_a_caller_from_elsewhere_learns_only_the_status(app, client):
 def test_monitoring_with_the_token_sees_every_check(app, client):
     ensure_index(Path(app.config["KB_SEARCH_DIR"]))
     app.config["KB_HEALTHZ_TOKEN"] = "a-long-monitoring-token"
-    response = client.get("/healthz", environ_base={"REMOTE_ADDR": "203.0.113.7"},
-                          headers={"Authorization": "Bearer a-long-monitoring-token"})
+    response = client.get(
+        "/healthz",
+        environ_base={"REMOTE_ADDR": "203.0.113.7"},
+        headers={"Authorization": "Bearer a-long-monitoring-token"},
+    )
     assert response.get_json()["checks"]["database"] == {"ok": True}
 
 
@@ -131,14 +153,23 @@ def test_an_empty_database_answers_503_naming_what_failed(tmp_path, search_dir):
     """A database with no tables at all (never migrated, or wiped): 503 and the reasons, not a 500."""
     from kb import create_app
 
-    empty = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
-                        "KB_SEARCH_DIR": str(search_dir), "TESTING": True})
+    empty = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+            "KB_SEARCH_DIR": str(search_dir),
+            "TESTING": True,
+        }
+    )
     response = empty.test_client().get("/healthz")
     assert response.status_code == 503
     checks = response.get_json()["checks"]
     assert checks["database"]["ok"] is True
-    assert checks["migrations"] == {"ok": False, "current": [], "head": checks["migrations"]["head"],
-                                    "error": "run `flask db upgrade`"}
+    assert checks["migrations"] == {
+        "ok": False,
+        "current": [],
+        "head": checks["migrations"]["head"],
+        "error": "run `flask db upgrade`",
+    }
     assert checks["search_outbox"]["ok"] is False
     assert "search outbox unreadable" in checks["search_outbox"]["error"]
     with empty.app_context():

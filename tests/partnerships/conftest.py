@@ -39,8 +39,9 @@ def answer_everything(health_check, person, rating: str = "mostly", comment: str
 
 
 def answer_pair(health_check, person, pair, rating: str, comment: str = "") -> None:
-    service.save_theme_answers(health_check, pair.theme, {pair.id: service.ItemAnswer(rating, comment)}, "",
-                               member=person, by=person)
+    service.save_theme_answers(
+        health_check, pair.theme, {pair.id: service.ItemAnswer(rating, comment)}, "", member=person, by=person
+    )
 
 
 @pytest.fixture
@@ -50,8 +51,13 @@ def coordinator(seeded):
 
 @pytest.fixture
 def partnership(coordinator):
-    return service.register_partnership("Stratford Local Strategic Partnership", "West Midlands",
-                                        "Councils and charities of the district.", PUBLIC, by=coordinator)
+    return service.register_partnership(
+        "Stratford Local Strategic Partnership",
+        "West Midlands",
+        "Councils and charities of the district.",
+        PUBLIC,
+        by=coordinator,
+    )
 
 
 @pytest.fixture

@@ -32,8 +32,12 @@ from tests.partnerships.conftest import PUBLIC, VOLUNTARY, join_as, themes
 
 OTHER = "other"
 SECTORS = (PUBLIC, VOLUNTARY, OTHER)  # the sectors a member answers for
-OPPOSITE = {Rating.CONSISTENTLY: Rating.CONSISTENTLY_DONT, Rating.CONSISTENTLY_DONT: Rating.CONSISTENTLY,
-            Rating.MOSTLY: Rating.SOMETIMES_DONT, Rating.SOMETIMES_DONT: Rating.MOSTLY}
+OPPOSITE = {
+    Rating.CONSISTENTLY: Rating.CONSISTENTLY_DONT,
+    Rating.CONSISTENTLY_DONT: Rating.CONSISTENTLY,
+    Rating.MOSTLY: Rating.SOMETIMES_DONT,
+    Rating.SOMETIMES_DONT: Rating.MOSTLY,
+}
 CANDIDATES_PER_CELL = 6
 CSRF = re.compile(r'(name="(?:[\w-]*-)?csrf_token"[^>]*value=")[^"]+"')
 _partnerships = itertools.count(1)
@@ -79,8 +83,9 @@ def build(plan: Plan, coordinator, viewer) -> Built:
     app's minimum set to the plan's."""
     current_app.config["KB_HEALTHCHECK_MIN_RESPONDENTS"] = plan.minimum
     clock.freeze(datetime(2026, 1, 1, 9, 0))
-    partnership = service.register_partnership(f"Disclosure partnership {next(_partnerships)}", "West Midlands",
-                                               "", PUBLIC, by=coordinator)
+    partnership = service.register_partnership(
+        f"Disclosure partnership {next(_partnerships)}", "West Midlands", "", PUBLIC, by=coordinator
+    )
     built = Built(plan, viewer, people=[join_as(partnership, sector, coordinator) for sector in plan.sectors])
     leaflet = themes()
     built.pairs = [leaflet[theme].checklist[item] for theme, item in plan.items]
@@ -114,9 +119,15 @@ def everything_shown(built: Built) -> list[str]:
 
 def _write(built: Built, ratings: Change) -> None:
     for (round_index, person, item), rating in ratings.items():
-        db.session.execute(update(Answer).where(
-            Answer.round_id == built.rounds[round_index].id, Answer.user_id == built.people[person].id,
-            Answer.pair_id == built.pairs[item].id).values(rating=rating))
+        db.session.execute(
+            update(Answer)
+            .where(
+                Answer.round_id == built.rounds[round_index].id,
+                Answer.user_id == built.people[person].id,
+                Answer.pair_id == built.pairs[item].id,
+            )
+            .values(rating=rating)
+        )
     db.session.commit()
 
 
@@ -132,11 +143,15 @@ def shows_the_same(built: Built, change: Change, before: list[str]) -> bool:
 
 # ---- the withheld figures and what they are -------------------------------------------------------
 
+
 def _group(plan: Plan, answers: Answers, item: int, sector: str | tuple | None) -> list[int]:
     """The people who answered the item, from one sector (or sectors) or from any."""
     sectors = (sector,) if isinstance(sector, str) else sector
-    return [person for person in range(len(plan.sectors)) if (person, item) in answers
-            and (sectors is None or plan.sectors[person] in sectors)]
+    return [
+        person
+        for person in range(len(plan.sectors))
+        if (person, item) in answers and (sectors is None or plan.sectors[person] in sectors)
+    ]
 
 
 def _on_scale(plan: Plan, answers: Answers, item: int, sector=None) -> list[int]:
@@ -189,8 +204,10 @@ def candidates(plan: Plan, cell: Cell) -> list[Change]:
 
     if cell.kind == "rate":
         group = _group(plan, answers, cell.item, None)
-        return [{key(person): Rating.MOSTLY if answers[(person, cell.item)] == Rating.DONT_KNOW
-                 else Rating.DONT_KNOW} for person in group]
+        return [
+            {key(person): Rating.MOSTLY if answers[(person, cell.item)] == Rating.DONT_KNOW else Rating.DONT_KNOW}
+            for person in group
+        ]
     inside = _on_scale(plan, answers, cell.item, cell.sector)
     found: list[Change] = []
     if cell.sector is not None:
@@ -216,8 +233,11 @@ def unanimous_around(plan: Plan, cell: Cell) -> bool:
     the minimum and all agreeing (all positive, or none): its share, shown, is 0% or 100%."""
     answers = plan.rounds[cell.round]
     group = _on_scale(plan, answers, cell.item, None)
-    return (cell.kind == "share" and len(group) >= plan.minimum
-            and len({_positive(answers[(person, cell.item)]) for person in group}) == 1)
+    return (
+        cell.kind == "share"
+        and len(group) >= plan.minimum
+        and len({_positive(answers[(person, cell.item)]) for person in group}) == 1
+    )
 
 
 def without_witness(built: Built, excused=lambda cell: False) -> list[Cell]:

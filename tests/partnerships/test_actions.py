@@ -20,9 +20,16 @@ from tests.partnerships.conftest import post, themes
 
 def action_form(**changes) -> dict:
     pair = themes()[0].checklist[0]
-    return {"title": "Meet the small groups' forum each quarter", "addresses": f"item-{pair.id}", "owner": "",
-            "owner_role": "CVS chief officer", "due_on": (clock.now().date() + timedelta(days=90)).isoformat(),
-            "status": "not-started", "note": "", **changes}
+    return {
+        "title": "Meet the small groups' forum each quarter",
+        "addresses": f"item-{pair.id}",
+        "owner": "",
+        "owner_role": "CVS chief officer",
+        "due_on": (clock.now().date() + timedelta(days=90)).isoformat(),
+        "status": "not-started",
+        "note": "",
+        **changes,
+    }
 
 
 def count(model) -> int:
@@ -82,8 +89,13 @@ def test_an_owner_is_a_member_or_a_role_never_both_nor_an_outsider(coordinator, 
         assert problem in dict(refusal.value.problems)
     assert count(HealthCheckAction) == 0
     theme = themes()[1]
-    action = actions.record_action(closed_round, actions.ActionFields(
-        "Agree a compact refresh", f"theme-{theme.id}", "", "Council policy lead", clock.now().date()), by=coordinator)
+    action = actions.record_action(
+        closed_round,
+        actions.ActionFields(
+            "Agree a compact refresh", f"theme-{theme.id}", "", "Council policy lead", clock.now().date()
+        ),
+        by=coordinator,
+    )
     assert action.theme_id == theme.id and action.pair_id is None and action.owner_role == "Council policy lead"
 
 
@@ -105,8 +117,9 @@ def test_a_past_due_date_is_refused_when_set_but_kept_when_the_status_changes(br
     db.session.refresh(action)
     assert action.status == "in-progress" and action.due_on == fields.due_on
     assert action.overdue(clock.now().date())
-    moved_back = post(browser, edit, action_form(due_on=(clock.now().date() - timedelta(days=2)).isoformat(),
-                                                 status="done"))
+    moved_back = post(
+        browser, edit, action_form(due_on=(clock.now().date() - timedelta(days=2)).isoformat(), status="done")
+    )
     assert moved_back.status_code == 422 and "The due date must be today or later" in moved_back.get_data(as_text=True)
     db.session.refresh(action)
     assert action.status == "in-progress"  # the refused form changed nothing
@@ -116,8 +129,9 @@ def test_a_past_due_date_is_refused_when_set_but_kept_when_the_status_changes(br
 
 
 def test_only_coordinators_change_actions(browser_of, coordinator, member, closed_round):
-    action = actions.record_action(closed_round, actions.ActionFields(**{
-        **action_form(due_on=None), "due_on": clock.now().date()}), by=coordinator)
+    action = actions.record_action(
+        closed_round, actions.ActionFields(**{**action_form(due_on=None), "due_on": clock.now().date()}), by=coordinator
+    )
     edit = f"/partnerships/actions/{action.id}/edit"
     assert browser_of(member).get(edit).status_code == 403
     assert post(browser_of(member), edit, action_form(status="dropped")).status_code == 403
@@ -130,28 +144,40 @@ def test_only_coordinators_change_actions(browser_of, coordinator, member, close
 
 
 def test_the_next_round_opens_with_last_rounds_actions_and_flags_the_overdue(
-        browser_of, coordinator, member, partnership, closed_round):
+    browser_of, coordinator, member, partnership, closed_round
+):
     today = clock.now().date()
     pair = themes()[0].checklist[0]
-    late = actions.record_action(closed_round, actions.ActionFields(
-        "Qzlate map the small groups", f"item-{pair.id}", str(member.id), "", today + timedelta(days=5)),
-        by=coordinator)
-    actions.record_action(closed_round, actions.ActionFields(
-        "Qzdone fund the forum", f"theme-{pair.theme_id}", "", "Funder", today + timedelta(days=5), "done"),
-        by=coordinator)
+    late = actions.record_action(
+        closed_round,
+        actions.ActionFields(
+            "Qzlate map the small groups", f"item-{pair.id}", str(member.id), "", today + timedelta(days=5)
+        ),
+        by=coordinator,
+    )
+    actions.record_action(
+        closed_round,
+        actions.ActionFields(
+            "Qzdone fund the forum", f"theme-{pair.theme_id}", "", "Funder", today + timedelta(days=5), "done"
+        ),
+        by=coordinator,
+    )
     clock.freeze(clock.now() + timedelta(days=30))
     browser = browser_of(coordinator)
     response = post(browser, f"/partnerships/{partnership.id}/rounds", {"name": "2026"})
     next_round = db.session.get(type(closed_round), int(response.headers["Location"].split("/")[-1]))
-    for url in (response.headers["Location"], f"/partnerships/rounds/{next_round.id}/themes/{themes()[0].slug}",
-                f"/partnerships/{partnership.id}"):
+    for url in (
+        response.headers["Location"],
+        f"/partnerships/rounds/{next_round.id}/themes/{themes()[0].slug}",
+        f"/partnerships/{partnership.id}",
+    ):
         page = browser_of(member).get(url).get_data(as_text=True)
         assert "Actions from the health-check 2025" in page, url
-        late_row = page[page.index(f'id="action-{late.id}"'):]
-        late_row = late_row[:late_row.index("</tr>")]
+        late_row = page[page.index(f'id="action-{late.id}"') :]
+        late_row = late_row[: late_row.index("</tr>")]
         assert "Not started" in late_row and "Overdue" in late_row and "Mina Member" in late_row
-        done_row = page[page.index("Qzdone fund the forum"):]
-        done_row = done_row[:done_row.index("</tr>")]
+        done_row = page[page.index("Qzdone fund the forum") :]
+        done_row = done_row[: done_row.index("</tr>")]
         assert "Done" in done_row and "Overdue" not in done_row and "Funder" in done_row
         assert "Qzbudget" not in page
 

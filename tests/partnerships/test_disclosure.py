@@ -16,8 +16,7 @@ from kb.partnerships.results.trends import round_trends
 from tests.partnerships.conftest import PUBLIC, VOLUNTARY
 from tests.partnerships.disclosure_check import OTHER, Cell, Plan, build, determined, without_witness
 
-C, M, S, D, K = (Rating.CONSISTENTLY, Rating.MOSTLY, Rating.SOMETIMES_DONT, Rating.CONSISTENTLY_DONT,
-                 Rating.DONT_KNOW)
+C, M, S, D, K = (Rating.CONSISTENTLY, Rating.MOSTLY, Rating.SOMETIMES_DONT, Rating.CONSISTENTLY_DONT, Rating.DONT_KNOW)
 
 
 @pytest.fixture
@@ -28,16 +27,20 @@ def viewer(browser_of, coordinator):
 def answers(**by_item: list) -> dict:
     """{(person, item): rating} from one list of ratings per item ("item0", "item1"...), a person's
     place in each list being theirs; None: not answered."""
-    return {(person, int(name.removeprefix("item"))): rating for name, ratings in by_item.items()
-            for person, rating in enumerate(ratings) if rating is not None}
+    return {
+        (person, int(name.removeprefix("item"))): rating
+        for name, ratings in by_item.items()
+        for person, rating in enumerate(ratings)
+        if rating is not None
+    }
 
 
 TEN = [PUBLIC] * 5 + [VOLUNTARY] * 5
 # Item 3 (item2 here) has four answers on the scale, one of them positive: 25%, withheld, beside
 # six "don't know"s. Items 1 and 2 are shown: 7 of 10 and 9 of 10 positive.
-THREE_ITEMS = answers(item0=[C, C, C, C, C, M, M, S, S, S],
-                      item1=[M, M, M, M, D, M, M, M, M, M],
-                      item2=[K, K, K, K, K, M, S, S, S, K])
+THREE_ITEMS = answers(
+    item0=[C, C, C, C, C, M, M, S, S, S], item1=[M, M, M, M, D, M, M, M, M, M], item2=[K, K, K, K, K, M, S, S, S, K]
+)
 
 
 def test_theme_minus_shown_items_does_not_give_a_withheld_item(coordinator, viewer):
@@ -55,14 +58,21 @@ def test_theme_minus_shown_items_does_not_give_a_withheld_item(coordinator, view
 def test_a_lone_member_of_another_sector_cannot_be_read_by_subtraction(coordinator, viewer):
     # Public bodies all positive, the voluntary sector 2 of 5, and one member from another sector:
     # overall minus public minus voluntary would be that one person's answer.
-    plan = Plan(5, [*TEN, OTHER], [(0, 0), (0, 1)],
-                [answers(item0=[C, C, C, C, C, M, M, S, S, S, D], item1=[M, M, M, S, S, M, M, M, D, D, C])])
+    plan = Plan(
+        5,
+        [*TEN, OTHER],
+        [(0, 0), (0, 1)],
+        [answers(item0=[C, C, C, C, C, M, M, S, S, S, D], item1=[M, M, M, S, S, M, M, M, D, D, C])],
+    )
     built = build(plan, coordinator, viewer)
     assert determined(built) == []
     results = round_results(built.rounds[0], 5)
     assert not results.sectors_shown
-    assert all(figures.public_share is None and figures.voluntary_share is None
-               for theme in results.themes for figures in (theme.figures, *(item.figures for item in theme.items)))
+    assert all(
+        figures.public_share is None and figures.voluntary_share is None
+        for theme in results.themes
+        for figures in (theme.figures, *(item.figures for item in theme.items))
+    )
     page = viewer.get(f"/partnerships/rounds/{built.rounds[0].id}").get_data(as_text=True)
     assert "are not shown side by side" in page and "chart-sector-gap" not in page
 
@@ -70,8 +80,9 @@ def test_a_lone_member_of_another_sector_cannot_be_read_by_subtraction(coordinat
 def test_the_trend_tables_pooled_share_does_not_give_a_withheld_item(coordinator, viewer):
     # The earlier round is the one with the withheld item; the later round's trend table shows the
     # theme's share in both.
-    later = answers(item0=[C, C, C, C, C, M, M, S, S, S], item1=[M, M, M, M, D, M, M, M, M, M],
-                    item2=[M, M, M, M, M, M, M, S, S, S])
+    later = answers(
+        item0=[C, C, C, C, C, M, M, S, S, S], item1=[M, M, M, M, D, M, M, M, M, M], item2=[M, M, M, M, M, M, M, S, S, S]
+    )
     plan = Plan(5, TEN, [(0, 0), (0, 1), (0, 2)], [THREE_ITEMS, later])
     built = build(plan, coordinator, viewer)
     assert determined(built) == []
@@ -112,14 +123,23 @@ def plans(draw) -> Plan:
     rounds = []
     for _round in range(draw(st.integers(1, 2))):
         given = draw(st.lists(RATINGS, min_size=len(sectors) * len(items), max_size=len(sectors) * len(items)))
-        rounds.append({(person, item): rating for (person, item), rating in
-                       zip(((p, i) for p in range(len(sectors)) for i in range(len(items))), given, strict=True)
-                       if rating is not None})
+        rounds.append(
+            {
+                (person, item): rating
+                for (person, item), rating in zip(
+                    ((p, i) for p in range(len(sectors)) for i in range(len(items))), given, strict=True
+                )
+                if rating is not None
+            }
+        )
     return Plan(minimum, sectors, items, rounds)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(plan=plans())
 def test_no_withheld_figure_can_be_worked_out_from_everything_shown(coordinator, viewer, plan):
     built = build(plan, coordinator, viewer)

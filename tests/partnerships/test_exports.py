@@ -57,8 +57,12 @@ def test_a_withheld_sector_gap_reaches_no_page_csv_or_json(browser_of, partnersh
     rows = csv_rows(member.get(f"/partnerships/rounds/{round_.id}/results.csv"))
     item_one = next(row for row in rows if row["Do"] == first.do_text)
     assert item_one["Positive (%)"] == "66.7" and item_one["Don't know (%)"] == "0.0"  # 6 of 9, shown
-    assert (item_one["Public body positive (%)"], item_one["Voluntary or community positive (%)"],
-            item_one["Sector gap (points)"], item_one["Gap of 20 or more"]) == ("", "", "", "")
+    assert (
+        item_one["Public body positive (%)"],
+        item_one["Voluntary or community positive (%)"],
+        item_one["Sector gap (points)"],
+        item_one["Gap of 20 or more"],
+    ) == ("", "", "", "")
     item_two = next(row for row in rows if row["Item"] == "2" and row["Theme"] == themes()[0].title)
     assert item_two["Positive (%)"] == "100.0" and item_two["Don't know (%)"] == "33.3"
     # An item nobody answered: its cells are empty in exactly the same way as the withheld ones.
@@ -67,8 +71,10 @@ def test_a_withheld_sector_gap_reaches_no_page_csv_or_json(browser_of, partnersh
     assert len(rows) == sum(len(theme.checklist) for theme in themes())
 
     csv_text = member.get(f"/partnerships/rounds/{round_.id}/results.csv").get_data(as_text=True)
-    pages = [member.get(f"/partnerships/rounds/{round_.id}").get_data(as_text=True),
-             member.get(f"/partnerships/rounds/{round_.id}/report").get_data(as_text=True)]
+    pages = [
+        member.get(f"/partnerships/rounds/{round_.id}").get_data(as_text=True),
+        member.get(f"/partnerships/rounds/{round_.id}/report").get_data(as_text=True),
+    ]
     data = zipfile.ZipFile(io.BytesIO(member.get("/my/data.zip").get_data()))
     # Timestamps go: a clock reading 20:29:25.098 would otherwise read as the withheld "25.0".
     exported = TIMESTAMP.sub("<time>", json.dumps(json.loads(data.read("common-ground-data.json"))))
@@ -91,14 +97,18 @@ def test_the_csv_gives_the_figures_of_a_worked_example(browser_of, partnership, 
     service.close_round(round_, by=coordinator)
     row = csv_rows(browser_of(coordinator).get(f"/partnerships/rounds/{round_.id}/results.csv"))[0]
     assert row["Theme"] == themes()[0].title and row["Item"] == "1"
-    assert (row["Positive (%)"], row["Public body positive (%)"], row["Voluntary or community positive (%)"],
-            row["Sector gap (points)"], row["Gap of 20 or more"]) == ("70.0", "100.0", "40.0", "60.0", "yes")
+    assert (
+        row["Positive (%)"],
+        row["Public body positive (%)"],
+        row["Voluntary or community positive (%)"],
+        row["Sector gap (points)"],
+        row["Gap of 20 or more"],
+    ) == ("70.0", "100.0", "40.0", "60.0", "yes")
     assert row["Spread"] == "0.87"  # scores 4×5, 3×2, 2×3: mean 3.2, variance 7.6 / 10, root 0.872
     assert row["Change (points)"] == "" and row["Compared with round"] == ""  # the first round
 
 
-def test_only_members_get_exports_and_only_of_closed_rounds(app, browser_of, partnership, coordinator,
-                                                            four_voluntary):
+def test_only_members_get_exports_and_only_of_closed_rounds(app, browser_of, partnership, coordinator, four_voluntary):
     round_, _public, voluntary = four_voluntary
     outsider = browser_of(make_user())
     for address in (f"/partnerships/rounds/{round_.id}/results.csv", f"/partnerships/rounds/{round_.id}/report"):
@@ -131,14 +141,13 @@ def test_the_report_is_ready_to_print_one_theme_a_page(browser_of, partnership, 
     assert "<title>Health-check report 2026 – Stratford Local Strategic Partnership" in page
     assert "9 members of 9" in page and "Report date" in page
     assert page.count('<div class="healthcheck-report__page">') == len(themes())
-    levels = [int(level) for level in re.findall(r"<h([1-6])[ >]", page[page.index('id="report-heading"') - 10:])]
+    levels = [int(level) for level in re.findall(r"<h([1-6])[ >]", page[page.index('id="report-heading"') - 10 :])]
     assert levels[0] == 1 and all(later - earlier <= 1 for earlier, later in zip(levels, levels[1:], strict=False))
     css = browser_of(voluntary[0]).get("/static/css/healthcheck-report.css").get_data(as_text=True)
     assert "@media print" in css and "break-before: page" in css
 
 
-def test_weak_items_read_the_themes_collections_and_items_tagged_as_they_speak(
-        browser_of, partnership, coordinator):
+def test_weak_items_read_the_themes_collections_and_items_tagged_as_they_speak(browser_of, partnership, coordinator):
     theme = themes()[0]
     weak = theme.checklist[0]
     word = next(word.strip(".,;").lower() for word in weak.do_text.split() if len(word.strip(".,;")) >= 6)

@@ -16,8 +16,11 @@ HEADER = "name,sector,kind,area,website,what they do,contact role\n"
 
 
 def upload(client, partnership, text: str):
-    return post(client, f"/partnerships/{partnership.id}/organisations/import",
-                {"file": (io.BytesIO(text.encode("utf-8-sig")), "map.csv")})
+    return post(
+        client,
+        f"/partnerships/{partnership.id}/organisations/import",
+        {"file": (io.BytesIO(text.encode("utf-8-sig")), "map.csv")},
+    )
 
 
 def test_a_coordinator_maps_organisations_and_members_filter_them(browser_of, coordinator, partnership):
@@ -25,14 +28,34 @@ def test_a_coordinator_maps_organisations_and_members_filter_them(browser_of, co
     base = f"/partnerships/{partnership.id}/organisations"
     refused = post(coordinating, base, {"name": "", "sector": "public body", "kind": "council"})
     assert refused.status_code == 422 and "Enter the organisation" in refused.get_data(as_text=True)
-    refused = post(coordinating, base, {"name": "Bad site", "sector": "public body", "kind": "council",
-                                        "website": "javascript:alert(1)"})
+    refused = post(
+        coordinating,
+        base,
+        {"name": "Bad site", "sector": "public body", "kind": "council", "website": "javascript:alert(1)"},
+    )
     assert refused.status_code == 422 and db.session.query(Organisation).count() == 0
-    post(coordinating, base, {"name": "Stratford District Council", "sector": "public body", "kind": "council",
-                              "area": "Stratford", "website": "https://stratford.gov.uk",
-                              "contact_role": "Policy lead"})
-    post(coordinating, base, {"name": "Stratford CVS", "sector": VOLUNTARY, "kind": "infrastructure body",
-                              "activity": "Supports local groups"})
+    post(
+        coordinating,
+        base,
+        {
+            "name": "Stratford District Council",
+            "sector": "public body",
+            "kind": "council",
+            "area": "Stratford",
+            "website": "https://stratford.gov.uk",
+            "contact_role": "Policy lead",
+        },
+    )
+    post(
+        coordinating,
+        base,
+        {
+            "name": "Stratford CVS",
+            "sector": VOLUNTARY,
+            "kind": "infrastructure body",
+            "activity": "Supports local groups",
+        },
+    )
     post(coordinating, base, {"name": "Shottery Youth Club", "sector": VOLUNTARY, "kind": "community group"})
     member = browser_of(join_as(partnership, VOLUNTARY, coordinator))
     page = member.get(f"{base}?sector={VOLUNTARY}").get_data(as_text=True)
@@ -49,10 +72,13 @@ def test_a_coordinator_maps_organisations_and_members_filter_them(browser_of, co
 
 def test_an_import_is_all_or_nothing_with_bad_rows_by_line(browser_of, coordinator, partnership):
     coordinating = browser_of(coordinator)
-    bad = (HEADER + "Warwickshire Police,public body,police,,,,\n"
-           + "No sector,,charity,,,,\n"
-           + "Odd kind,other,spaceship,,,,\n"
-           + "Too few,other\n")
+    bad = (
+        HEADER
+        + "Warwickshire Police,public body,police,,,,\n"
+        + "No sector,,charity,,,,\n"
+        + "Odd kind,other,spaceship,,,,\n"
+        + "Too few,other\n"
+    )
     response = upload(coordinating, partnership, bad)
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "Nothing was imported: 3 problems" in page
@@ -60,8 +86,11 @@ def test_an_import_is_all_or_nothing_with_bad_rows_by_line(browser_of, coordinat
     assert db.session.query(Organisation).count() == 0
     assert upload(coordinating, partnership, "a,b\n1,2\n").status_code == 422
     assert post(coordinating, f"/partnerships/{partnership.id}/organisations/import").status_code == 422
-    good = (HEADER + "Warwickshire Police,Public body,Police,Warwickshire,,,Inspector\n"
-            + "\"=HYPERLINK(\"\"x\"\")\",voluntary or community organisation,charity,,,,\n")
+    good = (
+        HEADER
+        + "Warwickshire Police,Public body,Police,Warwickshire,,,Inspector\n"
+        + '"=HYPERLINK(""x"")",voluntary or community organisation,charity,,,,\n'
+    )
     assert upload(coordinating, partnership, good).status_code == 302
     assert db.session.query(Organisation).count() == 2
     # The download keeps a formula-like name as text; importing the download gives the same map back.
@@ -77,9 +106,17 @@ def test_an_import_is_all_or_nothing_with_bad_rows_by_line(browser_of, coordinat
 
 
 def test_a_coordinator_may_publish_the_map_as_a_public_directory(client, browser_of, coordinator, partnership):
-    organisations.add_organisation(partnership, organisations.OrganisationFields(
-        name="Stratford CVS", sector=VOLUNTARY, kind="infrastructure body", activity="Supports local groups",
-        contact_role="qzcontactrole"), by=coordinator)
+    organisations.add_organisation(
+        partnership,
+        organisations.OrganisationFields(
+            name="Stratford CVS",
+            sector=VOLUNTARY,
+            kind="infrastructure body",
+            activity="Supports local groups",
+            contact_role="qzcontactrole",
+        ),
+        by=coordinator,
+    )
     directory = f"/partnerships/{partnership.id}/directory"
     assert client.get(directory).status_code == 404
     member = browser_of(join_as(partnership, VOLUNTARY, coordinator, display_name="Mina Member"))

@@ -26,8 +26,11 @@ def test_a_member_registers_a_partnership_and_becomes_its_coordinator(client, br
     assert "3 to 150 characters" in page and "Choose the partnership&#39;s region" in page
     assert '<a href="#name">' in page and '<a href="#sector-0">' in page  # the summary links to each field
     assert db.session.query(Partnership).count() == 0
-    response = post(browser, "/partnerships/new", {"name": "Stratford LSP", "region": "West Midlands",
-                                                   "description": "qzdescription", "sector": PUBLIC})
+    response = post(
+        browser,
+        "/partnerships/new",
+        {"name": "Stratford LSP", "region": "West Midlands", "description": "qzdescription", "sector": PUBLIC},
+    )
     partnership = db.session.query(Partnership).one()
     assert response.headers["Location"] == f"/partnerships/{partnership.id}"
     page = browser.get(f"/partnerships/{partnership.id}").get_data(as_text=True)
@@ -94,27 +97,45 @@ def test_outsiders_get_404_and_members_403_on_coordinators_actions(browser_of, c
     round_ = service.open_round(partnership, "2026", None, by=coordinator)
     invitation = service.create_invitation(partnership, 14, by=coordinator)
     outsider = browser_of(make_user(role=Role.ADMIN))
-    for url in (f"/partnerships/{partnership.id}", f"/partnerships/rounds/{round_.id}",
-                f"/partnerships/rounds/{round_.id}/themes/funding-it-better"):
+    for url in (
+        f"/partnerships/{partnership.id}",
+        f"/partnerships/rounds/{round_.id}",
+        f"/partnerships/rounds/{round_.id}/themes/funding-it-better",
+    ):
         assert outsider.get(url).status_code == 404
-    for url in (f"/partnerships/{partnership.id}/invitations", f"/partnerships/{partnership.id}/rounds",
-                f"/partnerships/rounds/{round_.id}/close", f"/partnerships/invitations/{invitation.id}/revoke",
-                f"/partnerships/rounds/{round_.id}/themes/funding-it-better"):
+    for url in (
+        f"/partnerships/{partnership.id}/invitations",
+        f"/partnerships/{partnership.id}/rounds",
+        f"/partnerships/rounds/{round_.id}/close",
+        f"/partnerships/invitations/{invitation.id}/revoke",
+        f"/partnerships/rounds/{round_.id}/themes/funding-it-better",
+    ):
         assert post(outsider, url, {"days": "7", "name": "x"}).status_code == 404, url
     joined = browser_of(member)
-    for url in (f"/partnerships/{partnership.id}/invitations", f"/partnerships/{partnership.id}/rounds",
-                f"/partnerships/rounds/{round_.id}/close", f"/partnerships/invitations/{invitation.id}/revoke"):
+    for url in (
+        f"/partnerships/{partnership.id}/invitations",
+        f"/partnerships/{partnership.id}/rounds",
+        f"/partnerships/rounds/{round_.id}/close",
+        f"/partnerships/invitations/{invitation.id}/revoke",
+    ):
         assert post(joined, url, {"days": "7", "name": "2027"}).status_code == 403, url
     assert round_.is_open(clock.now()) and db.session.get(Invitation, invitation.id).revoked_at is None
     assert db.session.query(Invitation).count() == 2  # the member's own link, and the one above
-    for url in ("/partnerships/2147483648", "/partnerships/0", "/partnerships/rounds/99999/themes/x",
-                f"/partnerships/rounds/{round_.id}/themes/no-such-theme", "/partnerships/join/" + "x" * 500):
+    for url in (
+        "/partnerships/2147483648",
+        "/partnerships/0",
+        "/partnerships/rounds/99999/themes/x",
+        f"/partnerships/rounds/{round_.id}/themes/no-such-theme",
+        "/partnerships/join/" + "x" * 500,
+    ):
         assert joined.get(url).status_code == 404, url
 
 
 def test_the_minimum_of_respondents_is_never_below_three():
     assert load_settings({"KB_SECRET_KEY": "x" * 20}).healthcheck_min_respondents == 5
-    assert load_settings({"KB_SECRET_KEY": "x" * 20, "KB_HEALTHCHECK_MIN_RESPONDENTS": "3"}
-                         ).healthcheck_min_respondents == 3
+    assert (
+        load_settings({"KB_SECRET_KEY": "x" * 20, "KB_HEALTHCHECK_MIN_RESPONDENTS": "3"}).healthcheck_min_respondents
+        == 3
+    )
     with pytest.raises(ConfigError, match="KB_HEALTHCHECK_MIN_RESPONDENTS must be at least 3; got 2"):
         load_settings({"KB_SECRET_KEY": "x" * 20, "KB_HEALTHCHECK_MIN_RESPONDENTS": "2"})

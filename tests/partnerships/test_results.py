@@ -63,8 +63,13 @@ def run_round(partnership, coordinator, public, voluntary):
         answer_pair(round_, person, a, "consistently")
         answer_pair(round_, person, c, "consistently")
     for number, person in enumerate(voluntary):
-        answer_pair(round_, person, a, "mostly" if number < 2 else "sometimes-dont",
-                    comment="qzsecretcomment we never meet" if number == 0 else "")
+        answer_pair(
+            round_,
+            person,
+            a,
+            "mostly" if number < 2 else "sometimes-dont",
+            comment="qzsecretcomment we never meet" if number == 0 else "",
+        )
         answer_pair(round_, person, c, "dont-know")
     for number, person in enumerate(voluntary[:4]):
         answer_pair(round_, person, b, "sometimes-dont" if number == 0 else "mostly")
@@ -111,8 +116,11 @@ def test_four_voluntary_respondents_show_no_sector_gap_anywhere(browser_of, part
     service.close_round(round_, by=coordinator)
     results = round_results(round_, 5)
     assert results.respondents == 9 and not results.sectors_shown
-    assert all(item.figures.public_share is None and item.figures.voluntary_share is None and item.figures.gap is None
-               for theme in results.themes for item in [*theme.items])
+    assert all(
+        item.figures.public_share is None and item.figures.voluntary_share is None and item.figures.gap is None
+        for theme in results.themes
+        for item in [*theme.items]
+    )
     assert all(theme.figures.gap is None for theme in results.themes)
     page = browser_of(public[1]).get(f"/partnerships/rounds/{round_.id}").get_data(as_text=True)
     assert "points" not in page and "Sector gap" not in page and "Gap of 20" not in page
@@ -164,16 +172,20 @@ def test_red_amber_and_green_are_the_partnerships_own_cut_offs(browser_of, partn
     member = browser_of(sectors[1][0])
     assert post(member, base, {"green_from": "80", "amber_from": "60"}).status_code == 403
     assert partnership.green_from is None and "Band</th>" not in member.get(
-        f"/partnerships/rounds/{round_.id}").get_data(as_text=True)
+        f"/partnerships/rounds/{round_.id}"
+    ).get_data(as_text=True)
     post(coordinating, base, {"green_from": "80", "amber_from": "60"})
-    assert (service.band_of(100.0, partnership), service.band_of(70.0, partnership),
-            service.band_of(59.9, partnership), service.band_of(None, partnership)) == ("green", "amber", "red", "")
+    assert (
+        service.band_of(100.0, partnership),
+        service.band_of(70.0, partnership),
+        service.band_of(59.9, partnership),
+        service.band_of(None, partnership),
+    ) == ("green", "amber", "red", "")
     page = member.get(f"/partnerships/rounds/{round_.id}").get_data(as_text=True)
     assert "Bands are the partnership's own cut-offs, not a league table" in page
     assert 'band--amber">Amber' in page and 'band--green">Green' in page  # item A 70%, item C 100%
     post(coordinating, base, {"green_from": "", "amber_from": ""})
     assert "Band</th>" not in member.get(f"/partnerships/rounds/{round_.id}").get_data(as_text=True)
-
 
 
 def test_a_respondent_who_deletes_their_account_still_counts_with_their_sector(partnership, coordinator, sectors):

@@ -61,12 +61,22 @@ def test_answers_save_theme_by_theme_and_can_be_changed(browser_of, member, open
     page = browser.get(url).get_data(as_text=True)
     assert escape(pairs[0].do_text) in page and escape(pairs[0].dont_text) in page
     assert "We consistently fall into the Don&#39;t" in page and "Don&#39;t know (I haven&#39;t enough" in page
-    response = post(browser, url, {f"rating-{pairs[0].id}": "mostly", f"comment-{pairs[0].id}": "Good start",
-                                    f"rating-{pairs[1].id}": "dont-know", "trend": "better"})
+    response = post(
+        browser,
+        url,
+        {
+            f"rating-{pairs[0].id}": "mostly",
+            f"comment-{pairs[0].id}": "Good start",
+            f"rating-{pairs[1].id}": "dont-know",
+            "trend": "better",
+        },
+    )
     assert response.headers["Location"] == f"/partnerships/rounds/{open_round.id}/themes/{second.slug}"
     saved = service.answers_of(open_round, member)
-    assert {pair_id: answer.rating for pair_id, answer in saved.items()} == {pairs[0].id: "mostly",
-                                                                           pairs[1].id: "dont-know"}
+    assert {pair_id: answer.rating for pair_id, answer in saved.items()} == {
+        pairs[0].id: "mostly",
+        pairs[1].id: "dont-know",
+    }
     assert saved[pairs[0].id].comment == "Good start"
     assert service.trends_of(open_round, member) == {first.id: "better"}
     # Back later: the form shows what was saved; a change replaces it.
@@ -94,7 +104,8 @@ def test_an_answer_outside_the_scale_is_refused_and_changes_nothing(browser_of, 
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "There is a problem" in page and "Item 2:" in page
     assert {pair_id: a.rating for pair_id, a in service.answers_of(open_round, member).items()} == {
-        pairs[0].id: "mostly"}
+        pairs[0].id: "mostly"
+    }
 
 
 def test_a_long_comment_or_an_odd_trend_is_refused(browser_of, member, open_round):
@@ -113,16 +124,19 @@ def test_answers_on_a_closed_round_or_for_someone_else_are_refused(browser_of, c
     theme = themes()[0]
     pair = theme.checklist[0]
     with pytest.raises(service.NotAllowed, match="only answer for yourself"):
-        service.save_theme_answers(open_round, theme, {pair.id: service.ItemAnswer("mostly")}, "", member=member,
-                                   by=coordinator)
+        service.save_theme_answers(
+            open_round, theme, {pair.id: service.ItemAnswer("mostly")}, "", member=member, by=coordinator
+        )
     outsider = make_user()
     with pytest.raises(service.NotAllowed):
-        service.save_theme_answers(open_round, theme, {pair.id: service.ItemAnswer("mostly")}, "", member=outsider,
-                                   by=outsider)
+        service.save_theme_answers(
+            open_round, theme, {pair.id: service.ItemAnswer("mostly")}, "", member=outsider, by=outsider
+        )
     other_theme_pair = themes()[1].checklist[0]
     with pytest.raises(service.PartnershipError, match="only the items of this theme"):
-        service.save_theme_answers(open_round, theme, {other_theme_pair.id: service.ItemAnswer("mostly")}, "",
-                                   member=member, by=member)
+        service.save_theme_answers(
+            open_round, theme, {other_theme_pair.id: service.ItemAnswer("mostly")}, "", member=member, by=member
+        )
     service.close_round(open_round, by=coordinator)
     url = f"/partnerships/rounds/{open_round.id}/themes/{theme.slug}"
     browser = browser_of(member)

@@ -21,8 +21,11 @@ from tests.partnerships.conftest import PUBLIC, VOLUNTARY, answer_pair, join_as,
 @pytest.fixture
 def members(partnership, coordinator):
     """Ten members: the coordinator and four more for public bodies, five for the voluntary sector."""
-    return ([coordinator] + [join_as(partnership, PUBLIC, coordinator) for _ in range(4)]
-            + [join_as(partnership, VOLUNTARY, coordinator) for _ in range(5)])
+    return (
+        [coordinator]
+        + [join_as(partnership, PUBLIC, coordinator) for _ in range(4)]
+        + [join_as(partnership, VOLUNTARY, coordinator) for _ in range(5)]
+    )
 
 
 def closed_round(partnership, coordinator, name: str, day: int, answers: dict) -> object:
@@ -72,8 +75,7 @@ def test_worked_example_of_change_over_the_last_three_rounds(browser_of, partner
     theme = trends.themes[themes()[0].id]
     assert shares(theme) == [75.0, 85.0, pytest.approx(100 * 8 / 18)]
     assert changes(theme)[1] == pytest.approx(10.0) and changes(theme)[2] == pytest.approx(100 * 8 / 18 - 85)
-    assert [(point.round_name, point.share) for point in trends.items[a.id].earlier] == [("2024", 50.0),
-                                                                                       ("2025", 70.0)]
+    assert [(point.round_name, point.share) for point in trends.items[a.id].earlier] == [("2024", 50.0), ("2025", 70.0)]
     # The view from an earlier round looks back from there.
     earlier = rounds_compared(db.session.scalar(db.select(type(latest)).where(type(latest).name == "2025")))
     assert [round_.name for round_ in earlier] == ["2023", "2024", "2025"]
@@ -81,8 +83,14 @@ def test_worked_example_of_change_over_the_last_three_rounds(browser_of, partner
     page = results_page(browser_of, coordinator, latest)
     assert "-10 points on 2025" in page and "Before: 2024 50%, 2025 70%" in page
     row = csv_row(browser_of, coordinator, latest, a)
-    assert (row["Positive (%)"], row["Change (points)"], row["Compared with round"], row["Reworded"],
-            row["Positive (%) in 2024"], row["Positive (%) in 2025"]) == ("60.0", "-10.0", "2025", "", "50.0", "70.0")
+    assert (
+        row["Positive (%)"],
+        row["Change (points)"],
+        row["Compared with round"],
+        row["Reworded"],
+        row["Positive (%) in 2024"],
+        row["Positive (%) in 2025"],
+    ) == ("60.0", "-10.0", "2025", "", "50.0", "70.0")
 
 
 def test_a_reworded_item_is_not_compared_with_rounds_before_the_change(browser_of, partnership, coordinator, members):
@@ -103,7 +111,11 @@ def test_a_reworded_item_is_not_compared_with_rounds_before_the_change(browser_o
     assert trends.items[a.id].earlier == [] and len(trends.items[b.id].earlier) == 1
     row = csv_row(browser_of, coordinator, middle, a)
     assert (row["Positive (%)"], row["Change (points)"], row["Reworded"], row["Positive (%) in 2024"]) == (
-        "0.0", "", "yes", "")  # the 100% of 2024 answered other words
+        "0.0",
+        "",
+        "yes",
+        "",
+    )  # the 100% of 2024 answered other words
     assert csv_row(browser_of, coordinator, middle, b)["Positive (%) in 2024"] == "50.0"
 
     latest = closed_round(partnership, coordinator, "2026", 4, {a: (members, 3), b: (members, 5)})
@@ -151,8 +163,8 @@ def test_the_pictures_have_titles_descriptions_and_tables(browser_of, partnershi
     assert round_results(latest, 5).themes[0].figures.gap == 80.0
 
     page = results_page(browser_of, coordinator, latest)
-    gap_svg = page[page.index('role="img" aria-labelledby="chart-sector-gap-title chart-sector-gap-desc"'):]
-    gap_svg = gap_svg[:gap_svg.index("</svg>")]
+    gap_svg = page[page.index('role="img" aria-labelledby="chart-sector-gap-title chart-sector-gap-desc"') :]
+    gap_svg = gap_svg[: gap_svg.index("</svg>")]
     assert '<desc id="chart-sector-gap-desc">' in gap_svg and "gap +80 points, 20 or more" in gap_svg
     assert "The sector gap for each theme</caption>" in page and "+80 points" in page
     assert '<title id="chart-trend-title">Each theme over the rounds 2025, 2026' in page

@@ -55,12 +55,21 @@ def test_unverified_accounts_cannot_join_or_answer(browser_of, coordinator, part
     answering = browser_of(joined_before)
     page = answering.get(f"/partnerships/rounds/{health_check.id}/themes/{theme.slug}").get_data(as_text=True)
     assert "Verify your email address to answer the health-check" in page and "Save and continue" not in page
-    refused = post(answering, f"/partnerships/rounds/{health_check.id}/themes/{theme.slug}",
-                   {f"rating-{pair.id}": "mostly" for pair in theme.checklist})
+    refused = post(
+        answering,
+        f"/partnerships/rounds/{health_check.id}/themes/{theme.slug}",
+        {f"rating-{pair.id}": "mostly" for pair in theme.checklist},
+    )
     assert refused.status_code == 403 and "Verify your email address" in refused.get_data(as_text=True)
     with pytest.raises(service.NotAllowed):
-        service.save_theme_answers(health_check, theme, {theme.checklist[0].id: service.ItemAnswer("mostly")}, "",
-                                   member=joined_before, by=joined_before)
+        service.save_theme_answers(
+            health_check,
+            theme,
+            {theme.checklist[0].id: service.ItemAnswer("mostly")},
+            "",
+            member=joined_before,
+            by=joined_before,
+        )
     assert count(Answer) == 0
     service.close_round(health_check, by=coordinator)
     pair = theme.checklist[0]
@@ -73,6 +82,7 @@ def test_unverified_accounts_cannot_join_or_answer(browser_of, coordinator, part
 
     # Nor do they start a partnership of their own, which would make them its first member.
     assert "Verify your email address to register a partnership" in answering.get("/partnerships/new").get_data(
-        as_text=True)
+        as_text=True
+    )
     refused = post(answering, "/partnerships/new", {"name": "Throwaway LSP", "region": "Wales", "sector": PUBLIC})
     assert refused.status_code == 422 and count(Partnership) == 1

@@ -18,9 +18,17 @@ def test_votes_close_where_a_later_round_opened_and_unverified_accounts_leave_wh
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'scratch.sqlite3'}"})
     with app.app_context():
         upgrade()
-        theme = Theme(slug="improving-understanding", title="Improving understanding", position=1, summary="",
-                      aim="", checklist=[ChecklistPair(position=1, do_text="Map the sector", dont_text="Guess"),
-                                         ChecklistPair(position=2, do_text="Meet", dont_text="Ignore")])
+        theme = Theme(
+            slug="improving-understanding",
+            title="Improving understanding",
+            position=1,
+            summary="",
+            aim="",
+            checklist=[
+                ChecklistPair(position=1, do_text="Map the sector", dont_text="Guess"),
+                ChecklistPair(position=2, do_text="Meet", dont_text="Ignore"),
+            ],
+        )
         db.session.add(theme)
         db.session.commit()
         first, second = (pair.id for pair in theme.checklist)
@@ -36,13 +44,16 @@ def test_votes_close_where_a_later_round_opened_and_unverified_accounts_leave_wh
         service.close_round(earlier, by=coordinator)
         service.close_round(lone_round, by=coordinator)
         for round_id in (earlier.id, lone_round.id):
-            db.session.add_all([PriorityVote(round_id=round_id, user_id=coordinator.id, pair_id=first),
-                                PriorityVote(round_id=round_id, user_id=unverified.id, pair_id=first),
-                                PriorityVote(round_id=round_id, user_id=unverified.id, pair_id=second)])
+            db.session.add_all(
+                [
+                    PriorityVote(round_id=round_id, user_id=coordinator.id, pair_id=first),
+                    PriorityVote(round_id=round_id, user_id=unverified.id, pair_id=first),
+                    PriorityVote(round_id=round_id, user_id=unverified.id, pair_id=second),
+                ]
+            )
         db.session.commit()
         later = service.open_round(partnership, "2026", None, by=coordinator)
-        service.save_theme_answers(later, theme, {first: service.ItemAnswer("mostly")}, "", coordinator,
-                                   by=coordinator)
+        service.save_theme_answers(later, theme, {first: service.ItemAnswer("mostly")}, "", coordinator, by=coordinator)
         db.session.add(Answer(round_id=later.id, user_id=unverified.id, pair_id=first, rating="consistently-dont"))
         db.session.commit()
         ids = earlier.id, later.id, lone_round.id, unverified.id, coordinator.id
@@ -53,13 +64,18 @@ def test_votes_close_where_a_later_round_opened_and_unverified_accounts_leave_wh
         earlier_id, later_id, lone_id, unverified_id, coordinator_id = ids
         earlier, later = db.session.get(HealthCheckRound, earlier_id), db.session.get(HealthCheckRound, later_id)
         assert earlier.voting_closed_at == later.opened_at and earlier.priority_voters == 2
-        assert sorted(db.session.execute(select(PriorityTally.pair_id, PriorityTally.votes)
-                                         .where(PriorityTally.round_id == earlier_id)).all()) == [(first, 2),
-                                                                                                   (second, 1)]
+        assert sorted(
+            db.session.execute(
+                select(PriorityTally.pair_id, PriorityTally.votes).where(PriorityTally.round_id == earlier_id)
+            ).all()
+        ) == [(first, 2), (second, 1)]
         lone_round = db.session.get(HealthCheckRound, lone_id)
         assert lone_round.voting_closed_at is None  # the latest round's vote is still open...
-        assert db.session.scalars(select(PriorityVote.user_id).where(  # ...without the unverified account's votes
-            PriorityVote.round_id == lone_id)).all() == [coordinator_id]
+        assert db.session.scalars(
+            select(PriorityVote.user_id).where(  # ...without the unverified account's votes
+                PriorityVote.round_id == lone_id
+            )
+        ).all() == [coordinator_id]
         answers = db.session.execute(select(Answer.round_id, Answer.user_id)).all()
         assert sorted(answers) == sorted([(earlier_id, unverified_id), (later_id, coordinator_id)])
         db.session.remove()

@@ -16,15 +16,22 @@ def test_answers_given_before_the_migration_get_their_pairs_wording(tmp_path):
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'scratch.sqlite3'}"})
     with app.app_context():
         upgrade()
-        theme = Theme(slug="improving-understanding", title="Improving understanding", position=1, summary="",
-                      aim="", checklist=[ChecklistPair(position=1, do_text="Map  the sector", dont_text="Guess")])
+        theme = Theme(
+            slug="improving-understanding",
+            title="Improving understanding",
+            position=1,
+            summary="",
+            aim="",
+            checklist=[ChecklistPair(position=1, do_text="Map  the sector", dont_text="Guess")],
+        )
         db.session.add(theme)
         db.session.commit()
         person = make_user()
         partnership = service.register_partnership("Scratch Partnership", "Wales", "", "public body", by=person)
         health_check = service.open_round(partnership, "2026", None, by=person)
-        service.save_theme_answers(health_check, theme, {theme.checklist[0].id: service.ItemAnswer("mostly")}, "",
-                                   member=person, by=person)
+        service.save_theme_answers(
+            health_check, theme, {theme.checklist[0].id: service.ItemAnswer("mostly")}, "", member=person, by=person
+        )
         assert db.session.scalar(select(Answer.wording)) == wording_key("Map the sector", "Guess")
         db.session.remove()
 

@@ -54,31 +54,54 @@ def free_port() -> int:
 def server_environment(server: Server, database_url: str, secret_key: str, settings: dict[str, str]) -> dict:
     """What one machine is given: the shared database and key, its own folders, the shared settings."""
     inherited = {name: value for name, value in os.environ.items() if not name.startswith("KB_")}
-    return {**inherited,
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
-            "KB_DATABASE_URL": database_url,
-            "KB_SECRET_KEY": secret_key,
-            "KB_INSTANCE_DIR": str(server.folder),
-            "KB_SEARCH_DIR": str(server.folder / "search"),
-            "KB_MAIL_URL": f"file://{server.folder / 'mail'}",
-            "KB_LOG_LEVEL": "WARNING",
-            **settings}
+    return {
+        **inherited,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
+        "KB_DATABASE_URL": database_url,
+        "KB_SECRET_KEY": secret_key,
+        "KB_INSTANCE_DIR": str(server.folder),
+        "KB_SEARCH_DIR": str(server.folder / "search"),
+        "KB_MAIL_URL": f"file://{server.folder / 'mail'}",
+        "KB_LOG_LEVEL": "WARNING",
+        **settings,
+    }
 
 
 def run_cli(environment: dict, *arguments: str) -> None:
     """`flask kb ...` on one machine, failing the test with the command's own output."""
-    done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *arguments], cwd=PROJECT_ROOT,
-                          env=environment, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *arguments],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, f"flask {' '.join(arguments)} failed:\n{done.stdout}\n{done.stderr}"
 
 
 def start(server: Server, environment: dict) -> None:
     with server.log.open("w") as log:
         server.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{server.port}",
-             "--no-control-socket", "--graceful-timeout", "2", "wsgi:app"],
-            cwd=PROJECT_ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True)  # its own process group: stopping it stops its worker too
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                "1",
+                "--bind",
+                f"127.0.0.1:{server.port}",
+                "--no-control-socket",
+                "--graceful-timeout",
+                "2",
+                "wsgi:app",
+            ],
+            cwd=PROJECT_ROOT,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # its own process group: stopping it stops its worker too
 
 
 def wait_until_healthy(server: Server) -> None:

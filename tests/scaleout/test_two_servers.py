@@ -37,8 +37,10 @@ from tests.scaleout.servers import (
 )
 
 POSTGRES_URL = os.environ.get("KB_TEST_POSTGRES_URL")
-pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="needs PostgreSQL (KB_TEST_POSTGRES_URL): two app "
-                                                         "servers share one database, which a SQLite file cannot be")
+pytestmark = pytest.mark.skipif(
+    not POSTGRES_URL,
+    reason="needs PostgreSQL (KB_TEST_POSTGRES_URL): two app servers share one database, which a SQLite file cannot be",
+)
 
 SECRET_KEY = "one-secret-key-shared-by-every-machine"
 # What every machine is given alike (README, "Running on several machines"), with limits small
@@ -52,8 +54,15 @@ SHARED_SETTINGS = {
     "KB_API_RATE_PER_MINUTE": "4",
     "KB_SITE_URL": f"http://{PUBLIC_HOST}",
 }
-PEOPLE = {"moderator": Role.MODERATOR, "author": Role.MEMBER, "traveller": Role.MEMBER,
-          "forgetful": Role.MEMBER, "poster": Role.MEMBER, "reader": Role.MEMBER, "writer": Role.MEMBER}
+PEOPLE = {
+    "moderator": Role.MODERATOR,
+    "author": Role.MEMBER,
+    "traveller": Role.MEMBER,
+    "forgetful": Role.MEMBER,
+    "poster": Role.MEMBER,
+    "reader": Role.MEMBER,
+    "writer": Role.MEMBER,
+}
 
 
 def email_of(name: str) -> str:
@@ -107,8 +116,16 @@ def signed_in(browser: Browser, server: Server, name: str) -> Browser:
 
 def start_thread(browser: Browser, server: Server, title: str) -> int:
     token = browser.form_token(server, "/board/new?category=general")
-    answer = browser.post(server, "/board/new", {"category": "general", "title": title, "csrf_token": token,
-                                                 "body": "Who else has pooled a budget with the health trust?"})
+    answer = browser.post(
+        server,
+        "/board/new",
+        {
+            "category": "general",
+            "title": title,
+            "csrf_token": token,
+            "body": "Who else has pooled a budget with the health trust?",
+        },
+    )
     assert answer.status == 302, answer.text[:2000]
     return int(re.search(r"/board/t/(\d+)", answer.location).group(1))
 
@@ -136,13 +153,15 @@ def test_failed_log_ins_on_both_servers_count_toward_one_throttle(servers):
     guesser = Browser("203.0.113.21")
     for server in (a, b, a, b):  # KB_LOGIN_MAX_FAILURES=4, split over the two machines
         token = guesser.form_token(server, "/login")
-        wrong = guesser.post(server, "/login", {"email": email_of("forgetful"), "password": "not it at all",
-                                                "csrf_token": token})
+        wrong = guesser.post(
+            server, "/login", {"email": email_of("forgetful"), "password": "not it at all", "csrf_token": token}
+        )
         assert wrong.status == 422 and "Too many failed attempts" not in wrong.text
     for server in (a, b):
         token = guesser.form_token(server, "/login")
-        paused = guesser.post(server, "/login", {"email": email_of("forgetful"), "password": PASSWORD,
-                                                 "csrf_token": token})
+        paused = guesser.post(
+            server, "/login", {"email": email_of("forgetful"), "password": PASSWORD, "csrf_token": token}
+        )
         assert paused.status == 429 and "Too many failed attempts to log in" in paused.text
     # The count is the guesser's address's: the member signs in from their own, on either machine.
     signed_in(Browser("198.51.100.12"), b, "forgetful")
@@ -201,9 +220,17 @@ def test_both_servers_give_the_same_answer_and_etag_so_a_kept_copy_is_good_on_ei
     a, b = servers
     # Each request from its own address: the API's limit is small here and tested above.
     addresses = (f"192.0.2.{number}" for number in range(100, 200))
-    for path in ("/api/v1/", "/api/v1/case-studies", "/api/v1/lessons", "/api/v1/themes",
-                 "/api/v1/themes/funding-it-better", "/api/v1/collections", "/api/v1/tags", "/feeds/latest.atom",
-                 "/feeds/themes/funding-it-better.atom"):
+    for path in (
+        "/api/v1/",
+        "/api/v1/case-studies",
+        "/api/v1/lessons",
+        "/api/v1/themes",
+        "/api/v1/themes/funding-it-better",
+        "/api/v1/collections",
+        "/api/v1/tags",
+        "/feeds/latest.atom",
+        "/feeds/themes/funding-it-better.atom",
+    ):
         from_a, from_b = (Browser(next(addresses)).get(server, path) for server in (a, b))
         assert from_a.status == from_b.status == 200 and from_a.text == from_b.text, path
         assert from_a.headers["ETag"] == from_b.headers["ETag"], path
@@ -220,12 +247,20 @@ def test_a_case_study_published_through_one_server_is_found_by_search_on_the_oth
     word = unique("quernmore")
     author = signed_in(Browser("198.51.100.16"), b, "author")
     token = author.form_token(b, "/case-studies/new")
-    submitted = author.post(b, "/case-studies/new", {
-        "csrf_token": token, "intent": "submit", "title": f"A {word} gateway for grants",
-        "summary": "The district council and the local charities agreed one way to apply for grants.",
-        "themes": ["funding-it-better"], "region": "North West", "sectors": ["public body"],
-        "body": "## Context\n\nToo many forms.\n\n## What we did\n\nOne gateway.\n\n## Outcomes\n\nLess paperwork.",
-    })
+    submitted = author.post(
+        b,
+        "/case-studies/new",
+        {
+            "csrf_token": token,
+            "intent": "submit",
+            "title": f"A {word} gateway for grants",
+            "summary": "The district council and the local charities agreed one way to apply for grants.",
+            "themes": ["funding-it-better"],
+            "region": "North West",
+            "sectors": ["public body"],
+            "body": "## Context\n\nToo many forms.\n\n## What we did\n\nOne gateway.\n\n## Outcomes\n\nLess paperwork.",
+        },
+    )
     assert submitted.status == 302, submitted.text[:2000]
     item_page = submitted.location  # the item's canonical address, with its slug
     address = re.match(r"(/case-studies/\d+)", item_page).group(1)
@@ -233,9 +268,16 @@ def test_a_case_study_published_through_one_server_is_found_by_search_on_the_oth
     moderator = signed_in(Browser("198.51.100.17"), a, "moderator")
     page = moderator.get(a, item_page).text
     revision = re.search(r'name="revision" value="(\d+)"', page)
-    published = moderator.post(a, f"{address}/decide", {
-        "csrf_token": moderator.form_token(a, item_page), "decision": "publish", "note": "",
-        **({"revision": revision.group(1)} if revision else {})})
+    published = moderator.post(
+        a,
+        f"{address}/decide",
+        {
+            "csrf_token": moderator.form_token(a, item_page),
+            "decision": "publish",
+            "note": "",
+            **({"revision": revision.group(1)} if revision else {}),
+        },
+    )
     assert published.status == 302
     assert Browser("198.51.100.18").get(b, item_page).status == 200  # public now, on either machine
 

@@ -28,6 +28,7 @@ def search_backend(request, database_url) -> str:
 def app(database_url, search_dir, search_backend):
     """The app of tests/conftest.py, with the search backend of this run."""
     from kb.platform import clock
+
     app = build_test_app(database_url, search_dir, search_backend)
     with app.app_context():
         yield app
@@ -55,13 +56,22 @@ def people(app):
 @pytest.fixture
 def publish(people):
     """publish(title=..., body=..., **fields): a published item, indexed as a request would index it."""
+
     def make(title, body="", kind=Kind.CASE_STUDY, status="published", **changes):
         # Only the words given: no region, sector or summary words of the factory's own to be found.
-        values = {"title": title, "body": body or title, "theme_slugs": ["improving-understanding"],
-                  "summary": title if kind == Kind.CASE_STUDY else "", "region": None, "sectors": [], **changes}
+        values = {
+            "title": title,
+            "body": body or title,
+            "theme_slugs": ["improving-understanding"],
+            "summary": title if kind == Kind.CASE_STUDY else "",
+            "region": None,
+            "sectors": [],
+            **changes,
+        }
         item = make_item(people["author"], kind, status, people["moderator"], **values)
         search.drain()
         return item
+
     return make
 
 

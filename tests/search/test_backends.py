@@ -27,8 +27,7 @@ def test_postgres_search_on_sqlite_stops_start_up(tmp_path):
         load_settings({"KB_INSTANCE_DIR": str(tmp_path), "KB_SEARCH_BACKEND": "postgres"})
     # The same when the database is chosen by the app's own configuration.
     with pytest.raises(ConfigError, match="needs a PostgreSQL database"):
-        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'kb.sqlite3'}",
-                    "KB_SEARCH_BACKEND": "postgres"})
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'kb.sqlite3'}", "KB_SEARCH_BACKEND": "postgres"})
 
 
 def test_the_default_is_whoosh(tmp_path):
@@ -36,14 +35,21 @@ def test_the_default_is_whoosh(tmp_path):
 
 
 def test_a_wrong_combination_is_one_clear_line_on_the_command_line(tmp_path):
-    environment = {**os.environ, "KB_INSTANCE_DIR": str(tmp_path), "KB_SEARCH_BACKEND": "postgres",
-                   "KB_DATABASE_URL": f"sqlite:///{tmp_path / 'kb.sqlite3'}", "PYTHONPATH": str(PROJECT)}
-    finished = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=PROJECT, env=environment,
-                              capture_output=True, text=True, timeout=60)
+    environment = {
+        **os.environ,
+        "KB_INSTANCE_DIR": str(tmp_path),
+        "KB_SEARCH_BACKEND": "postgres",
+        "KB_DATABASE_URL": f"sqlite:///{tmp_path / 'kb.sqlite3'}",
+        "PYTHONPATH": str(PROJECT),
+    }
+    finished = subprocess.run(
+        [sys.executable, "-c", "import wsgi"], cwd=PROJECT, env=environment, capture_output=True, text=True, timeout=60
+    )
     assert finished.returncode == 2
     assert finished.stderr.strip().splitlines() == [
         "Common Ground cannot start: KB_SEARCH_BACKEND=postgres needs a PostgreSQL database in KB_DATABASE_URL; "
-        "use KB_SEARCH_BACKEND=whoosh with SQLite"]
+        "use KB_SEARCH_BACKEND=whoosh with SQLite"
+    ]
 
 
 @pytest.fixture
@@ -52,10 +58,31 @@ def corpus(publish, themes_only):
     publish("Training the trainers", "Partners trained one another; the joint sessions were short.")
 
 
-ODD_QUERIES = ["!!!", "&|!<->:*()", '"unbalanced training', "\x00training", "training\x00", "a" * 10_000,
-               "training " * 2000, "'; DROP TABLE search_documents; --", "train:* & !councillor", "'training'",
-               "\\", "train*:*", "(training", "training | joint", "-training", "OR OR OR", "*", "**", "\"\"",
-               "the of and", "ünïcödé*", "日本語 training", "🙂 training"]
+ODD_QUERIES = [
+    "!!!",
+    "&|!<->:*()",
+    '"unbalanced training',
+    "\x00training",
+    "training\x00",
+    "a" * 10_000,
+    "training " * 2000,
+    "'; DROP TABLE search_documents; --",
+    "train:* & !councillor",
+    "'training'",
+    "\\",
+    "train*:*",
+    "(training",
+    "training | joint",
+    "-training",
+    "OR OR OR",
+    "*",
+    "**",
+    '""',
+    "the of and",
+    "ünïcödé*",
+    "日本語 training",
+    "🙂 training",
+]
 
 
 @pytest.mark.parametrize("query", ODD_QUERIES, ids=range(len(ODD_QUERIES)))
@@ -93,8 +120,10 @@ def test_postgres_builds_the_tsquery_from_the_parts(app, search_backend):
         pytest.skip("the tsquery is the PostgreSQL backend's")
     from kb.platform.extensions import db
     from kb.search.backends.postgres.query import tsquery_text
-    whole, groups = tsquery_text(db.session, search.parse('"joint sessions" partn* OR trainers -councillors'),
-                                 any_words=False)
+
+    whole, groups = tsquery_text(
+        db.session, search.parse('"joint sessions" partn* OR trainers -councillors'), any_words=False
+    )
     assert whole == "'joint' <-> 'session' & ( 'partn':* | 'trainer' ) & !'councillor'"
     assert groups == ["'joint' <-> 'session'", "'partn':* | 'trainer'"]
     # Only stop words: nothing to look for, said as an empty query (no error from PostgreSQL).
@@ -105,6 +134,7 @@ def test_the_search_table_is_made_only_on_postgresql(app, database_url):
     from sqlalchemy import inspect
 
     from kb.platform.extensions import db
+
     with db.engine.connect() as connection:
         tables = set(inspect(connection).get_table_names())
     expected = database_url.startswith("postgresql")
@@ -115,6 +145,7 @@ def test_the_vocabulary_holds_words_of_public_documents_only(client, publish, th
     if search_backend != "postgres":
         pytest.skip("the vocabulary table is the PostgreSQL backend's")
     from kb.platform.extensions import db
+
     publish("Zephyrine approach")
     publish("Quixotical draft", status="draft")
     words = set(db.session.execute(text_("SELECT word FROM search_vocabulary")).scalars())

@@ -23,8 +23,10 @@ QUESTIONS = [
     ("how much information should funders ask for", "Do: Streamline and reduce bureaucracy"),
     ("can grants cover overhead costs", "Do: Recognise the legitimacy of funding relevant overhead costs"),
     ("one size fits all", "Do: Retain flexibility for different circumstances"),
-    ("who represents the voluntary sector on the local strategic partnership",
-     "Do: Ensure proper reflection of public and third sector organisations"),
+    (
+        "who represents the voluntary sector on the local strategic partnership",
+        "Do: Ensure proper reflection of public and third sector organisations",
+    ),
     ("decisions based on evidence", "Do: Make and base decisions on clear evidence and impact"),
     ("annual health check of the partnership", "Local Strategic Partnerships to consider using this checklist"),
     ("not enough time to respond to a consultation", "Do: Allow sufficient time for meaningful response"),
@@ -46,9 +48,11 @@ def test_a_practitioners_question_finds_the_checklist_item_that_answers_it(index
 
 
 def test_the_leaflets_own_words_find_their_checklist_item(indexed, client):
-    for words, expected in (("reinventing the wheel", "Do: Collect and signpost useful material"),
-                            ("wild claims", "Do: Make and base decisions on clear evidence"),
-                            ("full cost recovery", "Full Cost Recovery: a guide and toolkit")):
+    for words, expected in (
+        ("reinventing the wheel", "Do: Collect and signpost useful material"),
+        ("wild claims", "Do: Make and base decisions on clear evidence"),
+        ("full cost recovery", "Full Cost Recovery: a guide and toolkit"),
+    ):
         hit = results(client, f"q={words}")["results"][0]
         assert hit["title"].startswith(expected), (words, hit["title"])
         assert hit["type"] == "checklist"
@@ -79,5 +83,6 @@ def test_a_reading_list_change_reaches_search(indexed, client):
     resource = db.session.query(ThemeResource).filter(ThemeResource.title.startswith("Full Cost Recovery")).one()
     post(browser, f"/moderation/resources/{resource.id}/retire")
     search.drain()
-    assert not any(hit["title"].startswith("Full Cost Recovery")
-                   for hit in results(client, "q=full cost recovery")["results"])
+    assert not any(
+        hit["title"].startswith("Full Cost Recovery") for hit in results(client, "q=full cost recovery")["results"]
+    )

@@ -14,10 +14,15 @@ from tests.factories import make_item
 from tests.search.conftest import titles
 
 
-def test_a_drain_that_waits_for_another_then_finds_its_rows_gone_still_succeeds(app, client, people, themes_only,
-                                                                                monkeypatch):
-    make_item(people["author"], title="Shared minibuses for volunteer drivers", body="Minibuses lent at weekends.",
-              moderator=people["moderator"])
+def test_a_drain_that_waits_for_another_then_finds_its_rows_gone_still_succeeds(
+    app, client, people, themes_only, monkeypatch
+):
+    make_item(
+        people["author"],
+        title="Shared minibuses for volunteer drivers",
+        body="Minibuses lent at weekends.",
+        moderator=people["moderator"],
+    )
     first_is_inside, first_may_go_on = threading.Event(), threading.Event()
 
     def hold_the_first(batch):
@@ -25,8 +30,11 @@ def test_a_drain_that_waits_for_another_then_finds_its_rows_gone_still_succeeds(
             first_is_inside.set()
             first_may_go_on.wait(10)
 
-    monkeypatch.setattr(documents, "_listeners", documents.index_listeners()
-                        + [documents.IndexListener(changed=hold_the_first, rebuilt=lambda keys: None)])
+    monkeypatch.setattr(
+        documents,
+        "_listeners",
+        documents.index_listeners() + [documents.IndexListener(changed=hold_the_first, rebuilt=lambda keys: None)],
+    )
     failures = []
 
     def drain():

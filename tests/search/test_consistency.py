@@ -50,9 +50,17 @@ def test_a_change_made_through_the_site_is_findable_after_the_response(app, publ
     sign_in(moderator, people["moderator"])
     page = moderator.get(f"/case-studies/{item.id}/edit").get_data(as_text=True)
     revision = re.search(r'name="revision" type="hidden" value="(\d+)"', page).group(1)
-    response = moderator.post(f"/case-studies/{item.id}/edit", data={
-        "title": "New title about grants", "summary": "s", "body": "grants", "themes": ["funding-it-better"],
-        "revision": revision, "csrf_token": csrf_token_from(page)})
+    response = moderator.post(
+        f"/case-studies/{item.id}/edit",
+        data={
+            "title": "New title about grants",
+            "summary": "s",
+            "body": "grants",
+            "themes": ["funding-it-better"],
+            "revision": revision,
+            "csrf_token": csrf_token_from(page),
+        },
+    )
     assert response.status_code == 302
     response.close()  # the server closes the response after sending it; the drain runs then
     assert titles(app.test_client(), "q=grants") == ["New title about grants"]
@@ -71,9 +79,13 @@ def test_archived_items_are_found_and_marked_and_rejected_ones_vanish(client, pu
 
 def test_a_crash_between_commit_and_index_write_loses_nothing(client, publish, people, themes_only):
     # The data commits with its outbox row; the process "dies" before draining.
-    item = library.start_item(library.Kind.CASE_STUDY, library.ItemFields(
-        title="Survives the crash", summary="A summary", body="crash", theme_slugs=["funding-it-better"]),
-        by=people["moderator"])
+    item = library.start_item(
+        library.Kind.CASE_STUDY,
+        library.ItemFields(
+            title="Survives the crash", summary="A summary", body="crash", theme_slugs=["funding-it-better"]
+        ),
+        by=people["moderator"],
+    )
     library.publish(item, by=people["moderator"])
     assert titles(client, "q=crash") == []
     assert outbox.backlog()["rows"] >= 1
@@ -96,6 +108,7 @@ def another_writer(search_backend):
     """Another process holds the index's write lock: Whoosh's file lock, or PostgreSQL's advisory lock."""
     if search_backend == "whoosh":
         from kb.search.backends.whoosh.store import open_index
+
         writer = open_index(search.search_dir()).writer()
         try:
             yield
@@ -121,8 +134,9 @@ def test_a_busy_index_leaves_the_work_in_the_outbox(client, app, publish, people
 
 
 def _edit_many(database_url, search_dir, search_backend, worker, ids, rounds):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": search_dir,
-                      "KB_SEARCH_BACKEND": search_backend})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": database_url, "KB_SEARCH_DIR": search_dir, "KB_SEARCH_BACKEND": search_backend}
+    )
     with app.app_context():
         for round_number in range(rounds):
             for item_id in ids:
@@ -130,16 +144,24 @@ def _edit_many(database_url, search_dir, search_backend, worker, ids, rounds):
                 db.session.refresh(item)
                 # Another worker may save it at the same moment: as a person would, move on.
                 with contextlib.suppress(library.StaleEdit):
-                    library.save_item(item, library.ItemFields(
-                        title=f"Item {item_id} edited by {worker} round {round_number}", body="concurrent",
-                        theme_slugs=["funding-it-better"]), by=item.author, opened_at_revision=item.revision_number)
+                    library.save_item(
+                        item,
+                        library.ItemFields(
+                            title=f"Item {item_id} edited by {worker} round {round_number}",
+                            body="concurrent",
+                            theme_slugs=["funding-it-better"],
+                        ),
+                        by=item.author,
+                        opened_at_revision=item.revision_number,
+                    )
                 search.drain_quietly(0.2)
         db.session.remove()
         db.engine.dispose()
 
 
-def test_concurrent_writers_leave_the_index_matching_the_database(client, app, publish, people, themes_only,
-                                                                  database_url, search_dir, search_backend):
+def test_concurrent_writers_leave_the_index_matching_the_database(
+    client, app, publish, people, themes_only, database_url, search_dir, search_backend
+):
     items = [publish(f"Item {number}", body="concurrent") for number in range(6)]
     ids = [item.id for item in items]
     # Moderators edit published items directly, so each save is live and queued for the index.
@@ -147,8 +169,10 @@ def test_concurrent_writers_leave_the_index_matching_the_database(client, app, p
         item.author = people["moderator"]
     db.session.commit()
     context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_edit_many, args=(database_url, str(search_dir), search_backend, worker, ids, 3))
-               for worker in range(3)]
+    workers = [
+        context.Process(target=_edit_many, args=(database_url, str(search_dir), search_backend, worker, ids, 3))
+        for worker in range(3)
+    ]
     for process in workers:
         process.start()
     for process in workers:
@@ -170,8 +194,7 @@ def test_searching_keeps_working_during_a_rebuild(client, app, publish, themes_o
         with app.app_context():
             while not stop.is_set():
                 try:
-                    found = search.search(search.SearchRequest(
-                        parsed=search.parse("rebuild"), visibilities={"public"}))
+                    found = search.search(search.SearchRequest(parsed=search.parse("rebuild"), visibilities={"public"}))
                     if found.total != 40:
                         failures.append(found.total)
                 except Exception as error:  # any error at all is a failure here
@@ -199,8 +222,7 @@ def test_status_compares_the_index_with_the_database(runner, publish, themes_onl
     assert "differs" not in result.output
 
 
-def test_rebuild_command_shows_progress_and_swaps_in_a_new_index(client, runner, publish, themes_only,
-                                                                 search_backend):
+def test_rebuild_command_shows_progress_and_swaps_in_a_new_index(client, runner, publish, themes_only, search_backend):
     publish("Rebuilt case study")
     before = {path.name for path in search.search_dir().glob("index-*")}
     result = runner.invoke(args=["kb", "index", "rebuild"])

@@ -30,8 +30,16 @@ def by_document_id(items) -> list[str]:
 
 def engine_order(query: str, sort: str, page_size: int = 20, page: int = 1) -> tuple[list[str], list]:
     from flask_login import AnonymousUserMixin
-    outcome = search.search(SearchRequest(parsed=search.parse(query), visibilities=visibilities_for(
-        AnonymousUserMixin()), sort=sort, page=page, page_size=page_size))
+
+    outcome = search.search(
+        SearchRequest(
+            parsed=search.parse(query),
+            visibilities=visibilities_for(AnonymousUserMixin()),
+            sort=sort,
+            page=page,
+            page_size=page_size,
+        )
+    )
     return [hit.fields["title"] for hit in outcome.hits], [hit.score for hit in outcome.hits]
 
 
@@ -72,17 +80,27 @@ def test_undated_documents_go_last_whichever_segment_holds_them(tmp_path):
     # items) has no date column: its documents are still undated, not dated at zero.
     from kb.search.backends.whoosh.engine import Engine
     from kb.search.backends.whoosh.store import ensure_index, open_index
+
     ensure_index(tmp_path)
     index = open_index(tmp_path)
-    for documents in ([("checklist_pair:2", None), ("library_item:1", datetime(2020, 1, 1))],
-                      [("checklist_pair:1", None)]):
+    for documents in (
+        [("checklist_pair:2", None), ("library_item:1", datetime(2020, 1, 1))],
+        [("checklist_pair:1", None)],
+    ):
         writer = index.writer()
         for doc_id, published_at in documents:
-            writer.add_document(doc_id=doc_id, text="compact", visibility="public",
-                                **({"published_at": published_at} if published_at else {}))
+            writer.add_document(
+                doc_id=doc_id,
+                text="compact",
+                visibility="public",
+                **({"published_at": published_at} if published_at else {}),
+            )
         writer.commit(merge=False)
     engine = Engine(tmp_path)
     searcher = engine.searcher()
     newest = engine._newest(searcher, (1 << 3) - 1, 3, 0, 3)
     assert [searcher.stored_fields(docnum)["doc_id"] for docnum in newest] == [
-        "library_item:1", "checklist_pair:2", "checklist_pair:1"]
+        "library_item:1",
+        "checklist_pair:2",
+        "checklist_pair:1",
+    ]

@@ -31,8 +31,7 @@ def stories(publish, themes_only):
         title = f"Grant story {number}" if number < 3 else f"Story {number}"
         housing = " Housing was the aim." if number % 4 == 0 else ""
         body = f"The council paid the grant on time. Story {number}.{housing}"
-        publish(title, body, theme_slugs=[themes[number % 2]],
-                tags=["data", "youth"] if number % 3 == 0 else ["data"])
+        publish(title, body, theme_slugs=[themes[number % 2]], tags=["data", "youth"] if number % 3 == 0 else ["data"])
     clock.freeze(None)
 
 
@@ -56,17 +55,26 @@ def facet_counts(data: dict) -> dict:
 
 def every_page(query: str, filters: dict, page_size: int = 4) -> tuple[list[list[str]], int, dict]:
     """Each page of a search through the service, small pages so a few dozen matches are many."""
+
     def page(number):
         return search.search(SearchRequest(parse(query), {PUBLIC}, filters=filters, page=number, page_size=page_size))
+
     first = page(1)
     found = [[hit.fields["title"] for hit in page(number).hits] for number in range(1, first.pages + 1)]
     return found, first.total, first.facets
 
 
-@pytest.mark.parametrize("query, filters", [("grant", {}), ("grant -housing", {}), ("gran*", {}),
-                                            ("grant", {"themes": "funding-it-better"}), ('"paid the grant"', {})])
-def test_ranking_only_the_best_candidates_shows_the_pages_exact_ranking_shows(app, broad, monkeypatch, query,
-                                                                              filters):
+@pytest.mark.parametrize(
+    "query, filters",
+    [
+        ("grant", {}),
+        ("grant -housing", {}),
+        ("gran*", {}),
+        ("grant", {"themes": "funding-it-better"}),
+        ('"paid the grant"', {}),
+    ],
+)
+def test_ranking_only_the_best_candidates_shows_the_pages_exact_ranking_shows(app, broad, monkeypatch, query, filters):
     exact = every_page(query, filters)
     monkeypatch.setattr(postgres_query, "RANK_CANDIDATES", 1)  # fewer than a page: each page ranks what it needs
     assert every_page(query, filters) == exact
@@ -95,8 +103,10 @@ def test_leaving_a_word_out_holds_for_the_candidates_too(app, broad, monkeypatch
 def test_newest_first_pages_are_the_same_either_way(client, broad, monkeypatch, walk_limit):
     monkeypatch.setattr(postgres_query, "NEWEST_WALK_LIMIT", walk_limit)
     found = pages(client, "q=grant&sort=newest")
-    assert found == [[f"Story {number}" for number in range(23, 3, -1)],
-                     ["Story 3", "Grant story 2", "Grant story 1", "Grant story 0"]]
+    assert found == [
+        [f"Story {number}" for number in range(23, 3, -1)],
+        ["Story 3", "Grant story 2", "Grant story 1", "Grant story 0"],
+    ]
     narrowed = pages(client, "q=grant&sort=newest&theme=funding-it-better")
     assert narrowed == [[f"Story {number}" for number in range(22, 3, -2)] + ["Grant story 2", "Grant story 0"]]
 

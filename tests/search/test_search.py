@@ -10,15 +10,36 @@ from tests.search.conftest import results, titles
 
 @pytest.fixture
 def corpus(publish, themes_only):
-    publish("Joint training for councillors", "Councillors and charities trained together on the compact.",
-            theme_slugs=["improving-understanding"], region="London", sectors=["public body"], tags=["training"])
-    publish("A partnership board that worked", "The partnership board met monthly with the health trust.",
-            theme_slugs=["organising-ourselves"], region="Wales", sectors=["voluntary or community organisation"],
-            tags=["governance"])
-    publish("Training the trainers", "Partners trained one another; the joint sessions were short.",
-            theme_slugs=["sharing-good-practice"], region="London", tags=["training"])
-    publish("Lesson: pay grants in advance", "Paying in advance kept small charities afloat.",
-            kind=Kind.LESSON, theme_slugs=["funding-it-better"], outcome="worked well")
+    publish(
+        "Joint training for councillors",
+        "Councillors and charities trained together on the compact.",
+        theme_slugs=["improving-understanding"],
+        region="London",
+        sectors=["public body"],
+        tags=["training"],
+    )
+    publish(
+        "A partnership board that worked",
+        "The partnership board met monthly with the health trust.",
+        theme_slugs=["organising-ourselves"],
+        region="Wales",
+        sectors=["voluntary or community organisation"],
+        tags=["governance"],
+    )
+    publish(
+        "Training the trainers",
+        "Partners trained one another; the joint sessions were short.",
+        theme_slugs=["sharing-good-practice"],
+        region="London",
+        tags=["training"],
+    )
+    publish(
+        "Lesson: pay grants in advance",
+        "Paying in advance kept small charities afloat.",
+        kind=Kind.LESSON,
+        theme_slugs=["funding-it-better"],
+        outcome="worked well",
+    )
 
 
 def test_stemming_finds_other_forms_of_a_word(client, corpus):
@@ -46,7 +67,9 @@ def test_minus_leaves_a_word_out(client, corpus):
 
 def test_or_between_words(client, corpus):
     assert set(titles(client, "q=governance+OR+councillors")) == {
-        "A partnership board that worked", "Joint training for councillors"}
+        "A partnership board that worked",
+        "Joint training for councillors",
+    }
 
 
 def test_prefix_search(client, corpus):
@@ -102,8 +125,21 @@ def test_did_you_mean_offers_a_spelling_from_the_index(client, corpus):
     assert 'Did you mean <a href="/search?q=partnership">partnership</a>?' in page
 
 
-@pytest.mark.parametrize("query", ['"unbalanced quote', "OR", "title:compact", "-", "- OR -", "!" * 1000,
-                                   "partner* OR", "\x00\x01", "ünïcödé partnership", "a" * 5000])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"unbalanced quote',
+        "OR",
+        "title:compact",
+        "-",
+        "- OR -",
+        "!" * 1000,
+        "partner* OR",
+        "\x00\x01",
+        "ünïcödé partnership",
+        "a" * 5000,
+    ],
+)
 def test_malformed_queries_are_read_as_plain_words_and_said_so(client, corpus, query):
     response = client.get("/search", query_string={"q": query})
     assert response.status_code == 200
@@ -135,8 +171,9 @@ def test_the_search_page_keeps_the_query_in_the_boxes(client, corpus):
     assert "<mark>" in page
 
 
-def test_a_pasted_paragraph_is_not_swamped_by_a_word_nearly_every_document_has(client, publish, themes_only,
-                                                                               search_backend):
+def test_a_pasted_paragraph_is_not_swamped_by_a_word_nearly_every_document_has(
+    client, publish, themes_only, search_backend
+):
     if search_backend == "postgres":
         pytest.skip("Whoosh only: PostgreSQL ranks a long query with ts_rank_cd and keeps every word")
     for number in range(8):

@@ -111,9 +111,11 @@ BUILDERS: list[tuple[str, StateBuilder]] = []
 
 def registers_states(feature: str) -> Callable[[StateBuilder], StateBuilder]:
     """Decorator: `feature`'s function that puts its states on the site."""
+
     def register(builder: StateBuilder) -> StateBuilder:
         BUILDERS.append((feature, builder))
         return builder
+
     return register
 
 

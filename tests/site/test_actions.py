@@ -23,20 +23,32 @@ from tests.site.test_forms import stored_rows
 # the unsubscribe link in a notification (its signed token, not a session, says whose mail stops).
 # Checked against the routes: a name here that is no route, or a route open to visitors that is
 # not here, fails.
-VISITOR_ACTIONS = {"auth.login", "auth.logout", "auth.register", "auth.forgot_password", "auth.reset_password",
-                   "notifications.unsubscribe"}
+VISITOR_ACTIONS = {
+    "auth.login",
+    "auth.logout",
+    "auth.register",
+    "auth.forgot_password",
+    "auth.reset_password",
+    "notifications.unsubscribe",
+}
 # Actions the derivation must find as they are: if a decorator stops recording its role, or one of
 # these views stops declaring it, the walk below would quietly let members through unchecked.
-KNOWN = {"library.decide_case_study": "moderator", "library.decide_lesson": "moderator",
-         "board.approve_post": "moderator", "moderation.decide": "moderator", "moderation.change_role": "admin",
-         "board.reply": "member", "auth.login": "visitor"}
+KNOWN = {
+    "library.decide_case_study": "moderator",
+    "library.decide_lesson": "moderator",
+    "board.approve_post": "moderator",
+    "moderation.decide": "moderator",
+    "moderation.change_role": "admin",
+    "board.reply": "member",
+    "auth.login": "visitor",
+}
 # The roles that may act, by what the route declares.
 MAY_ACT = {"visitor": set(ROLES), "member": set(ROLES[1:]), "moderator": {"moderator", "admin"}, "admin": {"admin"}}
 _SIGNS_IN_FIRST = login_required(lambda: None).__code__
 
 
 def who_may_post(view) -> str:
-    """"admin" or "moderator" when the view's decorator says so; "member" behind flask-login's
+    """ "admin" or "moderator" when the view's decorator says so; "member" behind flask-login's
     login_required; otherwise "visitor"."""
     role = required_role(view)
     if role:

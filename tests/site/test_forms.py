@@ -26,8 +26,20 @@ EXAMPLES_PER_FORM = 12
 ODD_TEXT = st.one_of(
     st.text(max_size=60),
     st.text(alphabet=st.characters(min_codepoint=0x10000, max_codepoint=0x1FFFF), min_size=1, max_size=8),
-    st.sampled_from(["\x00", "a\x00b", "x" * 100_000, "9" * 30, "-1", "²", "<script>alert(1)</script>", " ",
-                     "2026-02-30", "https://example.org/" + "a" * 2000]),
+    st.sampled_from(
+        [
+            "\x00",
+            "a\x00b",
+            "x" * 100_000,
+            "9" * 30,
+            "-1",
+            "²",
+            "<script>alert(1)</script>",
+            " ",
+            "2026-02-30",
+            "https://example.org/" + "a" * 2000,
+        ]
+    ),
 )
 MESSAGE_MARKERS = ("error-summary", "error-message", "banner--error", 'class="caption">Error 4')
 
@@ -82,8 +94,11 @@ def the_form(html: str, form: Form) -> dict:
     reader = FormReader()
     reader.feed(html)
     path = urlsplit(form.page).path
-    wanted = [found for found in reader.forms if urlsplit(found["action"]).path == (form.action or path)
-              or (not form.action and found["action"] == "")]
+    wanted = [
+        found
+        for found in reader.forms
+        if urlsplit(found["action"]).path == (form.action or path) or (not form.action and found["action"] == "")
+    ]
     assert wanted, f"no form posting to {form.action or path} on {form.page}"
     return wanted[0]
 
@@ -119,8 +134,11 @@ def odd_posts(draw, fields: list[dict]):
 
 def row_counts() -> dict[str, int]:
     db.session.rollback()
-    return {table.name: db.session.scalar(select(func.count()).select_from(table))
-            for table in db.metadata.sorted_tables if table.name not in BOOKKEEPING}
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+        if table.name not in BOOKKEEPING
+    }
 
 
 def stored_rows() -> dict[str, str]:
@@ -149,8 +167,13 @@ def post_odd_input(form: Form, client, action: str, fields: list[dict]) -> int:
     """Post generated odd input to one form; returns how many posts were made."""
     sent = []
 
-    @settings(max_examples=EXAMPLES_PER_FORM, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES_PER_FORM,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(pairs=odd_posts(fields))
     def post(pairs):
         before = row_counts()
@@ -181,8 +204,9 @@ def test_every_form_refuses_a_missing_token_and_survives_odd_input(whole_site):
         assert row_counts() == before, form
 
         requests += 2 + post_odd_input(form, client, action, found["fields"])
-    WALKS.append((f"{len(whole_site.site.forms)} forms on {whole_site.backend}", requests,
-                  time.perf_counter() - started))
+    WALKS.append(
+        (f"{len(whole_site.site.forms)} forms on {whole_site.backend}", requests, time.perf_counter() - started)
+    )
 
 
 @pytest.mark.parametrize("value", ["\x00", "Title with a NUL\x00 inside"])

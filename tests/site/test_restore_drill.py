@@ -18,10 +18,13 @@ from tests.databases import brand_new_database
 from tests.site.harness import text_of
 
 # What differs between two renderings of the same page: form tokens and the script nonce.
-VOLATILE = [(re.compile(r'(name="(?:[\w-]*-)?(?:csrf|creation)_token"[^>]*value=")[^"]+'), r"\1…"),
-            (re.compile(r'nonce="[^"]+"'), 'nonce="…"'),
-            # A member's data download says when it was made.
-            (re.compile(r'("generated_at": ")[^"]+'), r"\1…"), (re.compile(r"(held about .*? on )\S+"), r"\1…")]
+VOLATILE = [
+    (re.compile(r'(name="(?:[\w-]*-)?(?:csrf|creation)_token"[^>]*value=")[^"]+'), r"\1…"),
+    (re.compile(r'nonce="[^"]+"'), 'nonce="…"'),
+    # A member's data download says when it was made.
+    (re.compile(r'("generated_at": ")[^"]+'), r"\1…"),
+    (re.compile(r"(held about .*? on )\S+"), r"\1…"),
+]
 SEARCHES = ["partnership", "compact", "harness", "reinventing the wheel", "funding OR grants", "a*"]
 
 
@@ -67,8 +70,10 @@ def test_a_backup_restored_into_an_emptied_database_gives_back_the_same_site(who
     assert refused.exit_code == 1 and "already holds data" in refused.output and "Nothing was changed" in refused.output
 
     empty_tables()
-    assert whole_site.clients["anonymous"].get("/case-studies").get_data(as_text=True) != before[
-        ("anonymous", "/case-studies")][1]
+    assert (
+        whole_site.clients["anonymous"].get("/case-studies").get_data(as_text=True)
+        != before[("anonymous", "/case-studies")][1]
+    )
     restored = runner.invoke(args=["kb", "restore", str(backup)])
     assert restored.exit_code == 0, restored.output
     assert "Every table holds the rows the backup recorded" in restored.output
@@ -93,8 +98,13 @@ def test_a_backup_restored_into_a_brand_new_database_gives_back_the_same_site(wh
     with brand_new_database(whole_site.app.config["SQLALCHEMY_DATABASE_URI"], tmp_path) as url:
         new_site = build_test_app(url, new_search_dir)
         # The new machine is set up as the old one was (the harness raised the API's limit, for one).
-        new_site.config.update({key: value for key, value in whole_site.app.config.items()
-                                if key.startswith("KB_") and key != "KB_SEARCH_DIR"})
+        new_site.config.update(
+            {
+                key: value
+                for key, value in whole_site.app.config.items()
+                if key.startswith("KB_") and key != "KB_SEARCH_DIR"
+            }
+        )
         with new_site.app_context():
             try:
                 restored = new_site.test_cli_runner().invoke(args=["kb", "restore", str(backup)])

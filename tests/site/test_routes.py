@@ -18,12 +18,34 @@ from tests.site.harness import ROLES, text_of
 
 # Odd values for every query argument a route reads (the issue's list).
 ODD_VALUES = [
-    "", "\x00", "a\x00b", "x" * 10_000, "²", "-1", "-999999999", "1000000000000000000000", "1e400", "0",
-    "unknown-choice", "9999-12-31", "0000-00-00", "<script>alert('qzxss')</script>\"'", " ", "%00", "🦆" * 3,
+    "",
+    "\x00",
+    "a\x00b",
+    "x" * 10_000,
+    "²",
+    "-1",
+    "-999999999",
+    "1000000000000000000000",
+    "1e400",
+    "0",
+    "unknown-choice",
+    "9999-12-31",
+    "0000-00-00",
+    "<script>alert('qzxss')</script>\"'",
+    " ",
+    "%00",
+    "🦆" * 3,
 ]
 # Arguments no route expects, some named like url_for's own keywords.
-EXTRA_ARGUMENTS = [("_external", "1"), ("_anchor", "x"), ("_scheme", "javascript"), ("_method", "POST"),
-                   ("endpoint", "themes.home"), ("values", "1"), ("qzextra", "<b>qz</b>")]
+EXTRA_ARGUMENTS = [
+    ("_external", "1"),
+    ("_anchor", "x"),
+    ("_scheme", "javascript"),
+    ("_method", "POST"),
+    ("endpoint", "themes.home"),
+    ("values", "1"),
+    ("qzextra", "<b>qz</b>"),
+]
 # Every odd value is tried as these roles; the others try a deterministic sample.
 THOROUGH_ROLES = ("anonymous", "moderator")
 SAMPLE_SIZE = 4
@@ -40,9 +62,14 @@ def leaks(whole_site, role: str, url: str, response) -> list[str]:
     in the address asked for is no leak: the visitor sent it (a slug, handed back in `next`)."""
     text = (text_of(response) + " " + response.headers.get("Location", "")).lower()
     own_data = urlsplit(url).path in whole_site.site.own_data_pages
-    return [f"{secret.what} ({secret.word})" for secret in whole_site.site.secrets
-            if role not in secret.visible_to and not (own_data and role in secret.written_by)
-            and secret.word in text and secret.word not in url]
+    return [
+        f"{secret.what} ({secret.word})"
+        for secret in whole_site.site.secrets
+        if role not in secret.visible_to
+        and not (own_data and role in secret.written_by)
+        and secret.word in text
+        and secret.word not in url
+    ]
 
 
 def repeated_ids(url: str, response) -> list[str]:
@@ -96,11 +123,16 @@ def test_every_page_as_every_role_with_odd_input(whole_site, role):
             continue  # one address per route gets the odd input
         walked_endpoints.add(endpoint)
         refused = response.status_code >= 300
-        odd_urls = [with_argument(page.url, name, value)
-                    for name in sorted(read) for value in odd_values_for(role, page.url, name)]
+        odd_urls = [
+            with_argument(page.url, name, value)
+            for name in sorted(read)
+            for value in odd_values_for(role, page.url, name)
+        ]
         odd_urls.append(page.url + ("&" if "?" in page.url else "?") + urlencode(EXTRA_ARGUMENTS))
-        odd_urls += [page.url + ("&" if "?" in page.url else "?") + urlencode([(name, "1"), (name, "2")])
-                     for name in sorted(read)]
+        odd_urls += [
+            page.url + ("&" if "?" in page.url else "?") + urlencode([(name, "1"), (name, "2")])
+            for name in sorted(read)
+        ]
         for url in odd_urls:
             response, _ = visit(client, url)
             requests += 1
@@ -118,8 +150,11 @@ def test_every_get_route_is_walked(whole_site):
     """A route no feature registered a page for fails here: register it in tests/site/states/."""
     adapter = whole_site.app.url_map.bind("localhost")
     walked = {adapter.match(urlsplit(page.url).path)[0] for page in whole_site.site.pages}
-    routes = {rule.endpoint for rule in whole_site.app.url_map.iter_rules()
-              if "GET" in rule.methods and rule.endpoint != "static"}
+    routes = {
+        rule.endpoint
+        for rule in whole_site.app.url_map.iter_rules()
+        if "GET" in rule.methods and rule.endpoint != "static"
+    }
     assert routes - walked == set()
 
 
@@ -131,8 +166,9 @@ def test_every_secret_is_seen_by_someone_who_may(whole_site):
             if page.expect[role] != 200:
                 continue
             text = text_of(whole_site.clients[role].get(page.url)).lower()
-            seen |= {secret.word for secret in whole_site.site.secrets if role in secret.visible_to
-                     and secret.word in text}
+            seen |= {
+                secret.word for secret in whole_site.site.secrets if role in secret.visible_to and secret.word in text
+            }
     # A word nobody may see (a deleted account's name) is checked by the walk alone: never received.
     assert {secret.what for secret in whole_site.site.secrets if secret.visible_to and secret.word not in seen} == set()
 
@@ -163,8 +199,11 @@ def hidden_pairs(whole_site) -> list[tuple[str, str, str]]:
         twin = unknown_twin(page.url)
         if twin is None:
             continue
-        pairs += [(role, page.url, twin) for role in ROLES
-                  if page.expect[role] == 404 or (page.expect[role] == 302 and role == "anonymous")]
+        pairs += [
+            (role, page.url, twin)
+            for role in ROLES
+            if page.expect[role] == 404 or (page.expect[role] == 302 and role == "anonymous")
+        ]
     return pairs
 
 

@@ -57,7 +57,7 @@ def test_theme_page_keeps_the_leaflets_pairs_together(client, seeded):
 def test_theme_page_shows_actions_with_owners_and_resources_with_links(client, seeded):
     page = client.get("/themes/funding-it-better").get_data(as_text=True)
     assert "Explore the development of a standard toolkit" in page
-    assert "<span class=\"label-inline\">Who:</span> IDeA" in page
+    assert '<span class="label-inline">Who:</span> IDeA' in page
     assert 'href="http://www.thecompact.org.uk/PDFs/funding.pdf"' in page
     assert 'rel="prev"' in page and 'rel="next"' not in page
 

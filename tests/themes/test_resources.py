@@ -21,12 +21,16 @@ def test_moderators_add_edit_reorder_and_retire_resources(seeded, client):
     theme = db.session.query(Theme).filter_by(slug="funding-it-better").one()
     first_seeded, last_seeded = theme.resources[0].title, theme.resources[-1].title
 
-    response = post(moderator, "/moderation/themes/funding-it-better/resources",
-                    {"title": "A toolkit", "url": "ftp://x"})
+    response = post(
+        moderator, "/moderation/themes/funding-it-better/resources", {"title": "A toolkit", "url": "ftp://x"}
+    )
     assert response.status_code == 422 and "starting with https://" in response.get_data(as_text=True)
     assert "A toolkit" in response.get_data(as_text=True)  # what was typed is kept
-    post(moderator, "/moderation/themes/funding-it-better/resources",
-         {"title": "Full cost recovery toolkit", "url": "https://example.org/fcr", "description": "How to price."})
+    post(
+        moderator,
+        "/moderation/themes/funding-it-better/resources",
+        {"title": "Full cost recovery toolkit", "url": "https://example.org/fcr", "description": "How to price."},
+    )
     added = db.session.query(ThemeResource).filter_by(title="Full cost recovery toolkit").one()
     assert "How to price." in reading_list(client)
     post(moderator, f"/moderation/resources/{added.id}/up")

@@ -35,8 +35,13 @@ def test_first_seed_loads_everything_with_progress(runner):
     assert "Seed loaded:" in result.output
     assert counts() == {"Theme": 5, "ChecklistPair": 25, "Fact": 12, "TaskforceOrganisation": 29}
     slugs = db.session.scalars(select(Theme.slug).order_by(Theme.position)).all()
-    assert slugs == ["improving-understanding", "joining-up-policy", "organising-ourselves",
-                     "sharing-good-practice", "funding-it-better"]
+    assert slugs == [
+        "improving-understanding",
+        "joining-up-policy",
+        "organising-ourselves",
+        "sharing-good-practice",
+        "funding-it-better",
+    ]
 
 
 def test_second_seed_changes_nothing_and_says_so(runner):
@@ -63,7 +68,7 @@ def test_a_checklist_pair_removed_from_the_file_leaves_the_site(runner, seed_cop
     theme_file = seed_copy / "themes" / "3-organising-ourselves.yaml"
     lines = theme_file.read_text().splitlines(keepends=True)
     start = next(i for i, line in enumerate(lines) if "Retain flexibility" in line)
-    theme_file.write_text("".join(lines[:start] + lines[start + 2:]))
+    theme_file.write_text("".join(lines[:start] + lines[start + 2 :]))
     result = runner.invoke(args=["kb", "seed", "--directory", str(seed_copy)])
     assert "removed" in result.output
     theme = db.session.scalar(select(Theme).where(Theme.slug == "organising-ourselves"))
@@ -74,10 +79,14 @@ def test_a_checklist_pair_removed_from_the_file_leaves_the_site(runner, seed_cop
     ("broken", "message"),
     [
         ("slug: [unclosed", "is not valid YAML"),
-        ("slug: no-such-theme\ntitle: X\nposition: 1\nsummary: s\naim: a\nchecklist: []\n",
-         "not one of the five themes"),
-        ("slug: funding-it-better\ntitle: X\nposition: 5\nsummary: s\naim: a\nchecklist:\n  - do: only a do\n",
-         "needs both 'do' and 'dont'"),
+        (
+            "slug: no-such-theme\ntitle: X\nposition: 1\nsummary: s\naim: a\nchecklist: []\n",
+            "not one of the five themes",
+        ),
+        (
+            "slug: funding-it-better\ntitle: X\nposition: 5\nsummary: s\naim: a\nchecklist:\n  - do: only a do\n",
+            "needs both 'do' and 'dont'",
+        ),
     ],
 )
 def test_a_broken_file_is_named_and_nothing_is_changed(runner, seed_copy, broken, message):
@@ -100,8 +109,9 @@ def test_the_seed_loads_the_lessons_drawn_from_the_case_studies(runner, client, 
     runner.invoke(args=["kb", "seed", "--directory", str(seed_copy)])
     page = client.get("/lessons").get_data(as_text=True)
     assert "One grants gateway with shared criteria improved co-ordination" in page
-    lesson = db.session.scalar(select(LibraryItem).where(LibraryItem.kind == "lesson",
-                                                         LibraryItem.title.like("One grants gateway%")))
+    lesson = db.session.scalar(
+        select(LibraryItem).where(LibraryItem.kind == "lesson", LibraryItem.title.like("One grants gateway%"))
+    )
     assert lesson.outcome == "worked well" and lesson.source_case_study.title == "Effective funding arrangements"
     assert "Effective funding arrangements" in client.get(f"/lessons/{lesson.id}-{lesson.slug}").get_data(as_text=True)
     # A lesson with an outcome the site does not know is named, and nothing is loaded.

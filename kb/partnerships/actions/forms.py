@@ -29,39 +29,68 @@ STATUS_CHOICES = [SelectChoice(str(value), label) for value, label in ACTION_STA
 
 class ActionForm(FlaskForm):
     field_order = ("title", "addresses", "owner", "owner_role", "due_on", "status", "note")
-    title = LineField("What will be done", validators=[
-        DataRequired("Say what will be done"),
-        Length(min=3, max=ACTION_TITLE_MAX, message=f"Say what will be done, in 3 to {ACTION_TITLE_MAX} characters")])
-    addresses = ListedSelectField("The checklist item or theme it addresses", choices=[],
-                                  validators=[DataRequired("Choose the checklist item or theme the action addresses")],
-                                  invalid_message="Choose the checklist item or theme the action addresses")
+    title = LineField(
+        "What will be done",
+        validators=[
+            DataRequired("Say what will be done"),
+            Length(
+                min=3, max=ACTION_TITLE_MAX, message=f"Say what will be done, in 3 to {ACTION_TITLE_MAX} characters"
+            ),
+        ],
+    )
+    addresses = ListedSelectField(
+        "The checklist item or theme it addresses",
+        choices=[],
+        validators=[DataRequired("Choose the checklist item or theme the action addresses")],
+        invalid_message="Choose the checklist item or theme the action addresses",
+    )
     owner = ListedSelectField("Owner", choices=[], invalid_message="Choose the owner from the partnership's members")
-    owner_role = LineField("Or, if the owner is not a member, their role", validators=[
-        Length(max=OWNER_ROLE_MAX, message=f"Keep the role to {OWNER_ROLE_MAX} characters or fewer")])
+    owner_role = LineField(
+        "Or, if the owner is not a member, their role",
+        validators=[Length(max=OWNER_ROLE_MAX, message=f"Keep the role to {OWNER_ROLE_MAX} characters or fewer")],
+    )
     due_on = DueDateField("Due date", validators=[InputRequired("Enter the due date, for example 2027-03-31")])
-    status = ListedSelectField("Status", default="not-started", invalid_message="Choose the action's status",
-                               choices=STATUS_CHOICES)
-    note = TextAreaField("Note (optional)", filters=[unix_newlines, strip], validators=[
-        Length(max=ACTION_NOTE_MAX, message=f"Keep the note to {ACTION_NOTE_MAX} characters or fewer")])
+    status = ListedSelectField(
+        "Status", default="not-started", invalid_message="Choose the action's status", choices=STATUS_CHOICES
+    )
+    note = TextAreaField(
+        "Note (optional)",
+        filters=[unix_newlines, strip],
+        validators=[Length(max=ACTION_NOTE_MAX, message=f"Keep the note to {ACTION_NOTE_MAX} characters or fewer")],
+    )
 
     def offer(self, themes, members) -> None:
         """The choices: each theme and its items (grouped by theme), and the partnership's members."""
         self.addresses.choices = [SelectChoice("", "Choose an item or theme")] + [
-            choice for theme in themes for choice in (
+            choice
+            for theme in themes
+            for choice in (
                 SelectChoice(f"theme-{theme.id}", f"The whole theme: {theme.title}", optgroup=theme.title),
-                *(SelectChoice(f"item-{pair.id}", f"Item {number}: {pair.do_text}", optgroup=theme.title)
-                  for number, pair in enumerate(theme.checklist, start=1)))]
+                *(
+                    SelectChoice(f"item-{pair.id}", f"Item {number}: {pair.do_text}", optgroup=theme.title)
+                    for number, pair in enumerate(theme.checklist, start=1)
+                ),
+            )
+        ]
         self.owner.choices = [SelectChoice("", "Not a member: give their role below")] + [
-            SelectChoice(str(membership.user_id), membership.user.display_name) for membership in members]
+            SelectChoice(str(membership.user_id), membership.user.display_name) for membership in members
+        ]
 
     def fill_from(self, action) -> None:
         self.title.data, self.owner_role.data = action.title, action.owner_role
-        self.addresses.data = (f"item-{action.pair_id}" if action.pair_id
-                               else f"theme-{action.theme_id}" if action.theme_id else "")
+        self.addresses.data = (
+            f"item-{action.pair_id}" if action.pair_id else f"theme-{action.theme_id}" if action.theme_id else ""
+        )
         self.owner.data = str(action.owner_id) if action.owner_id else ""
         self.due_on.data, self.status.data, self.note.data = action.due_on, action.status, action.note
 
     def fields(self) -> ActionFields:
-        return ActionFields(self.title.data or "", self.addresses.data or "", self.owner.data or "",
-                            self.owner_role.data or "", self.due_on.data, self.status.data or "", self.note.data or "")
-
+        return ActionFields(
+            self.title.data or "",
+            self.addresses.data or "",
+            self.owner.data or "",
+            self.owner_role.data or "",
+            self.due_on.data,
+            self.status.data or "",
+            self.note.data or "",
+        )

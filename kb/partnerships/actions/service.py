@@ -130,9 +130,16 @@ def _checked(action: HealthCheckAction, fields: ActionFields) -> dict:
         problems.append(("note", f"Keep the note to {ACTION_NOTE_MAX} characters or fewer"))
     if problems:
         raise ActionInvalid(problems)
-    return {"title": title, "pair_id": pair.id if pair else None, "theme_id": theme.id if theme else None,
-            "owner_id": owner.id if owner else None, "owner_role": "" if owner else role,
-            "due_on": fields.due_on, "status": fields.status, "note": note}
+    return {
+        "title": title,
+        "pair_id": pair.id if pair else None,
+        "theme_id": theme.id if theme else None,
+        "owner_id": owner.id if owner else None,
+        "owner_role": "" if owner else role,
+        "due_on": fields.due_on,
+        "status": fields.status,
+        "note": note,
+    }
 
 
 def record_action(health_check: HealthCheckRound, fields: ActionFields, by: User) -> HealthCheckAction:
@@ -171,24 +178,34 @@ def visible_action(action_id: int, user: User) -> HealthCheckAction:
 
 def actions_of(health_check: HealthCheckRound) -> list[HealthCheckAction]:
     """The round's actions, soonest due first."""
-    return list(db.session.scalars(
-        select(HealthCheckAction).where(HealthCheckAction.round_id == health_check.id)
-        .options(selectinload(HealthCheckAction.owner), selectinload(HealthCheckAction.pair),
-                 selectinload(HealthCheckAction.theme)).order_by(HealthCheckAction.due_on, HealthCheckAction.id)))
+    return list(
+        db.session.scalars(
+            select(HealthCheckAction)
+            .where(HealthCheckAction.round_id == health_check.id)
+            .options(
+                selectinload(HealthCheckAction.owner),
+                selectinload(HealthCheckAction.pair),
+                selectinload(HealthCheckAction.theme),
+            )
+            .order_by(HealthCheckAction.due_on, HealthCheckAction.id)
+        )
+    )
 
 
 def round_before(health_check: HealthCheckRound) -> HealthCheckRound | None:
     """The partnership's latest closed round opened before this one: "last round"."""
     now = clock.now()
-    earlier = [other for other in health_check.partnership.rounds
-               if other.id < health_check.id and not other.is_open(now)]
+    earlier = [
+        other for other in health_check.partnership.rounds if other.id < health_check.id and not other.is_open(now)
+    ]
     return max(earlier, key=lambda other: other.id, default=None)
 
 
 def latest_closed_round(partnership: Partnership) -> HealthCheckRound | None:
     now = clock.now()
-    return max((other for other in partnership.rounds if not other.is_open(now)), key=lambda other: other.id,
-               default=None)
+    return max(
+        (other for other in partnership.rounds if not other.is_open(now)), key=lambda other: other.id, default=None
+    )
 
 
 def item_number(pair: ChecklistPair) -> int:
@@ -198,6 +215,7 @@ def item_number(pair: ChecklistPair) -> int:
 
 # ---- the priority vote -------------------------------------------------------------------------
 
+
 def voting_is_open(health_check: HealthCheckRound) -> bool:
     """From the round's closing until a coordinator closes the vote or the next round opens."""
     return not health_check.is_open(clock.now()) and health_check.voting_closed_at is None
@@ -206,8 +224,10 @@ def voting_is_open(health_check: HealthCheckRound) -> bool:
 def _require_voting_open(health_check: HealthCheckRound) -> None:
     _require_closed(health_check, "Voting on priorities opens")
     if health_check.voting_closed_at is not None:
-        raise PartnershipError(f"Voting on the priorities of the health-check {health_check.name} closed on "
-                               f"{long_date(health_check.voting_closed_at)}. Your vote has not changed.")
+        raise PartnershipError(
+            f"Voting on the priorities of the health-check {health_check.name} closed on "
+            f"{long_date(health_check.voting_closed_at)}. Your vote has not changed."
+        )
 
 
 def vote_for_priorities(health_check: HealthCheckRound, pair_ids: list[str], member: User, by: User) -> int:
@@ -223,29 +243,41 @@ def vote_for_priorities(health_check: HealthCheckRound, pair_ids: list[str], mem
     _require_voting_open(health_check)
     chosen = list(dict.fromkeys(pair_ids))
     if len(chosen) > PRIORITY_PICKS:
-        raise PartnershipError(f"Choose up to {PRIORITY_PICKS} items: you chose {len(chosen)}. "
-                               "Your vote has not changed.")
-    pairs = [db.session.get(ChecklistPair, int(number)) if number.isdecimal() and len(number) < 10 else None
-             for number in chosen]
+        raise PartnershipError(
+            f"Choose up to {PRIORITY_PICKS} items: you chose {len(chosen)}. Your vote has not changed."
+        )
+    pairs = [
+        db.session.get(ChecklistPair, int(number)) if number.isdecimal() and len(number) < 10 else None
+        for number in chosen
+    ]
     if any(pair is None for pair in pairs):
         raise PartnershipError("Choose items from the checklist. Your vote has not changed.")
-    db.session.execute(delete(PriorityVote).where(PriorityVote.round_id == health_check.id,
-                                                  PriorityVote.user_id == member.id))
-    db.session.add_all(PriorityVote(round_id=health_check.id, user_id=member.id, pair_id=pair.id,
-                                    voted_at=clock.now()) for pair in pairs)
+    db.session.execute(
+        delete(PriorityVote).where(PriorityVote.round_id == health_check.id, PriorityVote.user_id == member.id)
+    )
+    db.session.add_all(
+        PriorityVote(round_id=health_check.id, user_id=member.id, pair_id=pair.id, voted_at=clock.now())
+        for pair in pairs
+    )
     db.session.commit()
     return len(pairs)
 
 
 def picks_of(health_check: HealthCheckRound, member: User) -> set[int]:
     """A member's own picks: for their own form only."""
-    return set(db.session.scalars(select(PriorityVote.pair_id).where(
-        PriorityVote.round_id == health_check.id, PriorityVote.user_id == member.id)))
+    return set(
+        db.session.scalars(
+            select(PriorityVote.pair_id).where(
+                PriorityVote.round_id == health_check.id, PriorityVote.user_id == member.id
+            )
+        )
+    )
 
 
 def voters_so_far(health_check: HealthCheckRound) -> int:
-    return db.session.scalar(select(func.count(func.distinct(PriorityVote.user_id)))
-                             .where(PriorityVote.round_id == health_check.id))
+    return db.session.scalar(
+        select(func.count(func.distinct(PriorityVote.user_id))).where(PriorityVote.round_id == health_check.id)
+    )
 
 
 def freeze_votes(health_check: HealthCheckRound) -> None:
@@ -254,8 +286,9 @@ def freeze_votes(health_check: HealthCheckRound) -> None:
     counts = Counter(db.session.scalars(select(PriorityVote.pair_id).where(PriorityVote.round_id == health_check.id)))
     health_check.priority_voters = voters_so_far(health_check)
     health_check.voting_closed_at = clock.now()
-    db.session.add_all(PriorityTally(round_id=health_check.id, pair_id=pair_id, votes=votes)
-                       for pair_id, votes in counts.items())
+    db.session.add_all(
+        PriorityTally(round_id=health_check.id, pair_id=pair_id, votes=votes) for pair_id, votes in counts.items()
+    )
 
 
 def close_voting(health_check: HealthCheckRound, by: User) -> None:
@@ -293,16 +326,26 @@ def priority_results(health_check: HealthCheckRound, minimum: int) -> PriorityRe
     each new vote would change the counts by exactly that member's picks; the number who have voted
     changes by one whatever they picked, so it may be shown."""
     if health_check.voting_closed_at is None:
-        return PriorityResults(voters=voters_so_far(health_check), closed=False, withheld=(
-            f"The counts are shown when voting closes, if at least {minimum} members voted: counts that changed "
-            "with each vote would show what each member picked."))
+        return PriorityResults(
+            voters=voters_so_far(health_check),
+            closed=False,
+            withheld=(
+                f"The counts are shown when voting closes, if at least {minimum} members voted: counts that changed "
+                "with each vote would show what each member picked."
+            ),
+        )
     results = PriorityResults(voters=health_check.priority_voters or 0, closed=True)
     if results.voters < minimum:
-        results.withheld = (f"Fewer than {minimum} members voted, so the counts are not shown: with so few, "
-                            "they could show what one member picked.")
+        results.withheld = (
+            f"Fewer than {minimum} members voted, so the counts are not shown: with so few, "
+            "they could show what one member picked."
+        )
         return results
-    tallies = db.session.scalars(select(PriorityTally).where(PriorityTally.round_id == health_check.id)
-                                 .options(selectinload(PriorityTally.pair).selectinload(ChecklistPair.theme))).all()
+    tallies = db.session.scalars(
+        select(PriorityTally)
+        .where(PriorityTally.round_id == health_check.id)
+        .options(selectinload(PriorityTally.pair).selectinload(ChecklistPair.theme))
+    ).all()
     ranked = [RankedPriority(row.pair, item_number(row.pair), row.votes) for row in tallies]
     results.ranked = sorted(ranked, key=lambda row: (-row.votes, row.pair.theme.position, row.number))
     return results

@@ -20,8 +20,9 @@ from kb.themes.service import list_themes
 def actions_to_follow_up(partnership, health_check=None) -> dict:
     """Last round's actions and how they stand: for the partnership's page (the latest closed round)
     and for a round's pages (the closed round before it)."""
-    earlier = (actions.round_before(health_check) if health_check is not None
-               else actions.latest_closed_round(partnership))
+    earlier = (
+        actions.round_before(health_check) if health_check is not None else actions.latest_closed_round(partnership)
+    )
     return {"round": earlier, "actions": actions.actions_of(earlier) if earlier else [], "today": clock.now().date()}
 
 
@@ -40,13 +41,23 @@ def render_actions(health_check, form=None, vote_error=None, picks=None, status=
     form.offer(themes, members)
     minimum = current_app.config["KB_HEALTHCHECK_MIN_RESPONDENTS"]
     return render_template(
-        "partnerships/actions.html", health_check=health_check, partnership=partnership, coordinator=coordinator,
-        is_open=health_check.is_open(clock.now()), actions=actions.actions_of(health_check), form=form,
-        themes=themes, picks=actions.picks_of(health_check, current_user) if picks is None else picks,
-        vote_error=vote_error, priorities=actions.priority_results(health_check, minimum), most=PRIORITY_PICKS,
-        voting_open=actions.voting_is_open(health_check), minimum=minimum,
+        "partnerships/actions.html",
+        health_check=health_check,
+        partnership=partnership,
+        coordinator=coordinator,
+        is_open=health_check.is_open(clock.now()),
+        actions=actions.actions_of(health_check),
+        form=form,
+        themes=themes,
+        picks=actions.picks_of(health_check, current_user) if picks is None else picks,
+        vote_error=vote_error,
+        priorities=actions.priority_results(health_check, minimum),
+        most=PRIORITY_PICKS,
+        voting_open=actions.voting_is_open(health_check),
+        minimum=minimum,
         unverified=service.why_unverified(current_user, "vote on the partnership's priorities"),
-        today=clock.now().date()), status
+        today=clock.now().date(),
+    ), status
 
 
 @bp.route("/partnerships/rounds/<id:round_id>/actions")
@@ -111,8 +122,13 @@ def edit_action(action_id: int):
             flash(f"The action \u201c{action.title}\u201d is saved: {action.status_label.lower()}.", "success")
             return redirect(url_for("partnerships.round_actions", round_id=health_check.id) + "#actions-heading")
     status = INVALID if form.errors or form.form_errors else 200
-    return render_template("partnerships/action_edit.html", action=action, health_check=health_check,
-                           partnership=health_check.partnership, form=form), status
+    return render_template(
+        "partnerships/action_edit.html",
+        action=action,
+        health_check=health_check,
+        partnership=health_check.partnership,
+        form=form,
+    ), status
 
 
 @bp.route("/partnerships/rounds/<id:round_id>/priorities", methods=["POST"])
@@ -127,8 +143,10 @@ def vote_for_priorities(round_id: int):
             refused(error)
         shown = {int(number) for number in picked if number.isdecimal() and len(number) < 10}
         return render_actions(health_check, vote_error=error, picks=shown, status=INVALID)
-    flash(f"Your vote is saved: {count} of up to {PRIORITY_PICKS} items." if count
-          else "Your vote is withdrawn.", "success")
+    flash(
+        f"Your vote is saved: {count} of up to {PRIORITY_PICKS} items." if count else "Your vote is withdrawn.",
+        "success",
+    )
     return redirect(url_for("partnerships.round_actions", round_id=health_check.id) + "#priorities-heading")
 
 

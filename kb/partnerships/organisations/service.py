@@ -29,16 +29,17 @@ from kb.platform.vocabulary import SECTOR_LABELS
 CSV_HEADER = ("name", "sector", "kind", "area", "website", "what they do", "contact role")
 IMPORT_ROWS_MAX = 2_000
 # A sector may be written as stored ("public body") or as shown ("Voluntary or community organisation").
-SECTOR_WORDS = {**{value.lower(): value for value in SECTOR_LABELS},
-                **{label.lower(): value.value for value, label in SECTOR_LABELS.items()}}
+SECTOR_WORDS = {
+    **{value.lower(): value for value in SECTOR_LABELS},
+    **{label.lower(): value.value for value, label in SECTOR_LABELS.items()},
+}
 
 
 class ImportRefused(PartnershipError):
     """A CSV with bad rows: nothing was imported; `problems` names each one by line."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__(f"Nothing was imported: {plural(len(problems), 'problem')} "
-                         "to fix first.")
+        super().__init__(f"Nothing was imported: {plural(len(problems), 'problem')} to fix first.")
         self.problems = problems
 
 
@@ -53,10 +54,20 @@ class OrganisationFields:
     contact_role: str = ""
 
 
-LIMITS = {"name": ORGANISATION_NAME_MAX, "area": AREA_MAX, "website": WEBSITE_MAX, "activity": ACTIVITY_MAX,
-          "contact_role": CONTACT_ROLE_MAX}
-NAMES = {"name": "the name", "area": "the area", "website": "the website", "activity": "what they do",
-         "contact_role": "the contact role"}
+LIMITS = {
+    "name": ORGANISATION_NAME_MAX,
+    "area": AREA_MAX,
+    "website": WEBSITE_MAX,
+    "activity": ACTIVITY_MAX,
+    "contact_role": CONTACT_ROLE_MAX,
+}
+NAMES = {
+    "name": "the name",
+    "area": "the area",
+    "website": "the website",
+    "activity": "what they do",
+    "contact_role": "the contact role",
+}
 
 
 def checked(given: OrganisationFields) -> OrganisationFields:
@@ -69,15 +80,17 @@ def checked(given: OrganisationFields) -> OrganisationFields:
             raise PartnershipError(f"Keep {NAMES[name]} to {limit} characters or fewer.")
     values.sector = SECTOR_WORDS.get(values.sector.lower(), "")
     if not values.sector:
-        raise PartnershipError("Choose the sector: public body, voluntary or community organisation, social "
-                               "enterprise or other.", field="organisation-sector")
+        raise PartnershipError(
+            "Choose the sector: public body, voluntary or community organisation, social enterprise or other.",
+            field="organisation-sector",
+        )
     if values.kind.lower() not in ORGANISATION_KINDS:
-        raise PartnershipError(f"Choose the kind of organisation: {', '.join(ORGANISATION_KINDS)}.",
-                               field="organisation-kind")
+        raise PartnershipError(
+            f"Choose the kind of organisation: {', '.join(ORGANISATION_KINDS)}.", field="organisation-kind"
+        )
     values.kind = values.kind.lower()
     if values.website and not values.website.lower().startswith(("http://", "https://")):
-        raise PartnershipError("Give the website as an address starting with https://.",
-                               field="organisation-website")
+        raise PartnershipError("Give the website as an address starting with https://.", field="organisation-website")
     return values
 
 
@@ -111,6 +124,7 @@ def organisations_of(partnership: Partnership, sector: str = "", kind: str = "")
 
 def counts_of(partnership: Partnership, sector: str = "", kind: str = "") -> dict[str, dict[str, int]]:
     """How many organisations each filter option would show, given the other filter."""
+
     def count_by(column, **other):
         query = select(column, func.count()).where(Organisation.partnership_id == partnership.id)
         for name, value in other.items():
@@ -122,8 +136,10 @@ def counts_of(partnership: Partnership, sector: str = "", kind: str = "") -> dic
 
 
 def csv_rows(partnership: Partnership) -> list[tuple]:
-    return [(each.name, each.sector_label, each.kind, each.area, each.website, each.activity, each.contact_role)
-            for each in organisations_of(partnership)]
+    return [
+        (each.name, each.sector_label, each.kind, each.area, each.website, each.activity, each.contact_role)
+        for each in organisations_of(partnership)
+    ]
 
 
 def without_escape(cell: str) -> str:
@@ -161,7 +177,6 @@ def import_csv(partnership: Partnership, data: bytes, by: User) -> int:
     db.session.add_all(Organisation(partnership_id=partnership.id, **vars(values)) for values in ready)
     db.session.commit()
     return len(ready)
-
 
 
 def publish_directory(partnership: Partnership, public: bool, by: User) -> None:

@@ -24,11 +24,19 @@ def chosen_filters() -> tuple[str, str]:
 def render_map(partnership, status=200, values=None, error=None, problems=()):
     sector, kind = chosen_filters()
     return render_template(
-        "partnerships/organisations.html", partnership=partnership,
+        "partnerships/organisations.html",
+        partnership=partnership,
         organisations=organisations.organisations_of(partnership, sector, kind),
-        counts=organisations.counts_of(partnership, sector, kind), sector=sector, kind=kind,
-        sectors=SECTOR_LABELS, kinds=ORGANISATION_KINDS, values=values or organisations.OrganisationFields(),
-        error=error, problems=problems, coordinator=service.is_coordinator(current_user, partnership)), status
+        counts=organisations.counts_of(partnership, sector, kind),
+        sector=sector,
+        kind=kind,
+        sectors=SECTOR_LABELS,
+        kinds=ORGANISATION_KINDS,
+        values=values or organisations.OrganisationFields(),
+        error=error,
+        problems=problems,
+        coordinator=service.is_coordinator(current_user, partnership),
+    ), status
 
 
 @bp.route("/partnerships/<id:partnership_id>/organisations")
@@ -41,16 +49,21 @@ def organisations_map(partnership_id: int):
 @login_required
 def organisations_csv(partnership_id: int):
     partnership = partnership_or_404(partnership_id)
-    return csv_download(f"{slugify(partnership.name)}-organisations.csv", organisations.CSV_HEADER,
-                        organisations.csv_rows(partnership))
+    return csv_download(
+        f"{slugify(partnership.name)}-organisations.csv", organisations.CSV_HEADER, organisations.csv_rows(partnership)
+    )
 
 
 @bp.route("/partnerships/<id:partnership_id>/organisations", methods=["POST"])
 @login_required
 def add_organisation(partnership_id: int):
     partnership = partnership_or_404(partnership_id)
-    values = organisations.OrganisationFields(**{name: request.form.get(name, "") for name in (
-        "name", "sector", "kind", "area", "website", "activity", "contact_role")})
+    values = organisations.OrganisationFields(
+        **{
+            name: request.form.get(name, "")
+            for name in ("name", "sector", "kind", "area", "website", "activity", "contact_role")
+        }
+    )
     try:
         organisations.add_organisation(partnership, values, by=current_user)
     except service.NotAllowed as error:
@@ -69,8 +82,9 @@ def import_organisations(partnership_id: int):
         abort(403, "Only the partnership's coordinators change its map of organisations.")
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return render_map(partnership, INVALID,
-                          error=service.PartnershipError("Choose a CSV file to import.", field="import-file"))
+        return render_map(
+            partnership, INVALID, error=service.PartnershipError("Choose a CSV file to import.", field="import-file")
+        )
     try:
         added = organisations.import_csv(partnership, upload.read(), by=current_user)
     except organisations.ImportRefused as error:
@@ -98,8 +112,11 @@ def directory(partnership_id: int):
         partnership = organisations.public_directory(partnership_id)
     except service.NotFound as error:
         refused(error)
-    return render_template("partnerships/directory.html", partnership=partnership,
-                           organisations=organisations.organisations_of(partnership))
+    return render_template(
+        "partnerships/directory.html",
+        partnership=partnership,
+        organisations=organisations.organisations_of(partnership),
+    )
 
 
 @bp.route("/partnerships/<id:partnership_id>/directory", methods=["POST"])

@@ -22,43 +22,56 @@ TOP = 24
 COLOURS = {"bar": "#0b5563", "weak": "#b3261e", "axis": "#4a5359", "text": "#1b1f24"}
 
 
-def _opening(chart_id: str, title: str, description: str, width: float, height: float,
-             css_class: str = "chart") -> list[str]:
+def _opening(
+    chart_id: str, title: str, description: str, width: float, height: float, css_class: str = "chart"
+) -> list[str]:
     labelled_by = f"{chart_id}-title {chart_id}-desc" if description else f"{chart_id}-title"
-    parts = [f'<svg class="{css_class}" role="img" aria-labelledby="{labelled_by}" '
-             f'viewBox="0 0 {width:.0f} {height:.0f}" width="100%" xmlns="http://www.w3.org/2000/svg">',
-             f'<title id="{chart_id}-title">{escape(title)}</title>']
+    parts = [
+        f'<svg class="{css_class}" role="img" aria-labelledby="{labelled_by}" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" width="100%" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+    ]
     if description:
         parts.append(f'<desc id="{chart_id}-desc">{escape(description)}</desc>')
     return parts
 
 
-def share_chart(chart_id: str, title: str, rows: list[tuple[str, float | None]], weak_below: float,
-                description: str = "") -> Markup:
+def share_chart(
+    chart_id: str, title: str, rows: list[tuple[str, float | None]], weak_below: float, description: str = ""
+) -> Markup:
     """Horizontal bars, one per (label, share) row, on a 0–100% axis."""
     height = TOP + len(rows) * (BAR_HEIGHT + GAP) + 20
     width = LABEL_WIDTH + PLOT_WIDTH + 60
     parts = _opening(chart_id, title, description, width, height)
     for tick in (0, 50, 100):
         x = LABEL_WIDTH + PLOT_WIDTH * tick / 100
-        parts.append(f'<line x1="{x:.0f}" y1="{TOP - 6}" x2="{x:.0f}" y2="{height - 20}" stroke="{COLOURS["axis"]}" '
-                     f'stroke-width="1" stroke-dasharray="{"" if tick == 0 else "3 3"}"/>')
-        parts.append(f'<text x="{x:.0f}" y="{TOP - 10}" font-size="12" text-anchor="middle" '
-                     f'fill="{COLOURS["text"]}">{tick}%</text>')
+        parts.append(
+            f'<line x1="{x:.0f}" y1="{TOP - 6}" x2="{x:.0f}" y2="{height - 20}" stroke="{COLOURS["axis"]}" '
+            f'stroke-width="1" stroke-dasharray="{"" if tick == 0 else "3 3"}"/>'
+        )
+        parts.append(
+            f'<text x="{x:.0f}" y="{TOP - 10}" font-size="12" text-anchor="middle" '
+            f'fill="{COLOURS["text"]}">{tick}%</text>'
+        )
     for index, (label, share) in enumerate(rows):
         y = TOP + index * (BAR_HEIGHT + GAP)
         middle = y + BAR_HEIGHT / 2 + 5
-        parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{middle:.0f}" font-size="14" text-anchor="end" '
-                     f'fill="{COLOURS["text"]}">{escape(label)}</text>')
+        parts.append(
+            f'<text x="{LABEL_WIDTH - 8}" y="{middle:.0f}" font-size="14" text-anchor="end" '
+            f'fill="{COLOURS["text"]}">{escape(label)}</text>'
+        )
         if share is None:
-            parts.append(f'<text x="{LABEL_WIDTH + 6}" y="{middle:.0f}" font-size="14" '
-                         f'fill="{COLOURS["text"]}">–</text>')
+            parts.append(
+                f'<text x="{LABEL_WIDTH + 6}" y="{middle:.0f}" font-size="14" fill="{COLOURS["text"]}">–</text>'
+            )
             continue
         colour = COLOURS["weak"] if share < weak_below else COLOURS["bar"]
         bar = PLOT_WIDTH * share / 100
         parts.append(f'<rect x="{LABEL_WIDTH}" y="{y}" width="{bar:.1f}" height="{BAR_HEIGHT}" fill="{colour}"/>')
-        parts.append(f'<text x="{LABEL_WIDTH + bar + 6:.1f}" y="{middle:.0f}" font-size="14" '
-                     f'fill="{COLOURS["text"]}">{share:.0f}%</text>')
+        parts.append(
+            f'<text x="{LABEL_WIDTH + bar + 6:.1f}" y="{middle:.0f}" font-size="14" '
+            f'fill="{COLOURS["text"]}">{share:.0f}%</text>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -93,29 +106,40 @@ def grouped_chart(chart_id: str, title: str, description: str, groups: list[tupl
     parts = _opening(chart_id, title, description, width, height, css_class="chart chart--wide")
     for tick in (0, 50, 100):
         x = left + GROUP_PLOT_WIDTH * tick / 100
-        parts.append(f'<line x1="{x:.0f}" y1="{TOP - 6}" x2="{x:.0f}" y2="{height - 10}" stroke="{COLOURS["axis"]}" '
-                     f'stroke-width="1" stroke-dasharray="{"" if tick == 0 else "3 3"}"/>')
-        parts.append(f'<text x="{x:.0f}" y="{TOP - 10}" font-size="12" text-anchor="middle" '
-                     f'fill="{COLOURS["text"]}">{tick}%</text>')
+        parts.append(
+            f'<line x1="{x:.0f}" y1="{TOP - 6}" x2="{x:.0f}" y2="{height - 10}" stroke="{COLOURS["axis"]}" '
+            f'stroke-width="1" stroke-dasharray="{"" if tick == 0 else "3 3"}"/>'
+        )
+        parts.append(
+            f'<text x="{x:.0f}" y="{TOP - 10}" font-size="12" text-anchor="middle" '
+            f'fill="{COLOURS["text"]}">{tick}%</text>'
+        )
     y = TOP
     for heading, group_bars in groups:
-        parts.append(f'<text x="0" y="{y + 17}" font-size="15" font-weight="700" '
-                     f'fill="{COLOURS["text"]}">{escape(heading)}</text>')
+        parts.append(
+            f'<text x="0" y="{y + 17}" font-size="15" font-weight="700" '
+            f'fill="{COLOURS["text"]}">{escape(heading)}</text>'
+        )
         y += HEADING_HEIGHT
         for bar in group_bars:
             middle = y + BAR_HEIGHT / 2 + 5
-            parts.append(f'<text x="{left - 8}" y="{middle:.0f}" font-size="14" text-anchor="end" '
-                         f'fill="{COLOURS["text"]}">{escape(bar.label)}</text>')
+            parts.append(
+                f'<text x="{left - 8}" y="{middle:.0f}" font-size="14" text-anchor="end" '
+                f'fill="{COLOURS["text"]}">{escape(bar.label)}</text>'
+            )
             if bar.share is None:
                 parts.append(f'<text x="{left + 6}" y="{middle:.0f}" font-size="14" fill="{COLOURS["text"]}">–</text>')
             else:
                 length = GROUP_PLOT_WIDTH * bar.share / 100
-                parts.append(f'<rect x="{left}" y="{y}" width="{length:.1f}" height="{BAR_HEIGHT}" '
-                             f'fill="{bar.colour}"/>')
+                parts.append(
+                    f'<rect x="{left}" y="{y}" width="{length:.1f}" height="{BAR_HEIGHT}" fill="{bar.colour}"/>'
+                )
                 note = f" · {bar.note}" if bar.note else ""
                 weight, colour = ("700", HIGHLIGHT) if bar.emphasised else ("400", COLOURS["text"])
-                parts.append(f'<text x="{left + length + 6:.1f}" y="{middle:.0f}" font-size="14" '
-                             f'font-weight="{weight}" fill="{colour}">{bar.share:.0f}%{escape(note)}</text>')
+                parts.append(
+                    f'<text x="{left + length + 6:.1f}" y="{middle:.0f}" font-size="14" '
+                    f'font-weight="{weight}" fill="{colour}">{bar.share:.0f}%{escape(note)}</text>'
+                )
             y += BAR_HEIGHT + GAP
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -22,22 +22,33 @@ def sector_gap_chart(results: RoundResults) -> Markup:
         note = ""
         if figures.gap is not None:
             note = f"gap {points(figures.gap)}" + (", 20 or more" if figures.gap_highlighted else "")
-        groups.append((theme_result.theme.title, [
-            Bar("Public body", figures.public_share, SECTOR_COLOURS["public"]),
-            Bar("Voluntary", figures.voluntary_share, SECTOR_COLOURS["voluntary"], note, figures.gap_highlighted)]))
+        groups.append(
+            (
+                theme_result.theme.title,
+                [
+                    Bar("Public body", figures.public_share, SECTOR_COLOURS["public"]),
+                    Bar(
+                        "Voluntary", figures.voluntary_share, SECTOR_COLOURS["voluntary"], note, figures.gap_highlighted
+                    ),
+                ],
+            )
+        )
     return grouped_chart(
-        "chart-sector-gap", "The sector gap for each theme: share of positive answers from public bodies and from "
+        "chart-sector-gap",
+        "The sector gap for each theme: share of positive answers from public bodies and from "
         "the voluntary and community sector",
         "For each theme, a bar for public bodies and one for the voluntary and community sector; the gap in "
         "points follows the second bar, and gaps of 20 points or more say so. A dash is a figure withheld or "
-        "empty.", groups)
+        "empty.",
+        groups,
+    )
 
 
 def trend_chart(results: RoundResults, trends: RoundTrends) -> Markup:
     """Each theme's share in each of the rounds compared, oldest first, with its change."""
     if not trends.compared or not results.themes:
         return Markup("")
-    colours = ROUND_COLOURS[-len(trends.round_names):]
+    colours = ROUND_COLOURS[-len(trends.round_names) :]
     groups = []
     for theme_result in results.themes:
         series = trends.themes[theme_result.theme.id]
@@ -48,6 +59,9 @@ def trend_chart(results: RoundResults, trends: RoundTrends) -> Markup:
         groups.append((theme_result.theme.title, bars))
     names = ", ".join(trends.round_names)
     return grouped_chart(
-        "chart-trend", f"Each theme over the rounds {names}: share of positive answers",
+        "chart-trend",
+        f"Each theme over the rounds {names}: share of positive answers",
         "For each theme, a bar per round, oldest first, named by the round; the change in points from the "
-        "previous round follows the figure. A dash is a figure withheld or empty.", groups)
+        "previous round follows the figure. A dash is a figure withheld or empty.",
+        groups,
+    )

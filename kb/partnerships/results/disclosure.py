@@ -70,8 +70,9 @@ def _total(tallies: list[Tally | None]) -> Tally | None:
 def pooled(parts: Iterable[Shown]) -> Shown:
     """A theme's figures (rule 3): each pools only what its parts show."""
     parts = list(parts)
-    return Shown(*(_total([getattr(part, name) for part in parts])
-                   for name in ("share", "rate", "public", "voluntary")))
+    return Shown(
+        *(_total([getattr(part, name) for part in parts]) for name in ("share", "rate", "public", "voluntary"))
+    )
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,9 @@ class Rule:
     def item(self, whole: Tally, public: Tally | None = None, voluntary: Tally | None = None) -> Shown:
         """What may be shown of one item's answers in a round that shows results (rule 1); the
         sectors' tallies are given only where the round shows sectors (rule 2)."""
-        shown = Shown(share=whole if self.enough(whole.on_scale) else None,
-                      rate=whole if self.enough(whole.answered) else None)
+        shown = Shown(
+            share=whole if self.enough(whole.on_scale) else None, rate=whole if self.enough(whole.answered) else None
+        )
         if public is not None and voluntary is not None:
             rest = whole.on_scale - public.on_scale - voluntary.on_scale
             if self.enough(public.on_scale) and self.enough(voluntary.on_scale) and self.none_or_enough(rest):

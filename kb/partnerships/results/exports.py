@@ -7,9 +7,23 @@ from __future__ import annotations
 from kb.partnerships.results.service import RoundResults
 from kb.partnerships.results.trends import RoundTrends
 
-CSV_HEADER = ("Theme", "Item", "Do", "Positive (%)", "Spread", "Don't know (%)", "Public body positive (%)",
-              "Voluntary or community positive (%)", "Sector gap (points)", "Gap of 20 or more",
-              "Strong disagreement", "Awareness gap", "Change (points)", "Compared with round", "Reworded")
+CSV_HEADER = (
+    "Theme",
+    "Item",
+    "Do",
+    "Positive (%)",
+    "Spread",
+    "Don't know (%)",
+    "Public body positive (%)",
+    "Voluntary or community positive (%)",
+    "Sector gap (points)",
+    "Gap of 20 or more",
+    "Strong disagreement",
+    "Awareness gap",
+    "Change (points)",
+    "Compared with round",
+    "Reworded",
+)
 
 
 def _figure(value: float | None, places: int = 1) -> str:
@@ -35,11 +49,24 @@ def results_rows(results: RoundResults, trends: RoundTrends) -> list[list[str]]:
             latest = series.latest if series is not None else None
             change = latest.change if latest is not None else None
             earlier = series.points[:-1] if series is not None else []
-            rows.append([
-                theme_result.theme.title, str(item.number), item.pair.do_text, _figure(figures.share),
-                _figure(figures.spread, 2), _figure(figures.dont_know_rate), _figure(figures.public_share),
-                _figure(figures.voluntary_share), _figure(figures.gap), _flag(figures.gap_highlighted),
-                _flag(figures.strong_disagreement), _flag(figures.awareness_gap), _figure(change),
-                latest.compared_with if change is not None else "", _flag(series is not None and series.reworded),
-                *(_figure(point.share if point.same_wording else None) for point in earlier)])
+            rows.append(
+                [
+                    theme_result.theme.title,
+                    str(item.number),
+                    item.pair.do_text,
+                    _figure(figures.share),
+                    _figure(figures.spread, 2),
+                    _figure(figures.dont_know_rate),
+                    _figure(figures.public_share),
+                    _figure(figures.voluntary_share),
+                    _figure(figures.gap),
+                    _flag(figures.gap_highlighted),
+                    _flag(figures.strong_disagreement),
+                    _flag(figures.awareness_gap),
+                    _figure(change),
+                    latest.compared_with if change is not None else "",
+                    _flag(series is not None and series.reworded),
+                    *(_figure(point.share if point.same_wording else None) for point in earlier),
+                ]
+            )
     return rows

@@ -42,6 +42,7 @@ AWARENESS_GAP_RATE = 25  # per cent answering "don't know"
 GAP_HIGHLIGHT = 20  # points between the public and voluntary sectors' shares
 WEAK_SHARE = 50  # an item with fewer positive answers than this gets a reading list
 
+
 @dataclass
 class Figures:
     """What a page may show of one item or theme; None where the figure is withheld or empty."""
@@ -129,18 +130,25 @@ def weakest_first(item: ItemResult):
 
 def reading_list(theme: Theme) -> list[ReadingEntry]:
     """Published case studies and lessons on the theme, newest first, then its collections."""
-    entries = [ReadingEntry(item.title, item.kind, item_path(item))
-               for kind in (Kind.CASE_STUDY, Kind.LESSON) for item in latest_for_theme(theme, kind, limit=3)]
-    return entries + [ReadingEntry(collection.title, "collection", collection.path())
-                      for collection in collections_for_theme(theme)]
+    entries = [
+        ReadingEntry(item.title, item.kind, item_path(item))
+        for kind in (Kind.CASE_STUDY, Kind.LESSON)
+        for item in latest_for_theme(theme, kind, limit=3)
+    ]
+    return entries + [
+        ReadingEntry(collection.title, "collection", collection.path()) for collection in collections_for_theme(theme)
+    ]
 
 
 def matching_tags(pair: ChecklistPair, tags: list[str]) -> list[str]:
     """The tags named in the pair's Do or Don't as whole words ("volunteering", "third sector").
     Names shorter than four letters match too much to mean anything."""
     wording = f"{pair.do_text} {pair.dont_text}".lower()
-    return [tag for tag in tags if len(tag) >= 4
-            and re.search(rf"(?<!\w){re.escape(tag.replace('-', ' '))}(?!\w)", wording.replace("-", " "))]
+    return [
+        tag
+        for tag in tags
+        if len(tag) >= 4 and re.search(rf"(?<!\w){re.escape(tag.replace('-', ' '))}(?!\w)", wording.replace("-", " "))
+    ]
 
 
 def tagged_reading(pair: ChecklistPair, tags: list[str], already: list[ReadingEntry]) -> list[ReadingEntry]:
@@ -169,15 +177,20 @@ def answers_with_sectors(health_check: HealthCheckRound) -> list[CountedAnswer]:
     membership; a former member's (kb.partnerships.erasure) from what was kept of them."""
     members = db.session.execute(
         select(Answer.user_id, Membership.sector, Answer.pair_id, Answer.rating, Answer.comment)
-        .join(Membership, (Membership.user_id == Answer.user_id)
-              & (Membership.partnership_id == health_check.partnership_id))
-        .where(Answer.round_id == health_check.id)).all()
+        .join(
+            Membership,
+            (Membership.user_id == Answer.user_id) & (Membership.partnership_id == health_check.partnership_id),
+        )
+        .where(Answer.round_id == health_check.id)
+    ).all()
     former = db.session.execute(
         select(Answer.former_respondent_id, FormerRespondent.sector, Answer.pair_id, Answer.rating, Answer.comment)
         .join(FormerRespondent, FormerRespondent.id == Answer.former_respondent_id)
-        .where(Answer.round_id == health_check.id)).all()
-    return ([CountedAnswer(("member", row[0]), *row[1:]) for row in members]
-            + [CountedAnswer(("former", row[0]), *row[1:]) for row in former])
+        .where(Answer.round_id == health_check.id)
+    ).all()
+    return [CountedAnswer(("member", row[0]), *row[1:]) for row in members] + [
+        CountedAnswer(("former", row[0]), *row[1:]) for row in former
+    ]
 
 
 def round_results(health_check: HealthCheckRound, minimum: int) -> RoundResults:
@@ -189,11 +202,14 @@ def round_results(health_check: HealthCheckRound, minimum: int) -> RoundResults:
         results.withheld = "Results appear when the round closes, so that nobody's answers can be worked out."
         return results
     if not rule.enough(len(respondents)):
-        results.withheld = (f"Results are shown only when at least {minimum} members have answered, so that "
-                            "nobody's answers can be worked out.")
+        results.withheld = (
+            f"Results are shown only when at least {minimum} members have answered, so that "
+            "nobody's answers can be worked out."
+        )
         return results
     results.sectors_shown = rule.sectors_shown(
-        Counter(sector for _person, sector in {(row.respondent, row.sector) for row in rows}))
+        Counter(sector for _person, sector in {(row.respondent, row.sector) for row in rows})
+    )
 
     item_tally: dict[int, Tally] = {}
     item_sectors: dict[int, dict[str, Tally]] = {}
@@ -203,8 +219,11 @@ def round_results(health_check: HealthCheckRound, minimum: int) -> RoundResults:
         item_sectors.setdefault(row.pair_id, {}).setdefault(row.sector, Tally()).add(row.rating)
         if row.comment.strip():
             comments.setdefault(row.pair_id, []).append(row.comment.strip())
-    trends = Counter(db.session.execute(select(ThemeTrend.theme_id, ThemeTrend.trend)
-                                        .where(ThemeTrend.round_id == health_check.id)).all())
+    trends = Counter(
+        db.session.execute(
+            select(ThemeTrend.theme_id, ThemeTrend.trend).where(ThemeTrend.round_id == health_check.id)
+        ).all()
+    )
 
     themes = db.session.scalars(select(Theme).order_by(Theme.position)).all()
     tags = None  # read once, and only when some item is weak
@@ -215,15 +234,21 @@ def round_results(health_check: HealthCheckRound, minimum: int) -> RoundResults:
             split = (sectors.get(PUBLIC, Tally()), sectors.get(VOLUNTARY, Tally())) if results.sectors_shown else ()
             shown = rule.item(item_tally.get(pair.id, Tally()), *split)
             shown_items.append(shown)
-            items.append(ItemResult(pair, number, figures_from(shown),
-                                    sorted(comments.get(pair.id, []), key=str.lower)))
+            items.append(
+                ItemResult(pair, number, figures_from(shown), sorted(comments.get(pair.id, []), key=str.lower))
+            )
         weak = [item for item in items if item.weak]
         reading = reading_list(theme) if weak else []
         for item in weak:
             tags = tags if tags is not None else [tag.name for tag, _count in tags_with_counts()]
             item.reading = reading + tagged_reading(item.pair, tags, reading)
         trend_counts = {choice.value: trends[(theme.id, choice.value)] for choice in Trend}
-        results.themes.append(ThemeResult(
-            theme, figures_from(pooled(shown_items)), sorted(items, key=weakest_first),
-            trend_counts if rule.enough(sum(trend_counts.values())) else None))
+        results.themes.append(
+            ThemeResult(
+                theme,
+                figures_from(pooled(shown_items)),
+                sorted(items, key=weakest_first),
+                trend_counts if rule.enough(sum(trend_counts.values())) else None,
+            )
+        )
     return results

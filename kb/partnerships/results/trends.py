@@ -71,10 +71,15 @@ def rounds_compared(health_check: HealthCheckRound) -> list[HealthCheckRound]:
     if health_check.is_open(now):
         return []
     earlier = db.session.scalars(
-        select(HealthCheckRound).where(HealthCheckRound.partnership_id == health_check.partnership_id)
-        .order_by(HealthCheckRound.opened_at.desc(), HealthCheckRound.id.desc())).all()
-    closed = [round_ for round_ in earlier if not round_.is_open(now)
-              and (round_.opened_at, round_.id) <= (health_check.opened_at, health_check.id)]
+        select(HealthCheckRound)
+        .where(HealthCheckRound.partnership_id == health_check.partnership_id)
+        .order_by(HealthCheckRound.opened_at.desc(), HealthCheckRound.id.desc())
+    ).all()
+    closed = [
+        round_
+        for round_ in earlier
+        if not round_.is_open(now) and (round_.opened_at, round_.id) <= (health_check.opened_at, health_check.id)
+    ]
     return list(reversed(closed[:ROUNDS_COMPARED]))
 
 
@@ -95,13 +100,18 @@ def _answers_of(rounds: list[HealthCheckRound], rule: Rule) -> list[_RoundAnswer
     members = db.session.execute(
         select(Answer.round_id, Answer.user_id, Answer.pair_id, Answer.rating, Answer.wording)
         .join(HealthCheckRound, HealthCheckRound.id == Answer.round_id)
-        .join(Membership, (Membership.user_id == Answer.user_id)
-              & (Membership.partnership_id == HealthCheckRound.partnership_id))
-        .where(Answer.round_id.in_(round_ids))).all()
+        .join(
+            Membership,
+            (Membership.user_id == Answer.user_id) & (Membership.partnership_id == HealthCheckRound.partnership_id),
+        )
+        .where(Answer.round_id.in_(round_ids))
+    ).all()
     # Those who answered and have since deleted their account still count (kb.partnerships.erasure).
     former = db.session.execute(
-        select(Answer.round_id, Answer.former_respondent_id, Answer.pair_id, Answer.rating, Answer.wording)
-        .where(Answer.round_id.in_(round_ids), Answer.former_respondent_id.is_not(None))).all()
+        select(Answer.round_id, Answer.former_respondent_id, Answer.pair_id, Answer.rating, Answer.wording).where(
+            Answer.round_id.in_(round_ids), Answer.former_respondent_id.is_not(None)
+        )
+    ).all()
     rows = [(("member", row[1]), row) for row in members] + [(("former", row[1]), row) for row in former]
     found = []
     for round_ in rounds:
@@ -135,8 +145,14 @@ def _item_series(answers: list[_RoundAnswers], names: list[str], pair_id: int) -
     for later, share in enumerate(shares):
         point = Point(names[later], share)
         if share is not None:
-            earlier = next((index for index in range(later - 1, -1, -1) if shares[index] is not None
-                            and _same_wording(answers, pair_id, later, index)), None)
+            earlier = next(
+                (
+                    index
+                    for index in range(later - 1, -1, -1)
+                    if shares[index] is not None and _same_wording(answers, pair_id, later, index)
+                ),
+                None,
+            )
             if earlier is not None:
                 point.change, point.compared_with = share - shares[earlier], names[earlier]
         series.points.append(point)
@@ -155,11 +171,17 @@ def _theme_series(answers: list[_RoundAnswers], names: list[str], theme: Theme) 
         earlier = next((index for index in range(later - 1, -1, -1) if answers[index].shown), None)
         if point.share is not None and earlier is not None:
             before = {pair_id: answers[earlier].item(pair_id) for pair_id in pair_ids}
-            both = [pair_id for pair_id in pair_ids if shown[pair_id].share is not None
-                    and before[pair_id].share is not None and _same_wording(answers, pair_id, later, earlier)]
+            both = [
+                pair_id
+                for pair_id in pair_ids
+                if shown[pair_id].share is not None
+                and before[pair_id].share is not None
+                and _same_wording(answers, pair_id, later, earlier)
+            ]
             if both:
-                point.change = (_share(pooled(shown[pair_id] for pair_id in both))
-                                - _share(pooled(before[pair_id] for pair_id in both)))
+                point.change = _share(pooled(shown[pair_id] for pair_id in both)) - _share(
+                    pooled(before[pair_id] for pair_id in both)
+                )
                 point.compared_with = names[earlier]
         series.points.append(point)
     return series

@@ -25,8 +25,12 @@ def shown_results(round_id: int):
     if health_check.is_open(clock.now()):
         abort(404, "This round is still open: its results appear when it closes.")
     minimum = current_app.config["KB_HEALTHCHECK_MIN_RESPONDENTS"]
-    return (health_check, results.round_results(health_check, minimum), trends.round_trends(health_check, minimum),
-            minimum)
+    return (
+        health_check,
+        results.round_results(health_check, minimum),
+        trends.round_trends(health_check, minimum),
+        minimum,
+    )
 
 
 @bp.route("/partnerships/rounds/<id:round_id>/results.csv")
@@ -43,6 +47,12 @@ def results_csv(round_id: int):
 @login_required
 def report(round_id: int):
     health_check, round_results, round_trends, minimum = shown_results(round_id)
-    return render_template("partnerships/report.html", health_check=health_check,
-                           partnership=health_check.partnership, results=round_results, trends=round_trends,
-                           minimum=minimum, today=clock.now())
+    return render_template(
+        "partnerships/report.html",
+        health_check=health_check,
+        partnership=health_check.partnership,
+        results=round_results,
+        trends=round_trends,
+        minimum=minimum,
+        today=clock.now(),
+    )

@@ -42,8 +42,10 @@ def check_configuration(app: Flask) -> None:
         raise ConfigError(f"KB_SEARCH_BACKEND must be one of {', '.join(NAMES)}; got {name!r}")
     database = app.config["SQLALCHEMY_DATABASE_URI"]
     if name == POSTGRES and not database.startswith("postgresql"):
-        raise ConfigError("KB_SEARCH_BACKEND=postgres needs a PostgreSQL database in KB_DATABASE_URL; "
-                          "use KB_SEARCH_BACKEND=whoosh with SQLite")
+        raise ConfigError(
+            "KB_SEARCH_BACKEND=postgres needs a PostgreSQL database in KB_DATABASE_URL; "
+            "use KB_SEARCH_BACKEND=whoosh with SQLite"
+        )
 
 
 def current():
@@ -54,9 +56,11 @@ def current():
         key = POSTGRES
         if key not in backends:
             from kb.search.backends.postgres.backend import PostgresBackend
+
             backends[key] = PostgresBackend()
         return backends[key]
     from kb.search.backends.whoosh.backend import WhooshBackend
+
     key = (WHOOSH, current_app.config["KB_SEARCH_DIR"])
     if key not in backends:
         backends[key] = WhooshBackend(current_app.config["KB_SEARCH_DIR"])

@@ -45,8 +45,12 @@ def board_states(site: Site) -> None:
     reporters = [veteran(site, f"reporter{number}") for number in (1, 2, 3)]
     general = category("general")
 
-    opening = board.start_thread(general, f"Open thread {site.secret('thread title', MEMBERS)}",
-                                 "How do you run a compact working group?", by=member)
+    opening = board.start_thread(
+        general,
+        f"Open thread {site.secret('thread title', MEMBERS)}",
+        "How do you run a compact working group?",
+        by=member,
+    )
     thread = opening.thread
     board.reply(thread, "A moderator's answer.", by=moderator)
     held = board.reply(thread, f"My first post {site.secret('held post', {'author', *MODERATORS})}", by=author)
@@ -71,10 +75,15 @@ def board_states(site: Site) -> None:
     moderation.set_thread_flag(locked, moderator, "locked", True)
     moved = board.start_thread(general, "Moved thread about money", "Funding question.", by=member).thread
     moderation.move_thread(moved, category("funding-it-better"), moderator)
-    held_thread = board.start_thread(general, f"Held thread {site.secret('held thread', {'author', *MODERATORS})}",
-                                     "Waiting for approval.", by=author).thread
-    discussion = board.start_thread(general, "Discussing a case study", "What do you think?", by=member,
-                                    case_study=site.refs["case_study"]).thread
+    held_thread = board.start_thread(
+        general,
+        f"Held thread {site.secret('held thread', {'author', *MODERATORS})}",
+        "Waiting for approval.",
+        by=author,
+    ).thread
+    discussion = board.start_thread(
+        general, "Discussing a case study", "What do you think?", by=member, case_study=site.refs["case_study"]
+    ).thread
 
     spammer = site.person("spammer")
     current_app.config["KB_PREMODERATION_POSTS"], was = 0, current_app.config["KB_PREMODERATION_POSTS"]
@@ -82,14 +91,28 @@ def board_states(site: Site) -> None:
     current_app.config["KB_PREMODERATION_POSTS"] = was
     moderation.remove_spammer(spammer, by=moderator, until=clock.now() + timedelta(days=365), reason="Spam.")
     suspended = site.person("suspended")
-    accounts.suspend_member(suspended, by=moderator, until=clock.now() + timedelta(days=7),
-                              reason=f"Cooling off {site.secret('suspension reason', MODERATORS)}")
+    accounts.suspend_member(
+        suspended,
+        by=moderator,
+        until=clock.now() + timedelta(days=7),
+        reason=f"Cooling off {site.secret('suspension reason', MODERATORS)}",
+    )
     moderation.add_watched_word(site.secret("watched word", MODERATORS), by=moderator)
     site.refs.update(members_thread=thread, held_post=held)
-    site.ids.update(post_id=reported.id, thread_id=thread.id, user_id=suspended.id, category_id=general.id,
-                    word_id=db.session.scalar(select(WatchedWord.id)))
-    site.ids.update({"subject_id@submissions": site.refs["resubmitted case study"].id, "subject_id@held": held.id,
-                     "subject_id@reports": reported.id})
+    site.ids.update(
+        post_id=reported.id,
+        thread_id=thread.id,
+        user_id=suspended.id,
+        category_id=general.id,
+        word_id=db.session.scalar(select(WatchedWord.id)),
+    )
+    site.ids.update(
+        {
+            "subject_id@submissions": site.refs["resubmitted case study"].id,
+            "subject_id@held": held.id,
+            "subject_id@reports": reported.id,
+        }
+    )
 
     for page in ("/board", "/board/general", "/board/funding-it-better", "/my/watching", "/board/new"):
         site.page(page, MEMBERS_ONLY)
@@ -104,8 +127,9 @@ def board_states(site: Site) -> None:
     site.page(f"/board/p/{held.id}", {**dict.fromkeys(SIGNED_IN, 302), "anonymous": 302, "member": 404})
     site.page(f"/board/p/{edited.id}/history", MODERATORS_ONLY)
     site.page(f"/board/p/{reported.id}/flag", MEMBERS_ONLY)
-    site.page(f"/board/p/{opening.id}/edit", {"anonymous": 302, "member": 200, "author": 403,
-                                               "moderator": 200, "admin": 200})
+    site.page(
+        f"/board/p/{opening.id}/edit", {"anonymous": 302, "member": 200, "author": 403, "moderator": 200, "admin": 200}
+    )
     site.page(f"/board/p/{reported.id}/hide", MODERATORS_ONLY)
     for person in (suspended, spammer, author):
         site.page(f"/admin/members/{person.id}/suspend", MODERATORS_ONLY)

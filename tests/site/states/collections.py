@@ -17,10 +17,10 @@ def collection_states(site: Site) -> None:
     library.publish(kept, by=moderator)
     collection = collections.save(None, "Starting a partnership", "Where to begin.", None, by=moderator)
     collections.add_entry(collection, f"/case-studies/{kept.id}", "Still worth reading.", by=moderator)
-    collections.add_entry(collection, f"/board/t/{site.refs['members_thread'].id}", "A good discussion.",
-                          by=moderator)
-    collections.add_entry(collection, "https://example.org/guide", "Outside guidance.", by=moderator,
-                          title="A guide from elsewhere")
+    collections.add_entry(collection, f"/board/t/{site.refs['members_thread'].id}", "A good discussion.", by=moderator)
+    collections.add_entry(
+        collection, "https://example.org/guide", "Outside guidance.", by=moderator, title="A guide from elsewhere"
+    )
     library.archive(kept, by=moderator, reason="Out of date.")
     site.ids.update({"collection_id": collection.id, "entry_id@collections": collection.entries[0].id})
     site.page("/collections", PUBLIC)
@@ -32,5 +32,6 @@ def collection_states(site: Site) -> None:
     site.page("/collections/new", MODERATORS_ONLY)
     site.page(f"/collections/{collection.id}/edit", MODERATORS_ONLY)
     site.form("/collections/new", "moderator")
-    site.form(f"/collections/{collection.id}-{collection.slug}", "moderator",
-              action=f"/collections/{collection.id}/entries")
+    site.form(
+        f"/collections/{collection.id}-{collection.slug}", "moderator", action=f"/collections/{collection.id}/entries"
+    )

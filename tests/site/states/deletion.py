@@ -27,8 +27,11 @@ NOBODY: frozenset[str] = frozenset()
 @registers_states("deletion")
 def deletion_states(site: Site) -> None:
     moderator = site.people["moderator"]
-    keeper = make_user(email="keeper@example.org", role=Role.MODERATOR,
-                       display_name=f"Kim {site.secret('former moderator name', NOBODY)}")
+    keeper = make_user(
+        email="keeper@example.org",
+        role=Role.MODERATOR,
+        display_name=f"Kim {site.secret('former moderator name', NOBODY)}",
+    )
     keeper.trusted = True
     kept = make_item(keeper, title="Kept case study by someone who left", moderator=moderator)
     make_item(keeper, status="draft", title=f"Unfinished {site.secret('former member draft', NOBODY)}")
@@ -39,8 +42,9 @@ def deletion_states(site: Site) -> None:
 
     remover = make_user(email="remover@example.org", display_name=f"Rae {site.secret('former name', NOBODY)}")
     remover.trusted = True
-    removed = make_item(remover, kind=Kind.LESSON, moderator=moderator,
-                        title=f"Gone {site.secret('removed lesson', MODERATORS)}")
+    removed = make_item(
+        remover, kind=Kind.LESSON, moderator=moderator, title=f"Gone {site.secret('removed lesson', MODERATORS)}"
+    )
     board.reply(site.refs["members_thread"], f"Taken back {site.secret('removed post', NOBODY)}", by=remover)
     db.session.commit()
     removed_address = address(removed)
@@ -48,8 +52,9 @@ def deletion_states(site: Site) -> None:
 
     site.page(address(kept), PUBLIC)
     # Its history, for moderators: every revision saved by "a former member".
-    site.page(address(kept, "history"), {"anonymous": 302, "member": 403, "author": 403, "moderator": 200,
-                                          "admin": 200})
+    site.page(
+        address(kept, "history"), {"anonymous": 302, "member": 403, "author": 403, "moderator": 200, "admin": 200}
+    )
     site.page(removed_address, dict.fromkeys(PUBLIC, 404))
     site.page("/account/delete", MEMBERS_ONLY)
     # Only the browser that has just deleted an account is shown the confirmation.

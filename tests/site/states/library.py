@@ -21,17 +21,24 @@ PREFIX = {Kind.CASE_STUDY: "case-studies", Kind.LESSON: "lessons"}
 
 
 def address(item: LibraryItem, action: str = "") -> str:
-    return f"/{PREFIX[Kind(item.kind)]}/{item.id}-{item.slug}" if not action else \
-        f"/{PREFIX[Kind(item.kind)]}/{item.id}/{action}"
+    return (
+        f"/{PREFIX[Kind(item.kind)]}/{item.id}-{item.slug}"
+        if not action
+        else f"/{PREFIX[Kind(item.kind)]}/{item.id}/{action}"
+    )
 
 
 def write(site: Site, kind: Kind, what: str, *, secret_for=None, title: str = "") -> LibraryItem:
     """A complete draft by the author; its title holds a secret when only `secret_for` may see it."""
     word = site.secret(what, secret_for) if secret_for else ""
     fields = library.ItemFields(
-        title=title or f"{what.capitalize()} {word}".strip(), body=f"What happened in the {what}.",
-        theme_slugs=["sharing-good-practice"], summary=f"A {what} worth reading." if kind == Kind.CASE_STUDY else "",
-        tags=["harness"], region="North West", sectors=["public body"],
+        title=title or f"{what.capitalize()} {word}".strip(),
+        body=f"What happened in the {what}.",
+        theme_slugs=["sharing-good-practice"],
+        summary=f"A {what} worth reading." if kind == Kind.CASE_STUDY else "",
+        tags=["harness"],
+        region="North West",
+        sectors=["public body"],
         outcome="worked well" if kind == Kind.LESSON else None,
     )
     return library.start_item(kind, fields, by=site.people["author"])
@@ -47,8 +54,9 @@ def library_states(site: Site) -> None:
         library.submit_for_review(submitted, by=author)
         changes = write(site, kind, f"changes {name}", secret_for=WRITER_AND_MODERATORS)
         library.submit_for_review(changes, by=author)
-        library.request_changes(changes, by=moderator,
-                                note=f"Please expand {site.secret('change note', WRITER_AND_MODERATORS)}")
+        library.request_changes(
+            changes, by=moderator, note=f"Please expand {site.secret('change note', WRITER_AND_MODERATORS)}"
+        )
         resubmitted = write(site, kind, f"resubmitted {name}", secret_for=WRITER_AND_MODERATORS)
         library.submit_for_review(resubmitted, by=author)
         library.request_changes(resubmitted, by=moderator, note="Say more about the outcome.")

@@ -9,12 +9,21 @@ from tests.site.harness import MODERATORS, MODERATORS_ONLY, Site, registers_stat
 
 @registers_states("moderation")
 def moderation_states(site: Site) -> None:
-    saved = reasons.add_reason(ReasonUse.POSTS, f"Kept private {site.secret('saved reason', MODERATORS)}",
-                               by=site.people["moderator"])
+    saved = reasons.add_reason(
+        ReasonUse.POSTS, f"Kept private {site.secret('saved reason', MODERATORS)}", by=site.people["moderator"]
+    )
     site.ids["reason_id"] = saved.id
-    for page in ("/moderation", "/moderation/held", "/moderation/reports", "/moderation/reasons",
-                 "/moderation/log", "/moderation/log.csv", "/moderation/featured", "/moderation/tags",
-                 "/admin/members"):
+    for page in (
+        "/moderation",
+        "/moderation/held",
+        "/moderation/reports",
+        "/moderation/reasons",
+        "/moderation/log",
+        "/moderation/log.csv",
+        "/moderation/featured",
+        "/moderation/tags",
+        "/admin/members",
+    ):
         site.page(page, MODERATORS_ONLY)
     for old_address in ("/moderation/review", "/moderation/board"):
         site.page(old_address, {**MODERATORS_ONLY, "moderator": 301, "admin": 301})

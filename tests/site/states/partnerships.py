@@ -32,8 +32,9 @@ COORDINATORS_ONLY = {"anonymous": 302, "member": 403, "author": 200, "moderator"
 
 def answer_all(health_check, person, rating: str, comment: str = "") -> None:
     for theme in db.session.scalars(select(Theme).order_by(Theme.position)):
-        answers = {pair.id: service.ItemAnswer(rating, comment if pair.position == 1 else "")
-                   for pair in theme.checklist}
+        answers = {
+            pair.id: service.ItemAnswer(rating, comment if pair.position == 1 else "") for pair in theme.checklist
+        }
         service.save_theme_answers(health_check, theme, answers, "same", member=person, by=person)
 
 
@@ -41,13 +42,17 @@ def answer_all(health_check, person, rating: str, comment: str = "") -> None:
 def partnership_states(site: Site) -> None:
     coordinator, member = site.people["author"], site.people["member"]
     partners = site.secret("partnership description", {"member", "author"})
-    partnership = service.register_partnership("Harness District Partnership", "South West",
-                                               f"Who we are: {partners}.", PUBLIC_BODY, by=coordinator)
+    partnership = service.register_partnership(
+        "Harness District Partnership", "South West", f"Who we are: {partners}.", PUBLIC_BODY, by=coordinator
+    )
     service.join(service.create_invitation(partnership, 14, by=coordinator), VOLUNTARY, by=member)
     extras = [make_user(sector=PUBLIC_BODY) for _ in range(4)] + [make_user() for _ in range(4)]
     for number, person in enumerate(extras):
-        service.join(service.create_invitation(partnership, 7, by=coordinator),
-                     PUBLIC_BODY if number < 4 else VOLUNTARY, by=person)
+        service.join(
+            service.create_invitation(partnership, 7, by=coordinator),
+            PUBLIC_BODY if number < 4 else VOLUNTARY,
+            by=person,
+        )
 
     # An earlier closed round, so that the 2025 results show the trend over rounds too.
     earlier = service.open_round(partnership, "2024", None, by=coordinator)
@@ -58,16 +63,29 @@ def partnership_states(site: Site) -> None:
     closed = service.open_round(partnership, "2025", None, by=coordinator)
     comment = site.secret("health-check comment", {"member", "author"})
     for number, person in enumerate([coordinator, member, *extras]):
-        answer_all(closed, person, ("consistently", "sometimes-dont", "dont-know")[number % 3],
-                   comment=f"Anonymous view: {comment}" if person is member else "")
+        answer_all(
+            closed,
+            person,
+            ("consistently", "sometimes-dont", "dont-know")[number % 3],
+            comment=f"Anonymous view: {comment}" if person is member else "",
+        )
     service.close_round(closed, by=coordinator)
     # From results to action: an action the member owns, with a note for the partnership's eyes only.
     first_pair = db.session.scalar(select(Theme).order_by(Theme.position)).checklist[0]
     note = site.secret("action note", {"member", "author"})
     due = clock.now().date() + timedelta(days=60)
-    action = actions.record_action(closed, actions.ActionFields(
-        "Meet the small groups' forum", f"item-{first_pair.id}", str(member.id), "", due,
-        note=f"Budget agreed: {note}"), by=coordinator)
+    action = actions.record_action(
+        closed,
+        actions.ActionFields(
+            "Meet the small groups' forum",
+            f"item-{first_pair.id}",
+            str(member.id),
+            "",
+            due,
+            note=f"Budget agreed: {note}",
+        ),
+        by=coordinator,
+    )
     actions.vote_for_priorities(closed, [str(first_pair.id)], member=member, by=member)
 
     still_open = service.open_round(partnership, "2026", None, by=coordinator)
@@ -75,13 +93,23 @@ def partnership_states(site: Site) -> None:
     answer_all(still_open, member, "mostly", comment=f"My own note: {own}")
 
     mapped = site.secret("organisation on the map", {"member", "author"})
-    organisation = organisations.add_organisation(partnership, organisations.OrganisationFields(
-        name="Harness Community Trust", sector=VOLUNTARY, kind="charity", activity=f"Runs {mapped}."), by=coordinator)
+    organisation = organisations.add_organisation(
+        partnership,
+        organisations.OrganisationFields(
+            name="Harness Community Trust", sector=VOLUNTARY, kind="charity", activity=f"Runs {mapped}."
+        ),
+        by=coordinator,
+    )
 
     # A second partnership whose map is a public directory; the first one's is not.
     listed = service.register_partnership("Harness Valley Compact", "Wales", "", VOLUNTARY, by=coordinator)
-    organisations.add_organisation(listed, organisations.OrganisationFields(
-        name="Valley Food Bank", sector=VOLUNTARY, kind="charity", activity="Food parcels."), by=coordinator)
+    organisations.add_organisation(
+        listed,
+        organisations.OrganisationFields(
+            name="Valley Food Bank", sector=VOLUNTARY, kind="charity", activity="Food parcels."
+        ),
+        by=coordinator,
+    )
     organisations.publish_directory(listed, True, by=coordinator)
     # Its last round has closed and no other has opened: the priority vote is open, with no counts.
     service.join(service.create_invitation(listed, 7, by=coordinator), VOLUNTARY, by=member)
@@ -100,10 +128,18 @@ def partnership_states(site: Site) -> None:
 
     first_theme = db.session.scalar(select(Theme).order_by(Theme.position))
     member_row = service.membership_of(member, partnership)
-    site.ids.update({"partnership_id@partnerships": partnership.id, "round_id@partnerships": still_open.id,
-                     "slug@partnerships": first_theme.slug, "invitation_id@partnerships": working.id,
-                     "membership_id@partnerships": member_row.id, "token@partnerships": working.token,
-                     "organisation_id@partnerships": organisation.id, "action_id@partnerships": action.id})
+    site.ids.update(
+        {
+            "partnership_id@partnerships": partnership.id,
+            "round_id@partnerships": still_open.id,
+            "slug@partnerships": first_theme.slug,
+            "invitation_id@partnerships": working.id,
+            "membership_id@partnerships": member_row.id,
+            "token@partnerships": working.token,
+            "organisation_id@partnerships": organisation.id,
+            "action_id@partnerships": action.id,
+        }
+    )
     site.page("/partnerships", MEMBERS_ONLY)
     site.page("/partnerships/new", MEMBERS_ONLY)
     site.page(f"/partnerships/{partnership.id}", PARTNERS_ONLY)
@@ -135,12 +171,22 @@ def partnership_states(site: Site) -> None:
     site.form(f"/partnerships/rounds/{still_open.id}/themes/{first_theme.slug}", "member")
     site.form(f"/partnerships/join/{working.token}", "moderator")
     site.form(f"/partnerships/rounds/{closed.id}/actions", "author", action=f"/partnerships/rounds/{closed.id}/actions")
-    site.form(f"/partnerships/rounds/{voting.id}/actions", "member",
-              action=f"/partnerships/rounds/{voting.id}/priorities")
-    site.form(f"/partnerships/rounds/{voting.id}/actions", "author",
-              action=f"/partnerships/rounds/{voting.id}/priorities/close")
+    site.form(
+        f"/partnerships/rounds/{voting.id}/actions", "member", action=f"/partnerships/rounds/{voting.id}/priorities"
+    )
+    site.form(
+        f"/partnerships/rounds/{voting.id}/actions",
+        "author",
+        action=f"/partnerships/rounds/{voting.id}/priorities/close",
+    )
     site.form(f"/partnerships/actions/{action.id}/edit", "author")
-    site.form(f"/partnerships/{partnership.id}/organisations", "author",
-              action=f"/partnerships/{partnership.id}/organisations")
-    site.form(f"/partnerships/{partnership.id}/organisations", "author",
-              action=f"/partnerships/{partnership.id}/organisations/import")
+    site.form(
+        f"/partnerships/{partnership.id}/organisations",
+        "author",
+        action=f"/partnerships/{partnership.id}/organisations",
+    )
+    site.form(
+        f"/partnerships/{partnership.id}/organisations",
+        "author",
+        action=f"/partnerships/{partnership.id}/organisations/import",
+    )

@@ -14,12 +14,17 @@ from tests.site.harness import MODERATORS, MODERATORS_ONLY, PUBLIC, Site, regist
 def theme_states(site: Site) -> None:
     moderator = site.people["moderator"]
     theme = db.session.scalar(select(Theme).where(Theme.slug == "funding-it-better"))
-    retired = resources.add(theme, resources.ResourceFields(
-        title=f"Old guidance {site.secret('retired resource', MODERATORS)}", url="https://example.org/old"),
-        by=moderator)
+    retired = resources.add(
+        theme,
+        resources.ResourceFields(
+            title=f"Old guidance {site.secret('retired resource', MODERATORS)}", url="https://example.org/old"
+        ),
+        by=moderator,
+    )
     resources.set_retired(retired, True, by=moderator)
-    current = resources.add(theme, resources.ResourceFields(title="Current guidance", url="https://example.org/new"),
-                            by=moderator)
+    current = resources.add(
+        theme, resources.ResourceFields(title="Current guidance", url="https://example.org/new"), by=moderator
+    )
     site.ids.update(resource_id=current.id, **{"slug@resources": theme.slug})
     for slug in db.session.scalars(select(Theme.slug)):
         site.page(f"/themes/{slug}", PUBLIC)

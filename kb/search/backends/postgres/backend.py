@@ -36,28 +36,60 @@ INSERT_BATCH = 500
 # (sorted values joined by KEY_SEPARATOR) for counting. The tsvectors are worked out from the texts
 # by search_vectors() as the row is written.
 # Each parameter with its column's type: in INSERT ... SELECT a NULL would otherwise be text.
-MATCHED = {"doc_id": "varchar", "content_type": "varchar", "visibility": "varchar", "region": "varchar",
-           "published_year": "varchar", "published_at": "timestamp", "facet_themes": "text[]",
-           "facet_sectors": "text[]", "facet_tags": "text[]", "themes_key": "text", "sectors_key": "text",
-           "tags_key": "text"}
-SHOWN = ("doc_id", "title", "summary", "body", "tags", "themes", "sectors", "status", "outcome", "verified",
-         "featured", "url", "updated_at", "vocabulary")
+MATCHED = {
+    "doc_id": "varchar",
+    "content_type": "varchar",
+    "visibility": "varchar",
+    "region": "varchar",
+    "published_year": "varchar",
+    "published_at": "timestamp",
+    "facet_themes": "text[]",
+    "facet_sectors": "text[]",
+    "facet_tags": "text[]",
+    "themes_key": "text",
+    "sectors_key": "text",
+    "tags_key": "text",
+}
+SHOWN = (
+    "doc_id",
+    "title",
+    "summary",
+    "body",
+    "tags",
+    "themes",
+    "sectors",
+    "status",
+    "outcome",
+    "verified",
+    "featured",
+    "url",
+    "updated_at",
+    "vocabulary",
+)
 
 
 def _upsert(table: str, columns: list[str], values: str) -> str:
-    return (f"INSERT INTO {table} ({', '.join(columns)}) {values} ON CONFLICT (doc_id) DO UPDATE SET "
-            + ", ".join(f"{name} = EXCLUDED.{name}" for name in columns if name != "doc_id"))
+    return f"INSERT INTO {table} ({', '.join(columns)}) {values} ON CONFLICT (doc_id) DO UPDATE SET " + ", ".join(
+        f"{name} = EXCLUDED.{name}" for name in columns if name != "doc_id"
+    )
 
 
 MATCHED_COLUMNS = [name.removeprefix("facet_") for name in MATCHED] + ["searched_head", "searched"]
-UPSERT_MATCHED = text(_upsert(
-    "search_documents", MATCHED_COLUMNS,
-    f"SELECT {', '.join(f'CAST(:{name} AS {type_})' for name, type_ in MATCHED.items())}, vectors.head, vectors.whole "
-    f"FROM search_vectors(:title, :summary, CAST(:tags AS text[]), :body) AS vectors"))
-UPSERT_SHOWN = text(_upsert("search_document_texts", list(SHOWN),
-                            f"VALUES ({', '.join(':' + name for name in SHOWN)})"))
-ADD_WORDS = text("INSERT INTO search_vocabulary (word) SELECT DISTINCT unnest(CAST(:words AS text[])) "
-                 "ON CONFLICT DO NOTHING")
+UPSERT_MATCHED = text(
+    _upsert(
+        "search_documents",
+        MATCHED_COLUMNS,
+        f"SELECT {', '.join(f'CAST(:{name} AS {type_})' for name, type_ in MATCHED.items())}, "
+        "vectors.head, vectors.whole "
+        f"FROM search_vectors(:title, :summary, CAST(:tags AS text[]), :body) AS vectors",
+    )
+)
+UPSERT_SHOWN = text(
+    _upsert("search_document_texts", list(SHOWN), f"VALUES ({', '.join(':' + name for name in SHOWN)})")
+)
+ADD_WORDS = text(
+    "INSERT INTO search_vocabulary (word) SELECT DISTINCT unnest(CAST(:words AS text[])) ON CONFLICT DO NOTHING"
+)
 
 
 def clean(value: str) -> str:
@@ -75,13 +107,24 @@ def row_of(document: SearchDocument) -> dict:
     tags = [clean(tag) for tag in document.tags]
     facets = {"themes": document.themes, "sectors": document.sectors, "tags": tags}
     return {
-        "doc_id": document.doc_id, "content_type": document.content_type, "title": clean(document.title),
-        "summary": clean(document.summary), "body": clean(document.body), "tags": tags,
-        "themes": list(document.themes), "region": document.region or "", "sectors": list(document.sectors),
-        "visibility": document.visibility, "status": document.status or "", "outcome": document.outcome or "",
-        "verified": bool(document.verified), "featured": bool(document.featured), "url": document.url,
+        "doc_id": document.doc_id,
+        "content_type": document.content_type,
+        "title": clean(document.title),
+        "summary": clean(document.summary),
+        "body": clean(document.body),
+        "tags": tags,
+        "themes": list(document.themes),
+        "region": document.region or "",
+        "sectors": list(document.sectors),
+        "visibility": document.visibility,
+        "status": document.status or "",
+        "outcome": document.outcome or "",
+        "verified": bool(document.verified),
+        "featured": bool(document.featured),
+        "url": document.url,
         "published_year": str(document.published_at.year) if document.published_at else "",
-        "published_at": document.published_at, "updated_at": document.updated_at,
+        "published_at": document.published_at,
+        "updated_at": document.updated_at,
         "vocabulary": sorted({word.lower() for word in VOCABULARY_WORD.findall(clean(headline))}),
         **{f"facet_{name}": _facet_values(values) for name, values in facets.items()},
         **{f"{name}_key": postgres_query.KEY_SEPARATOR.join(_facet_values(values)) for name, values in facets.items()},
@@ -93,8 +136,9 @@ def edit_distance(one: str, other: str) -> int:
     for row, letter in enumerate(one, start=1):
         current = [row]
         for column, other_letter in enumerate(other, start=1):
-            current.append(min(previous[column] + 1, current[column - 1] + 1,
-                               previous[column - 1] + (letter != other_letter)))
+            current.append(
+                min(previous[column] + 1, current[column - 1] + 1, previous[column - 1] + (letter != other_letter))
+            )
         previous = current
     return previous[-1]
 
@@ -116,29 +160,33 @@ class PostgresBackend:
         """pg_trgm's % operator, named with its schema (the extension lives in public, which a
         connection's search_path need not include)."""
         if self._trigram_schema is None:
-            schema = db.session.execute(text(
-                "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'")).scalar()
+            schema = db.session.execute(
+                text("SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'")
+            ).scalar()
             self._trigram_schema = (schema or "public").replace('"', "")
         return f'OPERATOR("{self._trigram_schema}".%)', f'"{self._trigram_schema}".similarity'
 
     def suggest(self, word: str, visibilities) -> str | None:
         """A spelling from the vocabulary (words of public documents), held by a document the visitor may see."""
         operator, similarity = self._similar()
-        candidates = db.session.execute(text(
-            f"SELECT v.word, {similarity}(v.word, :word) AS closeness FROM search_vocabulary v "
-            f"WHERE v.word {operator} :word AND v.word <> :word AND EXISTS (SELECT 1 FROM search_document_texts t "
-            f"JOIN search_documents d USING (doc_id) "
-            f"WHERE t.vocabulary @> ARRAY[v.word] AND d.visibility = ANY(:visibilities)) "
-            f"ORDER BY closeness DESC, v.word LIMIT :limit"),
-            {"word": word.lower(), "visibilities": sorted(visibilities), "limit": SUGGESTION_CANDIDATES}).all()
-        near = [(edit_distance(word.lower(), candidate), -closeness, candidate)
-                for candidate, closeness in candidates]
+        candidates = db.session.execute(
+            text(
+                f"SELECT v.word, {similarity}(v.word, :word) AS closeness FROM search_vocabulary v "
+                f"WHERE v.word {operator} :word AND v.word <> :word AND EXISTS (SELECT 1 FROM search_document_texts t "
+                f"JOIN search_documents d USING (doc_id) "
+                f"WHERE t.vocabulary @> ARRAY[v.word] AND d.visibility = ANY(:visibilities)) "
+                f"ORDER BY closeness DESC, v.word LIMIT :limit"
+            ),
+            {"word": word.lower(), "visibilities": sorted(visibilities), "limit": SUGGESTION_CANDIDATES},
+        ).all()
+        near = [(edit_distance(word.lower(), candidate), -closeness, candidate) for candidate, closeness in candidates]
         near = [entry for entry in near if entry[0] <= MAX_EDITS]
         return min(near)[2] if near else None
 
     def count_by_type(self) -> dict[str, int]:
-        return dict(db.session.execute(text(
-            "SELECT content_type, count(*) FROM search_documents GROUP BY content_type")).all())
+        return dict(
+            db.session.execute(text("SELECT content_type, count(*) FROM search_documents GROUP BY content_type")).all()
+        )
 
     def health(self) -> dict:
         try:
@@ -192,8 +240,7 @@ class PostgresBackend:
         self._write(written)
         return written
 
-    def rebuild(self, keys: list[str], documents: Callable[[list[str]], object],
-                finished: Callable[[], None]) -> int:
+    def rebuild(self, keys: list[str], documents: Callable[[list[str]], object], finished: Callable[[], None]) -> int:
         """Replace every row in one transaction: searches see the old rows until it commits, then
         the new ones. Drains wait for the lock meanwhile, and their rows land after."""
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})

@@ -23,14 +23,33 @@ MULTI_VALUED = {"themes", "sectors", "tags"}
 RANK_CANDIDATES = 500
 WORD = re.compile(r"\w+", re.UNICODE)
 TAG = re.compile(r"<[^>]*>")
-STORED = ("doc_id", "content_type", "title", "summary", "body", "tags", "themes", "region", "sectors",
-          "visibility", "status", "outcome", "verified", "featured", "url", "published_year", "published_at",
-          "updated_at")
+STORED = (
+    "doc_id",
+    "content_type",
+    "title",
+    "summary",
+    "body",
+    "tags",
+    "themes",
+    "region",
+    "sectors",
+    "visibility",
+    "status",
+    "outcome",
+    "verified",
+    "featured",
+    "url",
+    "published_year",
+    "published_at",
+    "updated_at",
+)
 # ts_headline marks matches with these; the text is escaped first, then they become <mark> tags.
 # Documents are written without them (postgres_backend.clean), so only ts_headline puts them there.
 MARK_START, MARK_END = "\x02", "\x03"
-HEADLINE_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=36, MinWords=20, ShortWord=3, " \
-                   "HighlightAll=false, MaxFragments=0"
+HEADLINE_OPTIONS = (
+    f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=36, MinWords=20, ShortWord=3, "
+    "HighlightAll=false, MaxFragments=0"
+)
 
 
 class _Bound:
@@ -112,14 +131,25 @@ def _facet_counts(session, matching: str, chosen: dict[str, str], bind: _Bound) 
     every = _where(chosen.values())
     grouping = f"GROUPING({', '.join(GROUPED_COLUMNS)})"
     field = " ".join(f"WHEN {_grouping_mask(name)} THEN '{name}'" for name in GROUPED)
-    values = " ".join(f"WHEN {_grouping_mask(name)} THEN "
-                      + (f"string_to_array({name}_key, {bind(KEY_SEPARATOR)})" if name in MULTI_VALUED
-                         else f"ARRAY[CAST({name} AS text)]") for name in GROUPED)
-    counted = " ".join(f"WHEN {_grouping_mask(name)} THEN count(*) FILTER (WHERE "
-                       f"{_where([condition for other, condition in chosen.items() if other != name])})"
-                       for name in chosen)
-    counted = f"CASE {grouping} {counted} ELSE count(*) FILTER (WHERE {every}) END" if counted else \
-        f"count(*) FILTER (WHERE {every})"
+    values = " ".join(
+        f"WHEN {_grouping_mask(name)} THEN "
+        + (
+            f"string_to_array({name}_key, {bind(KEY_SEPARATOR)})"
+            if name in MULTI_VALUED
+            else f"ARRAY[CAST({name} AS text)]"
+        )
+        for name in GROUPED
+    )
+    counted = " ".join(
+        f"WHEN {_grouping_mask(name)} THEN count(*) FILTER (WHERE "
+        f"{_where([condition for other, condition in chosen.items() if other != name])})"
+        for name in chosen
+    )
+    counted = (
+        f"CASE {grouping} {counted} ELSE count(*) FILTER (WHERE {every}) END"
+        if counted
+        else f"count(*) FILTER (WHERE {every})"
+    )
     statement = (
         f"SELECT field, value, sum(everything) AS everything, sum(counted) AS counted, sum(selected) AS selected "
         f"FROM (SELECT CASE {grouping} {field} ELSE '' END AS field, "
@@ -127,7 +157,8 @@ def _facet_counts(session, matching: str, chosen: dict[str, str], bind: _Bound) 
         f"{counted} AS counted, count(*) FILTER (WHERE {every}) AS selected "
         f"FROM search_documents WHERE {matching} "
         f"GROUP BY GROUPING SETS ((), {', '.join(f'({column})' for column in GROUPED_COLUMNS)})) AS grouped "
-        f"CROSS JOIN unnest(facet_values) AS value GROUP BY field, value")
+        f"CROSS JOIN unnest(facet_values) AS value GROUP BY field, value"
+    )
     facets: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_FIELDS}
     unfiltered = selected = 0
     for name, value, everything, count, chosen_count in session.execute(text(statement), bind.values):
@@ -173,14 +204,22 @@ def search(session, request: SearchRequest) -> SearchOutcome:
     # Nor JIT compilation: it costs more than these statements take, and a plan the settings below
     # rule out can still be chosen at a huge cost, which would set it off.
     # Each setting is local to the transaction, and put back before the request's next statement.
-    work_mem, jit = session.execute(text(
-        "SELECT current_setting('work_mem'), current_setting('jit'), set_config('enable_seqscan', 'off', true), "
-        "set_config('work_mem', '32MB', true), set_config('jit', 'off', true)")).one()[:2]
+    work_mem, jit = session.execute(
+        text(
+            "SELECT current_setting('work_mem'), current_setting('jit'), set_config('enable_seqscan', 'off', true), "
+            "set_config('work_mem', '32MB', true), set_config('jit', 'off', true)"
+        )
+    ).one()[:2]
     # Not put back after an error: the transaction is rolled back, and the settings with it.
     outcome = _search(session, request)
-    session.execute(text("SELECT set_config('enable_seqscan', 'on', true), set_config('enable_indexscan', 'on', true), "
-                         "set_config('enable_bitmapscan', 'on', true), set_config('work_mem', :mem, true), "
-                         "set_config('jit', :jit, true)"), {"mem": work_mem, "jit": jit})
+    session.execute(
+        text(
+            "SELECT set_config('enable_seqscan', 'on', true), set_config('enable_indexscan', 'on', true), "
+            "set_config('enable_bitmapscan', 'on', true), set_config('work_mem', :mem, true), "
+            "set_config('jit', :jit, true)"
+        ),
+        {"mem": work_mem, "jit": jit},
+    )
     return outcome
 
 
@@ -193,12 +232,16 @@ def _search(session, request: SearchRequest) -> SearchOutcome:
     matched = {word for group in parsed.required for part in group for word in part.words}
     tsquery, groups = ("", []) if parsed.is_empty else tsquery_text(session, parsed, request.any_words)
     if not parsed.is_empty and not tsquery:
-        return SearchOutcome(hits=[], total=0, page=1, pages=1, facets={name: [] for name in FACET_FIELDS},
-                             matched_terms=matched)
+        return SearchOutcome(
+            hits=[], total=0, page=1, pages=1, facets={name: [] for name in FACET_FIELDS}, matched_terms=matched
+        )
     bind = _Bound()
     # One visibility is compared as one value: cheaper, for each of tens of thousands of matches.
-    visible = f"visibility = {bind(next(iter(request.visibilities)))}" if len(request.visibilities) == 1 \
+    visible = (
+        f"visibility = {bind(next(iter(request.visibilities)))}"
+        if len(request.visibilities) == 1
         else f"visibility = ANY({bind(sorted(request.visibilities))})"
+    )
     query = f"CAST({bind(tsquery)} AS tsquery)" if tsquery else ""
     matching = [visible, f"searched @@ {query}"] if tsquery else [visible]
     chosen = _filters(request, bind)
@@ -221,14 +264,22 @@ def _search(session, request: SearchRequest) -> SearchOutcome:
             if total <= needed:
                 candidates = where
             else:
-                found = _candidates(session, [visible, *chosen.values()], query, bool(request.parsed.excluded),
-                                    needed, bind)
+                found = _candidates(
+                    session, [visible, *chosen.values()], query, bool(request.parsed.excluded), needed, bind
+                )
                 candidates = f"doc_id = ANY({bind(found)})"
             shown = _ranked_page(request, candidates, query, groups, offset, bind)
         for row in session.execute(text(_page_statement(shown, query, bind)), bind.values).mappings():
             hits.append(Hit(fields=_fields(row), score=row["score"]))
-    return SearchOutcome(hits=hits, total=total, page=page, pages=pages, facets=facets, matched_terms=matched,
-                         unfiltered_total=unfiltered)
+    return SearchOutcome(
+        hits=hits,
+        total=total,
+        page=page,
+        pages=pages,
+        facets=facets,
+        matched_terms=matched,
+        unfiltered_total=unfiltered,
+    )
 
 
 NEWEST = "published_at DESC NULLS LAST, doc_id DESC"
@@ -242,13 +293,18 @@ NEWEST_WALK_LIMIT = 2000
 
 def _newest_page(session, where: str, searched: bool, total: int, offset: int, size: int, bind: _Bound) -> str:
     if searched:
-        documents = session.execute(text(
-            "SELECT reltuples FROM pg_class WHERE oid = to_regclass('search_documents')")).scalar() or 0
+        documents = (
+            session.execute(text("SELECT reltuples FROM pg_class WHERE oid = to_regclass('search_documents')")).scalar()
+            or 0
+        )
         walked = (offset + size) * max(documents, total) / total
-        _planner(session, *(("enable_bitmapscan", "off") if walked <= NEWEST_WALK_LIMIT
-                            else ("enable_indexscan", "off")))
-    return (f"SELECT {SHOWN_FROM_MATCHED}, NULL::real AS score FROM search_documents WHERE {where} "
-            f"ORDER BY {NEWEST} LIMIT {bind(size)} OFFSET {bind(offset)}")
+        _planner(
+            session, *(("enable_bitmapscan", "off") if walked <= NEWEST_WALK_LIMIT else ("enable_indexscan", "off"))
+        )
+    return (
+        f"SELECT {SHOWN_FROM_MATCHED}, NULL::real AS score FROM search_documents WHERE {where} "
+        f"ORDER BY {NEWEST} LIMIT {bind(size)} OFFSET {bind(offset)}"
+    )
 
 
 def _candidates(session, conditions: list[str], query: str, excludes: bool, needed: int, bind: _Bound) -> list[str]:
@@ -261,37 +317,56 @@ def _candidates(session, conditions: list[str], query: str, excludes: bool, need
     head = f"searched_head @@ {query}"
     where = _where([*conditions, f"searched @@ {query}"])
     in_head = where if excludes else _where(conditions)
-    found = list(session.execute(text(
-        f"SELECT doc_id FROM search_documents WHERE {in_head} AND {head} "
-        f"ORDER BY ts_rank_cd(searched_head, {query}, 32) DESC, {NEWEST} LIMIT {bind(needed)}"),
-        bind.values).scalars())
+    found = list(
+        session.execute(
+            text(
+                f"SELECT doc_id FROM search_documents WHERE {in_head} AND {head} "
+                f"ORDER BY ts_rank_cd(searched_head, {query}, 32) DESC, {NEWEST} LIMIT {bind(needed)}"
+            ),
+            bind.values,
+        ).scalars()
+    )
     if len(found) < needed:
         _planner(session, "enable_indexscan", "off")  # the matches through the GIN index, then sorted
-        found += session.execute(text(
-            f"SELECT doc_id FROM search_documents WHERE {where} AND NOT ({head}) "
-            f"ORDER BY {NEWEST} LIMIT {bind(needed - len(found))}"), bind.values).scalars()
+        found += session.execute(
+            text(
+                f"SELECT doc_id FROM search_documents WHERE {where} AND NOT ({head}) "
+                f"ORDER BY {NEWEST} LIMIT {bind(needed - len(found))}"
+            ),
+            bind.values,
+        ).scalars()
         _planner(session, "enable_indexscan", "on")
     return found
 
 
-def _ranked_page(request: SearchRequest, candidates: str, query: str, groups: list[str], offset: int,
-                 bind: _Bound) -> str:
+def _ranked_page(
+    request: SearchRequest, candidates: str, query: str, groups: list[str], offset: int, bind: _Bound
+) -> str:
     # ts_rank_cd scaled to 0..1 (flag 32). PostgreSQL's ranking knows nothing of how rare a word
     # is, so when any word may match, results with more of the words come first (as a sum of
     # scores does in Whoosh), then by rank.
     score = f"ts_rank_cd(searched, {query}, 32)"
     if request.any_words and len(groups) > 1:
         score += "".join(f" + (searched @@ CAST({bind(group)} AS tsquery))::int" for group in groups)
-    return (f"SELECT {SHOWN_FROM_MATCHED}, {score} AS score FROM search_documents WHERE {candidates} "
-            f"ORDER BY score DESC, {NEWEST} LIMIT {bind(request.page_size)} OFFSET {bind(offset)}")
+    return (
+        f"SELECT {SHOWN_FROM_MATCHED}, {score} AS score FROM search_documents WHERE {candidates} "
+        f"ORDER BY score DESC, {NEWEST} LIMIT {bind(request.page_size)} OFFSET {bind(offset)}"
+    )
 
 
 def _page_statement(shown: str, query: str, bind: _Bound) -> str:
     """The page's rows with their texts, and highlights (ts_headline) for those rows only."""
-    headlines = "NULL AS summary_headline, NULL AS body_headline" if not query else (
-        f"ts_headline('english', t.summary, {query}, {bind(HEADLINE_OPTIONS)}) AS summary_headline, "
-        f"ts_headline('english', t.body, {query}, {bind(HEADLINE_OPTIONS)}) AS body_headline")
+    headlines = (
+        "NULL AS summary_headline, NULL AS body_headline"
+        if not query
+        else (
+            f"ts_headline('english', t.summary, {query}, {bind(HEADLINE_OPTIONS)}) AS summary_headline, "
+            f"ts_headline('english', t.body, {query}, {bind(HEADLINE_OPTIONS)}) AS body_headline"
+        )
+    )
     texts = ", ".join(f"t.{name}" for name in SHOWN_FROM_TEXTS.split(", "))
-    return (f"SELECT shown.*, {texts}, {headlines} FROM ({shown}) AS shown "
-            f"JOIN search_document_texts AS t USING (doc_id) ORDER BY shown.score DESC NULLS LAST, "
-            f"shown.published_at DESC NULLS LAST, shown.doc_id DESC")
+    return (
+        f"SELECT shown.*, {texts}, {headlines} FROM ({shown}) AS shown "
+        f"JOIN search_document_texts AS t USING (doc_id) ORDER BY shown.score DESC NULLS LAST, "
+        f"shown.published_at DESC NULLS LAST, shown.doc_id DESC"
+    )

@@ -135,8 +135,7 @@ class WhooshBackend:
             raise
         return written
 
-    def rebuild(self, keys: list[str], documents: Callable[[list[str]], object],
-                finished: Callable[[], None]) -> int:
+    def rebuild(self, keys: list[str], documents: Callable[[list[str]], object], finished: Callable[[], None]) -> int:
         """Index everything into a new folder, then swap it in atomically; searches keep working.
 
         The current index's write lock is held throughout, so drains wait in the outbox and land in
@@ -152,8 +151,9 @@ class WhooshBackend:
             # Two processes analyse documents in parallel; each writes its own segment.
             # Segments as separate files, not one compound file: Whoosh copies a compound file's parts
             # into memory each time a reader opens it, which made every search after an edit slow.
-            writer = open_folder(new_folder).writer(procs=REBUILD_PROCESSES, limitmb=REBUILD_LIMIT_MB,
-                                                    multisegment=REBUILD_PROCESSES > 1, compound=False)
+            writer = open_folder(new_folder).writer(
+                procs=REBUILD_PROCESSES, limitmb=REBUILD_LIMIT_MB, multisegment=REBUILD_PROCESSES > 1, compound=False
+            )
             for document in documents(keys):
                 writer.add_document(**document.fields())
             writer.commit()

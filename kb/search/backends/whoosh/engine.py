@@ -65,8 +65,11 @@ class Engine:
     def searcher(self) -> Searcher:
         with self._lock:
             folder = current_index_dir(self.search_dir)
-            stale = (self._searcher is None or folder != self._folder
-                     or self._index.latest_generation() != self._searcher.reader().generation())
+            stale = (
+                self._searcher is None
+                or folder != self._folder
+                or self._index.latest_generation() != self._searcher.reader().generation()
+            )
             if stale:
                 # A fresh searcher rather than Searcher.refresh(): refreshing one opened on an empty
                 # index fails inside Whoosh (its EmptyReader has no segments to reuse).
@@ -137,6 +140,7 @@ class Engine:
                             flags = per_value[value] = bytearray(size)
                         flags[docnum] = 1
             return {value: flags_to_mask(flags) for value, flags in per_value.items()}
+
         return self._cached(leaf, ("masks", name), make)
 
     def _lengths(self, searcher: Searcher) -> bytes:
@@ -164,8 +168,11 @@ class Engine:
         # segment of undated documents only (a rebuild's process may get just checklist items) has
         # no column at all.
         size = leaf.doc_count_all()
-        published = [-1 if value == UNDATED else value for value in numeric_column(leaf, "published_at")] \
-            if leaf.has_column("published_at") else [-1] * size
+        published = (
+            [-1 if value == UNDATED else value for value in numeric_column(leaf, "published_at")]
+            if leaf.has_column("published_at")
+            else [-1] * size
+        )
         keys = [""] * len(published)
         if published and leaf.has_column("doc_id"):
             keys = [key.decode() if isinstance(key, bytes) else key for key in leaf.column_reader("doc_id")]
@@ -173,9 +180,11 @@ class Engine:
 
     def _newest_order(self, leaf) -> list[tuple[tuple[int, str], int]]:
         """((published_at, doc_id), docnum) for every document of a segment, newest first."""
+
         def make():
             order = self._cached(leaf, "tie_order", lambda: self._segment_tie_order(leaf))
             return sorted(zip(order, range(len(order)), strict=True), reverse=True)
+
         return self._cached(leaf, "newest", make)
 
     @staticmethod
@@ -234,8 +243,10 @@ class Engine:
         cache_key = ("completions", prefix)
         if cache_key not in self._columns:
             completions = ((info.doc_frequency(), term) for term, info in searcher.reader().iter_prefix(FIELD, prefix))
-            self._columns[cache_key] = [term.decode() if isinstance(term, bytes) else term for _frequency, term
-                                        in heapq.nlargest(PREFIX_CANDIDATES, completions)]
+            self._columns[cache_key] = [
+                term.decode() if isinstance(term, bytes) else term
+                for _frequency, term in heapq.nlargest(PREFIX_CANDIDATES, completions)
+            ]
         chosen = []
         for term in self._columns[cache_key]:
             if self._term_mask(searcher, term, size, sink) & visible:
@@ -286,14 +297,20 @@ class Engine:
             return groups
 
         def common(group) -> bool:
-            return all(part.kind == "word" and all(
-                searcher.doc_frequency(FIELD, term) > size * COMMON_WORD_SHARE
-                for term in (stems(part.words[0]) or [part.words[0]])) for part in group)
+            return all(
+                part.kind == "word"
+                and all(
+                    searcher.doc_frequency(FIELD, term) > size * COMMON_WORD_SHARE
+                    for term in (stems(part.words[0]) or [part.words[0]])
+                )
+                for part in group
+            )
 
         return [group for group in groups if not common(group)] or groups
 
-    def _matching(self, searcher: Searcher, parsed: ParsedQuery, any_words: bool, size: int,
-                  sink: dict, visible: int) -> tuple[int, list[str]]:
+    def _matching(
+        self, searcher: Searcher, parsed: ParsedQuery, any_words: bool, size: int, sink: dict, visible: int
+    ) -> tuple[int, list[str]]:
         """The documents matching the query, and the terms that score them."""
         scored: list[str] = []
         groups = []
@@ -348,8 +365,11 @@ class Engine:
         else:
             matching, terms = self._matching(searcher, request.parsed, request.any_words, size, sink, visible)
             matching &= visible
-        chosen = {name: self._value_masks(searcher, name).get(value, 0)
-                  for name, value in request.filters.items() if name in FACET_FIELDS and value}
+        chosen = {
+            name: self._value_masks(searcher, name).get(value, 0)
+            for name, value in request.filters.items()
+            if name in FACET_FIELDS and value
+        }
         selected = matching
         for docs in chosen.values():
             selected &= docs
@@ -372,16 +392,31 @@ class Engine:
             start = (page - 1) * request.page_size
             newest = request.sort == "newest" or request.parsed.is_empty or not terms
             if newest:
-                ranked = [(None, docnum) for docnum in
-                          self._newest(searcher, selected, size, start, request.page_size)]
+                ranked = [(None, docnum) for docnum in self._newest(searcher, selected, size, start, request.page_size)]
             else:
-                ranked = top_scored(searcher, terms, selected, size, start + request.page_size, sink,
-                                    self._lengths(searcher), self._tie_order(searcher))[start:]
+                ranked = top_scored(
+                    searcher,
+                    terms,
+                    selected,
+                    size,
+                    start + request.page_size,
+                    sink,
+                    self._lengths(searcher),
+                    self._tie_order(searcher),
+                )[start:]
             hits = [Hit(fields=searcher.stored_fields(docnum), score=score) for score, docnum in ranked]
-        matched = {stem for group in request.parsed.required for part in group for word in part.words
-                   for stem in stems(word)}
-        return SearchOutcome(hits=hits, total=total, page=page, pages=pages, facets=facets, matched_terms=matched,
-                             unfiltered_total=matching.bit_count())
+        matched = {
+            stem for group in request.parsed.required for part in group for word in part.words for stem in stems(word)
+        }
+        return SearchOutcome(
+            hits=hits,
+            total=total,
+            page=page,
+            pages=pages,
+            facets=facets,
+            matched_terms=matched,
+            unfiltered_total=matching.bit_count(),
+        )
 
     def suggest(self, word: str, visibilities) -> str | None:
         """A spelling correction from the words of documents the visitor may see, if there is a likely one."""

@@ -34,8 +34,16 @@ def postings(searcher: Searcher, term: str, positions: bool = False) -> list:
     return blocks
 
 
-def top_scored(searcher: Searcher, terms: list[str], selected: int, size: int, limit: int, sink: dict,
-               lengths: bytes, tie_order: Sequence) -> list[tuple[float, int]]:
+def top_scored(
+    searcher: Searcher,
+    terms: list[str],
+    selected: int,
+    size: int,
+    limit: int,
+    sink: dict,
+    lengths: bytes,
+    tie_order: Sequence,
+) -> list[tuple[float, int]]:
     """The best `limit` (score, docnum) among the selected documents, highest first; equal scores
     by tie_order[docnum], highest first. BM25F, as Whoosh scores a Term, an And or an Or: the sum
     of the scores of the query's terms a document has.

@@ -92,6 +92,7 @@ def length_bytes(leaf, fieldname: str) -> bytes:
         if raw is not None:
             return raw
     from whoosh.util.numeric import length_to_byte
+
     return bytes(length_to_byte(leaf.doc_field_length(docnum, fieldname, 0) or 0) for docnum in range(size))
 
 

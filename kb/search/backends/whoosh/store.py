@@ -55,11 +55,17 @@ def _is_plain_stemming(analyzer) -> bool:
     if not isinstance(analyzer, CompositeAnalyzer) or len(analyzer.items) != 3:
         return False
     tokenizer, lower, stemmer = analyzer.items
-    return (type(tokenizer) is RegexTokenizer and not tokenizer.gaps
-            and tokenizer.expression.pattern == default_pattern.pattern
-            and tokenizer.expression.flags == default_pattern.flags
-            and type(lower) is LowercaseFilter and type(stemmer) is StemFilter
-            and stemmer.stemfn is stem and not stemmer.lang and not stemmer.ignore)
+    return (
+        type(tokenizer) is RegexTokenizer
+        and not tokenizer.gaps
+        and tokenizer.expression.pattern == default_pattern.pattern
+        and tokenizer.expression.flags == default_pattern.flags
+        and type(lower) is LowercaseFilter
+        and type(stemmer) is StemFilter
+        and stemmer.stemfn is stem
+        and not stemmer.lang
+        and not stemmer.ignore
+    )
 
 
 class FastPositions(Positions):
