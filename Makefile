@@ -14,7 +14,7 @@ CHECK_TESTS := tests/test_structure.py tests/test_config.py tests/test_markup.py
 	tests/test_security_headers.py tests/test_mail.py tests/test_migrations.py \
 	tests/themes tests/library tests/moderation tests/collections tests/exports tests/notifications tests/ops
 
-.PHONY: run dev setup test check lint format browser bench clean
+.PHONY: run dev setup test check lint typecheck format browser bench clean
 
 # The stamp files make a second `make run` reuse the venv instead of reinstalling; a change to the
 # dependencies or to their pins installs again. constraints.txt pins every package to the versions
@@ -68,16 +68,21 @@ lint: $(VENV)/.installed-test
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format .
 
+# Strict on the platform layer (kb/platform), as [tool.mypy] in pyproject.toml says.
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
 # The fast loop while you work: lint, then the quick tests on SQLite only, stopping at the first failure.
 check: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	KB_TEST_POSTGRES_URL= $(BIN)/pytest -q -x $(CHECK_TESTS)
 
-test: $(VENV)/.installed-test browser lint
+test: $(VENV)/.installed-test browser lint typecheck
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/pages_bench.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

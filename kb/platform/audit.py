@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, event, func, select, update
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, Select, String, event, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from kb.platform import clock
@@ -23,9 +23,10 @@ if TYPE_CHECKING:  # the member is the accounts feature's: named here, never imp
     from kb.auth.models import User
 
 REASON_MAX = 500
+SelectT = TypeVar("SelectT", bound=Select[Any])
 
 
-class AuditEntry(db.Model):
+class AuditEntry(db.Model):  # type: ignore[name-defined]  # Flask-SQLAlchemy makes it at run time
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_log_target", "target_type", "target_id"),)
 
@@ -48,7 +49,7 @@ class AuditLogIsAppendOnly(Exception):
 
 
 @event.listens_for(Session, "before_flush")
-def _refuse_changes_to_the_log(session: Session, _context, _instances) -> None:
+def _refuse_changes_to_the_log(session: Session, _context: object, _instances: object) -> None:
     for obj in (*session.dirty, *session.deleted):
         if isinstance(obj, AuditEntry) and (obj in session.deleted or session.is_modified(obj)):
             raise AuditLogIsAppendOnly("audit log entries can be added, never changed or removed")
@@ -110,7 +111,7 @@ class LogFilter:
     since: date | None = None
     until: date | None = None  # inclusive: the whole day
 
-    def apply(self, query):
+    def apply(self, query: SelectT) -> SelectT:
         if self.actor_id:
             query = query.where(AuditEntry.actor_id == self.actor_id)
         if self.action:
@@ -131,10 +132,10 @@ def entries(chosen: LogFilter, limit: int | None = 50, offset: int = 0) -> list[
 
 
 def count(chosen: LogFilter) -> int:
-    return db.session.scalar(chosen.apply(select(func.count(AuditEntry.id))))
+    return db.session.scalar(chosen.apply(select(func.count(AuditEntry.id)))) or 0
 
 
-def choices() -> dict[str, list]:
+def choices() -> dict[str, list[Any]]:
     """The moderators, actions and target types that appear in the log, for the filter form."""
     return {
         "actions": list(db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action))),

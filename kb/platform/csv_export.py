@@ -19,7 +19,7 @@ UTF8_WITH_MARK = "utf-8-sig"
 PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
-def safe_cell(value) -> str:
+def safe_cell(value: object) -> str:
     """The value as spreadsheet text: one that starts like a formula gets a leading single quote."""
     text = "" if value is None else str(value)
     if PLAIN_NUMBER.fullmatch(text):  # a negative figure (a change, a gap) stays a number to sum
@@ -27,7 +27,7 @@ def safe_cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> str:
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([safe_cell(name) for name in header])
@@ -35,7 +35,7 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> str:
     return out.getvalue()
 
 
-def csv_download(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> Response:
+def csv_download(filename: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Response:
     """A UTF-8 CSV attachment with a header row, every cell escaped."""
     return Response(
         csv_text(header, rows).encode(UTF8_WITH_MARK),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -44,13 +45,13 @@ def erasers() -> list[Eraser]:
     return list(_erasers.values())
 
 
-def reasons_to_wait(user) -> list[str]:
+def reasons_to_wait(user: Any) -> list[str]:
     """What the member must settle first, feature by feature (empty: nothing)."""
     reasons = (eraser.reason_to_wait(user) for eraser in erasers() if eraser.reason_to_wait is not None)
     return [reason for reason in reasons if reason]
 
 
-def erase_member(user, remove_published: bool) -> None:
+def erase_member(user: Any, remove_published: bool) -> None:
     """Run every feature's eraser for this member, in the order they were registered."""
     for eraser in erasers():
         eraser.erase(user, remove_published)

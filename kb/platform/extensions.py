@@ -22,7 +22,7 @@ class Base(DeclarativeBase):
 
 
 @event.listens_for(Table, "after_parent_attach")
-def _ids_never_reused(table: Table, parent) -> None:
+def _ids_never_reused(table: Table, parent: object) -> None:
     """Every table of the site's, now and future, numbers its rows with SQLite's AUTOINCREMENT.
     Without it SQLite hands a deleted row's id, when it was the highest, to the next row, and ids are
     held outside their rows (addresses, signed links, the audit log, search documents): a deleted

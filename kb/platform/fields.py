@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from wtforms import DateTimeLocalField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -14,20 +16,20 @@ class LineField(StringField):
     before any validator or filter of the form's own sees it. A browser's text box holds no line
     break, but a paste from elsewhere, a script or an old browser can send one."""
 
-    def __init__(self, *args, filters=(), **kwargs):
+    def __init__(self, *args: Any, filters: tuple[Any, ...] = (), **kwargs: Any) -> None:
         super().__init__(*args, filters=(one_line, *filters), **kwargs)
 
 
 class ListedChoiceMixin:
     """A choice field whose refusal of an unlisted value reads as advice, not as a WTForms default."""
 
-    def __init__(self, *args, invalid_message: str = "Choose from the list", **kwargs):
+    def __init__(self, *args: Any, invalid_message: str = "Choose from the list", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.invalid_message = invalid_message
 
-    def pre_validate(self, form):
+    def pre_validate(self, form: Any) -> None:
         try:
-            super().pre_validate(form)
+            super().pre_validate(form)  # type: ignore[misc]  # the field class mixed in after this one
         except ValueError:
             raise ValidationError(self.invalid_message) from None
 
@@ -48,7 +50,7 @@ class ListedRadioField(ListedChoiceMixin, RadioField):
 class MomentField(DateTimeLocalField):
     """A date and time typed in a datetime-local box, refused in words a person can act on."""
 
-    def process_formdata(self, valuelist):
+    def process_formdata(self, valuelist: list[Any]) -> None:
         try:
             super().process_formdata(valuelist)
         except ValueError:

@@ -2,6 +2,7 @@
 cleans what visitors send before any feature reads it."""
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, abort, request
 from flask.wrappers import Request
@@ -10,16 +11,16 @@ from werkzeug.datastructures.structures import iter_multi_items
 from werkzeug.routing import IntegerConverter
 
 
-def without_nul(value):
+def without_nul(value: Any) -> Any:
     # PostgreSQL cannot store or compare a NUL character in text, and no visitor types one on
     # purpose: it becomes the replacement character, which shows where something odd was.
     return value.replace("\x00", "\ufffd") if isinstance(value, str) else value
 
 
-class CleanArguments(ImmutableMultiDict):
+class CleanArguments(ImmutableMultiDict[str, str]):
     """Query and form values with any NUL character replaced, for every feature at once."""
 
-    def __init__(self, mapping=None):
+    def __init__(self, mapping: Any = None) -> None:
         if mapping is not None:
             mapping = [(without_nul(key), without_nul(value)) for key, value in iter_multi_items(mapping)]
         super().__init__(mapping)
@@ -29,7 +30,7 @@ class CleanRequest(Request):
     parameter_storage_class = CleanArguments
 
 
-def refuse_nul_in_path(_endpoint, values) -> None:
+def refuse_nul_in_path(_endpoint: str | None, values: dict[str, Any] | None) -> None:
     if values and any("\x00" in value for value in values.values() if isinstance(value, str)):
         abort(404)
 
@@ -37,7 +38,7 @@ def refuse_nul_in_path(_endpoint, values) -> None:
 class IdConverter(IntegerConverter):
     """`<id:name>` in a route: a database id. A number too large to be one answers 404."""
 
-    def __init__(self, url_map, *args, **kwargs) -> None:
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(url_map, max=LARGEST_ID)
 
 

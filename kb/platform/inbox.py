@@ -5,9 +5,9 @@ decision it reports was committed. (Email comes later, from the same calls.)"""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, func, select, update
+from sqlalchemy import DateTime, ForeignKey, Index, ScalarSelect, String, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kb.platform import clock
@@ -20,7 +20,7 @@ MESSAGE_MAX = 500
 KEPT = 100  # the newest notifications shown on the page
 
 
-class Notification(db.Model):
+class Notification(db.Model):  # type: ignore[name-defined]  # Flask-SQLAlchemy makes it at run time
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
 
@@ -42,10 +42,10 @@ def notify(user: User | None, message: str, link: str = "") -> None:
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(select(unread_count_of(user.id)))
+    return db.session.scalar(select(unread_count_of(user.id))) or 0
 
 
-def unread_count_of(user_id):
+def unread_count_of(user_id: Any) -> ScalarSelect[int]:
     """The count as a scalar subquery, so it can be read in the same query as the member (user_id
     may be a column)."""
     return (
@@ -68,6 +68,6 @@ def mark_all_read(user: User) -> int:
         update(Notification)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=clock.now())
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
     db.session.commit()
     return changed

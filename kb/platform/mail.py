@@ -26,9 +26,24 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
+from typing import Any
 
-from flask import Flask, current_app, render_template
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, delete, event, func, or_, select, update
+from flask import Flask, Response, current_app, render_template
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    delete,
+    event,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -58,7 +73,7 @@ SWEEP_EVERY_SECONDS = 60
 WITHHELD_KINDS = ("reset_no_account",)
 
 
-class MailOutbox(db.Model):
+class MailOutbox(db.Model):  # type: ignore[name-defined]  # Flask-SQLAlchemy makes it at run time
     """One message to send, or sent (kept a week), or given up after its retries."""
 
     __tablename__ = "mail_outbox"
@@ -88,14 +103,20 @@ class MailOutbox(db.Model):
 # --- writing messages -----------------------------------------------------------------------------
 
 
-def absolute_url(endpoint: str, **values) -> str:
+def absolute_url(endpoint: str, **values: Any) -> str:
     """A link for a message, on the site's configured address (KB_SITE_URL), never on the Host
     header of the request that happened to queue it."""
     return site_address.external_url(endpoint, **values)
 
 
 def queue(
-    to: str, kind: str, subject: str, user=None, unsubscribe_url: str | None = None, template: str = "", **context
+    to: str,
+    kind: str,
+    subject: str,
+    user: Any = None,
+    unsubscribe_url: str | None = None,
+    template: str = "",
+    **context: Any,
 ) -> MailOutbox:
     """Render templates/mail/<template or kind>.txt and .html and add the message to the caller's transaction.
 
@@ -129,10 +150,13 @@ def queue(
 
 def sent_recently(to: str, kinds: tuple[str, ...], within: timedelta) -> int:
     """How many messages of these kinds were queued for an address lately (for rate limits)."""
-    return db.session.scalar(
-        select(func.count(MailOutbox.id)).where(
-            MailOutbox.to_address == to, MailOutbox.kind.in_(kinds), MailOutbox.created_at > clock.now() - within
+    return (
+        db.session.scalar(
+            select(func.count(MailOutbox.id)).where(
+                MailOutbox.to_address == to, MailOutbox.kind.in_(kinds), MailOutbox.created_at > clock.now() - within
+            )
         )
+        or 0
     )
 
 
@@ -167,7 +191,7 @@ class FileMailer:
         self.folder = folder
 
     @contextmanager
-    def connection(self) -> Iterator[Callable[[EmailMessage], None]]:
+    def connection(self) -> Iterator[Callable[[EmailMessage], object]]:
         self.folder.mkdir(parents=True, exist_ok=True)
 
         def write(message: EmailMessage) -> None:
@@ -186,7 +210,7 @@ class SmtpMailer:
         self.url = url
 
     @contextmanager
-    def connection(self) -> Iterator[Callable[[EmailMessage], None]]:
+    def connection(self) -> Iterator[Callable[[EmailMessage], object]]:
         with smtplib.SMTP(self.url.host, self.url.port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
             if self.url.starttls:
                 smtp.starttls(context=ssl.create_default_context())
@@ -197,13 +221,16 @@ class SmtpMailer:
 
 def mailer() -> FileMailer | SmtpMailer:
     url: MailUrl = current_app.config["KB_MAIL_URL"]
-    return FileMailer(url.folder) if url.scheme == "file" else SmtpMailer(url)
+    if url.scheme == "file":
+        assert url.folder is not None  # the configuration gives a file mailer its folder
+        return FileMailer(url.folder)
+    return SmtpMailer(url)
 
 
 # --- the outbox -----------------------------------------------------------------------------------
 
 
-def _due(now: datetime):
+def _due(now: datetime) -> tuple[ColumnElement[bool], ...]:
     return (
         MailOutbox.sent_at.is_(None),
         MailOutbox.failed_at.is_(None),
@@ -228,7 +255,7 @@ def claim(limit: int = BATCH) -> list[MailOutbox]:
         .where(MailOutbox.id.in_(chosen), *_due(now))
         .values(claim_token=token, claimed_until=now + CLAIM_LEASE)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
     db.session.commit()
     if not claimed:
         return []
@@ -347,7 +374,7 @@ def send_quietly(budget_seconds: float = 5.0) -> None:
         db.session.rollback()
 
 
-def backlog() -> dict:
+def backlog() -> dict[str, Any]:
     """What waits (and since when), what is failing, and what was given up in the last week."""
     now = clock.now()
     unsent = (MailOutbox.sent_at.is_(None), MailOutbox.failed_at.is_(None), MailOutbox.kind.not_in(WITHHELD_KINDS))
@@ -398,7 +425,7 @@ def _forget_rolled_back(session: Session) -> None:
 
 def register(app: Flask) -> None:
     @app.after_request
-    def send_after_response(response):
+    def send_after_response(response: Response) -> Response:
         """After a commit that queued mail, send once the response has gone to the browser; every
         minute or so, also pick up messages whose retry is due or that a crashed process left."""
         wanted = bool(db.session.info.pop("mail_send_wanted", False))
@@ -406,13 +433,13 @@ def register(app: Flask) -> None:
         if not wanted and time.monotonic() - state["last"] > SWEEP_EVERY_SECONDS:
             state["last"] = time.monotonic()
             try:
-                wanted = db.session.scalar(select(func.count(MailOutbox.id)).where(*_due(clock.now()))) > 0
+                wanted = (db.session.scalar(select(func.count(MailOutbox.id)).where(*_due(clock.now()))) or 0) > 0
             except SQLAlchemyError:
                 db.session.rollback()
                 wanted = False
         if wanted:
 
-            def send_in_context():
+            def send_in_context() -> None:
                 with app.app_context():
                     send_quietly()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
@@ -43,7 +44,7 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 
 
-def _demote_top_headings(tokens) -> None:
+def _demote_top_headings(tokens: list[Any]) -> None:
     # The page's own title is the only h1, so a "# Heading" in user text becomes an h2.
     for token in tokens:
         if token.type in ("heading_open", "heading_close") and token.tag == "h1":

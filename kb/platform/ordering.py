@@ -3,8 +3,10 @@ arranged by moderators (categories, featured items, collections)."""
 
 from __future__ import annotations
 
+from typing import Any
 
-def move_within(entries: list, entry, step: int) -> bool:
+
+def move_within(entries: list[Any], entry: Any, step: int) -> bool:
     """Swap entry with its neighbour above (step -1) or below (1) and renumber `position` from 1.
     False, changing nothing, when it is already at that end."""
     index = entries.index(entry)

@@ -8,7 +8,9 @@ act from the routes themselves instead of from a list kept by hand."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from flask import abort
 from flask_login import current_user, login_required
@@ -16,35 +18,38 @@ from flask_login import current_user, login_required
 ONLY_MODERATORS = "Only moderators can do that."
 
 
-def is_signed_in(user) -> bool:
+def is_signed_in(user: Any) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
-def is_moderator(user) -> bool:
+def is_moderator(user: Any) -> bool:
     """A signed-in moderator or admin; a visitor, or nobody (a former member), is not."""
-    return is_signed_in(user) and user.is_moderator
+    return is_signed_in(user) and bool(user.is_moderator)
 
 
-def is_admin(user) -> bool:
-    return is_signed_in(user) and user.is_admin
+def is_admin(user: Any) -> bool:
+    return is_signed_in(user) and bool(user.is_admin)
 
 
-def require_moderator(user, refusal: type[Exception], message: str = ONLY_MODERATORS) -> None:
+def require_moderator(user: Any, refusal: type[Exception], message: str = ONLY_MODERATORS) -> None:
     """In a service: refuse with the feature's own error unless a moderator is acting."""
     if not is_moderator(user):
         raise refusal(message)
 
 
-def _requires(role: str, allowed):
-    def decorator(view):
+View = Callable[..., Any]
+
+
+def _requires(role: str, allowed: Callable[[Any], bool]) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
         @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
+        @login_required  # type: ignore[untyped-decorator]  # Flask-Login's own, untyped
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not allowed(current_user):
                 abort(403)
             return view(*args, **kwargs)
 
-        wrapped.required_role = role
+        wrapped.required_role = role  # type: ignore[attr-defined]  # read back by required_role
         return wrapped
 
     return decorator
@@ -54,7 +59,7 @@ moderator_required = _requires("moderator", is_moderator)
 admin_required = _requires("admin", is_admin)
 
 
-def required_role(view) -> str | None:
+def required_role(view: Any) -> str | None:
     """ "moderator" or "admin" when one of these decorators guards the view (however deeply wrapped)."""
     while view is not None:
         role = getattr(view, "required_role", None)

@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from flask import render_template
 
@@ -48,7 +49,7 @@ def iso(moment: datetime | date | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def everything_about(user) -> dict:
+def everything_about(user: Any) -> dict[str, Any]:
     """The whole download as data: when it was made, and each registered part in order."""
     return {
         "generated_at": iso(clock.now()),
@@ -56,7 +57,7 @@ def everything_about(user) -> dict:
     }
 
 
-def download_of(user) -> bytes:
+def download_of(user: Any) -> bytes:
     """The zip a member downloads: the JSON file and its HTML copy, made from the same data."""
     data = everything_about(user)
     held = io.BytesIO()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from sqlalchemy import select
@@ -25,7 +26,7 @@ class SeedError(Exception):
 
 @dataclass
 class SeedReport:
-    counts: Counter = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)
 
     def add(self, outcome: str) -> None:
         self.counts[outcome] += 1
@@ -46,7 +47,7 @@ class SeedReport:
         return f"Seed loaded: {parts}.{kept}"
 
 
-def read_yaml(path: Path) -> dict:
+def read_yaml(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -58,16 +59,16 @@ def read_yaml(path: Path) -> dict:
     return data
 
 
-def require(data: dict, key: str, path: Path, kind: type = str):
+def require(data: dict[str, Any], key: str, path: Path, kind: type = str) -> Any:
     if not isinstance(data, dict):
         raise SeedError(f"{path}: expected a mapping with '{key}', found {data!r}")
     value = data.get(key)
-    if not isinstance(value, kind) or (kind is str and not value.strip()):
+    if not isinstance(value, kind) or (kind is str and not str(value).strip()):
         raise SeedError(f"{path}: '{key}' is missing or not a {kind.__name__} (see seed_content/README.md)")
-    return value.strip() if kind is str else value
+    return str(value).strip() if kind is str else value
 
 
-def upsert(model, key: dict, values: dict, report: SeedReport):
+def upsert(model: Any, key: dict[str, Any], values: dict[str, Any], report: SeedReport) -> Any:
     """Create the row with this key, or bring its values up to date; records what happened."""
     row = db.session.scalar(select(model).filter_by(**key))
     if row is None:
@@ -84,7 +85,7 @@ def upsert(model, key: dict, values: dict, report: SeedReport):
     return row
 
 
-def remove_beyond(model, key: dict, last_position: int, report: SeedReport) -> None:
+def remove_beyond(model: Any, key: dict[str, Any], last_position: int, report: SeedReport) -> None:
     """Delete rows of a list whose position the seed file no longer has."""
     for row in db.session.scalars(select(model).filter_by(**key).where(model.position > last_position)):
         db.session.delete(row)

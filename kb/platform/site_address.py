@@ -9,6 +9,7 @@ use the default address.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 import flask
@@ -28,7 +29,7 @@ def absolute(path: str) -> str:
     return current_app.config["KB_SITE_URL"] + path
 
 
-def external_url(endpoint: str, _anchor: str | None = None, _method: str | None = None, **values) -> str:
+def external_url(endpoint: str, _anchor: str | None = None, _method: str | None = None, **values: Any) -> str:
     """url_for(..., _external=True), on the configured address, in a request or outside one (mail)."""
     values = {name: value for name, value in values.items() if value is not None}
     current_app.inject_url_defaults(endpoint, values)
@@ -48,7 +49,7 @@ class SiteFlask(flask.Flask):
         _method: str | None = None,
         _scheme: str | None = None,
         _external: bool | None = None,
-        **values,
+        **values: Any,
     ) -> str:
         if _external:
             return external_url(endpoint, _anchor=_anchor, _method=_method, **values)
@@ -63,7 +64,7 @@ def _site_host(app: flask.Flask) -> str:
 
 def register(app: flask.Flask) -> None:
     @app.before_request
-    def refuse_other_hosts():
+    def refuse_other_hosts() -> Response | None:
         if not app.config.get("KB_SITE_URL_SET") or request.path in ANY_HOST_PATHS:
             return None
         if request.host.lower() != _site_host(app):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any, overload
 
 
 def slugify(text: str, max_length: int = 80) -> str:
@@ -12,7 +13,7 @@ def slugify(text: str, max_length: int = 80) -> str:
     return slug[:max_length].rstrip("-") or "item"
 
 
-def unix_newlines(value):
+def unix_newlines(value: Any) -> Any:  # a form filter: whatever the field holds
     # Browsers send line breaks as CRLF; count each as one character, as the text box does.
     return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
@@ -22,14 +23,14 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count} {singular if count == 1 else plural_form or singular + 's'}"
 
 
-def member_name(user, capitalised: bool = False) -> str:
+def member_name(user: Any, capitalised: bool = False) -> str:
     """A member's name, or what to call someone whose account has gone."""
     if user is not None:
         return user.display_name
     return "A former member" if capitalised else "a former member"
 
 
-def strip(value):
+def strip(value: Any) -> Any:  # a form filter
     return value.strip() if isinstance(value, str) else value
 
 
@@ -37,7 +38,11 @@ def strip(value):
 _BREAKS_AND_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def one_line(value):
+@overload
+def one_line(value: str) -> str: ...
+@overload
+def one_line(value: Any) -> Any: ...
+def one_line(value: Any) -> Any:
     """A title, name or other one-line field as it is stored: every line break, control character and
     run of spaces becomes one space, and the ends are trimmed. A line break pasted into a title would
     otherwise reach places that cannot hold one: a mail's Subject, a feed's title, a CSV cell."""
