@@ -283,3 +283,19 @@ def test_who_is_a_moderator_is_written_once():
         and not any(isinstance(d, ast.Name) and d.id == "property" for d in node.decorator_list)
     ]
     assert copies == []
+
+
+def test_dates_are_written_in_one_place():
+    """The site's date phrase ("3 December 2026", "17:00 UTC on 3 December 2026") is kb/platform/dates.py's:
+    pages, messages and mail all say a date the same way, and a change to it is one change."""
+    import re
+
+    month_formats = re.compile(r"%B|%b\b|%d %m|%m/%d")
+    elsewhere = [
+        f"{path.relative_to(KB)}:{number}"
+        for path in sorted(KB.rglob("*.py"))
+        if path != KB / "platform" / "dates.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if month_formats.search(line)
+    ]
+    assert elsewhere == []

@@ -51,7 +51,7 @@ class LoginThrottled(AuthError):
         self.until = until
         super().__init__(
             "Too many failed attempts to log in. For your security, logging in is paused until "
-            f"{until:%H:%M} UTC on {until.day} {until:%B %Y}. Check your password and try again then."
+            f"{date_and_time(until)}. Check your password and try again then."
         )
 
 
@@ -60,7 +60,7 @@ class AccountSuspended(AuthError):
         self.user = user
         until = user.suspended_until
         super().__init__(
-            f"Your account is suspended until {until:%H:%M} UTC on {until.day} {until:%B %Y}. "
+            f"Your account is suspended until {date_and_time(until)}. "
             f"Reason given by the moderators: {user.suspension_reason or 'none recorded'}"
         )
 

@@ -9,6 +9,7 @@ from flask import current_app
 from kb.auth.service import why_unverified
 from kb.board.models import BoardCategory, BoardPost, BoardThread, PostState
 from kb.platform import clock
+from kb.platform.dates import date_and_time
 from kb.platform.permissions import is_moderator
 from kb.platform.text import plural
 
@@ -35,7 +36,7 @@ def why_cannot_post(user) -> str | None:
     if user.is_suspended():
         until = user.suspended_until
         return (
-            f"Your account is suspended until {until:%H:%M} UTC on {until.day} {until:%B %Y}, so you can read "
+            f"Your account is suspended until {date_and_time(until)}, so you can read "
             f"but not post or report posts. Reason given by the moderators: "
             f"{user.suspension_reason or 'none recorded'}"
         )

@@ -37,6 +37,7 @@ from kb.partnerships.models import (
     wording_key,
 )
 from kb.platform import clock
+from kb.platform.dates import long_date
 from kb.platform.extensions import db
 from kb.platform.text import one_line
 from kb.platform.vocabulary import REGIONS
@@ -269,7 +270,7 @@ def invitation_by_token(token: str) -> Invitation:
         )
     if invitation.expires_at <= clock.now():
         raise InvitationUnusable(
-            f"This invitation link expired on {invitation.expires_at:%d %B %Y}. "
+            f"This invitation link expired on {long_date(invitation.expires_at)}. "
             "Ask the partnership's coordinator for a new link."
         )
     return invitation

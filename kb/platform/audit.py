@@ -16,6 +16,7 @@ from sqlalchemy import DateTime, ForeignKey, Index, Integer, Select, String, eve
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from kb.platform import clock
+from kb.platform.dates import date_and_time
 from kb.platform.extensions import db
 from kb.platform.text import member_name
 
@@ -167,4 +168,4 @@ def who_decided(target_type: str, target_id: int) -> str:
     if entry is None:
         return "it was decided already."
     moment = entry.created_at
-    return f"{entry.actor_name} chose “{entry.action}” at {moment:%H:%M} UTC on {moment.day} {moment:%B %Y}."
+    return f"{entry.actor_name} chose “{entry.action}” at {date_and_time(moment)}."
