@@ -299,3 +299,13 @@ def test_dates_are_written_in_one_place():
         if month_formats.search(line)
     ]
     assert elsewhere == []
+
+
+def test_links_are_signed_in_one_place():
+    """One signer (kb/platform/tokens.py) for every signed link: one secret, a salt per purpose."""
+    signers = [
+        f"{path.relative_to(KB)}"
+        for path in sorted(KB.rglob("*.py"))
+        if path != KB / "platform" / "tokens.py" and "itsdangerous" in path.read_text(encoding="utf-8")
+    ]
+    assert signers == []

@@ -10,7 +10,7 @@ from kb.auth.models import User
 from kb.board import service as board
 from kb.notifications import service
 from kb.notifications.models import Frequency, Kind
-from kb.platform import clock
+from kb.platform import clock, tokens
 from kb.platform.extensions import db
 from kb.platform.personal_data import everything_about
 from tests.conftest import PASSWORD, form_token, sign_in
@@ -199,10 +199,10 @@ def an_account_given_the_id_of(user: User, email: str) -> User:
 def test_a_link_names_its_account_not_only_the_accounts_number(people, mailbox, client):
     link = mailbox.link_in(an_immediate_reply_mail(people, mailbox), "/notifications/unsubscribe/")
     # A link mailed before links named the account: it still works for the account it was sent to...
-    unstamped = service._serializer().dumps({"u": people["ben"].id, "k": ["decisions"]})
+    unstamped = tokens.sign(service.UNSUBSCRIBE, {"u": people["ben"].id, "k": ["decisions"]})
     assert client.post(f"/notifications/unsubscribe/{unstamped}").status_code == 200
     assert service.settings_of(people["ben"]).frequency(Kind.DECISIONS) == Frequency.OFF
-    unstamped = service._serializer().dumps({"u": people["ann"].id, "k": ["decisions"]})
+    unstamped = tokens.sign(service.UNSUBSCRIBE, {"u": people["ann"].id, "k": ["decisions"]})
     nia = an_account_given_the_id_of(people["ann"], "nia@example.org")
     choose(nia, replies="immediate")
     # ... and neither kind acts on an account made after the link, whatever its id.
