@@ -1,7 +1,7 @@
 """Links sent by mail: verifying an address (a new account's, or a new address for an account) and
 resetting a forgotten password.
 
-A link carries a signed token (itsdangerous, with the site's secret key and a salt per purpose)
+A link carries a signed token (kb/platform/tokens.py: the site's secret key and a salt per purpose)
 and needs no table: it is single-use because what it was signed over changes when it is used. A
 verification link names the address it verifies, so it does nothing once that address is verified
 or the account has moved on; a reset link is signed over the account's password hash, so it is
