@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -22,7 +21,7 @@ from kb.board.models import (
     WatchedWord,
 )
 from kb.platform.extensions import db
-from kb.platform.pagination import Page
+from kb.platform.pagination import Page, window
 from kb.platform.permissions import is_moderator
 from kb.platform.text import member_name
 
@@ -72,11 +71,6 @@ class CategorySummary:
     threads: int
     posts: int
     latest: ThreadRow | None
-
-
-def _paged(total: int, number: int, size: int) -> tuple[int, int]:
-    pages = max(1, math.ceil(total / size))
-    return min(max(1, number), pages), pages
 
 
 def categories() -> list[BoardCategory]:
@@ -213,15 +207,15 @@ def _category_listing(slug: str, number: int) -> tuple[CategoryInfo, Page] | Non
     total = db.session.scalar(
         select(func.count(BoardThread.id)).where(BoardThread.category_id == category.id, BoardThread.approved.is_(True))
     )
-    number, pages = _paged(total, number, THREADS_PER_PAGE)
+    shown = window(total, number, THREADS_PER_PAGE)
     rows = db.session.execute(
         _thread_rows(BoardThread.category_id == category.id)
         .order_by(BoardThread.pinned.desc(), BoardThread.last_activity_at.desc(), BoardThread.id.desc())
-        .offset((number - 1) * THREADS_PER_PAGE)
-        .limit(THREADS_PER_PAGE)
+        .offset(shown.offset)
+        .limit(shown.size)
     )
     return _category_info(category), Page(
-        items=[_thread_row(row) for row in rows], total=total, number=number, pages=pages
+        items=[_thread_row(row) for row in rows], total=total, number=shown.number, pages=shown.pages
     )
 
 
@@ -262,11 +256,12 @@ def posts_of(thread: BoardThread, viewer, number: int = 1) -> Page:
     rows = posts_and_total(max(1, number))
     if rows:
         total = rows[0][1]
-        number, pages = _paged(total, number, POSTS_PER_PAGE)
+        page = window(total, number, POSTS_PER_PAGE)
     else:  # past the last page (or none at all): count, and show the last page instead
         total = db.session.scalar(select(func.count()).select_from(shown.subquery()))
-        number, pages = _paged(total, number, POSTS_PER_PAGE)
-        rows = posts_and_total(number) if total else []
+        page = window(total, number, POSTS_PER_PAGE)
+        rows = posts_and_total(page.number) if total else []
+    number, pages = page.number, page.pages
     posts = [post for post, _ in rows]
     flags = {}
     if is_moderator(viewer) and posts:

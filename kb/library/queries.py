@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import String, cast, func, select
@@ -12,7 +11,7 @@ from sqlalchemy.orm import aliased, selectinload
 from kb.auth.models import User
 from kb.library.models import ItemRevision, Kind, LibraryItem, Status, Tag, item_tags, item_themes
 from kb.platform.extensions import db
-from kb.platform.pagination import Page
+from kb.platform.pagination import Page, window
 from kb.themes.models import Theme
 
 PAGE_SIZE = 20
@@ -78,12 +77,9 @@ def browse(kind: Kind, filters: Filters, page_number: int = 1) -> Page:
     """Published items of one kind, newest first, filtered, a page at a time (paged in SQL)."""
     query = _published(kind, filters)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    pages = max(1, math.ceil(total / PAGE_SIZE))
-    number = min(max(1, page_number), pages)
-    items = db.session.scalars(
-        _with_display_data(_newest_first(query)).offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-    ).all()
-    return Page(items=list(items), total=total, number=number, pages=pages)
+    shown = window(total, page_number, PAGE_SIZE)
+    items = db.session.scalars(_with_display_data(_newest_first(query)).offset(shown.offset).limit(shown.size)).all()
+    return Page(items=list(items), total=total, number=shown.number, pages=shown.pages)
 
 
 def newest_published(theme_slug: str | None = None, tag: str | None = None, limit: int = 30) -> list[LibraryItem]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
@@ -12,6 +11,7 @@ from kb.board.models import BoardPost, PostFlag, PostState
 from kb.library.models import LibraryItem, Status
 from kb.platform import audit
 from kb.platform.extensions import db
+from kb.platform.pagination import window
 from kb.platform.text import one_line
 
 PAGE_SIZE = 25
@@ -46,14 +46,11 @@ def find_members(text: str = "", number: int = 1) -> tuple[list[User], int, int,
             )
         )
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    pages = max(1, math.ceil(total / PAGE_SIZE))
-    number = min(max(1, number), pages)
+    page = window(total, number, PAGE_SIZE)
     members = list(
-        db.session.scalars(
-            query.order_by(func.lower(User.display_name), User.id).offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-        )
+        db.session.scalars(query.order_by(func.lower(User.display_name), User.id).offset(page.offset).limit(page.size))
     )
-    return members, total, number, pages
+    return members, total, page.number, page.pages
 
 
 def record_of(member: User) -> MemberRecord:

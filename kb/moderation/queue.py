@@ -6,7 +6,6 @@ got there first" into a message that says who."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -28,7 +27,7 @@ from kb.moderation.models import ReasonUse
 from kb.moderation.reasons import ReasonError, chosen_reason
 from kb.platform import audit
 from kb.platform.extensions import db
-from kb.platform.pagination import Page
+from kb.platform.pagination import Page, window
 from kb.platform.reviewable import (
     NEEDS_A_REASON,
     BulkChoice,
@@ -149,9 +148,8 @@ def counts() -> dict[str, int]:
 
 
 def _paged(total: int, number: int) -> tuple[int, int, int]:
-    pages = max(1, math.ceil(total / PAGE_SIZE))
-    number = min(max(1, number), pages)
-    return number, pages, (number - 1) * PAGE_SIZE
+    page = window(total, number, PAGE_SIZE)
+    return page.number, page.pages, page.offset
 
 
 def _with_records(entries: list[Entry]) -> list[Entry]:

@@ -21,6 +21,7 @@ from kb.platform.csv_export import csv_download
 from kb.platform.dates import date_and_time
 from kb.platform.extensions import db
 from kb.platform.http import page_argument, query_arguments
+from kb.platform.pagination import window
 from kb.platform.permissions import admin_required, moderator_required
 from kb.platform.text import plural
 
@@ -59,8 +60,8 @@ def log_filter() -> tuple[audit.LogFilter, dict[str, str]]:
 def audit_log():
     chosen, errors = log_filter()
     total = audit.count(chosen)
-    pages = max(1, -(-total // LOG_PAGE_SIZE))
-    number = min(max(1, page_argument()), pages)
+    page = window(total, page_argument(), LOG_PAGE_SIZE)
+    number, pages = page.number, page.pages
     arguments = query_arguments(*LOG_FILTERS)
     return render_template(
         "moderation/audit_log.html",

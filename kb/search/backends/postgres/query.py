@@ -15,6 +15,7 @@ import re
 from markupsafe import Markup, escape
 from sqlalchemy import text
 
+from kb.platform.pagination import window
 from kb.search.query import ParsedQuery, Part
 from kb.search.results import Hit, SearchOutcome, SearchRequest
 
@@ -250,8 +251,8 @@ def _search(session, request: SearchRequest) -> SearchOutcome:
         _planner(session, "enable_seqscan", "on")
     facets, unfiltered, total = _facet_counts(session, _where(matching), chosen, bind)
 
-    pages = max(1, -(-total // request.page_size))
-    page = min(max(1, request.page), pages)
+    shown = window(total, request.page, request.page_size)
+    page, pages = shown.number, shown.pages
     hits: list[Hit] = []
     if total:
         offset = (page - 1) * request.page_size

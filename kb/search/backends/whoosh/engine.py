@@ -18,6 +18,7 @@ from pathlib import Path
 
 from whoosh.searching import Searcher
 
+from kb.platform.pagination import window
 from kb.search.backends.whoosh.ranking import FIELD, postings, top_scored
 from kb.search.backends.whoosh.segments import (
     flags_to_mask,
@@ -385,8 +386,8 @@ class Engine:
             facets[name] = sorted((pair for pair in counts if pair[1]), key=lambda pair: (-pair[1], pair[0]))
 
         total = selected.bit_count()
-        pages = max(1, -(-total // request.page_size))
-        page = min(max(1, request.page), pages)
+        shown = window(total, request.page, request.page_size)
+        page, pages = shown.number, shown.pages
         hits: list[Hit] = []
         if total:
             start = (page - 1) * request.page_size
