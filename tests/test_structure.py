@@ -309,3 +309,20 @@ def test_links_are_signed_in_one_place():
         if path != KB / "platform" / "tokens.py" and "itsdangerous" in path.read_text(encoding="utf-8")
     ]
     assert signers == []
+
+
+def test_advisory_lock_keys_come_from_the_registry():
+    """Every advisory lock key is named in kb/platform/locks.py, so no two uses can share one by chance."""
+    import re
+
+    from kb.platform import locks
+
+    assert len(set(locks.KEYS)) == len(locks.KEYS)
+    literal_keys = [
+        f"{path.relative_to(KB)}:{number}"
+        for path in sorted(KB.rglob("*.py"))
+        if path != KB / "platform" / "locks.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"LOCK\w* = \d", line)
+    ]
+    assert literal_keys == []

@@ -17,12 +17,11 @@ from sqlalchemy import DateTime, Index, String, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kb.auth.service import AuthError
-from kb.platform import clock
+from kb.platform import clock, locks
 from kb.platform.extensions import db
 from kb.platform.locks import one_writer_at_a_time
 
 WINDOW = timedelta(hours=1)
-LOCK_KEYS = 8_000_000_000_000  # advisory lock keys from here: one per address and form (kb.platform.locks)
 # What each form's requests are counted as; the two forms have a limit each.
 REGISTER = "register"
 FORGOT_PASSWORD = "forgot-password"
@@ -83,7 +82,7 @@ def count_request(ip_address: str, purpose: str) -> None:
 def one_at_a_time(ip_address: str, purpose: str) -> None:
     """Until the transaction ends, other requests from this address for this form wait here."""
     digest = hashlib.sha256(f"{purpose} {ip_address}".encode()).digest()
-    one_writer_at_a_time(LOCK_KEYS + int.from_bytes(digest[:5], "big"), MailRequest.__table__)
+    one_writer_at_a_time(locks.MAIL_REQUESTS_BY_ADDRESS + int.from_bytes(digest[:5], "big"), MailRequest.__table__)
 
 
 def requests_counted(ip_address: str, purpose: str) -> int:

@@ -29,7 +29,7 @@ from kb.board.models import (
 from kb.board.watch_mail import tell_watchers
 from kb.library.kinds import ADDRESS_PREFIXES, BY_PREFIX, item_path
 from kb.library.models import LibraryItem, Status
-from kb.platform import audit, clock
+from kb.platform import audit, clock, locks
 from kb.platform.extensions import db
 from kb.platform.locks import one_writer_at_a_time
 from kb.platform.markup import render_markdown
@@ -40,7 +40,6 @@ FLAG_HIDDEN_REASON = "Hidden after reports from several members, until a moderat
 MENTION = re.compile(rf"(?<![(\[<\w/])(?:https?://[^\s/()<>]+)?/({ADDRESS_PREFIXES})/(\d{{1,9}})(?:-[\w-]*)?(?![\w/])")
 
 # Advisory lock keys for a member's posting and reporting (offset from other features' keys).
-RATE_LOCK_KEYS = 7_000_000_000
 
 
 class BoardError(Exception):
@@ -122,7 +121,7 @@ def _one_writer_at_a_time(user: User) -> None:
     """Hold a lock on this member until the transaction ends, so two posts (or reports) sent at
     once from two workers or machines are counted one after the other rather than both against
     the same count."""
-    one_writer_at_a_time(RATE_LOCK_KEYS + user.id, BoardPost.__table__)
+    one_writer_at_a_time(locks.BOARD_POSTING_RATE + user.id, BoardPost.__table__)
 
 
 def check_rate(user: User) -> None:

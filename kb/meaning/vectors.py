@@ -12,13 +12,13 @@ from sqlalchemy import func, select, update
 
 from kb.meaning import embedding
 from kb.meaning.models import REMOVED, DocumentVector
+from kb.platform import locks
 from kb.platform.extensions import db
 from kb.platform.locks import one_writer_at_a_time
 from kb.search.documents import IndexListener, SearchDocument, document_for_key, document_key, providers
 
 log = logging.getLogger("kb.meaning")
 BATCH = 200
-VECTORS_LOCK = 5_170_023  # any fixed number: the advisory lock writers of vectors take on PostgreSQL
 
 
 def _one_writer_at_a_time() -> None:
@@ -26,7 +26,7 @@ def _one_writer_at_a_time() -> None:
     written, before the database commits): the second read neither the first's new rows nor its
     revision, so it inserted them again (and failed) or reused the revision, which another process
     catching up by revision could then miss. So the writer of vectors waits for the other's commit."""
-    one_writer_at_a_time(VECTORS_LOCK, DocumentVector.__table__)
+    one_writer_at_a_time(locks.MEANING_VECTORS, DocumentVector.__table__)
 
 
 def _next_revision() -> int:

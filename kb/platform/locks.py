@@ -13,6 +13,14 @@ from sqlalchemy import Table, false, text, update
 
 from kb.platform.extensions import db
 
+# Every advisory lock key the site takes, in one place so that no two uses share one. A single key
+# for one lock; a range (its first key) where each member or address has its own.
+SEARCH_DOCUMENTS = 5_170_017  # writers of the PostgreSQL search table
+MEANING_VECTORS = 5_170_023  # writers of the meaning vectors
+BOARD_POSTING_RATE = 7_000_000_000  # + the member's id: their posts-per-minute count
+MAIL_REQUESTS_BY_ADDRESS = 8_000_000_000_000  # + 40 bits of the address and form: requests an hour
+KEYS = (SEARCH_DOCUMENTS, MEANING_VECTORS, BOARD_POSTING_RATE, MAIL_REQUESTS_BY_ADDRESS)
+
 
 def one_writer_at_a_time(key: int, table: Table) -> None:
     """Wait until no other transaction holds this lock, and hold it until this one ends. `table`

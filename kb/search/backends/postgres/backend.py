@@ -16,6 +16,7 @@ from collections.abc import Callable
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from kb.platform import locks
 from kb.platform.extensions import db
 from kb.search.backends import IndexUnavailable
 from kb.search.backends.postgres import query as postgres_query
@@ -26,8 +27,8 @@ log = logging.getLogger("kb.search")
 # The tables of migrations 0022 and 0024, which no model maps (plain SQL reads and writes them), in
 # the order they can be emptied: the texts refer to the documents.
 TABLES = ("search_document_texts", "search_documents", "search_vocabulary")
-# Any fixed number: the key of the advisory lock that writers of search_documents take.
-WRITE_LOCK = 5_170_017
+# The advisory lock writers of search_documents take (its key is in the registry, kb/platform/locks.py).
+WRITE_LOCK = locks.SEARCH_DOCUMENTS
 SUGGESTION_CANDIDATES = 5
 MAX_EDITS = 2  # as Whoosh's corrector: a suggestion is at most two edits away
 INSERT_BATCH = 500
