@@ -326,3 +326,19 @@ def test_advisory_lock_keys_come_from_the_registry():
         if re.search(r"LOCK\w* = \d", line)
     ]
     assert literal_keys == []
+
+
+def test_status_groups_are_named_once():
+    """ "Readable" and "submitted" are sets in kb/library/models.py, read by Python and templates alike."""
+    import re
+
+    written_out = re.compile(r"Status\.(PUBLISHED|SUBMITTED), Status\.(ARCHIVED|RESUBMITTED)|'published', 'archived'")
+    places = [*sorted(KB.rglob("*.py")), *sorted((KB.parent / "templates").rglob("*.html"))]
+    elsewhere = [
+        f"{path.relative_to(KB.parent)}:{number}"
+        for path in places
+        if path != KB / "library" / "models.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if written_out.search(line)
+    ]
+    assert elsewhere == []

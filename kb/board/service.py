@@ -28,7 +28,7 @@ from kb.board.models import (
 )
 from kb.board.watch_mail import tell_watchers
 from kb.library.kinds import ADDRESS_PREFIXES, BY_PREFIX, item_path
-from kb.library.models import LibraryItem, Status
+from kb.library.models import LibraryItem
 from kb.platform import audit, clock, locks
 from kb.platform.extensions import db
 from kb.platform.locks import one_writer_at_a_time
@@ -146,11 +146,7 @@ def link_mentions(body: str) -> str:
 
     def titled(match: re.Match) -> str:
         item = db.session.get(LibraryItem, int(match.group(2)))
-        if (
-            item is None
-            or item.kind != BY_PREFIX[match.group(1)].kind
-            or (item.status not in (Status.PUBLISHED, Status.ARCHIVED))
-        ):
+        if item is None or item.kind != BY_PREFIX[match.group(1)].kind or not item.is_readable:
             return match.group(0)
         title = re.sub(r"([\\\[\]*_`])", r"\\\1", item.title)
         return f"[{title}]({item_path(item)})"

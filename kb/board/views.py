@@ -159,7 +159,7 @@ def flash_posted(post: BoardPost) -> None:
 def discuss_case_study(case_study_id: int):
     """Go to the case study's thread, or start it in the theme's category."""
     case_study = get_item(Kind.CASE_STUDY, case_study_id)
-    if case_study is None or case_study.status not in (Status.PUBLISHED, Status.ARCHIVED):
+    if case_study is None or not case_study.is_readable:
         abort(404)
     thread = queries.thread_for_case_study(case_study.id)
     if thread is not None and rules.can_see_thread(current_user, thread):

@@ -54,6 +54,11 @@ class Status(StrEnum):
     ARCHIVED = "archived"
 
 
+# The status groups, named once for Python and templates (`item.is_readable`, `item.awaiting_review`).
+READABLE = frozenset({Status.PUBLISHED, Status.ARCHIVED})  # anyone may read it (archived: marked so)
+SUBMITTED = frozenset({Status.SUBMITTED, Status.RESUBMITTED})  # a submission waiting for review
+
+
 class Outcome(StrEnum):
     """A lesson is one of the leaflet's Do's or Don'ts, learned the hard or the easy way."""
 
@@ -162,18 +167,21 @@ class LibraryItem(db.Model):
     @hybrid_property
     def awaiting_review(self) -> bool:
         """Waiting for a moderator: a submission, or a published item with a proposed edit."""
-        return self.status in (Status.SUBMITTED, Status.RESUBMITTED) or (
-            self.status == Status.PUBLISHED and self.has_pending_edit
-        )
+        return self.status in SUBMITTED or (self.status == Status.PUBLISHED and self.has_pending_edit)
 
     @awaiting_review.inplace.expression
     @classmethod
     def _awaiting_review_in_sql(cls):
         # The same rule for queries (the queue's list and count); keep the two together.
         return or_(
-            cls.status.in_([Status.SUBMITTED.value, Status.RESUBMITTED.value]),
+            cls.status.in_([status.value for status in SUBMITTED]),
             (cls.status == Status.PUBLISHED.value) & cls.has_pending_edit.is_(True),
         )
+
+    @property
+    def is_readable(self) -> bool:
+        """Anyone may read it: published, or archived (shown marked as archived)."""
+        return self.status in READABLE
 
     @property
     def credit(self) -> str:

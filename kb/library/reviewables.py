@@ -5,7 +5,7 @@ from its page. The queue, the item page and their templates render from these.""
 from __future__ import annotations
 
 from kb.library import curation, service
-from kb.library.models import LibraryItem, Status
+from kb.library.models import SUBMITTED, LibraryItem, Status
 from kb.platform.reviewable import BulkChoice, Decision, Reviewable
 from kb.platform.text import member_name
 
@@ -67,7 +67,7 @@ SUBMISSION = _library_kind(
             bulk=REJECT_SELECTED,
         ),
     ),
-    is_waiting=lambda item: item.status in (Status.SUBMITTED, Status.RESUBMITTED),
+    is_waiting=lambda item: item.status in SUBMITTED,
     reason_hint="Required when you request changes or reject; the author sees it.",
 )
 

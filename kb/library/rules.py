@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from kb.auth.service import why_unverified
-from kb.library.models import Kind, LibraryItem, Status
+from kb.library.models import SUBMITTED, Kind, LibraryItem, Status
 from kb.platform.permissions import is_moderator
 
 EDITABLE_BY_AUTHOR = (Status.DRAFT, Status.CHANGES_REQUESTED)
-PUBLIC = (Status.PUBLISHED, Status.ARCHIVED)
-AWAITING_REVIEW = (Status.SUBMITTED, Status.RESUBMITTED)
 
 
 def is_author(user, item: LibraryItem) -> bool:
@@ -16,7 +14,7 @@ def is_author(user, item: LibraryItem) -> bool:
 
 
 def can_view(user, item: LibraryItem) -> bool:
-    return item.status in PUBLIC or is_author(user, item) or is_moderator(user)
+    return item.is_readable or is_author(user, item) or is_moderator(user)
 
 
 def can_edit(user, item: LibraryItem) -> bool:
@@ -48,7 +46,7 @@ def can_publish_directly(user, item: LibraryItem) -> bool:
 
 
 def can_review(user, item: LibraryItem) -> bool:
-    return is_moderator(user) and item.status in AWAITING_REVIEW
+    return is_moderator(user) and item.status in SUBMITTED
 
 
 def can_review_edit(user, item: LibraryItem) -> bool:

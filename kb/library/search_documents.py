@@ -8,12 +8,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from kb.library.kinds import item_path
-from kb.library.models import LibraryItem, Status
+from kb.library.models import LibraryItem
 from kb.platform.extensions import db
 from kb.platform.markup import plain_text
 from kb.search.documents import PUBLIC, UNPUBLISHED, DocumentProvider, SearchDocument
-
-VISIBLE_TO_ALL = (Status.PUBLISHED.value, Status.ARCHIVED.value)
 
 
 def document(item_id: int) -> SearchDocument | None:
@@ -30,7 +28,7 @@ def document(item_id: int) -> SearchDocument | None:
         title=item.title,
         url=item_path(item),
         # Unpublished work is indexed too, but only moderators who ask for it ever see it.
-        visibility=PUBLIC if item.status in VISIBLE_TO_ALL else UNPUBLISHED,
+        visibility=PUBLIC if item.is_readable else UNPUBLISHED,
         summary=item.summary,
         body=plain_text(item.body_html),
         tags=[tag.name for tag in item.tags],

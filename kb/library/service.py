@@ -13,6 +13,7 @@ from kb.library import rules
 from kb.library.decisions import record_decision
 from kb.library.kinds import item_path
 from kb.library.models import (
+    SUBMITTED,
     TAG_MAX,
     TAGS_MAX,
     ItemRevision,
@@ -167,7 +168,7 @@ def _source_case_study_id(item: LibraryItem, wanted: int | None) -> int | None:
         return None
     source = db.session.get(LibraryItem, wanted)
     # Archived case studies stay readable, so a lesson keeps its link to one.
-    if source is None or source.kind != Kind.CASE_STUDY or source.status not in (Status.PUBLISHED, Status.ARCHIVED):
+    if source is None or source.kind != Kind.CASE_STUDY or not source.is_readable:
         raise LibraryError("A lesson can only come from a published case study")
     return source.id
 
@@ -347,7 +348,7 @@ def restore_revision(item: LibraryItem, number: int, by: User) -> bool:
 
 
 def _move(item: LibraryItem, to: Status, by: User, note: str) -> None:
-    if to not in rules.AWAITING_REVIEW:
+    if to not in SUBMITTED:
         item.awaiting_since = None
     item.status = to.value
     item.updated_at = clock.now()

@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from kb.library import bp, exports, history, queries, reviewables, rules, service, tags
 from kb.library.forms import CASE_STUDY_TEMPLATE, CaseStudyForm, LessonForm, PanelForms, panel_forms
 from kb.library.kinds import ALL_KINDS, BY_KIND, CASE_STUDIES, LESSONS, KindPages, pages_for
-from kb.library.models import LibraryItem, Outcome, RevisionState, Status
+from kb.library.models import SUBMITTED, LibraryItem, Outcome, RevisionState, Status
 from kb.library.queries import Filters
 from kb.library.service import LibraryError, StaleEdit
 from kb.platform import site_address
@@ -48,6 +48,7 @@ def library_rules():
 
 # State names as the model spells them (Status.PUBLISHED, not "published"), in every template and macro.
 bp.add_app_template_global(Status, "Status")
+bp.add_app_template_global(SUBMITTED, "SUBMITTED")  # the status group, named once (kb/library/models.py)
 bp.add_app_template_global(RevisionState, "RevisionState")
 
 

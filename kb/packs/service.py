@@ -18,13 +18,12 @@ from kb.board import rules as board_rules
 from kb.board.models import BoardThread
 from kb.collections.models import Collection, CollectionEntry
 from kb.library import queries as library_queries
-from kb.library.models import Kind, LibraryItem, Status
+from kb.library.models import Kind, LibraryItem
 from kb.platform.extensions import db
 from kb.themes.models import Theme
 from kb.themes.service import get_theme
 
 # Items the public can read in full; an archived one stays in a collection, marked as archived.
-READABLE = (Status.PUBLISHED, Status.ARCHIVED)
 
 
 class EntryKind(StrEnum):
@@ -97,7 +96,7 @@ def _collection_with_entries(collection_id: int) -> Collection | None:
 def _entry_for(entry: CollectionEntry, reader) -> PackEntry:
     # The same rules as the collection's page: a thread's title only for those who may read it.
     if entry.item is not None:
-        if entry.item.status in READABLE:
+        if entry.item.is_readable:
             return PackEntry(EntryKind.ITEM, entry.note, item=entry.item)
         return PackEntry(EntryKind.GONE, entry.note, title=entry.item.title)
     if entry.thread is not None:
