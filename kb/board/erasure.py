@@ -17,7 +17,7 @@ import re
 from sqlalchemy import select
 
 from kb.auth.models import User
-from kb.board.models import BoardPost, BoardThread, PostState
+from kb.board.models import POST_PREFIX, BoardPost, BoardThread, PostState, quote_attribution
 from kb.board.service import link_mentions
 from kb.platform.extensions import db
 from kb.platform.markup import render_markdown
@@ -36,13 +36,13 @@ def _unname_quotes_of(user: User, post_ids: list[int]) -> None:
     """Others' posts that quote the member end with the attribution the site wrote for them
     ("— [Name](/board/p/12)"): it names "A former member" instead. The rest of their text is theirs."""
     theirs = set(post_ids)
-    attribution = re.compile(rf"— \[{re.escape(user.display_name)}\]\(/board/p/(\d+)\)")
+    attribution = re.compile(re.escape(f"— [{user.display_name}]({POST_PREFIX}") + r"(\d+)\)")
     former = member_name(None, capitalised=True)
 
     def unnamed(match: re.Match) -> str:
-        return f"— [{former}](/board/p/{match[1]})" if int(match[1]) in theirs else match[0]
+        return quote_attribution(former, int(match[1])) if int(match[1]) in theirs else match[0]
 
-    found = select(BoardPost).where(BoardPost.body.contains(f"— [{user.display_name}](/board/p/"))
+    found = select(BoardPost).where(BoardPost.body.contains(f"— [{user.display_name}]({POST_PREFIX}"))
     for quoting in db.session.scalars(found).all():
         body = attribution.sub(unnamed, quoting.body)
         if body != quoting.body:

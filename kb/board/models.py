@@ -99,6 +99,19 @@ class BoardThread(db.Model):
         return f"/board/t/{self.id}-{self.slug}" if with_slug else f"/board/t/{self.id}"
 
 
+# A post's permanent address: it redirects to the post's place in its thread, wherever that is now.
+POST_PREFIX = "/board/p/"
+
+
+def post_path(post_id: int) -> str:
+    return f"{POST_PREFIX}{post_id}"
+
+
+def quote_attribution(name: str, post_id: int) -> str:
+    """The line that ends a quote: "— [Name](/board/p/12)" (erasure rewrites the name, kb/board/erasure.py)."""
+    return f"— [{name}]({post_path(post_id)})"
+
+
 class BoardPost(db.Model):
     __tablename__ = "board_posts"
     __table_args__ = (
@@ -126,6 +139,9 @@ class BoardPost(db.Model):
     revisions: Mapped[list[PostRevision]] = relationship(
         back_populates="post", order_by="PostRevision.id", cascade="all, delete-orphan"
     )
+
+    def path(self) -> str:
+        return post_path(self.id)
 
     @property
     def is_visible(self) -> bool:

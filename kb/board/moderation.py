@@ -53,7 +53,7 @@ def _last_decision(post: BoardPost) -> str:
 
 def _tell_author(post: BoardPost, by: User, message: str) -> None:
     if post.author_id != by.id:
-        notify(post.author, message, link=f"/board/p/{post.id}")
+        notify(post.author, message, link=post.path())
         tell_author_of_decision(post, message)
 
 

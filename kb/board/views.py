@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from kb.board import bp, queries, rules, service
 from kb.board.forms import EditPostForm, FlagForm, MoveForm, ReplyForm, ThreadForm
-from kb.board.models import BoardPost, BoardThread, PostState
+from kb.board.models import BoardPost, BoardThread, PostState, quote_attribution
 from kb.board.service import BoardError, RateLimited
 from kb.library.models import Kind, Status
 from kb.library.queries import get_item
@@ -54,7 +54,7 @@ def thread_url(thread: BoardThread | queries.ThreadRow, **args) -> str:
 
 @bp.app_template_global()
 def post_url(post: BoardPost) -> str:
-    return f"{request.script_root}/board/p/{post.id}"
+    return f"{request.script_root}{post.path()}"
 
 
 @bp.app_template_global()
@@ -253,7 +253,7 @@ def reply(thread_id: int):
 def quote_of(post: BoardPost) -> str:
     name = member_name(post.author, capitalised=True)
     quoted = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())
-    return f"{quoted}\n>\n> — [{name}](/board/p/{post.id})\n\n"
+    return f"{quoted}\n>\n> {quote_attribution(name, post.id)}\n\n"
 
 
 @bp.route("/board/p/<id:post_id>/edit", methods=["GET", "POST"])

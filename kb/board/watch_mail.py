@@ -44,11 +44,11 @@ def tell_watchers(post: BoardPost) -> None:
         list(watchers),
         Kind.REPLIES,
         thread.title,
-        f"/board/p/{post.id}",
+        post.path(),
         _themes(post),
         summary=f"{member_name(post.author, capitalised=True)} replied: {_excerpt(post)}",
     )
 
 
 def tell_author_of_decision(post: BoardPost, message: str) -> None:
-    tell(post.author, Kind.DECISIONS, post.thread.title, f"/board/p/{post.id}", _themes(post), summary=message)
+    tell(post.author, Kind.DECISIONS, post.thread.title, post.path(), _themes(post), summary=message)
