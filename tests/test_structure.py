@@ -342,3 +342,28 @@ def test_status_groups_are_named_once():
         if written_out.search(line)
     ]
     assert elsewhere == []
+
+
+def test_templates_name_endpoints_that_exist_and_never_build_them(app):
+    """A template's url_for names its endpoint as written ('board.index') or as a declared one
+    (pages.index): never by joining strings, so a renamed route fails here, not on a visitor's page."""
+    import re
+
+    from kb.library.kinds import ALL_KINDS
+
+    endpoints = set(app.view_functions)
+    templates = sorted((KB.parent / "templates").rglob("*.html"))
+    calls = [
+        (path, match)
+        for path in templates
+        for match in re.findall(r"url_for\(([^,)]*)", path.read_text(encoding="utf-8"))
+    ]
+    built = [f"{path.name}: url_for({first})" for path, first in calls if "~" in first or "+" in first]
+    unknown = [
+        f"{path.name}: {name}"
+        for path, first in calls
+        for name in re.findall(r"'([\w.]+)'", first)
+        if name not in endpoints
+    ]
+    assert built == [] and unknown == []
+    assert {getattr(pages, name) for pages in ALL_KINDS for name in ("index", "new", "export")} <= endpoints

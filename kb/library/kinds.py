@@ -15,13 +15,35 @@ class KindPages:
     prefix: str  # first part of the URL
     singular: str
     plural: str
+    # The kind's list pages, by their endpoints, written out so templates name them as they are.
+    index: str
+    new: str
+    export: str
 
     def count(self, number: int) -> str:
         return f"{number} {self.singular if number == 1 else self.plural}"
 
 
-CASE_STUDIES = KindPages(Kind.CASE_STUDY, "case_study", "case-studies", "case study", "case studies")
-LESSONS = KindPages(Kind.LESSON, "lesson", "lessons", "lesson", "lessons")
+CASE_STUDIES = KindPages(
+    Kind.CASE_STUDY,
+    "case_study",
+    "case-studies",
+    "case study",
+    "case studies",
+    index="library.index_case_study",
+    new="library.new_case_study",
+    export="library.export_case_study",
+)
+LESSONS = KindPages(
+    Kind.LESSON,
+    "lesson",
+    "lessons",
+    "lesson",
+    "lessons",
+    index="library.index_lesson",
+    new="library.new_lesson",
+    export="library.export_lesson",
+)
 ALL_KINDS = (CASE_STUDIES, LESSONS)
 BY_KIND = {pages.kind.value: pages for pages in ALL_KINDS}
 BY_PREFIX = {pages.prefix: pages for pages in ALL_KINDS}

@@ -90,7 +90,7 @@ def index():
     pages = requested_kind()
     themes = list_themes()
     filters = requested_filters(pages, themes)
-    if moved := renamed_tag_redirect(f"library.index_{pages.key}", filters):
+    if moved := renamed_tag_redirect(pages.index, filters):
         return moved
     page = queries.browse(pages.kind, filters, page_argument())
     labels = {theme.slug: theme.title for theme in themes} | dict(SECTOR_LABELS)
@@ -116,7 +116,7 @@ def export():
     everyone: a moderator's download is the public list too."""
     pages = requested_kind()
     filters = requested_filters(pages, list_themes())
-    if moved := renamed_tag_redirect(f"library.export_{pages.key}", filters):
+    if moved := renamed_tag_redirect(pages.export, filters):
         return moved
     items = queries.all_published(pages.kind, filters)
     return csv_download(
