@@ -13,7 +13,7 @@ from kb.board import rules as board_rules
 from kb.collections import service as collections
 from kb.collections.models import Collection, CollectionEntry
 from kb.library import queries, rules
-from kb.library.kinds import ADDRESS_PREFIXES, ALL_KINDS, BY_PREFIX, CASE_STUDIES, LESSONS, KindPages, item_path
+from kb.library.kinds import ADDRESS_PREFIXES, ALL_KINDS, BY_PREFIX, CASE_STUDIES, LESSONS, KindPages
 from kb.library.models import Kind, LibraryItem, Outcome, Status
 from kb.library.queries import Filters
 from kb.platform.extensions import db
@@ -39,7 +39,7 @@ class NotFound(Exception):
 
 
 def item_api_path(item: LibraryItem) -> str:
-    return PREFIX + item_path(item, with_slug=False)
+    return PREFIX + item.path(with_slug=False)
 
 
 def theme_api_path(slug: str) -> str:
@@ -99,7 +99,7 @@ def item_link(item: LibraryItem) -> dict:
         "kind": item.kind,
         "title": item.title,
         "url": item_api_path(item),
-        "html_url": item_path(item),
+        "html_url": item.path(),
     }
 
 
@@ -125,7 +125,7 @@ def item_summary(item: LibraryItem) -> dict:
         "verified": item.verified_at is not None,
         "superseded": superseded,
         "url": item_api_path(item),
-        "html_url": item_path(item),
+        "html_url": item.path(),
     }
 
 
@@ -305,7 +305,7 @@ def collection_entry(entry: CollectionEntry) -> dict:
                 archived=entry.item.status == Status.ARCHIVED,
                 title=entry.item.title,
                 url=item_api_path(entry.item),
-                html_url=item_path(entry.item),
+                html_url=entry.item.path(),
             )
     elif entry.thread is not None:
         shown["type"] = "board thread"

@@ -27,7 +27,7 @@ from kb.board.models import (
     WatchedWord,
 )
 from kb.board.watch_mail import tell_watchers
-from kb.library.kinds import ADDRESS_PREFIXES, BY_PREFIX, item_path
+from kb.library.kinds import ADDRESS_PREFIXES, BY_PREFIX
 from kb.library.models import LibraryItem
 from kb.platform import audit, clock, locks
 from kb.platform.extensions import db
@@ -149,7 +149,7 @@ def link_mentions(body: str) -> str:
         if item is None or item.kind != BY_PREFIX[match.group(1)].kind or not item.is_readable:
             return match.group(0)
         title = re.sub(r"([\\\[\]*_`])", r"\\\1", item.title)
-        return f"[{title}]({item_path(item)})"
+        return f"[{title}]({item.path()})"
 
     return MENTION.sub(titled, body)
 

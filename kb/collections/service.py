@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from kb.auth.models import User
 from kb.board.models import BoardThread
 from kb.collections.models import NOTE_MAX, TITLE_MAX, Collection, CollectionEntry
-from kb.library.kinds import ADDRESS_PREFIXES, item_path
+from kb.library.kinds import ADDRESS_PREFIXES
 from kb.library.models import LibraryItem, Status
 from kb.platform import audit, clock
 from kb.platform.extensions import db
@@ -101,7 +101,7 @@ def add_entry(collection: Collection, address: str, note: str, by: User, title: 
 def described(entry: CollectionEntry) -> str:
     """What an entry points at, in words and with its address: what the audit log keeps of it."""
     if entry.item is not None:
-        return f"{entry.item.kind} “{entry.item.title}” ({item_path(entry.item, with_slug=False)})"
+        return f"{entry.item.kind} “{entry.item.title}” ({entry.item.path(with_slug=False)})"
     if entry.thread is not None:
         return f"board thread “{entry.thread.title}” (/board/t/{entry.thread.id})"
     if entry.external_url:

@@ -21,7 +21,7 @@ from kb.board.models import BoardPost, BoardThread
 from kb.collections.models import Collection, CollectionEntry
 from kb.library import queries as library_queries
 from kb.library import rules as library_rules
-from kb.library.kinds import item_path, pages_for
+from kb.library.kinds import pages_for
 from kb.library.models import LibraryItem, Status
 from kb.library.tags import current_name, is_public
 from kb.platform.extensions import db
@@ -97,8 +97,8 @@ def item_entry(item: LibraryItem, note: str = "") -> Entry:
     pages = pages_for(item)
     archived = item.status == Status.ARCHIVED
     return Entry(
-        id=item_path(item, with_slug=False),
-        link=item_path(item),
+        id=item.path(with_slug=False),
+        link=item.path(),
         title=f"{item.title} (archived)" if archived else item.title,
         updated=item.updated_at,
         published=item.published_at,

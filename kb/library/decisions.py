@@ -4,7 +4,6 @@ the site, and by email as they chose), in the same transaction as the decision i
 from __future__ import annotations
 
 from kb.auth.models import User
-from kb.library.kinds import item_path
 from kb.library.models import LibraryItem
 from kb.notifications.service import Kind, tell
 from kb.platform import audit
@@ -31,12 +30,12 @@ def record_decision(item: LibraryItem, by: User, action: str, note: str = "") ->
     if item.author is not None and item.author_id != by.id:
         message = MESSAGES[action].format(kind=item.kind, title=item.title)
         message += f" Moderator's note: {note}" if note else ""
-        notify(item.author, message, link=item_path(item))
+        notify(item.author, message, link=item.path())
         tell(
             item.author,
             Kind.DECISIONS,
             item.title,
-            item_path(item),
+            item.path(),
             [theme.title for theme in item.themes],
             summary=message,
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kb.library import rules
-from kb.library.kinds import CASE_STUDIES, KindPages, item_path
+from kb.library.kinds import CASE_STUDIES, KindPages
 from kb.library.models import LibraryItem
 
 CASE_STUDY_COLUMNS = (
@@ -61,7 +61,7 @@ def filename_for(pages: KindPages, active_filters: dict[str, str]) -> str:
 def rows(pages: KindPages, items: list[LibraryItem], site_root: str) -> Iterator[tuple]:
     """One row per item; site_root ("https://example.org") makes each address whole."""
     for item in items:
-        address = site_root.rstrip("/") + item_path(item)
+        address = site_root.rstrip("/") + item.path()
         themes, tags = listed(theme.title for theme in item.themes), listed(tag.name for tag in item.tags)
         published = item.published_at.date().isoformat() if item.published_at else ""
         if pages is CASE_STUDIES:

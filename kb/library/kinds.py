@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kb.library.models import Kind, LibraryItem
+from kb.library.models import ADDRESS_PREFIX, Kind, LibraryItem
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class KindPages:
 CASE_STUDIES = KindPages(
     Kind.CASE_STUDY,
     "case_study",
-    "case-studies",
+    ADDRESS_PREFIX[Kind.CASE_STUDY],
     "case study",
     "case studies",
     index="library.index_case_study",
@@ -37,9 +37,9 @@ CASE_STUDIES = KindPages(
 LESSONS = KindPages(
     Kind.LESSON,
     "lesson",
-    "lessons",
+    ADDRESS_PREFIX[Kind.LESSON],
     "lesson",
-    "lessons",
+    ADDRESS_PREFIX[Kind.LESSON],
     index="library.index_lesson",
     new="library.new_lesson",
     export="library.export_lesson",
@@ -53,11 +53,3 @@ ADDRESS_PREFIXES = "|".join(re.escape(pages.prefix) for pages in ALL_KINDS)
 
 def pages_for(item: LibraryItem) -> KindPages:
     return BY_KIND[item.kind]
-
-
-def item_path(item: LibraryItem, with_slug: bool = True) -> str:
-    """The item's address on this site, /case-studies/12-a-title (or /case-studies/12, which redirects
-    there): the one place it is built, for links made outside a request (notifications, search
-    documents, board mentions, the audit log). It matches the library's routes."""
-    path = f"/{pages_for(item).prefix}/{item.id}"
-    return f"{path}-{item.slug}" if with_slug else path

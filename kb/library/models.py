@@ -44,6 +44,10 @@ class Kind(StrEnum):
     LESSON = "lesson"
 
 
+# The first part of each kind's addresses: /case-studies/12-a-title, /lessons/3-a-title.
+ADDRESS_PREFIX = {Kind.CASE_STUDY: "case-studies", Kind.LESSON: "lessons"}
+
+
 class Status(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
@@ -159,6 +163,13 @@ class LibraryItem(db.Model):
     revisions: Mapped[list[ItemRevision]] = relationship(
         back_populates="item", order_by="ItemRevision.number", cascade="all, delete-orphan"
     )
+
+    def path(self, with_slug: bool = True) -> str:
+        """The item's address on this site, /case-studies/12-a-title (or /case-studies/12, which
+        redirects there): the one place it is built, for links made outside a request (notifications,
+        search documents, board mentions, feeds, the API). It matches the library's routes."""
+        path = f"/{ADDRESS_PREFIX[Kind(self.kind)]}/{self.id}"
+        return f"{path}-{self.slug}" if with_slug else path
 
     @property
     def is_case_study(self) -> bool:

@@ -7,7 +7,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from kb.auth.models import User
-from kb.library.kinds import item_path
 from kb.library.models import ItemRevision, LibraryItem
 from kb.platform.extensions import db
 from kb.platform.personal_data import iso
@@ -37,7 +36,7 @@ def items(user: User) -> list[dict]:
         {
             "kind": item.kind,
             "title": item.title,
-            "address": item_path(item),
+            "address": item.path(),
             "status": item.status,
             "summary": item.summary,
             "body": item.body,

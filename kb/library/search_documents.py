@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from kb.library.kinds import item_path
 from kb.library.models import LibraryItem
 from kb.platform.extensions import db
 from kb.platform.markup import plain_text
@@ -26,7 +25,7 @@ def document(item_id: int) -> SearchDocument | None:
         doc_id=f"library_item:{item.id}",
         content_type=item.kind,
         title=item.title,
-        url=item_path(item),
+        url=item.path(),
         # Unpublished work is indexed too, but only moderators who ask for it ever see it.
         visibility=PUBLIC if item.is_readable else UNPUBLISHED,
         summary=item.summary,

@@ -11,7 +11,6 @@ from sqlalchemy.exc import IntegrityError
 from kb.auth.models import User
 from kb.library import rules
 from kb.library.decisions import record_decision
-from kb.library.kinds import item_path
 from kb.library.models import (
     SUBMITTED,
     TAG_MAX,
@@ -383,7 +382,7 @@ def publish(item: LibraryItem, by: User, note: str = "") -> None:
         # In the publishing transaction: the mail exists exactly when the case study is public.
         email_notifications.case_study_published(
             item.title,
-            item_path(item),
+            item.path(),
             [theme.id for theme in item.themes],
             [theme.title for theme in item.themes],
             summary=item.summary or "",

@@ -14,7 +14,6 @@ from kb.auth.service import find_user_by_email
 from kb.board import service as board
 from kb.board.models import BoardPost, BoardThread, ThreadWatch
 from kb.library import service as library
-from kb.library.kinds import item_path
 from kb.library.models import LibraryItem
 from kb.partnerships import service as partnerships
 from kb.partnerships.models import Answer, Membership
@@ -63,7 +62,7 @@ def leaver(seeded):
     ids = {
         "me_id": me.id,
         "item_id": published.id,
-        "item_path": item_path(published),
+        "item_path": published.path(),
         "draft_id": draft.id,
         "theirs_id": theirs.id,
         "post_id": my_post.id,
@@ -328,7 +327,7 @@ def test_visitors_are_sent_to_log_in(client, app):
 def test_a_pending_edit_goes_and_the_published_text_stays(client, leaver):
     writer = make_user(email="wren@example.org")
     item = make_item(writer, title="Quayside volunteers' shared induction", moderator=leaver["admin"])
-    item_id, path = item.id, item_path(item)
+    item_id, path = item.id, item.path()
     fields = library.fields_for_editing(item, writer)
     fields.body = "A proposed quetzal paragraph nobody approved."
     assert library.save_item(item, fields, writer, item.revision_number) is False  # waits for a moderator

@@ -18,7 +18,6 @@ from sqlalchemy import select
 
 from kb.auth.models import Role
 from kb.auth.service import find_user_by_email
-from kb.library.kinds import item_path
 from kb.notifications.digests import send_digests
 from kb.platform import clock
 from kb.platform.extensions import db
@@ -105,7 +104,7 @@ def test_register_verify_reset_download_and_delete(page, live_server, mailbox, t
     clock.freeze(datetime(2026, 11, 28, 9, 0))
     member = find_user_by_email(EMAIL)
     item = make_item(member, title=TITLE, moderator=make_user(role=Role.MODERATOR))
-    item_address = item_path(item)
+    item_address = item.path()
     # The next morning's digest lists it, with a link to it: one mail, however many runs.
     clock.freeze(datetime(2026, 11, 29, 7, 0))
     assert send_digests().digests == 1

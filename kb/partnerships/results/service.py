@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from kb.collections.service import for_theme as collections_for_theme
-from kb.library.kinds import item_path
 from kb.library.models import Kind
 from kb.library.queries import latest_for_theme, newest_published
 from kb.library.tags import tags_with_counts
@@ -131,7 +130,7 @@ def weakest_first(item: ItemResult):
 def reading_list(theme: Theme) -> list[ReadingEntry]:
     """Published case studies and lessons on the theme, newest first, then its collections."""
     entries = [
-        ReadingEntry(item.title, item.kind, item_path(item))
+        ReadingEntry(item.title, item.kind, item.path())
         for kind in (Kind.CASE_STUDY, Kind.LESSON)
         for item in latest_for_theme(theme, kind, limit=3)
     ]
@@ -157,9 +156,9 @@ def tagged_reading(pair: ChecklistPair, tags: list[str], already: list[ReadingEn
     found = []
     for tag in matching_tags(pair, tags):
         for item in newest_published(tag=tag, limit=3):
-            if item_path(item) not in seen:
-                seen.add(item_path(item))
-                found.append(ReadingEntry(item.title, item.kind, item_path(item)))
+            if item.path() not in seen:
+                seen.add(item.path())
+                found.append(ReadingEntry(item.title, item.kind, item.path()))
     return found
 
 
