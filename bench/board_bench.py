@@ -22,7 +22,8 @@ import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# This checkout first, then its bench folder: the figures are of this code, whatever the venv installed.
+sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parent)]
 from pages_bench import BIN, ROOT, free_port, prepared_instance, wait_until_up  # noqa: E402
 
 WORDS = (

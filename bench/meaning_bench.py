@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("KB_LOG_LEVEL", "WARNING")
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# This checkout first, then its bench folder: the figures are of this code, whatever the venv installed.
+sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parent)]
 
 from flask_login import AnonymousUserMixin  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import random
 import sys
+from pathlib import Path
 
-from kb import create_app
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout, whatever the venv installed
+
+from kb import create_app  # noqa: E402
 from kb.auth.models import Role
 from kb.auth.service import Profile, create_account
 from kb.library import service

@@ -34,6 +34,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("KB_LOG_LEVEL", "WARNING")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout, whatever the venv installed
 
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, insert, text  # noqa: E402

@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 from kb.auth.models import LoginAttempt, SignedInSession, User
 from kb.platform.extensions import db
 from kb.platform.inbox import Notification
-from kb.platform.mail import MailOutbox
+from kb.platform.mail import MailOutbox, not_withheld
 from kb.platform.personal_data import iso, register_part
 
 
@@ -73,7 +73,7 @@ def mail(user: User) -> list[dict]:
     # Subjects and dates only: a body may hold a link that still works (a reset, a verification).
     rows = db.session.scalars(
         select(MailOutbox)
-        .where(or_(MailOutbox.user_id == user.id, MailOutbox.to_address == user.email))
+        .where(or_(MailOutbox.user_id == user.id, MailOutbox.to_address == user.email), not_withheld())
         .order_by(MailOutbox.id)
     )
     return [

@@ -73,6 +73,12 @@ SWEEP_EVERY_SECONDS = 60
 WITHHELD_KINDS = ("reset_no_account",)
 
 
+def not_withheld() -> ColumnElement[bool]:
+    """The one filter every figure, list and export of the outbox applies: a withheld message was
+    never meant to be sent, so no one may read it as sent, waiting or given up."""
+    return MailOutbox.kind.not_in(WITHHELD_KINDS)
+
+
 class MailOutbox(db.Model):  # type: ignore[name-defined]  # Flask-SQLAlchemy makes it at run time
     """One message to send, or sent (kept a week), or given up after its retries."""
 
@@ -315,11 +321,16 @@ class SendResult:
 
 
 def _send_batch(rows: list[MailOutbox], carrier: FileMailer | SmtpMailer, sender: str, result: SendResult) -> None:
+    # Withheld rows are settled before the mail server is asked for anything: an outage must not
+    # turn them into retries or give them up, where an operator's figures would show them.
+    for row in rows:
+        if row.kind in WITHHELD_KINDS:
+            _record_sent(row)  # kept a week like a sent one: the rate limits count it the same
+    to_send = [row for row in rows if row.kind not in WITHHELD_KINDS]
+    if not to_send:
+        return
     with carrier.connection() as send:
-        for row in rows:
-            if row.kind in WITHHELD_KINDS:
-                _record_sent(row)  # kept a week like a sent one: the rate limits count it the same
-                continue
+        for row in to_send:
             try:
                 send(build_message(row, sender))
             except REFUSED as error:
@@ -377,17 +388,15 @@ def send_quietly(budget_seconds: float = 5.0) -> None:
 def backlog() -> dict[str, Any]:
     """What waits (and since when), what is failing, and what was given up in the last week."""
     now = clock.now()
-    unsent = (MailOutbox.sent_at.is_(None), MailOutbox.failed_at.is_(None), MailOutbox.kind.not_in(WITHHELD_KINDS))
+    unsent = (MailOutbox.sent_at.is_(None), MailOutbox.failed_at.is_(None), not_withheld())
     waiting, oldest = db.session.execute(
         select(func.count(MailOutbox.id), func.min(MailOutbox.created_at)).where(*unsent)
     ).one()
     retrying = db.session.scalar(select(func.count(MailOutbox.id)).where(*unsent, MailOutbox.attempts > 0))
     given_up = db.session.scalar(
-        select(func.count(MailOutbox.id)).where(MailOutbox.failed_at > now - GIVEN_UP_REPORTED_FOR)
+        select(func.count(MailOutbox.id)).where(MailOutbox.failed_at > now - GIVEN_UP_REPORTED_FOR, not_withheld())
     )
-    sent = db.session.scalar(
-        select(func.count(MailOutbox.id)).where(MailOutbox.sent_at.is_not(None), MailOutbox.kind.not_in(WITHHELD_KINDS))
-    )
+    sent = db.session.scalar(select(func.count(MailOutbox.id)).where(MailOutbox.sent_at.is_not(None), not_withheld()))
     return {
         "waiting": waiting,
         "retrying": retrying,
@@ -402,7 +411,7 @@ def given_up_lately(limit: int = 10) -> list[MailOutbox]:
     return list(
         db.session.scalars(
             select(MailOutbox)
-            .where(MailOutbox.failed_at > clock.now() - GIVEN_UP_REPORTED_FOR)
+            .where(MailOutbox.failed_at > clock.now() - GIVEN_UP_REPORTED_FOR, not_withheld())
             .order_by(MailOutbox.failed_at.desc(), MailOutbox.id.desc())
             .limit(limit)
         )

@@ -3,6 +3,9 @@ hour, and dies with the password; resetting signs the account out everywhere."""
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from datetime import datetime, timedelta
 
 import pytest
@@ -13,6 +16,7 @@ from kb.auth.models import SignedInSession, User
 from kb.platform import clock, mail
 from kb.platform.extensions import db
 from kb.platform.mail import MailOutbox
+from kb.platform.settings import MailUrl
 from tests.conftest import PASSWORD, Auth, form_token, sign_in
 from tests.factories import make_user
 
@@ -236,3 +240,37 @@ def test_a_stranger_costs_the_same_work_as_a_member_and_gets_nothing(client, mai
     link = waiting.body_text.split("/reset-password/")[1].split()[0]
     opened = client.get(f"/reset-password/{link}")
     assert opened.status_code == 400 and verification.GONE in opened.get_data(as_text=True)
+
+
+def test_a_mail_outage_never_shows_a_strangers_address_to_the_operator(app, client, mailbox, member):
+    """The mail server is down for longer than every retry: the member's reset is given up and
+    reported, the stranger's withheld one is settled before the server is asked and appears nowhere."""
+    clock.freeze(NOW)
+    ask_for_reset(client, "sam@example.org")
+    ask_for_reset(client, "stranger@example.org")
+    app.config["KB_MAIL_URL"] = MailUrl("smtp", host="127.0.0.1", port=1)  # nothing listens there
+    moment = NOW
+    for _ in range(mail.MAX_ATTEMPTS):
+        mail.send_due(log_failures=False)
+        moment += mail.LONGEST_WAIT
+        clock.freeze(moment)
+    stranger = db.session.scalar(select(MailOutbox).where(MailOutbox.to_address == "stranger@example.org"))
+    assert stranger.attempts == 0 and stranger.failed_at is None and stranger.last_error is None
+    assert mail.backlog()["given_up"] == 1
+    assert [row.to_address for row in mail.given_up_lately()] == ["sam@example.org"]
+    status = app.test_cli_runner().invoke(args=["kb", "mail", "status"]).output
+    assert "sam@example.org" in status and "stranger@example.org" not in status
+    health = client.get("/healthz")
+    assert "stranger@example.org" not in health.get_data(as_text=True)
+    assert health.get_json()["checks"]["mail_outbox"]["given_up"] == 1
+
+
+def test_a_member_who_registers_later_is_not_shown_a_withheld_message_as_mail_sent(app, client, mailbox):
+    ask_for_reset(client, "late@example.org").close()  # no account yet: withheld
+    make_user(email="late@example.org", display_name="Late Comer")
+    sign_in(client, "late@example.org")
+    response = client.get("/my/data.zip")
+    with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
+        data = json.loads(archive.read("common-ground-data.json"))
+    assert [row["kind"] for row in data["parts"]["mail"]["data"]] == []
+    assert "Reset your Common Ground password" not in json.dumps(data)
