@@ -104,9 +104,8 @@ def cycles(edges) -> list[list[str]]:
 # What each feature offers the others; the rest of a package is its own business. Besides its
 # models and its service (the rules), a feature may offer a module others are meant to use.
 PUBLIC = {
-    # forms: the suspension form the board and the hub share; links: how a signed link in a mail names
-    # its account (the unsubscribe link)
-    "auth": {"models", "service", "forms", "links"},
+    # forms: the suspension form the board and the hub share
+    "auth": {"models", "service", "forms"},
     "themes": {"models", "service", "sections"},  # sections: where features add to the theme pages
     # kinds: item addresses; rules: who may see what (the feeds ask for an anonymous visitor); tags: renames
     "library": {"models", "service", "kinds", "queries", "history", "reviewables", "rules", "tags"},
@@ -120,7 +119,9 @@ PUBLIC = {
     "sitemap": set(),  # the same: it lists their public pages
     "api": set(),  # it reads the others; nothing reads it
     "partnerships": set(),  # the health-check reads themes, the library and collections; nothing imports it
-    "notifications": {"service"},  # service: the board and the library report events to be emailed
+    # service: who hears of a new case study (the library asks). Telling a member is the platform's
+    # kb.platform.notifications.tell, so a feature needs nothing else from this one.
+    "notifications": {"service"},
     "meaning": set(),  # it reads search's documents and listens to its outbox; pages link to it by URL
 }
 

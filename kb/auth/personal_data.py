@@ -1,5 +1,5 @@
 """The account's part of a member's data download: the profile, signed-in browsers, log-in
-attempts on the account, and the in-app notifications and mail the account pages look after."""
+attempts on the account, and the mail sent to it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from sqlalchemy import or_, select
 
 from kb.auth.models import LoginAttempt, SignedInSession, User
 from kb.platform.extensions import db
-from kb.platform.inbox import Notification
 from kb.platform.mail import MailOutbox, not_withheld
 from kb.platform.personal_data import iso, register_part
 
@@ -61,14 +60,6 @@ def account(user: User) -> dict:
     }
 
 
-def notifications(user: User) -> list[dict]:
-    rows = db.session.scalars(select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))
-    return [
-        {"message": row.message, "link": row.link, "created_at": iso(row.created_at), "read_at": iso(row.read_at)}
-        for row in rows
-    ]
-
-
 def mail(user: User) -> list[dict]:
     # Subjects and dates only: a body may hold a link that still works (a reset, a verification).
     rows = db.session.scalars(
@@ -91,5 +82,4 @@ def mail(user: User) -> list[dict]:
 
 def register_parts(_state) -> None:
     register_part("account", "Your account", account)
-    register_part("notifications", "Your notifications", notifications)
     register_part("mail", "Mail sent to you", mail)

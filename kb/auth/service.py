@@ -14,10 +14,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from kb.auth import sessions
 from kb.auth.models import SUSPENSION_REASON_MAX, LoginAttempt, Role, SignedInSession, User
-from kb.platform import audit, clock, mail
+from kb.platform import audit, clock
 from kb.platform.dates import date_and_time
 from kb.platform.extensions import db
-from kb.platform.inbox import notify
+from kb.platform.notifications import Kind, Letter, tell
 from kb.platform.text import one_line
 from kb.platform.vocabulary import REGIONS, Sector
 
@@ -296,21 +296,15 @@ def suspend_member(member: User, *, until: datetime, reason: str, by: User | Non
         by, "suspend member", "member", member.id, member.display_name, f"until {until:%Y-%m-%d %H:%M} UTC: {reason}"
     )
     when = date_and_time(until)
-    notify(
+    reason = reason[:SUSPENSION_REASON_MAX]
+    subject = "Your Common Ground account is suspended"
+    tell(
         member,
-        f"Your account is suspended until {when}: you can read but not post or report posts. "
-        f"Reason: {reason[:SUSPENSION_REASON_MAX]}",
+        Kind.ACCOUNT,
+        subject,
+        message=f"Your account is suspended until {when}: you can read but not post or report posts. Reason: {reason}",
+        letter=Letter("account_suspended", subject, {"until": when, "reason": reason}),
     )
-    if member.email_verified:
-        mail.queue(
-            member.email,
-            "account_suspended",
-            "Your Common Ground account is suspended",
-            user=member,
-            name=member.display_name,
-            until=when,
-            reason=reason[:SUSPENSION_REASON_MAX],
-        )
     if commit:
         db.session.commit()
 
@@ -321,15 +315,13 @@ def lift_member_suspension(member: User, *, by: User | None) -> None:
         raise AuthError("This member is not suspended.")
     member.suspended_until = member.suspension_reason = None
     audit.record(by, "unsuspend member", "member", member.id, member.display_name)
-    notify(member, "Your suspension has been lifted: you can post and report posts again.")
-    if member.email_verified:
-        mail.queue(
-            member.email,
-            "account_restored",
-            "You can post on Common Ground again",
-            user=member,
-            name=member.display_name,
-        )
+    tell(
+        member,
+        Kind.ACCOUNT,
+        "You can post on Common Ground again",
+        message="Your suspension has been lifted: you can post and report posts again.",
+        letter=Letter("account_restored", "You can post on Common Ground again"),
+    )
     db.session.commit()
 
 

@@ -6,7 +6,7 @@ and needs no table: it is single-use because what it was signed over changes whe
 verification link names the address it verifies, so it does nothing once that address is verified
 or the account has moved on; a reset link is signed over the account's password hash, so it is
 void once the password changes (by this link or any other way). Every link names its account by
-id and stamp (kb.auth.links), so it never acts on another account given the same id.
+id and stamp (kb.platform.account_links), so it never acts on another account given the same id.
 
 Nothing here says whether an address has an account: registering with a known address, or asking
 for a reset, gives the same answer either way; only the mail that arrives differs.
@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from kb.auth import links, sessions
+from kb.auth import sessions
 from kb.auth.models import SignedInSession, User
 from kb.auth.service import (
     AuthError,
@@ -31,6 +31,7 @@ from kb.auth.service import (
     hash_password,
     normalise_email,
 )
+from kb.platform import account_links as links
 from kb.platform import clock, mail, tokens
 from kb.platform.extensions import db
 

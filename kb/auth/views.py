@@ -9,9 +9,10 @@ from kb.auth import bp, ip_limits, service, sessions, verification
 from kb.auth.forms import ForgotPasswordForm, LoginForm, PasswordForm, ProfileForm, RegisterForm, ResetPasswordForm
 from kb.auth.models import SignedInSession, User
 from kb.auth.service import AccountSuspended, AuthError, LoginThrottled, Profile
-from kb.platform import inbox, personal_data
+from kb.platform import personal_data
 from kb.platform.extensions import login_manager
 from kb.platform.http import wants_json
+from kb.platform.notifications import inbox
 from kb.platform.text import plural
 
 INVALID = 422  # the form is re-shown with its errors and what was typed
@@ -326,20 +327,6 @@ def notification_count():
         return inbox.unread_count(current_user)
 
     return {"unread_notifications": unread}
-
-
-@bp.route("/my/notifications")
-@login_required
-def notifications():
-    return render_template("auth/notifications.html", notifications=inbox.recent(current_user))
-
-
-@bp.route("/my/notifications/read", methods=["POST"])
-@login_required
-def mark_notifications_read():
-    changed = inbox.mark_all_read(current_user)
-    flash("All notifications are marked as read." if changed else "There was nothing unread.", "success")
-    return redirect(url_for("auth.notifications"))
 
 
 @bp.route("/my/data")

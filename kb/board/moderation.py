@@ -26,7 +26,6 @@ from kb.board.service import FLAG_HIDDEN_REASON, BoardError, NotAllowed, make_vi
 from kb.board.watch_mail import tell_author_of_decision
 from kb.platform import audit, clock
 from kb.platform.extensions import db
-from kb.platform.inbox import notify
 from kb.platform.ordering import at_the_end, move_within
 from kb.platform.permissions import require_moderator
 from kb.platform.text import one_line, plural, slugify
@@ -53,7 +52,6 @@ def _last_decision(post: BoardPost) -> str:
 
 def _tell_author(post: BoardPost, by: User, message: str) -> None:
     if post.author_id != by.id:
-        notify(post.author, message, link=post.path())
         tell_author_of_decision(post, message)
 
 

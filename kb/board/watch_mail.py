@@ -1,5 +1,5 @@
-"""Email to the members watching a thread when a reply in it is published, and to a post's author
-when a moderator decides on it, as each member chose (kb.notifications)."""
+"""Telling the members watching a thread when a reply in it is published, and a post's author when a
+moderator decides on it, as each member chose (kb.platform.notifications)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from kb.auth.models import User
 from kb.board.models import BoardPost, ThreadWatch
-from kb.notifications.service import Kind, tell, tell_many
 from kb.platform.extensions import db
 from kb.platform.markup import plain_text
+from kb.platform.notifications import Kind, tell, tell_many
 from kb.platform.text import member_name
 
 EXCERPT = 200
@@ -45,10 +45,11 @@ def tell_watchers(post: BoardPost) -> None:
         Kind.REPLIES,
         thread.title,
         post.path(),
-        _themes(post),
+        themes=_themes(post),
         summary=f"{member_name(post.author, capitalised=True)} replied: {_excerpt(post)}",
     )
 
 
 def tell_author_of_decision(post: BoardPost, message: str) -> None:
-    tell(post.author, Kind.DECISIONS, post.thread.title, post.path(), _themes(post), summary=message)
+    """In the author's inbox, and by mail as they chose."""
+    tell(post.author, Kind.DECISIONS, post.thread.title, post.path(), message=message, themes=_themes(post))

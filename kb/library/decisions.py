@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from kb.auth.models import User
 from kb.library.models import LibraryItem
-from kb.notifications.service import Kind, tell
 from kb.platform import audit
-from kb.platform.inbox import notify
+from kb.platform.notifications import Kind, tell
 
 # What the author is told, by action; {kind} and {title} are filled in.
 MESSAGES = {
@@ -30,12 +29,5 @@ def record_decision(item: LibraryItem, by: User, action: str, note: str = "") ->
     if item.author is not None and item.author_id != by.id:
         message = MESSAGES[action].format(kind=item.kind, title=item.title)
         message += f" Moderator's note: {note}" if note else ""
-        notify(item.author, message, link=item.path())
-        tell(
-            item.author,
-            Kind.DECISIONS,
-            item.title,
-            item.path(),
-            [theme.title for theme in item.themes],
-            summary=message,
-        )
+        themes = [theme.title for theme in item.themes]
+        tell(item.author, Kind.DECISIONS, item.title, item.path(), message=message, themes=themes)

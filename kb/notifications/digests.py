@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select, update
 
 from kb.auth.models import User
-from kb.notifications.models import KIND_LABELS, DigestEntry, Frequency, Kind, NotificationSettings
-from kb.notifications.service import may_be_mailed, unsubscribe_url
 from kb.platform import clock, mail
 from kb.platform.extensions import db
+from kb.platform.notifications import Frequency, Kind
+from kb.platform.notifications.models import DigestEntry, NotificationSettings
+from kb.platform.notifications.telling import may_be_mailed, unsubscribe_url
 from kb.platform.text import plural
 
 DAYS_BETWEEN = {Frequency.DAILY: 1, Frequency.WEEKLY: 7}
@@ -48,7 +49,7 @@ def _due(settings: NotificationSettings, frequency: Frequency, waiting: list[Dig
 
 def _queue_digest(user: User, frequency: Frequency, entries: list[DigestEntry]) -> None:
     kinds = sorted({Kind(entry.kind) for entry in entries})
-    sections = [(KIND_LABELS[kind], [entry for entry in entries if entry.kind == kind]) for kind in kinds]
+    sections = [(kind.label, [entry for entry in entries if entry.kind == kind]) for kind in kinds]
     word = "daily" if frequency == Frequency.DAILY else "weekly"
     count = plural(len(entries), "new item")
     mail.queue(
@@ -85,7 +86,7 @@ def digest_for(user: User, run: DigestRun) -> None:
     """Queue the member's due digests and mark their items sent, in one transaction."""
     settings = db.session.get(NotificationSettings, user.id)
     if settings is None:
-        settings = NotificationSettings(user_id=user.id, updated_at=clock.now())
+        settings = NotificationSettings(user_id=user.id, choices={}, updated_at=clock.now())
         db.session.add(settings)
     waiting = list(
         db.session.scalars(

@@ -6,16 +6,16 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from kb.notifications.models import FREQUENCY_LABELS, KIND_LABELS, Frequency, Kind
 from kb.platform.fields import CheckboxesField, ListedRadioField
+from kb.platform.notifications.kinds import FREQUENCY_LABELS, Frequency, Kind
 
 FREQUENCY_CHOICES = [SelectChoice(frequency.value, label) for frequency, label in FREQUENCY_LABELS.items()]
 
 
 def frequency_field(kind: Kind) -> ListedRadioField:
-    what = KIND_LABELS[kind].lower()
+    what = kind.label.lower()
     return ListedRadioField(
-        KIND_LABELS[kind],
+        kind.label,
         choices=FREQUENCY_CHOICES,
         validators=[InputRequired(f"Choose how often to be emailed about {what}")],
         invalid_message=f"Choose one of the listed options for {what}",
@@ -34,13 +34,21 @@ class ThemeCheckboxes(CheckboxesField):
 
 
 class NotificationSettingsForm(FlaskForm):
-    replies = frequency_field(Kind.REPLIES)
-    decisions = frequency_field(Kind.DECISIONS)
-    case_studies = frequency_field(Kind.CASE_STUDIES)
-    field_order = ("replies", "decisions", "case_studies", "themes")
+    """One "how often" question per kind a member may choose (each kind's declaration in
+    kb/platform/notifications/kinds.py adds its own), then the themes for new case studies."""
+
     themes = ThemeCheckboxes(
         "Themes for new case studies", coerce=int, choices=[], invalid_message="Choose themes from the list"
     )
 
+    def frequency_fields(self) -> list:
+        """(field, hint) for each kind, in the kinds' order."""
+        return [(getattr(self, kind.value), kind.hint) for kind in Kind.chosen_by_members()]
+
     def frequencies(self) -> dict[Kind, Frequency]:
-        return {kind: Frequency(getattr(self, kind.value).data) for kind in Kind}
+        return {kind: Frequency(getattr(self, kind.value).data) for kind in Kind.chosen_by_members()}
+
+
+for _kind in Kind.chosen_by_members():
+    setattr(NotificationSettingsForm, _kind.value, frequency_field(_kind))
+NotificationSettingsForm.field_order = (*(kind.value for kind in Kind.chosen_by_members()), "themes")

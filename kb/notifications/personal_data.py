@@ -1,15 +1,24 @@
-"""The email notifications' part of a member's data download: their choices, and the items
-waiting for their next digest (the mail already sent is in the account's part)."""
+"""The notifications' parts of a member's data download: their in-app inbox, their email choices,
+and the items waiting for their next digest (the mail already sent is in the account's part)."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from kb.notifications.models import DigestEntry, Kind, NotificationTheme
-from kb.notifications.service import settings_of
 from kb.platform.extensions import db
+from kb.platform.notifications import Kind
+from kb.platform.notifications.models import DigestEntry, Notification, NotificationTheme
+from kb.platform.notifications.telling import settings_of
 from kb.platform.personal_data import iso, register_part
 from kb.themes.models import Theme
+
+
+def inbox(user) -> list[dict]:
+    rows = db.session.scalars(select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))
+    return [
+        {"message": row.message, "link": row.link, "created_at": iso(row.created_at), "read_at": iso(row.read_at)}
+        for row in rows
+    ]
 
 
 def email_notifications(user) -> dict:
@@ -26,7 +35,7 @@ def email_notifications(user) -> dict:
         .order_by(DigestEntry.id)
     )
     return {
-        "how_often": {kind.value: settings.frequency(kind).value for kind in Kind},
+        "how_often": {kind.value: settings.frequency(kind).value for kind in Kind.chosen_by_members()},
         "themes_for_new_case_studies": list(themes),
         "last_daily_digest_at": iso(settings.last_daily_digest_at),
         "last_weekly_digest_at": iso(settings.last_weekly_digest_at),
@@ -46,4 +55,5 @@ def email_notifications(user) -> dict:
 
 
 def register_parts(_state) -> None:
+    register_part("notifications", "Your notifications", inbox)
     register_part("email_notifications", "Your email notifications", email_notifications)

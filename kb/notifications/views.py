@@ -1,5 +1,5 @@
-"""Email notification pages: the member's settings (among the account pages), and the unsubscribe
-link every notification carries, which works without signing in."""
+"""Notification pages: the member's in-app inbox, their email settings (among the account pages), and
+the unsubscribe link every notification carries, which works without signing in."""
 
 from __future__ import annotations
 
@@ -9,24 +9,35 @@ from wtforms.fields.choices import SelectChoice
 
 from kb.notifications import bp, service
 from kb.notifications.forms import NotificationSettingsForm
-from kb.notifications.models import KIND_LABELS, Frequency
 from kb.platform.extensions import csrf
+from kb.platform.notifications import Frequency, Kind, inbox
+from kb.platform.notifications.telling import settings_of
 from kb.themes.service import list_themes
 
 INVALID = 422
 
 
 def settings_form(formdata=None) -> NotificationSettingsForm:
-    settings = service.settings_of(current_user)
-    data = {
-        "replies": settings.replies,
-        "decisions": settings.decisions,
-        "case_studies": settings.case_studies,
-        "themes": service.chosen_theme_ids(current_user),
-    }
+    settings = settings_of(current_user)
+    data = {kind.value: settings.frequency(kind).value for kind in Kind.chosen_by_members()}
+    data["themes"] = service.chosen_theme_ids(current_user)
     form = NotificationSettingsForm(data=data) if formdata is None else NotificationSettingsForm()
     form.themes.choices = [SelectChoice(theme.id, theme.title) for theme in list_themes()]
     return form
+
+
+@bp.route("/my/notifications")
+@login_required
+def inbox_page():
+    return render_template("notifications/inbox.html", notifications=inbox.recent(current_user))
+
+
+@bp.route("/my/notifications/read", methods=["POST"])
+@login_required
+def mark_inbox_read():
+    changed = inbox.mark_all_read(current_user)
+    flash("All notifications are marked as read." if changed else "There was nothing unread.", "success")
+    return redirect(url_for("notifications.inbox_page"))
 
 
 @bp.route("/account/notifications", methods=["GET", "POST"])
@@ -36,7 +47,7 @@ def settings():
     if form.validate_on_submit():
         service.save_settings(current_user, form.frequencies(), form.themes.data or [])
         flash("Your email notification choices are saved.", "success")
-        if form.case_studies.data != Frequency.OFF and not form.themes.data:
+        if form.frequencies()[Kind.CASE_STUDIES] != Frequency.OFF and not form.themes.data:
             flash("You have not chosen any themes, so no new case studies will be emailed to you.", "info")
         return redirect(url_for("notifications.settings"))
     status = INVALID if form.errors else 200
@@ -56,7 +67,7 @@ def unsubscribe(token: str):
     except service.UnsubscribeProblem as error:
         status = 410 if isinstance(error, service.UnsubscribeExpired) else 400
         return render_template("notifications/unsubscribe_problem.html", message=str(error)), status
-    labels = [KIND_LABELS[kind] for kind in kinds]
+    labels = [kind.label for kind in kinds]
     if request.method == "POST":
         service.turn_off(member, kinds)
         return render_template("notifications/unsubscribed.html", labels=labels)

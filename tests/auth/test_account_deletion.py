@@ -17,11 +17,11 @@ from kb.library import service as library
 from kb.library.models import LibraryItem
 from kb.partnerships import service as partnerships
 from kb.partnerships.models import Answer, Membership
-from kb.platform import inbox
 from kb.platform.audit import AuditEntry
 from kb.platform.extensions import db
-from kb.platform.inbox import Notification
 from kb.platform.mail import MailOutbox
+from kb.platform.notifications import Kind, tell
+from kb.platform.notifications.models import Notification
 from kb.search import service as search
 from kb.themes.models import Theme
 from tests.conftest import PASSWORD, Auth, form_token, sign_in
@@ -46,7 +46,7 @@ def leaver(seeded):
     my_post = board.reply(others_thread, "My yakety words on funding", by=me)
     my_thread = make_thread(me, title="A thread nobody answered at all")
     board.watch(me, others_thread)
-    inbox.notify(me, "Your case study was published")
+    tell(me, Kind.DECISIONS, "Our case study", message="Your case study was published")
     db.session.commit()
     partnership = partnerships.register_partnership("Stratford Partnership", "West Midlands", "", "public body", by=me)
     round_ = partnerships.open_round(partnership, "2026", None, by=me)

@@ -78,7 +78,8 @@ def test_unsuspend_lets_the_member_back_in(runner, auth):
 
 def test_a_suspension_from_the_command_line_is_logged_and_told_like_one_from_the_site(runner):
     """One suspension service: the operator's suspension reaches the audit log and the member."""
-    from kb.platform import audit, inbox
+    from kb.platform import audit
+    from kb.platform.notifications import inbox
 
     member = make_user(email="told@example.org")
     runner.invoke(args=["kb", "suspend", "told@example.org", "--until", "2099-01-01", "--reason", "Cooling off"])

@@ -16,8 +16,8 @@ from kb.board import service as board
 from kb.board.models import BoardPost
 from kb.library import service as library
 from kb.partnerships import service as partnerships
-from kb.platform import inbox
 from kb.platform.extensions import db
+from kb.platform.notifications import Kind, tell
 from kb.themes.models import Theme
 from tests.conftest import sign_in
 from tests.factories import make_item, make_thread, make_user
@@ -50,7 +50,7 @@ def member_with_history(seeded):
     theirs = board.reply(thread, "Otto's private musings on grants", by=other)
     board.flag_post(theirs, by=me, reason="off-topic", note="Nothing to do with funding")
     board.watch(me, thread)
-    inbox.notify(me, "Your lesson was published")
+    tell(me, Kind.DECISIONS, "Our lesson", message="Your lesson was published")
     db.session.commit()
     partnership = partnerships.register_partnership("Stratford Partnership", "West Midlands", "", "public body", by=me)
     round_ = partnerships.open_round(partnership, "2026", None, by=me)

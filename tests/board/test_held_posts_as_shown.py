@@ -83,7 +83,7 @@ def what_a_decision_leaves(board, people, client_of, title: str, decide) -> tupl
     from sqlalchemy import select
 
     from kb.platform.audit import AuditEntry
-    from kb.platform.inbox import Notification
+    from kb.platform.notifications.models import Notification
 
     board.config["KB_PREMODERATION_POSTS"] = 3
     ben, mod = client_of(people["ben"]), client_of(people["mod"])

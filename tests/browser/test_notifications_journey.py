@@ -5,8 +5,7 @@ page on the way."""
 from flask import current_app
 from playwright.sync_api import expect
 
-from kb.notifications import service
-from kb.notifications.models import Frequency, Kind
+from kb.platform.notifications import Frequency, Kind, telling
 from tests.browser.conftest import assert_accessible
 from tests.factories import make_user
 
@@ -41,7 +40,7 @@ def test_choose_notifications_then_stop_them_from_the_mail_link(page, live_serve
     expect(page.get_by_role("alert")).to_contain_text("Choose one of the listed options for replies")
     assert_accessible(page)
 
-    link = service.unsubscribe_url(member, [Kind.REPLIES]).removeprefix(current_app.config["KB_SITE_URL"])
+    link = telling.unsubscribe_url(member, [Kind.REPLIES]).removeprefix(current_app.config["KB_SITE_URL"])
     page.context.clear_cookies()
     page.goto(f"{live_server}{link}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Stop these emails")
@@ -49,7 +48,7 @@ def test_choose_notifications_then_stop_them_from_the_mail_link(page, live_serve
     page.get_by_role("button", name="Stop these emails").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("You will not get these emails any more")
     assert_accessible(page)
-    assert service.settings_of(member).frequency(Kind.REPLIES) == Frequency.OFF
+    assert telling.settings_of(member).frequency(Kind.REPLIES) == Frequency.OFF
 
     page.goto(f"{live_server}{link[:-4]}zzzz")
     expect(page.get_by_role("heading", level=1)).to_have_text("This link cannot be used")

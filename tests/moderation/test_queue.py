@@ -14,8 +14,9 @@ from kb.board.queries import category_by_slug
 from kb.library import service as library
 from kb.library.models import LibraryItem
 from kb.moderation.models import SavedReason
-from kb.platform import audit, clock, inbox
+from kb.platform import audit, clock
 from kb.platform.extensions import db
+from kb.platform.notifications import inbox
 from tests.factories import item_fields, make_item, make_user
 from tests.library.conftest import post
 from tests.moderation.test_audit_log import logged_in

@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from kb.auth.models import Role
 from kb.notifications import service
-from kb.notifications.models import DigestEntry, Frequency, Kind
 from kb.platform import clock
 from kb.platform.extensions import db
+from kb.platform.notifications import Frequency, Kind, telling
+from kb.platform.notifications.models import DigestEntry
 from kb.themes.models import Theme
 from tests.factories import make_user
 
@@ -38,8 +39,10 @@ def people(site):
 
 def choose(user, themes: tuple[str, ...] = (), **frequencies: str) -> None:
     """Set a member's choices, as the settings page does: choose(ann, replies="immediate")."""
-    current = service.settings_of(user)
-    chosen = {kind: Frequency(frequencies.get(kind.value, current.frequency(kind))) for kind in Kind}
+    current = telling.settings_of(user)
+    chosen = {
+        kind: Frequency(frequencies.get(kind.value, current.frequency(kind))) for kind in Kind.chosen_by_members()
+    }
     theme_ids = db.session.scalars(select(Theme.id).where(Theme.slug.in_(themes))) if themes else []
     service.save_settings(user, chosen, list(theme_ids))
 

@@ -9,9 +9,9 @@ from sqlalchemy import update
 
 from kb.board import service as board
 from kb.notifications import digests
-from kb.notifications.models import DigestEntry
 from kb.platform import clock
 from kb.platform.extensions import db
+from kb.platform.notifications.models import DigestEntry
 from tests.factories import category_named, make_item
 from tests.notifications.conftest import MONDAY, choose, theme_title, waiting_for
 

@@ -11,10 +11,10 @@ from kb.auth import verification
 from kb.board import moderation
 from kb.board import service as board
 from kb.library import service as library
-from kb.notifications.models import Kind
 from kb.platform import clock
 from kb.platform.extensions import db
 from kb.platform.mail import MailOutbox
+from kb.platform.notifications import Kind
 from tests.factories import category_named, make_item, make_user
 from tests.notifications.conftest import choose, theme_title, waiting_for
 

@@ -9,9 +9,9 @@ from kb.auth import deletion
 from kb.auth.models import User
 from kb.board import service as board
 from kb.notifications import service
-from kb.notifications.models import Frequency, Kind
 from kb.platform import clock, tokens
 from kb.platform.extensions import db
+from kb.platform.notifications import Frequency, Kind, telling
 from kb.platform.personal_data import everything_about
 from tests.conftest import PASSWORD, form_token, sign_in
 from tests.factories import category_named, make_user
@@ -49,8 +49,12 @@ def test_saving_choices_and_themes(people, client):
         follow_redirects=True,
     )
     assert "Your email notification choices are saved." in response.get_data(as_text=True)
-    settings = service.settings_of(ann)
-    assert [settings.frequency(kind) for kind in Kind] == [Frequency.IMMEDIATE, Frequency.OFF, Frequency.DAILY]
+    settings = telling.settings_of(ann)
+    assert [settings.frequency(kind) for kind in Kind.chosen_by_members()] == [
+        Frequency.IMMEDIATE,
+        Frequency.OFF,
+        Frequency.DAILY,
+    ]
     assert service.chosen_theme_ids(ann) == [theme_id]
 
 
@@ -72,7 +76,7 @@ def test_unknown_choices_are_refused_with_a_message_and_nothing_changes(people, 
     assert "There is a problem" in page
     assert "Choose one of the listed options for replies in threads you watch" in page
     assert "Choose themes from the list" in page
-    assert service.settings_of(ann).frequency(Kind.REPLIES) == Frequency.DAILY
+    assert telling.settings_of(ann).frequency(Kind.REPLIES) == Frequency.DAILY
     not_a_number = client.post(
         "/account/notifications",
         data={
@@ -91,7 +95,7 @@ def test_the_settings_page_refuses_a_post_without_its_form_token(people, client)
     sign_in(client, people["ann"])
     response = client.post("/account/notifications", data={"replies": "off", "decisions": "off", "case_studies": "off"})
     assert response.status_code == 400
-    assert service.settings_of(people["ann"]).frequency(Kind.REPLIES) == Frequency.DAILY
+    assert telling.settings_of(people["ann"]).frequency(Kind.REPLIES) == Frequency.DAILY
 
 
 def an_immediate_reply_mail(people, mailbox, ann=None):
@@ -110,12 +114,12 @@ def test_the_link_in_the_mail_asks_then_turns_that_kind_off_without_signing_in(p
     confirm = client.get(link)
     assert confirm.status_code == 200
     assert "Replies in threads you watch" in confirm.get_data(as_text=True)
-    assert service.settings_of(people["ann"]).frequency(Kind.REPLIES) == Frequency.IMMEDIATE  # a GET changes nothing
+    assert telling.settings_of(people["ann"]).frequency(Kind.REPLIES) == Frequency.IMMEDIATE  # a GET changes nothing
     done = client.post(link)
     assert done.status_code == 200
     assert "We have stopped emailing you about" in done.get_data(as_text=True)
-    assert service.settings_of(people["ann"]).frequency(Kind.REPLIES) == Frequency.OFF
-    assert service.settings_of(people["ann"]).frequency(Kind.DECISIONS) == Frequency.DAILY  # only that kind
+    assert telling.settings_of(people["ann"]).frequency(Kind.REPLIES) == Frequency.OFF
+    assert telling.settings_of(people["ann"]).frequency(Kind.DECISIONS) == Frequency.DAILY  # only that kind
 
 
 def test_one_click_unsubscribe_from_the_mail_header_works_without_a_session(people, mailbox, app):
@@ -123,7 +127,7 @@ def test_one_click_unsubscribe_from_the_mail_header_works_without_a_session(peop
     address = message["List-Unsubscribe"].strip("<>").removeprefix(app.config["KB_SITE_URL"])
     response = app.test_client().post(address, data={"List-Unsubscribe": "One-Click"})  # as RFC 8058 sends it
     assert response.status_code == 200
-    assert service.settings_of(people["ann"]).frequency(Kind.REPLIES) == Frequency.OFF
+    assert telling.settings_of(people["ann"]).frequency(Kind.REPLIES) == Frequency.OFF
 
 
 def test_a_digest_link_turns_off_every_kind_it_lists(people, mailbox, client):
@@ -133,9 +137,9 @@ def test_a_digest_link_turns_off_every_kind_it_lists(people, mailbox, client):
     ).thread
     board.reply(thread, "Agree the heating bills first.", by=people["ben"])
     assert len(waiting_for(ann)) == 1
-    url = service.unsubscribe_url(ann, [Kind.REPLIES, Kind.DECISIONS])
+    url = telling.unsubscribe_url(ann, [Kind.REPLIES, Kind.DECISIONS])
     client.post(url.removeprefix("http://127.0.0.1:5000"))
-    settings = service.settings_of(ann)
+    settings = telling.settings_of(ann)
     assert (settings.frequency(Kind.REPLIES), settings.frequency(Kind.DECISIONS)) == (Frequency.OFF, Frequency.OFF)
     assert settings.frequency(Kind.CASE_STUDIES) == Frequency.WEEKLY
     assert waiting_for(ann) == []  # what waited for the digest is dropped with it
@@ -151,7 +155,7 @@ def test_a_tampered_or_expired_link_is_explained_and_changes_nothing(people, mai
     expired = client.get(link)
     assert expired.status_code == 410
     assert "has expired: links last a year" in expired.get_data(as_text=True)
-    assert service.settings_of(people["ann"]).frequency(Kind.REPLIES) == Frequency.IMMEDIATE
+    assert telling.settings_of(people["ann"]).frequency(Kind.REPLIES) == Frequency.IMMEDIATE
 
 
 def test_my_data_holds_the_choices_and_what_waits_for_a_digest(people, app):
@@ -182,7 +186,7 @@ def test_an_old_unsubscribe_link_does_not_change_a_new_members_settings(people, 
         assert response.status_code == 400
         page = response.get_data(as_text=True)
         assert "This link cannot be used" in page and "no longer exists" in page
-    assert service.settings_of(nia).frequency(Kind.REPLIES) == Frequency.IMMEDIATE
+    assert telling.settings_of(nia).frequency(Kind.REPLIES) == Frequency.IMMEDIATE
 
 
 def an_account_given_the_id_of(user: User, email: str) -> User:
@@ -201,7 +205,7 @@ def test_a_link_names_its_account_not_only_the_accounts_number(people, mailbox, 
     # A link mailed before links named the account: it still works for the account it was sent to...
     unstamped = tokens.sign(service.UNSUBSCRIBE, {"u": people["ben"].id, "k": ["decisions"]})
     assert client.post(f"/notifications/unsubscribe/{unstamped}").status_code == 200
-    assert service.settings_of(people["ben"]).frequency(Kind.DECISIONS) == Frequency.OFF
+    assert telling.settings_of(people["ben"]).frequency(Kind.DECISIONS) == Frequency.OFF
     unstamped = tokens.sign(service.UNSUBSCRIBE, {"u": people["ann"].id, "k": ["decisions"]})
     nia = an_account_given_the_id_of(people["ann"], "nia@example.org")
     choose(nia, replies="immediate")
@@ -209,7 +213,7 @@ def test_a_link_names_its_account_not_only_the_accounts_number(people, mailbox, 
     for address in (link, f"/notifications/unsubscribe/{unstamped}"):
         response = client.post(address)
         assert response.status_code == 400 and "This link cannot be used" in response.get_data(as_text=True)
-    settings = service.settings_of(nia)
+    settings = telling.settings_of(nia)
     assert (settings.frequency(Kind.REPLIES), settings.frequency(Kind.DECISIONS)) == (
         Frequency.IMMEDIATE,
         Frequency.DAILY,

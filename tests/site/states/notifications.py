@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from kb.notifications import service
-from kb.notifications.models import Kind
+from kb.platform.notifications import Kind, telling
 from tests.site.harness import MEMBERS_ONLY, PUBLIC, Site, registers_states
 
 
@@ -14,7 +13,7 @@ from tests.site.harness import MEMBERS_ONLY, PUBLIC, Site, registers_states
 def notification_states(site: Site) -> None:
     site.page("/account/notifications", MEMBERS_ONLY)
     site.form("/account/notifications", "member")
-    link = service.unsubscribe_url(site.person("subscriber"), [Kind.REPLIES, Kind.DECISIONS])
+    link = telling.unsubscribe_url(site.person("subscriber"), [Kind.REPLIES, Kind.DECISIONS])
     path = link.removeprefix(current_app.config["KB_SITE_URL"])
     site.page(path, PUBLIC)
     site.page(path[:-4] + "zzzz", dict.fromkeys(PUBLIC, 400))

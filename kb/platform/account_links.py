@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from kb.auth.models import User
+if TYPE_CHECKING:  # the member is the accounts feature's: named here, never imported at run time
+    from kb.auth.models import User
 
 STAMP = "a"  # the key the stamp travels under in a link's signed data
 
@@ -20,15 +22,15 @@ def stamp(user: User) -> str:
     return hashlib.sha256(f"{user.id}\n{user.created_at.isoformat()}".encode()).hexdigest()[:16]
 
 
-def stamped(user: User, **data) -> dict:
+def stamped(user: User, **data: Any) -> dict[str, Any]:
     """A link's data naming `user`: their id and their stamp, with the link's own fields."""
     return {"u": user.id, STAMP: stamp(user), **data}
 
 
-def made_for(user: User, data: dict, signed_at: datetime) -> bool:
+def made_for(user: User, data: dict[str, Any], signed_at: datetime) -> bool:
     """Whether a link's signed data, signed at `signed_at` (aware UTC), was made for this account."""
     if STAMP in data:
         return data[STAMP] == stamp(user)
     # A link mailed before links carried the stamp (an unsubscribe link lasts a year): the account
     # must be as old as the link. Signing times are whole seconds.
-    return user.created_at.replace(microsecond=0) <= signed_at.replace(tzinfo=None)
+    return bool(user.created_at.replace(microsecond=0) <= signed_at.replace(tzinfo=None))
