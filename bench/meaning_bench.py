@@ -32,11 +32,11 @@ from kb import create_app  # noqa: E402
 from kb.meaning import embedding  # noqa: E402
 from kb.meaning import service as meaning  # noqa: E402
 from kb.meaning.store import VectorStore, vector_store  # noqa: E402
-from kb.meaning.vectors import LISTENER, rebuild_vectors  # noqa: E402
-from kb.search import documents as documents_module  # noqa: E402
+from kb.meaning.vectors import rebuild_vectors  # noqa: E402
+from kb.platform import features  # noqa: E402
 from kb.search import service as search  # noqa: E402
 from kb.search.backends.whoosh.store import ensure_index  # noqa: E402
-from kb.search.documents import DocumentProvider, register_provider  # noqa: E402
+from kb.search.documents import DocumentProvider  # noqa: E402
 
 SITUATIONS = [
     "our council keeps giving one-year grants and the charities spend all their time bidding",
@@ -67,14 +67,21 @@ def run_size(size: int, rounds: int, workdir: Path) -> None:
             "KB_SEARCH_DIR": str(instance / "search"),
         }
     )
-    register_provider(
-        DocumentProvider(
-            key_prefix="bench",
-            model=type("BenchOnly", (), {}),
-            document=lambda number: corpus.document(number),
-            all_ids=lambda: iter(range(size)),
-            count_by_type=lambda: {"case study": size},
-        )
+    features.add(
+        app,
+        features.Feature(
+            "bench",
+            None,
+            search_documents=(
+                DocumentProvider(
+                    key_prefix="bench",
+                    model=type("BenchOnly", (), {}),
+                    document=lambda number: corpus.document(number),
+                    all_ids=lambda: iter(range(size)),
+                    count_by_type=lambda: {"case study": size},
+                ),
+            ),
+        ),
     )
     with app.app_context():
         upgrade()
@@ -93,10 +100,11 @@ def run_size(size: int, rounds: int, workdir: Path) -> None:
         )
 
         # The keyword index first, without the vectors (the listener set aside), so each is timed alone.
-        documents_module._listeners.remove(LISTENER)
+        declared = app.extensions[features.EXTENSION]
+        app.extensions[features.EXTENSION] = features.changed(app, "meaning", index_listeners=())
         started = time.perf_counter()
         search.rebuild()
-        documents_module._listeners.append(LISTENER)
+        app.extensions[features.EXTENSION] = declared
         print(f"keyword index rebuild alone: {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
         last = [0]
@@ -138,10 +146,10 @@ def run_size(size: int, rounds: int, workdir: Path) -> None:
             )
 
         ordinary = timed(ordinary_search, rounds)
-        rankers = list(documents_module._rankers)
-        documents_module._rankers.clear()  # the same searches with the words alone, for comparison
+        # The same searches with the words alone, for comparison.
+        app.extensions[features.EXTENSION] = features.changed(app, "meaning", rankers=())
         words_alone = timed(ordinary_search, rounds)
-        documents_module._rankers.extend(rankers)
+        app.extensions[features.EXTENSION] = declared
         print(f"{'query':52} {'p50 ms':>8} {'p95 ms':>8}")
         for name, (p50, p95) in (
             ("nearest 50 by meaning (numpy, incl. freshness check)", nearest),

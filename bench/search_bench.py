@@ -42,11 +42,12 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from kb import create_app  # noqa: E402
+from kb.platform import features  # noqa: E402
 from kb.platform.extensions import db  # noqa: E402
 from kb.platform.vocabulary import REGIONS  # noqa: E402
 from kb.search import service as search  # noqa: E402
 from kb.search.backends.whoosh.store import ensure_index  # noqa: E402
-from kb.search.documents import PUBLIC, DocumentProvider, SearchDocument, register_provider  # noqa: E402
+from kb.search.documents import PUBLIC, DocumentProvider, SearchDocument  # noqa: E402
 from kb.search.outbox import SearchOutbox  # noqa: E402
 from kb.search.query import parse  # noqa: E402
 from kb.search.results import SearchRequest  # noqa: E402
@@ -304,14 +305,21 @@ def measure(backend: str, corpus: Corpus, rounds: int, workdir: Path) -> dict:
             "KB_SEARCH_BACKEND": backend,
         }
     )
-    register_provider(
-        DocumentProvider(
-            key_prefix="bench",
-            model=type("BenchOnly", (), {}),
-            document=lambda number: corpus.document(number),
-            all_ids=lambda: iter(range(size)),
-            count_by_type=lambda: {"case study": size},
-        )
+    features.add(
+        app,
+        features.Feature(
+            "bench",
+            None,
+            search_documents=(
+                DocumentProvider(
+                    key_prefix="bench",
+                    model=type("BenchOnly", (), {}),
+                    document=lambda number: corpus.document(number),
+                    all_ids=lambda: iter(range(size)),
+                    count_by_type=lambda: {"case study": size},
+                ),
+            ),
+        ),
     )
     figures: dict = {"queries": {}}
     with app.app_context():

@@ -180,7 +180,7 @@ def test_the_checks_see_a_cycle_and_a_private_import():
         ["library", "search", "themes", "library"]
     ]
     assert ("library", "themes") in feature_edges()
-    assert ("kb.moderation.queue", "board", "reviewables") in {
+    assert ("kb.moderation.queue", "board", "models") in {
         (where.split(":")[0], feature, module) for where, feature, module in reached_modules()
     }
     assert any(name == "db" for _module, _line, _imported, names in imports() for name in names)
@@ -368,3 +368,102 @@ def test_templates_name_endpoints_that_exist_and_never_build_them(app):
     ]
     assert built == [] and unknown == []
     assert {getattr(pages, name) for pages in ALL_KINDS for name in ("index", "new", "export")} <= endpoints
+
+
+# --- one way for a feature to plug in ----------------------------------------------------------
+
+# Module-level containers that are caches, not registries (what a feature contributes is declared on
+# its Feature and held on the app, never gathered into module globals).
+CACHES = {"kb.search.backends.whoosh.store:_STEMS"}
+
+
+def module_level_containers() -> set[str]:
+    found = set()
+    for path in sorted(KB.rglob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            target, value = None, None
+            if isinstance(node, ast.AnnAssign):
+                target, value = node.target, node.value
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+            empty = isinstance(value, (ast.Dict, ast.List, ast.Set)) and not getattr(
+                value, "keys", getattr(value, "elts", None)
+            )
+            called = (
+                isinstance(value, ast.Call)
+                and getattr(value.func, "id", "") in {"dict", "list", "set"}
+                and not value.args
+            )
+            if isinstance(target, ast.Name) and (empty or called):
+                found.add(f"{module_name(path)}:{target.id}")
+    return found
+
+
+def test_no_feature_registers_itself_in_a_module_global():
+    assert module_level_containers() - CACHES == set(), "declare it on the feature's Feature (kb/platform/features.py)"
+
+
+def test_every_feature_package_declares_itself_once_and_the_app_holds_each(app):
+    from kb.platform import features
+
+    declared = features.declared(app)
+    assert [feature.name for feature in declared] == [feature.blueprint.name for feature in declared]
+    assert sorted(feature.name for feature in declared) == sorted(FEATURES)
+    for feature in declared:
+        package = __import__(f"kb.{feature.name}", fromlist=["FEATURE"])
+        assert package.FEATURE is feature, f"kb/{feature.name}/__init__.py declares FEATURE, listed in the factory"
+    other = features.declared(
+        __import__("kb").create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    )
+    assert other == declared  # each app holds its own tuple of the same declarations, nothing left over
+
+
+def test_the_readers_see_what_the_features_declare(app):
+    """The queue's tabs, the data download's parts, the erasers, search's documents and the home page's
+    sections are read from the declarations: a declaration taken away takes its part away."""
+    from kb.moderation import queue
+    from kb.platform import erasure, features, personal_data
+    from kb.search import documents
+
+    assert list(queue.tabs()) == ["submissions", "held", "reports"]
+    assert [part.name for part in personal_data.parts()][:4] == [
+        "account",
+        "mail",
+        "notifications",
+        "email_notifications",
+    ]
+    assert [eraser.name for eraser in erasure.erasers()] == ["library", "board", "partnerships"]
+    assert {provider.key_prefix for provider in documents.providers()} >= {"library_item", "board_thread"}
+    declared = features.declared(app)
+    app.extensions[features.EXTENSION] = features.changed(app, "board", queue_tabs=(), eraser=None)
+    try:
+        assert list(queue.tabs()) == ["submissions"]
+        assert [eraser.name for eraser in erasure.erasers()] == ["library", "partnerships"]
+    finally:
+        app.extensions[features.EXTENSION] = declared
+
+
+def test_every_guarded_view_declares_its_role_through_the_platform():
+    """Views guard with member_required / moderator_required / admin_required, which record the
+    role the harness and the role matrix read; flask-login's own decorator would record nothing."""
+    direct = [
+        f"{module}:{line}"
+        for module, line, imported, names in [
+            (module_name(path), node.lineno, node.module, [alias.name for alias in node.names])
+            for path in sorted(KB.rglob("*.py"))
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.ImportFrom) and node.module == "flask_login"
+        ]
+        if "login_required" in names and module != "kb.platform.permissions"
+    ]
+    assert direct == []
+
+
+def test_links_to_items_threads_and_posts_are_built_one_way():
+    """address_of(thing) on the model's path(): no other helper builds these addresses."""
+    written = [
+        f"{path.relative_to(KB.parent)}"
+        for path in [*KB.rglob("*.py"), *(KB.parent / "templates").rglob("*.*")]
+        if any(name in path.read_text(encoding="utf-8") for name in ("thread_url(", "post_url("))
+    ]
+    assert written == []

@@ -9,29 +9,51 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from kb.api import bp as api_bp
+from kb import (
+    api,
+    auth,
+    board,
+    collections,
+    feeds,
+    library,
+    meaning,
+    moderation,
+    notifications,
+    ops,
+    packs,
+    partnerships,
+    search,
+    sitemap,
+    themes,
+)
 from kb.app import errors, security_headers, templating
 from kb.app.cli import kb_group
 from kb.app.config import load_settings
-from kb.auth import bp as auth_bp
-from kb.board import bp as board_bp
-from kb.collections import bp as collections_bp
-from kb.feeds import bp as feeds_bp
-from kb.library import bp as library_bp
-from kb.meaning import bp as meaning_bp
-from kb.moderation import bp as moderation_bp
-from kb.notifications import bp as notifications_bp
-from kb.ops import bp as ops_bp
 from kb.ops.logs import configure_logging, register_request_logging
-from kb.packs import bp as packs_bp
-from kb.partnerships import bp as partnerships_bp
-from kb.platform import http, mail, site_address
+from kb.platform import features, http, mail, site_address
 from kb.platform.extensions import csrf, db, login_manager, migrate
 from kb.platform.settings import PROJECT_ROOT, ConfigError
-from kb.search import bp as search_bp
 from kb.search.backends import check_configuration as check_search_backend
-from kb.sitemap import bp as sitemap_bp
-from kb.themes import bp as themes_bp
+
+# Every feature, each declared once in its package's __init__.py (kb/platform/features.py says what a
+# declaration holds). The order is the seed's, the data download's and the home page's.
+FEATURES = (
+    themes.FEATURE,
+    auth.FEATURE,
+    notifications.FEATURE,
+    library.FEATURE,
+    search.FEATURE,
+    meaning.FEATURE,
+    board.FEATURE,
+    moderation.FEATURE,
+    collections.FEATURE,
+    feeds.FEATURE,
+    packs.FEATURE,
+    partnerships.FEATURE,
+    sitemap.FEATURE,
+    ops.FEATURE,
+    api.FEATURE,
+)
 
 
 def create_app(config_overrides: dict | None = None) -> Flask:
@@ -78,21 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     security_headers.register(app)
     templating.register(app)
     mail.register(app)
-    app.register_blueprint(themes_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(notifications_bp)
-    app.register_blueprint(library_bp)
-    app.register_blueprint(search_bp)
-    app.register_blueprint(meaning_bp)
-    app.register_blueprint(board_bp)
-    app.register_blueprint(moderation_bp)
-    app.register_blueprint(collections_bp)
-    app.register_blueprint(feeds_bp)
-    app.register_blueprint(packs_bp)
-    app.register_blueprint(partnerships_bp)
-    app.register_blueprint(sitemap_bp)
-    app.register_blueprint(ops_bp)
-    app.register_blueprint(api_bp)
+    features.install(app, FEATURES)
 
 
 def _register_cli(app: Flask) -> None:

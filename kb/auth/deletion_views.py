@@ -4,7 +4,7 @@ confirmation shown afterwards (signed out)."""
 from __future__ import annotations
 
 from flask import current_app, g, redirect, render_template, session, url_for
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField
 from wtforms.fields.choices import SelectChoice
@@ -12,6 +12,7 @@ from wtforms.validators import InputRequired
 
 from kb.auth import bp, deletion
 from kb.auth.service import WrongPassword
+from kb.platform.permissions import member_required
 
 INVALID = 422
 KEEP, REMOVE = "keep", "remove"
@@ -37,7 +38,7 @@ def render_page(form: DeleteAccountForm, status: int = 200):
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])
-@login_required
+@member_required
 def delete_account():
     form = DeleteAccountForm()
     if not form.validate_on_submit():

@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 from kb.auth.models import LoginAttempt, SignedInSession, User
 from kb.platform.extensions import db
 from kb.platform.mail import MailOutbox, not_withheld
-from kb.platform.personal_data import iso, register_part
+from kb.platform.personal_data import Part, iso
 
 
 def profile(user: User) -> dict:
@@ -80,6 +80,4 @@ def mail(user: User) -> list[dict]:
     ]
 
 
-def register_parts(_state) -> None:
-    register_part("account", "Your account", account)
-    register_part("mail", "Mail sent to you", mail)
+PARTS = (Part("account", "Your account", account), Part("mail", "Mail sent to you", mail))

@@ -35,7 +35,8 @@ from kb.platform import account_links as links
 from kb.platform import clock, mail, tokens
 from kb.platform.extensions import db
 
-VERIFY_FOR = timedelta(hours=48)
+VERIFY_FOR_HOURS = 48  # the mails say so
+VERIFY_FOR = timedelta(hours=VERIFY_FOR_HOURS)
 RESET_FOR = timedelta(hours=1)
 # Mail of these kinds to one address in an hour, at most: enough for a slow inbox, too few to use
 # the site to flood someone's.
@@ -99,10 +100,16 @@ EXPIRED_VERIFY = (
 )
 
 
+def _verify_link(user: User, address: str, **extra: str) -> str:
+    """A link that verifies `address` for the account: its present one, or (with the old address in
+    `c`) the one it asked to move to."""
+    token = tokens.sign("verify-email", links.stamped(user, e=address, **extra))
+    return mail.absolute_url("auth.verify_email", token=token)
+
+
 def verification_link(user: User) -> str:
     """The link that verifies the account's present address."""
-    token = tokens.sign("verify-email", links.stamped(user, e=user.email))
-    return mail.absolute_url("auth.verify_email", token=token)
+    return _verify_link(user, user.email)
 
 
 def _queue_verification(user: User) -> None:
@@ -113,7 +120,22 @@ def _queue_verification(user: User) -> None:
         user=user,
         name=user.display_name,
         link=verification_link(user),
-        hours=48,
+        hours=VERIFY_FOR_HOURS,
+    )
+
+
+def _queue_account_exists(owner: User) -> None:
+    """To an address that already has an account (a registration, or another member asking to move
+    to it): a note saying so, with the way back in, and nothing that tells the asker."""
+    mail.queue(
+        owner.email,
+        "account_exists",
+        "You already have a Common Ground account",
+        user=owner,
+        name=owner.display_name,
+        reset_link=reset_link(owner),
+        login_link=mail.absolute_url("auth.login"),
+        minutes=60,
     )
 
 
@@ -132,16 +154,7 @@ def register(email: str, password: str, profile: Profile) -> None:
         return
     hash_password(password)  # the same work as a new account, so the answer's timing tells nothing
     if not _too_many(existing.email, RESET_MAILS):
-        mail.queue(
-            existing.email,
-            "account_exists",
-            "You already have a Common Ground account",
-            user=existing,
-            name=existing.display_name,
-            reset_link=reset_link(existing),
-            login_link=mail.absolute_url("auth.login"),
-            minutes=60,
-        )
+        _queue_account_exists(existing)
         db.session.commit()
 
 
@@ -163,26 +176,16 @@ def ask_to_change_email(user: User, new_email: str) -> None:
         raise TooManyMails()
     owner = find_user_by_email(new_email)
     if owner is not None:
-        mail.queue(
-            owner.email,
-            "account_exists",
-            "You already have a Common Ground account",
-            user=owner,
-            name=owner.display_name,
-            reset_link=reset_link(owner),
-            login_link=mail.absolute_url("auth.login"),
-            minutes=60,
-        )
+        _queue_account_exists(owner)
     else:
-        token = tokens.sign("verify-email", links.stamped(user, e=new_email, c=user.email))
         mail.queue(
             new_email,
             "change_email",
             "Confirm your new email address for Common Ground",
             user=user,
             name=user.display_name,
-            link=mail.absolute_url("auth.verify_email", token=token),
-            hours=48,
+            link=_verify_link(user, new_email, c=user.email),
+            hours=VERIFY_FOR_HOURS,
         )
     db.session.commit()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user, user_loaded_from_cookie
+from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
 
 from kb.auth import bp, ip_limits, service, sessions, verification
 from kb.auth.forms import ForgotPasswordForm, LoginForm, PasswordForm, ProfileForm, RegisterForm, ResetPasswordForm
@@ -13,6 +13,7 @@ from kb.platform import personal_data
 from kb.platform.extensions import login_manager
 from kb.platform.http import wants_json
 from kb.platform.notifications import inbox
+from kb.platform.permissions import member_required
 from kb.platform.text import plural
 
 INVALID = 422  # the form is re-shown with its errors and what was typed
@@ -135,7 +136,7 @@ def verify_email(token: str):
 
 
 @bp.route("/account/verification", methods=["POST"])
-@login_required
+@member_required
 def send_verification_again():
     try:
         verification.send_verification_again(current_user)
@@ -240,13 +241,13 @@ def render_account(profile_form=None, password_form=None, status: int = 200):
 
 
 @bp.route("/account")
-@login_required
+@member_required
 def account():
     return render_account()
 
 
 @bp.route("/account/profile", methods=["POST"])
-@login_required
+@member_required
 def update_profile():
     form = ProfileForm(prefix="profile")
     if form.validate_on_submit():
@@ -275,7 +276,7 @@ def update_profile():
 
 
 @bp.route("/account/password", methods=["POST"])
-@login_required
+@member_required
 def change_password():
     form = PasswordForm(prefix="password")
     if form.validate_on_submit():
@@ -292,7 +293,7 @@ def change_password():
 
 
 @bp.route("/account/sessions/sign-out-others", methods=["POST"])
-@login_required
+@member_required
 def sign_out_other_devices():
     ended = sessions.end_other_sessions(current_user, keeping=current_signed_in_session())
     if ended:
@@ -303,7 +304,7 @@ def sign_out_other_devices():
 
 
 @bp.route("/account/sessions/<id:session_id>/sign-out", methods=["POST"])
-@login_required
+@member_required
 def sign_out_device(session_id: int):
     this_device = current_signed_in_session()
     if this_device is not None and this_device.id == session_id:
@@ -330,13 +331,13 @@ def notification_count():
 
 
 @bp.route("/my/data")
-@login_required
+@member_required
 def my_data():
     return render_template("auth/my_data.html", parts=personal_data.parts())
 
 
 @bp.route("/my/data.zip")
-@login_required
+@member_required
 def my_data_download():
     response = make_response(personal_data.download_of(current_user))
     response.mimetype = "application/zip"

@@ -94,9 +94,14 @@ class BoardThread(db.Model):
     last_poster: Mapped[User | None] = relationship(foreign_keys=[last_poster_id])
 
     def path(self, with_slug: bool = True) -> str:
-        """The thread's address on this site, /board/t/3-a-title (or /board/t/3, which redirects there),
-        for links made outside a request (search documents, feeds). It matches the board's routes."""
-        return f"/board/t/{self.id}-{self.slug}" if with_slug else f"/board/t/{self.id}"
+        return thread_path(self.id, self.slug if with_slug else None)
+
+
+def thread_path(thread_id: int, slug: str | None = None) -> str:
+    """A thread's address on this site, /board/t/3-a-title (or /board/t/3, which redirects there): the
+    one place it is built, for the pages (address_of) and links made outside a request (search
+    documents, feeds). It matches the board's routes."""
+    return f"/board/t/{thread_id}-{slug}" if slug else f"/board/t/{thread_id}"
 
 
 # A post's permanent address: it redirects to the post's place in its thread, wherever that is now.

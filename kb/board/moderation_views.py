@@ -10,11 +10,12 @@ from kb.board.forms import CategoryForm, MoveForm, ReasonForm, WatchedWordForm
 from kb.board.models import BoardCategory, WatchedWord
 from kb.board.reviewables import HELD_POST, HIDDEN_POST, REPORTED_POST
 from kb.board.service import BoardError
-from kb.board.views import INVALID, permalink_target, post_or_404, thread_or_404, thread_url
+from kb.board.views import INVALID, permalink_target, post_or_404, thread_or_404
 from kb.platform import versions
 from kb.platform.extensions import db
 from kb.platform.permissions import moderator_required
 from kb.platform.reviewable import ChangedSinceShown, Reviewable
+from kb.platform.site_address import address_of
 
 
 def carried_out(action, success: str, back: str):
@@ -96,7 +97,7 @@ def dismiss_reports(post_id: int):
 def _thread_action(thread_id: int, name: str, value: bool, success: str):
     thread = thread_or_404(thread_id)
     return carried_out(
-        lambda: moderation.set_thread_flag(thread, current_user, name, value), success, thread_url(thread)
+        lambda: moderation.set_thread_flag(thread, current_user, name, value), success, address_of(thread)
     )
 
 
@@ -132,10 +133,10 @@ def move_thread(thread_id: int):
     form.category.choices = [(category.slug, category.title) for category in queries.categories()]
     if not form.validate_on_submit():
         flash(form.category.errors[0] if form.category.errors else "Choose a category from the list.", "error")
-        return redirect(thread_url(thread))
+        return redirect(address_of(thread))
     to = queries.category_by_slug(form.category.data)
     return carried_out(
-        lambda: moderation.move_thread(thread, to, current_user), f"Moved to {to.title}.", thread_url(thread)
+        lambda: moderation.move_thread(thread, to, current_user), f"Moved to {to.title}.", address_of(thread)
     )
 
 

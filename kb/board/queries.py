@@ -19,6 +19,7 @@ from kb.board.models import (
     ThreadRead,
     ThreadWatch,
     WatchedWord,
+    thread_path,
 )
 from kb.platform.extensions import db
 from kb.platform.pagination import Page, window
@@ -63,6 +64,9 @@ class ThreadRow:
     replies: int
     last_poster_name: str
     last_activity_at: datetime
+
+    def path(self) -> str:
+        return thread_path(self.id, self.slug)
 
 
 @dataclass(frozen=True)

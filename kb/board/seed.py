@@ -31,7 +31,7 @@ def starting_categories() -> list[dict]:
     return wanted
 
 
-def seed_categories(report) -> None:
+def seed_categories(_path, report) -> None:
     db.session.flush()  # the themes seeded just before need their ids
     for position, values in enumerate(starting_categories(), start=1):
         if db.session.scalar(select(BoardCategory.id).where(BoardCategory.slug == values["slug"])):

@@ -4,10 +4,9 @@ Moderators' actions are in moderation_views.py."""
 from __future__ import annotations
 
 from functools import wraps
-from urllib.parse import quote as url_quote
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from kb.board import bp, queries, rules, service
 from kb.board.forms import EditPostForm, FlagForm, MoveForm, ReplyForm, ThreadForm
@@ -16,7 +15,8 @@ from kb.board.service import BoardError, RateLimited
 from kb.library.models import Kind, Status
 from kb.library.queries import get_item
 from kb.platform.http import LARGEST_ID, id_argument, page_argument, query_arguments
-from kb.platform.permissions import is_moderator
+from kb.platform.permissions import is_moderator, member_required
+from kb.platform.site_address import address_of
 from kb.platform.text import member_name
 
 INVALID = 422
@@ -41,20 +41,6 @@ def board_rules():
 
 # State names as the model spells them, so templates and macros compare with PostState.HELD, not "held".
 bp.add_app_template_global(PostState, "PostState")
-
-
-@bp.app_template_global()
-def thread_url(thread: BoardThread | queries.ThreadRow, **args) -> str:
-    if not args:
-        # Lists link every row: building the plain address directly is several times cheaper than
-        # url_for, and this is the rule's own shape (a test compares the two).
-        return f"{request.script_root}/board/t/{thread.id}-{url_quote(thread.slug)}"
-    return url_for("board.thread", thread_id=thread.id, slug=thread.slug, **args)
-
-
-@bp.app_template_global()
-def post_url(post: BoardPost) -> str:
-    return f"{request.script_root}{post.path()}"
 
 
 @bp.app_template_global()
@@ -110,7 +96,7 @@ def startable_categories():
 
 
 @bp.route("/board/new", methods=["GET", "POST"])
-@login_required
+@member_required
 def new_thread():
     form = ThreadForm()
     form.prepare(startable_categories())
@@ -140,7 +126,7 @@ def new_thread():
         form.form_errors.append(str(error))
         return render_new_thread(form, case_study, INVALID)
     flash_posted(post)
-    return redirect(thread_url(post.thread))
+    return redirect(address_of(post.thread))
 
 
 def flash_posted(post: BoardPost) -> None:
@@ -163,7 +149,7 @@ def discuss_case_study(case_study_id: int):
         abort(404)
     thread = queries.thread_for_case_study(case_study.id)
     if thread is not None and rules.can_see_thread(current_user, thread):
-        return redirect(thread_url(thread))
+        return redirect(address_of(thread))
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=request.path))
     category = case_study.themes and queries.category_for_theme(case_study.themes[0].id)
@@ -180,7 +166,7 @@ def thread(thread_id: int, slug: str):
     if thread is None or not rules.can_see_thread(current_user, thread):
         abort(404)
     if slug != thread.slug:
-        return redirect(thread_url(thread, **query_arguments("page")), code=301)
+        return redirect(address_of(thread, **query_arguments("page")), code=301)
     if "page" not in request.args:
         unread = queries.first_unread_post(thread, current_user, marks)
         if unread is not None:
@@ -215,7 +201,7 @@ def render_thread(thread: BoardThread, reply_form: ReplyForm, marks: queries.Mem
 
 
 def permalink_target(post: BoardPost) -> str:
-    return thread_url(post.thread, page=queries.page_of_post(post, current_user), _anchor=f"post-{post.id}")
+    return address_of(post.thread, page=queries.page_of_post(post, current_user), _anchor=f"post-{post.id}")
 
 
 @bp.route("/board/p/<id:post_id>")
@@ -225,7 +211,7 @@ def permalink(post_id: int):
 
 
 @bp.route("/board/t/<id:thread_id>/reply", methods=["GET", "POST"])
-@login_required
+@member_required
 def reply(thread_id: int):
     thread = thread_or_404(thread_id)
     form = ReplyForm()
@@ -257,7 +243,7 @@ def quote_of(post: BoardPost) -> str:
 
 
 @bp.route("/board/p/<id:post_id>/edit", methods=["GET", "POST"])
-@login_required
+@member_required
 def edit_post(post_id: int):
     post = post_or_404(post_id)
     if not rules.can_edit_post(current_user, post):
@@ -283,7 +269,7 @@ def edit_post(post_id: int):
 
 
 @bp.route("/board/p/<id:post_id>/remove", methods=["POST"])
-@login_required
+@member_required
 def remove_post(post_id: int):
     post = post_or_404(post_id)
     if not rules.can_remove_post(current_user, post):
@@ -294,7 +280,7 @@ def remove_post(post_id: int):
 
 
 @bp.route("/board/p/<id:post_id>/history")
-@login_required
+@member_required
 def post_history(post_id: int):
     post = post_or_404(post_id)
     if not rules.can_see_history(current_user, post):
@@ -303,7 +289,7 @@ def post_history(post_id: int):
 
 
 @bp.route("/board/p/<id:post_id>/flag", methods=["GET", "POST"])
-@login_required
+@member_required
 def flag_post(post_id: int):
     post = post_or_404(post_id)
     form = FlagForm()
@@ -329,24 +315,24 @@ def flag_post(post_id: int):
 
 
 @bp.route("/board/t/<id:thread_id>/watch", methods=["POST"])
-@login_required
+@member_required
 def watch(thread_id: int):
     thread = thread_or_404(thread_id)
     service.watch(current_user, thread)
     flash("You are watching this thread: new posts appear on your watching page.", "success")
-    return redirect(thread_url(thread))
+    return redirect(address_of(thread))
 
 
 @bp.route("/board/t/<id:thread_id>/unwatch", methods=["POST"])
-@login_required
+@member_required
 def unwatch(thread_id: int):
     thread = thread_or_404(thread_id)
     service.unwatch(current_user, thread)
     flash("You are no longer watching this thread.", "success")
-    return redirect(thread_url(thread))
+    return redirect(address_of(thread))
 
 
 @bp.route("/my/watching")
-@login_required
+@member_required
 def watching():
     return render_template("board/watching.html", watched=queries.watched_threads(current_user))

@@ -6,7 +6,7 @@ import re
 
 from kb.auth.models import User
 from kb.library import rules
-from kb.library.decisions import record_decision
+from kb.library.decisions import Decided, record_decision
 from kb.library.kinds import ADDRESS_PREFIXES
 from kb.library.models import LibraryItem, Status
 from kb.library.service import InvalidTransition, LibraryError
@@ -26,7 +26,7 @@ def verify(item: LibraryItem, by: User, note: str) -> None:
     if len(note) > VERIFIED_NOTE_MAX:
         raise LibraryError(f"Keep the note on what was checked to {VERIFIED_NOTE_MAX} characters or fewer.")
     item.verified_at, item.verified_by_id, item.verified_note = clock.now(), by.id, note
-    record_decision(item, by, "verify", note)
+    record_decision(item, by, Decided.VERIFY, note)
     db.session.commit()
 
 
@@ -34,7 +34,7 @@ def unverify(item: LibraryItem, by: User, note: str = "") -> None:
     if not rules.can_verify(by, item) or item.verified_at is None:
         raise InvalidTransition("This case study is not marked as verified.")
     item.verified_at = item.verified_by_id = item.verified_note = None
-    record_decision(item, by, "unverify", note)
+    record_decision(item, by, Decided.UNVERIFY, note)
     db.session.commit()
 
 
@@ -55,7 +55,7 @@ def supersede(item: LibraryItem, by: User, replacement_address: str) -> LibraryI
     if replacement.id == item.id:
         raise LibraryError("An item cannot be superseded by itself.")
     item.superseded_by_id = replacement.id
-    record_decision(item, by, "supersede", f"superseded by “{replacement.title}”")
+    record_decision(item, by, Decided.SUPERSEDE, f"superseded by “{replacement.title}”")
     db.session.commit()
     return replacement
 
@@ -64,5 +64,5 @@ def clear_supersession(item: LibraryItem, by: User, note: str = "") -> None:
     if not rules.can_supersede(by, item) or item.superseded_by_id is None:
         raise InvalidTransition("This is not marked as superseded.")
     item.superseded_by_id = None
-    record_decision(item, by, "unsupersede", note)
+    record_decision(item, by, Decided.UNSUPERSEDE, note)
     db.session.commit()

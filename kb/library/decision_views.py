@@ -10,10 +10,11 @@ from flask_login import current_user
 from kb.library import bp, curation, featuring, reviewables
 from kb.library.forms import DECISION_FORM, panel_forms
 from kb.library.service import InvalidTransition, LibraryError
-from kb.library.views import INVALID, item_url, render_item, visible_item_or_404
+from kb.library.views import INVALID, render_item, visible_item_or_404
 from kb.platform import audit, versions
 from kb.platform.permissions import moderator_required
 from kb.platform.reviewable import ChangedSinceShown
+from kb.platform.site_address import address_of
 
 
 @bp.route("/case-studies/<id:item_id>/decide", endpoint="decide_case_study", methods=["POST"])
@@ -25,7 +26,7 @@ def decide(item_id: int):
     named = reviewables.item_page_decision(request.form.get("decision", ""))
     if named is None:
         flash("Choose one of the decisions offered.", "error")
-        return redirect(item_url(item))
+        return redirect(address_of(item))
     reviewable, decision = named
     sent = DECISION_FORM.get(decision.name, "review")
     forms = panel_forms(item, sent=sent)
@@ -48,7 +49,7 @@ def decide(item_id: int):
         return render_item(item, forms, status=INVALID)
     else:
         flash(message, "success")
-    return redirect(item_url(item))
+    return redirect(address_of(item))
 
 
 @bp.route("/case-studies/<id:item_id>/supersede", endpoint="supersede_case_study", methods=["POST"])
@@ -68,7 +69,7 @@ def supersede(item_id: int):
         return render_item(item, forms, status=INVALID)
     else:
         flash(f"Marked as superseded by “{replacement.title}”.", "success")
-    return redirect(item_url(item))
+    return redirect(address_of(item))
 
 
 @bp.route("/case-studies/<id:item_id>/feature", endpoint="feature_case_study", methods=["POST"])
@@ -86,4 +87,4 @@ def feature(item_id: int):
         flash(str(error), "error")
     else:
         flash(f"Featured on {featuring.place_name(theme)}.", "success")
-    return redirect(item_url(item))
+    return redirect(address_of(item))

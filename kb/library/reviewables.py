@@ -5,6 +5,7 @@ from its page. The queue, the item page and their templates render from these.""
 from __future__ import annotations
 
 from kb.library import curation, service
+from kb.library.decisions import Decided
 from kb.library.models import SUBMITTED, LibraryItem, Status
 from kb.platform.reviewable import BulkChoice, Decision, Reviewable
 from kb.platform.text import member_name
@@ -48,9 +49,9 @@ def _library_kind(name: str, decisions: tuple[Decision, ...], is_waiting, reason
 SUBMISSION = _library_kind(
     "submission",
     (
-        Decision("publish", "Publish", service.publish, "Published “{title}”.", bulk=APPROVE_SELECTED),
+        Decision(Decided.PUBLISH, "Publish", service.publish, "Published “{title}”.", bulk=APPROVE_SELECTED),
         Decision(
-            "request_changes",
+            Decided.REQUEST_CHANGES,
             "Request changes",
             service.request_changes,
             "Sent “{title}” back to its author with your note.",
@@ -58,7 +59,7 @@ SUBMISSION = _library_kind(
             style="secondary",
         ),
         Decision(
-            "reject",
+            Decided.REJECT,
             "Reject",
             service.reject,
             "Rejected “{title}”. Its author can see your reason.",
@@ -75,14 +76,14 @@ PENDING_EDIT = _library_kind(
     "pending edit",
     (
         Decision(
-            "approve_edit",
+            Decided.APPROVE_EDIT,
             "Approve the edit",
             service.approve_edit,
             "Approved the edit of “{title}”: it is published.",
             bulk=APPROVE_SELECTED,
         ),
         Decision(
-            "decline_edit",
+            Decided.DECLINE_EDIT,
             "Decline the edit",
             service.decline_edit,
             "Declined the edit of “{title}”. Its author can see your note.",
@@ -100,7 +101,7 @@ CURATION = _library_kind(
     "published item",
     (
         Decision(
-            "verify",
+            Decided.VERIFY,
             "Mark as verified good practice",
             curation.verify,
             "Marked “{title}” as verified good practice.",
@@ -109,7 +110,7 @@ CURATION = _library_kind(
             offered=lambda item: item.verified_at is None,
         ),
         Decision(
-            "unverify",
+            Decided.UNVERIFY,
             "Remove the “verified” mark",
             curation.unverify,
             "“{title}” is no longer marked as verified.",
@@ -117,7 +118,7 @@ CURATION = _library_kind(
             offered=lambda item: item.verified_at is not None,
         ),
         Decision(
-            "unsupersede",
+            Decided.UNSUPERSEDE,
             "It is not superseded after all",
             curation.clear_supersession,
             "“{title}” is no longer marked as superseded.",
@@ -125,7 +126,7 @@ CURATION = _library_kind(
             offered=lambda item: item.superseded_by_id is not None,
         ),
         Decision(
-            "archive",
+            Decided.ARCHIVE,
             "Archive",
             service.archive,
             "Archived “{title}”. It stays readable, marked as archived.",

@@ -12,7 +12,7 @@ from kb.library.models import Kind, LibraryItem, Outcome, Status
 from kb.library.service import ItemFields, apply_fields, cleaned, fields_of, record_revision
 from kb.platform import clock
 from kb.platform.extensions import db
-from kb.platform.seed_files import SeedError, SeedReport, require
+from kb.platform.seed_files import SeedError, SeedReport, read_yaml, require
 
 LEAFLET_CREDIT = "Local Partnerships Taskforce"
 
@@ -47,6 +47,13 @@ def seed_item(key: str, fields: ItemFields, kind: Kind = Kind.CASE_STUDY) -> str
     apply_fields(item, fields)
     record_revision(item, None, "Updated from seed_content")
     return "updated"
+
+
+def seed_leaflet_case_study(path: Path, report: SeedReport) -> None:
+    """The case study a theme's file carries (seeded after the themes), with its lessons."""
+    data = read_yaml(path)
+    if data.get("case_study"):
+        seed_theme_case_study(data["case_study"], require(data, "slug", path), path, report)
 
 
 def seed_theme_case_study(item: dict, theme_slug: str, path: Path, report: SeedReport) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kb.auth.models import User
 from kb.library import rules
-from kb.library.decisions import record_decision
+from kb.library.decisions import Decided, record_decision
 from kb.library.models import (
     SUBMITTED,
     TAG_MAX,
@@ -304,7 +304,7 @@ def approve_edit(item: LibraryItem, by: User, note: str = "") -> None:
     item.awaiting_since = None
     item.moderator_note = note.strip() or None
     record_revision(item, by, f"Approved the edit in revision {pending.number}" + (f": {note}" if note else ""))
-    record_decision(item, by, "approve edit", note)
+    record_decision(item, by, Decided.APPROVE_EDIT, note)
     _commit(item)
 
 
@@ -319,7 +319,7 @@ def decline_edit(item: LibraryItem, by: User, note: str) -> None:
     item.has_pending_edit = False
     item.awaiting_since = None
     item.moderator_note = note.strip()
-    record_decision(item, by, "decline edit", note)
+    record_decision(item, by, Decided.DECLINE_EDIT, note)
     _commit(item)
 
 
@@ -377,7 +377,7 @@ def publish(item: LibraryItem, by: User, note: str = "") -> None:
     _check_complete(item)
     item.moderator_note = note.strip() or None
     item.published_at = clock.now()
-    record_decision(item, by, "publish", note)
+    record_decision(item, by, Decided.PUBLISH, note)
     if item.kind == Kind.CASE_STUDY:
         # In the publishing transaction: the mail exists exactly when the case study is public.
         email_notifications.case_study_published(
@@ -392,7 +392,15 @@ def publish(item: LibraryItem, by: User, note: str = "") -> None:
 
 
 def _decide_with_note(
-    item: LibraryItem, by: User, note: str, allowed, to: Status, refused: str, missing: str, label: str, action: str
+    item: LibraryItem,
+    by: User,
+    note: str,
+    allowed,
+    to: Status,
+    refused: str,
+    missing: str,
+    label: str,
+    decided: Decided,
 ) -> None:
     """A decision the author (or reader) must be told the reason for."""
     if not allowed(by, item):
@@ -400,7 +408,7 @@ def _decide_with_note(
     if not note.strip():
         raise LibraryError(missing)
     item.moderator_note = note.strip()
-    record_decision(item, by, action, note)
+    record_decision(item, by, decided, note)
     _move(item, to, by, f"{label}: {note.strip()}")
 
 
@@ -414,7 +422,7 @@ def request_changes(item: LibraryItem, by: User, note: str) -> None:
         refused="Only something submitted can be sent back, and only by a moderator.",
         missing="Say what needs to change: the author is shown your note.",
         label="Changes requested",
-        action="request changes",
+        decided=Decided.REQUEST_CHANGES,
     )
 
 
@@ -428,7 +436,7 @@ def reject(item: LibraryItem, by: User, reason: str) -> None:
         refused="Only something submitted can be rejected, and only by a moderator.",
         missing="Give the reason for rejecting it: the author is shown it.",
         label="Rejected",
-        action="reject",
+        decided=Decided.REJECT,
     )
 
 
@@ -442,5 +450,5 @@ def archive(item: LibraryItem, by: User, reason: str) -> None:
         refused="Only something published can be archived, and only by a moderator.",
         missing="Give the reason for archiving it: readers are shown it.",
         label="Archived",
-        action="archive",
+        decided=Decided.ARCHIVE,
     )

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import asdict
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from kb.library import bp, exports, history, queries, reviewables, rules, service, tags
 from kb.library.forms import CASE_STUDY_TEMPLATE, CaseStudyForm, LessonForm, PanelForms, panel_forms
@@ -20,6 +20,8 @@ from kb.library.service import LibraryError, StaleEdit
 from kb.platform import site_address
 from kb.platform.csv_export import csv_download
 from kb.platform.http import id_argument, page_argument, query_arguments
+from kb.platform.permissions import member_required
+from kb.platform.site_address import address_of
 from kb.platform.vocabulary import REGIONS, SECTOR_LABELS
 from kb.themes.service import list_themes
 
@@ -28,11 +30,10 @@ FORMS = {CASE_STUDIES.key: CaseStudyForm, LESSONS.key: LessonForm}
 
 
 @bp.app_template_global()
-def item_url(item: LibraryItem, action: str = "show", **args) -> str:
-    pages = pages_for(item)
-    if action == "show":
-        return url_for(f"library.show_{pages.key}", item_id=item.id, slug=item.slug, **args)
-    return url_for(f"library.{action}_{pages.key}", item_id=item.id, **args)
+def item_url(item: LibraryItem, action: str, **args) -> str:
+    """An item's page for an action ("edit", "history", "decide"): the endpoint of its kind. Its own
+    page is address_of(item), built on item.path()."""
+    return url_for(f"library.{action}_{pages_for(item).key}", item_id=item.id, **args)
 
 
 def requested_kind() -> KindPages:
@@ -134,7 +135,7 @@ def show(item_id: int, slug: str):
     item = visible_item_or_404(item_id)
     if slug != item.slug:
         # Old links keep working after a title change.
-        return redirect(item_url(item), code=301)
+        return redirect(address_of(item), code=301)
     return render_item(item, panel_forms(item))
 
 
@@ -182,7 +183,7 @@ def prepared_form(pages: KindPages, item: LibraryItem | None = None):
 
 @bp.route("/case-studies/new", endpoint="new_case_study", methods=["GET", "POST"])
 @bp.route("/lessons/new", endpoint="new_lesson", methods=["GET", "POST"])
-@login_required
+@member_required
 def new():
     pages = requested_kind()
     form = prepared_form(pages)
@@ -219,7 +220,7 @@ def new():
     except LibraryError as error:
         form.form_errors.append(str(error))
         return render_form(pages, form, status=INVALID)
-    return redirect(item_url(item))
+    return redirect(address_of(item))
 
 
 def tell_why_not_submitted(item: LibraryItem) -> None:
@@ -239,7 +240,7 @@ def submit_or_publish(item: LibraryItem) -> None:
 
 @bp.route("/case-studies/<id:item_id>/edit", endpoint="edit_case_study", methods=["GET", "POST"])
 @bp.route("/lessons/<id:item_id>/edit", endpoint="edit_lesson", methods=["GET", "POST"])
-@login_required
+@member_required
 def edit(item_id: int):
     pages = requested_kind()
     item = visible_item_or_404(item_id)
@@ -274,7 +275,7 @@ def edit(item_id: int):
     except LibraryError as error:
         form.form_errors.append(str(error))
         return render_form(pages, form, item, status=INVALID)
-    return redirect(item_url(item))
+    return redirect(address_of(item))
 
 
 def item_with_history_or_403(item_id: int) -> LibraryItem:
@@ -287,7 +288,7 @@ def item_with_history_or_403(item_id: int) -> LibraryItem:
 
 @bp.route("/case-studies/<id:item_id>/history", endpoint="history_case_study")
 @bp.route("/lessons/<id:item_id>/history", endpoint="history_lesson")
-@login_required
+@member_required
 def history_page(item_id: int):
     pages = requested_kind()
     item = item_with_history_or_403(item_id)
@@ -296,7 +297,7 @@ def history_page(item_id: int):
 
 @bp.route("/case-studies/<id:item_id>/history/compare", endpoint="compare_case_study")
 @bp.route("/lessons/<id:item_id>/history/compare", endpoint="compare_lesson")
-@login_required
+@member_required
 def compare(item_id: int):
     pages = requested_kind()
     item = item_with_history_or_403(item_id)
@@ -319,7 +320,7 @@ def compare(item_id: int):
 
 @bp.route("/case-studies/<id:item_id>/revisions/<id:number>/restore", endpoint="restore_case_study", methods=["POST"])
 @bp.route("/lessons/<id:item_id>/revisions/<id:number>/restore", endpoint="restore_lesson", methods=["POST"])
-@login_required
+@member_required
 def restore(item_id: int, number: int):
     item = visible_item_or_404(item_id)
     try:
@@ -330,12 +331,12 @@ def restore(item_id: int, number: int):
         flash(str(error), "error")
         return redirect(item_url(item, "history"))
     flash(f"Revision {number} has been restored" + ("." if live else " as an edit waiting for review."), "success")
-    return redirect(item_url(item))
+    return redirect(address_of(item))
 
 
 @bp.route("/case-studies/<id:item_id>/submit", endpoint="submit_case_study", methods=["POST"])
 @bp.route("/lessons/<id:item_id>/submit", endpoint="submit_lesson", methods=["POST"])
-@login_required
+@member_required
 def submit(item_id: int):
     item = visible_item_or_404(item_id)
     if not rules.is_author(current_user, item):
@@ -344,10 +345,10 @@ def submit(item_id: int):
         submit_or_publish(item)
     except LibraryError as error:
         flash(str(error), "error")
-    return redirect(item_url(item))
+    return redirect(address_of(item))
 
 
 @bp.route("/my/contributions")
-@login_required
+@member_required
 def my_contributions():
     return render_template("library/my_contributions.html", items=queries.contributions_of(current_user))

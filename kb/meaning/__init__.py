@@ -6,15 +6,11 @@ from flask import Blueprint
 
 from kb.meaning.service import fuse_meaning_into
 from kb.meaning.vectors import LISTENER
-from kb.search.documents import register_index_listener, register_ranker
+from kb.platform.features import Feature
 
 bp = Blueprint("meaning", __name__)
 
-
-@bp.record_once
-def _keep_vectors_with_the_index(_state) -> None:
-    register_index_listener(LISTENER)
-    register_ranker(fuse_meaning_into)
-
+# The vectors are kept with the index, and searches are re-ranked with them.
+FEATURE = Feature("meaning", bp, index_listeners=(LISTENER,), rankers=(fuse_meaning_into,))
 
 from kb.meaning import views  # noqa: E402,F401  (routes attach themselves to bp)

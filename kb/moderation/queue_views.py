@@ -3,7 +3,7 @@ selected ones), and the saved reasons moderators keep."""
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from kb.moderation import bp, queue, reasons
@@ -15,7 +15,7 @@ from kb.platform.permissions import is_moderator, moderator_required
 from kb.themes.service import list_themes
 
 INVALID = 422
-TAB = "<any(submissions, held, reports):tab>"
+TAB = "<queue_tab:tab>"  # the tabs the features declare (kb/moderation/__init__.py)
 
 
 @bp.app_context_processor
@@ -36,24 +36,27 @@ def waiting_counts() -> dict[str, int]:
     return g.moderation_counts
 
 
-def render_queue(tab: str, failed: dict | None = None, status: int = 200):
+def render_queue(key: str, failed: dict | None = None, status: int = 200):
     """A tab of the queue; `failed` carries a refused decision's message and what was typed for it."""
-    page = queue.PAGES[tab](page_argument())
+    tab = queue.tab_named(key)
+    if tab is None:  # only a tab the features declare reaches here (the route's converter)
+        abort(404)
     return render_template(
         "moderation/queue.html",
-        tab=queue.TABS[tab],
-        tabs=queue.TABS.values(),
+        tab=tab,
+        tabs=queue.tabs().values(),
         counts=waiting_counts(),
-        page=page,
-        saved=reasons.saved_reasons(queue.TABS[tab].reasons),
+        page=queue.page_of(tab, page_argument()),
+        saved=reasons.saved_reasons(ReasonUse(tab.reasons)),
         themes=list_themes(),
         report_reasons=queue.REPORT_REASONS,
         failed=failed or {},
     ), status
 
 
+# The first tab, the library's, is the queue's front page; /moderation/submissions redirects there.
 @bp.route("/moderation", defaults={"tab": "submissions"})
-@bp.route("/moderation/<any(held, reports):tab>")
+@bp.route(f"/moderation/{TAB}")
 @moderator_required
 def hub(tab: str):
     return render_queue(tab)

@@ -5,10 +5,12 @@ kb.notifications.service; the settings page sits among the account pages."""
 
 from flask import Blueprint
 
-from kb.notifications.personal_data import register_parts
+from kb.notifications.personal_data import PARTS
+from kb.platform.features import Feature
 
 bp = Blueprint("notifications", __name__)
-# The member's data download holds their choices and the items waiting for their next digest.
-bp.record_once(register_parts)
+
+# The member's data download holds their inbox, their choices and the items waiting for their digest.
+FEATURE = Feature("notifications", bp, personal_data=PARTS)
 
 from kb.notifications import views  # noqa: E402,F401  (routes attach themselves to bp)

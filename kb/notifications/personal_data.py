@@ -9,7 +9,7 @@ from kb.platform.extensions import db
 from kb.platform.notifications import Kind
 from kb.platform.notifications.models import DigestEntry, Notification, NotificationTheme
 from kb.platform.notifications.telling import settings_of
-from kb.platform.personal_data import iso, register_part
+from kb.platform.personal_data import Part, iso
 from kb.themes.models import Theme
 
 
@@ -54,6 +54,7 @@ def email_notifications(user) -> dict:
     }
 
 
-def register_parts(_state) -> None:
-    register_part("notifications", "Your notifications", inbox)
-    register_part("email_notifications", "Your email notifications", email_notifications)
+PARTS = (
+    Part("notifications", "Your notifications", inbox),
+    Part("email_notifications", "Your email notifications", email_notifications),
+)

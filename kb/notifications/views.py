@@ -4,7 +4,7 @@ the unsubscribe link every notification carries, which works without signing in.
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from kb.notifications import bp, service
@@ -12,6 +12,7 @@ from kb.notifications.forms import NotificationSettingsForm
 from kb.platform.extensions import csrf
 from kb.platform.notifications import Frequency, Kind, inbox
 from kb.platform.notifications.telling import settings_of
+from kb.platform.permissions import member_required
 from kb.themes.service import list_themes
 
 INVALID = 422
@@ -27,13 +28,13 @@ def settings_form(formdata=None) -> NotificationSettingsForm:
 
 
 @bp.route("/my/notifications")
-@login_required
+@member_required
 def inbox_page():
     return render_template("notifications/inbox.html", notifications=inbox.recent(current_user))
 
 
 @bp.route("/my/notifications/read", methods=["POST"])
-@login_required
+@member_required
 def mark_inbox_read():
     changed = inbox.mark_all_read(current_user)
     flash("All notifications are marked as read." if changed else "There was nothing unread.", "success")
@@ -41,7 +42,7 @@ def mark_inbox_read():
 
 
 @bp.route("/account/notifications", methods=["GET", "POST"])
-@login_required
+@member_required
 def settings():
     form = settings_form(formdata=request.form if request.method == "POST" else None)
     if form.validate_on_submit():

@@ -4,14 +4,20 @@ from flask import Blueprint
 
 from kb.partnerships import erasure
 from kb.partnerships.personal_data import partnerships
-from kb.platform.erasure import register_eraser
-from kb.platform.personal_data import register_part
+from kb.platform.erasure import Eraser
+from kb.platform.features import Feature
+from kb.platform.personal_data import Part
 
 bp = Blueprint("partnerships", __name__)
-# A member's data download holds their memberships, invitations and their own health-check answers.
-bp.record_once(lambda state: register_part("partnerships", "Your partnerships and health-checks", partnerships))
-# Deleting an account: memberships go; health-check answers stay counted, tied to nobody.
-bp.record_once(lambda state: register_eraser("partnerships", erasure.erase, erasure.reason_to_wait))
+
+FEATURE = Feature(
+    "partnerships",
+    bp,
+    # A member's data download holds their memberships, invitations and their own health-check answers.
+    personal_data=(Part("partnerships", "Your partnerships and health-checks", partnerships),),
+    # Deleting an account: memberships go; health-check answers stay counted, tied to nobody.
+    eraser=Eraser("partnerships", erasure.erase, erasure.reason_to_wait),
+)
 
 # The routes attach themselves to bp.
 from kb.partnerships import views  # noqa: E402,F401,I001

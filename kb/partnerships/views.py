@@ -4,7 +4,7 @@ who may not act 403; a refused form is shown again with its errors (422)."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from kb.auth.service import AFTER_VERIFYING
 from kb.partnerships import bp, service
@@ -23,6 +23,7 @@ from kb.partnerships.results import trends
 from kb.partnerships.results.chart import share_chart
 from kb.platform import clock
 from kb.platform.extensions import db
+from kb.platform.permissions import member_required
 from kb.themes.service import get_theme, list_themes
 
 INVALID = 422
@@ -61,13 +62,13 @@ def healthcheck_band(share, partnership) -> str:
 
 
 @bp.route("/partnerships")
-@login_required
+@member_required
 def index():
     return render_template("partnerships/index.html", partnerships=service.partnerships_of(current_user))
 
 
 @bp.route("/partnerships/new", methods=["GET", "POST"])
-@login_required
+@member_required
 def new():
     form = PartnershipForm()
     if request.method == "GET" and current_user.sector in MEMBER_SECTOR_LABELS:
@@ -104,13 +105,13 @@ def render_partnership(partnership, invitation_form=None, round_form=None, statu
 
 
 @bp.route("/partnerships/<id:partnership_id>")
-@login_required
+@member_required
 def show(partnership_id: int):
     return render_partnership(partnership_or_404(partnership_id))
 
 
 @bp.route("/partnerships/<id:partnership_id>/invitations", methods=["POST"])
-@login_required
+@member_required
 def create_invitation(partnership_id: int):
     partnership = partnership_or_404(partnership_id)
     form = InvitationForm()
@@ -127,7 +128,7 @@ def create_invitation(partnership_id: int):
 
 
 @bp.route("/partnerships/invitations/<id:invitation_id>/revoke", methods=["POST"])
-@login_required
+@member_required
 def revoke_invitation(invitation_id: int):
     invitation = db.session.get(Invitation, invitation_id) or abort(404)
     partnership = partnership_or_404(invitation.partnership_id)
@@ -140,7 +141,7 @@ def revoke_invitation(invitation_id: int):
 
 
 @bp.route("/partnerships/members/<id:membership_id>/coordinator", methods=["POST"])
-@login_required
+@member_required
 def make_coordinator(membership_id: int):
     membership = db.session.get(Membership, membership_id) or abort(404)
     partnership = partnership_or_404(membership.partnership_id)
@@ -153,7 +154,7 @@ def make_coordinator(membership_id: int):
 
 
 @bp.route("/partnerships/join/<token>", methods=["GET", "POST"])
-@login_required
+@member_required
 def join(token: str):
     try:
         invitation = service.invitation_by_token(token)
@@ -194,7 +195,7 @@ def join(token: str):
 
 
 @bp.route("/partnerships/<id:partnership_id>/rounds", methods=["POST"])
-@login_required
+@member_required
 def open_round(partnership_id: int):
     partnership = partnership_or_404(partnership_id)
     if not service.is_coordinator(current_user, partnership):
@@ -212,7 +213,7 @@ def open_round(partnership_id: int):
 
 
 @bp.route("/partnerships/<id:partnership_id>/bands", methods=["POST"])
-@login_required
+@member_required
 def set_bands(partnership_id: int):
     partnership = partnership_or_404(partnership_id)
     try:
@@ -231,7 +232,7 @@ def set_bands(partnership_id: int):
 
 
 @bp.route("/partnerships/rounds/<id:round_id>/close", methods=["POST"])
-@login_required
+@member_required
 def close_round(round_id: int):
     health_check = round_or_404(round_id)
     try:
@@ -243,7 +244,7 @@ def close_round(round_id: int):
 
 
 @bp.route("/partnerships/rounds/<id:round_id>")
-@login_required
+@member_required
 def show_round(round_id: int):
     health_check = round_or_404(round_id)
     minimum = current_app.config["KB_HEALTHCHECK_MIN_RESPONDENTS"]
@@ -272,7 +273,7 @@ def answers_from_form(theme) -> dict[int, service.ItemAnswer]:
 
 
 @bp.route("/partnerships/rounds/<id:round_id>/themes/<slug>", methods=["GET", "POST"])
-@login_required
+@member_required
 def answer_theme(round_id: int, slug: str):
     health_check = round_or_404(round_id)
     theme = get_theme(slug) or abort(404)

@@ -1,8 +1,9 @@
 """Forgetting a member who deletes their account (UK GDPR article 17), feature by feature.
 
 Nothing here knows the features, as with the data download (kb.platform.personal_data): each feature
-registers an eraser, `erase(user, remove_published)`, that removes or anonymises that member's rows
-in the caller's transaction, before the account row itself goes (kb.auth.deletion). An eraser:
+declares an eraser (`eraser=` in its Feature, kb/platform/features.py), `erase(user, remove_published)`,
+that removes or anonymises that member's rows in the caller's transaction, before the account row
+itself goes (kb.auth.deletion). An eraser:
 
 - removes what only the member could see (drafts, unpublished work, pending edits, watches, marks);
 - for what others can see, keeps it credited to "a former member", or removes it too when
@@ -22,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from kb.platform import features
+
 
 @dataclass(frozen=True)
 class Eraser:
@@ -31,18 +34,9 @@ class Eraser:
     reason_to_wait: Callable[[object], str | None] | None = None
 
 
-_erasers: dict[str, Eraser] = {}
-
-
-def register_eraser(
-    name: str, erase: Callable[[object, bool], None], reason_to_wait: Callable[[object], str | None] | None = None
-) -> None:
-    """Add a feature's eraser; registering the same name again replaces it."""
-    _erasers[name] = Eraser(name, erase, reason_to_wait)
-
-
 def erasers() -> list[Eraser]:
-    return list(_erasers.values())
+    """Every feature's eraser, in the features' order."""
+    return list(features.each("eraser"))
 
 
 def reasons_to_wait(user: Any) -> list[str]:
@@ -52,6 +46,6 @@ def reasons_to_wait(user: Any) -> list[str]:
 
 
 def erase_member(user: Any, remove_published: bool) -> None:
-    """Run every feature's eraser for this member, in the order they were registered."""
+    """Run every feature's eraser for this member, in the features' order."""
     for eraser in erasers():
         eraser.erase(user, remove_published)

@@ -55,12 +55,14 @@ def _requires(role: str, allowed: Callable[[Any], bool]) -> Callable[[View], Vie
     return decorator
 
 
+member_required = _requires("member", is_signed_in)  # any member signed in; visitors are asked to log in
 moderator_required = _requires("moderator", is_moderator)
 admin_required = _requires("admin", is_admin)
 
 
 def required_role(view: Any) -> str | None:
-    """ "moderator" or "admin" when one of these decorators guards the view (however deeply wrapped)."""
+    """ "member", "moderator" or "admin" when one of these decorators guards the view (however deeply
+    wrapped); None for a page anyone may ask for."""
     while view is not None:
         role = getattr(view, "required_role", None)
         if role:

@@ -1,8 +1,8 @@
 """A member's own data, to take away (UK GDPR articles 15 and 20): everything held about them, as
 one JSON file and a readable HTML copy in a zip, from /my/data.
 
-Nothing here knows the features. Each feature registers a part, as it registers its search
-documents: a name, a title, and `collect(user)`, which returns that member's rows as JSON-ready
+Nothing here knows the features. Each feature declares its parts (`personal_data=` in its Feature,
+kb/platform/features.py): a name, a title, and `collect(user)`, which returns that member's rows as JSON-ready
 data (dates through `iso()`). A collector gives only the member's own data: for a post in a
 thread, the thread's title and address, never other people's posts.
 """
@@ -19,7 +19,7 @@ from typing import Any
 
 from flask import render_template
 
-from kb.platform import clock
+from kb.platform import clock, features
 
 JSON_NAME = "common-ground-data.json"
 HTML_NAME = "common-ground-data.html"
@@ -32,16 +32,9 @@ class Part:
     collect: Callable[[object], object]
 
 
-_parts: dict[str, Part] = {}
-
-
-def register_part(name: str, title: str, collect: Callable[[object], object]) -> None:
-    """Add a feature's part of the download; registering the same name again replaces it."""
-    _parts[name] = Part(name, title, collect)
-
-
 def parts() -> list[Part]:
-    return list(_parts.values())
+    """Every feature's parts, in the features' order."""
+    return list(features.each("personal_data"))
 
 
 def iso(moment: datetime | date | None) -> str | None:

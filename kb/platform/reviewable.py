@@ -11,7 +11,7 @@ shape and the check, common to all, that a decision is about the version the mod
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from kb.platform import versions
@@ -120,3 +120,55 @@ def bulk_needs_reason(reviewables: tuple[Reviewable, ...], choice: str) -> bool:
         for decision in reviewable.decisions
         if decision.bulk and decision.bulk.name == choice
     )
+
+
+# --- the moderation queue's tabs ------------------------------------------------------------------
+
+
+@dataclass
+class QueueEntry:
+    """One thing to decide, as a tab lists it; the queue adds its author's record."""
+
+    subject: Any
+    changes: list[Any] = field(default_factory=list)  # a pending edit's diff against the published text
+    flags: list[Any] = field(default_factory=list)  # the open reports on a post
+    # Reporters whose reports are shown but do not count toward hiding the post, with why not.
+    uncounted_reporters: dict[int, str] = field(default_factory=dict)
+    reports_can_hide: bool = True  # False for a moderator's post
+    record: Any = None  # the author's record (kb.moderation.members.MemberRecord), added by the queue
+
+    @property
+    def author(self) -> Any:
+        return self.subject.author
+
+
+@dataclass(frozen=True)
+class QueueTab:
+    """A tab of the moderation queue, declared by the feature whose things wait in it (`queue_tabs=`
+    in its Feature): what it lists, how many wait, and which kinds of decision its entries take."""
+
+    key: str  # its address: /moderation/<key> ("submissions" is the queue's first page)
+    title: str
+    reasons: str  # which moderators' saved reasons it offers: "submissions" or "posts"
+    empty: str  # said when nothing waits
+    model: type  # what its entries are, to load and lock one
+    reviewables: tuple[Reviewable, ...]  # the kinds of entry listed, each with its decisions
+    entry_kind: Callable[[Any], Reviewable]  # which kind an entry was listed as
+    reason_hint: str
+    count: Callable[[], int]  # how many wait
+    entries: Callable[[int, int], list[QueueEntry]]  # (offset, limit): a page of them, in the tab's order
+    bulk_hint: str = ""
+
+    def decision_named(self, name: str) -> tuple[Reviewable, Decision] | None:
+        return next(
+            (
+                (reviewable, found)
+                for reviewable in self.reviewables
+                if (found := reviewable.decision(name)) is not None
+            ),
+            None,
+        )
+
+    @property
+    def bulk_choices(self) -> list[BulkChoice]:
+        return bulk_choices(self.reviewables)

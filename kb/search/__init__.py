@@ -5,6 +5,9 @@ documents (kb.search.documents); this package knows nothing of them."""
 
 from flask import Blueprint
 
+from kb.platform.features import Feature
+
 bp = Blueprint("search", __name__)
+FEATURE = Feature("search", bp)
 
 from kb.search import views  # noqa: E402,F401  (routes attach themselves to bp)

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from kb.platform import features
+
 PART_SEPARATOR = "xxpartxx"
 VOCABULARY_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 PUBLIC = "public"  # anyone may see it
@@ -91,36 +93,32 @@ class DocumentProvider:
     related: tuple[tuple[type, Callable[[object], int | None]], ...] = ()
 
 
-_providers: dict[str, DocumentProvider] = {}
-# What a facet's values read as on the results page ("theme": {slug: title}), from the feature that knows.
-_facet_labels: dict[str, list[Callable[[], dict[str, str]]]] = {}
-
-
-def register_provider(provider: DocumentProvider) -> None:
-    _providers[provider.key_prefix] = provider
+# Features declare what they index (`search_documents=`, `facet_labels=`, `index_listeners=`,
+# `rankers=` in their Feature, kb/platform/features.py); these read the declarations.
 
 
 def providers() -> list[DocumentProvider]:
-    return list(_providers.values())
+    return list(features.each("search_documents"))
 
 
-def register_facet_labels(parameter: str, labels: Callable[[], dict[str, str]]) -> None:
-    """labels() gives {value: label} for the facet the search page calls `parameter` ("theme", "type")."""
-    if labels not in _facet_labels.setdefault(parameter, []):
-        _facet_labels[parameter].append(labels)
+def _providers_by_prefix() -> dict[str, DocumentProvider]:
+    return {provider.key_prefix: provider for provider in features.each("search_documents")}
 
 
 def facet_labels() -> dict[str, dict[str, str]]:
-    return {
-        parameter: {value: label for labels in sources for value, label in labels().items()}
-        for parameter, sources in _facet_labels.items()
-    }
+    """{parameter: {value: label}}: what a facet's values read as on the results page ("theme":
+    {slug: title}), from the features that know."""
+    merged: dict[str, dict[str, str]] = {}
+    for feature in features.declared():
+        for parameter, labels in feature.facet_labels.items():
+            merged.setdefault(parameter, {}).update(labels())
+    return merged
 
 
 def keys_for_changed(obj: object) -> list[str]:
     """The documents a changed database object belongs to: its own, or its parent's."""
     keys = []
-    for provider in _providers.values():
+    for provider in features.each("search_documents"):
         if isinstance(obj, provider.model) and getattr(obj, "id", None) is not None:
             keys.append(document_key(provider, obj.id))
         for model, row_id_of in provider.related:
@@ -135,7 +133,7 @@ def document_key(provider: DocumentProvider, row_id: int) -> str:
 
 def document_for_key(key: str) -> SearchDocument | None:
     prefix, _, row_id = key.partition(":")
-    provider = _providers.get(prefix)
+    provider = _providers_by_prefix().get(prefix)
     if provider is None or not row_id.isdecimal():
         return None
     return provider.document(int(row_id))
@@ -154,24 +152,10 @@ class IndexListener:
     rebuilt: Callable[[set[str]], None]
 
 
-_listeners: list[IndexListener] = []
-# Re-rankers for a search's results: (request, outcome) -> outcome, e.g. fusing in meaning.
-_rankers: list[Callable] = []
-
-
-def register_index_listener(listener: IndexListener) -> None:
-    if listener not in _listeners:
-        _listeners.append(listener)
-
-
 def index_listeners() -> list[IndexListener]:
-    return list(_listeners)
-
-
-def register_ranker(ranker: Callable) -> None:
-    if ranker not in _rankers:
-        _rankers.append(ranker)
+    return list(features.each("index_listeners"))
 
 
 def rankers() -> list[Callable]:
-    return list(_rankers)
+    """Re-rankers for a search's results: (request, outcome) -> outcome, e.g. fusing in meaning."""
+    return list(features.each("rankers"))

@@ -2,6 +2,9 @@
 
 from flask import Blueprint
 
+from kb.platform.features import Feature
+
 bp = Blueprint("sitemap", __name__)
+FEATURE = Feature("sitemap", bp)
 
 from kb.sitemap import views  # noqa: E402,F401  (routes attach themselves to bp)

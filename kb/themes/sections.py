@@ -1,8 +1,7 @@
 """What other features add to the home page and each theme's page.
 
 Library items belong to themes, so the themes package sits below the library and cannot ask it for
-items: the library registers its sections here when its blueprint is registered, as features
-register their search documents.
+items: the library declares its sections (`page_sections=` in its Feature, kb/platform/features.py).
 """
 
 from __future__ import annotations
@@ -10,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from kb.platform import features
 from kb.themes.models import Theme
 
 
@@ -21,16 +21,9 @@ class PageSections:
     theme: Callable[[Theme], dict]
 
 
-_sections: dict[str, PageSections] = {}
-
-
-def register_sections(name: str, sections: PageSections) -> None:
-    _sections[name] = sections
-
-
 def for_home() -> dict:
-    return {name: value for sections in _sections.values() for name, value in sections.home().items()}
+    return {name: value for sections in features.each("page_sections") for name, value in sections.home().items()}
 
 
 def for_theme(theme: Theme) -> dict:
-    return {name: value for sections in _sections.values() for name, value in sections.theme(theme).items()}
+    return {name: value for sections in features.each("page_sections") for name, value in sections.theme(theme).items()}

@@ -21,6 +21,10 @@ from kb.themes.models import (
 TASKFORCE_TEXT_KEYS = ("name", "leaflet_title", "review", "remit", "purpose", "foreword")
 
 
+def seed_theme_file(path: Path, report: SeedReport) -> None:
+    seed_theme(read_yaml(path), path, report)
+
+
 def seed_theme(data: dict, path: Path, report: SeedReport) -> Theme:
     slug = require(data, "slug", path)
     if slug not in THEME_SLUGS:

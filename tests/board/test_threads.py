@@ -183,11 +183,22 @@ def test_only_moderators_start_threads_in_announcements(people, client_of):
 def test_the_fast_thread_and_post_addresses_are_what_the_routes_build(app, people, client_of):
     from flask import url_for
 
-    from kb.board.views import post_url, thread_url
+    from kb.board.queries import ThreadRow
+    from kb.library.models import Kind
+    from kb.platform.site_address import address_of
+    from tests.factories import make_item
 
     start(client_of(people["ann"]), title="Ünïcode and spaces in a title")
     thread = the_thread("Ünïcode and spaces in a title")
     first = posts_in(thread)[0]
-    with app.test_request_context("/"):
-        assert thread_url(thread) == url_for("board.thread", thread_id=thread.id, slug=thread.slug)
-        assert post_url(first) == url_for("board.permalink", post_id=first.id)
+    item = make_item(people["ann"], title="Ünïcode in a lesson’s title", kind=Kind.LESSON)
+    row = ThreadRow(thread.id, thread.slug, thread.title, False, False, "Ann", 0, "Ann", thread.created_at)
+    with app.test_request_context("/", base_url="http://localhost/under"):
+        built = url_for("board.thread", thread_id=thread.id, slug=thread.slug)
+        assert address_of(thread) == address_of(row) == built and built.startswith("/under/board/t/")
+        assert address_of(thread, page=2, _anchor="post-3") == f"{built}?page=2#post-3"
+        assert address_of(first) == url_for("board.permalink", post_id=first.id)
+        assert address_of(item) == url_for("library.show_lesson", item_id=item.id, slug=item.slug)
+        assert address_of(item, _external=True) == url_for(
+            "library.show_lesson", item_id=item.id, slug=item.slug, _external=True
+        )

@@ -5,14 +5,14 @@ when the database is PostgreSQL (KB_TEST_POSTGRES_URL); on SQLite the postgres c
 since the app refuses to start that way (tests/search/test_backends.py checks that it does)."""
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from kb.auth.models import Role
 from kb.library.models import Kind, LibraryItem
+from kb.platform import features
 from kb.platform.extensions import db
-from kb.search import documents
 from kb.search import service as search
-from kb.themes.search_documents import PROVIDERS as THEME_PROVIDERS
 from tests.conftest import build_test_app, tear_down
 from tests.factories import make_item, make_user
 
@@ -40,8 +40,8 @@ def app(database_url, search_dir, search_backend):
 def themes_only(seeded, monkeypatch):
     """The five themes with nothing of the leaflet's in the index (neither its case studies nor its
     checklist, which tests/search/test_checklist.py searches), so each test controls what is indexed."""
-    for provider in THEME_PROVIDERS:
-        monkeypatch.delitem(documents._providers, provider.key_prefix)
+    app = current_app._get_current_object()
+    monkeypatch.setitem(app.extensions, features.EXTENSION, features.changed(app, "themes", search_documents=()))
     for item in db.session.scalars(select(LibraryItem)):
         db.session.delete(item)
     db.session.commit()

@@ -6,6 +6,7 @@ import threading
 
 from sqlalchemy import func, select
 
+from kb.platform import features
 from kb.platform.extensions import db
 from kb.search import documents
 from kb.search import service as search
@@ -30,10 +31,11 @@ def test_a_drain_that_waits_for_another_then_finds_its_rows_gone_still_succeeds(
             first_is_inside.set()
             first_may_go_on.wait(10)
 
-    monkeypatch.setattr(
-        documents,
-        "_listeners",
-        documents.index_listeners() + [documents.IndexListener(changed=hold_the_first, rebuilt=lambda keys: None)],
+    holding = documents.IndexListener(changed=hold_the_first, rebuilt=lambda keys: None)
+    monkeypatch.setitem(
+        app.extensions,
+        features.EXTENSION,
+        features.changed(app, "meaning", index_listeners=(*documents.index_listeners(), holding)),
     )
     failures = []
 

@@ -71,7 +71,7 @@ def whole_site(database_url, tmp_path_factory):
     context.push()
     try:
         load_seed(SEED_DIR)
-        yield WholeSite(app, build_site())
+        yield WholeSite(app, build_site(app))
     finally:
         tear_down(app)
         context.pop()

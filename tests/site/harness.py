@@ -14,8 +14,11 @@ import itertools
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from kb.auth.models import Role, User
+from kb.platform import features
+from kb.platform.permissions import required_role
 from tests.factories import make_user
 
 # The people who walk the site. "author" wrote the unpublished work; "member" is anyone else signed in.
@@ -28,6 +31,15 @@ EVERYONE = frozenset(ROLES)
 PUBLIC = dict.fromkeys(ROLES, 200)
 MEMBERS_ONLY = {**dict.fromkeys(ROLES, 200), "anonymous": 302}
 MODERATORS_ONLY = {"anonymous": 302, "member": 403, "author": 403, "moderator": 200, "admin": 200}
+ADMINS_ONLY = {**MODERATORS_ONLY, "moderator": 403}
+# What a route's own declaration (kb.platform.permissions: member_required, moderator_required,
+# admin_required, or none) means for each role: a page registered without expectations expects this.
+DECLARED = {None: PUBLIC, "member": MEMBERS_ONLY, "moderator": MODERATORS_ONLY, "admin": ADMINS_ONLY}
+
+
+def declared_role(app, url: str) -> str | None:
+    endpoint, _arguments = app.url_map.bind("localhost").match(urlsplit(url).path)
+    return required_role(app.view_functions[endpoint])
 
 
 @dataclass(frozen=True)
@@ -87,7 +99,9 @@ class Site:
         return word
 
     def page(self, url: str, expect: dict | None = None, own_data: bool = False) -> None:
-        self.pages.append(Page(url, dict(expect or PUBLIC)))
+        """A page to walk. Without `expect`, each role expects what the route declares (DECLARED);
+        give it where the page says more than its route (a draft only its author may open: 404)."""
+        self.pages.append(Page(url, dict(expect) if expect else {}))
         if own_data:
             self.own_data_pages.add(url)
 
@@ -107,6 +121,9 @@ class Site:
 
 StateBuilder = Callable[[Site], None]
 BUILDERS: list[tuple[str, StateBuilder]] = []
+# States that belong to no one feature, built after every feature's (deleting accounts, which reaches
+# into every feature's rows).
+ACROSS_FEATURES = ("deletion",)
 
 
 def registers_states(feature: str) -> Callable[[StateBuilder], StateBuilder]:
@@ -119,17 +136,32 @@ def registers_states(feature: str) -> Callable[[StateBuilder], StateBuilder]:
     return register
 
 
-def build_site() -> Site:
-    """Every feature's states on one site. The walkers are made first, so every feature can use them."""
+def builders_in_order(app) -> list[tuple[str, StateBuilder]]:
+    """Each declared feature's builders, in the features' order (kb/app/factory.py), then those across
+    features. Every feature the app declares must register states: a new feature is walked too."""
     from tests.site import states  # noqa: F401  (each module registers its builder)
 
+    names = [feature.name for feature in features.declared(app)]
+    unwalked = sorted(set(names) - {name for name, _builder in BUILDERS})
+    assert unwalked == [], f"give these features states in tests/site/states/: {unwalked}"
+    unknown = sorted({name for name, _builder in BUILDERS} - set(names) - set(ACROSS_FEATURES))
+    assert unknown == [], f"states registered for features the app does not declare: {unknown}"
+    order = {name: position for position, name in enumerate([*names, *ACROSS_FEATURES])}
+    return sorted(BUILDERS, key=lambda pair: order[pair[0]])
+
+
+def build_site(app) -> Site:
+    """Every feature's states on one site. The walkers are made first, so every feature can use them."""
     site = Site()
     site.person("member", display_name="Mina Member")
     site.person("author", display_name="Asha Author")
     site.person("moderator", role=Role.MODERATOR, display_name="Mo Moderator")
     site.person("admin", role=Role.ADMIN, display_name="Ada Admin")
-    for _feature, builder in BUILDERS:
+    for _feature, builder in builders_in_order(app):
         builder(site)
+    site.pages = [
+        page if page.expect else Page(page.url, dict(DECLARED[declared_role(app, page.url)])) for page in site.pages
+    ]
     return site
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import time
 
-from flask_login import login_required
 from werkzeug.routing import Rule
 from werkzeug.routing.converters import AnyConverter
 
@@ -44,20 +43,11 @@ KNOWN = {
 }
 # The roles that may act, by what the route declares.
 MAY_ACT = {"visitor": set(ROLES), "member": set(ROLES[1:]), "moderator": {"moderator", "admin"}, "admin": {"admin"}}
-_SIGNS_IN_FIRST = login_required(lambda: None).__code__
 
 
 def who_may_post(view) -> str:
-    """ "admin" or "moderator" when the view's decorator says so; "member" behind flask-login's
-    login_required; otherwise "visitor"."""
-    role = required_role(view)
-    if role:
-        return role
-    while view is not None:
-        if getattr(view, "__code__", None) is _SIGNS_IN_FIRST:
-            return "member"
-        view = getattr(view, "__wrapped__", None)
-    return "visitor"
+    """What the view's decorator declares ("member", "moderator", "admin"), or "visitor"."""
+    return required_role(view) or "visitor"
 
 
 def post_routes(app) -> list[Rule]:

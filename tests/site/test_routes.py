@@ -14,7 +14,7 @@ import pytest
 
 from tests.html_checker import SavedPages, checker_command
 from tests.site.conftest import ARGUMENTS_READ, WALKS
-from tests.site.harness import ROLES, text_of
+from tests.site.harness import DECLARED, ROLES, declared_role, text_of
 
 # Odd values for every query argument a route reads (the issue's list).
 ODD_VALUES = [
@@ -144,6 +144,21 @@ def test_every_page_as_every_role_with_odd_input(whole_site, role):
         with open(report, "a") as handle:
             handle.writelines(f"{role}\t{problem}\n" for problem in problems)
     assert not problems, "\n".join(problems[:60])
+
+
+def test_each_page_expects_what_its_route_declares(whole_site):
+    """Where a page's expectations are written out, they agree with its route's declaration for
+    every role the declaration decides: a visitor is asked to log in, a role refused gets 403."""
+    disagreeing = []
+    for page in whole_site.site.pages:
+        declared = DECLARED[declared_role(whole_site.app, page.url)]
+        decided = [role for role, status in declared.items() if status != 200]
+        for role in decided:
+            if page.expect[role] != declared[role]:
+                disagreeing.append(
+                    f"{page.url}: {role} expects {page.expect[role]}, the route declares {declared[role]}"
+                )
+    assert disagreeing == []
 
 
 def test_every_get_route_is_walked(whole_site):

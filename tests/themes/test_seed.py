@@ -28,10 +28,10 @@ def counts():
 def test_first_seed_loads_everything_with_progress(runner):
     result = runner.invoke(args=["kb", "seed"])
     assert result.exit_code == 0, result.output
-    assert "[1/9] theme 1-improving-understanding" in result.output
-    assert "[7/9] taskforce and leaflet" in result.output
-    assert "[8/9] board categories: 7 created" in result.output
-    assert "[9/9] moderators' saved reasons: 8 created" in result.output
+    assert "[1/14] theme 1-improving-understanding" in result.output
+    assert "[7/14] taskforce and leaflet" in result.output
+    assert "[13/14] board categories: 7 created" in result.output
+    assert "[14/14] moderators' saved reasons: 8 created" in result.output
     assert "Seed loaded:" in result.output
     assert counts() == {"Theme": 5, "ChecklistPair": 25, "Fact": 12, "TaskforceOrganisation": 29}
     slugs = db.session.scalars(select(Theme.slug).order_by(Theme.position)).all()

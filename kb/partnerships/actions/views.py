@@ -5,7 +5,7 @@ Outsiders get 404, members who may not act 403; a refused form is shown again wi
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from kb.partnerships import bp, service
 from kb.partnerships.actions import service as actions
@@ -13,6 +13,7 @@ from kb.partnerships.actions.forms import ActionForm
 from kb.partnerships.actions.models import PRIORITY_PICKS
 from kb.partnerships.views import INVALID, refused, round_or_404
 from kb.platform import clock
+from kb.platform.permissions import member_required
 from kb.themes.service import list_themes
 
 
@@ -61,13 +62,13 @@ def render_actions(health_check, form=None, vote_error=None, picks=None, status=
 
 
 @bp.route("/partnerships/rounds/<id:round_id>/actions")
-@login_required
+@member_required
 def round_actions(round_id: int):
     return render_actions(round_or_404(round_id))
 
 
 @bp.route("/partnerships/rounds/<id:round_id>/actions", methods=["POST"])
-@login_required
+@member_required
 def record_action(round_id: int):
     health_check = round_or_404(round_id)
     if not service.is_coordinator(current_user, health_check.partnership):
@@ -101,7 +102,7 @@ def action_or_404(action_id: int):
 
 
 @bp.route("/partnerships/actions/<id:action_id>/edit", methods=["GET", "POST"])
-@login_required
+@member_required
 def edit_action(action_id: int):
     action = action_or_404(action_id)
     health_check = action.health_check
@@ -132,7 +133,7 @@ def edit_action(action_id: int):
 
 
 @bp.route("/partnerships/rounds/<id:round_id>/priorities", methods=["POST"])
-@login_required
+@member_required
 def vote_for_priorities(round_id: int):
     health_check = round_or_404(round_id)
     picked = request.form.getlist("pair")
@@ -151,7 +152,7 @@ def vote_for_priorities(round_id: int):
 
 
 @bp.route("/partnerships/rounds/<id:round_id>/priorities/close", methods=["POST"])
-@login_required
+@member_required
 def close_voting(round_id: int):
     health_check = round_or_404(round_id)
     if not service.is_coordinator(current_user, health_check.partnership):

@@ -4,7 +4,7 @@ add, remove and import. Thin: the rules are in organisations.py."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from kb.partnerships import bp, service
 from kb.partnerships.models import ORGANISATION_KINDS, Organisation
@@ -12,6 +12,7 @@ from kb.partnerships.organisations import service as organisations
 from kb.partnerships.views import INVALID, partnership_or_404, refused
 from kb.platform.csv_export import csv_download
 from kb.platform.extensions import db
+from kb.platform.permissions import member_required
 from kb.platform.text import plural, slugify
 from kb.platform.vocabulary import SECTOR_LABELS
 
@@ -40,13 +41,13 @@ def render_map(partnership, status=200, values=None, error=None, problems=()):
 
 
 @bp.route("/partnerships/<id:partnership_id>/organisations")
-@login_required
+@member_required
 def organisations_map(partnership_id: int):
     return render_map(partnership_or_404(partnership_id))
 
 
 @bp.route("/partnerships/<id:partnership_id>/organisations.csv")
-@login_required
+@member_required
 def organisations_csv(partnership_id: int):
     partnership = partnership_or_404(partnership_id)
     return csv_download(
@@ -55,7 +56,7 @@ def organisations_csv(partnership_id: int):
 
 
 @bp.route("/partnerships/<id:partnership_id>/organisations", methods=["POST"])
-@login_required
+@member_required
 def add_organisation(partnership_id: int):
     partnership = partnership_or_404(partnership_id)
     values = organisations.OrganisationFields(
@@ -75,7 +76,7 @@ def add_organisation(partnership_id: int):
 
 
 @bp.route("/partnerships/<id:partnership_id>/organisations/import", methods=["POST"])
-@login_required
+@member_required
 def import_organisations(partnership_id: int):
     partnership = partnership_or_404(partnership_id)
     if not service.is_coordinator(current_user, partnership):
@@ -94,7 +95,7 @@ def import_organisations(partnership_id: int):
 
 
 @bp.route("/partnerships/organisations/<id:organisation_id>/remove", methods=["POST"])
-@login_required
+@member_required
 def remove_organisation(organisation_id: int):
     organisation = db.session.get(Organisation, organisation_id) or abort(404)
     partnership = partnership_or_404(organisation.partnership_id)
@@ -120,7 +121,7 @@ def directory(partnership_id: int):
 
 
 @bp.route("/partnerships/<id:partnership_id>/directory", methods=["POST"])
-@login_required
+@member_required
 def publish_directory(partnership_id: int):
     partnership = partnership_or_404(partnership_id)
     public = request.form.get("public") == "1"

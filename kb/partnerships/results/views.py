@@ -4,7 +4,6 @@ review meeting. Members only (outsiders get 404, like the round itself), closed 
 from __future__ import annotations
 
 from flask import abort, current_app, render_template
-from flask_login import login_required
 
 from kb.partnerships import bp
 from kb.partnerships.results import charts as result_charts
@@ -13,6 +12,7 @@ from kb.partnerships.results import service as results
 from kb.partnerships.views import round_or_404
 from kb.platform import clock
 from kb.platform.csv_export import csv_download
+from kb.platform.permissions import member_required
 from kb.platform.text import slugify
 
 bp.add_app_template_global(result_charts.sector_gap_chart, "sector_gap_chart")
@@ -34,7 +34,7 @@ def shown_results(round_id: int):
 
 
 @bp.route("/partnerships/rounds/<id:round_id>/results.csv")
-@login_required
+@member_required
 def results_csv(round_id: int):
     health_check, round_results, round_trends, _minimum = shown_results(round_id)
     if round_results.withheld:
@@ -44,7 +44,7 @@ def results_csv(round_id: int):
 
 
 @bp.route("/partnerships/rounds/<id:round_id>/report")
-@login_required
+@member_required
 def report(round_id: int):
     health_check, round_results, round_trends, minimum = shown_results(round_id)
     return render_template(

@@ -1,7 +1,22 @@
-"""Each feature's states on the whole site, in the order they build on one another."""
+"""Each feature's states on the whole site, one module a feature (the harness checks every feature the
+app declares has one) and `deletion`, across features. The harness builds them in the features' order
+(kb/app/factory.py), then deletion."""
 
-from tests.site.states import auth, library, board, themes, collections, moderation, search, feeds, sitemap, api  # noqa: F401,I001
-from tests.site.states import partnerships  # noqa: F401,E402
-from tests.site.states import notifications  # noqa: F401,E402
-from tests.site.states import deletion  # noqa: F401,E402
-from tests.site.states import meaning  # noqa: F401,E402
+from tests.site.states import (  # noqa: F401  (each module registers its builder)
+    api,
+    auth,
+    board,
+    collections,
+    deletion,
+    feeds,
+    library,
+    meaning,
+    moderation,
+    notifications,
+    ops,
+    packs,
+    partnerships,
+    search,
+    sitemap,
+    themes,
+)

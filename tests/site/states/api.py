@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from tests.site.harness import EVERYONE, PUBLIC, Site, registers_states
+from tests.site.harness import EVERYONE, Site, registers_states
 
 NOT_FOUND_FOR_ANYONE = dict.fromkeys(EVERYONE, 404)
 
@@ -34,7 +34,7 @@ def api_states(site: Site) -> None:
         f"/api/v1/case-studies/{case_study.id}",
         f"/api/v1/lessons/{lesson.id}",
     ):
-        site.page(page, PUBLIC)
+        site.page(page)
     # Unpublished work: its author and the moderators see it on the site, but the API is the public view.
     for unpublished in (site.refs["resubmitted case study"], site.refs["resubmitted lesson"]):
         prefix = "case-studies" if unpublished.is_case_study else "lessons"

@@ -19,16 +19,16 @@ def auth_states(site: Site) -> None:
     # Someone else signed in elsewhere: nobody walking the site may end their session.
     elsewhere = sessions.start_session(site.person("traveller"), "Mozilla/5.0 (Windows NT 10.0) Firefox/140.0")
     site.ids["session_id"] = sessions.signed_in_with(elsewhere)[0].id
-    for page in ("/", "/about", "/themes", "/healthz"):
-        site.page(page, PUBLIC)
+    for page in ("/", "/about", "/themes"):
+        site.page(page)
     site.page("/login", FOR_VISITORS)
     site.page("/register", FOR_VISITORS)
-    site.page("/account", MEMBERS_ONLY)
-    site.page("/my/notifications", MEMBERS_ONLY)
-    site.page("/my/contributions", MEMBERS_ONLY)
+    site.page("/account")
+    site.page("/my/notifications")
+    site.page("/my/contributions")
     # Each walker downloads their own data: what they wrote themselves is theirs to see there, even
     # where the site now shows it only to moderators (their report's note, their hidden post).
-    site.page("/my/data", MEMBERS_ONLY)
+    site.page("/my/data")
     site.page("/my/data.zip", MEMBERS_ONLY, own_data=True)
     site.form("/login", "anonymous")
     site.form("/register", "anonymous")
@@ -43,10 +43,10 @@ def auth_states(site: Site) -> None:
     site.page(used, dict.fromkeys(PUBLIC, 410))
     site.page(used[:-4] + "zzzz", dict.fromkeys(PUBLIC, 400))
     reset = verification.reset_link(site.person("forgetful")).removeprefix(site_url)
-    site.page(reset, PUBLIC)
+    site.page(reset)
     site.page(reset[:-4] + "zzzz", dict.fromkeys(PUBLIC, 400))
     site.ids["token@reset_password"] = reset.rsplit("/", 1)[1]
-    site.page("/forgot-password", PUBLIC)
+    site.page("/forgot-password")
     site.form("/forgot-password", "anonymous")
     site.form(reset, "anonymous")
     # An unverified member's account page offers "send the link again"; the walkers are verified.

@@ -115,30 +115,30 @@ def board_states(site: Site) -> None:
     )
 
     for page in ("/board", "/board/general", "/board/funding-it-better", "/my/watching", "/board/new"):
-        site.page(page, MEMBERS_ONLY)
+        site.page(page, MEMBERS_ONLY)  # members only unless the board is made public: a setting, not the route
     for each in (thread, pinned, locked, moved, discussion):
         site.page(thread_address(each), MEMBERS_ONLY)
     site.page(thread_address(held_thread), HELD_THREAD)
-    site.page(f"/board/t/{thread.id}/reply", MEMBERS_ONLY)
-    site.page(f"/board/t/{thread.id}/reply?quote={reported.id}", MEMBERS_ONLY)
+    site.page(f"/board/t/{thread.id}/reply")
+    site.page(f"/board/t/{thread.id}/reply?quote={reported.id}")
     site.page(f"/board/discuss/{site.refs['case_study'].id}", {**dict.fromkeys(SIGNED_IN, 302), "anonymous": 302})
     for post in (opening, hidden, removed, reported, mobbed, edited, spam):
         site.page(f"/board/p/{post.id}", {**dict.fromkeys(SIGNED_IN, 302), "anonymous": 302})
     site.page(f"/board/p/{held.id}", {**dict.fromkeys(SIGNED_IN, 302), "anonymous": 302, "member": 404})
-    site.page(f"/board/p/{edited.id}/history", MODERATORS_ONLY)
-    site.page(f"/board/p/{reported.id}/flag", MEMBERS_ONLY)
+    site.page(f"/board/p/{edited.id}/history", MODERATORS_ONLY)  # the view's rule, not the route's
+    site.page(f"/board/p/{reported.id}/flag")
     site.page(
         f"/board/p/{opening.id}/edit", {"anonymous": 302, "member": 200, "author": 403, "moderator": 200, "admin": 200}
     )
-    site.page(f"/board/p/{reported.id}/hide", MODERATORS_ONLY)
+    site.page(f"/board/p/{reported.id}/hide")
     for person in (suspended, spammer, author):
-        site.page(f"/admin/members/{person.id}/suspend", MODERATORS_ONLY)
-        site.page(f"/admin/members/{person.id}", MODERATORS_ONLY)
+        site.page(f"/admin/members/{person.id}/suspend")
+        site.page(f"/admin/members/{person.id}")
     # The address the suspend page had before it joined the members pages still leads there.
     site.page(f"/moderation/members/{suspended.id}/suspend", {**MODERATORS_ONLY, "moderator": 308, "admin": 308})
-    site.page(f"/moderation/board/categories/{general.id}", MODERATORS_ONLY)
-    site.page("/moderation/board/categories", MODERATORS_ONLY)
-    site.page("/moderation/watched-words", MODERATORS_ONLY)
+    site.page(f"/moderation/board/categories/{general.id}")
+    site.page("/moderation/board/categories")
+    site.page("/moderation/watched-words")
 
     site.form("/board/new", "member")
     site.form(f"/board/t/{thread.id}/reply", "member")

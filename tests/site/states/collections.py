@@ -5,7 +5,7 @@ from __future__ import annotations
 from kb.collections import service as collections
 from kb.library import service as library
 from kb.library.models import Kind
-from tests.site.harness import MODERATORS_ONLY, PUBLIC, Site, registers_states
+from tests.site.harness import PUBLIC, Site, registers_states
 from tests.site.states.library import write
 
 
@@ -23,14 +23,14 @@ def collection_states(site: Site) -> None:
     )
     library.archive(kept, by=moderator, reason="Out of date.")
     site.ids.update({"collection_id": collection.id, "entry_id@collections": collection.entries[0].id})
-    site.page("/collections", PUBLIC)
-    site.page(f"/collections/{collection.id}-{collection.slug}", PUBLIC)
+    site.page("/collections")
+    site.page(f"/collections/{collection.id}-{collection.slug}")
     site.page(f"/collections/{collection.id}", {role: 301 for role in PUBLIC})
     # Its pack names the members-only thread to members only, as the collection's page does.
-    site.page(f"/collections/{collection.id}/pack", PUBLIC)
-    site.page(f"/case-studies/{kept.id}-{kept.slug}", PUBLIC)
-    site.page("/collections/new", MODERATORS_ONLY)
-    site.page(f"/collections/{collection.id}/edit", MODERATORS_ONLY)
+    site.page(f"/collections/{collection.id}/pack")
+    site.page(f"/case-studies/{kept.id}-{kept.slug}")
+    site.page("/collections/new")
+    site.page(f"/collections/{collection.id}/edit")
     site.form("/collections/new", "moderator")
     site.form(
         f"/collections/{collection.id}-{collection.slug}", "moderator", action=f"/collections/{collection.id}/entries"

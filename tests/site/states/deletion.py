@@ -18,7 +18,7 @@ from kb.library.models import Kind
 from kb.platform.extensions import db
 from tests.conftest import PASSWORD
 from tests.factories import make_item, make_user
-from tests.site.harness import MEMBERS_ONLY, MODERATORS, PUBLIC, Site, registers_states
+from tests.site.harness import MODERATORS, PUBLIC, Site, registers_states
 from tests.site.states.library import address
 
 NOBODY: frozenset[str] = frozenset()
@@ -50,13 +50,13 @@ def deletion_states(site: Site) -> None:
     removed_address = address(removed)
     deletion.delete_account(remover, PASSWORD, remove_published=True)
 
-    site.page(address(kept), PUBLIC)
+    site.page(address(kept))
     # Its history, for moderators: every revision saved by "a former member".
     site.page(
         address(kept, "history"), {"anonymous": 302, "member": 403, "author": 403, "moderator": 200, "admin": 200}
     )
     site.page(removed_address, dict.fromkeys(PUBLIC, 404))
-    site.page("/account/delete", MEMBERS_ONLY)
+    site.page("/account/delete")
     # Only the browser that has just deleted an account is shown the confirmation.
     site.page("/account/deleted", dict.fromkeys(PUBLIC, 302))
     # The site's only admin, and the author (the only coordinator of a partnership, see

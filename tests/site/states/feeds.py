@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kb.library import service as library
 from kb.library.models import Kind
-from tests.site.harness import MODERATORS, PUBLIC, ROLES, Site, registers_states
+from tests.site.harness import MODERATORS, ROLES, Site, registers_states
 
 NOT_FOUND = dict.fromkeys(ROLES, 404)
 
@@ -23,7 +23,7 @@ def feed_states(site: Site) -> None:
         "/feeds/search.atom?q=thread&theme=sharing-good-practice",
         "/feeds/search.atom?tag=harness",
     ):
-        site.page(page, PUBLIC)
+        site.page(page)
     # The board is for members here (KB_BOARD_PUBLIC is off): its categories have no feeds, even for them.
     for page in (
         "/feeds/board/general.atom",

@@ -9,7 +9,7 @@ from kb.library import service as library
 from kb.library.models import FeaturedItem, Kind, LibraryItem, Tag
 from kb.platform.extensions import db
 from kb.search import service as search
-from tests.site.harness import EVERYONE, MODERATORS, PUBLIC, SIGNED_IN, Site, registers_states
+from tests.site.harness import EVERYONE, MODERATORS, SIGNED_IN, Site, registers_states
 
 WRITER_AND_MODERATORS = {"author", *MODERATORS}
 # What a visitor who may not see an item gets: no hint that it exists.
@@ -94,7 +94,7 @@ def library_states(site: Site) -> None:
             site.page(address(item), HIDDEN_ITEM)
             site.page(address(item, "history"), HIDDEN_HISTORY)
         for item in (published, newer, pending):
-            site.page(address(item), PUBLIC)
+            site.page(address(item))
             site.page(address(item, "history"), HISTORY)
         site.page(address(pending, "history/compare") + "?from=1&to=2", HISTORY)
         site.page(f"/{PREFIX[kind]}/{newer.id}", {role: 301 for role in EVERYONE})
@@ -103,8 +103,8 @@ def library_states(site: Site) -> None:
         site.page(address(pending, "edit"), EDIT_OWN)
         site.page(f"/{PREFIX[kind]}/new", {**dict.fromkeys(SIGNED_IN, 200), "anonymous": 302})
         # The downloads hold the public list only: every unpublished title above is a secret in them.
-        site.page(f"/{PREFIX[kind]}.csv?tag=harness&region=North+West", PUBLIC)
-        site.page(f"/{PREFIX[kind]}.csv", PUBLIC)
+        site.page(f"/{PREFIX[kind]}.csv?tag=harness&region=North+West")
+        site.page(f"/{PREFIX[kind]}.csv")
         site.form(f"/{PREFIX[kind]}/new", "author")
         site.form(address(draft, "edit"), "author")
         site.form(address(submitted), "moderator", action=address(submitted, "decide"))

@@ -18,11 +18,11 @@ def meaning_states(site: Site) -> None:
         "/describe?situation=our+council+keeps+giving+one-year+grants",
         "/describe?situation=a+harness+thread+between+members",
     ):
-        site.page(page, PUBLIC)
+        site.page(page)
     published = db.session.scalar(
         select(LibraryItem.id).where(LibraryItem.status == Status.PUBLISHED.value).order_by(LibraryItem.id)
     )
-    site.page(f"/more-like-this/library_item/{published}", PUBLIC)
+    site.page(f"/more-like-this/library_item/{published}")
     site.page(f"/more-like-this/checklist_pair/{db.session.scalar(select(ChecklistPair.id))}", PUBLIC)
     draft = db.session.scalar(select(LibraryItem.id).where(LibraryItem.status == Status.DRAFT.value))
     if draft is not None:

@@ -24,7 +24,7 @@ def moderation_states(site: Site) -> None:
         "/moderation/tags",
         "/admin/members",
     ):
-        site.page(page, MODERATORS_ONLY)
+        site.page(page)
     for old_address in ("/moderation/review", "/moderation/board"):
         site.page(old_address, {**MODERATORS_ONLY, "moderator": 301, "admin": 301})
     site.form("/moderation/reasons", "moderator")

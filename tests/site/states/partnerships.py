@@ -16,7 +16,7 @@ from kb.platform import clock
 from kb.platform.extensions import db
 from kb.themes.models import Theme
 from tests.factories import make_user
-from tests.site.harness import MEMBERS_ONLY, PUBLIC, Site, registers_states
+from tests.site.harness import PUBLIC, Site, registers_states
 
 PUBLIC_BODY, VOLUNTARY = "public body", "voluntary or community organisation"
 # Only the partnership's members see it; visitors are asked to log in first.
@@ -140,8 +140,8 @@ def partnership_states(site: Site) -> None:
             "action_id@partnerships": action.id,
         }
     )
-    site.page("/partnerships", MEMBERS_ONLY)
-    site.page("/partnerships/new", MEMBERS_ONLY)
+    site.page("/partnerships")
+    site.page("/partnerships/new")
     site.page(f"/partnerships/{partnership.id}", PARTNERS_ONLY)
     site.page(f"/partnerships/rounds/{closed.id}", PARTNERS_ONLY)
     site.page(f"/partnerships/rounds/{still_open.id}", PARTNERS_ONLY)
@@ -158,7 +158,7 @@ def partnership_states(site: Site) -> None:
     site.page(f"/partnerships/actions/{action.id}/edit", COORDINATORS_ONLY)
     site.page(f"/partnerships/{partnership.id}/organisations", PARTNERS_ONLY)
     site.page(f"/partnerships/{partnership.id}/organisations.csv", PARTNERS_ONLY)
-    site.page(f"/partnerships/{listed.id}/directory", PUBLIC)
+    site.page(f"/partnerships/{listed.id}/directory")
     site.page(f"/partnerships/{partnership.id}/directory", dict.fromkeys(PUBLIC, 404))
     site.page(f"/partnerships/join/{working.token}", WORKING_LINK)
     site.page(f"/partnerships/join/{revoked.token}", SPENT_LINK)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.site.harness import PUBLIC, Site, registers_states
+from tests.site.harness import Site, registers_states
 
 
 @registers_states("search")
@@ -19,4 +19,4 @@ def search_states(site: Site) -> None:
         "/case-studies?tag=harness",
         "/lessons?outcome=worked+well&theme=sharing-good-practice",
     ):
-        site.page(page, PUBLIC)
+        site.page(page)

@@ -3,10 +3,10 @@ draft, held post and members-only thread the other features made is a secret in 
 
 from __future__ import annotations
 
-from tests.site.harness import PUBLIC, Site, registers_states
+from tests.site.harness import Site, registers_states
 
 
 @registers_states("sitemap")
 def sitemap_states(site: Site) -> None:
-    site.page("/sitemap.xml", PUBLIC)
-    site.page("/robots.txt", PUBLIC)
+    site.page("/sitemap.xml")
+    site.page("/robots.txt")

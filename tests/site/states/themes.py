@@ -7,7 +7,7 @@ from sqlalchemy import select
 from kb.platform.extensions import db
 from kb.themes import resources
 from kb.themes.models import Theme
-from tests.site.harness import MODERATORS, MODERATORS_ONLY, PUBLIC, Site, registers_states
+from tests.site.harness import MODERATORS, Site, registers_states
 
 
 @registers_states("themes")
@@ -27,12 +27,9 @@ def theme_states(site: Site) -> None:
     )
     site.ids.update(resource_id=current.id, **{"slug@resources": theme.slug})
     for slug in db.session.scalars(select(Theme.slug)):
-        site.page(f"/themes/{slug}", PUBLIC)
-    # The library's drafts and submissions are on this theme: their titles are secrets in its pack.
-    site.page("/themes/sharing-good-practice/pack", PUBLIC)
-    site.page("/themes/funding-it-better/pack", PUBLIC)
-    site.page("/moderation/themes/funding-it-better/resources", MODERATORS_ONLY)
-    site.page(f"/moderation/resources/{current.id}", MODERATORS_ONLY)
-    site.page(f"/moderation/resources/{retired.id}", MODERATORS_ONLY)
+        site.page(f"/themes/{slug}")
+    site.page("/moderation/themes/funding-it-better/resources")
+    site.page(f"/moderation/resources/{current.id}")
+    site.page(f"/moderation/resources/{retired.id}")
     site.form("/moderation/themes/funding-it-better/resources", "moderator")
     site.form(f"/moderation/resources/{current.id}", "moderator")
