@@ -19,6 +19,7 @@ from kb.meaning import vectors as meaning_vectors
 from kb.notifications import digests
 from kb.ops import backup as backups
 from kb.ops import health
+from kb.partnerships import telling as health_check_telling
 from kb.platform import mail
 from kb.platform.seed_files import SeedError
 from kb.platform.settings import PROJECT_ROOT
@@ -296,6 +297,26 @@ def mail_digests() -> None:
         f"{plural(run.members, 'member')} with new items: {plural(run.digests, 'digest')} queued, listing "
         f"{plural(run.items, 'item')}; {run.not_due} not due yet; {run.not_mailed} not mailed (address "
         "unverified, or suspended)."
+    )
+    send_and_report()
+
+
+@mail_group.command("reminders")
+@with_appcontext
+def mail_reminders() -> None:
+    """Tell members of health-check rounds closing soon (if they have not answered) and of rounds
+    whose closing date has passed (their results), then send the mail that is due (cron it hourly)."""
+    with click.progressbar(length=1, label="Rounds", show_pos=True) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        run = health_check_telling.send_due(progress)
+    click.echo(
+        f"{plural(run.reminders, 'reminder')} for {plural(run.rounds_reminded, 'round')} closing soon; "
+        f"{plural(run.rounds_closed, 'round')} closed by date, {plural(run.told_results, 'member')} told "
+        "its results are ready."
     )
     send_and_report()
 

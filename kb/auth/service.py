@@ -17,7 +17,7 @@ from kb.auth.models import SUSPENSION_REASON_MAX, LoginAttempt, Role, SignedInSe
 from kb.platform import audit, clock
 from kb.platform.dates import date_and_time
 from kb.platform.extensions import db
-from kb.platform.notifications import Kind, Letter, tell
+from kb.platform.notifications import Kind, Letter, tell, tell_many
 from kb.platform.text import one_line
 from kb.platform.vocabulary import REGIONS, Sector
 
@@ -89,6 +89,23 @@ def hash_password(password: str) -> str:
 def _decoy_hash(method: str) -> str:
     # Checked against when the email is unknown, so a reply's timing does not reveal who has an account.
     return generate_password_hash("not a real password, only a decoy", method=method)
+
+
+def moderators(but: User | None = None) -> list[User]:
+    """Every moderator and admin, but `but` (who caused the work, if one of them)."""
+    staff = db.session.scalars(
+        select(User).where(User.role.in_([Role.MODERATOR.value, Role.ADMIN.value])).order_by(User.id)
+    )
+    return [user for user in staff if but is None or user.id != but.id]
+
+
+def tell_moderators(title: str, path: str, by: User | None = None) -> None:
+    """Work waits for moderators (a submission, a held post, a report): each hears as they chose,
+    in their digest or at most one mail an hour (kind MODERATION); the count in their navigation
+    says it on the site. Called while a post or a report is being built: nothing pending is flushed
+    early (a duplicate must fail at the caller's commit, where it is handled)."""
+    with db.session.no_autoflush:
+        tell_many(moderators(but=by), Kind.MODERATION, title, path)
 
 
 def find_user_by_email(email: str) -> User | None:

@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from kb.auth import service as accounts
 from kb.auth.models import User
 from kb.board import rules
 from kb.board.models import (
@@ -178,6 +179,7 @@ def _new_post(thread: BoardThread, body: str, by: User) -> BoardPost:
     post = BoardPost(thread=thread, author=by, body=body, body_html=_render(body), created_at=clock.now())
     if hold:
         post.state, post.state_reason = PostState.HELD.value, hold
+        accounts.tell_moderators(f"a post held for approval in “{thread.title}”", "/moderation/held", by=by)
     else:
         make_visible(post)
     db.session.add(post)
@@ -253,6 +255,9 @@ def edit_post(post: BoardPost, body: str, by: User, reason: str = "") -> None:
     hold = _hold_reason(by, body) if post.state == PostState.VISIBLE else None
     if hold:
         post.state, post.state_reason = PostState.HELD.value, hold
+        accounts.tell_moderators(
+            f"an edited post held for approval in “{post.thread.title}”", "/moderation/held", by=by
+        )
     if reason:
         audit.record(by, "edit post", "board post", post.id, post.thread.title, reason)
     db.session.commit()
@@ -294,6 +299,7 @@ def flag_post(post: BoardPost, by: User, reason: str, note: str = "") -> bool:
         PostFlag(post_id=post.id, flagger_id=by.id, reason=reason, note=(note or "").strip(), created_at=clock.now())
     )
     db.session.flush()
+    accounts.tell_moderators(f"a post reported in “{post.thread.title}”", "/moderation/reports", by=by)
     reporters = list(
         db.session.scalars(
             select(User)

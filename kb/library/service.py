@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field, replace
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from kb.auth import service as accounts
 from kb.auth.models import User
 from kb.library import rules
 from kb.library.decisions import Decided, record_decision
@@ -291,6 +292,7 @@ def _propose_edit(item: LibraryItem, fields: ItemFields, by: User, note: str) ->
     record_revision(item, by, note or "Edit proposed", snapshot=snapshot, state=RevisionState.PENDING)
     item.has_pending_edit = True
     item.awaiting_since = clock.now()
+    accounts.tell_moderators(f"an edit of the {item.kind} “{item.title}”", "/moderation", by=by)
 
 
 def approve_edit(item: LibraryItem, by: User, note: str = "") -> None:
@@ -363,6 +365,7 @@ def submit_for_review(item: LibraryItem, by: User) -> None:
     _check_complete(item)
     again = item.status == Status.CHANGES_REQUESTED
     item.submitted_at = item.awaiting_since = clock.now()
+    accounts.tell_moderators(f"the {item.kind} “{item.title}”", "/moderation", by=by)
     _move(
         item,
         Status.RESUBMITTED if again else Status.SUBMITTED,

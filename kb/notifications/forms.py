@@ -41,12 +41,16 @@ class NotificationSettingsForm(FlaskForm):
         "Themes for new case studies", coerce=int, choices=[], invalid_message="Choose themes from the list"
     )
 
+    def offered(self) -> list[Kind]:
+        """The kinds this form asks about (the view drops those the member is not offered)."""
+        return [kind for kind in Kind.chosen_by_members() if kind.value in self]
+
     def frequency_fields(self) -> list:
-        """(field, hint) for each kind, in the kinds' order."""
-        return [(getattr(self, kind.value), kind.hint) for kind in Kind.chosen_by_members()]
+        """(field, hint) for each kind asked about, in the kinds' order."""
+        return [(self[kind.value], kind.hint) for kind in self.offered()]
 
     def frequencies(self) -> dict[Kind, Frequency]:
-        return {kind: Frequency(getattr(self, kind.value).data) for kind in Kind.chosen_by_members()}
+        return {kind: Frequency(self[kind.value].data) for kind in self.offered()}
 
 
 for _kind in Kind.chosen_by_members():

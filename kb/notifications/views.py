@@ -12,7 +12,7 @@ from kb.notifications.forms import NotificationSettingsForm
 from kb.platform.extensions import csrf
 from kb.platform.notifications import Frequency, Kind, inbox
 from kb.platform.notifications.telling import settings_of
-from kb.platform.permissions import member_required
+from kb.platform.permissions import is_moderator, member_required
 from kb.themes.service import list_themes
 
 INVALID = 422
@@ -20,9 +20,13 @@ INVALID = 422
 
 def settings_form(formdata=None) -> NotificationSettingsForm:
     settings = settings_of(current_user)
-    data = {kind.value: settings.frequency(kind).value for kind in Kind.chosen_by_members()}
+    offered = Kind.offered_to(is_moderator(current_user))
+    data = {kind.value: settings.frequency(kind).value for kind in offered}
     data["themes"] = service.chosen_theme_ids(current_user)
     form = NotificationSettingsForm(data=data) if formdata is None else NotificationSettingsForm()
+    for kind in Kind.chosen_by_members():
+        if kind not in offered:
+            del form[kind.value]
     form.themes.choices = [SelectChoice(theme.id, theme.title) for theme in list_themes()]
     return form
 

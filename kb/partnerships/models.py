@@ -139,12 +139,28 @@ class HealthCheckRound(db.Model):
     voting_closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     # How many members had voted when voting closed: the counts shown are the ones frozen then.
     priority_voters: Mapped[int | None] = mapped_column(Integer)
+    # When the members were told its results are ready (or found there was nothing to tell).
+    results_told_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     partnership: Mapped[Partnership] = relationship(back_populates="rounds")
 
     def is_open(self, at: datetime) -> bool:
         # The closing date is the last day for answers.
         return self.closed_at is None and (self.closes_on is None or at.date() <= self.closes_on)
+
+    def path(self) -> str:
+        """The round's page: its questions while open, its results once closed."""
+        return f"/partnerships/rounds/{self.id}"
+
+
+class RoundReminder(db.Model):
+    """A member was reminded that a round closes soon: each member is reminded once a round."""
+
+    __tablename__ = "healthcheck_reminders"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("healthcheck_rounds.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    sent_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
 
 
 WORDING_KEY_LENGTH = 16

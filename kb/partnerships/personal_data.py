@@ -15,6 +15,7 @@ from kb.partnerships.models import (
     Invitation,
     Membership,
     Partnership,
+    RoundReminder,
     ThemeTrend,
 )
 from kb.platform.extensions import db
@@ -69,6 +70,13 @@ def partnerships(user: User) -> dict:
         .options(selectinload(HealthCheckAction.health_check))
         .order_by(HealthCheckAction.id)
     )
+    reminders = db.session.execute(
+        select(RoundReminder, HealthCheckRound)
+        .join(HealthCheckRound, HealthCheckRound.id == RoundReminder.round_id)
+        .where(RoundReminder.user_id == user.id)
+        .options(selectinload(HealthCheckRound.partnership))
+        .order_by(RoundReminder.sent_at)
+    )
     return {
         "memberships": [
             {
@@ -119,5 +127,8 @@ def partnerships(user: User) -> dict:
                 "note": action.note,
             }
             for action in owned
+        ],
+        "health_check_reminders_sent": [
+            {**health_check_of(round_), "sent_at": iso(reminder.sent_at)} for reminder, round_ in reminders
         ],
     }

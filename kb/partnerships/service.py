@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from kb.auth.models import User
+from kb.partnerships import telling
 from kb.partnerships.models import (
     COMMENT_MAX,
     DESCRIPTION_MAX,
@@ -315,7 +316,9 @@ def open_round(partnership: Partnership, name: str, closes_on: date | None, by: 
     health_check = HealthCheckRound(
         partnership_id=partnership.id, name=name, closes_on=closes_on, opened_at=clock.now()
     )
-    db.session.add(health_check)
+    partnership.rounds.append(health_check)
+    db.session.flush()  # its id, for the address the members are told
+    telling.round_opened(health_check, by)
     db.session.commit()
     return health_check
 
@@ -325,6 +328,7 @@ def close_round(health_check: HealthCheckRound, by: User) -> None:
     if not health_check.is_open(clock.now()):
         raise PartnershipError("This round is already closed.")
     health_check.closed_at = clock.now()
+    telling.results_ready(health_check)
     db.session.commit()
 
 

@@ -31,7 +31,8 @@ def test_a_daily_digest_lists_each_new_item_then_the_next_run_sends_nothing(peop
     clock.freeze(MONDAY + timedelta(hours=2))
     item = make_item(ann, title="Shared training for councillors", moderator=mod)
     assert run_at(MONDAY + timedelta(hours=3), mailbox) == []  # the same day: not due yet
-    [digest] = run_at(MONDAY + timedelta(days=1, hours=-3), mailbox)  # Tuesday 07:00
+    # Tuesday 07:00 (the moderator's digest of work that waited goes too)
+    [digest] = [m for m in run_at(MONDAY + timedelta(days=1, hours=-3), mailbox) if m["To"] == ann.email]
     assert digest["To"] == "ann@example.org"
     assert digest["Subject"] == "Your daily Common Ground digest: 2 new items"
     text, html = mailbox.text_of(digest), mailbox.html_of(digest)
@@ -73,8 +74,8 @@ def test_off_sends_nothing_ever(people, mailbox):
     board.reply(thread, "Agree the heating bills first.", by=people["ben"])
     make_item(ann, moderator=people["mod"])
     assert waiting_for(ann) == []
-    assert run_at(MONDAY + timedelta(days=1), mailbox) == []
-    assert run_at(MONDAY + timedelta(days=8), mailbox) == []
+    assert [m for m in run_at(MONDAY + timedelta(days=1), mailbox) if m["To"] == ann.email] == []
+    assert [m for m in run_at(MONDAY + timedelta(days=8), mailbox) if m["To"] == ann.email] == []
 
 
 def test_turning_a_kind_off_drops_what_waited_for_its_digest(people, mailbox):

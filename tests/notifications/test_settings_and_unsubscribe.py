@@ -28,7 +28,7 @@ def test_the_settings_page_shows_quiet_defaults_in_labelled_groups(people, clien
         page,
     )
     chosen = {(a or c): (b or d) for a, b, c, d in checked}
-    assert chosen == {"replies": "daily", "decisions": "daily", "case_studies": "weekly"}
+    assert chosen == {"replies": "daily", "decisions": "daily", "case_studies": "weekly", "health_checks": "immediate"}
     assert theme_title("improving-understanding") in page
     assert 'href="/account/notifications"' in client.get("/account").get_data(as_text=True)
 
@@ -44,16 +44,18 @@ def test_saving_choices_and_themes(people, client):
             "replies": "immediate",
             "decisions": "off",
             "case_studies": "daily",
+            "health_checks": "weekly",
             "themes": [str(theme_id)],
         },
         follow_redirects=True,
     )
     assert "Your email notification choices are saved." in response.get_data(as_text=True)
     settings = telling.settings_of(ann)
-    assert [settings.frequency(kind) for kind in Kind.chosen_by_members()] == [
+    assert [settings.frequency(kind) for kind in Kind.offered_to(False)] == [
         Frequency.IMMEDIATE,
         Frequency.OFF,
         Frequency.DAILY,
+        Frequency.WEEKLY,
     ]
     assert service.chosen_theme_ids(ann) == [theme_id]
 
@@ -68,6 +70,7 @@ def test_unknown_choices_are_refused_with_a_message_and_nothing_changes(people, 
             "replies": "hourly",
             "decisions": "daily",
             "case_studies": "weekly",
+            "health_checks": "immediate",
             "themes": ["999999"],
         },
     )
@@ -84,6 +87,7 @@ def test_unknown_choices_are_refused_with_a_message_and_nothing_changes(people, 
             "replies": "daily",
             "decisions": "daily",
             "case_studies": "weekly",
+            "health_checks": "immediate",
             "themes": ["funding"],
         },
     )
@@ -167,7 +171,13 @@ def test_my_data_holds_the_choices_and_what_waits_for_a_digest(people, app):
         by=people["ben"],
     )
     part = everything_about(ann)["parts"]["email_notifications"]["data"]
-    assert part["how_often"] == {"replies": "daily", "decisions": "daily", "case_studies": "daily"}
+    assert part["how_often"] == {
+        "replies": "daily",
+        "decisions": "daily",
+        "case_studies": "daily",
+        "health_checks": "immediate",
+        "moderation": "daily",
+    }
     assert part["themes_for_new_case_studies"] == [theme_title("funding-it-better")]
     assert [entry["title"] for entry in part["waiting_for_next_digest"]] == ["Sharing a building with a charity"]
     assert "Ben Reader" not in str(part)  # another member's reply is theirs, not ann's

@@ -102,9 +102,13 @@ def tell(
     title, summary = one_line(title)[:TITLE_MAX], (summary or message)[:SUMMARY_MAX]
     link = site_address.absolute(path)[:LINK_MAX]
     if frequency == Frequency.IMMEDIATE:
+        # A kind with quiet hours mails at most once in them; what happens meanwhile is on the site.
+        outbox_kind = f"notification:{kind.value}" if kind.quiet_hours else "notification"
+        if kind.quiet_hours and mail.sent_recently(user.email, (outbox_kind,), timedelta(hours=kind.quiet_hours)):
+            return
         mail.queue(
             user.email,
-            "notification",
+            outbox_kind,
             kind.subject.format(title=title),
             user=user,
             unsubscribe_url=unsubscribe_url(user, [kind]) if kind.optional else None,
@@ -115,6 +119,7 @@ def tell(
             link=link,
             summary=summary,
             settings_url=mail.absolute_url("notifications.settings"),
+            template="notification",
         )
         return
     db.session.add(
