@@ -107,19 +107,30 @@ def _verify_link(user: User, address: str, **extra: str) -> str:
     return mail.absolute_url("auth.verify_email", token=token)
 
 
-def verification_link(user: User) -> str:
-    """The link that verifies the account's present address."""
-    return _verify_link(user, user.email)
+def verification_link(user: User, then: str | None = None) -> str:
+    """The link that verifies the account's present address; `then`, a path on this site, is where
+    it leads afterwards (the invitation the member registered from)."""
+    return _verify_link(user, user.email, **({"n": then} if then else {}))
 
 
-def _queue_verification(user: User) -> None:
+def destination_of(token: str) -> str | None:
+    """Where a verification link leads after verifying, if it says (read after verify_email took it)."""
+    try:
+        data, _signed_at = tokens.read("verify-email", token, VERIFY_FOR)
+    except tokens.TokenInvalid:
+        return None
+    then = data.get("n") if isinstance(data, dict) else None
+    return then if isinstance(then, str) else None
+
+
+def _queue_verification(user: User, then: str | None = None) -> None:
     mail.queue(
         user.email,
         "verify_email",
         "Verify your email address for Common Ground",
         user=user,
         name=user.display_name,
-        link=verification_link(user),
+        link=verification_link(user, then),
         hours=VERIFY_FOR_HOURS,
     )
 
@@ -139,7 +150,7 @@ def _queue_account_exists(owner: User) -> None:
     )
 
 
-def register(email: str, password: str, profile: Profile) -> None:
+def register(email: str, password: str, profile: Profile, then: str | None = None) -> None:
     """Registration, answering the same whether or not the address has an account: a new,
     unverified account and a link to verify it; or, to the existing account's address, a mail
     that says so and offers the reset link."""
@@ -149,7 +160,7 @@ def register(email: str, password: str, profile: Profile) -> None:
             user = create_account(email, password, profile, verified=False, commit=False)
         except EmailTaken:
             return  # another registration for the address won a race: it has its own mail
-        _queue_verification(user)
+        _queue_verification(user, then)
         db.session.commit()  # the account and its mail together, or neither
         return
     hash_password(password)  # the same work as a new account, so the answer's timing tells nothing

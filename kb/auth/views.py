@@ -110,8 +110,12 @@ def register():
         except ip_limits.TooManyRequests as error:
             form.form_errors.append(f"{error} Your details are still in the form: type your password again.")
             return render_template("auth/register.html", form=form), 429
-        # The same answer whether or not the address has an account: only the mail differs.
-        verification.register(form.email.data, form.password.data, profile_from(form))
+        # The same answer whether or not the address has an account: only the mail differs. Where the
+        # visitor was going (an invitation) travels in the verification link, to any browser.
+        then = request.args.get("next")
+        verification.register(
+            form.email.data, form.password.data, profile_from(form), then=then if service.is_safe_next(then) else None
+        )
         return render_template("auth/check_email.html", reason="register", address=form.email.data)
     status = INVALID if form.errors else 200
     return render_template("auth/register.html", form=form), status
@@ -129,10 +133,11 @@ def verify_email(token: str):
         "posts and take part in partnerships.",
         "success",
     )
+    then = verification.destination_of(token)
     if current_user.is_authenticated and current_user.id == user.id:
-        back = session.pop(service.AFTER_VERIFYING, None)
+        back = session.pop(service.AFTER_VERIFYING, None) or then
         return redirect(back if service.is_safe_next(back) else url_for("auth.account"))
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.login", next=then if service.is_safe_next(then) else None))
 
 
 @bp.route("/account/verification", methods=["POST"])

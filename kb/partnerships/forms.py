@@ -77,6 +77,24 @@ class InvitationForm(FlaskForm):
     )
 
 
+class InviteByEmailForm(FlaskForm):
+    field_order = ("addresses", "days")
+    addresses = TextAreaField(
+        "Email addresses of the people to invite",
+        filters=[unix_newlines, strip],
+        validators=[
+            DataRequired("Enter the email address of at least one person to invite"),
+            Length(max=6000, message="Invite at most 20 people at once"),
+        ],
+    )
+    days = ListedSelectField(
+        "The invitation works for",
+        default="14",
+        invalid_message="Choose how long the invitation works",
+        choices=[SelectChoice(str(days), f"{days} days") for days in INVITATION_DAYS],
+    )
+
+
 class RoundForm(FlaskForm):
     field_order = ("name", "closes_on")
     name = LineField(

@@ -104,7 +104,8 @@ class Membership(db.Model):
 
 
 class Invitation(db.Model):
-    """A shareable link that lets whoever holds it join, until it expires or is revoked."""
+    """A link that lets whoever holds it join, until it expires or is revoked: shared by the
+    coordinator, or mailed by the site to one address (`email`)."""
 
     __tablename__ = "partnership_invitations"
 
@@ -115,6 +116,7 @@ class Invitation(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    email: Mapped[str | None] = mapped_column(String(254))  # mailed to this address by the site
 
     partnership: Mapped[Partnership] = relationship()
 

@@ -16,6 +16,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -37,7 +38,7 @@ from kb.partnerships.models import (
     Trend,
     wording_key,
 )
-from kb.platform import clock
+from kb.platform import clock, locks
 from kb.platform.dates import long_date
 from kb.platform.extensions import db
 from kb.platform.text import one_line
@@ -230,6 +231,81 @@ def create_invitation(partnership: Partnership, days: int, by: User) -> Invitati
     db.session.add(invitation)
     db.session.commit()
     return invitation
+
+
+INVITE_AT_ONCE = 20  # addresses in one go
+INVITES_A_DAY = 100  # mailed invitations a partnership sends in a day
+
+
+def _addresses(text: str) -> tuple[list[str], list[str]]:
+    """The addresses typed (one per line, or separated by commas, semicolons or spaces), each once,
+    in lower case; and those that are not addresses, as typed."""
+    good, bad = [], []
+    for word in text.replace(",", " ").replace(";", " ").split():
+        word = word.strip("<>\"'")
+        try:
+            address = validate_email(word, check_deliverability=False).normalized.lower()
+        except EmailNotValidError:
+            bad.append(word)
+            continue
+        if address not in good:
+            good.append(address)
+    return good, bad
+
+
+@dataclass
+class Invited:
+    sent: list[str]  # addresses mailed an invitation
+    members: list[str]  # already members: nothing sent
+
+
+def invite_by_email(partnership: Partnership, text: str, days: int, by: User) -> Invited:
+    """Mail an invitation of its own to each address typed, or refuse them all, saying which are
+    wrong (nothing is sent until every one is right). Someone with an account also finds it in
+    their notifications; one already a member is skipped."""
+    _require_coordinator(by, partnership)
+    if days not in INVITATION_DAYS:
+        raise PartnershipError("Choose how long the invitation works: 7, 14 or 30 days.")
+    good, bad = _addresses(text)
+    if bad:
+        raise PartnershipError(f"These are not email addresses: {', '.join(bad[:10])}. Correct them and send again.")
+    if not good:
+        raise PartnershipError("Enter the email address of at least one person to invite.")
+    if len(good) > INVITE_AT_ONCE:
+        raise PartnershipError(f"Invite at most {INVITE_AT_ONCE} people at once.")
+    locks.one_writer_at_a_time(locks.PARTNERSHIP_INVITATIONS + partnership.id, Invitation.__table__)
+    now = clock.now()
+    sent_today = db.session.scalar(
+        select(func.count(Invitation.id)).where(
+            Invitation.partnership_id == partnership.id,
+            Invitation.email.is_not(None),
+            Invitation.created_at > now - timedelta(days=1),
+        )
+    )
+    if sent_today + len(good) > INVITES_A_DAY:
+        raise PartnershipError(
+            f"A partnership sends at most {INVITES_A_DAY} invitations by email a day; "
+            f"{INVITES_A_DAY - sent_today} more can go today."
+        )
+    invited = Invited([], [])
+    for address in good:
+        account = db.session.scalar(select(User).where(User.email == address))
+        if account is not None and is_member(account, partnership):
+            invited.members.append(address)
+            continue
+        invitation = Invitation(
+            partnership_id=partnership.id,
+            token=secrets.token_urlsafe(24),
+            created_by_id=by.id,
+            created_at=now,
+            expires_at=now + timedelta(days=days),
+            email=address,
+        )
+        db.session.add(invitation)
+        telling.invitation_sent(invitation, partnership, by, account)
+        invited.sent.append(address)
+    db.session.commit()
+    return invited
 
 
 def invitations_of(partnership: Partnership, by: User) -> list[Invitation]:

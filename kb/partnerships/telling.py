@@ -22,8 +22,8 @@ from flask import current_app
 from sqlalchemy import or_, select
 
 from kb.auth.models import User
-from kb.partnerships.models import Answer, HealthCheckRound, Membership, Partnership, RoundReminder
-from kb.platform import clock
+from kb.partnerships.models import Answer, HealthCheckRound, Invitation, Membership, Partnership, RoundReminder
+from kb.platform import clock, mail, site_address
 from kb.platform.dates import long_date
 from kb.platform.extensions import db
 from kb.platform.notifications import Kind, tell
@@ -51,6 +51,28 @@ def round_opened(health_check: HealthCheckRound, by: User) -> None:
     sentence = f"{_named(health_check)[0].upper()}{_named(health_check)[1:]} is open{until}."
     for member in _members(health_check.partnership, but=by):
         tell(member, Kind.HEALTH_CHECKS, sentence, health_check.path(), message=sentence)
+
+
+def invitation_sent(invitation: Invitation, partnership: Partnership, by: User, account: User | None) -> None:
+    """An invitation mailed to one address: the mail carries the link; someone who already has an
+    account finds it in their notifications too (and by mail as they chose, in place of the plain one)."""
+    link = site_address.absolute(f"/partnerships/join/{invitation.token}")
+    until = long_date(invitation.expires_at)
+    if account is not None and account.email_verified:
+        sentence = f"{by.display_name} invites you to join {partnership.name}: the invitation works until {until}."
+        tell(account, Kind.INVITATIONS, sentence, f"/partnerships/join/{invitation.token}", message=sentence)
+        return
+    mail.queue(
+        invitation.email,
+        "partnership_invitation",
+        f"{by.display_name} invites you to join {partnership.name} on Common Ground",
+        user=account,
+        inviter=by.display_name,
+        partnership=partnership.name,
+        region=partnership.region,
+        link=link,
+        until=until,
+    )
 
 
 def results_ready(health_check: HealthCheckRound) -> int:

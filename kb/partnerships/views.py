@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from kb.auth.service import AFTER_VERIFYING
 from kb.partnerships import bp, service
-from kb.partnerships.forms import InvitationForm, JoinForm, PartnershipForm, RoundForm
+from kb.partnerships.forms import InvitationForm, InviteByEmailForm, JoinForm, PartnershipForm, RoundForm
 from kb.partnerships.models import (
     MEMBER_SECTOR_LABELS,
     RATING_LABELS,
@@ -89,7 +89,10 @@ def new():
     ), status
 
 
-def render_partnership(partnership, invitation_form=None, round_form=None, status=200, bands=None):
+EMAIL_FORM = "invite"  # its fields' names and ids, apart from the link form's on the same page
+
+
+def render_partnership(partnership, invitation_form=None, round_form=None, status=200, bands=None, email_form=None):
     bands = bands or {"green_from": partnership.green_from or "", "amber_from": partnership.amber_from or ""}
     return render_template(
         "partnerships/show.html",
@@ -98,6 +101,7 @@ def render_partnership(partnership, invitation_form=None, round_form=None, statu
         coordinator=service.is_coordinator(current_user, partnership),
         invitations=service.invitations_of(partnership, current_user),
         invitation_form=invitation_form or InvitationForm(),
+        email_form=email_form or InviteByEmailForm(formdata=None, prefix=EMAIL_FORM),
         round_form=round_form or RoundForm(formdata=None),
         bands=bands,
         now=clock.now(),
@@ -127,6 +131,27 @@ def create_invitation(partnership_id: int):
     return redirect(url_for("partnerships.show", partnership_id=partnership.id) + "#invitations-heading")
 
 
+@bp.route("/partnerships/<id:partnership_id>/invitations/email", methods=["POST"])
+@member_required
+def invite_by_email(partnership_id: int):
+    partnership = partnership_or_404(partnership_id)
+    if not service.is_coordinator(current_user, partnership):
+        abort(403, "Only the partnership's coordinators can invite people.")
+    form = InviteByEmailForm(prefix=EMAIL_FORM)
+    if form.validate_on_submit():
+        try:
+            invited = service.invite_by_email(partnership, form.addresses.data, int(form.days.data), by=current_user)
+        except service.PartnershipError as error:
+            form.addresses.errors.append(str(error))  # beside the addresses, as typed
+        else:
+            if invited.sent:
+                flash(f"Invitations sent to {', '.join(invited.sent)}.", "success")
+            if invited.members:
+                flash(f"Already members, so not invited: {', '.join(invited.members)}.", "info")
+            return redirect(url_for("partnerships.show", partnership_id=partnership.id) + "#invitations-heading")
+    return render_partnership(partnership, email_form=form, status=INVALID)
+
+
 @bp.route("/partnerships/invitations/<id:invitation_id>/revoke", methods=["POST"])
 @member_required
 def revoke_invitation(invitation_id: int):
@@ -153,15 +178,38 @@ def make_coordinator(membership_id: int):
     return redirect(url_for("partnerships.show", partnership_id=partnership.id))
 
 
-@bp.route("/partnerships/join/<token>", methods=["GET", "POST"])
-@member_required
+@bp.route("/partnerships/join/<token>")
 def join(token: str):
+    """An invitation: a visitor is shown what it is and how to take it up (log in, or create an
+    account, and come back here); a member joins with the form."""
+    if current_user.is_authenticated:
+        return join_as_member(token)
     try:
         invitation = service.invitation_by_token(token)
     except service.PartnershipError as error:
-        return render_template(
-            "partnerships/invitation_unusable.html", message=str(error), status=error.status
-        ), error.status
+        return unusable(error)
+    return render_template(
+        "partnerships/join.html", form=None, partnership=invitation.partnership, token=token, invitation=invitation
+    )
+
+
+@bp.route("/partnerships/join/<token>", methods=["POST"])
+@member_required
+def join_submit(token: str):
+    return join_as_member(token)
+
+
+def unusable(error: service.PartnershipError):
+    return render_template(
+        "partnerships/invitation_unusable.html", message=str(error), status=error.status
+    ), error.status
+
+
+def join_as_member(token: str):
+    try:
+        invitation = service.invitation_by_token(token)
+    except service.PartnershipError as error:
+        return unusable(error)
     partnership = invitation.partnership
     if service.is_member(current_user, partnership):
         return redirect(url_for("partnerships.show", partnership_id=partnership.id))

@@ -18,8 +18,9 @@ from kb.platform.extensions import db
 SEARCH_DOCUMENTS = 5_170_017  # writers of the PostgreSQL search table
 MEANING_VECTORS = 5_170_023  # writers of the meaning vectors
 BOARD_POSTING_RATE = 7_000_000_000  # + the member's id: their posts-per-minute count
+PARTNERSHIP_INVITATIONS = 6_000_000_000  # + the partnership's id: its invitations mailed a day
 MAIL_REQUESTS_BY_ADDRESS = 8_000_000_000_000  # + 40 bits of the address and form: requests an hour
-KEYS = (SEARCH_DOCUMENTS, MEANING_VECTORS, BOARD_POSTING_RATE, MAIL_REQUESTS_BY_ADDRESS)
+KEYS = (SEARCH_DOCUMENTS, MEANING_VECTORS, PARTNERSHIP_INVITATIONS, BOARD_POSTING_RATE, MAIL_REQUESTS_BY_ADDRESS)
 
 
 def one_writer_at_a_time(key: int, table: Table) -> None:

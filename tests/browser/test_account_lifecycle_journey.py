@@ -107,7 +107,7 @@ def test_register_verify_reset_download_and_delete(page, live_server, mailbox, t
     item_address = item.path()
     # The next morning's digest lists it, with a link to it: one mail, however many runs.
     clock.freeze(datetime(2026, 11, 29, 7, 0))
-    assert send_digests().digests == 1
+    assert send_digests().digests == 2  # theirs, and the reviewer's of the work that waited for them
     digest = mail_to(mailbox, "Your daily Common Ground digest")
     assert TITLE in digest.get_body(("plain",)).get_content()
     assert item_address in digest.get_body(("html",)).get_content()

@@ -35,7 +35,8 @@ def test_choices_made_before_the_migration_are_kept_kind_by_kind(tmp_path):
             Frequency.IMMEDIATE,
             Frequency.OFF,
             Frequency.DAILY,
-            Kind.HEALTH_CHECKS.default,  # kinds declared since: their defaults
+            Kind.INVITATIONS.default,  # kinds declared since: their defaults
+            Kind.HEALTH_CHECKS.default,
             Kind.MODERATION.default,
         ]
         defaults = settings_of(silent)

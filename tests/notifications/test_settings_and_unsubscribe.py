@@ -28,7 +28,13 @@ def test_the_settings_page_shows_quiet_defaults_in_labelled_groups(people, clien
         page,
     )
     chosen = {(a or c): (b or d) for a, b, c, d in checked}
-    assert chosen == {"replies": "daily", "decisions": "daily", "case_studies": "weekly", "health_checks": "immediate"}
+    assert chosen == {
+        "replies": "daily",
+        "decisions": "daily",
+        "case_studies": "weekly",
+        "invitations": "immediate",
+        "health_checks": "immediate",
+    }
     assert theme_title("improving-understanding") in page
     assert 'href="/account/notifications"' in client.get("/account").get_data(as_text=True)
 
@@ -44,6 +50,7 @@ def test_saving_choices_and_themes(people, client):
             "replies": "immediate",
             "decisions": "off",
             "case_studies": "daily",
+            "invitations": "immediate",
             "health_checks": "weekly",
             "themes": [str(theme_id)],
         },
@@ -55,6 +62,7 @@ def test_saving_choices_and_themes(people, client):
         Frequency.IMMEDIATE,
         Frequency.OFF,
         Frequency.DAILY,
+        Frequency.IMMEDIATE,
         Frequency.WEEKLY,
     ]
     assert service.chosen_theme_ids(ann) == [theme_id]
@@ -70,6 +78,7 @@ def test_unknown_choices_are_refused_with_a_message_and_nothing_changes(people, 
             "replies": "hourly",
             "decisions": "daily",
             "case_studies": "weekly",
+            "invitations": "immediate",
             "health_checks": "immediate",
             "themes": ["999999"],
         },
@@ -87,6 +96,7 @@ def test_unknown_choices_are_refused_with_a_message_and_nothing_changes(people, 
             "replies": "daily",
             "decisions": "daily",
             "case_studies": "weekly",
+            "invitations": "immediate",
             "health_checks": "immediate",
             "themes": ["funding"],
         },
@@ -175,6 +185,7 @@ def test_my_data_holds_the_choices_and_what_waits_for_a_digest(people, app):
         "replies": "daily",
         "decisions": "daily",
         "case_studies": "daily",
+        "invitations": "immediate",
         "health_checks": "immediate",
         "moderation": "daily",
     }

@@ -80,6 +80,14 @@ class Kind(StrEnum):
         "New case study: “{title}”",
         Frequency.WEEKLY,
     )
+    INVITATIONS = (
+        "invitations",
+        "Invitations to partnerships",
+        "When a partnership's coordinator invites you to join it.",
+        "{title}",
+        Frequency.IMMEDIATE,
+        True,
+    )
     HEALTH_CHECKS = (
         "health_checks",
         "Health-checks in your partnerships",

@@ -21,11 +21,11 @@ from tests.site.harness import PUBLIC, Site, registers_states
 PUBLIC_BODY, VOLUNTARY = "public body", "voluntary or community organisation"
 # Only the partnership's members see it; visitors are asked to log in first.
 PARTNERS_ONLY = {"anonymous": 302, "member": 200, "author": 200, "moderator": 404, "admin": 404}
-# A working link: outsiders may join; members are sent on to the partnership.
-WORKING_LINK = {"anonymous": 302, "member": 302, "author": 302, "moderator": 200, "admin": 200}
+# A working link: outsiders may join (a visitor is told how); members are sent on to the partnership.
+WORKING_LINK = {"anonymous": 200, "member": 302, "author": 302, "moderator": 200, "admin": 200}
 # A round's results to take away exist once it closes: before that, not even members get them.
 NOT_YET = {"anonymous": 302, "member": 404, "author": 404, "moderator": 404, "admin": 404}
-SPENT_LINK = {"anonymous": 302, "member": 410, "author": 410, "moderator": 410, "admin": 410}
+SPENT_LINK = dict.fromkeys(("anonymous", "member", "author", "moderator", "admin"), 410)
 # Members read actions; only coordinators (the author here) change them.
 COORDINATORS_ONLY = {"anonymous": 302, "member": 403, "author": 200, "moderator": 404, "admin": 404}
 
@@ -125,6 +125,11 @@ def partnership_states(site: Site) -> None:
     expired.created_at -= timedelta(days=10)
     expired.expires_at -= timedelta(days=10)
     db.session.commit()
+    # Invited by email: the address is the coordinator's to see, and the invitee's (who has no
+    # account here), nobody else's.
+    service.invite_by_email(
+        partnership, f"{site.secret('invitee address', {'author'})}@example.org", 14, by=coordinator
+    )
 
     first_theme = db.session.scalar(select(Theme).order_by(Theme.position))
     member_row = service.membership_of(member, partnership)
@@ -167,6 +172,7 @@ def partnership_states(site: Site) -> None:
     site.form("/partnerships/new", "member")
     site.form(f"/partnerships/{partnership.id}", "author", action=f"/partnerships/{partnership.id}/rounds")
     site.form(f"/partnerships/{partnership.id}", "author", action=f"/partnerships/{partnership.id}/invitations")
+    site.form(f"/partnerships/{partnership.id}", "author", action=f"/partnerships/{partnership.id}/invitations/email")
     site.form(f"/partnerships/{partnership.id}", "author", action=f"/partnerships/{partnership.id}/bands")
     site.form(f"/partnerships/rounds/{still_open.id}/themes/{first_theme.slug}", "member")
     site.form(f"/partnerships/join/{working.token}", "moderator")
