@@ -10,6 +10,7 @@ import os
 import secrets
 import time
 from dataclasses import dataclass
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -53,6 +54,9 @@ class Settings:
     api_rate_per_minute: int = 120
     healthcheck_min_respondents: int = 5
     search_backend: str = "whoosh"
+    contact_email: str = "noreply@localhost"
+    phase: str = "beta"
+    feedback_url: str = ""
 
     def flask_config(self) -> dict:
         """The settings as Flask configuration keys."""
@@ -84,6 +88,9 @@ class Settings:
             "KB_MAIL_REQUESTS_PER_IP": self.mail_requests_per_ip,
             "KB_API_RATE_PER_MINUTE": self.api_rate_per_minute,
             "KB_HEALTHCHECK_MIN_RESPONDENTS": self.healthcheck_min_respondents,
+            "KB_CONTACT_EMAIL": self.contact_email,
+            "KB_PHASE": self.phase,
+            "KB_FEEDBACK_URL": self.feedback_url,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.https,
@@ -201,6 +208,11 @@ def load_secret_key(instance_dir: Path) -> str:
     return key
 
 
+def address_of_sender(sender: str) -> str:
+    """The address in "Common Ground <noreply@example.org>"."""
+    return parseaddr(sender)[1] or sender
+
+
 def load_settings(environ: dict | None = None) -> Settings:
     """Read and validate every KB_* setting."""
     env = dict(os.environ if environ is None else environ)
@@ -214,6 +226,7 @@ def load_settings(environ: dict | None = None) -> Settings:
         env.get("KB_DATABASE_URL") or f"sqlite:///{instance_dir / 'common-ground.sqlite3'}"
     )
     search_dir = Path(env.get("KB_SEARCH_DIR") or instance_dir / "search").resolve()
+    mail_sender = env.get("KB_MAIL_SENDER") or "Common Ground <noreply@localhost>"
     secret_key = env.get("KB_SECRET_KEY") or load_secret_key(instance_dir)
     if len(secret_key) < 16:
         raise ConfigError("KB_SECRET_KEY must be at least 16 characters long")
@@ -251,7 +264,7 @@ def load_settings(environ: dict | None = None) -> Settings:
         ),
         site_url=validate_site_url(env.get("KB_SITE_URL") or "http://127.0.0.1:5000"),
         site_url_set=bool((env.get("KB_SITE_URL") or "").strip()),
-        mail_sender=env.get("KB_MAIL_SENDER") or "Common Ground <noreply@localhost>",
+        mail_sender=mail_sender,
         # 0 switches pre-moderation off.
         premoderation_posts=parse_positive_int("KB_PREMODERATION_POSTS", env.get("KB_PREMODERATION_POSTS", "3"), 0),
         flags_to_hide=parse_positive_int("KB_FLAGS_TO_HIDE", env.get("KB_FLAGS_TO_HIDE", "3")),
@@ -272,4 +285,10 @@ def load_settings(environ: dict | None = None) -> Settings:
         healthcheck_min_respondents=parse_positive_int(
             "KB_HEALTHCHECK_MIN_RESPONDENTS", env.get("KB_HEALTHCHECK_MIN_RESPONDENTS", "5"), 3
         ),
+        # Where people write to the site's operators: the contact, privacy and accessibility pages.
+        contact_email=(env.get("KB_CONTACT_EMAIL") or "").strip() or address_of_sender(mail_sender),
+        # The phase banner's tag ("alpha", "beta"); empty, or "live", shows no banner.
+        phase=(env.get("KB_PHASE", "beta") or "").strip().lower(),
+        # Where the banner's feedback link goes (an address or mailto:); empty: the contact page.
+        feedback_url=(env.get("KB_FEEDBACK_URL") or "").strip(),
     )

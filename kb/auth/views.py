@@ -82,11 +82,19 @@ def sign_out() -> None:
     logout_user()  # after clear(): it asks for the remember-me cookie to be deleted
 
 
+# What a visitor sent to log in is told, by where they were going: why, and how to join.
+WHY_LOG_IN = {
+    "board": "The discussion board is for members: log in, or create an account (it is free) to read and join "
+    "the conversation.",
+    "partnerships": "Partnerships and their health-checks are for members: log in, or create an account to take part.",
+}
+
+
 @login_manager.unauthorized_handler
 def ask_to_log_in():
     if wants_json():
         return {"error": "Log in to use this.", "status": 401}, 401
-    flash("Log in to see that page.", "info")
+    flash(WHY_LOG_IN.get(request.path.split("/")[1], "Log in to see that page."), "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 

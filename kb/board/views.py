@@ -14,6 +14,7 @@ from kb.board.models import BoardPost, BoardThread, PostState, quote_attribution
 from kb.board.service import BoardError, RateLimited
 from kb.library.models import Kind, Status
 from kb.library.queries import get_item
+from kb.platform.extensions import login_manager
 from kb.platform.http import LARGEST_ID, id_argument, page_argument, query_arguments
 from kb.platform.permissions import is_moderator, member_required
 from kb.platform.site_address import address_of
@@ -28,7 +29,7 @@ def board_reader(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not rules.can_read_board(current_user):
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            return login_manager.unauthorized()  # to log in, told why (kb/auth/views.py, WHY_LOG_IN)
         return view(*args, **kwargs)
 
     return wrapped
@@ -151,7 +152,7 @@ def discuss_case_study(case_study_id: int):
     if thread is not None and rules.can_see_thread(current_user, thread):
         return redirect(address_of(thread))
     if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.path))
+        return login_manager.unauthorized()
     category = case_study.themes and queries.category_for_theme(case_study.themes[0].id)
     return redirect(
         url_for("board.new_thread", case_study=case_study.id, category=category.slug if category else "general")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from kb.platform import clock
@@ -52,6 +52,27 @@ def about():
         publishers=service.taskforce_organisations("publisher"),
         facts=service.all_facts(),
         themes=service.list_themes(),
+    )
+
+
+# --- the pages a public service owes its users: how it treats them, and how to reach it ----------
+
+SITE_PAGES = {
+    "privacy": "Privacy notice",
+    "accessibility": "Accessibility statement",
+    "cookies": "Cookies",
+    "guidelines": "Community guidelines",
+    "contact": "Contact us",
+}
+
+
+@bp.route("/<any(privacy, accessibility, cookies, guidelines, contact):page>")
+def site_page(page: str):
+    return render_template(
+        f"site/{page}.html",
+        title=SITE_PAGES[page],
+        contact=current_app.config["KB_CONTACT_EMAIL"],
+        minimum=current_app.config["KB_HEALTHCHECK_MIN_RESPONDENTS"],
     )
 
 

@@ -26,6 +26,8 @@ def theme_states(site: Site) -> None:
         theme, resources.ResourceFields(title="Current guidance", url="https://example.org/new"), by=moderator
     )
     site.ids.update(resource_id=current.id, **{"slug@resources": theme.slug})
+    for page in ("/privacy", "/accessibility", "/cookies", "/guidelines", "/contact"):
+        site.page(page)
     for slug in db.session.scalars(select(Theme.slug)):
         site.page(f"/themes/{slug}")
     site.page("/moderation/themes/funding-it-better/resources")
