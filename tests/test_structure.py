@@ -287,7 +287,7 @@ def test_who_is_a_moderator_is_written_once():
 
 
 def test_dates_are_written_in_one_place():
-    """The site's date phrase ("3 December 2026", "17:00 UTC on 3 December 2026") is kb/platform/dates.py's:
+    """The site's date phrase ("3 December 2026", "3 December 2026 at 5pm") is kb/platform/dates.py's:
     pages, messages and mail all say a date the same way, and a change to it is one change."""
     import re
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -57,6 +58,7 @@ class Settings:
     contact_email: str = "noreply@localhost"
     phase: str = "beta"
     feedback_url: str = ""
+    timezone: str = "Europe/London"
 
     def flask_config(self) -> dict:
         """The settings as Flask configuration keys."""
@@ -91,6 +93,7 @@ class Settings:
             "KB_CONTACT_EMAIL": self.contact_email,
             "KB_PHASE": self.phase,
             "KB_FEEDBACK_URL": self.feedback_url,
+            "KB_TIMEZONE": self.timezone,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.https,
@@ -208,6 +211,15 @@ def load_secret_key(instance_dir: Path) -> str:
     return key
 
 
+def validate_timezone(name: str) -> str:
+    """An IANA time zone the dates are shown in ("Europe/London")."""
+    try:
+        ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"KB_TIMEZONE {name!r} is not a time zone this machine knows, like Europe/London") from None
+    return name.strip()
+
+
 def address_of_sender(sender: str) -> str:
     """The address in "Common Ground <noreply@example.org>"."""
     return parseaddr(sender)[1] or sender
@@ -291,4 +303,5 @@ def load_settings(environ: dict | None = None) -> Settings:
         phase=(env.get("KB_PHASE", "beta") or "").strip().lower(),
         # Where the banner's feedback link goes (an address or mailto:); empty: the contact page.
         feedback_url=(env.get("KB_FEEDBACK_URL") or "").strip(),
+        timezone=validate_timezone(env.get("KB_TIMEZONE") or "Europe/London"),
     )

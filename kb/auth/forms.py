@@ -129,7 +129,7 @@ class SuspendForm(FlaskForm):
 
     field_order = ("until", "reason")
     until = MomentField(
-        "Suspended until (UTC)",
+        "Suspended until (UK time)",
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         validators=[InputRequired("Enter when the suspension ends, as a date and time")],
     )

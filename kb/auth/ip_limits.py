@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from kb.auth.service import AuthError
 from kb.platform import clock, locks
+from kb.platform.dates import time_of_day
 from kb.platform.extensions import db
 from kb.platform.locks import one_writer_at_a_time
 
@@ -45,7 +46,7 @@ class TooManyRequests(AuthError):
         self.until = until
         super().__init__(
             "Too many requests have come from your network in the last hour, so we have not sent anything. "
-            f"Try again after {until:%H:%M} UTC. If you share a network (an office, a library), someone else "
+            f"Try again after {time_of_day(until)}. If you share a network (an office, a library), someone else "
             "there may have been using this form."
         )
 

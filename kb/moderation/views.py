@@ -18,7 +18,7 @@ from kb.board.service import BoardError
 from kb.moderation import bp, members
 from kb.platform import audit, clock
 from kb.platform.csv_export import csv_download
-from kb.platform.dates import date_and_time
+from kb.platform.dates import date_and_time, local
 from kb.platform.extensions import db
 from kb.platform.http import page_argument, query_arguments
 from kb.platform.pagination import window
@@ -135,7 +135,10 @@ def change_role(user_id: int):
 def render_member(person: User, spam_form: SuspendForm | None = None, status: int = 200):
     if spam_form is None:
         spam_form = SuspendForm(prefix="spam")
-        spam_form.until.data = (clock.now() + board_reviewables.SPAMMER_SUSPENSION).replace(second=0, microsecond=0)
+        # Shown on the wall clock, as the member types it (the field reads it back as UTC).
+        spam_form.until.data = local(clock.now() + board_reviewables.SPAMMER_SUSPENSION).replace(
+            second=0, microsecond=0
+        )
     return render_template(
         "moderation/member.html",
         member=person,

@@ -163,9 +163,9 @@ def latest_for(target_type: str, target_id: int) -> AuditEntry | None:
 
 
 def who_decided(target_type: str, target_id: int) -> str:
-    """ "Mo chose “publish” at 14:02 UTC on 25 November 2026.", for the moderator who arrives second."""
+    """ "Mo chose “publish” on 25 November 2026 at 2:02pm.", for the moderator who arrives second."""
     entry = latest_for(target_type, target_id)
     if entry is None:
         return "it was decided already."
     moment = entry.created_at
-    return f"{entry.actor_name} chose “{entry.action}” at {date_and_time(moment)}."
+    return f"{entry.actor_name} chose “{entry.action}” on {date_and_time(moment)}."

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from wtforms import DateTimeLocalField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from kb.platform.dates import from_local
 from kb.platform.text import one_line
 
 
@@ -48,10 +50,14 @@ class ListedRadioField(ListedChoiceMixin, RadioField):
 
 
 class MomentField(DateTimeLocalField):
-    """A date and time typed in a datetime-local box, refused in words a person can act on."""
+    """A date and time typed in a datetime-local box on the site's wall clock (UK time), refused in
+    words a person can act on; its data is the moment as stored (naive UTC)."""
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         try:
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError("Enter the date and time, for example 2026-12-31 17:00") from None
+        typed: datetime | None = self.data  # type: ignore[has-type]  # WTForms sets it, untyped
+        if typed is not None:
+            self.data = from_local(typed)

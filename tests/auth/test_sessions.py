@@ -212,10 +212,10 @@ def test_the_account_page_lists_where_you_are_logged_in(app, member):
     section = page.split('id="devices-heading"')[1]
     assert section.count("This device") == 1
     firefox_row = section.split("Firefox on Windows")[1].split("</tr>")[0]
-    assert "This device" in firefox_row and "11:00 UTC on 25 November 2026" in firefox_row
+    assert "This device" in firefox_row and "25 November 2026 at 11am" in firefox_row
     assert "Sign out<" not in firefox_row  # this browser logs out with "Log out"
     safari_row = section.split("Safari on iPhone")[1].split("</tr>")[0]
-    assert "10:00 UTC on 25 November 2026" in safari_row and "Sign out" in safari_row
+    assert "25 November 2026 at 10am" in safari_row and "Sign out" in safari_row
     assert "Sign out everywhere else" in section
 
 

@@ -42,7 +42,7 @@ def test_a_moderator_suspends_a_member_and_lifts_it(browser, page, live_server):
         "Posting adverts for pens in every thread"
     )
     until = (clock.now() + timedelta(days=7)).replace(second=0, microsecond=0)
-    moderator.get_by_label("Suspended until (UTC)").fill(until.strftime("%Y-%m-%dT%H:%M"))
+    moderator.get_by_label("Suspended until (UK time)").fill(until.strftime("%Y-%m-%dT%H:%M"))
     moderator.get_by_role("button", name="Suspend").click()
     expect(moderator.get_by_role("status")).to_contain_text("Sam Spammy is suspended until")
     current = moderator.get_by_role("region", name="Current suspension")
