@@ -85,6 +85,8 @@ item_themes = Table(
     Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
 )
 
+LEAFLET_SEED_PREFIX = "leaflet-"  # the seed keys of the leaflet's case studies and lessons
+
 item_tags = Table(
     "library_item_tags",
     db.metadata,
@@ -163,6 +165,12 @@ class LibraryItem(db.Model):
     revisions: Mapped[list[ItemRevision]] = relationship(
         back_populates="item", order_by="ItemRevision.number", cascade="all, delete-orphan"
     )
+
+    @property
+    def from_the_leaflet(self) -> bool:
+        """Loaded from the 2004 checklist (seed_content), not written on the site: dated by the
+        leaflet, not by the day the site was set up."""
+        return bool(self.seed_key) and self.seed_key.startswith(LEAFLET_SEED_PREFIX)
 
     def path(self, with_slug: bool = True) -> str:
         """The item's address on this site, /case-studies/12-a-title (or /case-studies/12, which

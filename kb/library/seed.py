@@ -4,6 +4,7 @@ published items credited to the taskforce."""
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -13,12 +14,20 @@ from kb.library.service import ItemFields, apply_fields, cleaned, fields_of, rec
 from kb.platform import clock
 from kb.platform.extensions import db
 from kb.platform.seed_files import SeedError, SeedReport, read_yaml, require
+from kb.themes.service import site_texts
 
 LEAFLET_CREDIT = "Local Partnerships Taskforce"
 
 
 def seeded_item(key: str) -> LibraryItem | None:
     return db.session.scalar(select(LibraryItem).where(LibraryItem.seed_key == key))
+
+
+def leaflet_published() -> datetime:
+    """When the leaflet came out (the taskforce's file, seeded first): its items' publication date,
+    shown as "from the 2004 checklist", never as the day the site was set up."""
+    year = site_texts("taskforce.").get("published", "")
+    return datetime(int(year), 1, 1) if year.isdecimal() else clock.now()
 
 
 def seed_item(key: str, fields: ItemFields, kind: Kind = Kind.CASE_STUDY) -> str:
@@ -33,7 +42,7 @@ def seed_item(key: str, fields: ItemFields, kind: Kind = Kind.CASE_STUDY) -> str
             status=Status.PUBLISHED.value,
             has_pending_edit=False,
             created_at=clock.now(),
-            published_at=clock.now(),
+            published_at=leaflet_published(),
         )
         apply_fields(item, fields)
         db.session.add(item)
@@ -64,7 +73,6 @@ def seed_theme_case_study(item: dict, theme_slug: str, path: Path, report: SeedR
         summary=require(item, "summary", path),
         body=require(item, "body", path),
         theme_slugs=[theme_slug],
-        tags=["leaflet case study"],
         region=item.get("region"),
         locality=(item.get("locality") or "").strip(),
         sectors=[str(sector) for sector in item.get("sectors") or []],
@@ -86,7 +94,6 @@ def seed_theme_case_study(item: dict, theme_slug: str, path: Path, report: SeedR
                     title=require(lesson, "title", path),
                     body=require(lesson, "body", path),
                     theme_slugs=[theme_slug],
-                    tags=["leaflet lesson"],
                     outcome=outcome,
                     source_case_study_id=seeded_item(key).id,
                 ),

@@ -19,6 +19,7 @@ from kb.library.queries import Filters
 from kb.library.service import LibraryError, StaleEdit
 from kb.platform import site_address
 from kb.platform.csv_export import csv_download
+from kb.platform.dates import long_date
 from kb.platform.http import id_argument, page_argument, query_arguments
 from kb.platform.permissions import member_required
 from kb.platform.site_address import address_of
@@ -34,6 +35,14 @@ def item_url(item: LibraryItem, action: str, **args) -> str:
     """An item's page for an action ("edit", "history", "decide"): the endpoint of its kind. Its own
     page is address_of(item), built on item.path()."""
     return url_for(f"library.{action}_{pages_for(item).key}", item_id=item.id, **args)
+
+
+@bp.app_template_global()
+def published_phrase(item: LibraryItem) -> str:
+    """'Published 5 December 2026', or, for the leaflet's own items, the year of the checklist."""
+    if item.from_the_leaflet and item.published_at:
+        return f"From the {item.published_at.year} checklist"
+    return f"Published {long_date(item.published_at)}" if item.published_at else ""
 
 
 def requested_kind() -> KindPages:
