@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 import click
 from email_validator import EmailNotValidError, validate_email
@@ -28,6 +30,7 @@ from kb.platform.vocabulary import REGIONS, Sector
 from kb.search import service as search
 
 SEED_DIR = PROJECT_ROOT / "seed_content"
+T = TypeVar("T")
 
 
 @click.group("kb")
@@ -174,17 +177,22 @@ def index_init() -> None:
         click.echo(f"Kept the existing search index in {folder}; {result.indexed} queued changes indexed.")
 
 
-def _rebuild_with_progress() -> None:
-    with click.progressbar(length=1, label="Indexing", show_pos=True) as bar:
+def with_progress(label: str, work: Callable[[Callable[[int, int], None]], T]) -> T:
+    """Run `work(progress)` under a progress bar whose length it learns as it goes (done, total)."""
+    with click.progressbar(length=1, label=label, show_pos=True) as bar:
 
         def progress(done: int, total: int) -> None:
             bar.length = total
             bar.update(done - bar.pos)
 
-        try:
-            count = search.rebuild(progress)
-        except search.IndexBusy as error:
-            raise click.ClickException(str(error)) from None
+        return work(progress)
+
+
+def _rebuild_with_progress() -> None:
+    try:
+        count = with_progress("Indexing", search.rebuild)
+    except search.IndexBusy as error:
+        raise click.ClickException(str(error)) from None
     click.echo(f"Indexed {count} documents.")
 
 
@@ -199,13 +207,7 @@ def index_rebuild() -> None:
 @with_appcontext
 def index_vectors() -> None:
     """Recompute every document's meaning vector (after changing the embedding model, say)."""
-    with click.progressbar(length=1, label="Embedding", show_pos=True) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(done - bar.pos)
-
-        count = meaning_vectors.rebuild_vectors(progress)
+    count = with_progress("Embedding", meaning_vectors.rebuild_vectors)
     click.echo(f"Computed vectors for {count} documents.")
 
 
@@ -286,13 +288,7 @@ def mail_send() -> None:
 @with_appcontext
 def mail_digests() -> None:
     """Queue the daily and weekly digests that are due, then send the mail that is due (cron it daily)."""
-    with click.progressbar(length=1, label="Members with new items", show_pos=True) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(done - bar.pos)
-
-        run = digests.send_digests(progress)
+    run = with_progress("Members with new items", digests.send_digests)
     click.echo(
         f"{plural(run.members, 'member')} with new items: {plural(run.digests, 'digest')} queued, listing "
         f"{plural(run.items, 'item')}; {run.not_due} not due yet; {run.not_mailed} not mailed (address "
@@ -306,13 +302,7 @@ def mail_digests() -> None:
 def mail_reminders() -> None:
     """Tell members of health-check rounds closing soon (if they have not answered) and of rounds
     whose closing date has passed (their results), then send the mail that is due (cron it hourly)."""
-    with click.progressbar(length=1, label="Rounds", show_pos=True) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(done - bar.pos)
-
-        run = health_check_telling.send_due(progress)
+    run = with_progress("Rounds", health_check_telling.send_due)
     click.echo(
         f"{plural(run.reminders, 'reminder')} for {plural(run.rounds_reminded, 'round')} closing soon; "
         f"{plural(run.rounds_closed, 'round')} closed by date, {plural(run.told_results, 'member')} told "

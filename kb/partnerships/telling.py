@@ -26,7 +26,7 @@ from kb.partnerships.models import Answer, HealthCheckRound, Invitation, Members
 from kb.platform import clock, mail, site_address
 from kb.platform.dates import long_date
 from kb.platform.extensions import db
-from kb.platform.notifications import Kind, tell
+from kb.platform.notifications import Kind, tell, tell_many
 
 REMIND_BEFORE_DAYS = 2
 
@@ -49,8 +49,9 @@ def round_opened(health_check: HealthCheckRound, by: User) -> None:
     """In the transaction that opens the round."""
     until = f": answer by {long_date(health_check.closes_on)}" if health_check.closes_on else ""
     sentence = f"{_named(health_check)[0].upper()}{_named(health_check)[1:]} is open{until}."
-    for member in _members(health_check.partnership, but=by):
-        tell(member, Kind.HEALTH_CHECKS, sentence, health_check.path(), message=sentence)
+    tell_many(
+        _members(health_check.partnership, but=by), Kind.HEALTH_CHECKS, sentence, health_check.path(), message=sentence
+    )
 
 
 def invitation_sent(invitation: Invitation, partnership: Partnership, by: User, account: User | None) -> None:
@@ -87,8 +88,7 @@ def results_ready(health_check: HealthCheckRound) -> int:
         return 0
     sentence = f"The results of {_named(health_check)} are ready."
     members = _members(health_check.partnership)
-    for member in members:
-        tell(member, Kind.HEALTH_CHECKS, sentence, health_check.path(), message=sentence)
+    tell_many(members, Kind.HEALTH_CHECKS, sentence, health_check.path(), message=sentence)
     return len(members)
 
 
@@ -101,14 +101,12 @@ def remind(health_check: HealthCheckRound) -> int:
         f"{_named(health_check)[0].upper()}{_named(health_check)[1:]} closes on "
         f"{long_date(health_check.closes_on)} and you have not answered yet."
     )
-    told = 0
-    for member in _members(health_check.partnership):
-        if member.id in answered or member.id in reminded:
-            continue
-        db.session.add(RoundReminder(round_id=health_check.id, user_id=member.id, sent_at=clock.now()))
-        tell(member, Kind.HEALTH_CHECKS, sentence, health_check.path(), message=sentence)
-        told += 1
-    return told
+    due = [member for member in _members(health_check.partnership) if member.id not in answered | reminded]
+    db.session.add_all(
+        RoundReminder(round_id=health_check.id, user_id=member.id, sent_at=clock.now()) for member in due
+    )
+    tell_many(due, Kind.HEALTH_CHECKS, sentence, health_check.path(), message=sentence)
+    return len(due)
 
 
 @dataclass

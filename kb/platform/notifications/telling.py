@@ -136,7 +136,14 @@ def tell(
 
 
 def tell_many(
-    users: Iterable[User], kind: Kind, title: str, path: str = "", *, themes: Iterable[str] = (), summary: str = ""
+    users: Iterable[User],
+    kind: Kind,
+    title: str,
+    path: str = "",
+    *,
+    message: str = "",
+    themes: Iterable[str] = (),
+    summary: str = "",
 ) -> None:
     """The same event for several members (the watchers of a thread), their choices read in one query."""
     users = list(users)
@@ -149,4 +156,4 @@ def tell_many(
     themes = list(themes)
     for user in users:
         chosen = stored.get(user.id) or NotificationSettings(user_id=user.id)
-        tell(user, kind, title, path, themes=themes, summary=summary, frequency=chosen.frequency(kind))
+        tell(user, kind, title, path, message=message, themes=themes, summary=summary, frequency=chosen.frequency(kind))
